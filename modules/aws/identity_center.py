@@ -1,0 +1,86 @@
+"""IAM Identity Center: users (created or looked up), groups per team role, permission sets, assignments."""
+from __future__ import annotations
+
+from cdktn import TerraformOutput
+from cdktn_provider_aws.data_aws_identitystore_user import DataAwsIdentitystoreUser
+from cdktn_provider_aws.identitystore_group import IdentitystoreGroup
+from cdktn_provider_aws.identitystore_group_membership import IdentitystoreGroupMembership
+from cdktn_provider_aws.identitystore_user import IdentitystoreUser
+from cdktn_provider_aws.provider import AwsProvider
+from cdktn_provider_aws.ssoadmin_account_assignment import SsoadminAccountAssignment
+from cdktn_provider_aws.ssoadmin_managed_policy_attachment import SsoadminManagedPolicyAttachment
+from cdktn_provider_aws.ssoadmin_permission_set import SsoadminPermissionSet
+from cdktn_provider_aws.ssoadmin_permission_set_inline_policy import SsoadminPermissionSetInlinePolicy
+from constructs import Construct
+
+from ..stacks import Assignment, IdentityStack, Plan
+from .base import PlatformStack
+from .organization import safe_id
+
+
+def build_identity(stack: PlatformStack, *, plan: Plan, identity: IdentityStack) -> None:
+    stack.provider(region=plan.home_region, tags=plan.default_tags, allowed_account_ids=[plan.management_account_id])
+    store = identity.identity_store_id
+
+    user_ids = {}
+    for person in identity.people:
+        if identity.managed_users:
+            user = IdentitystoreUser(
+                stack, f"user-{safe_id(person.user_name)}", identity_store_id=store, user_name=person.user_name,
+                display_name=f"{person.given_name} {person.family_name}",
+                name={"given_name": person.given_name, "family_name": person.family_name},
+                emails={"value": person.email, "primary": True, "type": "work"},
+            )
+        else:
+            user = DataAwsIdentitystoreUser(
+                stack, f"user-{safe_id(person.user_name)}", identity_store_id=store,
+                alternate_identifier={"unique_attribute": {"attribute_path": "UserName", "attribute_value": person.user_name}},
+            )
+        user_ids[person.user_name] = user.user_id
+
+    group_ids = {}
+    for group in identity.groups:
+        resource = IdentitystoreGroup(stack, f"group-{group.name}", identity_store_id=store, display_name=group.name,
+                                      description=group.description)
+        group_ids[group.name] = resource.group_id
+        for member in group.members:
+            IdentitystoreGroupMembership(stack, f"member-{group.name}-{safe_id(member)}", identity_store_id=store,
+                                         group_id=resource.group_id, member_id=user_ids[member])
+
+    ps_arns = {}
+    for ps in identity.permission_sets:
+        resource = SsoadminPermissionSet(stack, f"ps-{ps.name}", name=ps.name, description=ps.description,
+                                         instance_arn=identity.instance_arn, session_duration=ps.session_duration)
+        ps_arns[ps.name] = resource.arn
+        for arn in ps.managed_policies:
+            SsoadminManagedPolicyAttachment(stack, f"ps-{ps.name}-{safe_id(arn.rsplit('/', 1)[-1])}",
+                                            instance_arn=identity.instance_arn, managed_policy_arn=arn,
+                                            permission_set_arn=resource.arn)
+        if ps.inline_policy:
+            SsoadminPermissionSetInlinePolicy(stack, f"ps-{ps.name}-inline", instance_arn=identity.instance_arn,
+                                              permission_set_arn=resource.arn, inline_policy=ps.inline_policy)
+
+    for label, account_id in identity.central_assignments:
+        assign(stack, f"assign-{label}", instance_arn=identity.instance_arn, permission_set_arn=ps_arns["PlatformAdmin"],
+               group_id=group_ids[identity.admins_group], account_id=account_id)
+
+    TerraformOutput(stack, "user_ids", value=user_ids, description="Identity store user id by user name")
+    TerraformOutput(stack, "group_ids", value=group_ids, description="Identity store group id by group name")
+    TerraformOutput(stack, "permission_set_arns", value=ps_arns, description="Permission set ARN by name")
+
+
+def assign(scope: Construct, cid: str, *, instance_arn: str, permission_set_arn: str, group_id: str, account_id: str,
+           provider: AwsProvider | None = None) -> SsoadminAccountAssignment:
+    return SsoadminAccountAssignment(
+        scope, cid, instance_arn=instance_arn, permission_set_arn=permission_set_arn, principal_id=group_id,
+        principal_type="GROUP", target_id=account_id, target_type="AWS_ACCOUNT", provider=provider,
+    )
+
+
+def account_assignments(scope: Construct, *, instance_arn: str, assignments: tuple[Assignment, ...], account_id: str,
+                        group_ids, permission_set_arns, provider: AwsProvider) -> None:
+    """Group -> permission set assignments into one account (group_ids / permission_set_arns: name -> token)."""
+    for a in assignments:
+        assign(scope, f"assign-{a.group}-{a.permission_set}", instance_arn=instance_arn,
+               permission_set_arn=permission_set_arns(a.permission_set), group_id=group_ids(a.group),
+               account_id=account_id, provider=provider)

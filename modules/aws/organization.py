@@ -1,0 +1,64 @@
+"""The organization stack (management account): OU tree, team accounts (created or adopted), baseline SCPs."""
+from __future__ import annotations
+
+import re
+
+from cdktn import TerraformOutput
+from cdktn_provider_aws.data_aws_organizations_organization import DataAwsOrganizationsOrganization
+from cdktn_provider_aws.organizations_account import OrganizationsAccount
+from cdktn_provider_aws.organizations_organizational_unit import OrganizationsOrganizationalUnit
+from cdktn_provider_aws.organizations_policy import OrganizationsPolicy
+from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
+
+from .. import naming
+from ..stacks import OrganizationStack, Plan
+from . import guardrails
+from .base import PlatformStack, policy_json
+
+
+def safe_id(text: str) -> str:
+    """A construct id (and Terraform address part) from a registry key: stable, no '/' or spaces."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", text)
+
+
+def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationStack) -> None:
+    stack.provider(region=plan.home_region, tags=plan.default_tags, allowed_account_ids=[plan.management_account_id])
+    root_id = DataAwsOrganizationsOrganization(stack, "organization").roots.get(0).id
+
+    ous: dict[str, OrganizationsOrganizationalUnit] = {}
+    for path in org.ou_paths:
+        parent, _, leaf = path.rpartition("/")
+        ous[path] = OrganizationsOrganizationalUnit(
+            stack, f"ou-{safe_id(path)}", name=leaf, parent_id=ous[parent].id if parent else root_id,
+            tags={"ou_path": path},
+        )
+
+    account_ids = {}
+    for acct in org.accounts:
+        # Created accounts are never destroyed by Terraform; closing an account is a deliberate act
+        # outside this tool. Adopted ones are imported; their existing name and email are kept.
+        ignore = ["iam_user_access_to_billing", "role_name"] + (["email", "name"] if acct.adopted_id else [])
+        resource = OrganizationsAccount(
+            stack, f"account-{acct.key}",
+            name=acct.name,
+            email=acct.email,
+            parent_id=ous[acct.ou_path].id,
+            role_name=naming.ORGANIZATION_ACCESS_ROLE,
+            iam_user_access_to_billing="DENY",
+            close_on_deletion=False,
+            tags=acct.tags,
+            lifecycle={"prevent_destroy": True, "ignore_changes": ignore},
+        )
+        if acct.adopted_id:
+            resource.import_from(acct.adopted_id)
+        account_ids[acct.key] = resource.id
+
+    for rail in guardrails.baseline(org.allowed_regions):
+        policy = OrganizationsPolicy(stack, f"scp-{rail.name}", name=f"{plan.org}-{rail.name}", description=rail.description,
+                                     type="SERVICE_CONTROL_POLICY", content=policy_json(rail.document))
+        for root in org.workload_roots:
+            OrganizationsPolicyAttachment(stack, f"scp-{rail.name}-{safe_id(root)}", policy_id=policy.id,
+                                          target_id=ous[root].id)
+
+    TerraformOutput(stack, "account_ids", value=account_ids,
+                    description="Account id of every team account, by <team>-<environment>")

@@ -1,0 +1,64 @@
+"""SageMaker in a team account: the execution role, the Studio domain (Identity Center login), user profiles."""
+from __future__ import annotations
+
+from cdktn_provider_aws.iam_role import IamRole
+from cdktn_provider_aws.iam_role_policy import IamRolePolicy
+from cdktn_provider_aws.provider import AwsProvider
+from cdktn_provider_aws.sagemaker_domain import SagemakerDomain
+from cdktn_provider_aws.sagemaker_user_profile import SagemakerUserProfile
+from cdktn_provider_aws.ssoadmin_application_assignment import SsoadminApplicationAssignment
+from constructs import Construct
+
+from .. import policies
+from ..stacks import AccountStack
+from .base import policy_json
+from .network import Network
+
+
+def build_execution_role(scope: Construct, *, acct: AccountStack, account_id: str, key_arn: str) -> IamRole:
+    role = IamRole(scope, "execution-role", name=acct.role_name,
+                   description=f"SageMaker execution role of {acct.account.team} in {acct.account.environment}",
+                   assume_role_policy=policy_json(policies.sagemaker_trust(account_id)))
+    IamRolePolicy(scope, "execution-role-policy", name="least-privilege", role=role.id, policy=policy_json(
+        policies.execution_role_policy(account_id=account_id, region=acct.region, role_name=acct.role_name,
+                                       bucket=acct.bucket_name, key_arn=key_arn, instance_types=acct.instance_types)))
+    return role
+
+
+def build_domain(scope: Construct, *, acct: AccountStack, network: Network, role_arn: str, key_arn: str) -> SagemakerDomain:
+    idle = {"app_lifecycle_management": {"idle_settings": {
+        "lifecycle_management": "ENABLED", "idle_timeout_in_minutes": acct.idle_shutdown_minutes}}}
+    return SagemakerDomain(
+        scope, "domain",
+        domain_name=acct.domain_name,
+        auth_mode="SSO",
+        app_network_access_type="VpcOnly" if acct.vpc_only else "PublicInternetOnly",
+        vpc_id=network.vpc_id,
+        subnet_ids=network.subnet_ids,
+        kms_key_id=key_arn,
+        default_user_settings={
+            "execution_role": role_arn,
+            "security_groups": [network.security_group_id],
+            "studio_web_portal": "ENABLED",
+            "default_landing_uri": "studio::",
+            "jupyter_lab_app_settings": idle,
+            "code_editor_app_settings": idle,
+        },
+        domain_settings={"security_group_ids": [network.security_group_id]},
+        # Deleting the domain never deletes the people's home directories.
+        retention_policy={"home_efs_file_system": "Retain"},
+    )
+
+
+def build_profiles(scope: Construct, *, acct: AccountStack, domain: SagemakerDomain, role_arn: str,
+                   user_ids, management: AwsProvider) -> None:
+    """A user profile per Studio member, and that member's access to the domain's Identity Center application."""
+    app_arn = domain.single_sign_on_application_arn
+    for user in acct.studio_users:
+        SagemakerUserProfile(
+            scope, f"profile-{user.profile_name}", domain_id=domain.id, user_profile_name=user.profile_name,
+            single_sign_on_user_identifier="UserName", single_sign_on_user_value=user.user_name,
+            user_settings={"execution_role": role_arn},
+        )
+        SsoadminApplicationAssignment(scope, f"studio-access-{user.profile_name}", application_arn=app_arn,
+                                      principal_id=user_ids(user.user_name), principal_type="USER", provider=management)

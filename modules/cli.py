@@ -1,0 +1,134 @@
+"""The command line: parse arguments, run one command, map errors to exit codes.
+
+Exit codes: 0 success, 1 the registry is wrong (or a destroy was refused), 2 usage or environment problem.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+EXIT_OK, EXIT_INVALID, EXIT_ENV = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python main.py",
+        description="Compile the SageMaker platform registry (YAML) into Terraform with CDK Terrain.",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def with_registry(sp: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sp.add_argument("--registry", default="registry", metavar="DIR", help="the registry folder (default: registry)")
+        return sp
+
+    with_registry(sub.add_parser("validate", help="check the registry and report every mistake with file:line"))
+    s = with_registry(sub.add_parser("synth", help="compile the registry into Terraform JSON under --out"))
+    s.add_argument("--out", default=None, metavar="DIR", help="output folder (default: generated, or $CDKTF_OUTDIR)")
+    s.add_argument("--allow-destroy", action="store_true",
+                   help="allow removing stacks that the previous output has (a deleted team file or environment)")
+    s.add_argument("--quiet", action="store_true", help="no progress line")
+    sc = with_registry(sub.add_parser("schema", help="write the registry's JSON Schema to <registry>/schema.json"))
+    sc.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale instead of writing")
+    return p
+
+
+def _load(registry: str):
+    """Load the registry or exit: 1 with every mistake, 2 when the folder is not there."""
+    from .registry.errors import RegistryInvalid
+    from .registry.load import load_registry
+
+    if not os.path.isdir(registry):
+        print(f"error: registry folder '{registry}' not found (use --registry DIR)", file=sys.stderr)
+        raise SystemExit(EXIT_ENV)
+    try:
+        return load_registry(registry, shown_root=registry.rstrip("/") or "/")
+    except RegistryInvalid as exc:
+        print(exc.report(), file=sys.stderr)
+        raise SystemExit(EXIT_INVALID) from None
+
+
+def summary(reg) -> str:
+    active = [t for t in reg.teams if t.active]
+    accounts = sum(len(t.environments) for t in reg.teams)
+    adopted = sum(1 for t in reg.teams for e in t.environments.values() if e.account_id)
+    shares = sum(len(t.shares) for t in active)
+    decom = len(reg.teams) - len(active)
+    return (f"{len(reg.teams)} teams ({len(active)} active, {decom} decommissioned), "
+            f"{accounts} accounts ({adopted} adopted), {len(reg.people)} people, {shares} shares")
+
+
+def cmd_validate(args) -> int:
+    reg, _ = _load(args.registry)
+    print(f"{args.registry}: valid — {summary(reg)}")
+    return EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    from .outputs.schema import schema_text
+
+    path = Path(args.registry) / "schema.json"
+    text = schema_text()
+    if args.check:
+        current = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if current != text:
+            print(f"{path} is stale: run `python main.py schema` and commit it", file=sys.stderr)
+            return EXIT_INVALID
+        print(f"{path} is up to date")
+        return EXIT_OK
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_synth(args) -> int:
+    from .stacks import plan
+    from .synth import DestroyRefused, synthesize, tty_progress
+
+    out = args.out or os.environ.get("CDKTF_OUTDIR") or "generated"
+    started = time.perf_counter()
+    reg, _ = _load(args.registry)
+    the_plan = plan(reg)
+    try:
+        result = synthesize(the_plan, Path(out), allow_destroy=args.allow_destroy,
+                            progress=None if args.quiet else tty_progress())
+    except DestroyRefused as exc:
+        print(exc.report(out), file=sys.stderr)
+        return EXIT_INVALID
+    took = time.perf_counter() - started
+    print(f"{out}: {result.stacks} stacks, {result.resources} resources written in {took:.1f} s — {summary(reg)}")
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "synth": cmd_synth, "schema": cmd_schema}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    parser = _parser()
+    if not argv:
+        argv = ["synth"]  # `cdktn synth` runs `python main.py` with no arguments
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help is 0, a usage error 2
+        return int(exc.code or 0)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_ENV
+    try:
+        return COMMANDS[args.command](args)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except KeyboardInterrupt:
+        print("interrupted; nothing was written", file=sys.stderr)
+        return EXIT_ENV
+    except Exception as exc:  # a bug or an environment problem: one line, the trace only on request
+        if os.environ.get("REGISTRY_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (set REGISTRY_DEBUG=1 for the traceback); "
+              "nothing was written", file=sys.stderr)
+        return EXIT_ENV

@@ -1,0 +1,144 @@
+"""Every name the compiler derives, in one place, with the AWS limit it must respect.
+
+Pure functions of registry keys. `check_name` says whether a derived name fits; the registry
+checks call it so a name that AWS would refuse is reported at `file:line`, before any plan.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Names as AWS constrains them (each with the page that states the limit).
+
+
+@dataclass(frozen=True)
+class NameRule:
+    what: str
+    max_len: int
+    pattern: re.Pattern[str]
+    allowed: str
+    source: str
+
+
+ACCOUNT_NAME = NameRule(
+    "account name", 50, re.compile(r"^[ -;=?-~]+$"), "printable ASCII, at most 50 characters",
+    "https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html",
+)
+ACCOUNT_EMAIL = NameRule(
+    "account email", 64, re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$"), "an email address of 6 to 64 characters",
+    "https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html",
+)
+IAM_ROLE = NameRule(
+    "IAM role name", 64, re.compile(r"^[\w+=,.@-]+$"), "letters, digits and +=,.@_- , at most 64 characters",
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
+)
+PERMISSION_SET = NameRule(
+    "permission set name", 32, re.compile(r"^[\w+=,.@-]+$"), "letters, digits and +=,.@_- , at most 32 characters",
+    "https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html",
+)
+GROUP = NameRule(
+    "Identity Center group name", 1024, re.compile(r"^[\w .@+=,-]+$"), "letters, digits, spaces and .@+=,_- , at most 1024 characters",
+    "https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_CreateGroup.html",
+)
+SAGEMAKER_NAME = NameRule(
+    "SageMaker name", 63, re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
+    "letters, digits and inner hyphens, at most 63 characters",
+    "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateUserProfile.html",
+)
+S3_BUCKET = NameRule(
+    "S3 bucket name", 63, re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
+    "lowercase letters, digits, dots and hyphens, 3 to 63 characters",
+    "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
+)
+KMS_ALIAS = NameRule(
+    "KMS alias", 256, re.compile(r"^alias/[a-zA-Z0-9/_-]+$"), "alias/ then letters, digits and /_- , at most 256 characters",
+    "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html",
+)
+
+
+def check_name(rule: NameRule, name: str) -> str | None:
+    """None when name fits rule, else the reason (with the length and what is allowed)."""
+    if len(name) > rule.max_len:
+        return f"{rule.what} '{name}' is {len(name)} characters; AWS allows at most {rule.max_len}"
+    if not rule.pattern.match(name):
+        return f"{rule.what} '{name}' is not valid: {rule.allowed}"
+    return None
+
+
+# Stack names (DESIGN.md "Contracts other tools rely on").
+ORGANIZATION_STACK = "organization"
+IDENTITY_STACK = "identity"
+SHARED_SERVICES_STACK = "shared-services"
+CENTRAL_STACKS = (ORGANIZATION_STACK, IDENTITY_STACK, SHARED_SERVICES_STACK)
+
+# The OU that decommissioned teams' accounts move to, directly under the root.
+SUSPENDED_OU = "Suspended"
+# The permission set and group that give platform admins administrator access everywhere.
+PLATFORM_ADMIN_PERMISSION_SET = "PlatformAdmin"
+# The role AWS Organizations creates in every new member account, which the compiler assumes.
+ORGANIZATION_ACCESS_ROLE = "OrganizationAccountAccessRole"
+
+
+def account_stack(team: str, environment: str) -> str:
+    return f"{team}-{environment}"
+
+
+def account_key(team: str, environment: str) -> str:
+    """Key of an account in maps such as the organization stack's `account_ids` output."""
+    return f"{team}-{environment}"
+
+
+def account_name(org: str, team: str, environment: str) -> str:
+    return f"{org}-{team}-{environment}"
+
+
+def account_email(template: str, team: str, environment: str) -> str:
+    return template.replace("{team}", team).replace("{environment}", environment)
+
+
+def group_name(org: str, team: str, role: str) -> str:
+    return f"{org}-{team}-{role}"
+
+
+def platform_admins_group(org: str) -> str:
+    return f"{org}-platform-admins"
+
+
+def permission_set_name(key: str) -> str:
+    """Permission sets keep their registry key (DESIGN.md)."""
+    return key
+
+
+def execution_role_name(org: str, team: str, environment: str) -> str:
+    return f"{org}-{team}-{environment}-sagemaker-execution"
+
+
+def data_bucket_name(org: str, team: str, environment: str) -> str:
+    return f"{org}-{team}-{environment}-data"
+
+
+def domain_name(org: str, team: str, environment: str) -> str:
+    return f"{org}-{team}-{environment}"
+
+
+def kms_alias(org: str, team: str, environment: str) -> str:
+    return f"alias/{org}-{team}-{environment}"
+
+
+_PROFILE_BAD = re.compile(r"[^a-zA-Z0-9]+")
+
+
+def profile_name(user_name: str) -> str:
+    """Studio user profile named after the user name; characters SageMaker refuses become '-'."""
+    return _PROFILE_BAD.sub("-", user_name).strip("-")
+
+
+def derived_names(org: str, team: str, environment: str) -> list[tuple[NameRule, str]]:
+    """Every name one team account derives, with its rule."""
+    return [
+        (ACCOUNT_NAME, account_name(org, team, environment)),
+        (IAM_ROLE, execution_role_name(org, team, environment)),
+        (S3_BUCKET, data_bucket_name(org, team, environment)),
+        (SAGEMAKER_NAME, domain_name(org, team, environment)),
+        (KMS_ALIAS, kms_alias(org, team, environment)),
+    ]

@@ -1,0 +1,79 @@
+"""The one error type of the registry: file, line, entity path, message (with the hint inside)."""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+SEP = " › "
+
+
+@dataclass(frozen=True, order=True)
+class RegistryError:
+    """A mistake in a registry file. Ordered by file, then line, then text."""
+
+    file: str
+    line: int
+    entity: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}"
+        return f"{where}: {self.entity}: {self.message}" if self.entity else f"{where}: {self.message}"
+
+
+class RegistryInvalid(Exception):
+    """Raised by the loader when the registry has mistakes; carries all of them, sorted."""
+
+    def __init__(self, errors: Iterable[RegistryError]):
+        self.errors = sorted(set(errors))
+        super().__init__(f"{len(self.errors)} error(s) in the registry")
+
+    def report(self) -> str:
+        lines = [str(e) for e in self.errors]
+        n = len(self.errors)
+        lines.append(f"{n} error{'s' if n != 1 else ''} found; nothing was written.")
+        return "\n".join(lines)
+
+
+def entity(*parts: str) -> str:
+    """Join entity parts: entity("team 'a'", "member 'b'") -> "team 'a' › member 'b'"."""
+    return SEP.join(p for p in parts if p)
+
+
+def show(value: object) -> str:
+    """Render a bad value the way a user typed it: strings quoted, others plain, long ones cut."""
+    if isinstance(value, str):
+        text = value if len(value) <= 80 else value[:77] + "..."
+        return "'" + text + "'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null (empty)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def known(values: Iterable[str], limit: int = 8) -> str:
+    """A short, sorted list of allowed values for a hint: 'a, b, c, ...'."""
+    items = sorted(set(values))
+    if not items:
+        return "none defined"
+    if len(items) > limit:
+        return ", ".join(items[:limit]) + f", ... ({len(items)} in all)"
+    return ", ".join(items)
+
+
+def did_you_mean(value: str, choices: Sequence[str]) -> str:
+    """' (did you mean 'x'?)' when a choice is close to value, else ''."""
+    close = difflib.get_close_matches(value, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def unknown(what: str, value: str, choices: Iterable[str]) -> str:
+    """Message for a reference to something that does not exist."""
+    choices = sorted(set(choices))
+    return f"unknown {what} {show(value)}{did_you_mean(value, choices)} (known: {known(choices)})"

