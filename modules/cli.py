@@ -56,8 +56,12 @@ def summary(reg) -> str:
     adopted = sum(1 for t in reg.teams for e in t.environments.values() if e.account_id)
     shares = sum(len(t.shares) for t in active)
     decom = len(reg.teams) - len(active)
-    return (f"{len(reg.teams)} teams ({len(active)} active, {decom} decommissioned), "
-            f"{accounts} accounts ({adopted} adopted), {len(reg.people)} people, {shares} shares")
+    return (f"{_n(len(reg.teams), 'team')} ({len(active)} active, {decom} decommissioned), "
+            f"{_n(accounts, 'account')} ({adopted} adopted), {_n(len(reg.people), 'person', 'people')}, {_n(shares, 'share')}")
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
 
 
 def cmd_validate(args) -> int:

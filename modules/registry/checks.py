@@ -311,7 +311,7 @@ def check_team_templates(reg: Registry, src: Sources) -> list[RegistryError]:
         for i, name in enumerate(team.sagemaker.project_templates):
             if name not in names:
                 errors.append(src.error(_team_rel(src, team), ("sagemaker", "project_templates", i),
-                                        unknown("template", name, names) + " in catalog.yaml"))
+                                        unknown("template", name, names, "in catalog.yaml")))
     return errors
 
 
@@ -421,12 +421,12 @@ def check_shares(reg: Registry, src: Sources) -> list[RegistryError]:
                                         f"team {show(first_name[share.name])}; share names are unique across the registry", entity_at=2))
             first_name.setdefault(share.name, team.name)
             if share.from_ not in team.environments:
-                errors.append(src.error(rel, base + ("from",), unknown("environment", share.from_, team.environments)
-                                        + f" of team {show(team.name)}", entity_at=2))
+                errors.append(src.error(rel, base + ("from",), unknown("environment", share.from_, team.environments,
+                                                                       f"of team {show(team.name)}")))
             pattern, allowed = _SHARE_RESOURCE[share.kind]
             resource = share.resource
             if not pattern.match(resource) or ".." in resource:
-                errors.append(src.error(rel, base + ("resource",), f"invalid {share.kind} {show(resource)}: {allowed}", entity_at=2))
+                errors.append(src.error(rel, base + ("resource",), f"invalid {share.kind} {show(resource)}: {allowed}"))
             seen_targets: set[tuple[str, str]] = set()
             for j, target in enumerate(share.to):
                 path = base + ("to", j)
@@ -446,7 +446,7 @@ def check_shares(reg: Registry, src: Sources) -> list[RegistryError]:
                     continue
                 if target.environment not in consumer.environments:
                     errors.append(src.error(rel, path + ("environment",), unknown("environment", target.environment,
-                                            consumer.environments) + f" of team {show(target.team)}", entity_at=4))
+                                            consumer.environments, f"of team {show(target.team)}"), entity_at=4))
                     continue
                 if target.team == team.name and target.environment == share.from_:
                     errors.append(src.error(rel, path, "a share to the account it comes from grants nothing"))

@@ -23,8 +23,6 @@ _MAP_ENTRIES = {
     "environments": "environment",
     "tags": "tag",
 }
-# Mapping entries that name another thing rather than hold one (role permission_sets: env -> set).
-_REFERENCE_MAPS = {("roles", "permission_sets")}
 
 
 def root_entity(file: str, data: Any) -> str:
@@ -55,8 +53,10 @@ def entity_path(file: str, data: Any, loc: tuple[Any, ...]) -> str:
             parts.append(f"{word} '{name}'" if isinstance(name, str) and name else f"{key}[{nxt}]")
             node, parent_key, i = item, key, i + 2
             continue
+        # role permission_sets map environment -> permission set: its keys are environments, not sets
+        reference_map = key == "permission_sets" and parts[-1].startswith("role ")
         if isinstance(key, str) and key in _MAP_ENTRIES and nxt is not None and isinstance(child, dict) \
-                and (parent_key, key) not in _REFERENCE_MAPS and not (file == "environments.yaml" and key == "environments"):
+                and not reference_map and not (file == "environments.yaml" and key == "environments"):
             parts.append(f"{_MAP_ENTRIES[key]} '{nxt}'")
             node, parent_key, i = _child(child, nxt), nxt, i + 2
             continue

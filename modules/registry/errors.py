@@ -73,7 +73,8 @@ def did_you_mean(value: str, choices: Sequence[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def unknown(what: str, value: str, choices: Iterable[str]) -> str:
-    """Message for a reference to something that does not exist."""
+def unknown(what: str, value: str, choices: Iterable[str], where: str = "") -> str:
+    """Message for a reference to something that does not exist: "unknown team 'x' (did you mean 'y'?) (known: ...)"."""
     choices = sorted(set(choices))
-    return f"unknown {what} {show(value)}{did_you_mean(value, choices)} (known: {known(choices)})"
+    where = f" {where}" if where else ""
+    return f"unknown {what} {show(value)}{where}{did_you_mean(value, choices)} (known: {known(choices)})"

@@ -7,6 +7,7 @@ checks. Nothing here raises anything but RegistryInvalid for what a registry can
 """
 from __future__ import annotations
 
+import difflib
 import os
 import types
 import typing
@@ -93,7 +94,18 @@ def _sub_model(model: type[Base], loc: tuple[Any, ...]) -> type[Base] | None:
 def validation_errors(src: Sources, rel: str, model: type[Base], exc: ValidationError) -> list[RegistryError]:
     doc = src.docs[rel]
     out = []
-    for err in exc.errors(include_url=False):
+    raw = exc.errors(include_url=False)
+    # A typo both adds an unknown field and leaves a required one missing: report the typo with its hint only.
+    hinted = set()
+    for err in raw:
+        if err["type"] == "extra_forbidden":
+            loc = tuple(p for p in err["loc"] if p != "[key]")
+            sub = _sub_model(model, loc[:-1])
+            for near in difflib.get_close_matches(str(loc[-1]), field_names(sub) if sub else [], n=1, cutoff=0.6):
+                hinted.add(loc[:-1] + (near,))
+    for err in raw:
+        if err["type"] == "missing" and tuple(err["loc"]) in hinted:
+            continue
         loc = tuple(p for p in err["loc"] if p != "[key]")
         if err["type"] in ("missing", "extra_forbidden"):
             sub = _sub_model(model, loc[:-1])
@@ -123,6 +135,7 @@ def _discover(root: Path, src: Sources) -> tuple[list[str], list[RegistryError]]
                 if team_file.endswith(".yaml") and (full / team_file).is_file():
                     files.append(f"teams/{team_file}")
                 else:
+                    src.broken_teams.add(team_file.split(".", 1)[0])  # meant as a team: no cascade of unknown-team errors
                     errors.append(RegistryError(src.shown(f"teams/{team_file}"), 1, "",
                                                 "not a team file: team files are teams/<team>.yaml"))
             continue
@@ -160,13 +173,18 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
             errors.append(RegistryError(src.shown(rel), 1, "", f"cannot read file as UTF-8 text of at most {MAX_FILE_BYTES} bytes"))
             continue
         doc, parse_errors = parse(text, src.shown(rel))
+        if doc is not None and doc.problems:
+            parse_errors = [RegistryError(e.file, e.line, entity_path(rel, doc.data, path), e.message)
+                            for e, path in doc.problems]
         if doc is None or parse_errors:
             errors.extend(parse_errors)
             if rel.startswith("teams/"):
                 src.broken_teams.add(_team_name_guess(rel, doc))
             continue
+        if doc.data is None:  # an empty file is an empty mapping
+            doc.data = {}
         src.docs[rel] = doc
-        data = doc.data if doc.data is not None else {}
+        data = doc.data
         if not isinstance(data, dict):
             errors.append(RegistryError(src.shown(rel), doc.line(), "", "the file must hold a mapping of fields at the top level"))
             continue

@@ -42,6 +42,8 @@ class Document:
     file: str  # as shown to users
     data: Any
     lines: dict[Path, int] = field(default_factory=dict)
+    # Structural problems found while reading (duplicate keys, tags, merge keys), with their paths.
+    problems: list[tuple[RegistryError, Path]] = field(default_factory=list)
 
     def line(self, *path: Any) -> int:
         """Line of the value at path, or of its nearest ancestor that exists (1 at worst)."""
@@ -58,16 +60,18 @@ class _Builder:
         self.file = file
         self.lines: dict[Path, int] = {}
         self.errors: list[RegistryError] = []
+        self.error_paths: list[Path] = []  # where each error is, for naming its entity
 
-    def error(self, node: Node, message: str) -> None:
+    def error(self, node: Node, message: str, path: Path = ()) -> None:
         self.errors.append(RegistryError(self.file, node.start_mark.line + 1, "", message))
+        self.error_paths.append(path)
 
     def build(self, node: Node, path: Path, depth: int = 0) -> Any:
         if depth > _MAX_DEPTH:
             self.error(node, f"nesting deeper than {_MAX_DEPTH} levels (a recursive alias?)")
             return None
         if node.tag not in _STANDARD_TAGS:
-            self.error(node, f"custom tag {node.tag!r} is not allowed: registry files are plain YAML data")
+            self.error(node, f"custom tag '{node.tag}' is not allowed: registry files are plain YAML data", path)
             return None
         if isinstance(node, ScalarNode):
             if node.style is None and node.value in _NULLS:
@@ -88,11 +92,11 @@ class _Builder:
                     self.error(key_node, "a mapping key must be a plain name, not a list or mapping")
                     continue
                 if key_node.tag == "tag:yaml.org,2002:merge" or (key_node.value == "<<" and key_node.style is None):
-                    self.error(key_node, "merge keys ('<<') are not allowed: write the fields out")
+                    self.error(key_node, "merge keys ('<<') are not allowed: write the fields out", path)
                     continue
                 key = key_node.value
                 if key in first_line:
-                    self.error(key_node, f"duplicate key '{key}' (first defined on line {first_line[key]})")
+                    self.error(key_node, f"duplicate key '{key}' (first defined on line {first_line[key]})", path)
                     continue
                 first_line[key] = line
                 self.lines[path + (key,)] = line
@@ -103,14 +107,19 @@ class _Builder:
 
 
 def parse(text: str, file: str) -> tuple[Document | None, list[RegistryError]]:
-    """Parse one YAML document. Returns (document, errors); document is None on a syntax error."""
+    """Parse one YAML document. Returns (document, errors); document is None on a syntax error.
+
+    Problems inside a well-formed document (duplicate keys, tags, merge keys) are in document.problems."""
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         problem = exc.problem or "invalid YAML"
-        context = f" ({exc.context})" if exc.context else ""
+        context = ""
+        if exc.context:
+            started = exc.context_mark.line + 1 if exc.context_mark else None
+            context = f" ({exc.context}" + (f" that starts on line {started}" if started and started != line else "") + ")"
         return None, [RegistryError(file, line, "", f"YAML syntax error: {problem}{context}")]
     except yaml.YAMLError as exc:  # e.g. reader errors on control characters
         return None, [RegistryError(file, 1, "", f"YAML error: {exc}")]
@@ -122,4 +131,4 @@ def parse(text: str, file: str) -> tuple[Document | None, list[RegistryError]]:
     root = nodes[0]
     builder.lines[()] = root.start_mark.line + 1
     data = builder.build(root, ())
-    return Document(file, data, builder.lines), builder.errors
+    return Document(file, data, builder.lines, list(zip(builder.errors, builder.error_paths))), []
