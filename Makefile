@@ -32,7 +32,7 @@ synth: setup
 
 # The same synthesis through the CDK Terrain CLI, driven by cdktf.json.
 cdktn-synth: setup
-	PATH="$(NODE_BIN):$(CURDIR)/$(VENV)/bin:$$PATH" $(CDKTN) synth
+	CHECKPOINT_DISABLE=1 PATH="$(NODE_BIN):$(CURDIR)/$(VENV)/bin:$$PATH" $(CDKTN) synth
 
 test: setup
 	$(PY) -m pytest

@@ -280,7 +280,7 @@ def plan(reg: Registry) -> Plan:
             ou_paths=_ou_paths(reg),
             accounts=tuple(accounts),
             workload_roots=tuple(sorted({e.organizational_unit.split("/")[0] for e in reg.environments} | {naming.SUSPENDED_OU})),
-            allowed_regions=tuple(org.allowed_regions),
+            allowed_regions=tuple(sorted(org.allowed_regions)),
         ),
         identity=IdentityStack(
             name=naming.IDENTITY_STACK,

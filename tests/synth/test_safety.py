@@ -1,0 +1,121 @@
+"""Determinism, the destroy guard and atomic output."""
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from modules import synth as synth_module
+from modules.registry.yamlio import parse
+from tests.helpers import EXAMPLE
+from tests.synth.conftest import synth_registry
+
+SHUFFLED_LISTS = {"people", "templates", "members", "shares", "to", "owners", "instance_types", "project_templates",
+                  "allowed_regions", "platform_admins", "environments", "managed_policies", "studio_allowed_cidrs"}
+
+
+def _shuffle(node, rng: random.Random, key=None):
+    if isinstance(node, dict):
+        items = [(k, _shuffle(v, rng, k)) for k, v in node.items()]
+        rng.shuffle(items)
+        return dict(items)
+    if isinstance(node, list):
+        items = [_shuffle(v, rng) for v in node]
+        if key in SHUFFLED_LISTS:
+            rng.shuffle(items)
+        return items
+    return node
+
+
+def shuffled_copy(src: Path, dest: Path, seed: int) -> Path:
+    shutil.copytree(src, dest)
+    rng = random.Random(seed)
+    for path in sorted(dest.rglob("*.yaml")):
+        if path.parent.name == "catalog":
+            continue
+        doc, errors = parse(path.read_text(), str(path))
+        assert not errors and not doc.problems
+        path.write_text(yaml.safe_dump(_shuffle(doc.data, rng), sort_keys=False, allow_unicode=True))
+    return dest
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_shuffled_registry_gives_identical_bytes(example_out, tmp_path):
+    registry = shuffled_copy(EXAMPLE, tmp_path / "registry", seed=20261125)
+    assert registry.joinpath("people.yaml").read_text() != EXAMPLE.joinpath("people.yaml").read_text()
+    out = synth_registry(registry, tmp_path / "out")
+    assert _tree(out) == _tree(example_out)
+
+
+@pytest.fixture
+def small_out(tmp_path):
+    """The base fixture registry synthesized into tmp_path/out, with a copy of the registry to edit."""
+    from tests.helpers import materialize
+
+    registry = materialize(None, tmp_path)
+    return registry, synth_registry(registry, tmp_path / "out")
+
+
+def test_deleting_a_team_file_is_refused(small_out, run_cli):
+    registry, out = small_out
+    before = _tree(out)
+    (registry / "teams" / "risk.yaml").unlink()
+    (registry / "teams" / "fraud.yaml").write_text(
+        (registry / "teams" / "fraud.yaml").read_text().replace("{team: risk, environment: prod}", "{team: fraud, environment: dev}"))
+    code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
+    assert code == 1
+    assert "  - risk-dev\n  - risk-prod\n" in err and "status: decommissioned" in err
+    assert _tree(out) == before, "a refused run writes nothing"
+    code, _, _ = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet", "--allow-destroy"])
+    assert code == 0
+    assert not (out / "stacks" / "risk-dev").exists()
+
+
+def test_deleting_one_environment_of_a_team_is_refused(small_out, run_cli):
+    registry, out = small_out
+    team = registry / "teams" / "fraud.yaml"
+    team.write_text(team.read_text().replace("  sandbox: {}\n", ""))
+    code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
+    assert code == 1 and "  - fraud-sandbox\n" in err and "risk" not in err.split("destroy what they manage:")[1].split("The safe")[0]
+
+
+def test_decommissioning_is_not_a_destroy(small_out, run_cli):
+    registry, out = small_out
+    team = registry / "teams" / "risk.yaml"
+    team.write_text(team.read_text().replace("owners: [carol]", "owners: [carol]\nstatus: decommissioned"))
+    fraud = registry / "teams" / "fraud.yaml"
+    fraud.write_text(fraud.read_text().replace("{team: risk, environment: prod}", "{team: fraud, environment: dev}"))
+    code, out_text, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
+    assert (code, err) == (0, "")
+    assert (out / "stacks" / "risk-prod" / "cdk.tf.json").is_file()
+
+
+def test_a_failed_synth_leaves_the_previous_output_untouched(small_out, monkeypatch):
+    registry, out = small_out
+    before = _tree(out)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure in the middle of construction")
+
+    monkeypatch.setattr(synth_module, "build_app", broken)
+    from modules.registry.load import load_registry
+    from modules.stacks import plan
+
+    with pytest.raises(RuntimeError):
+        synth_module.synthesize(plan(load_registry(registry)[0]), out)
+    assert _tree(out) == before
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".out-")] == [], "no staging folder left behind"
+
+
+def test_an_invalid_registry_writes_nothing(small_out, run_cli):
+    registry, out = small_out
+    before = _tree(out)
+    team = registry / "teams" / "fraud.yaml"
+    team.write_text(team.read_text().replace("owners: [alice]", "owners: [nobody]"))
+    code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
+    assert code == 1 and "unknown person 'nobody'" in err
+    assert _tree(out) == before

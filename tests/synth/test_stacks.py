@@ -1,0 +1,181 @@
+"""Focused assertions on what each stack holds, against REGISTRY.md's "what one team file compiles to"."""
+import json
+
+from cdktn import Testing as CdktnTesting
+from cdktn_provider_aws.sagemaker_domain import SagemakerDomain
+
+from modules import naming
+from tests.synth.conftest import resources, stack
+
+
+def test_stack_layout(example_out, example_registry):
+    names = sorted(p.name for p in (example_out / "stacks").iterdir())
+    expected = sorted([*naming.CENTRAL_STACKS] + [f"{t.name}-{e}" for t in example_registry.teams for e in t.environments])
+    assert names == expected
+
+
+def test_every_stack_has_its_own_encrypted_locked_backend(example_out):
+    for path in sorted((example_out / "stacks").iterdir()):
+        backend = stack(example_out, path.name)["terraform"]["backend"]["s3"]
+        assert backend == {"bucket": "northwind-terraform-state", "key": f"{path.name}/terraform.tfstate",
+                           "region": "eu-west-1", "encrypt": True, "use_lockfile": True}
+
+
+def test_one_account_per_team_environment_in_its_ou(example_out, example_registry):
+    org = stack(example_out, "organization")
+    accounts = resources(org, "aws_organizations_account")
+    ous = resources(org, "aws_organizations_organizational_unit")
+    for team in example_registry.teams:
+        for env_name in team.environments:
+            acct = accounts[f"account-{team.name}-{env_name}"]
+            assert acct["name"] == f"northwind-{team.name}-{env_name}"
+            assert acct["email"] == f"aws+{team.name}-{env_name}@northwind.example"
+            assert acct["lifecycle"]["prevent_destroy"] is True
+            ou_path = example_registry.environment(env_name).organizational_unit if team.active else "Suspended"
+            ou_id = "ou-" + ou_path.replace("/", "_")
+            assert acct["parent_id"] == f"${{aws_organizations_organizational_unit.{ou_id}.id}}"
+            assert ou_id in ous
+    assert len(accounts) == sum(len(t.environments) for t in example_registry.teams)
+
+
+def test_ou_tree_nests_paths(example_out):
+    ous = resources(stack(example_out, "organization"), "aws_organizations_organizational_unit")
+    assert ous["ou-Workloads_Prod"]["name"] == "Prod"
+    assert ous["ou-Workloads_Prod"]["parent_id"] == "${aws_organizations_organizational_unit.ou-Workloads.id}"
+    assert ous["ou-Suspended"]["parent_id"].startswith("${data.aws_organizations_organization.organization.roots[0]")
+
+
+def test_adopted_account_is_imported_not_created(example_out):
+    org = stack(example_out, "organization")
+    assert org["import"] == [{"id": "012345678901", "to": "aws_organizations_account.account-pricing-prod"}]
+    adopted = resources(org, "aws_organizations_account")["account-pricing-prod"]
+    assert {"email", "name"} <= set(adopted["lifecycle"]["ignore_changes"])
+    # the adopted account's stack uses the literal id; created ones read the organization's output
+    prod = stack(example_out, "pricing-prod")
+    assert prod["provider"]["aws"][0]["assume_role"][0]["role_arn"] == \
+        "arn:aws:iam::012345678901:role/OrganizationAccountAccessRole"
+    assert "organization" not in prod["data"].get("terraform_remote_state", {})
+    dev = stack(example_out, "pricing-dev")
+    assert "account_ids" in dev["provider"]["aws"][0]["assume_role"][0]["role_arn"]
+
+
+def test_baseline_scps_attached_at_workloads_level(example_out):
+    org = stack(example_out, "organization")
+    policies = resources(org, "aws_organizations_policy")
+    assert sorted(policies) == ["scp-deny-leave-organization", "scp-deny-root-user", "scp-deny-unapproved-regions"]
+    regions = json.loads(policies["scp-deny-unapproved-regions"]["content"])
+    assert regions["Statement"][0]["Condition"] == {
+        "StringNotEquals": {"aws:RequestedRegion": ["eu-central-1", "eu-west-1"]}}
+    targets = {a["target_id"] for a in resources(org, "aws_organizations_policy_attachment").values()}
+    assert targets == {"${aws_organizations_organizational_unit.ou-Workloads.id}",
+                       "${aws_organizations_organizational_unit.ou-Suspended.id}"}
+
+
+def test_identity_groups_memberships_and_permission_sets(example_out):
+    ident = stack(example_out, "identity")
+    groups = {g["display_name"] for g in resources(ident, "aws_identitystore_group").values()}
+    assert "northwind-pricing-ml-engineer" in groups and "northwind-platform-admins" in groups
+    assert not any(g.startswith("northwind-churn-") for g in groups), "nothing for decommissioned teams"
+    users = resources(ident, "aws_identitystore_user")
+    assert users["user-amara"]["user_name"] == "amara"
+    members = resources(ident, "aws_identitystore_group_membership")
+    assert members["member-northwind-recsys-ml-engineer-chen"]["member_id"] == "${aws_identitystore_user.user-chen.user_id}"
+    ps = resources(ident, "aws_ssoadmin_permission_set")
+    assert ps["ps-DataScientist"]["session_duration"] == "PT8H"
+    assert ps["ps-DataScientist"]["name"] == "DataScientist"
+    assert "ps-PlatformAdmin" in ps
+    inline = resources(ident, "aws_ssoadmin_permission_set_inline_policy")
+    assert json.loads(inline["ps-MLEngineer-inline"]["inline_policy"])["Statement"][0]["Sid"] == "ReadPipelineLogs"
+
+
+def test_assignments_per_role_and_environment(example_out):
+    # pricing prod is production (read): lead and ml-engineer map ReadOnly, viewer maps ReadOnly, data-scientist nothing
+    prod = resources(stack(example_out, "pricing-prod"), "aws_ssoadmin_account_assignment")
+    assert sorted(prod) == ["assign-northwind-platform-admins-PlatformAdmin", "assign-northwind-pricing-lead-ReadOnly",
+                            "assign-northwind-pricing-ml-engineer-ReadOnly", "assign-northwind-pricing-viewer-ReadOnly"]
+    for a in prod.values():
+        assert a["principal_type"] == "GROUP" and a["target_type"] == "AWS_ACCOUNT"
+        assert a["target_id"] == "012345678901"
+        assert a["provider"] == "aws.management"
+    sandbox = resources(stack(example_out, "pricing-sandbox"), "aws_ssoadmin_account_assignment")
+    assert sorted(sandbox) == ["assign-northwind-platform-admins-PlatformAdmin", "assign-northwind-pricing-data-scientist-DataScientist",
+                               "assign-northwind-pricing-lead-DataScientist", "assign-northwind-pricing-ml-engineer-MLEngineer"]
+
+
+def test_decommissioned_team_keeps_account_but_loses_human_access(example_out):
+    churn = stack(example_out, "churn-prod")
+    assert sorted(resources(churn, "aws_ssoadmin_account_assignment")) == ["assign-northwind-platform-admins-PlatformAdmin"]
+    assert resources(churn, "aws_sagemaker_user_profile") == {}
+    assert "domain" in resources(churn, "aws_sagemaker_domain"), "the domain and data are kept"
+    assert resources(churn, "aws_budgets_budget")["budget"]["limit_amount"] == "0.01"
+
+
+def test_profiles_only_where_studio_is_granted(example_out):
+    # recsys: ivan lead, julia data-scientist, chen ml-engineer (studio), farah viewer (no studio)
+    dev = resources(stack(example_out, "recsys-dev"), "aws_sagemaker_user_profile")
+    assert sorted(dev) == ["profile-chen", "profile-ivan", "profile-julia"]
+    # prod: data-scientist maps nothing in prod, so julia has no Studio there
+    prod = resources(stack(example_out, "recsys-prod"), "aws_sagemaker_user_profile")
+    assert sorted(prod) == ["profile-chen", "profile-ivan"]
+    profile = prod["profile-ivan"]
+    assert profile["single_sign_on_user_identifier"] == "UserName"
+    assert profile["single_sign_on_user_value"] == "ivan"
+    assert profile["user_profile_name"] == "ivan"
+    access = resources(stack(example_out, "recsys-prod"), "aws_ssoadmin_application_assignment")
+    assert sorted(access) == ["studio-access-chen", "studio-access-ivan"]
+    assert access["studio-access-ivan"]["application_arn"] == "${aws_sagemaker_domain.domain.single_sign_on_application_arn}"
+
+
+def test_domains_are_vpc_only_where_the_environment_says(example_out):
+    for name, mode in [("recsys-sandbox", "PublicInternetOnly"), ("recsys-dev", "VpcOnly"), ("recsys-prod", "VpcOnly")]:
+        synthesized = (example_out / "stacks" / name / "cdk.tf.json").read_text()
+        assert CdktnTesting.to_have_resource_with_properties(synthesized, SagemakerDomain.TF_RESOURCE_TYPE, {
+            "auth_mode": "SSO", "app_network_access_type": mode,
+            "retention_policy": {"home_efs_file_system": "Retain"},
+            "kms_key_id": "${aws_kms_key.kms.arn}",
+        })
+    endpoints = resources(stack(example_out, "recsys-prod"), "aws_vpc_endpoint")
+    assert "endpoint-sagemaker-api" in endpoints and "endpoint-s3" in endpoints
+    assert resources(stack(example_out, "recsys-sandbox"), "aws_vpc_endpoint") == {}
+
+
+def test_idle_shutdown_and_vpc_cidr_follow_the_team_file(example_out):
+    prod = stack(example_out, "recsys-prod")
+    domain = resources(prod, "aws_sagemaker_domain")["domain"]
+    idle = domain["default_user_settings"]["jupyter_lab_app_settings"]["app_lifecycle_management"]["idle_settings"]
+    assert idle == {"lifecycle_management": "ENABLED", "idle_timeout_in_minutes": 90}
+    assert resources(prod, "aws_vpc")["vpc"]["cidr_block"] == "10.44.0.0/22"  # team override
+    assert resources(stack(example_out, "recsys-dev"), "aws_vpc")["vpc"]["cidr_block"] == "10.20.0.0/22"
+    subnets = resources(prod, "aws_subnet")
+    assert [subnets[s]["cidr_block"] for s in sorted(subnets)] == ["10.44.0.0/23", "10.44.2.0/23"]
+
+
+def test_budgets_with_owner_alerts(example_out):
+    budget = resources(stack(example_out, "pricing-dev"), "aws_budgets_budget")["budget"]
+    assert (budget["limit_amount"], budget["limit_unit"], budget["time_unit"]) == ("2000", "USD", "MONTHLY")
+    alerts = {(n["notification_type"], n["threshold"]) for n in budget["notification"]}
+    assert alerts == {("FORECASTED", 80), ("ACTUAL", 100)}
+    assert all(n["subscriber_email_addresses"] == ["farah.haddad@northwind.example", "goran.petrovic@northwind.example"]
+               for n in budget["notification"])
+    override = resources(stack(example_out, "demand-forecast-prod"), "aws_budgets_budget")["budget"]
+    assert override["limit_amount"] == "12000"
+
+
+def test_execution_role_trusts_sagemaker_only_and_is_limited_to_instance_types(example_out):
+    doc = stack(example_out, "pricing-prod")
+    role = resources(doc, "aws_iam_role")["execution-role"]
+    assert role["name"] == "northwind-pricing-prod-sagemaker-execution"
+    trust = json.loads(role["assume_role_policy"])
+    assert [s["Principal"] for s in trust["Statement"]] == [{"Service": "sagemaker.amazonaws.com"}]
+    policy = json.loads(resources(doc, "aws_iam_role_policy")["execution-role-policy"]["policy"])
+    compute = next(s for s in policy["Statement"] if s["Sid"] == "ComputeOnTheTeamsInstanceTypes")
+    assert compute["Condition"]["ForAllValues:StringEquals"]["sagemaker:InstanceTypes"] == \
+        ["ml.g5.xlarge", "ml.m5.xlarge", "ml.t3.medium"]
+    bucket = next(s for s in policy["Statement"] if s["Sid"] == "ReadWriteTheDataBucket")
+    assert bucket["Resource"] == "arn:aws:s3:::northwind-pricing-prod-data/*"
+
+
+def test_team_tags_on_the_provider(example_out):
+    tags = stack(example_out, "demand-forecast-dev")["provider"]["aws"][0]["default_tags"][0]["tags"]
+    assert tags == {"company": "northwind", "managed-by": "sagemaker-registry", "team": "demand-forecast",
+                    "environment": "dev", "cost_center": "CC-2101"}
