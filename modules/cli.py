@@ -109,6 +109,13 @@ def cmd_synth(args) -> int:
 
 
 COMMANDS = {"validate": cmd_validate, "synth": cmd_synth, "schema": cmd_schema}
+CDKTN_COMMANDS = {"synth"}
+
+
+def wants_cdktn(argv: list[str]) -> bool:
+    """Whether these arguments run a command that builds constructs (no arguments means synth)."""
+    first = next((a for a in argv if not a.startswith("-")), "synth")
+    return first in CDKTN_COMMANDS and "--help" not in argv and "-h" not in argv
 
 
 def main(argv: list[str] | None = None) -> int:

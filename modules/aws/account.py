@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from .. import naming
 from ..stacks import AccountStack, Plan
-from .base import PlatformStack, lookup, org_access_role_arn
+from .base import PlatformStack, org_access_role_arn
 from .baseline import build_budget, build_data_bucket, build_key
 from .identity_center import account_assignments
 from .network import build_network
+from .refs import remote_output
 from .sagemaker import build_domain, build_execution_role, build_profiles
 
 
@@ -15,26 +16,28 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
     if a.adopted_id:
         account_id = a.adopted_id
     else:
-        account_id = lookup(stack.remote_state(naming.ORGANIZATION_STACK), "account_ids", a.key)
+        stack.remote_state(naming.ORGANIZATION_STACK)
+        account_id = remote_output(naming.ORGANIZATION_STACK, "account_ids", a.key)
     # Resources in the team account, through the role Organizations created there.
     stack.provider(region=acct.region, tags=acct.tags, assume_role_arn=org_access_role_arn(account_id))
     # Identity Center lives in the management account.
     management = stack.provider(region=plan.home_region, tags=acct.tags, alias="management",
                                 allowed_account_ids=[plan.management_account_id])
-    identity = stack.remote_state(naming.IDENTITY_STACK)
+    stack.remote_state(naming.IDENTITY_STACK)
+    identity = naming.IDENTITY_STACK
 
-    key = build_key(stack, alias=acct.kms_alias, account_id=account_id,
-                    description=f"{a.name}: SageMaker domain, volumes and data")
+    key_arn = build_key(stack, alias=acct.kms_alias, account_id=account_id,
+                        description=f"{a.name}: SageMaker domain, volumes and data")
     build_budget(stack, name=a.name, amount=acct.budget_usd, emails=acct.budget_emails)
-    build_data_bucket(stack, name=acct.bucket_name, key_arn=key.arn)
+    build_data_bucket(stack, name=acct.bucket_name, key_arn=key_arn)
     network = build_network(stack, name=a.name, vpc_cidr=acct.vpc_cidr, vpc_only=acct.vpc_only, region=acct.region)
-    role = build_execution_role(stack, acct=acct, account_id=account_id, key_arn=key.arn)
-    domain = build_domain(stack, acct=acct, network=network, role_arn=role.arn, key_arn=key.arn)
-    build_profiles(stack, acct=acct, domain=domain, role_arn=role.arn, management=management,
-                   user_ids=lambda user: lookup(identity, "user_ids", user))
+    role_arn = build_execution_role(stack, acct=acct, account_id=account_id, key_arn=key_arn)
+    build_domain(stack, acct=acct, network=network, role_arn=role_arn, key_arn=key_arn)
+    build_profiles(stack, acct=acct, role_arn=role_arn, management=management,
+                   user_ids=lambda user: remote_output(identity, "user_ids", user))
     account_assignments(
         stack, instance_arn=plan.identity.instance_arn, assignments=acct.assignments, account_id=account_id,
-        group_ids=lambda g: lookup(identity, "group_ids", g),
-        permission_set_arns=lambda p: lookup(identity, "permission_set_arns", p),
+        group_ids=lambda g: remote_output(identity, "group_ids", g),
+        permission_set_arns=lambda p: remote_output(identity, "permission_set_arns", p),
         provider=management,
     )

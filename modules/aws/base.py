@@ -1,6 +1,9 @@
 """What every stack has: the S3 backend, the AWS provider(s), default tags, remote state of central stacks."""
 from __future__ import annotations
 
+import json
+import re
+
 from cdktn import DataTerraformRemoteStateS3, Fn, S3Backend, TerraformStack
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 from constructs import Construct
@@ -47,8 +50,13 @@ def org_access_role_arn(account_id: str) -> str:
     return f"arn:aws:iam::{account_id}:role/{naming.ORGANIZATION_ACCESS_ROLE}"
 
 
-def policy_json(doc: dict) -> str:
-    """An IAM policy document as compact JSON with sorted keys (tokens resolve at synth)."""
-    import json
+_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
 
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"))
+
+def policy_json(doc: dict) -> str:
+    """An IAM policy document as compact JSON with sorted keys.
+
+    Terraform interpolations inside it (`${...account_ids["a-b"]}`) are HCL, not JSON: the quotes in
+    them must stay unescaped, exactly as cdktn renders a token substituted after serialization."""
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"))
+    return _INTERPOLATION.sub(lambda m: m.group(0).replace('\\"', '"'), text)

@@ -18,13 +18,15 @@ from cdktn_provider_aws.s3_bucket_versioning import S3BucketVersioningA
 from constructs import Construct
 
 from .base import policy_json
+from .refs import ref
 
 # Alert thresholds: a forecast crossing 80 % warns early, actual spend crossing 100 % says it happened.
 BUDGET_ALERTS = (("FORECASTED", 80), ("ACTUAL", 100))
 
 
-def build_key(scope: Construct, *, alias: str, account_id: str, description: str) -> KmsKey:
-    key = KmsKey(
+def build_key(scope: Construct, *, alias: str, account_id: str, description: str) -> str:
+    """The account's key; returns its ARN."""
+    KmsKey(
         scope, "kms", description=description, enable_key_rotation=True, deletion_window_in_days=30,
         policy=policy_json({
             "Version": "2012-10-17",
@@ -37,8 +39,8 @@ def build_key(scope: Construct, *, alias: str, account_id: str, description: str
             }],
         }),
     )
-    KmsAlias(scope, "kms-alias", name=alias, target_key_id=key.key_id)
-    return key
+    KmsAlias(scope, "kms-alias", name=alias, target_key_id=ref("aws_kms_key", "kms", "key_id"))
+    return ref("aws_kms_key", "kms", "arn")
 
 
 def build_budget(scope: Construct, *, name: str, amount: Decimal, emails: tuple[str, ...]) -> BudgetsBudget:
@@ -52,23 +54,24 @@ def build_budget(scope: Construct, *, name: str, amount: Decimal, emails: tuple[
     )
 
 
-def build_data_bucket(scope: Construct, *, name: str, key_arn: str) -> S3Bucket:
+def build_data_bucket(scope: Construct, *, name: str, key_arn: str) -> None:
     """The team's data bucket: KMS-encrypted, versioned, owner-enforced, never public, TLS only."""
-    bucket = S3Bucket(scope, "data-bucket", bucket=name, force_destroy=False, lifecycle={"prevent_destroy": True})
-    S3BucketVersioningA(scope, "data-bucket-versioning", bucket=bucket.id,
+    S3Bucket(scope, "data-bucket", bucket=name, force_destroy=False, lifecycle={"prevent_destroy": True})
+    bucket_id = ref("aws_s3_bucket", "data-bucket", "id")
+    S3BucketVersioningA(scope, "data-bucket-versioning", bucket=bucket_id,
                         versioning_configuration={"status": "Enabled"})
     S3BucketServerSideEncryptionConfigurationA(
-        scope, "data-bucket-encryption", bucket=bucket.id,
+        scope, "data-bucket-encryption", bucket=bucket_id,
         rule=[S3BucketServerSideEncryptionConfigurationRuleA(
             apply_server_side_encryption_by_default={"sse_algorithm": "aws:kms", "kms_master_key_id": key_arn},
             bucket_key_enabled=True)],
     )
-    S3BucketPublicAccessBlock(scope, "data-bucket-public-access", bucket=bucket.id, block_public_acls=True,
+    S3BucketPublicAccessBlock(scope, "data-bucket-public-access", bucket=bucket_id, block_public_acls=True,
                               block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True)
-    S3BucketOwnershipControls(scope, "data-bucket-ownership", bucket=bucket.id,
+    S3BucketOwnershipControls(scope, "data-bucket-ownership", bucket=bucket_id,
                               rule={"object_ownership": "BucketOwnerEnforced"})
     arn = f"arn:aws:s3:::{name}"
-    S3BucketPolicy(scope, "data-bucket-policy", bucket=bucket.id, policy=policy_json({
+    S3BucketPolicy(scope, "data-bucket-policy", bucket=bucket_id, policy=policy_json({
         "Version": "2012-10-17",
         "Statement": [{
             "Sid": "DenyInsecureTransport",
@@ -79,4 +82,3 @@ def build_data_bucket(scope: Construct, *, name: str, key_arn: str) -> S3Bucket:
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         }],
     }))
-    return bucket

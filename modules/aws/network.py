@@ -4,7 +4,6 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from cdktn import Fn
 from cdktn_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones
 from cdktn_provider_aws.default_security_group import DefaultSecurityGroup
 from cdktn_provider_aws.route_table import RouteTable
@@ -14,6 +13,8 @@ from cdktn_provider_aws.subnet import Subnet
 from cdktn_provider_aws.vpc import Vpc
 from cdktn_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
+
+from .refs import element, ref
 
 # Interface endpoints a VPC-only Studio domain needs to reach SageMaker and what its jobs use, with no
 # internet path (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-and-internet-access.html).
@@ -36,21 +37,24 @@ def subnet_cidrs(vpc_cidr: str) -> list[str]:
 
 
 def build_network(scope: Construct, *, name: str, vpc_cidr: str, vpc_only: bool, region: str) -> Network:
-    zones = DataAwsAvailabilityZones(scope, "zones", state="available")
-    vpc = Vpc(scope, "vpc", cidr_block=vpc_cidr, enable_dns_support=True, enable_dns_hostnames=True, tags={"Name": name})
+    DataAwsAvailabilityZones(scope, "zones", state="available")
+    Vpc(scope, "vpc", cidr_block=vpc_cidr, enable_dns_support=True, enable_dns_hostnames=True, tags={"Name": name})
     # No rules: nothing may use the default security group.
-    DefaultSecurityGroup(scope, "default-sg", vpc_id=vpc.id, tags={"Name": f"{name}-default-unused"})
-    routes = RouteTable(scope, "private-routes", vpc_id=vpc.id, tags={"Name": f"{name}-private"})
+    vpc_id = ref("aws_vpc", "vpc", "id")
+    DefaultSecurityGroup(scope, "default-sg", vpc_id=vpc_id, tags={"Name": f"{name}-default-unused"})
+    RouteTable(scope, "private-routes", vpc_id=vpc_id, tags={"Name": f"{name}-private"})
+    route_table_id = ref("aws_route_table", "private-routes", "id")
     subnets = []
     for i, cidr in enumerate(subnet_cidrs(vpc_cidr)):
-        subnet = Subnet(scope, f"private-{i}", vpc_id=vpc.id, cidr_block=cidr,
-                        availability_zone=Fn.element(zones.names, i), map_public_ip_on_launch=False,
+        Subnet(scope, f"private-{i}", vpc_id=vpc_id, cidr_block=cidr,
+               availability_zone=element("aws_availability_zones", "zones", "names", i), map_public_ip_on_launch=False,
                         tags={"Name": f"{name}-private-{i}"})
-        RouteTableAssociation(scope, f"private-{i}-routes", subnet_id=subnet.id, route_table_id=routes.id)
-        subnets.append(subnet.id)
+        subnet_id = ref("aws_subnet", f"private-{i}", "id")
+        RouteTableAssociation(scope, f"private-{i}-routes", subnet_id=subnet_id, route_table_id=route_table_id)
+        subnets.append(subnet_id)
 
-    studio_sg = SecurityGroup(
-        scope, "studio-sg", name=f"{name}-studio", vpc_id=vpc.id,
+    SecurityGroup(
+        scope, "studio-sg", name=f"{name}-studio", vpc_id=vpc_id,
         description="SageMaker Studio apps and jobs: traffic among themselves and to the VPC endpoints",
         ingress=[SecurityGroupIngress(description="Studio apps, EFS and jobs among themselves", protocol="-1", from_port=0,
                   to_port=0, self_attribute=True)],
@@ -59,8 +63,8 @@ def build_network(scope: Construct, *, name: str, vpc_cidr: str, vpc_only: bool,
         tags={"Name": f"{name}-studio"},
     )
     if vpc_only:
-        endpoint_sg = SecurityGroup(
-            scope, "endpoints-sg", name=f"{name}-endpoints", vpc_id=vpc.id,
+        SecurityGroup(
+            scope, "endpoints-sg", name=f"{name}-endpoints", vpc_id=vpc_id,
             description="Interface endpoints: HTTPS from inside the VPC",
             ingress=[SecurityGroupIngress(description="HTTPS from the VPC", protocol="tcp", from_port=443, to_port=443,
                       cidr_blocks=[vpc_cidr])],
@@ -69,10 +73,10 @@ def build_network(scope: Construct, *, name: str, vpc_cidr: str, vpc_only: bool,
             tags={"Name": f"{name}-endpoints"},
         )
         for service in INTERFACE_ENDPOINTS:
-            VpcEndpoint(scope, f"endpoint-{service.replace('.', '-')}", vpc_id=vpc.id,
+            VpcEndpoint(scope, f"endpoint-{service.replace('.', '-')}", vpc_id=vpc_id,
                         service_name=f"com.amazonaws.{region}.{service}", vpc_endpoint_type="Interface",
-                        private_dns_enabled=True, subnet_ids=subnets, security_group_ids=[endpoint_sg.id],
+                        private_dns_enabled=True, subnet_ids=subnets, security_group_ids=[ref("aws_security_group", "endpoints-sg", "id")],
                         tags={"Name": f"{name}-{service}"})
-        VpcEndpoint(scope, "endpoint-s3", vpc_id=vpc.id, service_name=f"com.amazonaws.{region}.s3",
-                    vpc_endpoint_type="Gateway", route_table_ids=[routes.id], tags={"Name": f"{name}-s3"})
-    return Network(vpc.id, subnets, studio_sg.id)
+        VpcEndpoint(scope, "endpoint-s3", vpc_id=vpc_id, service_name=f"com.amazonaws.{region}.s3",
+                    vpc_endpoint_type="Gateway", route_table_ids=[route_table_id], tags={"Name": f"{name}-s3"})
+    return Network(vpc_id, subnets, ref("aws_security_group", "studio-sg", "id"))

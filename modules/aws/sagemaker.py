@@ -13,22 +13,24 @@ from .. import policies
 from ..stacks import AccountStack
 from .base import policy_json
 from .network import Network
+from .refs import ref
 
 
-def build_execution_role(scope: Construct, *, acct: AccountStack, account_id: str, key_arn: str) -> IamRole:
-    role = IamRole(scope, "execution-role", name=acct.role_name,
+def build_execution_role(scope: Construct, *, acct: AccountStack, account_id: str, key_arn: str) -> str:
+    """The team's execution role and its least-privilege policy; returns the role ARN."""
+    IamRole(scope, "execution-role", name=acct.role_name,
                    description=f"SageMaker execution role of {acct.account.team} in {acct.account.environment}",
                    assume_role_policy=policy_json(policies.sagemaker_trust(account_id)))
-    IamRolePolicy(scope, "execution-role-policy", name="least-privilege", role=role.id, policy=policy_json(
+    IamRolePolicy(scope, "execution-role-policy", name="least-privilege", role=ref("aws_iam_role", "execution-role", "id"), policy=policy_json(
         policies.execution_role_policy(account_id=account_id, region=acct.region, role_name=acct.role_name,
                                        bucket=acct.bucket_name, key_arn=key_arn, instance_types=acct.instance_types)))
-    return role
+    return ref("aws_iam_role", "execution-role", "arn")
 
 
-def build_domain(scope: Construct, *, acct: AccountStack, network: Network, role_arn: str, key_arn: str) -> SagemakerDomain:
+def build_domain(scope: Construct, *, acct: AccountStack, network: Network, role_arn: str, key_arn: str) -> None:
     idle = {"app_lifecycle_management": {"idle_settings": {
         "lifecycle_management": "ENABLED", "idle_timeout_in_minutes": acct.idle_shutdown_minutes}}}
-    return SagemakerDomain(
+    SagemakerDomain(
         scope, "domain",
         domain_name=acct.domain_name,
         auth_mode="SSO",
@@ -50,13 +52,13 @@ def build_domain(scope: Construct, *, acct: AccountStack, network: Network, role
     )
 
 
-def build_profiles(scope: Construct, *, acct: AccountStack, domain: SagemakerDomain, role_arn: str,
-                   user_ids, management: AwsProvider) -> None:
+def build_profiles(scope: Construct, *, acct: AccountStack, role_arn: str, user_ids, management: AwsProvider) -> None:
     """A user profile per Studio member, and that member's access to the domain's Identity Center application."""
-    app_arn = domain.single_sign_on_application_arn
+    app_arn = ref("aws_sagemaker_domain", "domain", "single_sign_on_application_arn")
+    domain_id = ref("aws_sagemaker_domain", "domain", "id")
     for user in acct.studio_users:
         SagemakerUserProfile(
-            scope, f"profile-{user.profile_name}", domain_id=domain.id, user_profile_name=user.profile_name,
+            scope, f"profile-{user.profile_name}", domain_id=domain_id, user_profile_name=user.profile_name,
             single_sign_on_user_identifier="UserName", single_sign_on_user_value=user.user_name,
             user_settings={"execution_role": role_arn},
         )

@@ -67,3 +67,10 @@ def test_usage_error_exits_2(run_cli):
     code, _, err = run_cli(["validate", "--no-such-flag"])
     assert code == 2
     assert "unrecognized arguments" in err
+
+
+def test_only_construct_building_commands_rerun_optimized():
+    from modules.cli import wants_cdktn
+
+    assert wants_cdktn([]) and wants_cdktn(["synth", "--registry", "x"]) and wants_cdktn(["--quiet"])
+    assert not wants_cdktn(["validate"]) and not wants_cdktn(["schema"]) and not wants_cdktn(["synth", "--help"])
