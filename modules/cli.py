@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--allow-destroy", action="store_true",
                    help="allow removing stacks that the previous output has (a deleted team file or environment)")
     s.add_argument("--quiet", action="store_true", help="no progress line")
+    sh = with_registry(sub.add_parser("shares", help="print the share graph: producer -> consumers, kind, access"))
+    sh.add_argument("--format", choices=("table", "json"), default="table")
     sc = with_registry(sub.add_parser("schema", help="write the registry's JSON Schema to <registry>/schema.json"))
     sc.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale instead of writing")
     return p
@@ -108,7 +110,17 @@ def cmd_synth(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "synth": cmd_synth, "schema": cmd_schema}
+def cmd_shares(args) -> int:
+    from .outputs.shares import shares_json, shares_table
+    from .stacks import plan
+
+    reg, _ = _load(args.registry)
+    the_plan = plan(reg)
+    print(shares_json(the_plan) if args.format == "json" else shares_table(the_plan), end="")
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "synth": cmd_synth, "schema": cmd_schema, "shares": cmd_shares}
 CDKTN_COMMANDS = {"synth"}
 
 

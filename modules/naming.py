@@ -121,6 +121,19 @@ def domain_name(org: str, team: str, environment: str) -> str:
     return f"{org}-{team}-{environment}"
 
 
+def catalog_bucket_name(org: str) -> str:
+    return f"{org}-sagemaker-catalog"
+
+
+def projects_launch_role(org: str) -> str:
+    """The role Service Catalog uses in each team account to launch SageMaker Projects templates."""
+    return f"{org}-sagemaker-projects-launch"
+
+
+def portfolio_name(org: str, template: str) -> str:
+    return f"{org}-{template}"
+
+
 def kms_alias(org: str, team: str, environment: str) -> str:
     return f"alias/{org}-{team}-{environment}"
 

@@ -129,3 +129,67 @@ def execution_role_policy(*, account_id: str, region: str, role_name: str, bucke
             },
         ],
     }
+
+
+def service_trust(service: str, account_id: str) -> dict:
+    """Only this AWS service, acting for this account, may assume the role."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "ServiceInThisAccount",
+            "Effect": "Allow",
+            "Principal": {"Service": service},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+        }],
+    }
+
+
+# Buckets the shipped Projects templates create; a template that creates others needs them added here.
+PROJECT_BUCKET_PATTERNS = ("sagemaker-batch-*", "sagemaker-project-*")
+
+
+def projects_launch_policy(*, account_id: str, region: str) -> dict:
+    """What Service Catalog may do when a team launches a Projects template in its account: run the
+    CloudFormation stack (SC-*) and create what the catalog's templates create, nothing else.
+    https://docs.aws.amazon.com/servicecatalog/latest/adminguide/constraints-launch.html"""
+    buckets = [f"arn:aws:s3:::{p}" for p in PROJECT_BUCKET_PATTERNS]
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "ProvisioningStacks",
+                "Effect": "Allow",
+                "Action": ["cloudformation:CreateStack", "cloudformation:DeleteStack", "cloudformation:DescribeStackEvents",
+                           "cloudformation:DescribeStacks", "cloudformation:SetStackPolicy", "cloudformation:UpdateStack"],
+                "Resource": f"arn:aws:cloudformation:{region}:{account_id}:stack/SC-*",
+            },
+            {
+                "Sid": "ReadTemplates",
+                "Effect": "Allow",
+                "Action": ["cloudformation:GetTemplateSummary", "cloudformation:ValidateTemplate"],
+                "Resource": "*",
+            },
+            {
+                "Sid": "TemplateArtifactsOfServiceCatalog",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"s3:ExistingObjectTag/servicecatalog:provisioning": "true"}},
+            },
+            {
+                "Sid": "ProjectModelPackageGroups",
+                "Effect": "Allow",
+                "Action": ["sagemaker:AddTags", "sagemaker:CreateModelPackageGroup", "sagemaker:DeleteModelPackageGroup",
+                           "sagemaker:DeleteTags", "sagemaker:DescribeModelPackageGroup"],
+                "Resource": f"arn:aws:sagemaker:{region}:{account_id}:model-package-group/*",
+            },
+            {
+                "Sid": "ProjectBuckets",
+                "Effect": "Allow",
+                "Action": ["s3:CreateBucket", "s3:DeleteBucket", "s3:GetBucketLocation", "s3:PutBucketPublicAccessBlock",
+                           "s3:PutBucketTagging", "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration"],
+                "Resource": buckets,
+            },
+        ],
+    }

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from . import naming
 from .registry.model import Registry, Team
+from .sharing import Share
 
 # Decommissioned accounts keep a "zero spend" budget: AWS's own zero-spend template uses $0.01 so that
 # the 100 % alert fires on the first cent (https://docs.aws.amazon.com/cost-management/latest/userguide/budget-templates.html).
@@ -77,6 +78,9 @@ class AccountStack:
     studio_users: tuple[StudioUser, ...]
     assignments: tuple[Assignment, ...]
     tags: dict[str, str]
+    shares_out: tuple[Share, ...] = ()  # shares this account produces
+    shares_in: tuple[Share, ...] = ()  # shares this account consumes
+    project_templates: tuple[str, ...] = ()  # catalog templates visible to this team
 
 
 @dataclass(frozen=True)
@@ -127,9 +131,22 @@ class OrganizationStack:
 
 
 @dataclass(frozen=True)
+class CatalogTemplate:
+    name: str
+    description: str
+    version: str
+    owner: str
+    body: str  # the CloudFormation template text
+    visible_to: tuple[str, ...]  # execution role names (one per team account) that see it in Studio
+
+
+@dataclass(frozen=True)
 class SharedServicesStack:
     name: str
     account_id: str
+    catalog_bucket: str
+    templates: tuple[CatalogTemplate, ...]
+    share_with_ous: tuple[str, ...]  # top-level workload OU paths the portfolios are shared with
 
 
 @dataclass(frozen=True)
@@ -143,11 +160,15 @@ class Plan:
     identity: IdentityStack
     shared_services: SharedServicesStack
     accounts: tuple[AccountStack, ...]
+    shares: tuple[Share, ...] = ()
     studio_allowed_cidrs: tuple[str, ...] = field(default=())
 
     @property
     def stack_names(self) -> tuple[str, ...]:
         return tuple(sorted([*naming.CENTRAL_STACKS, *(a.name for a in self.accounts)]))
+
+    def account(self, key: str) -> AccountStack:
+        return next(a for a in self.accounts if a.account.key == key)
 
 
 def _accounts(reg: Registry) -> list[Account]:
@@ -206,7 +227,18 @@ def studio_users(reg: Registry, team: Team, env_name: str) -> tuple[StudioUser, 
     return tuple(StudioUser(u, naming.profile_name(u)) for u in sorted(users))
 
 
-def _account_stack(reg: Registry, team: Team, account: Account) -> AccountStack:
+def _shares(reg: Registry) -> tuple[Share, ...]:
+    """Every share with producer and consumer account keys. Shares of decommissioned producers stay:
+    decommissioning removes people's access, not the machine access other teams rely on."""
+    out = []
+    for team in reg.teams:
+        for s in team.shares:
+            consumers = tuple(sorted({naming.account_key(t.team, t.environment) for t in s.to}))
+            out.append(Share(s.name, s.kind, s.resource, s.access, naming.account_key(team.name, s.from_), team.name, consumers))
+    return tuple(sorted(out, key=lambda s: s.name))
+
+
+def _account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Share, ...]) -> AccountStack:
     org = reg.organization
     env = reg.environment(account.environment)
     te = team.environments[account.environment]
@@ -229,6 +261,9 @@ def _account_stack(reg: Registry, team: Team, account: Account) -> AccountStack:
         studio_users=studio_users(reg, team, account.environment),
         assignments=_assignments(reg, team, account.environment),
         tags={**dict(sorted(org.tags.items())), **account.tags},
+        shares_out=tuple(s for s in shares if s.producer == account.key),
+        shares_in=tuple(s for s in shares if account.key in s.consumers),
+        project_templates=tuple(sorted(set(team.sagemaker.project_templates))) if team.active else (),
     )
 
 
@@ -261,11 +296,25 @@ def _permission_sets(reg: Registry) -> tuple[PermissionSet, ...]:
     return tuple(sorted(out, key=lambda p: p.name))
 
 
+def _catalog(reg: Registry) -> tuple[CatalogTemplate, ...]:
+    """Each template with the execution roles that see it: one per account of each active team that lists it."""
+    org = reg.organization.name
+    out = []
+    for t in reg.templates:
+        roles = sorted(naming.execution_role_name(org, team.name, env)
+                       for team in reg.teams if team.active and t.name in team.sagemaker.project_templates
+                       for env in team.environments)
+        out.append(CatalogTemplate(t.name, t.description, t.version, t.owner, reg.files[t.template], tuple(roles)))
+    return tuple(out)
+
+
 def plan(reg: Registry) -> Plan:
     """The whole stack layout for a registry. Deterministic: every collection is sorted."""
     org = reg.organization
     accounts = _accounts(reg)
     teams = {t.name: t for t in reg.teams}
+    shares = _shares(reg)
+    workload_roots = tuple(sorted({e.organizational_unit.split("/")[0] for e in reg.environments}))
     central = [("shared-services", org.shared_services_account_id)]
     if org.log_archive != org.shared_services_account_id:
         central.append(("log-archive", org.log_archive))
@@ -279,7 +328,7 @@ def plan(reg: Registry) -> Plan:
             name=naming.ORGANIZATION_STACK,
             ou_paths=_ou_paths(reg),
             accounts=tuple(accounts),
-            workload_roots=tuple(sorted({e.organizational_unit.split("/")[0] for e in reg.environments} | {naming.SUSPENDED_OU})),
+            workload_roots=tuple(sorted(set(workload_roots) | {naming.SUSPENDED_OU})),
             allowed_regions=tuple(sorted(org.allowed_regions)),
         ),
         identity=IdentityStack(
@@ -293,7 +342,10 @@ def plan(reg: Registry) -> Plan:
             central_assignments=tuple(central),
             admins_group=naming.platform_admins_group(org.name),
         ),
-        shared_services=SharedServicesStack(naming.SHARED_SERVICES_STACK, org.shared_services_account_id),
-        accounts=tuple(_account_stack(reg, teams[a.team], a) for a in accounts),
+        shared_services=SharedServicesStack(
+            naming.SHARED_SERVICES_STACK, org.shared_services_account_id, naming.catalog_bucket_name(org.name),
+            _catalog(reg), workload_roots),
+        accounts=tuple(_account_stack(reg, teams[a.team], a, shares) for a in accounts),
+        shares=shares,
         studio_allowed_cidrs=tuple(org.network.studio_allowed_cidrs),
     )

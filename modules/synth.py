@@ -14,17 +14,23 @@ from .stacks import Plan
 
 
 class DestroyRefused(Exception):
-    """The new output would drop stacks that the previous output has."""
+    """The new output would drop stacks or shares that the previous output has."""
 
-    def __init__(self, removed: list[str]):
+    def __init__(self, removed: list[str], removed_shares: list[str] | None = None):
         self.removed = removed
-        super().__init__(", ".join(removed))
+        self.removed_shares = removed_shares or []
+        super().__init__(", ".join(removed + self.removed_shares))
 
     def report(self, out: str) -> str:
-        lines = [f"refusing to synthesize: these stacks are in {out}/stacks but no longer in the registry, and applying "
-                 "that would destroy what they manage:"]
-        for stack in self.removed:
-            lines.append(f"  - {stack}")
+        lines = []
+        if self.removed:
+            lines.append(f"refusing to synthesize: these stacks are in {out}/stacks but no longer in the registry, and "
+                         "applying that would destroy what they manage:")
+            lines += [f"  - {stack}" for stack in self.removed]
+        if self.removed_shares:
+            lines.append(f"refusing to synthesize: these shares are in {out}/shares.json but no longer in the registry, "
+                         "and applying that would revoke them (both halves):")
+            lines += [f"  - share '{name}'" for name in self.removed_shares]
         lines.append("The safe path: keep the team file and set `status: decommissioned` (REGISTRY.md, \"Removing things\").")
         lines.append("To destroy on purpose, run `terraform destroy` in each stack first, then synth with --allow-destroy.")
         return "\n".join(lines)
@@ -43,10 +49,21 @@ def previous_stacks(out: Path) -> set[str]:
     return {p.name for p in stacks.iterdir() if (p / "cdk.tf.json").is_file()}
 
 
+def previous_shares(out: Path) -> set[str]:
+    import json
+
+    path = out / "shares.json"
+    try:
+        return {s["name"] for s in json.loads(path.read_text(encoding="utf-8"))["shares"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
 def guard_destroy(plan: Plan, out: Path, *, allow_destroy: bool) -> None:
     removed = sorted(previous_stacks(out) - set(plan.stack_names))
-    if removed and not allow_destroy:
-        raise DestroyRefused(removed)
+    removed_shares = sorted(previous_shares(out) - {s.name for s in plan.shares})
+    if (removed or removed_shares) and not allow_destroy:
+        raise DestroyRefused(removed, removed_shares)
 
 
 def build_app(plan: Plan, outdir: str, progress: Callable[[int, int], None] | None = None):
@@ -58,18 +75,15 @@ def build_app(plan: Plan, outdir: str, progress: Callable[[int, int], None] | No
 
     from .aws.account import build_account
     from .aws.base import TARGET_VERSIONS, PlatformStack
+    from .aws.catalog import build_shared_services
     from .aws.identity_center import build_identity
     from .aws.organization import build_organization
 
     app = App(outdir=outdir, context={"targetVersions": TARGET_VERSIONS}, stack_traces=False)
     build_organization(PlatformStack(app, naming.ORGANIZATION_STACK, backend=plan.backend), plan=plan, org=plan.organization)
     build_identity(PlatformStack(app, naming.IDENTITY_STACK, backend=plan.backend), plan=plan, identity=plan.identity)
-    shared = PlatformStack(app, naming.SHARED_SERVICES_STACK, backend=plan.backend)
-    from .aws.base import org_access_role_arn
-
-    shared.provider(region=plan.home_region, tags=plan.default_tags,
-                    assume_role_arn=org_access_role_arn(plan.shared_services.account_id),
-                    allowed_account_ids=[plan.shared_services.account_id])
+    build_shared_services(PlatformStack(app, naming.SHARED_SERVICES_STACK, backend=plan.backend), plan=plan,
+                          shared=plan.shared_services)
     total = len(plan.accounts)
     for i, acct in enumerate(plan.accounts, 1):
         build_account(PlatformStack(app, acct.name, backend=plan.backend), plan=plan, acct=acct)
@@ -78,7 +92,7 @@ def build_app(plan: Plan, outdir: str, progress: Callable[[int, int], None] | No
     return app
 
 
-def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, extra_files: dict[str, str] | None = None,
+def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False,
                progress: Callable[[int, int], None] | None = None) -> SynthResult:
     """Write the whole output to a staging folder beside out, then swap it in. A failure leaves out untouched."""
     guard_destroy(plan, out, allow_destroy=allow_destroy)
@@ -88,7 +102,9 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, extra_file
     try:
         app = build_app(plan, str(stage), progress)
         app.synth()
-        for rel, text in sorted((extra_files or {}).items()):
+        from .outputs import files_beside_stacks
+
+        for rel, text in sorted(files_beside_stacks(plan).items()):
             path = stage / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")

@@ -5,19 +5,19 @@ from .. import naming
 from ..stacks import AccountStack, Plan
 from .base import PlatformStack, org_access_role_arn
 from .baseline import build_budget, build_data_bucket, build_key
+from .catalog import build_projects_in_account
 from .identity_center import account_assignments
 from .network import build_network
 from .refs import remote_output
 from .sagemaker import build_domain, build_execution_role, build_profiles
+from .sharing import build_consumer_permissions, build_producer_grants, endpoint, needs_organization_state, producer_statements
 
 
 def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> None:
     a = acct.account
-    if a.adopted_id:
-        account_id = a.adopted_id
-    else:
+    if needs_organization_state(plan, acct):
         stack.remote_state(naming.ORGANIZATION_STACK)
-        account_id = remote_output(naming.ORGANIZATION_STACK, "account_ids", a.key)
+    account_id = endpoint(plan, a.key).account_id
     # Resources in the team account, through the role Organizations created there.
     stack.provider(region=acct.region, tags=acct.tags, assume_role_arn=org_access_role_arn(account_id))
     # Identity Center lives in the management account.
@@ -26,10 +26,11 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
     stack.remote_state(naming.IDENTITY_STACK)
     identity = naming.IDENTITY_STACK
 
+    grants = producer_statements(plan, acct)
     key_arn = build_key(stack, alias=acct.kms_alias, account_id=account_id,
-                        description=f"{a.name}: SageMaker domain, volumes and data")
+                        description=f"{a.name}: SageMaker domain, volumes and data", extra_statements=grants.key)
     build_budget(stack, name=a.name, amount=acct.budget_usd, emails=acct.budget_emails)
-    build_data_bucket(stack, name=acct.bucket_name, key_arn=key_arn)
+    build_data_bucket(stack, name=acct.bucket_name, key_arn=key_arn, extra_statements=grants.bucket)
     network = build_network(stack, name=a.name, vpc_cidr=acct.vpc_cidr, vpc_only=acct.vpc_only, region=acct.region)
     role_arn = build_execution_role(stack, acct=acct, account_id=account_id, key_arn=key_arn)
     build_domain(stack, acct=acct, network=network, role_arn=role_arn, key_arn=key_arn)
@@ -41,3 +42,7 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
         permission_set_arns=lambda p: remote_output(identity, "permission_set_arns", p),
         provider=management,
     )
+    build_producer_grants(stack, plan=plan, acct=acct, key_arn=key_arn)
+    build_consumer_permissions(stack, plan=plan, acct=acct)
+    if acct.project_templates:
+        build_projects_in_account(stack, plan=plan, account_id=account_id, region=acct.region)

@@ -24,8 +24,9 @@ from .refs import ref
 BUDGET_ALERTS = (("FORECASTED", 80), ("ACTUAL", 100))
 
 
-def build_key(scope: Construct, *, alias: str, account_id: str, description: str) -> str:
-    """The account's key; returns its ARN."""
+def build_key(scope: Construct, *, alias: str, account_id: str, description: str,
+              extra_statements: list[dict] | None = None) -> str:
+    """The account's key (its policy takes the producer side of s3_prefix shares); returns its ARN."""
     KmsKey(
         scope, "kms", description=description, enable_key_rotation=True, deletion_window_in_days=30,
         policy=policy_json({
@@ -36,7 +37,7 @@ def build_key(scope: Construct, *, alias: str, account_id: str, description: str
                 "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
                 "Action": "kms:*",
                 "Resource": "*",
-            }],
+            }, *(extra_statements or [])],
         }),
     )
     KmsAlias(scope, "kms-alias", name=alias, target_key_id=ref("aws_kms_key", "kms", "key_id"))
@@ -54,8 +55,9 @@ def build_budget(scope: Construct, *, name: str, amount: Decimal, emails: tuple[
     )
 
 
-def build_data_bucket(scope: Construct, *, name: str, key_arn: str) -> None:
-    """The team's data bucket: KMS-encrypted, versioned, owner-enforced, never public, TLS only."""
+def build_data_bucket(scope: Construct, *, name: str, key_arn: str, extra_statements: list[dict] | None = None) -> None:
+    """The team's data bucket: KMS-encrypted, versioned, owner-enforced, never public, TLS only; its policy
+    takes the producer side of s3_prefix shares."""
     S3Bucket(scope, "data-bucket", bucket=name, force_destroy=False, lifecycle={"prevent_destroy": True})
     bucket_id = ref("aws_s3_bucket", "data-bucket", "id")
     S3BucketVersioningA(scope, "data-bucket-versioning", bucket=bucket_id,
@@ -80,5 +82,5 @@ def build_data_bucket(scope: Construct, *, name: str, key_arn: str) -> None:
             "Action": "s3:*",
             "Resource": [arn, f"{arn}/*"],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-        }],
+        }, *(extra_statements or [])],
     }))

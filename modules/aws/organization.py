@@ -6,9 +6,12 @@ import re
 from cdktn import TerraformOutput
 from cdktn_provider_aws.data_aws_organizations_organization import DataAwsOrganizationsOrganization
 from cdktn_provider_aws.organizations_account import OrganizationsAccount
+from cdktn_provider_aws.organizations_delegated_administrator import OrganizationsDelegatedAdministrator
 from cdktn_provider_aws.organizations_organizational_unit import OrganizationsOrganizationalUnit
 from cdktn_provider_aws.organizations_policy import OrganizationsPolicy
 from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
+from cdktn_provider_aws.ram_sharing_with_organization import RamSharingWithOrganization
+from cdktn_provider_aws.servicecatalog_organizations_access import ServicecatalogOrganizationsAccess
 
 from .. import naming
 from ..stacks import OrganizationStack, Plan
@@ -60,5 +63,14 @@ def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationSta
             OrganizationsPolicyAttachment(stack, f"scp-{rail.name}-{safe_id(root)}", policy_id=policy.id,
                                           target_id=ous[root].id)
 
+    # Shares inside the organization: RAM shares need no acceptance, and shared services (a delegated
+    # administrator for Service Catalog) may share the Projects portfolios with OUs.
+    RamSharingWithOrganization(stack, "ram-sharing-with-organization")
+    ServicecatalogOrganizationsAccess(stack, "servicecatalog-organizations-access", enabled=True)
+    OrganizationsDelegatedAdministrator(stack, "servicecatalog-delegated-admin", account_id=plan.shared_services.account_id,
+                                        service_principal="servicecatalog.amazonaws.com")
+
     TerraformOutput(stack, "account_ids", value=account_ids,
                     description="Account id of every team account, by <team>-<environment>")
+    TerraformOutput(stack, "ou_ids", value={path: ous[path].id for path in org.ou_paths},
+                    description="Organizational unit id by OU path")

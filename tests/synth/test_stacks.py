@@ -54,7 +54,7 @@ def test_adopted_account_is_imported_not_created(example_out):
     prod = stack(example_out, "pricing-prod")
     assert prod["provider"]["aws"][0]["assume_role"][0]["role_arn"] == \
         "arn:aws:iam::012345678901:role/OrganizationAccountAccessRole"
-    assert "organization" not in prod["data"].get("terraform_remote_state", {})
+    assert all(a["target_id"] == "012345678901" for a in resources(prod, "aws_ssoadmin_account_assignment").values())
     dev = stack(example_out, "pricing-dev")
     assert "account_ids" in dev["provider"]["aws"][0]["assume_role"][0]["role_arn"]
 

@@ -1,0 +1,86 @@
+"""SageMaker Projects through Service Catalog: the catalog in shared services, and what each team account needs.
+
+Visibility: one portfolio per template, shared with the workload OUs (principals shared too), and
+one IAM_PATTERN principal association per team account whose team lists the template, naming that
+account's execution role (`arn:aws:iam:::role/<name>`, account-agnostic). Studio shows a user the
+templates their execution role is associated with, so a team sees exactly the templates its file
+lists. Removing a template from a team's list removes the association, never the product.
+A portfolio per template keeps each association decision independent; AWS allows 100 portfolios
+per account by default (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/limits.html).
+"""
+from __future__ import annotations
+
+from cdktn_provider_aws.iam_role import IamRole
+from cdktn_provider_aws.iam_role_policy import IamRolePolicy
+from cdktn_provider_aws.s3_object import S3Object
+from cdktn_provider_aws.sagemaker_servicecatalog_portfolio_status import SagemakerServicecatalogPortfolioStatus
+from cdktn_provider_aws.servicecatalog_constraint import ServicecatalogConstraint
+from cdktn_provider_aws.servicecatalog_portfolio import ServicecatalogPortfolio
+from cdktn_provider_aws.servicecatalog_portfolio_share import ServicecatalogPortfolioShare
+from cdktn_provider_aws.servicecatalog_principal_portfolio_association import ServicecatalogPrincipalPortfolioAssociation
+from cdktn_provider_aws.servicecatalog_product import ServicecatalogProduct
+from cdktn_provider_aws.servicecatalog_product_portfolio_association import ServicecatalogProductPortfolioAssociation
+from constructs import Construct
+
+from .. import naming, policies
+from ..stacks import Plan, SharedServicesStack
+from .base import PlatformStack, org_access_role_arn, policy_json
+from .baseline import build_data_bucket, build_key
+from .organization import safe_id
+from .refs import ref, remote_output
+
+STUDIO_VISIBILITY_TAG = "sagemaker:studio-visibility"
+
+
+def build_shared_services(stack: PlatformStack, *, plan: Plan, shared: SharedServicesStack) -> None:
+    stack.provider(region=plan.home_region, tags=plan.default_tags, assume_role_arn=org_access_role_arn(shared.account_id),
+                   allowed_account_ids=[shared.account_id])
+    stack.remote_state(naming.ORGANIZATION_STACK)
+    key_arn = build_key(stack, alias=f"alias/{plan.org}-shared-services", account_id=shared.account_id,
+                        description="Shared services: SageMaker Projects catalog")
+    build_data_bucket(stack, name=shared.catalog_bucket, key_arn=key_arn)
+    bucket_id = ref("aws_s3_bucket", "data-bucket", "id")
+    region = plan.home_region
+    for t in shared.templates:
+        tid = safe_id(t.name)
+        object_key = f"templates/{t.name}/{t.version}.yaml"
+        S3Object(stack, f"template-{tid}", bucket=bucket_id, key=object_key, content=t.body,
+                 content_type="application/x-yaml", server_side_encryption="aws:kms", kms_key_id=key_arn)
+        ServicecatalogProduct(
+            stack, f"product-{tid}", name=t.name, owner=t.owner, description=t.description,
+            type="CLOUD_FORMATION_TEMPLATE",
+            provisioning_artifact_parameters={
+                "name": t.version, "type": "CLOUD_FORMATION_TEMPLATE",
+                "template_url": f"https://{shared.catalog_bucket}.s3.{region}.amazonaws.com/{object_key}",
+            },
+            tags={STUDIO_VISIBILITY_TAG: "true"},
+        )
+        product_id = ref("aws_servicecatalog_product", f"product-{tid}", "id")
+        ServicecatalogPortfolio(stack, f"portfolio-{tid}", name=naming.portfolio_name(plan.org, t.name),
+                                provider_name=t.owner, description=t.description)
+        portfolio_id = ref("aws_servicecatalog_portfolio", f"portfolio-{tid}", "id")
+        ServicecatalogProductPortfolioAssociation(stack, f"portfolio-{tid}-product", portfolio_id=portfolio_id,
+                                                  product_id=product_id)
+        ServicecatalogConstraint(
+            stack, f"portfolio-{tid}-launch", portfolio_id=portfolio_id, product_id=product_id, type="LAUNCH",
+            parameters=policy_json({"LocalRoleName": naming.projects_launch_role(plan.org)}),
+        )
+        for ou in shared.share_with_ous:
+            ServicecatalogPortfolioShare(
+                stack, f"portfolio-{tid}-share-{safe_id(ou)}", portfolio_id=portfolio_id, type="ORGANIZATIONAL_UNIT",
+                principal_id=remote_output(naming.ORGANIZATION_STACK, "ou_ids", ou), share_principals=True)
+        for role in t.visible_to:
+            ServicecatalogPrincipalPortfolioAssociation(
+                stack, f"portfolio-{tid}-{role}", portfolio_id=portfolio_id, principal_type="IAM_PATTERN",
+                principal_arn=f"arn:aws:iam:::role/{role}")
+
+
+def build_projects_in_account(scope: Construct, *, plan: Plan, account_id: str, region: str) -> None:
+    """SageMaker Projects enabled in the team account, and the local launch role the catalog's constraint names."""
+    SagemakerServicecatalogPortfolioStatus(scope, "sagemaker-projects", status="Enabled")
+    name = naming.projects_launch_role(plan.org)
+    IamRole(scope, "projects-launch-role", name=name, description="Service Catalog launches SageMaker Projects templates",
+            assume_role_policy=policy_json(policies.service_trust("servicecatalog.amazonaws.com", account_id)))
+    IamRolePolicy(scope, "projects-launch-role-policy", name="launch-catalog-templates",
+                  role=ref("aws_iam_role", "projects-launch-role", "id"),
+                  policy=policy_json(policies.projects_launch_policy(account_id=account_id, region=region)))
