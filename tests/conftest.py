@@ -34,3 +34,20 @@ def run_cli(capsys, monkeypatch):
         return code, out, err
 
     return run
+
+
+@pytest.fixture(scope="session")
+def example_out(tmp_path_factory) -> Path:
+    """The example registry synthesized once for the whole session."""
+    from tests.helpers import EXAMPLE
+    from tests.synth.conftest import synth_registry
+
+    return synth_registry(EXAMPLE, tmp_path_factory.mktemp("example") / "generated")
+
+
+@pytest.fixture(scope="session")
+def example_registry():
+    from modules.registry.load import load_registry
+    from tests.helpers import EXAMPLE
+
+    return load_registry(EXAMPLE)[0]

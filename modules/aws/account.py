@@ -1,14 +1,18 @@
 """A team account stack: everything inside one <team>-<environment> account, plus its Identity Center assignments."""
 from __future__ import annotations
 
-from .. import naming
+from cdktn_provider_aws.iam_role import IamRole
+from cdktn_provider_aws.iam_role_policy import IamRolePolicy
+
+from .. import naming, policies
 from ..stacks import AccountStack, Plan
-from .base import PlatformStack, org_access_role_arn
+from .base import PlatformStack, org_access_role_arn, policy_json
 from .baseline import build_budget, build_data_bucket, build_key
+from .audit import build_config_recorder, build_flow_log
 from .catalog import build_projects_in_account
 from .identity_center import account_assignments
 from .network import build_network
-from .refs import remote_output
+from .refs import ref, remote_output
 from .sagemaker import build_domain, build_execution_role, build_profiles
 from .sharing import build_consumer_permissions, build_producer_grants, endpoint, needs_organization_state, producer_statements
 
@@ -32,6 +36,9 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
     build_budget(stack, name=a.name, amount=acct.budget_usd, emails=acct.budget_emails)
     build_data_bucket(stack, name=acct.bucket_name, key_arn=key_arn, extra_statements=grants.bucket)
     network = build_network(stack, name=a.name, vpc_cidr=acct.vpc_cidr, vpc_only=acct.vpc_only, region=acct.region)
+    build_flow_log(stack, vpc_id=network.vpc_id, log_bucket=acct.log_bucket)
+    build_config_recorder(stack, org=plan.org, account_id=account_id, log_bucket=acct.log_bucket,
+                          home_region=plan.home_region, region=acct.region)
     role_arn = build_execution_role(stack, acct=acct, account_id=account_id, key_arn=key_arn)
     build_domain(stack, acct=acct, network=network, role_arn=role_arn, key_arn=key_arn)
     build_profiles(stack, acct=acct, role_arn=role_arn, management=management,
@@ -44,5 +51,17 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
     )
     build_producer_grants(stack, plan=plan, acct=acct, key_arn=key_arn)
     build_consumer_permissions(stack, plan=plan, acct=acct)
+    build_deploy_role(stack, plan=plan, acct=acct, account_id=account_id)
     if acct.project_templates:
         build_projects_in_account(stack, plan=plan, account_id=account_id, region=acct.region)
+
+
+def build_deploy_role(stack: PlatformStack, *, plan: Plan, acct: AccountStack, account_id: str) -> None:
+    """Deployments (production's only write path) come from CI in shared services through this role."""
+    name = naming.deploy_role(plan.org)
+    IamRole(stack, "deploy-role", name=name, description="Deployments by CI in the shared services account",
+            assume_role_policy=policy_json(policies.deploy_trust(
+                shared_services_account_id=plan.shared_services.account_id, ci_role=naming.ci_role(plan.org))))
+    IamRolePolicy(stack, "deploy-role-policy", name="deploy-models", role=ref("aws_iam_role", "deploy-role", "id"),
+                  policy=policy_json(policies.deploy_policy(account_id=account_id, region=acct.region,
+                                                            execution_role=acct.role_name)))

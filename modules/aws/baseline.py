@@ -7,6 +7,14 @@ from cdktn_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotifi
 from cdktn_provider_aws.kms_alias import KmsAlias
 from cdktn_provider_aws.kms_key import KmsKey
 from cdktn_provider_aws.s3_bucket import S3Bucket
+from cdktn_provider_aws.provider import AwsProvider
+from cdktn_provider_aws.s3_bucket_lifecycle_configuration import (
+    S3BucketLifecycleConfiguration,
+    S3BucketLifecycleConfigurationRule,
+    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
+    S3BucketLifecycleConfigurationRuleFilter,
+    S3BucketLifecycleConfigurationRuleTransition,
+)
 from cdktn_provider_aws.s3_bucket_ownership_controls import S3BucketOwnershipControls
 from cdktn_provider_aws.s3_bucket_policy import S3BucketPolicy
 from cdktn_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
@@ -56,24 +64,39 @@ def build_budget(scope: Construct, *, name: str, amount: Decimal, emails: tuple[
 
 
 def build_data_bucket(scope: Construct, *, name: str, key_arn: str, extra_statements: list[dict] | None = None) -> None:
-    """The team's data bucket: KMS-encrypted, versioned, owner-enforced, never public, TLS only; its policy
-    takes the producer side of s3_prefix shares."""
-    S3Bucket(scope, "data-bucket", bucket=name, force_destroy=False, lifecycle={"prevent_destroy": True})
-    bucket_id = ref("aws_s3_bucket", "data-bucket", "id")
-    S3BucketVersioningA(scope, "data-bucket-versioning", bucket=bucket_id,
+    """The team's data bucket; its policy takes the producer side of s3_prefix shares."""
+    build_bucket(scope, "data-bucket", name=name, key_arn=key_arn, extra_statements=extra_statements)
+
+
+def build_bucket(scope: Construct, cid: str, *, name: str, key_arn: str, extra_statements: list[dict] | None = None,
+                 provider: AwsProvider | None = None, archive: bool = False) -> None:
+    """A bucket as every bucket here is: KMS-encrypted, versioned, owner-enforced, never public, TLS only,
+    with a lifecycle (an archive moves to Glacier after 90 days; nothing current ever expires)."""
+    S3Bucket(scope, cid, bucket=name, force_destroy=False, lifecycle={"prevent_destroy": True}, provider=provider)
+    bucket_id = ref("aws_s3_bucket", cid, "id")
+    S3BucketVersioningA(scope, f"{cid}-versioning", bucket=bucket_id, provider=provider,
                         versioning_configuration={"status": "Enabled"})
     S3BucketServerSideEncryptionConfigurationA(
-        scope, "data-bucket-encryption", bucket=bucket_id,
+        scope, f"{cid}-encryption", bucket=bucket_id, provider=provider,
         rule=[S3BucketServerSideEncryptionConfigurationRuleA(
             apply_server_side_encryption_by_default={"sse_algorithm": "aws:kms", "kms_master_key_id": key_arn},
             bucket_key_enabled=True)],
     )
-    S3BucketPublicAccessBlock(scope, "data-bucket-public-access", bucket=bucket_id, block_public_acls=True,
+    S3BucketPublicAccessBlock(scope, f"{cid}-public-access", bucket=bucket_id, block_public_acls=True, provider=provider,
                               block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True)
-    S3BucketOwnershipControls(scope, "data-bucket-ownership", bucket=bucket_id,
+    S3BucketOwnershipControls(scope, f"{cid}-ownership", bucket=bucket_id, provider=provider,
                               rule={"object_ownership": "BucketOwnerEnforced"})
+    rules = [S3BucketLifecycleConfigurationRule(
+        id="abort-incomplete-uploads", status="Enabled", filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+        abort_incomplete_multipart_upload=[S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
+            days_after_initiation=7)])]
+    if archive:
+        rules.append(S3BucketLifecycleConfigurationRule(
+            id="archive", status="Enabled", filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+            transition=[S3BucketLifecycleConfigurationRuleTransition(days=90, storage_class="GLACIER")]))
+    S3BucketLifecycleConfiguration(scope, f"{cid}-lifecycle", bucket=bucket_id, rule=rules, provider=provider)
     arn = f"arn:aws:s3:::{name}"
-    S3BucketPolicy(scope, "data-bucket-policy", bucket=bucket_id, policy=policy_json({
+    S3BucketPolicy(scope, f"{cid}-policy", bucket=bucket_id, provider=provider, policy=policy_json({
         "Version": "2012-10-17",
         "Statement": [{
             "Sid": "DenyInsecureTransport",

@@ -4,7 +4,6 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 
-from cdktn_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones
 from cdktn_provider_aws.default_security_group import DefaultSecurityGroup
 from cdktn_provider_aws.route_table import RouteTable
 from cdktn_provider_aws.route_table_association import RouteTableAssociation
@@ -14,7 +13,7 @@ from cdktn_provider_aws.vpc import Vpc
 from cdktn_provider_aws.vpc_endpoint import VpcEndpoint
 from constructs import Construct
 
-from .refs import element, ref
+from .refs import ref
 
 # Interface endpoints a VPC-only Studio domain needs to reach SageMaker and what its jobs use, with no
 # internet path (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-and-internet-access.html).
@@ -22,6 +21,11 @@ INTERFACE_ENDPOINTS = (
     "sagemaker.api", "sagemaker.runtime", "sagemaker.featurestore-runtime", "servicecatalog",
     "sts", "logs", "ecr.api", "ecr.dkr", "kms",
 )
+
+
+# The two zones the subnets use, named rather than looked up so the set never changes under a stack;
+# every commercial region has zones a and b (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html).
+ZONES = ("a", "b")
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,6 @@ def subnet_cidrs(vpc_cidr: str) -> list[str]:
 
 
 def build_network(scope: Construct, *, name: str, vpc_cidr: str, vpc_only: bool, region: str) -> Network:
-    DataAwsAvailabilityZones(scope, "zones", state="available")
     Vpc(scope, "vpc", cidr_block=vpc_cidr, enable_dns_support=True, enable_dns_hostnames=True, tags={"Name": name})
     # No rules: nothing may use the default security group.
     vpc_id = ref("aws_vpc", "vpc", "id")
@@ -47,7 +50,7 @@ def build_network(scope: Construct, *, name: str, vpc_cidr: str, vpc_only: bool,
     subnets = []
     for i, cidr in enumerate(subnet_cidrs(vpc_cidr)):
         Subnet(scope, f"private-{i}", vpc_id=vpc_id, cidr_block=cidr,
-               availability_zone=element("aws_availability_zones", "zones", "names", i), map_public_ip_on_launch=False,
+               availability_zone=f"{region}{ZONES[i]}", map_public_ip_on_launch=False,
                         tags={"Name": f"{name}-private-{i}"})
         subnet_id = ref("aws_subnet", f"private-{i}", "id")
         RouteTableAssociation(scope, f"private-{i}-routes", subnet_id=subnet_id, route_table_id=route_table_id)

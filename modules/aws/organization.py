@@ -15,8 +15,8 @@ from cdktn_provider_aws.servicecatalog_organizations_access import Servicecatalo
 
 from .. import naming
 from ..stacks import OrganizationStack, Plan
-from . import guardrails
-from .base import PlatformStack, policy_json
+from .audit import build_log_archive, build_organization_trail
+from .base import PlatformStack, org_access_role_arn
 
 
 def safe_id(text: str) -> str:
@@ -26,7 +26,9 @@ def safe_id(text: str) -> str:
 
 def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationStack) -> None:
     stack.provider(region=plan.home_region, tags=plan.default_tags, allowed_account_ids=[plan.management_account_id])
-    root_id = DataAwsOrganizationsOrganization(stack, "organization").roots.get(0).id
+    organization = DataAwsOrganizationsOrganization(stack, "organization")
+    root_id = organization.roots.get(0).id
+    org_id = organization.id
 
     ous: dict[str, OrganizationsOrganizationalUnit] = {}
     for path in org.ou_paths:
@@ -56,21 +58,31 @@ def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationSta
             resource.import_from(acct.adopted_id)
         account_ids[acct.key] = resource.id
 
-    for rail in guardrails.baseline(org.allowed_regions):
-        policy = OrganizationsPolicy(stack, f"scp-{rail.name}", name=f"{plan.org}-{rail.name}", description=rail.description,
-                                     type="SERVICE_CONTROL_POLICY", content=policy_json(rail.document))
-        for root in org.workload_roots:
-            OrganizationsPolicyAttachment(stack, f"scp-{rail.name}-{safe_id(root)}", policy_id=policy.id,
-                                          target_id=ous[root].id)
+    for scp in org.scps:
+        policy = OrganizationsPolicy(stack, f"scp-{scp.name}", name=scp.name, description=scp.description,
+                                     type="SERVICE_CONTROL_POLICY", content=scp.text)
+        OrganizationsPolicyAttachment(stack, f"scp-{scp.name}-attachment", policy_id=policy.id, target_id=ous[scp.target].id)
+
+    # The log archive account holds the trail's and Config's logs; the trail itself belongs to the management account.
+    log_archive = stack.provider(region=plan.home_region, tags=plan.default_tags, alias="log-archive",
+                                 assume_role_arn=org_access_role_arn(org.log_archive_account_id),
+                                 allowed_account_ids=[org.log_archive_account_id])
+    key_arn = build_log_archive(stack, org=plan.org, bucket=org.log_bucket, account_id=org.log_archive_account_id,
+                                org_id=org_id, provider=log_archive)
+    build_organization_trail(stack, org=plan.org, name=org.trail_name, bucket=org.log_bucket, key_arn=key_arn,
+                             depends_on=[stack.node.find_child("log-archive-policy")])
 
     # Shares inside the organization: RAM shares need no acceptance, and shared services (a delegated
     # administrator for Service Catalog) may share the Projects portfolios with OUs.
     RamSharingWithOrganization(stack, "ram-sharing-with-organization")
     ServicecatalogOrganizationsAccess(stack, "servicecatalog-organizations-access", enabled=True)
-    OrganizationsDelegatedAdministrator(stack, "servicecatalog-delegated-admin", account_id=plan.shared_services.account_id,
-                                        service_principal="servicecatalog.amazonaws.com")
+    # Shared services administers Service Catalog (the Projects portfolios) and Config (the aggregator).
+    for principal in ("servicecatalog.amazonaws.com", "config.amazonaws.com", "config-multiaccountsetup.amazonaws.com"):
+        OrganizationsDelegatedAdministrator(stack, f"delegated-admin-{principal.split('.')[0]}",
+                                            account_id=plan.shared_services.account_id, service_principal=principal)
 
     TerraformOutput(stack, "account_ids", value=account_ids,
                     description="Account id of every team account, by <team>-<environment>")
+    TerraformOutput(stack, "organization_id", value=org_id, description="The organization's id (o-...)")
     TerraformOutput(stack, "ou_ids", value={path: ous[path].id for path in org.ou_paths},
                     description="Organizational unit id by OU path")

@@ -22,7 +22,3 @@ def remote_output(state_id: str, output: str, key: str) -> str:
     part = f".{key}" if _DOT_KEY.match(key) else f'["{key}"]'
     return f"${{data.terraform_remote_state.{state_id}.outputs.{output}{part}}}"
 
-
-def element(data_type: str, construct_id: str, attr: str, index: int) -> str:
-    """`${element(data.aws_availability_zones.zones.names, 0)}`."""
-    return f"${{element(data.{data_type}.{construct_id}.{attr}, {index})}}"

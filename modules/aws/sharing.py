@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cdktn_provider_aws.ecr_repository import EcrRepository
+from cdktn_provider_aws.ecr_repository import EcrRepository, EcrRepositoryEncryptionConfiguration
 from cdktn_provider_aws.ecr_repository_policy import EcrRepositoryPolicy
 from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 from cdktn_provider_aws.ram_principal_association import RamPrincipalAssociation
@@ -69,7 +69,7 @@ def build_producer_grants(scope: Construct, *, plan: Plan, acct: AccountStack, k
         elif share.kind == "ecr_repository":
             EcrRepository(scope, cid, name=share.resource, image_tag_mutability="IMMUTABLE", force_delete=False,
                           image_scanning_configuration={"scan_on_push": True},
-                          encryption_configuration=[{"encryption_type": "KMS", "kms_key": key_arn}])
+                          encryption_configuration=[EcrRepositoryEncryptionConfiguration(encryption_type="KMS", kms_key=key_arn)])
             EcrRepositoryPolicy(scope, f"{cid}-policy", repository=ref("aws_ecr_repository", cid, "name"),
                                 policy=policy_json(sharing.ecr_repository_policy(share, consumers)))
         elif share.kind in sharing.RAM_KINDS:

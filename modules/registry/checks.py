@@ -457,12 +457,51 @@ def check_shares(reg: Registry, src: Sources) -> list[RegistryError]:
     return errors
 
 
+def check_environment_ous(reg: Registry, src: Sources) -> list[RegistryError]:
+    """Environments that share an OU share its SCPs, so they must agree on the SageMaker network mode."""
+    errors = []
+    first: dict[str, tuple[str, str]] = {}
+    for i, env in enumerate(reg.environments):
+        ou = env.organizational_unit
+        if ou in first and first[ou][1] != env.sagemaker_network:
+            other, mode = first[ou]
+            errors.append(src.error(ENVS, ("environments", i, "sagemaker_network"),
+                                    f"environment {show(env.name)} is {env.sagemaker_network} but shares OU {show(ou)} with "
+                                    f"{show(other)}, which is {mode}; the OU's guardrails follow the network mode "
+                                    "(give it its own organizational_unit)"))
+        first.setdefault(ou, (env.name, env.sagemaker_network))
+    return errors
+
+
+def check_guardrails_fit(reg: Registry, src: Sources) -> list[RegistryError]:
+    """The SCPs for every OU fit AWS's limits (5 per target, 5,120 characters each)."""
+    from .. import guardrails
+    from ..stacks import guardrail_inputs
+
+    inputs = guardrail_inputs(reg)
+    errors = []
+    for target, rails in guardrails.coverage(inputs).items():
+        try:
+            guardrails.pack(inputs.org, target, rails)
+        except guardrails.PackingError as exc:
+            if target in inputs.vpc_only_ous:  # only the environment OU's own guardrails are attached there
+                i = next(i for i, e in enumerate(reg.environments) if e.organizational_unit == target)
+                errors.append(src.error(ENVS, ("environments", i, "organizational_unit"), str(exc)))
+            else:  # top-level OUs carry the organization-wide guardrails, which grow with these lists
+                field = "studio_allowed_cidrs" if inputs.studio_allowed_cidrs else None
+                path = ("network", field) if field else ("allowed_regions",)
+                errors.append(src.error(ORG, path, f"{exc}; shorten this list"))
+    return errors
+
+
 CHECKS: tuple[Check, ...] = (
     check_regions,
     check_organization_accounts,
     check_platform_admins,
     check_tags,
     check_environments,
+    check_environment_ous,
+    check_guardrails_fit,
     check_people,
     check_roles,
     check_permission_sets,

@@ -34,3 +34,24 @@ def test_output_has_no_machine_specific_paths(example_out):
     for name, data in _files(example_out).items():
         text = data.decode()
         assert str(example_out) not in text and "/tmp/" not in text and "/root/" not in text, name
+
+
+def test_no_block_was_silently_dropped(example_out):
+    """jsii turns a plain dict inside a list into an empty block without a word; typed structs avoid it.
+    An empty object anywhere in the output means a setting was lost on the way."""
+
+    def empties(node, path=""):
+        if isinstance(node, dict):
+            if not node and not path.endswith(("outputs", "tags")):
+                yield path
+            for k, v in node.items():
+                yield from empties(v, f"{path}.{k}")
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                yield from empties(v, f"{path}[{i}]")
+
+    import json
+
+    for path in sorted((example_out / "stacks").glob("*/cdk.tf.json")):
+        found = list(empties(json.loads(path.read_text())))
+        assert found == [], f"{path.parent.name}: empty blocks at {found}"

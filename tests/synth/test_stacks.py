@@ -5,7 +5,7 @@ from cdktn import Testing as CdktnTesting
 from cdktn_provider_aws.sagemaker_domain import SagemakerDomain
 
 from modules import naming
-from tests.synth.conftest import resources, stack
+from tests.synth.conftest import policy, resources, stack
 
 
 def test_stack_layout(example_out, example_registry):
@@ -59,16 +59,59 @@ def test_adopted_account_is_imported_not_created(example_out):
     assert "account_ids" in dev["provider"]["aws"][0]["assume_role"][0]["role_arn"]
 
 
-def test_baseline_scps_attached_at_workloads_level(example_out):
+def test_guardrails_attached_where_they_must_cover(example_out):
     org = stack(example_out, "organization")
     policies = resources(org, "aws_organizations_policy")
-    assert sorted(policies) == ["scp-deny-leave-organization", "scp-deny-root-user", "scp-deny-unapproved-regions"]
-    regions = json.loads(policies["scp-deny-unapproved-regions"]["content"])
-    assert regions["Statement"][0]["Condition"] == {
-        "StringNotEquals": {"aws:RequestedRegion": ["eu-central-1", "eu-west-1"]}}
-    targets = {a["target_id"] for a in resources(org, "aws_organizations_policy_attachment").values()}
-    assert targets == {"${aws_organizations_organizational_unit.ou-Workloads.id}",
-                       "${aws_organizations_organizational_unit.ou-Suspended.id}"}
+    attached = {}
+    for a in resources(org, "aws_organizations_policy_attachment").values():
+        policy_id = a["policy_id"].split(".")[1]
+        attached.setdefault(a["target_id"].split(".")[1], []).append(policy_id)
+    sids = {ou: sorted(st["Sid"] for p in ps for st in json.loads(policies[p]["content"])["Statement"])
+            for ou, ps in attached.items()}
+    baseline = ["DenyLeaveOrganization", "DenyOutsideAllowedRegions", "DenyRootUser", "DenyStudioUrlsOutsideNetworks",
+                "ProtectCloudTrail", "ProtectConfig", "ProtectLogArchive", "ProtectPlatformRoles"]
+    assert sids["ou-Workloads"] == baseline
+    assert sids["ou-Suspended"] == sorted(baseline + ["DenyAllButPlatform"])
+    vpc_only = ["DenyNotebookInternet", "DenyPublicStudioDomains", "DenyWorkOutsideVpc"]
+    assert sids["ou-Workloads_NonProd"] == vpc_only and sids["ou-Workloads_Prod"] == vpc_only
+    assert "ou-Workloads_Sandbox" not in sids  # sandbox is public_internet: no VPC guardrail there
+    regions = next(st for p in attached["ou-Workloads"] for st in json.loads(policies[p]["content"])["Statement"]
+                   if st["Sid"] == "DenyOutsideAllowedRegions")
+    assert regions["Condition"] == {"StringNotEquals": {"aws:RequestedRegion": ["eu-central-1", "eu-west-1"]}}
+    assert all(len(p["content"]) <= 5120 for p in policies.values())
+
+
+def test_organization_trail_and_log_archive(example_out):
+    org = stack(example_out, "organization")
+    trail = resources(org, "aws_cloudtrail")["organization-trail"]
+    assert (trail["is_organization_trail"], trail["is_multi_region_trail"], trail["enable_log_file_validation"]) == (True, True, True)
+    assert trail["s3_bucket_name"] == "log-archive-northwind-300000000003"
+    assert trail["kms_key_id"] == "${aws_kms_key.log-archive-kms.arn}"
+    bucket = resources(org, "aws_s3_bucket")["log-archive"]
+    assert bucket["provider"] == "aws.log-archive"
+    statements = {s["Sid"]: s for s in policy(resources(org, "aws_s3_bucket_policy")["log-archive-policy"]["policy"])["Statement"]}
+    assert statements["DenyDeletion"]["Effect"] == "Deny" and statements["DenyInsecureTransport"]["Effect"] == "Deny"
+    provider = next(p for p in org["provider"]["aws"] if p.get("alias") == "log-archive")
+    assert provider["assume_role"][0]["role_arn"] == "arn:aws:iam::300000000003:role/OrganizationAccountAccessRole"
+
+
+def test_config_in_every_team_account_and_an_organization_aggregator(example_out, example_registry):
+    for team in example_registry.teams:
+        for env in team.environments:
+            doc = stack(example_out, f"{team.name}-{env}")
+            recorder = resources(doc, "aws_config_configuration_recorder")["config-recorder"]
+            assert recorder["recording_group"]["all_supported"] is True
+            assert resources(doc, "aws_config_delivery_channel")["config-delivery"]["s3_bucket_name"] == \
+                "log-archive-northwind-300000000003"
+            assert resources(doc, "aws_flow_log")["vpc-flow-log"]["log_destination"] == "arn:aws:s3:::log-archive-northwind-300000000003"
+    aggregator = resources(stack(example_out, "shared-services"), "aws_config_configuration_aggregator")["config-aggregator"]
+    assert aggregator["organization_aggregation_source"]["all_regions"] is True
+
+
+def test_deployments_go_through_a_role_that_trusts_only_shared_services_ci(example_out):
+    role = resources(stack(example_out, "pricing-prod"), "aws_iam_role")["deploy-role"]
+    trust = json.loads(role["assume_role_policy"])
+    assert [s["Principal"] for s in trust["Statement"]] == [{"AWS": "arn:aws:iam::200000000002:role/northwind-ci"}]
 
 
 def test_identity_groups_memberships_and_permission_sets(example_out):

@@ -1,0 +1,90 @@
+"""The audit baseline: the log archive bucket, the organization CloudTrail, AWS Config in every account."""
+from __future__ import annotations
+
+from cdktn_provider_aws.cloudtrail import Cloudtrail, CloudtrailAdvancedEventSelector, CloudtrailAdvancedEventSelectorFieldSelector
+from cdktn_provider_aws.config_configuration_aggregator import ConfigConfigurationAggregator
+from cdktn_provider_aws.config_configuration_recorder import ConfigConfigurationRecorder
+from cdktn_provider_aws.config_configuration_recorder_status import ConfigConfigurationRecorderStatus
+from cdktn_provider_aws.config_delivery_channel import ConfigDeliveryChannel
+from cdktn_provider_aws.flow_log import FlowLog
+from cdktn_provider_aws.iam_role import IamRole
+from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+from cdktn_provider_aws.kms_alias import KmsAlias
+from cdktn_provider_aws.kms_key import KmsKey
+from cdktn_provider_aws.provider import AwsProvider
+from constructs import Construct
+
+from .. import naming, policies
+from .base import policy_json
+from .baseline import build_bucket
+from .refs import ref
+
+# Services that write into the log archive, each only for accounts of this organization.
+LOG_WRITERS = ("cloudtrail.amazonaws.com", "config.amazonaws.com", "delivery.logs.amazonaws.com")
+
+
+def build_log_archive(scope: Construct, *, org: str, bucket: str, account_id: str, org_id: str,
+                      provider: AwsProvider) -> str:
+    """The log archive bucket and its key in the log archive account; returns the key ARN."""
+    KmsKey(scope, "log-archive-kms", provider=provider, description=f"{org}: CloudTrail, Config and flow logs",
+           enable_key_rotation=True, deletion_window_in_days=30,
+           policy=policy_json(policies.log_archive_key_policy(account_id=account_id, org_id=org_id,
+                                                              services=LOG_WRITERS)))
+    KmsAlias(scope, "log-archive-kms-alias", provider=provider, name=f"alias/{org}-log-archive",
+             target_key_id=ref("aws_kms_key", "log-archive-kms", "key_id"))
+    key_arn = ref("aws_kms_key", "log-archive-kms", "arn")
+    build_bucket(scope, "log-archive", name=bucket, key_arn=key_arn, provider=provider, archive=True,
+                 extra_statements=policies.log_archive_bucket_statements(bucket=bucket, org_id=org_id))
+    return key_arn
+
+
+def build_organization_trail(scope: Construct, *, org: str, name: str, bucket: str, key_arn: str,
+                             depends_on: list | None = None) -> None:
+    """All regions, every account, log file validation, KMS; S3 data events of the platform's buckets,
+    which is where object-level access to team data is recorded."""
+    Cloudtrail(
+        scope, "organization-trail", name=name, s3_bucket_name=bucket, kms_key_id=key_arn,
+        is_organization_trail=True, is_multi_region_trail=True, include_global_service_events=True,
+        enable_log_file_validation=True, enable_logging=True, depends_on=depends_on,
+        advanced_event_selector=[
+            CloudtrailAdvancedEventSelector(name="Management events", field_selector=[
+                CloudtrailAdvancedEventSelectorFieldSelector(field="eventCategory", equal_to=["Management"])]),
+            CloudtrailAdvancedEventSelector(name="Data events of the platform's buckets", field_selector=[
+                CloudtrailAdvancedEventSelectorFieldSelector(field="eventCategory", equal_to=["Data"]),
+                CloudtrailAdvancedEventSelectorFieldSelector(field="resources.type", equal_to=["AWS::S3::Object"]),
+                CloudtrailAdvancedEventSelectorFieldSelector(field="resources.ARN", starts_with=[f"arn:aws:s3:::{org}-"]),
+            ]),
+        ],
+    )
+
+
+def build_config_recorder(scope: Construct, *, org: str, account_id: str, log_bucket: str, home_region: str,
+                          region: str) -> None:
+    """AWS Config records every resource of the account and delivers to the log archive."""
+    IamRole(scope, "config-role", name=naming.config_role(org), description="AWS Config recorder",
+            assume_role_policy=policy_json(policies.service_trust("config.amazonaws.com", account_id)))
+    IamRolePolicyAttachment(scope, "config-role-policy", role=ref("aws_iam_role", "config-role", "name"),
+                            policy_arn="arn:aws:iam::aws:policy/service-role/AWS_ConfigRole")
+    recorder = ConfigConfigurationRecorder(
+        scope, "config-recorder", name="default", role_arn=ref("aws_iam_role", "config-role", "arn"),
+        recording_group={"all_supported": True, "include_global_resource_types": region == home_region})
+    channel = ConfigDeliveryChannel(scope, "config-delivery", name="default", s3_bucket_name=log_bucket,
+                                    depends_on=[recorder])
+    ConfigConfigurationRecorderStatus(scope, "config-recorder-status", is_enabled=True, depends_on=[channel],
+                                      name=ref("aws_config_configuration_recorder", "config-recorder", "name"))
+
+
+def build_flow_log(scope: Construct, *, vpc_id: str, log_bucket: str) -> None:
+    FlowLog(scope, "vpc-flow-log", vpc_id=vpc_id, traffic_type="ALL", log_destination_type="s3",
+            log_destination=f"arn:aws:s3:::{log_bucket}", max_aggregation_interval=600)
+
+
+def build_aggregator(scope: Construct, *, org: str, account_id: str) -> None:
+    """The organization's Config aggregator in shared services (a delegated administrator for Config)."""
+    IamRole(scope, "config-aggregator-role", name=f"{org}-config-aggregator", description="AWS Config organization aggregator",
+            assume_role_policy=policy_json(policies.service_trust("config.amazonaws.com", account_id)))
+    IamRolePolicyAttachment(scope, "config-aggregator-role-policy", role=ref("aws_iam_role", "config-aggregator-role", "name"),
+                            policy_arn="arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations")
+    ConfigConfigurationAggregator(scope, "config-aggregator", name=f"{org}-organization",
+                                  organization_aggregation_source={
+                                      "all_regions": True, "role_arn": ref("aws_iam_role", "config-aggregator-role", "arn")})

@@ -1,0 +1,233 @@
+"""Service control policies: a library of small guardrails, each with its reason, packed into SCPs.
+
+Each guardrail is one unit (a few statements) that says why it exists. `scp_plan` decides which
+guardrails cover which OU and packs them into as few policies as AWS limits allow:
+5 SCPs attached per target, one of them AWS's FullAWSAccess, and 5,120 characters per policy
+(https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from . import naming
+
+MAX_POLICY_CHARS = 5120
+MAX_POLICIES_PER_TARGET = 5
+RESERVED_POLICIES = 1  # FullAWSAccess stays attached: SCPs only restrict what it allows
+PLATFORM_PRINCIPALS = (
+    # Terraform (Atlantis) works in member accounts through this role.
+    f"arn:aws:iam::*:role/{naming.ORGANIZATION_ACCESS_ROLE}",
+    # People in the platform admins group, through their Identity Center permission set.
+    f"arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_{naming.PLATFORM_ADMIN_PERMISSION_SET}_*",
+)
+
+
+@dataclass(frozen=True)
+class Guardrail:
+    name: str
+    reason: str
+    statements: tuple[dict, ...]
+
+
+def _not_platform() -> dict:
+    return {"ArnNotLike": {"aws:PrincipalArn": list(PLATFORM_PRINCIPALS)}}
+
+
+def deny_leave_organization() -> Guardrail:
+    return Guardrail("deny-leave-organization",
+                     "A member account that leaves the organization escapes every guardrail and the consolidated bill.",
+                     ({"Sid": "DenyLeaveOrganization", "Effect": "Deny", "Action": "organizations:LeaveOrganization",
+                       "Resource": "*"},))
+
+
+# Global services whose calls land in us-east-1 (or have no region) and must not be blocked by a
+# region guardrail. From AWS's example "Deny access to AWS based on the requested AWS Region":
+# https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html
+GLOBAL_SERVICE_ACTIONS = (
+    "a4b:*", "access-analyzer:*", "account:*", "acm:*", "aws-marketplace-management:*", "aws-marketplace:*",
+    "aws-portal:*", "budgets:*", "ce:*", "chime:*", "cloudfront:*", "config:*", "cur:*", "directconnect:*",
+    "ec2:DescribeRegions", "ec2:DescribeTransitGateways", "ec2:DescribeVpnGateways", "fms:*",
+    "globalaccelerator:*", "health:*", "iam:*", "importexport:*", "kms:*", "mobileanalytics:*",
+    "networkmanager:*", "organizations:*", "pricing:*", "route53:*", "route53domains:*",
+    "route53-recovery-cluster:*", "route53-recovery-control-config:*", "route53-recovery-readiness:*",
+    "s3:CreateMultiRegionAccessPoint", "s3:DeleteMultiRegionAccessPoint", "s3:DescribeMultiRegionAccessPointOperation",
+    "s3:GetAccountPublicAccessBlock", "s3:GetBucketLocation", "s3:GetMultiRegionAccessPoint",
+    "s3:GetMultiRegionAccessPointPolicy", "s3:GetMultiRegionAccessPointPolicyStatus", "s3:GetStorageLensConfiguration",
+    "s3:GetStorageLensDashboard", "s3:ListAllMyBuckets", "s3:ListMultiRegionAccessPoints", "s3:ListStorageLensConfigurations",
+    "s3:PutAccountPublicAccessBlock", "s3:PutMultiRegionAccessPointPolicy", "savingsplans:*", "shield:*", "sso:*",
+    "sts:*", "support:*", "trustedadvisor:*", "waf-regional:*", "waf:*", "wafv2:*", "wellarchitected:*",
+)
+
+
+def deny_unapproved_regions(allowed_regions: tuple[str, ...]) -> Guardrail:
+    return Guardrail("deny-unapproved-regions",
+                     "Data and spend stay in the regions the organization approved (allowed_regions).",
+                     ({"Sid": "DenyOutsideAllowedRegions", "Effect": "Deny", "NotAction": list(GLOBAL_SERVICE_ACTIONS),
+                       "Resource": "*",
+                       "Condition": {"StringNotEquals": {"aws:RequestedRegion": sorted(allowed_regions)}}},))
+
+
+def deny_root_user() -> Guardrail:
+    return Guardrail("deny-root-user",
+                     "Nobody works as a member account's root user; people sign in through Identity Center.",
+                     ({"Sid": "DenyRootUser", "Effect": "Deny", "Action": "*", "Resource": "*",
+                       "Condition": {"StringLike": {"aws:PrincipalArn": "arn:aws:iam::*:root"}}},))
+
+
+def protect_audit(log_bucket: str) -> Guardrail:
+    """CloudTrail, Config and the log archive keep recording whatever happens in an account."""
+    return Guardrail("protect-audit",
+                     "CloudTrail, AWS Config and the log archive bucket record what happens; only the platform may change them.",
+                     ({"Sid": "ProtectCloudTrail", "Effect": "Deny",
+                       "Action": ["cloudtrail:DeleteTrail", "cloudtrail:PutEventSelectors", "cloudtrail:StopLogging",
+                                  "cloudtrail:UpdateTrail"],
+                       "Resource": "*", "Condition": _not_platform()},
+                      {"Sid": "ProtectConfig", "Effect": "Deny",
+                       "Action": ["config:DeleteConfigurationRecorder", "config:DeleteDeliveryChannel",
+                                  "config:DeleteRetentionConfiguration", "config:PutConfigurationRecorder",
+                                  "config:PutDeliveryChannel", "config:StopConfigurationRecorder"],
+                       "Resource": "*", "Condition": _not_platform()},
+                      {"Sid": "ProtectLogArchive", "Effect": "Deny",
+                       "Action": ["s3:DeleteBucket", "s3:DeleteBucketPolicy", "s3:DeleteObject", "s3:DeleteObjectVersion",
+                                  "s3:PutBucketPolicy", "s3:PutLifecycleConfiguration"],
+                       "Resource": [f"arn:aws:s3:::{log_bucket}", f"arn:aws:s3:::{log_bucket}/*"]}))
+
+
+def protect_platform_roles(org: str) -> Guardrail:
+    roles = [f"arn:aws:iam::*:role/{naming.ORGANIZATION_ACCESS_ROLE}",
+             f"arn:aws:iam::*:role/{org}-*-sagemaker-execution",
+             f"arn:aws:iam::*:role/{naming.projects_launch_role(org)}",
+             f"arn:aws:iam::*:role/{naming.deploy_role(org)}",
+             f"arn:aws:iam::*:role/{naming.config_role(org)}"]
+    return Guardrail("protect-platform-roles",
+                     "The roles the platform relies on (access, execution, launch, deploy, config) change only through the platform.",
+                     ({"Sid": "ProtectPlatformRoles", "Effect": "Deny",
+                       "Action": ["iam:AttachRolePolicy", "iam:CreateRole", "iam:DeleteRole", "iam:DeleteRolePermissionsBoundary",
+                                  "iam:DeleteRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary",
+                                  "iam:PutRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:UpdateAssumeRolePolicy",
+                                  "iam:UpdateRole", "iam:UpdateRoleDescription"],
+                       "Resource": roles, "Condition": _not_platform()},))
+
+
+# SageMaker condition keys: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html
+VPC_JOB_ACTIONS = ("sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateModel", "sagemaker:CreateNotebookInstance",
+                   "sagemaker:CreateProcessingJob", "sagemaker:CreateTrainingJob")
+
+
+def sagemaker_vpc_only() -> Guardrail:
+    return Guardrail("sagemaker-vpc-only",
+                     "In vpc_only environments SageMaker reaches nothing but the account's VPC: no public Studio, "
+                     "no notebook with direct internet access, no job or model outside the VPC.",
+                     ({"Sid": "DenyPublicStudioDomains", "Effect": "Deny",
+                       "Action": ["sagemaker:CreateDomain", "sagemaker:UpdateDomain"], "Resource": "*",
+                       "Condition": {"StringNotEquals": {"sagemaker:AppNetworkAccessType": "VpcOnly"}}},
+                      {"Sid": "DenyNotebookInternet", "Effect": "Deny", "Action": "sagemaker:CreateNotebookInstance",
+                       "Resource": "*", "Condition": {"StringEquals": {"sagemaker:DirectInternetAccess": "Enabled"}}},
+                      {"Sid": "DenyWorkOutsideVpc", "Effect": "Deny", "Action": list(VPC_JOB_ACTIONS), "Resource": "*",
+                       "Condition": {"Null": {"sagemaker:VpcSubnets": "true"}}}))
+
+
+def studio_source_networks(cidrs: tuple[str, ...]) -> Guardrail:
+    """What AWS offers to keep Studio sessions to known networks: the presigned-URL calls carry aws:SourceIp.
+    Covered: presigned Studio and notebook URLs (IAM-mode sign-in, scripts), from any principal.
+    Not covered: the Identity Center portal's own sign-in, and traffic from the Studio apps themselves
+    (use vpc_only environments and the identity provider's network policy for those)."""
+    return Guardrail("studio-source-networks",
+                     "Studio sessions are opened only from the company's networks (network.studio_allowed_cidrs).",
+                     ({"Sid": "DenyStudioUrlsOutsideNetworks", "Effect": "Deny",
+                       "Action": ["sagemaker:CreatePresignedDomainUrl", "sagemaker:CreatePresignedNotebookInstanceUrl"],
+                       "Resource": "*",
+                       "Condition": {"NotIpAddress": {"aws:SourceIp": sorted(cidrs)},
+                                     "Bool": {"aws:ViaAWSService": "false"}}},))
+
+
+def suspended_lockdown() -> Guardrail:
+    return Guardrail("suspended-lockdown",
+                     "Decommissioned teams' accounts keep their data but nobody but the platform works in them.",
+                     ({"Sid": "DenyAllButPlatform", "Effect": "Deny", "Action": "*", "Resource": "*",
+                       "Condition": _not_platform()},))
+
+
+@dataclass(frozen=True)
+class Scp:
+    name: str
+    target: str  # OU path
+    description: str
+    document: dict
+    guardrails: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return compact(self.document)
+
+
+class PackingError(Exception):
+    def __init__(self, target: str, message: str):
+        self.target = target
+        super().__init__(message)
+
+
+def compact(document: dict) -> str:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class Inputs:
+    org: str
+    allowed_regions: tuple[str, ...]
+    studio_allowed_cidrs: tuple[str, ...]
+    log_bucket: str
+    workload_roots: tuple[str, ...]  # top-level OU paths holding team accounts
+    vpc_only_ous: tuple[str, ...]  # OU paths whose environments are all vpc_only
+
+
+def coverage(inputs: Inputs) -> dict[str, tuple[Guardrail, ...]]:
+    """Which guardrails attach where. Child OUs inherit what their parents have."""
+    base = [deny_leave_organization(), deny_unapproved_regions(inputs.allowed_regions), deny_root_user(),
+            protect_audit(inputs.log_bucket), protect_platform_roles(inputs.org)]
+    if inputs.studio_allowed_cidrs:
+        base.append(studio_source_networks(inputs.studio_allowed_cidrs))
+    out: dict[str, tuple[Guardrail, ...]] = {root: tuple(base) for root in inputs.workload_roots}
+    out[naming.SUSPENDED_OU] = tuple(base) + (suspended_lockdown(),)
+    for ou in inputs.vpc_only_ous:
+        out[ou] = out.get(ou, ()) + (sagemaker_vpc_only(),)
+    return dict(sorted(out.items()))
+
+
+def pack(org: str, target: str, rails: tuple[Guardrail, ...]) -> list[Scp]:
+    """The guardrails of one target in as few SCPs as fit, each within the size limit, in library order."""
+    groups: list[list[Guardrail]] = [[]]
+    for rail in rails:
+        trial = groups[-1] + [rail]
+        if _size(trial) <= MAX_POLICY_CHARS:
+            groups[-1] = trial
+            continue
+        if _size([rail]) > MAX_POLICY_CHARS:
+            raise PackingError(target, f"guardrail '{rail.name}' alone is {_size([rail])} characters; an SCP may have "
+                                       f"at most {MAX_POLICY_CHARS}")
+        groups.append([rail])
+    allowed = MAX_POLICIES_PER_TARGET - RESERVED_POLICIES
+    if len(groups) > allowed:
+        raise PackingError(target, f"OU '{target}' needs {len(groups)} SCPs for its guardrails; AWS allows "
+                                   f"{MAX_POLICIES_PER_TARGET} per target, {allowed} besides FullAWSAccess")
+    slug = target.lower().replace("/", "-").replace(" ", "-")
+    return [Scp(name=f"{org}-{slug}-guardrails-{i + 1}", target=target,
+                description="; ".join(r.name for r in group)[:512],
+                document=_document(group), guardrails=tuple(r.name for r in group))
+            for i, group in enumerate(groups)]
+
+
+def scp_plan(inputs: Inputs) -> tuple[Scp, ...]:
+    out: list[Scp] = []
+    for target, rails in coverage(inputs).items():
+        out += pack(inputs.org, target, rails)
+    return tuple(out)
+
+
+def _document(rails: list[Guardrail]) -> dict:
+    return {"Version": "2012-10-17", "Statement": [s for r in rails for s in r.statements]}
+
+
+def _size(rails: list[Guardrail]) -> int:
+    return len(compact(_document(rails)))

@@ -1,0 +1,74 @@
+"""A small evaluator of Deny statements, enough to show what each SCP guardrail blocks and lets through.
+
+It understands the elements the guardrails use: Action/NotAction and Resource with wildcards, and the
+condition operators String(Not)Equals, String(Not)Like, ArnLike/ArnNotLike/ArnEquals, Null, Bool,
+IpAddress/NotIpAddress. Missing condition keys follow IAM's rules: a negated operator on a missing
+key matches, a positive one does not. It is a test aid, not an IAM implementation.
+"""
+from __future__ import annotations
+
+import fnmatch
+import ipaddress
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Request:
+    action: str
+    principal_arn: str = "arn:aws:iam::123456789012:role/team-role"
+    resource: str = "*"
+    region: str = "eu-west-1"
+    context: dict[str, object] = field(default_factory=dict)
+
+    def key(self, name: str):
+        base = {"aws:PrincipalArn": self.principal_arn, "aws:RequestedRegion": self.region, "aws:ViaAWSService": "false"}
+        return self.context.get(name, base.get(name))
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _match(pattern: str, value: str) -> bool:
+    return fnmatch.fnmatchcase(value.lower(), pattern.lower())
+
+
+def _condition(op: str, key: str, expected, req: Request) -> bool:
+    actual = req.key(key)
+    expected = [str(e) for e in _list(expected)]
+    negated = "Not" in op
+    if actual is None:
+        return op == "Null" and expected == ["true"] or (negated and op != "Null")
+    if op == "Null":
+        return expected == ["false"]
+    values = [str(a) for a in _list(actual)]
+    if op.startswith("ForAnyValue:"):
+        op = op.split(":", 1)[1]
+    if op in ("StringEquals", "ArnEquals", "Bool"):
+        return any(v in expected for v in values)
+    if op == "StringNotEquals":
+        return not any(v in expected for v in values)
+    if op in ("StringLike", "ArnLike"):
+        return any(_match(e, v) for e in expected for v in values)
+    if op in ("StringNotLike", "ArnNotLike"):
+        return not any(_match(e, v) for e in expected for v in values)
+    if op in ("IpAddress", "NotIpAddress"):
+        inside = any(ipaddress.ip_address(v) in ipaddress.ip_network(e) for e in expected for v in values)
+        return inside != negated
+    raise NotImplementedError(op)
+
+
+def denied(document: dict, req: Request) -> bool:
+    """Whether any Deny statement of the policy applies to the request."""
+    for st in document["Statement"]:
+        if st["Effect"] != "Deny":
+            continue
+        if "Action" in st and not any(_match(a, req.action) for a in _list(st["Action"])):
+            continue
+        if "NotAction" in st and any(_match(a, req.action) for a in _list(st["NotAction"])):
+            continue
+        if not any(_match(r, req.resource) for r in _list(st.get("Resource", "*"))):
+            continue
+        if all(_condition(op, key, val, req) for op, keys in st.get("Condition", {}).items() for key, val in keys.items()):
+            return True
+    return False

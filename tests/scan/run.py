@@ -1,0 +1,145 @@
+"""checkov and parliament over synthesized stacks, with the reviewed suppressions. No pytest needed.
+
+    python -m tests.scan.run [STACKS_DIR]      # default generated/stacks; exit 1 on any unsuppressed finding
+
+The scanners live in .venv-scan (see .ci/scanners.txt); this module runs them as programs.
+"""
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from tests.resolve import resolve
+
+ROOT = Path(__file__).resolve().parents[2]
+SCAN_BIN = ROOT / ".venv-scan" / "bin"
+SUPPRESSIONS = Path(__file__).with_name("suppressions.yaml")
+
+# Policy documents in the output: resource type -> attribute holding the JSON.
+POLICY_FIELDS = {
+    "aws_iam_role": "assume_role_policy",
+    "aws_iam_role_policy": "policy",
+    "aws_organizations_policy": "content",
+    "aws_ssoadmin_permission_set_inline_policy": "inline_policy",
+    "aws_s3_bucket_policy": "policy",
+    "aws_kms_key": "policy",
+    "aws_ecr_repository_policy": "policy",
+    "aws_sagemaker_model_package_group_policy": "resource_policy",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    scanner: str
+    rule: str
+    stack: str
+    where: str  # "<resource type>.<name>"
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.scanner} {self.rule} {self.stack}/{self.where}: {self.detail}"
+
+
+def extract_policies(stacks: Path) -> list[dict]:
+    out = []
+    for path in sorted(stacks.glob("*/cdk.tf.json")):
+        doc = json.loads(path.read_text())
+        for rtype, field in POLICY_FIELDS.items():
+            for name, res in sorted(doc.get("resource", {}).get(rtype, {}).items()):
+                if field in res:
+                    out.append({"stack": path.parent.name, "where": f"{rtype}.{name}", "text": resolve(res[field])})
+    return out
+
+
+def run_parliament(stacks: Path) -> list[Finding]:
+    policies = extract_policies(stacks)
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+        json.dump(policies, f)
+    try:
+        proc = subprocess.run([str(SCAN_BIN / "python"), str(Path(__file__).with_name("parliament_runner.py")), f.name],
+                              capture_output=True, text=True, check=True)
+    finally:
+        os.unlink(f.name)
+    return [Finding("parliament", r["issue"], r["stack"], r["where"], r["detail"]) for r in json.loads(proc.stdout)]
+
+
+def run_checkov(stacks: Path) -> list[Finding]:
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in sorted(stacks.glob("*/cdk.tf.json")):
+            doc = json.loads(path.read_text())
+            # checkov's terraform_json parser cannot read `import` blocks (a list); they hold no settings to scan.
+            doc.pop("import", None)
+            target = Path(tmp) / path.parent.name
+            target.mkdir()
+            (target / "cdk.tf.json").write_text(json.dumps(doc))
+        proc = subprocess.run([str(SCAN_BIN / "checkov"), "-d", tmp, "--framework", "terraform_json", "--skip-download",
+                               "--quiet", "--compact", "-o", "json"], capture_output=True, text=True)
+        if proc.returncode not in (0, 1):
+            raise RuntimeError(f"checkov failed: {proc.stderr[-2000:]}")
+        reports = json.loads(proc.stdout or "[]")
+    reports = [reports] if isinstance(reports, dict) else reports
+    types = {name: rtype for path in stacks.glob("*/cdk.tf.json")
+             for rtype, named in json.loads(path.read_text()).get("resource", {}).items() for name in named}
+    findings = []
+    for report in reports:
+        if report.get("summary", {}).get("parsing_errors"):
+            raise RuntimeError(f"checkov could not parse a stack: {report.get('results', {}).get('parsing_errors')}")
+        for failed in report.get("results", {}).get("failed_checks", []):
+            stack = Path(failed["file_path"]).parent.name
+            where = failed["resource"]
+            if where.startswith("resource."):  # some checks name only the resource: construct ids are unique per stack
+                name = where.removeprefix("resource.")
+                where = f"{types.get(name, 'resource')}.{name}"
+            findings.append(Finding("checkov", failed["check_id"], stack, where, failed["check_name"]))
+    return findings
+
+
+def load_suppressions() -> dict[str, list[dict]]:
+    return yaml.safe_load(SUPPRESSIONS.read_text())
+
+
+def split(findings: list[Finding], suppressions: list[dict]) -> tuple[list[Finding], list[dict]]:
+    """(findings no suppression covers, suppressions that covered nothing)."""
+    used = [False] * len(suppressions)
+    open_findings = []
+    for f in findings:
+        hit = False
+        for i, s in enumerate(suppressions):
+            rule = s.get("check") or s.get("issue")
+            if rule == f.rule and fnmatch.fnmatch(f.where, s["where"]):
+                used[i] = hit = True
+        if not hit:
+            open_findings.append(f)
+    return open_findings, [s for s, u in zip(suppressions, used) if not u]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    stacks = Path(argv[0]) if argv else ROOT / "generated" / "stacks"
+    if not (SCAN_BIN / "checkov").exists() or shutil.which(str(SCAN_BIN / "python")) is None:
+        print("the scanners are not installed: run `make setup`", file=sys.stderr)
+        return 2
+    sup = load_suppressions()
+    status = 0
+    for name, runner, key in (("checkov", run_checkov, "checkov"), ("parliament", run_parliament, "parliament")):
+        findings = runner(stacks)
+        open_findings, unused = split(findings, sup[key])
+        print(f"{name}: {len(findings)} findings, {len(findings) - len(open_findings)} suppressed with a reason, "
+              f"{len(open_findings)} open")
+        for f in open_findings:
+            print(f"  {f}")
+        status |= bool(open_findings)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
