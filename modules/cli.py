@@ -32,6 +32,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--quiet", action="store_true", help="no progress line")
     sh = with_registry(sub.add_parser("shares", help="print the share graph: producer -> consumers, kind, access"))
     sh.add_argument("--format", choices=("table", "json"), default="table")
+    d = with_registry(sub.add_parser("diff", help="what the change since a git ref means: access, accounts, shares, stacks"))
+    d.add_argument("--base", required=True, metavar="REF", help="git ref to compare with (e.g. origin/main)")
+    d.add_argument("--out", default="generated", metavar="DIR", help="the synthesized output (default: generated)")
+    d.add_argument("--format", choices=("md", "json"), default="md")
+    a = with_registry(sub.add_parser("access", help="the access review: every person x account, what grants it, Studio"))
+    a.add_argument("--format", choices=("md", "csv", "json"), default="md")
+    with_registry(sub.add_parser("graph", help="a Mermaid diagram of OUs, team accounts and shares"))
     sc = with_registry(sub.add_parser("schema", help="write the registry's JSON Schema to <registry>/schema.json"))
     sc.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale instead of writing")
     return p
@@ -95,12 +102,16 @@ def cmd_synth(args) -> int:
     from .stacks import plan
     from .synth import DestroyRefused, synthesize, tty_progress
 
+    from .outputs import root_files
+
     out = args.out or os.environ.get("CDKTF_OUTDIR") or "generated"
     started = time.perf_counter()
     reg, _ = _load(args.registry)
     the_plan = plan(reg)
+    out_path = Path(out).resolve()
+    extra = root_files(reg, the_plan, root=out_path.parent, out=out_path, registry_dir=Path(args.registry))
     try:
-        result = synthesize(the_plan, Path(out), allow_destroy=args.allow_destroy,
+        result = synthesize(the_plan, Path(out), allow_destroy=args.allow_destroy, root_files=extra,
                             progress=None if args.quiet else tty_progress())
     except DestroyRefused as exc:
         print(exc.report(out), file=sys.stderr)
@@ -120,7 +131,61 @@ def cmd_shares(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "synth": cmd_synth, "schema": cmd_schema, "shares": cmd_shares}
+def cmd_access(args) -> int:
+    from .outputs.access import access_report
+    from .stacks import plan
+
+    reg, _ = _load(args.registry)
+    print(access_report(reg, plan(reg), args.format), end="")
+    return EXIT_OK
+
+
+def cmd_graph(args) -> int:
+    from .outputs.graph import mermaid
+    from .stacks import plan
+
+    reg, _ = _load(args.registry)
+    print(mermaid(plan(reg)), end="")
+    return EXIT_OK
+
+
+def cmd_diff(args) -> int:
+    import tempfile
+
+    from .outputs import diff, gitbase
+    from .registry.errors import RegistryInvalid
+    from .registry.load import load_registry
+    from .stacks import plan
+
+    reg, _ = _load(args.registry)
+    new = (reg, plan(reg))
+    registry_dir = Path(args.registry).resolve()
+    try:
+        root = gitbase.repo_root(registry_dir)
+        ref = gitbase.resolve_ref(args.base, root)
+        with tempfile.TemporaryDirectory() as tmp:
+            base_dir = gitbase.extract(ref, os.path.relpath(registry_dir, root), root, Path(tmp))
+            try:
+                base = None
+                if base_dir is not None and base_dir.is_dir():
+                    base_reg, _ = load_registry(base_dir, shown_root=f"{args.base}:{os.path.relpath(registry_dir, root)}")
+                    base = (base_reg, plan(base_reg))
+            except RegistryInvalid as exc:
+                print(f"the registry at {args.base} is not valid, so there is nothing to compare with:\n{exc.report()}",
+                      file=sys.stderr)
+                return EXIT_ENV
+        stacks = gitbase.changed_stacks(ref, Path(args.out) / "stacks", root)
+    except gitbase.GitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ENV
+    summary = diff.summarize(base, new, stacks)
+    title = f"Registry change since {args.base}"
+    print(diff.as_json(summary) if args.format == "json" else diff.markdown(summary, title), end="")
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "synth": cmd_synth, "schema": cmd_schema, "shares": cmd_shares,
+            "diff": cmd_diff, "access": cmd_access, "graph": cmd_graph}
 CDKTN_COMMANDS = {"synth"}
 
 

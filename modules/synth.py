@@ -92,9 +92,10 @@ def build_app(plan: Plan, outdir: str, progress: Callable[[int, int], None] | No
     return app
 
 
-def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False,
+def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files: dict[str, str] | None = None,
                progress: Callable[[int, int], None] | None = None) -> SynthResult:
-    """Write the whole output to a staging folder beside out, then swap it in. A failure leaves out untouched."""
+    """Write the whole output to a staging folder beside out, then swap it in. A failure leaves out untouched.
+    root_files (atlantis.yaml, CODEOWNERS: paths relative to out's parent) are replaced one by one after the swap."""
     guard_destroy(plan, out, allow_destroy=allow_destroy)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -113,7 +114,16 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False,
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+    for rel, text in sorted((root_files or {}).items()):
+        write_atomically(out.parent / rel, text)
     return SynthResult(stacks=len(plan.stack_names), resources=resources)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def count_resources(root: Path) -> int:

@@ -1,11 +1,29 @@
-"""Files written beside the stacks, and reports. Each is a pure function of the plan."""
+"""Files written beside the stacks and at the repository root, and reports. Pure functions of the model."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from ..registry.model import Registry
 from ..stacks import Plan
 
 
 def files_beside_stacks(plan: Plan) -> dict[str, str]:
-    """Path under the output folder -> text, for everything synth writes besides the stacks."""
+    """Path under the output folder -> text, for everything synth writes there besides the stacks."""
     from .shares import shares_json
 
     return {"shares.json": shares_json(plan)}
+
+
+def root_files(reg: Registry, plan: Plan, *, root: Path, out: Path, registry_dir: Path) -> dict[str, str]:
+    """Path under the repository root (the output folder's parent) -> text: atlantis.yaml and CODEOWNERS."""
+    from .atlantis import atlantis_yaml
+    from .codeowners import codeowners
+
+    stacks_dir = _rel(out / "stacks", root)
+    teams = {t.name: f"{_rel(registry_dir, root)}/teams/{t.name}.yaml" for t in reg.teams}
+    return {"atlantis.yaml": atlantis_yaml(plan, stacks_dir), ".github/CODEOWNERS": codeowners(reg, teams)}
+
+
+def _rel(path: Path, root: Path) -> str:
+    return Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()

@@ -1,0 +1,67 @@
+"""Who can do what where: the access review, from the plan (what the compiled Terraform grants)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict, dataclass
+
+from .. import naming
+from ..registry.model import Registry
+from ..stacks import Plan
+
+
+@dataclass(frozen=True, order=True)
+class Grant:
+    person: str
+    account: str  # account key "<team>-<environment>", or "shared-services" / "log-archive"
+    permission_set: str
+    team: str  # the team whose role grants it ("" for platform admins)
+    role: str  # the role, or "platform-admin"
+    studio: bool  # a Studio profile in that account
+
+
+def grants(reg: Registry, plan: Plan) -> list[Grant]:
+    """Every person x account x permission set, with what grants it. Exactly the assignments the stacks make."""
+    org = reg.organization.name
+    admins = set(reg.organization.platform_admins)
+    out: set[Grant] = set()
+    for acct in plan.accounts:
+        team = reg.team(acct.account.team)
+        studio = {u.user_name for u in acct.studio_users}
+        for a in acct.assignments:
+            if a.group == naming.platform_admins_group(org):
+                for person in admins:
+                    out.add(Grant(person, acct.account.key, a.permission_set, "", "platform-admin", person in studio))
+                continue
+            for m in team.members:
+                if naming.group_name(org, team.name, m.role) == a.group:
+                    out.add(Grant(m.person, acct.account.key, a.permission_set, team.name, m.role, m.person in studio))
+    for label, _ in plan.identity.central_assignments:
+        for person in admins:
+            out.add(Grant(person, label, naming.PLATFORM_ADMIN_PERMISSION_SET, "", "platform-admin", False))
+    return sorted(out)
+
+
+def access_report(reg: Registry, plan: Plan, fmt: str) -> str:
+    rows = grants(reg, plan)
+    admins = set(reg.organization.platform_admins)
+    if fmt == "json":
+        return json.dumps({"grants": [asdict(g) for g in rows], "platform_admins": sorted(admins)}, indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["person", "platform_admin", "account", "permission_set", "team", "role", "studio"])
+        for g in rows:
+            writer.writerow([g.person, "yes" if g.person in admins else "no", g.account, g.permission_set, g.team,
+                             g.role, "yes" if g.studio else "no"])
+        return buf.getvalue()
+    lines = ["# Access review", "",
+             f"{len({g.person for g in rows})} people with access to {len({g.account for g in rows})} accounts; "
+             "**admin** marks platform admins.", "",
+             "| person | account | permission set | granted by | Studio |", "|---|---|---|---|---|"]
+    for g in rows:
+        who = f"{g.person} **admin**" if g.person in admins else g.person
+        by = "platform admins" if g.role == "platform-admin" else f"{g.team} / {g.role}"
+        lines.append(f"| {who} | {g.account} | {g.permission_set} | {by} | {'yes' if g.studio else ''} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,74 @@
+"""atlantis.yaml, CODEOWNERS, the workflow, the access review and the README graph."""
+import subprocess
+
+import yaml
+
+from modules import naming
+from modules.outputs import root_files
+from modules.outputs.access import access_report
+from modules.outputs.graph import mermaid
+from modules.stacks import plan
+from tests.helpers import EXAMPLE, TESTS
+
+ROOT = TESTS.parent
+
+
+def fresh_root_files(example_registry):
+    p = plan(example_registry)
+    return root_files(example_registry, p, root=ROOT, out=ROOT / "generated", registry_dir=EXAMPLE)
+
+
+def test_committed_atlantis_and_codeowners_are_fresh(example_registry):
+    for rel, text in fresh_root_files(example_registry).items():
+        assert (ROOT / rel).read_text() == text, f"{rel} is stale: run `make synth` and commit"
+
+
+def test_atlantis_projects_order_and_dependencies(example_registry):
+    doc = yaml.safe_load(fresh_root_files(example_registry)["atlantis.yaml"])
+    assert doc["version"] == 3 and doc["parallel_plan"] and doc["parallel_apply"]
+    projects = {p["name"]: p for p in doc["projects"]}
+    assert sorted(projects) == sorted(plan(example_registry).stack_names)
+    assert projects["organization"]["execution_order_group"] == 0 and projects["organization"]["depends_on"] == []
+    for central in ("identity", "shared-services"):
+        assert projects[central]["execution_order_group"] == 1 and projects[central]["depends_on"] == ["organization"]
+    for name, p in projects.items():
+        assert p["dir"] == f"generated/stacks/{name}"
+        assert p["autoplan"] == {"enabled": True, "when_modified": ["cdk.tf.json"]}
+        assert p["apply_requirements"] == ["approved", "mergeable"]
+        if name not in naming.CENTRAL_STACKS:
+            assert p["execution_order_group"] == 2
+            assert p["depends_on"] == ["organization", "identity", "shared-services"]
+    apply_steps = doc["workflows"]["registry"]["apply"]["steps"]
+    assert apply_steps[1] == "apply" and "post apply --stack $PROJECT_NAME --tf-outputs" in apply_steps[2]["run"]
+
+
+def test_codeowners(example_registry):
+    lines = fresh_root_files(example_registry)[".github/CODEOWNERS"].splitlines()
+    assert "* @amara-ok" in lines and "/generated/ @amara-ok" in lines and "/modules/ @amara-ok" in lines
+    assert "/registry/teams/pricing.yaml @farahh" in lines  # owners farah (handle) and goran (none)
+    assert "/registry/teams/recsys.yaml @amara-ok" in lines  # owner ivan has no handle: platform admins
+    assert lines.index("/registry/ @amara-ok") < lines.index("/registry/teams/pricing.yaml @farahh"), "last match wins"
+
+
+def test_workflow_validates_against_the_github_schema():
+    check = ROOT / ".venv-scan" / "bin" / "check-jsonschema"
+    proc = subprocess.run([str(check), "--builtin-schema", "vendor.github-workflows",
+                           str(ROOT / ".github" / "workflows" / "pull-request.yml")], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_access_review_of_the_example(example_registry):
+    p = plan(example_registry)
+    md = access_report(example_registry, p, "md")
+    assert "| julia | recsys-dev | DataScientist | recsys / data-scientist | yes |" in md
+    assert "| farah | recsys-prod | ReadOnly | recsys / viewer |  |" in md
+    assert "| amara **admin** | shared-services | PlatformAdmin | platform admins |  |" in md
+    assert "churn" not in "".join(line for line in md.splitlines() if "julia" in line), "no access to a decommissioned team"
+    csv = access_report(example_registry, p, "csv").splitlines()
+    assert csv[0] == "person,platform_admin,account,permission_set,team,role,studio"
+    assert "julia,no,recsys-prod" not in "\n".join(csv), "data-scientist maps nothing in prod"
+
+
+def test_readme_embeds_the_current_graph(example_registry):
+    readme = (ROOT / "README.md").read_text()
+    assert "```mermaid\n" + mermaid(plan(example_registry)) + "```" in readme, "update the graph in README.md"
