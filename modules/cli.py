@@ -39,6 +39,16 @@ def _parser() -> argparse.ArgumentParser:
     a = with_registry(sub.add_parser("access", help="the access review: every person x account, what grants it, Studio"))
     a.add_argument("--format", choices=("md", "csv", "json"), default="md")
     with_registry(sub.add_parser("graph", help="a Mermaid diagram of OUs, team accounts and shares"))
+    po = sub.add_parser("post", help="the boto3 post-step: plan (dry run) or apply what Terraform cannot manage")
+    po.add_argument("mode", choices=("plan", "apply"), nargs="?", default="plan")
+    po.add_argument("--stack", action="append", default=[], metavar="NAME", help="a stack (repeatable)")
+    po.add_argument("--all", action="store_true", help="every stack that has a manifest")
+    po.add_argument("--job", choices=("preflight", "studio-cleanup", "share-artifacts", "promote-shares", "cost-tags"),
+                   help="only this job")
+    po.add_argument("--tf-outputs", metavar="FILE", help="`terraform output -json` of the stack")
+    po.add_argument("--tf-plan", metavar="FILE", help="`terraform show -json` of the stack's plan (for studio-cleanup)")
+    po.add_argument("--manifests", default="generated/post", metavar="DIR", help="default: generated/post")
+    po.add_argument("--format", choices=("table", "json"), default="table")
     sc = with_registry(sub.add_parser("schema", help="write the registry's JSON Schema to <registry>/schema.json"))
     sc.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale instead of writing")
     return p
@@ -184,7 +194,39 @@ def cmd_diff(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "synth": cmd_synth, "schema": cmd_schema, "shares": cmd_shares,
+def cmd_post(args) -> int:
+    import json
+
+    from .post.gateway import AwsGateway
+    from .post.run import as_json, as_table, exit_code, run
+
+    manifests = Path(args.manifests)
+    stacks = sorted(p.stem for p in manifests.glob("*.json")) if args.all else args.stack
+    if not stacks:
+        print("error: name a stack with --stack NAME (or --all)", file=sys.stderr)
+        return EXIT_ENV
+
+    def read(path):
+        if not path:
+            return None
+        try:
+            return json.loads(Path(path).read_text())
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"error: cannot read {path}: {exc}") from None
+
+    try:
+        outputs, tf_plan = read(args.tf_outputs), read(args.tf_plan)
+    except SystemExit as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ENV
+    apply = args.mode == "apply"
+    results = run(stacks, manifests=manifests, gateway=AwsGateway(), apply=apply, tf_outputs=outputs, tf_plan=tf_plan,
+                  only=args.job)
+    print(as_json(results, apply=apply) if args.format == "json" else as_table(results, apply=apply), end="")
+    return exit_code(results, apply=apply)
+
+
+COMMANDS = {"post": cmd_post, "validate": cmd_validate, "synth": cmd_synth, "schema": cmd_schema, "shares": cmd_shares,
             "diff": cmd_diff, "access": cmd_access, "graph": cmd_graph}
 CDKTN_COMMANDS = {"synth"}
 

@@ -1,10 +1,12 @@
 """A team account stack: everything inside one <team>-<environment> account, plus its Identity Center assignments."""
 from __future__ import annotations
 
+from cdktn import TerraformOutput
 from cdktn_provider_aws.iam_role import IamRole
 from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 
 from .. import naming, policies
+from ..sharing import RAM_KINDS
 from ..stacks import AccountStack, Plan
 from .base import PlatformStack, org_access_role_arn, policy_json
 from .baseline import build_budget, build_data_bucket, build_key
@@ -54,6 +56,13 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
     build_deploy_role(stack, plan=plan, acct=acct, account_id=account_id)
     if acct.project_templates:
         build_projects_in_account(stack, plan=plan, account_id=account_id, region=acct.region)
+
+    # What the post-step needs after apply (generated/post/<stack>.json names these outputs).
+    TerraformOutput(stack, "account_id", value=account_id, description="The team account's id")
+    TerraformOutput(stack, "domain_id", value=ref("aws_sagemaker_domain", "domain", "id"), description="Studio domain id")
+    ram = {s.name: ref("aws_ram_resource_share", f"share-{s.name}", "arn") for s in acct.shares_out if s.kind in RAM_KINDS}
+    if ram:
+        TerraformOutput(stack, "ram_share_arns", value=ram, description="RAM share ARN by share name")
 
 
 def build_deploy_role(stack: PlatformStack, *, plan: Plan, acct: AccountStack, account_id: str) -> None:

@@ -10,9 +10,10 @@ from ..stacks import Plan
 
 def files_beside_stacks(plan: Plan) -> dict[str, str]:
     """Path under the output folder -> text, for everything synth writes there besides the stacks."""
+    from ..post.manifest import manifest_files
     from .shares import shares_json
 
-    return {"shares.json": shares_json(plan)}
+    return {"shares.json": shares_json(plan), **manifest_files(plan)}
 
 
 def root_files(reg: Registry, plan: Plan, *, root: Path, out: Path, registry_dir: Path) -> dict[str, str]:
