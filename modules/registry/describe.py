@@ -40,7 +40,6 @@ def entity_path(file: str, data: Any, loc: tuple[Any, ...]) -> str:
     """Words for where loc points in data: "team 'a' › share 'b' › to[0] › team"."""
     parts = [root_entity(file, data)]
     node = data
-    parent_key: Any = None
     i = 0
     while i < len(loc):
         key = loc[i]
@@ -51,21 +50,21 @@ def entity_path(file: str, data: Any, loc: tuple[Any, ...]) -> str:
             item = _child(child, nxt)
             name = item.get(name_key) if isinstance(item, dict) else None
             parts.append(f"{word} '{name}'" if isinstance(name, str) and name else f"{key}[{nxt}]")
-            node, parent_key, i = item, key, i + 2
+            node, i = item, i + 2
             continue
         # role permission_sets map environment -> permission set: its keys are environments, not sets
         reference_map = key == "permission_sets" and parts[-1].startswith("role ")
         if isinstance(key, str) and key in _MAP_ENTRIES and nxt is not None and isinstance(child, dict) \
                 and not reference_map and not (file == "environments.yaml" and key == "environments"):
             parts.append(f"{_MAP_ENTRIES[key]} '{nxt}'")
-            node, parent_key, i = _child(child, nxt), nxt, i + 2
+            node, i = _child(child, nxt), i + 2
             continue
         if isinstance(nxt, int) and isinstance(child, list):
             parts.append(f"{key}[{nxt}]")
-            node, parent_key, i = _child(child, nxt), key, i + 2
+            node, i = _child(child, nxt), i + 2
             continue
         parts.append(str(key))
-        node, parent_key, i = child, key, i + 1
+        node, i = child, i + 1
     return entity(*parts)
 
 
@@ -114,7 +113,9 @@ def message_for(err: dict[str, Any], allowed_fields: list[str] | None) -> str:
         return f"invalid value {show(value)}: too many digits"
     if kind in ("string_type", "str_type"):
         return f"invalid value {show(value)}: expected text"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
+    if kind == "dict_type":
+        return f"expected a mapping (key: value), got {show(value)}"
+    if kind in ("model_type", "model_attributes_type"):
         return f"expected a mapping of fields, got {show(value)}"
     if kind in ("list_type", "tuple_type"):
         return f"expected a list, got {show(value)}"

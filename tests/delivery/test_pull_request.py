@@ -1,5 +1,4 @@
 """The pull-request path end to end: a git repository, an edit to one team file, synth, diff."""
-import shutil
 import subprocess
 from pathlib import Path
 

@@ -1,5 +1,4 @@
 """The shipped example registry: valid, believable, and exercising every feature the contract has."""
-from pathlib import Path
 
 from modules.outputs.schema import schema_text
 from modules.registry.load import load_registry

@@ -4,7 +4,6 @@ from pathlib import Path
 from modules.registry.load import load_registry
 from modules.stacks import plan
 from modules.synth import synthesize
-from tests.helpers import EXAMPLE
 from tests.resolve import fake_account_id, resolve  # noqa: F401 - re-exported for the tests
 
 

@@ -1,5 +1,4 @@
 """The example registry's output: golden files (changed only with --update-golden) and the committed generated/."""
-import filecmp
 import shutil
 from pathlib import Path
 

@@ -1,0 +1,64 @@
+"""Cross-reference checks: one small named function per concern, each returning its errors.
+
+Each check sees the whole validated Registry and the Sources (for `file:line`). They never raise.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..errors import RegistryError
+from ..load import Sources
+from ..model import Registry
+from ._common import Check
+from .access import check_catalog, check_people, check_permission_sets, check_roles, iam_policy_problem  # noqa: F401
+from .organization import (
+    check_environment_ous,
+    check_environments,
+    check_guardrails_fit,
+    check_organization_accounts,
+    check_platform_admins,
+    check_regions,
+    check_tags,
+    known_regions,  # noqa: F401
+)
+from .shares import check_shares
+from .teams import (
+    check_account_emails,
+    check_adopted_accounts,
+    check_derived_names,
+    check_members,
+    check_owners,
+    check_team_environments,
+    check_team_file_names,
+    check_team_templates,
+)
+
+CHECKS: tuple[Check, ...] = (
+    check_regions,
+    check_organization_accounts,
+    check_platform_admins,
+    check_tags,
+    check_environments,
+    check_environment_ous,
+    check_guardrails_fit,
+    check_people,
+    check_roles,
+    check_permission_sets,
+    check_catalog,
+    check_team_file_names,
+    check_team_environments,
+    check_members,
+    check_owners,
+    check_team_templates,
+    check_adopted_accounts,
+    check_account_emails,
+    check_derived_names,
+    check_shares,
+)
+
+
+def run_checks(reg: Registry, src: Sources, checks: Iterable[Check] = CHECKS) -> list[RegistryError]:
+    errors: list[RegistryError] = []
+    for check in checks:
+        errors.extend(check(reg, src))
+    return errors

@@ -1,0 +1,145 @@
+"""Checks of team files: names, environments, members, owners, templates, accounts, derived names."""
+from __future__ import annotations
+
+
+from ... import naming
+from ..errors import RegistryError, show, unknown
+from ..load import Sources
+from ..model import Registry
+from ._common import _team_rel
+
+
+
+
+def check_team_file_names(reg: Registry, src: Sources) -> list[RegistryError]:
+    errors = []
+    for team in reg.teams:
+        rel = _team_rel(src, team)
+        stem = rel[len("teams/"):].rsplit(".", 1)[0]
+        if stem != team.name:
+            errors.append(src.error(rel, ("name",), f"name {show(team.name)} must equal the file name "
+                                    f"(expected {show(stem)}, or rename the file to teams/{team.name}.yaml)"))
+    return errors
+
+
+def check_team_environments(reg: Registry, src: Sources) -> list[RegistryError]:
+    envs = [e.name for e in reg.environments]
+    errors = []
+    for team in reg.teams:
+        for env_name in team.environments:
+            if env_name not in envs:
+                errors.append(src.error(_team_rel(src, team), ("environments", env_name), unknown("environment", env_name, envs)))
+    return errors
+
+
+def check_members(reg: Registry, src: Sources) -> list[RegistryError]:
+    people = {p.user_name for p in reg.people}
+    errors = []
+    for team in reg.teams:
+        rel = _team_rel(src, team)
+        seen: dict[str, int] = {}
+        for i, m in enumerate(team.members):
+            if m.person not in people:
+                errors.append(src.error(rel, ("members", i, "person"), unknown("person", m.person, people), entity_at=2))
+            if m.role not in reg.roles:
+                errors.append(src.error(rel, ("members", i, "role"), unknown("role", m.role, reg.roles), entity_at=2))
+            if m.person in seen:
+                errors.append(src.error(rel, ("members", i, "person"), f"person {show(m.person)} is a member twice "
+                                        f"(also members[{seen[m.person]}]); give one role per person", entity_at=2))
+            seen.setdefault(m.person, i)
+    return errors
+
+
+def check_owners(reg: Registry, src: Sources) -> list[RegistryError]:
+    people = {p.user_name for p in reg.people}
+    errors = []
+    for team in reg.teams:
+        for i, owner in enumerate(team.owners):
+            if owner not in people:
+                errors.append(src.error(_team_rel(src, team), ("owners", i), unknown("person", owner, people)))
+    return errors
+
+
+def check_team_templates(reg: Registry, src: Sources) -> list[RegistryError]:
+    names = {t.name for t in reg.templates}
+    errors = []
+    for team in reg.teams:
+        for i, name in enumerate(team.sagemaker.project_templates):
+            if name not in names:
+                errors.append(src.error(_team_rel(src, team), ("sagemaker", "project_templates", i),
+                                        unknown("template", name, names, "in catalog.yaml")))
+    return errors
+
+
+def check_adopted_accounts(reg: Registry, src: Sources) -> list[RegistryError]:
+    org = reg.organization
+    central = {org.management_account_id: "management account", org.shared_services_account_id: "shared services account",
+               org.log_archive: "log archive account"}
+    first: dict[str, str] = {}
+    errors = []
+    for team in reg.teams:
+        for env_name, te in team.environments.items():
+            if te.account_id is None:
+                continue
+            path = ("environments", env_name, "account_id")
+            here = f"{team.name}/{env_name}"
+            if te.account_id in central:
+                errors.append(src.error(_team_rel(src, team), path, f"account {show(te.account_id)} is the "
+                                        f"{central[te.account_id]}; a team account must be its own"))
+            elif te.account_id in first:
+                errors.append(src.error(_team_rel(src, team), path, f"account {show(te.account_id)} is already adopted "
+                                        f"by {first[te.account_id]}"))
+            first.setdefault(te.account_id, here)
+    return errors
+
+
+def check_account_emails(reg: Registry, src: Sources) -> list[RegistryError]:
+    template = reg.organization.account_email
+    first: dict[str, str] = {}
+    errors = []
+    for team in reg.teams:
+        for env_name, te in team.environments.items():
+            if te.account_id is not None:
+                continue  # adopted accounts keep the email they have
+            email = naming.account_email(template, team.name, env_name)
+            problem = naming.check_name(naming.ACCOUNT_EMAIL, email)
+            path = ("environments", env_name)
+            if problem:
+                errors.append(src.error(_team_rel(src, team), path, problem + " (from organization account_email)"))
+            elif email.lower() in first:
+                errors.append(src.error(_team_rel(src, team), path, f"account email {show(email)} is also the email of "
+                                        f"{first[email.lower()]}; make account_email unique per team and environment"))
+            first.setdefault(email.lower(), f"{team.name}/{env_name}")
+    return errors
+
+
+def check_derived_names(reg: Registry, src: Sources) -> list[RegistryError]:
+    """Every name the compiler derives for a team fits the AWS limit for it (see naming.py)."""
+    org = reg.organization.name
+    errors = []
+    for team in reg.teams:
+        rel = _team_rel(src, team)
+        for env_name in team.environments:
+            for rule, name in naming.derived_names(org, team.name, env_name):
+                problem = naming.check_name(rule, name)
+                if problem:
+                    errors.append(src.error(rel, ("environments", env_name), f"{problem}; shorten the organization, team or "
+                                            "environment name"))
+        for role in sorted({m.role for m in team.members}):
+            problem = naming.check_name(naming.GROUP, naming.group_name(org, team.name, role))
+            if problem:
+                errors.append(src.error(rel, ("members",), problem))
+        profiles: dict[str, str] = {}
+        for i, m in enumerate(team.members):
+            role = reg.roles.get(m.role)
+            if not role or not role.studio:
+                continue
+            profile = naming.profile_name(m.person)
+            problem = naming.check_name(naming.SAGEMAKER_NAME, profile)
+            if problem:
+                errors.append(src.error(rel, ("members", i, "person"), f"Studio user profile: {problem}", entity_at=2))
+            elif profile in profiles:
+                errors.append(src.error(rel, ("members", i, "person"), f"Studio user profile name {show(profile)} is also "
+                                        f"derived from {show(profiles[profile])}", entity_at=2))
+            profiles.setdefault(profile, m.person)
+    return errors
