@@ -150,6 +150,10 @@ def log_bucket_name(org: str, log_archive_account_id: str) -> str:
     return f"log-archive-{org}-{log_archive_account_id}"
 
 
+def log_archive_key_alias(org: str) -> str:
+    return f"alias/{org}-log-archive"
+
+
 def trail_name(org: str) -> str:
     return f"{org}-organization-trail"
 

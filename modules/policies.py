@@ -195,9 +195,15 @@ def projects_launch_policy(*, account_id: str, region: str) -> dict:
     }
 
 
-def log_archive_key_policy(*, account_id: str, org_id: str, services: tuple[str, ...]) -> dict:
-    """The log archive key: administered through IAM in its account; used by the log-writing services only
-    for accounts of this organization."""
+def _org_config_recorders(org: str, org_id: str) -> dict:
+    """The Config recorder role of any account of this organization (Config delivers with that role)."""
+    return {"StringEquals": {"aws:PrincipalOrgID": org_id},
+            "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{org}-config-recorder"}}
+
+
+def log_archive_key_policy(*, org: str, account_id: str, org_id: str, services: tuple[str, ...]) -> dict:
+    """The log archive key: administered through IAM in its account; used by the log-writing services and
+    the organization's Config recorder roles, only for accounts of this organization."""
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -206,11 +212,14 @@ def log_archive_key_policy(*, account_id: str, org_id: str, services: tuple[str,
             {"Sid": "LogWritersEncrypt", "Effect": "Allow", "Principal": {"Service": list(services)},
              "Action": ["kms:DescribeKey", "kms:GenerateDataKey"], "Resource": "*",
              "Condition": {"StringEquals": {"aws:SourceOrgID": org_id}}},
+            {"Sid": "ConfigRecordersEncrypt", "Effect": "Allow", "Principal": {"AWS": "*"},
+             "Action": ["kms:DescribeKey", "kms:GenerateDataKey"], "Resource": "*",
+             "Condition": _org_config_recorders(org, org_id)},
         ],
     }
 
 
-def log_archive_bucket_statements(*, bucket: str, org_id: str) -> list[dict]:
+def log_archive_bucket_statements(*, org: str, bucket: str, org_id: str) -> list[dict]:
     """Who writes into the log archive (CloudTrail, Config, VPC flow logs of this organization), and
     that nobody deletes from it."""
     arn = f"arn:aws:s3:::{bucket}"
@@ -222,6 +231,10 @@ def log_archive_bucket_statements(*, bucket: str, org_id: str) -> list[dict]:
         {"Sid": "LogWritersDeliver", "Effect": "Allow", "Principal": {"Service": writers},
          "Action": "s3:PutObject", "Resource": f"{arn}/AWSLogs/*",
          "Condition": {"StringEquals": {"aws:SourceOrgID": org_id, "s3:x-amz-acl": "bucket-owner-full-control"}}},
+        {"Sid": "ConfigRecordersCheckBucket", "Effect": "Allow", "Principal": {"AWS": "*"},
+         "Action": ["s3:GetBucketAcl", "s3:ListBucket"], "Resource": arn, "Condition": _org_config_recorders(org, org_id)},
+        {"Sid": "ConfigRecordersDeliver", "Effect": "Allow", "Principal": {"AWS": "*"},
+         "Action": "s3:PutObject", "Resource": f"{arn}/AWSLogs/*/Config/*", "Condition": _org_config_recorders(org, org_id)},
         {"Sid": "DenyDeletion", "Effect": "Deny", "Principal": "*",
          "Action": ["s3:DeleteBucket", "s3:DeleteObject", "s3:DeleteObjectVersion"], "Resource": [arn, f"{arn}/*"]},
     ]
@@ -290,4 +303,23 @@ def ci_trust(account_id: str) -> dict:
             "Action": "sts:AssumeRole",
             "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
         }],
+    }
+
+
+def config_delivery_policy(*, account_id: str, region: str, bucket: str, log_archive_account_id: str,
+                           key_alias: str) -> dict:
+    """What the account's Config recorder role needs to deliver into the log archive (another account,
+    KMS-encrypted): its own prefix, and the log archive key by alias."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "CheckTheLogArchive", "Effect": "Allow", "Action": ["s3:GetBucketAcl", "s3:ListBucket"],
+             "Resource": f"arn:aws:s3:::{bucket}"},
+            {"Sid": "DeliverToOwnPrefix", "Effect": "Allow", "Action": "s3:PutObject",
+             "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/{account_id}/Config/*",
+             "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}},
+            {"Sid": "EncryptWithTheLogArchiveKey", "Effect": "Allow", "Action": ["kms:DescribeKey", "kms:GenerateDataKey"],
+             "Resource": f"arn:aws:kms:{region}:{log_archive_account_id}:key/*",
+             "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": [key_alias]}}},
+        ],
     }

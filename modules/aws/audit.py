@@ -8,6 +8,7 @@ from cdktn_provider_aws.config_configuration_recorder_status import ConfigConfig
 from cdktn_provider_aws.config_delivery_channel import ConfigDeliveryChannel
 from cdktn_provider_aws.flow_log import FlowLog
 from cdktn_provider_aws.iam_role import IamRole
+from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from cdktn_provider_aws.kms_alias import KmsAlias
 from cdktn_provider_aws.kms_key import KmsKey
@@ -28,13 +29,13 @@ def build_log_archive(scope: Construct, *, org: str, bucket: str, account_id: st
     """The log archive bucket and its key in the log archive account; returns the key ARN."""
     KmsKey(scope, "log-archive-kms", provider=provider, description=f"{org}: CloudTrail, Config and flow logs",
            enable_key_rotation=True, deletion_window_in_days=30,
-           policy=policy_json(policies.log_archive_key_policy(account_id=account_id, org_id=org_id,
+           policy=policy_json(policies.log_archive_key_policy(org=org, account_id=account_id, org_id=org_id,
                                                               services=LOG_WRITERS)))
-    KmsAlias(scope, "log-archive-kms-alias", provider=provider, name=f"alias/{org}-log-archive",
+    KmsAlias(scope, "log-archive-kms-alias", provider=provider, name=naming.log_archive_key_alias(org),
              target_key_id=ref("aws_kms_key", "log-archive-kms", "key_id"))
     key_arn = ref("aws_kms_key", "log-archive-kms", "arn")
     build_bucket(scope, "log-archive", name=bucket, key_arn=key_arn, provider=provider, archive=True,
-                 extra_statements=policies.log_archive_bucket_statements(bucket=bucket, org_id=org_id))
+                 extra_statements=policies.log_archive_bucket_statements(org=org, bucket=bucket, org_id=org_id))
     return key_arn
 
 
@@ -59,12 +60,17 @@ def build_organization_trail(scope: Construct, *, org: str, name: str, bucket: s
 
 
 def build_config_recorder(scope: Construct, *, org: str, account_id: str, log_bucket: str, home_region: str,
-                          region: str) -> None:
-    """AWS Config records every resource of the account and delivers to the log archive."""
+                          region: str, log_archive_account_id: str) -> None:
+    """AWS Config records every resource of the account and delivers to the log archive, with its own role
+    (AWS_ConfigRole to read, and delivery rights to its prefix of the log archive)."""
     IamRole(scope, "config-role", name=naming.config_role(org), description="AWS Config recorder",
             assume_role_policy=policy_json(policies.service_trust("config.amazonaws.com", account_id)))
     IamRolePolicyAttachment(scope, "config-role-policy", role=ref("aws_iam_role", "config-role", "name"),
                             policy_arn="arn:aws:iam::aws:policy/service-role/AWS_ConfigRole")
+    IamRolePolicy(scope, "config-role-delivery", name="deliver-to-log-archive", role=ref("aws_iam_role", "config-role", "id"),
+                  policy=policy_json(policies.config_delivery_policy(
+                      account_id=account_id, region=region, bucket=log_bucket,
+                      log_archive_account_id=log_archive_account_id, key_alias=naming.log_archive_key_alias(org))))
     recorder = ConfigConfigurationRecorder(
         scope, "config-recorder", name="default", role_arn=ref("aws_iam_role", "config-role", "arn"),
         recording_group={"all_supported": True, "include_global_resource_types": region == home_region})

@@ -115,7 +115,8 @@ def split(findings: list[Finding], suppressions: list[dict]) -> tuple[list[Findi
         hit = False
         for i, s in enumerate(suppressions):
             rule = s.get("check") or s.get("issue")
-            if rule == f.rule and fnmatch.fnmatch(f.where, s["where"]):
+            wheres = s["where"] if isinstance(s["where"], list) else [s["where"]]
+            if rule == f.rule and any(fnmatch.fnmatch(f.where, w) for w in wheres):
                 used[i] = hit = True
         if not hit:
             open_findings.append(f)

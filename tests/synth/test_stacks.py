@@ -104,6 +104,9 @@ def test_config_in_every_team_account_and_an_organization_aggregator(example_out
             assert resources(doc, "aws_config_delivery_channel")["config-delivery"]["s3_bucket_name"] == \
                 "log-archive-northwind-300000000003"
             assert resources(doc, "aws_flow_log")["vpc-flow-log"]["log_destination"] == "arn:aws:s3:::log-archive-northwind-300000000003"
+            delivery = policy(resources(doc, "aws_iam_role_policy")["config-role-delivery"]["policy"])["Statement"]
+            put = next(st for st in delivery if st["Sid"] == "DeliverToOwnPrefix")
+            assert put["Resource"].startswith("arn:aws:s3:::log-archive-northwind-300000000003/AWSLogs/")
     aggregator = resources(stack(example_out, "shared-services"), "aws_config_configuration_aggregator")["config-aggregator"]
     assert aggregator["organization_aggregation_source"]["all_regions"] is True
 
