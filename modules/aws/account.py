@@ -55,8 +55,8 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
     build_producer_grants(stack, plan=plan, acct=acct, key_arn=key_arn)
     build_consumer_permissions(stack, plan=plan, acct=acct)
     build_deploy_role(stack, plan=plan, acct=acct, account_id=account_id)
-    if acct.project_templates:
-        build_projects_in_account(stack, plan=plan, account_id=account_id, region=acct.region)
+    build_projects_in_account(stack, plan=plan, account_id=account_id, region=acct.region,
+                              launch_role=bool(acct.project_templates))
 
     # What the post-step needs after apply (generated/post/<stack>.json names these outputs).
     TerraformOutput(stack, "account_id", value=account_id, description="The team account's id")

@@ -78,9 +78,12 @@ def build_shared_services(stack: PlatformStack, *, plan: Plan, shared: SharedSer
                 principal_arn=f"arn:aws:iam:::role/{role}")
 
 
-def build_projects_in_account(scope: Construct, *, plan: Plan, account_id: str, region: str) -> None:
-    """SageMaker Projects enabled in the team account, and the local launch role the catalog's constraint names."""
+def build_projects_in_account(scope: Construct, *, plan: Plan, account_id: str, region: str, launch_role: bool) -> None:
+    """SageMaker Projects enabled in every team account; where the team lists templates, the local launch role
+    the catalog's launch constraint names."""
     SagemakerServicecatalogPortfolioStatus(scope, "sagemaker-projects", status="Enabled")
+    if not launch_role:
+        return
     name = naming.projects_launch_role(plan.org)
     IamRole(scope, "projects-launch-role", name=name, description="Service Catalog launches SageMaker Projects templates",
             assume_role_policy=policy_json(policies.service_trust("servicecatalog.amazonaws.com", account_id)))

@@ -188,7 +188,9 @@ def test_projects_enabled_with_a_launch_role_where_the_team_uses_templates(examp
     doc = stack(example_out, "pricing-dev")
     assert resources(doc, "aws_sagemaker_servicecatalog_portfolio_status")["sagemaker-projects"]["status"] == "Enabled"
     assert resources(doc, "aws_iam_role")["projects-launch-role"]["name"] == "northwind-sagemaker-projects-launch"
-    assert resources(stack(example_out, "churn-prod"), "aws_sagemaker_servicecatalog_portfolio_status") == {}
+    churn = stack(example_out, "churn-prod")  # decommissioned: lists no templates any more
+    assert resources(churn, "aws_sagemaker_servicecatalog_portfolio_status")["sagemaker-projects"]["status"] == "Enabled"
+    assert "projects-launch-role" not in resources(churn, "aws_iam_role")
 
 
 def test_shares_command_prints_the_graph(run_cli):
