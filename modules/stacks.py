@@ -104,9 +104,9 @@ class PermissionSet:
 @dataclass(frozen=True)
 class Person:
     user_name: str
-    email: str
-    given_name: str
-    family_name: str
+    email: str | None  # None only with users: external (checked)
+    given_name: str | None
+    family_name: str | None
 
 
 @dataclass(frozen=True)
@@ -241,7 +241,10 @@ def _shares(reg: Registry) -> tuple[Share, ...]:
     for team in reg.teams:
         for s in team.shares:
             consumers = tuple(sorted({naming.account_key(t.team, t.environment) for t in s.to}))
-            out.append(Share(s.name, s.kind, s.resource, s.access, naming.account_key(team.name, s.from_), team.name, consumers))
+            resource = s.resource
+            if s.kind == "s3_prefix":  # "bucket/prefix" naming the producer's own data bucket: keep the prefix
+                resource = resource.removeprefix(naming.data_bucket_name(reg.organization.name, team.name, s.from_) + "/")
+            out.append(Share(s.name, s.kind, resource, s.access, naming.account_key(team.name, s.from_), team.name, consumers))
     return tuple(sorted(out, key=lambda s: s.name))
 
 
@@ -249,7 +252,7 @@ def _account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Sh
     org = reg.organization
     env = reg.environment(account.environment)
     te = team.environments[account.environment]
-    emails = {reg.person(o).email for o in team.owners}
+    emails = {reg.person(o).email for o in team.owners} - {None}
     budget = te.budget_usd if te.budget_usd is not None else env.budget_usd
     return AccountStack(
         name=naming.account_stack(team.name, account.environment),
@@ -297,7 +300,7 @@ def _permission_sets(reg: Registry) -> tuple[PermissionSet, ...]:
         inline = None
         if ps.inline_policy:
             inline = json.dumps(json.loads(reg.files[ps.inline_policy]), sort_keys=True, separators=(",", ":"))
-        out.append(PermissionSet(naming.permission_set_name(key), ps.description, ps.session_duration,
+        out.append(PermissionSet(naming.permission_set_name(key), ps.description or f"{key} (access.yaml)", ps.session_duration,
                                  tuple(sorted(set(ps.managed_policies))), inline))
     out.append(PermissionSet(naming.PLATFORM_ADMIN_PERMISSION_SET, "Platform administrators (break glass and operations)",
                              "PT1H", ("arn:aws:iam::aws:policy/AdministratorAccess",), None))
@@ -312,7 +315,7 @@ def _catalog(reg: Registry) -> tuple[CatalogTemplate, ...]:
         roles = sorted(naming.execution_role_name(org, team.name, env)
                        for team in reg.teams if team.active and t.name in team.sagemaker.project_templates
                        for env in team.environments)
-        out.append(CatalogTemplate(t.name, t.description, t.version, t.owner, reg.files[t.template], tuple(roles)))
+        out.append(CatalogTemplate(t.name, t.description or t.name, t.version, t.owner, reg.files[t.template], tuple(roles)))
     return tuple(out)
 
 

@@ -10,7 +10,9 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from typing import Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 # What a pattern means in words, for error messages: pattern -> help.
@@ -24,7 +26,7 @@ def Pattern(regex: str, help: str, **field: object):  # noqa: N802 - reads like 
 
 Slug = Pattern(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$", "3 to 20 lowercase letters, digits or hyphens, starting with a letter")
 EnvName = Pattern(r"^[a-z][a-z0-9]{1,9}$", "2 to 10 lowercase letters or digits, starting with a letter")
-RoleName = Pattern(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$", "2 to 32 lowercase letters, digits or hyphens, starting with a letter")
+RoleName = Pattern(r"^[A-Za-z][A-Za-z0-9_-]{0,30}[A-Za-z0-9]$", "2 to 32 letters, digits, _ or -, starting with a letter")
 PermissionSetKey = Pattern(r"^[A-Za-z0-9+=,.@_-]{1,32}$", "1 to 32 letters, digits or +=,.@_- (the Identity Center permission set name)")
 AccountId = Pattern(r"^\d{12}$", "exactly 12 digits, quoted or not (leading zeros are kept)")
 Region = Pattern(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$", "an AWS region name such as eu-west-1")
@@ -112,6 +114,15 @@ Money = Annotated[Decimal, Field(gt=0, le=100_000_000, max_digits=12, decimal_pl
 class Base(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_means_default(cls, data: Any) -> Any:
+        """`members:` with nothing after it means "none": an empty optional field takes its default."""
+        if isinstance(data, dict):
+            optional = {(f.alias or n) for n, f in cls.model_fields.items() if not f.is_required()}
+            return {k: v for k, v in data.items() if not (v is None and k in optional)}
+        return data
+
 
 class StateBackend(Base):
     bucket: BucketName
@@ -164,7 +175,7 @@ class EnvironmentsFile(Base):
 
 
 class PermissionSet(Base):
-    description: Text
+    description: Text | None = None
     session_duration: SessionDuration = "PT1H"
     # https://docs.aws.amazon.com/singlesignon/latest/userguide/limits.html : 20 managed policies per permission set
     managed_policies: list[ManagedPolicyArn] = Field(default_factory=list, max_length=20)
@@ -182,11 +193,17 @@ class AccessFile(Base):
     roles: dict[RoleName, Role] = Field(min_length=1)
 
 
+Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
 class Person(Base):
+    """With `users: external` only user_name is needed (the IdP holds the rest); managed users need all of
+    email, given_name and family_name (checks.py says so at file:line)."""
+
     user_name: UserName
-    email: Email
-    given_name: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    family_name: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    email: Email | None = None
+    given_name: Name | None = None
+    family_name: Name | None = None
     github: GitHubHandle | None = None
 
 
@@ -196,10 +213,10 @@ class PeopleFile(Base):
 
 class Template(Base):
     name: Slug
-    description: Text
+    description: Text | None = None
     template: RelPath
     version: Version
-    owner: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    owner: Annotated[str, StringConstraints(min_length=1, max_length=64)] = "platform"
 
 
 class CatalogFile(Base):
@@ -243,11 +260,12 @@ class Share(Base):
 
 class Team(Base):
     name: Slug
-    description: Text
+    description: Text | None = None
     cost_center: TagValue
     owners: list[UserName] = Field(min_length=1)
     status: Literal["active", "decommissioned"] = "active"
-    environments: dict[EnvName, TeamEnvironment] = Field(min_length=1)
+    # `dev:` with nothing after it is an environment with no overrides
+    environments: dict[EnvName, Annotated[TeamEnvironment, BeforeValidator(lambda v: {} if v is None else v)]] = Field(min_length=1)
     members: list[Member] = Field(default_factory=list)
     sagemaker: SageMaker = SageMaker()
     shares: list[Share] = Field(default_factory=list)

@@ -207,3 +207,12 @@ def test_catalog_templates_pass_cfn_lint():
     cfn_lint = Path(sys.executable).parent / "cfn-lint"
     proc = subprocess.run([str(cfn_lint), *templates], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_s3_share_written_as_bucket_slash_prefix_keeps_the_prefix(tmp_path):
+    from modules.registry.load import load_registry
+    from tests.helpers import FIXTURES
+
+    registry = materialize(FIXTURES / "valid" / "empty-values-mean-defaults", tmp_path)
+    share = next(s for s in plan(load_registry(registry)[0]).shares if s.name == "risk-scores")
+    assert (share.resource, share.producer, share.consumers) == ("scores/", "risk-prod", ("fraud-prod",))

@@ -20,16 +20,24 @@ def check_people(reg: Registry, src: Sources) -> list[RegistryError]:
     first_user: dict[str, int] = {}
     first_email: dict[str, int] = {}
     first_github: dict[str, int] = {}
+    managed = reg.organization.identity_center.users == "managed"
     for i, item in enumerate(items):
-        user, email, gh = item.get("user_name"), str(item.get("email", "")).lower(), item.get("github")
+        user, gh = item.get("user_name"), item.get("github")
+        email = item["email"].lower() if isinstance(item.get("email"), str) else None
+        if managed:
+            absent = [f for f in ("email", "given_name", "family_name") if not item.get(f)]
+            if absent:
+                errors.append(src.error(PEOPLE, ("people", i), f"missing {', '.join(absent)}: required when "
+                                        "identity_center.users is managed (users are created from people.yaml)"))
         if user in first_user:
             errors.append(src.error(PEOPLE, ("people", i, "user_name"),
                                     f"user_name {show(user)} is used twice (first on line {doc.line('people', first_user[user])})"))
         first_user.setdefault(user, i)
-        if email in first_email:
-            errors.append(src.error(PEOPLE, ("people", i, "email"),
-                                    f"email {show(item.get('email'))} is used twice (first on line {doc.line('people', first_email[email])})"))
-        first_email.setdefault(email, i)
+        if email is not None:
+            if email in first_email:
+                errors.append(src.error(PEOPLE, ("people", i, "email"), f"email {show(item.get('email'))} is used twice "
+                                        f"(first on line {doc.line('people', first_email[email])})"))
+            first_email.setdefault(email, i)
         if gh is not None:
             if gh.lower() in first_github:
                 errors.append(src.error(PEOPLE, ("people", i, "github"), f"GitHub handle {show(gh)} is used twice"))

@@ -60,6 +60,18 @@ def check_owners(reg: Registry, src: Sources) -> list[RegistryError]:
     return errors
 
 
+def check_owner_emails(reg: Registry, src: Sources) -> list[RegistryError]:
+    """Budget alerts go to the owners: at least one of them needs an email."""
+    emails = {p.user_name: p.email for p in reg.people}
+    errors = []
+    for team in reg.teams:
+        known_owners = [o for o in team.owners if o in emails]
+        if known_owners and not any(emails[o] for o in known_owners):
+            errors.append(src.error(_team_rel(src, team), ("owners",), f"no owner of team {show(team.name)} has an email "
+                                    "in people.yaml; budget alerts need one"))
+    return errors
+
+
 def check_team_templates(reg: Registry, src: Sources) -> list[RegistryError]:
     names = {t.name for t in reg.templates}
     errors = []
