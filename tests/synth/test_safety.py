@@ -119,3 +119,19 @@ def test_an_invalid_registry_writes_nothing(small_out, run_cli):
     code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
     assert code == 1 and "unknown person 'nobody'" in err
     assert _tree(out) == before
+
+
+VALID = sorted(p for p in (Path(__file__).parents[1] / "fixtures" / "valid").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", VALID, ids=[p.name for p in VALID])
+def test_every_valid_fixture_synthesizes(case, tmp_path):
+    from modules.registry.load import load_registry
+    from modules.stacks import plan
+    from tests.helpers import materialize
+
+    registry = materialize(case, tmp_path)
+    out = synth_registry(registry, tmp_path / "out")
+    expected = plan(load_registry(registry)[0]).stack_names
+    assert sorted(p.name for p in (out / "stacks").iterdir()) == sorted(expected)
+    assert sorted(p.stem for p in (out / "post").glob("*.json")) == sorted(expected)
