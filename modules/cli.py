@@ -34,7 +34,9 @@ def _parser() -> argparse.ArgumentParser:
     sh.add_argument("--format", choices=("table", "json"), default="table")
     d = with_registry(sub.add_parser("diff", help="what the change since a git ref means: access, accounts, shares, stacks"))
     d.add_argument("--base", required=True, metavar="REF", help="git ref to compare with (e.g. origin/main)")
-    d.add_argument("--out", default="generated", metavar="DIR", help="the synthesized output (default: generated)")
+    d.add_argument("--out", default="generated", metavar="DIR", help="where the output is committed (default: generated)")
+    d.add_argument("--no-synth", action="store_true",
+                   help="compare with the output folder as it is instead of a fresh synth of the registry")
     d.add_argument("--format", choices=("md", "json"), default="md")
     a = with_registry(sub.add_parser("access", help="the access review: every person x account, what grants it, Studio"))
     a.add_argument("--format", choices=("md", "csv", "json"), default="md")
@@ -160,35 +162,18 @@ def cmd_graph(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    import tempfile
-
     from .outputs import diff, gitbase
-    from .registry.errors import RegistryInvalid
-    from .registry.load import load_registry
-    from .stacks import plan
+    from .outputs.changes import BaseInvalid, change_summary
 
     reg, _ = _load(args.registry)
-    new = (reg, plan(reg))
-    registry_dir = Path(args.registry).resolve()
     try:
-        root = gitbase.repo_root(registry_dir)
-        ref = gitbase.resolve_ref(args.base, root)
-        with tempfile.TemporaryDirectory() as tmp:
-            base_dir = gitbase.extract(ref, os.path.relpath(registry_dir, root), root, Path(tmp))
-            try:
-                base = None
-                if base_dir is not None and base_dir.is_dir():
-                    base_reg, _ = load_registry(base_dir, shown_root=f"{args.base}:{os.path.relpath(registry_dir, root)}")
-                    base = (base_reg, plan(base_reg))
-            except RegistryInvalid as exc:
-                print(f"the registry at {args.base} is not valid, so there is nothing to compare with:\n{exc.report()}",
-                      file=sys.stderr)
-                return EXIT_ENV
-        stacks = gitbase.changed_stacks(ref, Path(args.out) / "stacks", root)
+        summary = change_summary(reg, Path(args.registry), args.base, Path(args.out), synth_now=not args.no_synth)
+    except BaseInvalid as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_ENV
     except gitbase.GitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ENV
-    summary = diff.summarize(base, new, stacks)
     title = f"Registry change since {args.base}"
     print(diff.as_json(summary) if args.format == "json" else diff.markdown(summary, title), end="")
     return EXIT_OK
@@ -228,7 +213,7 @@ def cmd_post(args) -> int:
 
 COMMANDS = {"post": cmd_post, "validate": cmd_validate, "synth": cmd_synth, "schema": cmd_schema, "shares": cmd_shares,
             "diff": cmd_diff, "access": cmd_access, "graph": cmd_graph}
-CDKTN_COMMANDS = {"synth"}
+CDKTN_COMMANDS = {"synth", "diff"}
 
 
 def wants_cdktn(argv: list[str]) -> bool:

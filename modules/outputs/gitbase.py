@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import io
-import os
 import subprocess
 import tarfile
 from pathlib import Path
@@ -42,16 +41,3 @@ def extract(ref: str, rel: str, root: Path, dest: Path) -> Path | None:
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(dest, filter="data")
     return dest / rel
-
-
-def changed_stacks(ref: str, stacks_dir: Path, root: Path) -> list[str]:
-    """Stacks whose files differ between ref and the working tree (committed or not), including new ones."""
-    rel = Path(os.path.relpath(stacks_dir.resolve(), root)).as_posix()
-    names = _git(["diff", "--name-only", ref, "--", rel], root).decode().split()
-    names += _git(["ls-files", "--others", "--exclude-standard", "--", rel], root).decode().split()
-    out = set()
-    for name in names:
-        parts = Path(name).relative_to(rel).parts
-        if parts:
-            out.add(parts[0])
-    return sorted(out)

@@ -1,4 +1,5 @@
 """The pull-request path end to end: a git repository, an edit to one team file, synth, diff."""
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -74,3 +75,16 @@ def test_diff_with_an_unknown_ref_is_an_environment_error(repo, run_cli):
     root, _, _ = repo
     code, _, err = run_cli(["diff", "--base", "no-such-branch"], cwd=root)
     assert code == 2 and "unknown git ref 'no-such-branch'" in err
+
+
+def test_diff_compiles_the_registry_even_when_generated_is_stale(repo, run_cli, tmp_path):
+    root = tmp_path / "clone"
+    shutil.copytree(repo[0], root)
+    risk = root / "registry" / "teams" / "risk.yaml"
+    risk.write_text(risk.read_text().replace("  - {person: bob, role: viewer}\n", ""))  # no synth after the edit
+    code, out, _ = run_cli(["diff", "--base", "main"], cwd=root)
+    assert code == 0
+    assert "- bob loses ReadOnly in risk-dev (was risk / viewer)" in out
+    assert "`fraud-dev`, `fraud-sandbox`, `identity`, `risk-dev`, `risk-prod`" in out
+    code, out, _ = run_cli(["diff", "--base", "main", "--no-synth"], cwd=root)
+    assert "`fraud-dev`, `fraud-sandbox`, `identity`\n" in out, "--no-synth trusts the output folder as it is"

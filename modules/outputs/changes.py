@@ -1,0 +1,65 @@
+"""`diff --base REF`: compile the registry at the ref and now, and find the stacks whose Terraform changes."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from ..registry.errors import RegistryInvalid
+from ..registry.load import load_registry
+from ..registry.model import Registry
+from ..stacks import Plan, plan
+from . import gitbase
+from .diff import Summary, summarize
+
+
+class BaseInvalid(Exception):
+    def __init__(self, ref: str, exc: RegistryInvalid):
+        self.ref = ref
+        self.exc = exc
+        super().__init__(f"the registry at {ref} is not valid, so there is nothing to compare with:\n{exc.report()}")
+
+
+def _stack_files(stacks: Path) -> dict[str, bytes]:
+    return {p.parent.name: p.read_bytes() for p in stacks.glob("*/cdk.tf.json")} if stacks.is_dir() else {}
+
+
+def changed(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
+    return sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+
+
+def _synth(p: Plan, out: Path) -> Path:
+    from ..synth import synthesize
+
+    synthesize(p, out, allow_destroy=True)
+    return out / "stacks"
+
+
+def change_summary(new_reg: Registry, registry_dir: Path, base_ref: str, out: Path, *, synth_now: bool) -> Summary:
+    """What changes between base_ref and now. The stacks that will plan compare the output committed at the
+    ref with a fresh synth of the registry now (or, with synth_now False, with the output folder as it is)."""
+    registry_dir = registry_dir.resolve()
+    root = gitbase.repo_root(registry_dir)
+    ref = gitbase.resolve_ref(base_ref, root)
+    new = (new_reg, plan(new_reg))
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        reg_rel = os.path.relpath(registry_dir, root)
+        base = None
+        base_dir = gitbase.extract(ref, reg_rel, root, tmp_path / "base")
+        if base_dir is not None and base_dir.is_dir():
+            try:
+                base_reg, _ = load_registry(base_dir, shown_root=f"{base_ref}:{reg_rel}")
+            except RegistryInvalid as exc:
+                raise BaseInvalid(base_ref, exc) from None
+            base = (base_reg, plan(base_reg))
+        out_rel = os.path.relpath(out.resolve(), root)
+        committed = gitbase.extract(ref, f"{out_rel}/stacks", root, tmp_path / "committed")
+        if committed is not None:
+            before = _stack_files(committed)
+        elif base is not None:  # nothing committed at the ref: what the ref's registry compiles to
+            before = _stack_files(_synth(base[1], tmp_path / "base-out"))
+        else:
+            before = {}
+        after = _stack_files(_synth(new[1], tmp_path / "now") if synth_now else out / "stacks")
+    return summarize(base, new, changed(before, after))
