@@ -159,10 +159,10 @@ def preflight(ctx: Context) -> Plan:
     if not spec:
         return [], []
     notes = []
+    # Every problem is listed, not just the first: the users are looked up in the identity store either way.
     if spec["instance_arn"] not in ctx.gateway.identity_center_instances(ctx.region):
         notes.append(Note("preflight", "missing", spec["instance_arn"],
                           f"the Identity Center instance does not exist in {ctx.region} (organization.yaml identity_center)"))
-        return [], notes
     for user in spec.get("external_users", []):
         if not ctx.gateway.user_exists(ctx.region, spec["identity_store_id"], user):
             notes.append(Note("preflight", "missing", user, f"no user '{user}' in identity store {spec['identity_store_id']}: "

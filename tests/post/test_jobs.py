@@ -97,7 +97,8 @@ def test_preflight_lists_what_is_missing(manifest_dir, aws, tmp_path):
     aws.users = {"amara"}
     results, code = go(manifest_dir, aws, ["identity"])
     assert code == 1, "the Identity Center instance is missing"
-    assert [n.level for n in results[0].notes] == ["missing"]
+    assert [(n.level, n.target) for n in results[0].notes] == [("missing", doc["jobs"]["preflight"]["instance_arn"]),
+                                                                ("missing", "zed")], "every problem at once"
     aws.instances = {doc["jobs"]["preflight"]["instance_arn"]}
     results, code = go(manifest_dir, aws, ["identity"])
     assert code == 1 and [(n.level, n.target) for n in results[0].notes] == [("missing", "zed")]
