@@ -129,18 +129,28 @@ def check_derived_names(reg: Registry, src: Sources) -> list[RegistryError]:
     """Every name the compiler derives for a team fits the AWS limit for it (see naming.py)."""
     org = reg.organization.name
     errors = []
+    groups: dict[str, str] = {naming.platform_admins_group(org): "the platform admins"}
     for team in reg.teams:
         rel = _team_rel(src, team)
         for env_name in team.environments:
+            stack = naming.account_stack(team.name, env_name)
+            if stack in naming.CENTRAL_STACKS:
+                errors.append(src.error(rel, ("environments", env_name), f"the stack of team {show(team.name)} in "
+                                        f"{show(env_name)} would be named {show(stack)}, which is a central stack; rename the team"))
             for rule, name in naming.derived_names(org, team.name, env_name):
                 problem = naming.check_name(rule, name)
                 if problem:
                     errors.append(src.error(rel, ("environments", env_name), f"{problem}; shorten the organization, team or "
                                             "environment name"))
         for role in sorted({m.role for m in team.members}):
-            problem = naming.check_name(naming.GROUP, naming.group_name(org, team.name, role))
+            group = naming.group_name(org, team.name, role)
+            problem = naming.check_name(naming.GROUP, group)
             if problem:
                 errors.append(src.error(rel, ("members",), problem))
+            elif group in groups:
+                errors.append(src.error(rel, ("members",), f"Identity Center group {show(group)} (role {show(role)}) is also "
+                                        f"the group of {groups[group]}; rename the team or the role"))
+            groups.setdefault(group, f"team {show(team.name)}, role {show(role)}")
         profiles: dict[str, str] = {}
         for i, m in enumerate(team.members):
             role = reg.roles.get(m.role)
