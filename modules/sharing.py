@@ -70,7 +70,6 @@ class Share:
     resource: str
     access: str
     producer: str
-    producer_team: str
     consumers: tuple[str, ...]
 
 

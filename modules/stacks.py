@@ -12,7 +12,7 @@ the shared services and log archive accounts.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from . import guardrails, naming
@@ -150,7 +150,6 @@ class CatalogTemplate:
 class SharedServicesStack:
     name: str
     account_id: str
-    log_bucket: str
     catalog_bucket: str
     templates: tuple[CatalogTemplate, ...]
     share_with_ous: tuple[str, ...]  # top-level workload OU paths the portfolios are shared with
@@ -168,7 +167,6 @@ class Plan:
     shared_services: SharedServicesStack
     accounts: tuple[AccountStack, ...]
     shares: tuple[Share, ...] = ()
-    studio_allowed_cidrs: tuple[str, ...] = field(default=())
 
     @property
     def stack_names(self) -> tuple[str, ...]:
@@ -244,7 +242,7 @@ def _shares(reg: Registry) -> tuple[Share, ...]:
             resource = s.resource
             if s.kind == "s3_prefix":  # "bucket/prefix" naming the producer's own data bucket: keep the prefix
                 resource = resource.removeprefix(naming.data_bucket_name(reg.organization.name, team.name, s.from_) + "/")
-            out.append(Share(s.name, s.kind, resource, s.access, naming.account_key(team.name, s.from_), team.name, consumers))
+            out.append(Share(s.name, s.kind, resource, s.access, naming.account_key(team.name, s.from_), consumers))
     return tuple(sorted(out, key=lambda s: s.name))
 
 
@@ -374,10 +372,8 @@ def plan(reg: Registry) -> Plan:
             admins_group=naming.platform_admins_group(org.name),
         ),
         shared_services=SharedServicesStack(
-            naming.SHARED_SERVICES_STACK, org.shared_services_account_id, naming.log_bucket_name(org.name, org.log_archive),
-            naming.catalog_bucket_name(org.name),
+            naming.SHARED_SERVICES_STACK, org.shared_services_account_id, naming.catalog_bucket_name(org.name),
             _catalog(reg), workload_roots),
         accounts=tuple(_account_stack(reg, teams[a.team], a, shares) for a in accounts),
         shares=shares,
-        studio_allowed_cidrs=tuple(org.network.studio_allowed_cidrs),
     )
