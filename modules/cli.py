@@ -112,7 +112,7 @@ def cmd_schema(args) -> int:
 
 def cmd_synth(args) -> int:
     from .stacks import plan
-    from .synth import DestroyRefused, synthesize, tty_progress
+    from .synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
 
     from .outputs import root_files
 
@@ -128,6 +128,9 @@ def cmd_synth(args) -> int:
     except DestroyRefused as exc:
         print(exc.report(out), file=sys.stderr)
         return EXIT_INVALID
+    except NotAnOutputFolder as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ENV
     took = time.perf_counter() - started
     print(f"{out}: {result.stacks} stacks, {result.resources} resources written in {took:.1f} s — {summary(reg)}")
     return EXIT_OK

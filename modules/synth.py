@@ -36,6 +36,10 @@ class DestroyRefused(Exception):
         return "\n".join(lines)
 
 
+class NotAnOutputFolder(Exception):
+    """The output folder exists and is something else: replacing it would lose files."""
+
+
 @dataclass(frozen=True)
 class SynthResult:
     stacks: int
@@ -96,8 +100,11 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
                progress: Callable[[int, int], None] | None = None) -> SynthResult:
     """Write the whole output to a staging folder beside out, then swap it in. A failure leaves out untouched.
     root_files (atlantis.yaml, CODEOWNERS: paths relative to out's parent) are replaced one by one after the swap."""
-    guard_destroy(plan, out, allow_destroy=allow_destroy)
     out = out.resolve()
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").is_file())):
+        raise NotAnOutputFolder(f"refusing to replace {out}: it exists and is not a synthesized output "
+                                "(no manifest.json); choose an empty or new --out folder")
+    guard_destroy(plan, out, allow_destroy=allow_destroy)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
     try:

@@ -135,3 +135,17 @@ def test_every_valid_fixture_synthesizes(case, tmp_path):
     expected = plan(load_registry(registry)[0]).stack_names
     assert sorted(p.name for p in (out / "stacks").iterdir()) == sorted(expected)
     assert sorted(p.stem for p in (out / "post").glob("*.json")) == sorted(expected)
+
+
+def test_synth_never_replaces_a_folder_that_is_not_its_output(tmp_path, run_cli):
+    from tests.helpers import materialize
+
+    registry = materialize(None, tmp_path)
+    precious = tmp_path / "work"
+    precious.mkdir()
+    (precious / "notes.txt").write_text("keep me")
+    code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(precious), "--quiet"])
+    assert code == 2 and "is not a synthesized output" in err
+    assert (precious / "notes.txt").read_text() == "keep me"
+    code, _, _ = run_cli(["synth", "--registry", str(registry), "--out", str(tmp_path), "--quiet"])
+    assert code == 2 and (tmp_path / "registry" / "organization.yaml").is_file()
