@@ -68,26 +68,34 @@ def _model_for(rel: str) -> type[Base] | None:
     return FILE_MODELS.get(rel)
 
 
+def _unwrap(annotation: Any) -> Any:
+    """M from Annotated[M, ...] and from M | None."""
+    for _ in range(5):
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            annotation = next((a for a in typing.get_args(annotation) if a is not type(None)), None)
+        else:
+            break
+    return annotation
+
+
 def _sub_model(model: type[Base], loc: tuple[Any, ...]) -> type[Base] | None:
     """The model class that the mapping at loc validates against (for unknown-field hints)."""
     annotation: Any = model
     for part in loc:
-        origin = typing.get_origin(annotation)
-        if origin in (list, tuple, dict):  # a list index or a mapping key: step into the items
+        annotation = _unwrap(annotation)
+        if typing.get_origin(annotation) in (list, tuple, dict):  # a list index or a mapping key: into the items
             annotation = typing.get_args(annotation)[-1]
             continue
-        if origin in (typing.Union, types.UnionType):
-            annotation = next((a for a in typing.get_args(annotation) if a is not type(None)), None)
-            origin = typing.get_origin(annotation)
         if not (isinstance(annotation, type) and issubclass(annotation, Base)):
             return None
         fields = {(f.alias or n): f for n, f in annotation.model_fields.items()}
         if part not in fields:
             return None
         annotation = fields[part].annotation
-    for _ in range(3):  # unwrap Optional
-        if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-            annotation = next((a for a in typing.get_args(annotation) if a is not type(None)), None)
+    annotation = _unwrap(annotation)
     return annotation if isinstance(annotation, type) and issubclass(annotation, Base) else None
 
 
