@@ -128,7 +128,9 @@ def message_for(err: dict[str, Any], allowed_fields: list[str] | None) -> str:
     if kind == "string_too_long":
         return f"invalid value {show(value)}: at most {ctx.get('max_length')} characters"
     msg = err.get("msg", "invalid value")
+    if kind in ("cidr", "duration", "template"):  # our own messages, final as written
+        return msg
     msg = msg[0].lower() + msg[1:] if msg else msg
-    if "{" in msg or kind in ("cidr", "duration", "template"):
+    if "{" in msg:
         return msg
     return f"{msg} (got {show(value)})"

@@ -99,7 +99,8 @@ def _sub_model(model: type[Base], loc: tuple[Any, ...]) -> type[Base] | None:
     return annotation if isinstance(annotation, type) and issubclass(annotation, Base) else None
 
 
-def validation_errors(src: Sources, rel: str, model: type[Base], exc: ValidationError) -> list[RegistryError]:
+def validation_errors(src: Sources, rel: str, model: type[Base], exc: ValidationError, *, with_loc: bool = False) -> list:
+    """RegistryErrors for a pydantic error (with their locations, for with_loc)."""
     doc = src.docs[rel]
     out = []
     raw = exc.errors(include_url=False)
@@ -124,7 +125,8 @@ def validation_errors(src: Sources, rel: str, model: type[Base], exc: Validation
             allowed = None
             line = doc.line(*loc)
             ent = entity_path(rel, doc.data, loc)
-        out.append(RegistryError(src.shown(rel), line, ent, message_for(err, allowed)))
+        error = RegistryError(src.shown(rel), line, ent, message_for(err, allowed))
+        out.append((error, loc) if with_loc else error)
     return out
 
 
@@ -181,10 +183,7 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
             errors.append(RegistryError(src.shown(rel), 1, "", f"cannot read file as UTF-8 text of at most {MAX_FILE_BYTES} bytes"))
             continue
         doc, parse_errors = parse(text, src.shown(rel))
-        if doc is not None and doc.problems:
-            parse_errors = [RegistryError(e.file, e.line, entity_path(rel, doc.data, path), e.message)
-                            for e, path in doc.problems]
-        if doc is None or parse_errors:
+        if doc is None:
             errors.extend(parse_errors)
             if rel.startswith("teams/"):
                 src.broken_teams.add(_team_name_guess(rel, doc))
@@ -196,13 +195,21 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
         if not isinstance(data, dict):
             errors.append(RegistryError(src.shown(rel), doc.line(), "", "the file must hold a mapping of fields at the top level"))
             continue
+        # Structural problems (duplicate keys, tags, ...) are reported, and the rest of the file is still
+        # validated so that every mistake shows at once; errors where a problem already is are not repeated.
+        errors.extend(RegistryError(e.file, e.line, entity_path(rel, data, path), e.message) for e, path in doc.problems)
         model = _model_for(rel)
         try:
-            models[rel] = model.model_validate(data)
+            validated = model.model_validate(data)
         except ValidationError as exc:
-            errors.extend(validation_errors(src, rel, model, exc))
-            if rel.startswith("teams/"):
-                src.broken_teams.add(_team_name_guess(rel, doc))
+            covered = [path for _, path in doc.problems]
+            errors.extend(e for e, loc in validation_errors(src, rel, model, exc, with_loc=True)
+                          if not any(loc[:len(p)] == p for p in covered))
+            validated = None
+        if validated is not None and not doc.problems:
+            models[rel] = validated
+        elif rel.startswith("teams/"):
+            src.broken_teams.add(_team_name_guess(rel, doc))
 
     core_ok = all(r in models for r in REQUIRED_FILES)
     if not core_ok:

@@ -68,7 +68,7 @@ class _Builder:
 
     def build(self, node: Node, path: Path, depth: int = 0) -> Any:
         if depth > _MAX_DEPTH:
-            self.error(node, f"nesting deeper than {_MAX_DEPTH} levels (a recursive alias?)")
+            self.error(node, f"nesting deeper than {_MAX_DEPTH} levels (a recursive alias?)", path)
             return None
         if node.tag not in _STANDARD_TAGS:
             self.error(node, f"custom tag '{node.tag}' is not allowed: registry files are plain YAML data", path)
@@ -89,14 +89,14 @@ class _Builder:
             for key_node, value_node in node.value:
                 line = key_node.start_mark.line + 1
                 if not isinstance(key_node, ScalarNode):
-                    self.error(key_node, "a mapping key must be a plain name, not a list or mapping")
+                    self.error(key_node, "a mapping key must be a plain name, not a list or mapping", path)
                     continue
                 if key_node.tag == "tag:yaml.org,2002:merge" or (key_node.value == "<<" and key_node.style is None):
                     self.error(key_node, "merge keys ('<<') are not allowed: write the fields out", path)
                     continue
                 key = key_node.value
                 if key in first_line:
-                    self.error(key_node, f"duplicate key '{key}' (first defined on line {first_line[key]})", path)
+                    self.error(key_node, f"duplicate key '{key}' (first defined on line {first_line[key]})", path + (key,))
                     continue
                 first_line[key] = line
                 self.lines[path + (key,)] = line

@@ -27,7 +27,7 @@ def test_lines_of_nested_values():
 def test_duplicate_keys_are_reported_with_both_lines():
     doc, _ = parse("a: 1\nb: 2\na: 3\n", "f.yaml")
     [(err, path)] = doc.problems
-    assert (err.line, err.message, path) == (3, "duplicate key 'a' (first defined on line 1)", ())
+    assert (err.line, err.message, path) == (3, "duplicate key 'a' (first defined on line 1)", ("a",))
 
 
 def test_custom_tags_are_refused():
