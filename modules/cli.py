@@ -111,10 +111,9 @@ def cmd_schema(args) -> int:
 
 
 def cmd_synth(args) -> int:
+    from .outputs import root_files
     from .stacks import plan
     from .synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
-
-    from .outputs import root_files
 
     out = args.out or os.environ.get("CDKTF_OUTDIR") or "generated"
     started = time.perf_counter()
@@ -133,6 +132,11 @@ def cmd_synth(args) -> int:
         return EXIT_ENV
     took = time.perf_counter() - started
     print(f"{out}: {result.stacks} stacks, {result.resources} resources written in {took:.1f} s — {summary(reg)}")
+    if result.changed or result.removed:
+        shown = ", ".join(result.changed[:12]) + (f", ... ({len(result.changed)} in all)" if len(result.changed) > 12 else "")
+        print(f"changed stacks: {shown or 'none'}" + (f"; removed: {', '.join(result.removed)}" if result.removed else ""))
+    else:
+        print("no stack changed")
     return EXIT_OK
 
 

@@ -44,6 +44,12 @@ class NotAnOutputFolder(Exception):
 class SynthResult:
     stacks: int
     resources: int
+    changed: tuple[str, ...] = ()  # stacks whose cdk.tf.json is new or differs from the previous output
+    removed: tuple[str, ...] = ()
+
+
+def _stack_bytes(out: Path) -> dict[str, bytes]:
+    return {p.parent.name: p.read_bytes() for p in (out / "stacks").glob("*/cdk.tf.json")}
 
 
 def previous_stacks(out: Path) -> set[str]:
@@ -117,13 +123,16 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")
         resources = count_resources(stage)
+        before, after = _stack_bytes(out), _stack_bytes(stage)
+        changed = tuple(sorted(name for name in after if before.get(name) != after[name]))
+        removed = tuple(sorted(before.keys() - after.keys()))
         _swap(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     for rel, text in sorted((root_files or {}).items()):
         write_atomically(out.parent / rel, text)
-    return SynthResult(stacks=len(plan.stack_names), resources=resources)
+    return SynthResult(stacks=len(plan.stack_names), resources=resources, changed=changed, removed=removed)
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -92,6 +92,10 @@ def test_decommissioning_is_not_a_destroy(small_out, run_cli):
     code, out_text, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
     assert (code, err) == (0, "")
     assert (out / "stacks" / "risk-prod" / "cdk.tf.json").is_file()
+    # the share now goes to fraud-dev instead of risk-prod: both halves move with it
+    assert "changed stacks: fraud-dev, fraud-prod, identity, organization, risk-dev, risk-prod\n" in out_text
+    code, out_text, _ = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
+    assert out_text.endswith("no stack changed\n")
 
 
 def test_a_failed_synth_leaves_the_previous_output_untouched(small_out, monkeypatch):
