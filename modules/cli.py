@@ -17,6 +17,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python main.py",
         description="Compile the SageMaker platform registry (YAML) into Terraform with CDK Terrain.",
+        epilog="Exit codes: 0 success, 1 the registry is wrong (every mistake is listed) or a destroy was refused, "
+               "2 usage or environment problem (post: 2 means changes pending). Without a command: synth.",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
