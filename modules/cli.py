@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--format", choices=("md", "json"), default="md")
     a = with_registry(sub.add_parser("access", help="the access review: every person x account, what grants it, Studio"))
     a.add_argument("--format", choices=("md", "csv", "json"), default="md")
+    a.add_argument("--person", metavar="USER", help="only this person's access")
+    a.add_argument("--account", metavar="KEY", help="only this account (<team>-<environment>, shared-services, log-archive)")
     with_registry(sub.add_parser("graph", help="a Mermaid diagram of OUs, team accounts and shares"))
     po = sub.add_parser("post", help="the boto3 post-step: plan (dry run) or apply what Terraform cannot manage")
     po.add_argument("mode", choices=("plan", "apply"), nargs="?", default="plan")
@@ -157,7 +159,7 @@ def cmd_access(args) -> int:
     from .stacks import plan
 
     reg, _ = _load(args.registry)
-    print(access_report(reg, plan(reg), args.format), end="")
+    print(access_report(reg, plan(reg), args.format, person=args.person, account=args.account), end="")
     return EXIT_OK
 
 

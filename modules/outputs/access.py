@@ -43,8 +43,8 @@ def grants(reg: Registry, plan: Plan) -> list[Grant]:
     return sorted(out)
 
 
-def access_report(reg: Registry, plan: Plan, fmt: str) -> str:
-    rows = grants(reg, plan)
+def access_report(reg: Registry, plan: Plan, fmt: str, *, person: str | None = None, account: str | None = None) -> str:
+    rows = [g for g in grants(reg, plan) if (person is None or g.person == person) and (account is None or g.account == account)]
     admins = set(reg.organization.platform_admins)
     if fmt == "json":
         return json.dumps({"grants": [asdict(g) for g in rows], "platform_admins": sorted(admins)}, indent=2) + "\n"

@@ -72,3 +72,13 @@ def test_access_review_of_the_example(example_registry):
 def test_readme_embeds_the_current_graph(example_registry):
     readme = (ROOT / "README.md").read_text()
     assert "```mermaid\n" + mermaid(plan(example_registry)) + "```" in readme, "update the graph in README.md"
+
+
+def test_access_review_filters(run_cli):
+    code, out, _ = run_cli(["access", "--registry", str(EXAMPLE), "--format", "csv", "--account", "recsys-prod"])
+    assert code == 0
+    rows = out.splitlines()[1:]
+    assert rows and all(",recsys-prod," in r for r in rows)
+    assert {r.split(",")[0] for r in rows} == {"amara", "chen", "farah", "ivan"}  # julia (data-scientist) has nothing in prod
+    code, out, _ = run_cli(["access", "--registry", str(EXAMPLE), "--format", "csv", "--person", "julia"])
+    assert {r.split(",")[2] for r in out.splitlines()[1:]} == {"recsys-dev", "recsys-sandbox"}
