@@ -124,7 +124,10 @@ def cmd_synth(args) -> int:
     reg, _ = _load(args.registry)
     the_plan = plan(reg)
     out_path = Path(out).resolve()
-    extra = root_files(reg, the_plan, root=out_path.parent, out=out_path, registry_dir=Path(args.registry))
+    # atlantis.yaml and CODEOWNERS belong at the project root: written only when --out sits in one.
+    root = out_path.parent
+    in_project = (root / "cdktf.json").is_file() or (root / ".git").exists()
+    extra = root_files(reg, the_plan, root=root, out=out_path, registry_dir=Path(args.registry)) if in_project else {}
     try:
         result = synthesize(the_plan, Path(out), allow_destroy=args.allow_destroy, root_files=extra,
                             progress=None if args.quiet else tty_progress())

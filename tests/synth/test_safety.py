@@ -153,3 +153,15 @@ def test_synth_never_replaces_a_folder_that_is_not_its_output(tmp_path, run_cli)
     assert (precious / "notes.txt").read_text() == "keep me"
     code, _, _ = run_cli(["synth", "--registry", str(registry), "--out", str(tmp_path), "--quiet"])
     assert code == 2 and (tmp_path / "registry" / "organization.yaml").is_file()
+
+
+def test_root_files_only_beside_an_output_in_a_project(tmp_path, run_cli):
+    from tests.helpers import materialize
+
+    registry = materialize(None, tmp_path)
+    assert run_cli(["synth", "--registry", str(registry), "--out", str(tmp_path / "out"), "--quiet"])[0] == 0
+    assert not (tmp_path / "atlantis.yaml").exists(), "no project here: nothing written beside --out"
+    (tmp_path / "cdktf.json").write_text("{}")
+    assert run_cli(["synth", "--registry", str(registry), "--out", str(tmp_path / "out"), "--quiet"])[0] == 0
+    assert "dir: out/stacks/fraud-dev" in (tmp_path / "atlantis.yaml").read_text()
+    assert "/registry/teams/fraud.yaml @alice-gh" in (tmp_path / ".github" / "CODEOWNERS").read_text()
