@@ -141,34 +141,23 @@ def _role_arns(consumers: list[Endpoint]) -> list[str]:
     return sorted({f"arn:aws:iam::{c.account_id}:role/{c.role_name}" for c in consumers})
 
 
+def _grant_policy(share: Share, consumers: list[Endpoint], **scope: object) -> dict:
+    """A resource policy with one statement: the consumer accounts may take the share's actions."""
+    statement = {"Sid": f"Share{_sid(share.name)}", "Effect": "Allow", "Principal": {"AWS": _roots(consumers)},
+                 "Action": list(actions(share.kind, share.access)), **scope}
+    return {"Version": "2012-10-17", "Statement": [statement]}
+
+
 def model_package_group_policy(share: Share, producer: Endpoint, consumers: list[Endpoint], region: str) -> dict:
     """Producer half for a model package group. Account principals, no conditions: SageMaker can only
     promote (make discoverable) a policy whose principals are accounts
     (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram-promote.html)."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": f"Share{_sid(share.name)}",
-            "Effect": "Allow",
-            "Principal": {"AWS": _roots(consumers)},
-            "Action": list(actions(share.kind, share.access)),
-            "Resource": resource_arns(share, producer, region),
-        }],
-    }
+    return _grant_policy(share, consumers, Resource=resource_arns(share, producer, region))
 
 
 def ecr_repository_policy(share: Share, consumers: list[Endpoint]) -> dict:
     """Producer half for an ECR repository: the consumers' execution roles, through their accounts."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": f"Share{_sid(share.name)}",
-            "Effect": "Allow",
-            "Principal": {"AWS": _roots(consumers)},
-            "Action": list(actions(share.kind, share.access)),
-            "Condition": {"ArnEquals": {"aws:PrincipalArn": _role_arns(consumers)}},
-        }],
-    }
+    return _grant_policy(share, consumers, Condition={"ArnEquals": {"aws:PrincipalArn": _role_arns(consumers)}})
 
 
 def bucket_statements(share: Share, producer: Endpoint, consumers: list[Endpoint]) -> list[dict]:

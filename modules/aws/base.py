@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 
-from cdktn import DataTerraformRemoteStateS3, Fn, S3Backend, TerraformStack
+from cdktn import DataTerraformRemoteStateS3, S3Backend, TerraformStack
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 from constructs import Construct
 
@@ -39,11 +39,6 @@ class PlatformStack(TerraformStack):
         """Outputs of a central stack, read from its state (the stack applies before this one)."""
         b = self.backend_config
         return DataTerraformRemoteStateS3(self, stack, bucket=b.bucket, key=b.key(stack), region=b.region)
-
-
-def lookup(remote: DataTerraformRemoteStateS3, output: str, key: str) -> str:
-    """One entry of a map output of another stack, e.g. account_ids["recsys-prod"]."""
-    return Fn.lookup(remote.get(output), key)
 
 
 def org_access_role_arn(account_id: str) -> str:

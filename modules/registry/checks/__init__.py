@@ -10,7 +10,7 @@ from ..errors import RegistryError
 from ..load import Sources
 from ..model import Registry
 from ._common import Check
-from .access import check_catalog, check_people, check_permission_sets, check_roles, iam_policy_problem  # noqa: F401
+from .access import check_catalog, check_people, check_permission_sets, check_roles
 from .organization import (
     check_environment_ous,
     check_environments,
@@ -19,7 +19,6 @@ from .organization import (
     check_platform_admins,
     check_regions,
     check_tags,
-    known_regions,  # noqa: F401
 )
 from .shares import check_shares
 from .teams import (
