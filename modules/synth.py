@@ -11,6 +11,7 @@ from typing import Callable
 
 from . import naming
 from .stacks import Plan
+from .tfexpr import finalize
 
 
 class DestroyRefused(Exception):
@@ -116,6 +117,7 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
     try:
         app = build_app(plan, str(stage), progress)
         app.synth()
+        finalize_stacks(stage)
         from .outputs import files_beside_stacks
 
         for rel, text in sorted(files_beside_stacks(plan).items()):
@@ -133,6 +135,12 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
     for rel, text in sorted((root_files or {}).items()):
         write_atomically(out.parent / rel, text)
     return SynthResult(stacks=len(plan.stack_names), resources=resources, changed=changed, removed=removed)
+
+
+def finalize_stacks(root: Path) -> None:
+    """The one place stack JSON is written for Terraform: literal strings escaped, references opened (tfexpr)."""
+    for path in sorted((root / "stacks").glob("*/cdk.tf.json")):
+        path.write_text(finalize(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def write_atomically(path: Path, text: str) -> None:

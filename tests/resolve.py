@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import re
 
-_ACCOUNT_REF = re.compile(r'\$\{data\.terraform_remote_state\.organization\.outputs\.account_ids(?:\["([^"]+)"\]|\.([A-Za-z0-9_]+))\}')
-_ORG_ID_REF = re.compile(r"\$\{data\.(?:terraform_remote_state\.organization\.outputs\.organization_id|aws_organizations_organization\.organization\.id)\}")
-_KEY_ARN_REF = re.compile(r"\$\{aws_kms_key\.[A-Za-z0-9_-]+\.arn\}")
-_OTHER_REF = re.compile(r"\$\{[^}]*\}")
+_ACCOUNT_REF = re.compile(r'(?<!\$)\$\{data\.terraform_remote_state\.organization\.outputs\.account_ids(?:\["([^"]+)"\]|\.([A-Za-z0-9_]+))\}')
+_ORG_ID_REF = re.compile(r"(?<!\$)\$\{data\.(?:terraform_remote_state\.organization\.outputs\.organization_id|aws_organizations_organization\.organization\.id)\}")
+_KEY_ARN_REF = re.compile(r"(?<!\$)\$\{aws_kms_key\.[A-Za-z0-9_-]+\.arn\}")
+_OTHER_REF = re.compile(r"(?<!\$)\$\{[^}]*\}")
 
 
 def fake_account_id(key: str) -> str:

@@ -10,6 +10,7 @@ from constructs import Construct
 
 from .. import naming
 from ..stacks import Backend
+from ..tfexpr import OPEN
 
 # Terraform >= 1.10 for S3-native state locking (use_lockfile); cdktf.json declares the same.
 TARGET_VERSIONS = {"terraform": ">=1.10.0", "opentofu": ">=1.10.0"}
@@ -45,7 +46,7 @@ def org_access_role_arn(account_id: str) -> str:
     return f"arn:aws:iam::{account_id}:role/{naming.ORGANIZATION_ACCESS_ROLE}"
 
 
-_INTERPOLATION = re.compile(r"\$\{[^}]*\}")
+_INTERPOLATION = re.compile(re.escape(OPEN) + r"[^}]*\}")
 
 
 def policy_json(doc: dict) -> str:

@@ -96,6 +96,6 @@ def build_ci_role(scope: Construct, *, org: str, account_id: str) -> None:
     """CI in shared services: the only principal that team accounts' deploy roles trust."""
     IamRole(scope, "ci-role", name=naming.ci_role(org), description="Deployment pipelines of shared services",
             assume_role_policy=policy_json(policies.ci_trust(account_id)))
-    org_id = f"${{data.terraform_remote_state.{naming.ORGANIZATION_STACK}.outputs.organization_id}}"
+    org_id = remote_output(naming.ORGANIZATION_STACK, "organization_id")
     IamRolePolicy(scope, "ci-role-policy", name="assume-deploy-roles", role=ref("aws_iam_role", "ci-role", "id"),
                   policy=policy_json(policies.ci_policy(org_id=org_id, deploy_role=naming.deploy_role(org))))

@@ -16,6 +16,7 @@ from constructs import Construct
 from ..stacks import Assignment, IdentityStack, Plan
 from .base import PlatformStack
 from .organization import safe_id
+from .refs import data_ref, ref
 
 
 def build_identity(stack: PlatformStack, *, plan: Plan, identity: IdentityStack) -> None:
@@ -25,40 +26,42 @@ def build_identity(stack: PlatformStack, *, plan: Plan, identity: IdentityStack)
     user_ids = {}
     for person in identity.people:
         if identity.managed_users:
-            user = IdentitystoreUser(
+            IdentitystoreUser(
                 stack, f"user-{safe_id(person.user_name)}", identity_store_id=store, user_name=person.user_name,
                 display_name=f"{person.given_name} {person.family_name}",
                 name={"given_name": person.given_name, "family_name": person.family_name},
                 emails={"value": person.email, "primary": True, "type": "work"},
             )
         else:
-            user = DataAwsIdentitystoreUser(
+            DataAwsIdentitystoreUser(
                 stack, f"user-{safe_id(person.user_name)}", identity_store_id=store,
                 alternate_identifier={"unique_attribute": {"attribute_path": "UserName", "attribute_value": person.user_name}},
             )
-        user_ids[person.user_name] = user.user_id
+        uid = f"user-{safe_id(person.user_name)}"
+        user_ids[person.user_name] = (ref("aws_identitystore_user", uid, "user_id") if identity.managed_users
+                                      else data_ref("aws_identitystore_user", uid, "user_id"))
 
     group_ids = {}
     for group in identity.groups:
-        resource = IdentitystoreGroup(stack, f"group-{group.name}", identity_store_id=store, display_name=group.name,
-                                      description=group.description)
-        group_ids[group.name] = resource.group_id
+        IdentitystoreGroup(stack, f"group-{group.name}", identity_store_id=store, display_name=group.name,
+                           description=group.description)
+        group_ids[group.name] = ref("aws_identitystore_group", f"group-{group.name}", "group_id")
         for member in group.members:
             IdentitystoreGroupMembership(stack, f"member-{group.name}-{safe_id(member)}", identity_store_id=store,
-                                         group_id=resource.group_id, member_id=user_ids[member])
+                                         group_id=group_ids[group.name], member_id=user_ids[member])
 
     ps_arns = {}
     for ps in identity.permission_sets:
-        resource = SsoadminPermissionSet(stack, f"ps-{ps.name}", name=ps.name, description=ps.description,
-                                         instance_arn=identity.instance_arn, session_duration=ps.session_duration)
-        ps_arns[ps.name] = resource.arn
+        SsoadminPermissionSet(stack, f"ps-{ps.name}", name=ps.name, description=ps.description,
+                              instance_arn=identity.instance_arn, session_duration=ps.session_duration)
+        ps_arns[ps.name] = ref("aws_ssoadmin_permission_set", f"ps-{ps.name}", "arn")
         for arn in ps.managed_policies:
             SsoadminManagedPolicyAttachment(stack, f"ps-{ps.name}-{safe_id(arn.rsplit('/', 1)[-1])}",
                                             instance_arn=identity.instance_arn, managed_policy_arn=arn,
-                                            permission_set_arn=resource.arn)
+                                            permission_set_arn=ps_arns[ps.name])
         if ps.inline_policy:
             SsoadminPermissionSetInlinePolicy(stack, f"ps-{ps.name}-inline", instance_arn=identity.instance_arn,
-                                              permission_set_arn=resource.arn, inline_policy=ps.inline_policy)
+                                              permission_set_arn=ps_arns[ps.name], inline_policy=ps.inline_policy)
 
     for label, account_id in identity.central_assignments:
         assign(stack, f"assign-{label}", instance_arn=identity.instance_arn, permission_set_arn=ps_arns["PlatformAdmin"],

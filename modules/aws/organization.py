@@ -17,6 +17,7 @@ from .. import naming
 from ..stacks import OrganizationStack, Plan
 from .audit import build_log_archive, build_organization_trail
 from .base import PlatformStack, org_access_role_arn
+from .refs import data_ref, ref
 
 
 def safe_id(text: str) -> str:
@@ -26,17 +27,18 @@ def safe_id(text: str) -> str:
 
 def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationStack) -> None:
     stack.provider(region=plan.home_region, tags=plan.default_tags, allowed_account_ids=[plan.management_account_id])
-    organization = DataAwsOrganizationsOrganization(stack, "organization")
-    root_id = organization.roots.get(0).id
-    org_id = organization.id
+    DataAwsOrganizationsOrganization(stack, "organization")
+    root_id = data_ref("aws_organizations_organization", "organization", "roots[0].id")
+    org_id = data_ref("aws_organizations_organization", "organization", "id")
 
-    ous: dict[str, OrganizationsOrganizationalUnit] = {}
+    ous: dict[str, str] = {}  # OU path -> its id
     for path in org.ou_paths:
         parent, _, leaf = path.rpartition("/")
-        ous[path] = OrganizationsOrganizationalUnit(
-            stack, f"ou-{safe_id(path)}", name=leaf, parent_id=ous[parent].id if parent else root_id,
+        OrganizationsOrganizationalUnit(
+            stack, f"ou-{safe_id(path)}", name=leaf, parent_id=ous[parent] if parent else root_id,
             tags={"ou_path": path},
         )
+        ous[path] = ref("aws_organizations_organizational_unit", f"ou-{safe_id(path)}", "id")
 
     account_ids = {}
     for acct in org.accounts:
@@ -47,7 +49,7 @@ def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationSta
             stack, f"account-{acct.key}",
             name=acct.name,
             email=acct.email,
-            parent_id=ous[acct.ou_path].id,
+            parent_id=ous[acct.ou_path],
             role_name=naming.ORGANIZATION_ACCESS_ROLE,
             iam_user_access_to_billing="DENY",
             close_on_deletion=False,
@@ -56,12 +58,13 @@ def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationSta
         )
         if acct.adopted_id:
             resource.import_from(acct.adopted_id)
-        account_ids[acct.key] = resource.id
+        account_ids[acct.key] = ref("aws_organizations_account", f"account-{acct.key}", "id")
 
     for scp in org.scps:
-        policy = OrganizationsPolicy(stack, f"scp-{scp.name}", name=scp.name, description=scp.description,
-                                     type="SERVICE_CONTROL_POLICY", content=scp.text)
-        OrganizationsPolicyAttachment(stack, f"scp-{scp.name}-attachment", policy_id=policy.id, target_id=ous[scp.target].id)
+        OrganizationsPolicy(stack, f"scp-{scp.name}", name=scp.name, description=scp.description,
+                            type="SERVICE_CONTROL_POLICY", content=scp.text)
+        OrganizationsPolicyAttachment(stack, f"scp-{scp.name}-attachment", target_id=ous[scp.target],
+                                      policy_id=ref("aws_organizations_policy", f"scp-{scp.name}", "id"))
 
     # The log archive account holds the trail's and Config's logs; the trail itself belongs to the management account.
     log_archive = stack.provider(region=plan.home_region, tags=plan.default_tags, alias="log-archive",
@@ -84,5 +87,5 @@ def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationSta
     TerraformOutput(stack, "account_ids", value=account_ids,
                     description="Account id of every team account, by <team>-<environment>")
     TerraformOutput(stack, "organization_id", value=org_id, description="The organization's id (o-...)")
-    TerraformOutput(stack, "ou_ids", value={path: ous[path].id for path in org.ou_paths},
+    TerraformOutput(stack, "ou_ids", value={path: ous[path] for path in org.ou_paths},
                     description="Organizational unit id by OU path")

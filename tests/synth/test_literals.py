@@ -1,0 +1,139 @@
+"""Literal strings reach AWS as written; only the compiler's own references are Terraform interpolations.
+
+Issue #10: CloudFormation's `${SageMakerProjectId}` in a catalog template reached `aws_s3_object.content`
+unescaped, and Terraform read it as a reference. Every literal from the registry now passes through
+`tfexpr.finalize` (escaped to `$${` / `%%{`), and references are built with `tfexpr.expression`.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from modules.registry.load import load_registry
+from modules.stacks import plan
+from modules.tfexpr import OPEN, UnsafeText, expression, finalize, unmarked_interpolations
+from tests.helpers import EXAMPLE
+
+PAYLOADS = {
+    "dollar": "${file(\"/etc/passwd\")}",
+    "directive": "%{ for x in [1] }x%{ endfor }",
+    "policy-variable": "${aws:username}",
+}
+# An unescaped `${...}` or `%{...}` (one not preceded by the escape character).
+_OPEN_INTERPOLATION = re.compile(r"(?<![$%])[$%]\{([^}]*)\}")
+
+
+def test_finalize_escapes_literals_and_opens_references():
+    text = json.dumps({"a": "cost ${x} %{ if y }", "b": expression("aws_vpc.vpc.id"), f"k{expression('var.k')}": 1})
+    out = json.loads(finalize(text))
+    assert out["a"] == "cost $${x} %%{ if y }"
+    assert out["b"] == "${aws_vpc.vpc.id}"
+    assert "k${var.k}" in out
+    assert OPEN not in finalize(text)
+
+
+def test_an_already_escaped_literal_stays_literal():
+    # `$${x}` written by a user means the five characters "$${x}" to them; Terraform must see it escaped again.
+    assert finalize('"$${x}"') == '"$$${x}"'
+
+
+def test_a_reference_right_after_a_literal_dollar_is_refused():
+    with pytest.raises(UnsafeText):
+        finalize(json.dumps("$" + expression("var.x")))
+
+
+def test_registry_text_cannot_forge_a_reference():
+    """The marker carries a per-process nonce; text that imitates an old-style reference is escaped."""
+    forged = "__tfexpr0000000000000000__{aws_iam_role.deploy-role.arn}"
+    assert forged not in OPEN
+    assert finalize(json.dumps(forged)) == json.dumps(forged)
+
+
+@pytest.fixture(scope="module")
+def injected(tmp_path_factory) -> tuple[Path, Path, set[str]]:
+    """The example registry with `${...}` and `%{...}` in every kind of literal text, built raw and finalized."""
+    from modules.synth import build_app, finalize_stacks
+
+    root = tmp_path_factory.mktemp("injected")
+    reg = root / "registry"
+    shutil.copytree(EXAMPLE, reg)
+    edit(reg / "people.yaml", "given_name: Amara", f"given_name: 'Amara {PAYLOADS['dollar']}'")
+    edit(reg / "people.yaml", "family_name: Silva", f"family_name: '{PAYLOADS['directive']}'")
+    edit(reg / "access.yaml", "description: Read-only console access",
+         f"description: 'Read-only {PAYLOADS['dollar']} {PAYLOADS['directive']}'")
+    edit(reg / "teams" / "pricing.yaml", "description: Dynamic pricing and markdown optimisation",
+         f"description: 'Pricing {PAYLOADS['dollar']}'")
+    edit(reg / "policies" / "ml-engineer.json", '"Resource": "arn:aws:logs:*:*:log-group:/aws/sagemaker/*"',
+         f'"Resource": "arn:aws:logs:*:*:log-group:/aws/sagemaker/{PAYLOADS["policy-variable"]}/*"')
+    edit(reg / "catalog" / "batch-inference.yaml", "Description: SageMaker Project - scheduled",
+         f"Description: SageMaker Project {PAYLOADS['directive']} - scheduled")
+    registry, _ = load_registry(reg)
+    inputs = set()
+    for path in reg.rglob("*"):
+        if path.is_file():
+            inputs |= {m.group(0) for m in _OPEN_INTERPOLATION.finditer(path.read_text(encoding="utf-8"))}
+    out = root / "out"
+    build_app(plan(registry), str(out)).synth()
+    raw = root / "raw"
+    shutil.copytree(out, raw)
+    finalize_stacks(out)
+    return raw / "stacks", out / "stacks", inputs
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_no_reference_bypasses_the_marker(injected):
+    """cdktn's raw output holds `${`/`%{` only where the registry wrote them: a cdktn token (`resource.arn`)
+    would render a reference there, which finalize would then escape into a literal."""
+    raw, _, inputs = injected
+    for path in sorted(raw.glob("*/cdk.tf.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        found = {f for text in strings(doc) for f in unmarked_interpolations(text)}
+        leaked = {f for f in found if not any(i.startswith(f) for i in inputs)}
+        assert leaked == set(), f"{path.parent.name}: references built without tfexpr.expression: {sorted(leaked)}"
+
+
+@pytest.mark.parametrize("name", sorted(PAYLOADS))
+def test_every_literal_payload_reaches_the_output_escaped(injected, name):
+    _, final, _ = injected
+    payload = PAYLOADS[name]
+    escaped = payload.replace("${", "$${").replace("%{", "%%{")
+    texts = {p.parent.name: p.read_text(encoding="utf-8") for p in final.glob("*/cdk.tf.json")}
+    hits = [stack for stack, text in texts.items() if json.dumps(escaped)[1:-1] in text]
+    assert hits, f"payload {name} not found escaped in any stack"
+
+
+def test_every_open_interpolation_is_a_reference_to_something_in_its_stack(injected):
+    _, final, _ = injected
+    for path in sorted(final.glob("*/cdk.tf.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        addresses = {f"{t}.{n}" for t, named in doc.get("resource", {}).items() for n in named}
+        addresses |= {f"data.{t}.{n}" for t, named in doc.get("data", {}).items() for n in named}
+        for s in strings(doc):
+            for m in _OPEN_INTERPOLATION.finditer(s):
+                expr = m.group(1)
+                assert m.group(0).startswith("${"), f"{path.parent.name}: a template directive in the output: {s[:120]}"
+                parts = expr.split(".")
+                address = ".".join(parts[:3] if parts[0] == "data" else parts[:2])
+                address = re.sub(r"\[.*$", "", address)
+                assert address in addresses, f"{path.parent.name}: ${{{expr}}} names nothing in the stack"
+
+
+def strings(node):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for k, v in node.items():
+            yield k
+            yield from strings(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from strings(v)
