@@ -1,6 +1,8 @@
 """IAM policy documents as pure functions of plain values, so tests and linters read them without cdktn."""
 from __future__ import annotations
 
+from . import naming
+
 # Actions that start compute and accept an instance type: the team's list limits them.
 # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html (sagemaker:InstanceTypes)
 INSTANCE_TYPED_ACTIONS = (
@@ -198,7 +200,7 @@ def projects_launch_policy(*, account_id: str, region: str) -> dict:
 def _org_config_recorders(org: str, org_id: str) -> dict:
     """The Config recorder role of any account of this organization (Config delivers with that role)."""
     return {"StringEquals": {"aws:PrincipalOrgID": org_id},
-            "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{org}-config-recorder"}}
+            "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{naming.config_role(org)}"}}
 
 
 def log_archive_key_policy(*, org: str, account_id: str, org_id: str, services: tuple[str, ...]) -> dict:
@@ -223,11 +225,11 @@ def log_archive_bucket_statements(*, org: str, bucket: str, org_id: str) -> list
     """Who writes into the log archive (CloudTrail, Config, VPC flow logs of this organization), and
     that nobody deletes from it."""
     arn = f"arn:aws:s3:::{bucket}"
-    org = {"StringEquals": {"aws:SourceOrgID": org_id}}
+    from_org = {"StringEquals": {"aws:SourceOrgID": org_id}}
     writers = ["cloudtrail.amazonaws.com", "config.amazonaws.com", "delivery.logs.amazonaws.com"]
     return [
         {"Sid": "LogWritersCheckBucket", "Effect": "Allow", "Principal": {"Service": writers},
-         "Action": ["s3:GetBucketAcl", "s3:ListBucket"], "Resource": arn, "Condition": org},
+         "Action": ["s3:GetBucketAcl", "s3:ListBucket"], "Resource": arn, "Condition": from_org},
         {"Sid": "LogWritersDeliver", "Effect": "Allow", "Principal": {"Service": writers},
          "Action": "s3:PutObject", "Resource": f"{arn}/AWSLogs/*",
          "Condition": {"StringEquals": {"aws:SourceOrgID": org_id, "s3:x-amz-acl": "bucket-owner-full-control"}}},
