@@ -183,3 +183,8 @@ def derived_names(org: str, team: str, environment: str) -> list[tuple[NameRule,
         (SAGEMAKER_NAME, domain_name(org, team, environment)),
         (KMS_ALIAS, kms_alias(org, team, environment)),
     ]
+
+
+def trail_log_group(org: str) -> str:
+    """The CloudWatch Logs group the organization trail streams into (management account)."""
+    return f"/{org}/cloudtrail/organization"

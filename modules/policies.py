@@ -325,3 +325,40 @@ def config_delivery_policy(*, account_id: str, region: str, bucket: str, log_arc
              "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": [key_alias]}}},
         ],
     }
+
+
+def monitoring_key_policy(*, account_id: str, region: str, log_group: str) -> dict:
+    """The management account's monitoring key: CloudWatch Logs encrypts the trail's log group with it, and
+    CloudWatch alarms publish to the encrypted topic
+    (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html,
+    https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "AccountAdministersKeyThroughIam", "Effect": "Allow",
+             "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"}, "Action": "kms:*", "Resource": "*"},
+            {"Sid": "CloudWatchLogsEncryptsTheTrailGroup", "Effect": "Allow",
+             "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+             "Action": ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+             "Resource": "*",
+             "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn":
+                                         f"arn:aws:logs:{region}:{account_id}:log-group:{log_group}"}}},
+            {"Sid": "AlarmsPublishToTheEncryptedTopic", "Effect": "Allow",
+             "Principal": {"Service": "cloudwatch.amazonaws.com"},
+             "Action": ["kms:Decrypt", "kms:GenerateDataKey*"], "Resource": "*",
+             "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}},
+        ],
+    }
+
+
+def trail_logs_policy(*, account_id: str, region: str, log_group: str) -> dict:
+    """CloudTrail writes the organization trail's events into its log group, nothing else
+    (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "DeliverTrailEvents", "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"arn:aws:logs:{region}:{account_id}:log-group:{log_group}:log-stream:*",
+        }],
+    }

@@ -83,6 +83,8 @@ class AccountStack:
     shares_out: tuple[Share, ...] = ()  # shares this account produces
     shares_in: tuple[Share, ...] = ()  # shares this account consumes
     project_templates: tuple[str, ...] = ()  # catalog templates visible to this team
+    # Regions AWS Config records in: every region the SCPs allow (global resources only in the account's region).
+    config_regions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ class OrganizationStack:
     log_archive_account_id: str
     log_bucket: str
     trail_name: str
+    alarm_subscribers: tuple[tuple[str, str], ...] = ()  # (user name, email) of platform admins: security alarms
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,7 @@ def _account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Sh
         shares_out=tuple(s for s in shares if s.producer == account.key),
         shares_in=tuple(s for s in shares if account.key in s.consumers),
         project_templates=tuple(sorted(set(team.sagemaker.project_templates))) if team.active else (),
+        config_regions=tuple(sorted(set(org.allowed_regions))),
     )
 
 
@@ -359,6 +363,8 @@ def plan(reg: Registry) -> Plan:
             log_archive_account_id=org.log_archive,
             log_bucket=naming.log_bucket_name(org.name, org.log_archive),
             trail_name=naming.trail_name(org.name),
+            alarm_subscribers=tuple(sorted((p.user_name, p.email) for p in reg.people
+                                           if p.user_name in set(org.platform_admins) and p.email)),
         ),
         identity=IdentityStack(
             name=naming.IDENTITY_STACK,

@@ -40,7 +40,7 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
     network = build_network(stack, name=a.name, vpc_cidr=acct.vpc_cidr, vpc_only=acct.vpc_only, region=acct.region)
     build_flow_log(stack, vpc_id=network.vpc_id, log_bucket=acct.log_bucket)
     build_config_recorder(stack, org=plan.org, account_id=account_id, log_bucket=acct.log_bucket,
-                          home_region=plan.home_region, region=acct.region,
+                          region=acct.region, regions=acct.config_regions,
                           log_archive_account_id=plan.organization.log_archive_account_id)
     role_arn = build_execution_role(stack, acct=acct, account_id=account_id, key_arn=key_arn)
     build_domain(stack, acct=acct, network=network, role_arn=role_arn, key_arn=key_arn)

@@ -40,13 +40,14 @@ def build_log_archive(scope: Construct, *, org: str, bucket: str, account_id: st
 
 
 def build_organization_trail(scope: Construct, *, org: str, name: str, bucket: str, key_arn: str,
-                             depends_on: list | None = None) -> None:
+                             logs_group_arn: str, logs_role_arn: str, depends_on: list | None = None) -> None:
     """All regions, every account, log file validation, KMS; S3 data events of the platform's buckets,
     which is where object-level access to team data is recorded."""
     Cloudtrail(
         scope, "organization-trail", name=name, s3_bucket_name=bucket, kms_key_id=key_arn,
         is_organization_trail=True, is_multi_region_trail=True, include_global_service_events=True,
         enable_log_file_validation=True, enable_logging=True, depends_on=depends_on,
+        cloud_watch_logs_group_arn=logs_group_arn, cloud_watch_logs_role_arn=logs_role_arn,
         advanced_event_selector=[
             CloudtrailAdvancedEventSelector(name="Management events", field_selector=[
                 CloudtrailAdvancedEventSelectorFieldSelector(field="eventCategory", equal_to=["Management"])]),
@@ -59,10 +60,12 @@ def build_organization_trail(scope: Construct, *, org: str, name: str, bucket: s
     )
 
 
-def build_config_recorder(scope: Construct, *, org: str, account_id: str, log_bucket: str, home_region: str,
-                          region: str, log_archive_account_id: str) -> None:
-    """AWS Config records every resource of the account and delivers to the log archive, with its own role
-    (AWS_ConfigRole to read, and delivery rights to its prefix of the log archive)."""
+def build_config_recorder(scope: Construct, *, org: str, account_id: str, log_bucket: str, region: str,
+                          regions: tuple[str, ...], log_archive_account_id: str) -> None:
+    """AWS Config records every resource of the account in every allowed region (global resources such as IAM
+    once, in the account's own region) and delivers to the log archive, with one role (AWS_ConfigRole to read,
+    and delivery rights to its prefix of the log archive). Config is regional: a recorder per region
+    (https://docs.aws.amazon.com/config/latest/developerguide/select-resources.html#select-resources-all)."""
     IamRole(scope, "config-role", name=naming.config_role(org), description="AWS Config recorder",
             assume_role_policy=policy_json(policies.service_trust("config.amazonaws.com", account_id)))
     IamRolePolicyAttachment(scope, "config-role-policy", role=ref("aws_iam_role", "config-role", "name"),
@@ -71,13 +74,17 @@ def build_config_recorder(scope: Construct, *, org: str, account_id: str, log_bu
                   policy=policy_json(policies.config_delivery_policy(
                       account_id=account_id, region=region, bucket=log_bucket,
                       log_archive_account_id=log_archive_account_id, key_alias=naming.log_archive_key_alias(org))))
-    recorder = ConfigConfigurationRecorder(
-        scope, "config-recorder", name="default", role_arn=ref("aws_iam_role", "config-role", "arn"),
-        recording_group={"all_supported": True, "include_global_resource_types": region == home_region})
-    channel = ConfigDeliveryChannel(scope, "config-delivery", name="default", s3_bucket_name=log_bucket,
-                                    depends_on=[recorder])
-    ConfigConfigurationRecorderStatus(scope, "config-recorder-status", is_enabled=True, depends_on=[channel],
-                                      name=ref("aws_config_configuration_recorder", "config-recorder", "name"))
+    for where in sorted(set(regions) | {region}, key=lambda r: (r != region, r)):
+        # The account's own region keeps the unsuffixed addresses it always had.
+        suffix, in_region = ("", None) if where == region else (f"-{where}", where)
+        recorder = ConfigConfigurationRecorder(
+            scope, f"config-recorder{suffix}", name="default", role_arn=ref("aws_iam_role", "config-role", "arn"),
+            region=in_region, recording_group={"all_supported": True, "include_global_resource_types": where == region})
+        channel = ConfigDeliveryChannel(scope, f"config-delivery{suffix}", name="default", s3_bucket_name=log_bucket,
+                                        region=in_region, depends_on=[recorder])
+        ConfigConfigurationRecorderStatus(
+            scope, f"config-recorder-status{suffix}", is_enabled=True, depends_on=[channel], region=in_region,
+            name=ref("aws_config_configuration_recorder", f"config-recorder{suffix}", "name"))
 
 
 def build_flow_log(scope: Construct, *, vpc_id: str, log_bucket: str) -> None:

@@ -17,6 +17,7 @@ from .. import naming
 from ..stacks import OrganizationStack, Plan
 from .audit import build_log_archive, build_organization_trail
 from .base import PlatformStack, org_access_role_arn
+from .monitoring import build_trail_monitoring
 from .refs import data_ref, ref
 
 
@@ -72,8 +73,13 @@ def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationSta
                                  allowed_account_ids=[org.log_archive_account_id])
     key_arn = build_log_archive(stack, org=plan.org, bucket=org.log_bucket, account_id=org.log_archive_account_id,
                                 org_id=org_id, provider=log_archive)
+    logs_group_arn, logs_role_arn = build_trail_monitoring(
+        stack, org=plan.org, account_id=plan.management_account_id, region=plan.home_region,
+        subscribers=org.alarm_subscribers)
     build_organization_trail(stack, org=plan.org, name=org.trail_name, bucket=org.log_bucket, key_arn=key_arn,
-                             depends_on=[stack.node.find_child("log-archive-policy")])
+                             logs_group_arn=logs_group_arn, logs_role_arn=logs_role_arn,
+                             depends_on=[stack.node.find_child("log-archive-policy"),
+                                         stack.node.find_child("trail-logs-role-policy")])
 
     # Shares inside the organization: RAM shares need no acceptance, and shared services (a delegated
     # administrator for Service Catalog) may share the Projects portfolios with OUs.

@@ -8,9 +8,15 @@ from parliament import analyze_policy_string
 def main(path: str) -> None:
     out = []
     for p in json.load(open(path)):
-        policy = analyze_policy_string(p["text"], ignore_private_auditors=True)
-        for f in policy.findings:
-            out.append({"stack": p["stack"], "where": p["where"], "issue": f.issue, "detail": str(f.detail)[:300]})
+        doc = json.loads(p["text"])
+        statements = doc.get("Statement", [])
+        statements = statements if isinstance(statements, list) else [statements]
+        # One statement at a time, so a suppression can name the exact statement (by Sid) it is for.
+        for i, statement in enumerate(statements):
+            single = json.dumps({"Version": doc.get("Version", "2012-10-17"), "Statement": [statement]})
+            where = f"{p['where']}#{statement.get('Sid') or i}"
+            for f in analyze_policy_string(single, ignore_private_auditors=True).findings:
+                out.append({"stack": p["stack"], "where": where, "issue": f.issue, "detail": str(f.detail)[:300]})
     json.dump(out, sys.stdout)
 
 

@@ -24,6 +24,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SCAN_BIN = ROOT / ".venv-scan" / "bin"
 SUPPRESSIONS = Path(__file__).with_name("suppressions.yaml")
 
+# Suppressions: `where` globs "<type>.<name>" (parliament: "<type>.<name>#<Sid>"), optional `detail` globs the
+# finding's text (parliament: "Unknown condition <key> for action <action>"), so a suppression names the exact
+# statement and condition key it is for and a new typo elsewhere is still reported.
+
 # Policy documents in the output: resource type -> attribute holding the JSON.
 POLICY_FIELDS = {
     "aws_iam_role": "assume_role_policy",
@@ -116,7 +120,9 @@ def split(findings: list[Finding], suppressions: list[dict]) -> tuple[list[Findi
         for i, s in enumerate(suppressions):
             rule = s.get("check") or s.get("issue")
             wheres = s["where"] if isinstance(s["where"], list) else [s["where"]]
-            if rule == f.rule and any(fnmatch.fnmatch(f.where, w) for w in wheres):
+            details = s.get("detail", "*")
+            if (rule == f.rule and any(fnmatch.fnmatch(f.where, w) for w in wheres)
+                    and fnmatch.fnmatchcase(f.detail, details)):
                 used[i] = hit = True
         if not hit:
             open_findings.append(f)
