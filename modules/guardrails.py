@@ -15,11 +15,17 @@ from . import naming
 MAX_POLICY_CHARS = 5120
 MAX_POLICIES_PER_TARGET = 5
 RESERVED_POLICIES = 1  # FullAWSAccess stays attached: SCPs only restrict what it allows
+# Identity Center names a permission set's role AWSReservedSSO_<permission set>_<16 hex characters>, under
+# /aws-reserved/sso.amazonaws.com/ (with a region segment for instances outside us-east-1)
+# (https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html). Sixteen `?`
+# match exactly the suffix, so `PlatformAdmin_ReadOnly` (another permission set) is not exempt.
+_SSO_SUFFIX = "?" * 16
 PLATFORM_PRINCIPALS = (
     # Terraform (Atlantis) works in member accounts through this role.
     f"arn:aws:iam::*:role/{naming.ORGANIZATION_ACCESS_ROLE}",
     # People in the platform admins group, through their Identity Center permission set.
-    f"arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_{naming.PLATFORM_ADMIN_PERMISSION_SET}_*",
+    f"arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_{naming.PLATFORM_ADMIN_PERMISSION_SET}_{_SSO_SUFFIX}",
+    f"arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_{naming.PLATFORM_ADMIN_PERMISSION_SET}_{_SSO_SUFFIX}",
 )
 
 
@@ -119,9 +125,17 @@ def sagemaker_vpc_only() -> Guardrail:
     return Guardrail("sagemaker-vpc-only",
                      "In vpc_only environments SageMaker reaches nothing but the account's VPC: no public Studio, "
                      "no notebook with direct internet access, no job or model outside the VPC.",
-                     ({"Sid": "DenyPublicStudioDomains", "Effect": "Deny",
-                       "Action": ["sagemaker:CreateDomain", "sagemaker:UpdateDomain"], "Resource": "*",
-                       "Condition": {"StringNotEquals": {"sagemaker:AppNetworkAccessType": "VpcOnly"}}},
+                     # CreateDomain without the key creates a public domain (PublicInternetOnly is the default):
+                     # a missing key is denied. UpdateDomain carries the key only when the call changes the
+                     # network mode (the provider's UpdateDomain for idle shutdown or settings does not), so it
+                     # is denied only when the key is present and not VpcOnly. `StringNotEqualsIfExists` would
+                     # not do: IfExists evaluates a missing key as true, which still denies.
+                     # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_IfExists
+                     ({"Sid": "DenyPublicStudioDomains", "Effect": "Deny", "Action": "sagemaker:CreateDomain",
+                       "Resource": "*", "Condition": {"StringNotEquals": {"sagemaker:AppNetworkAccessType": "VpcOnly"}}},
+                      {"Sid": "DenyStudioDomainsTurningPublic", "Effect": "Deny", "Action": "sagemaker:UpdateDomain",
+                       "Resource": "*", "Condition": {"StringNotEquals": {"sagemaker:AppNetworkAccessType": "VpcOnly"},
+                                                      "Null": {"sagemaker:AppNetworkAccessType": "false"}}},
                       {"Sid": "DenyNotebookInternet", "Effect": "Deny", "Action": "sagemaker:CreateNotebookInstance",
                        "Resource": "*", "Condition": {"StringEquals": {"sagemaker:DirectInternetAccess": "Enabled"}}},
                       {"Sid": "DenyWorkOutsideVpc", "Effect": "Deny", "Action": list(VPC_JOB_ACTIONS), "Resource": "*",
@@ -142,11 +156,39 @@ def studio_source_networks(cidrs: tuple[str, ...]) -> Guardrail:
                                      "Bool": {"aws:ViaAWSService": "false"}}},))
 
 
-def suspended_lockdown() -> Guardrail:
+def suspended_lockdown(org: str) -> Guardrail:
+    # AWS Config keeps recording a decommissioned account: its recorder role reads and delivers as itself.
+    recorder = f"arn:aws:iam::*:role/{naming.config_role(org)}"
     return Guardrail("suspended-lockdown",
-                     "Decommissioned teams' accounts keep their data but nobody but the platform works in them.",
+                     "Decommissioned teams' accounts keep their data but nobody but the platform (and its Config "
+                     "recorder) works in them.",
                      ({"Sid": "DenyAllButPlatform", "Effect": "Deny", "Action": "*", "Resource": "*",
-                       "Condition": _not_platform()},))
+                       "Condition": {"ArnNotLike": {"aws:PrincipalArn": [*PLATFORM_PRINCIPALS, recorder]}}},))
+
+
+def instance_types(team: str, allowed: tuple[str, ...]) -> Guardrail:
+    """The team's instance types for every principal in its accounts: people (whose permission sets may carry
+    AmazonSageMakerFullAccess), CI and the execution role alike. `ForAnyValue:StringNotLike` matches only when
+    the request names an instance type outside the list; calls without one (a domain update, a Studio space)
+    are not affected. Studio's JupyterServer and KernelGateway apps use the instance type `system`."""
+    return Guardrail(f"{team}-instance-types",
+                     f"Team {team} runs SageMaker compute only on the instance types its file lists.",
+                     ({"Sid": "DenyOtherInstanceTypes", "Effect": "Deny",
+                       "Action": sorted(INSTANCE_TYPE_LIMITED_ACTIONS), "Resource": "*",
+                       "Condition": {"ForAnyValue:StringNotLike": {
+                           "sagemaker:InstanceTypes": sorted(set(allowed) | {STUDIO_SYSTEM_INSTANCE})}}},))
+
+
+STUDIO_SYSTEM_INSTANCE = "system"
+# Every SageMaker action that takes sagemaker:InstanceTypes
+# (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html).
+INSTANCE_TYPE_LIMITED_ACTIONS = (
+    "sagemaker:CreateApp", "sagemaker:CreateDomain", "sagemaker:CreateEndpointConfig",
+    "sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateInferenceComponent", "sagemaker:CreateNotebookInstance",
+    "sagemaker:CreateProcessingJob", "sagemaker:CreateSpace", "sagemaker:CreateTrainingJob",
+    "sagemaker:CreateTransformJob", "sagemaker:CreateUserProfile", "sagemaker:UpdateDomain",
+    "sagemaker:UpdateNotebookInstance", "sagemaker:UpdateSpace", "sagemaker:UpdateUserProfile",
+)
 
 
 @dataclass(frozen=True)
@@ -189,7 +231,7 @@ def coverage(inputs: Inputs) -> dict[str, tuple[Guardrail, ...]]:
     if inputs.studio_allowed_cidrs:
         base.append(studio_source_networks(inputs.studio_allowed_cidrs))
     out: dict[str, tuple[Guardrail, ...]] = {root: tuple(base) for root in inputs.workload_roots}
-    out[naming.SUSPENDED_OU] = tuple(base) + (suspended_lockdown(),)
+    out[naming.SUSPENDED_OU] = tuple(base) + (suspended_lockdown(inputs.org),)
     for ou in inputs.vpc_only_ous:
         out[ou] = out.get(ou, ()) + (sagemaker_vpc_only(),)
     return dict(sorted(out.items()))

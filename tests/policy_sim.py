@@ -36,14 +36,17 @@ def _match(pattern: str, value: str) -> bool:
 def _condition(op: str, key: str, expected, req: Request) -> bool:
     actual = req.key(key)
     expected = [str(e) for e in _list(expected)]
+    if op.startswith("ForAnyValue:"):  # any value of the request matches; no values (a missing key) never does
+        return any(_condition(op.split(":", 1)[1], key, expected, Request(req.action, context={key: v}))
+                   for v in ([] if actual is None else _list(actual)))
+    if op.endswith("IfExists"):  # a missing key makes the condition true; a present one is compared as usual
+        return True if actual is None else _condition(op.removesuffix("IfExists"), key, expected, req)
     negated = "Not" in op
     if actual is None:
         return op == "Null" and expected == ["true"] or (negated and op != "Null")
     if op == "Null":
         return expected == ["false"]
     values = [str(a) for a in _list(actual)]
-    if op.startswith("ForAnyValue:"):
-        op = op.split(":", 1)[1]
     if op in ("StringEquals", "ArnEquals", "Bool"):
         return any(v in expected for v in values)
     if op == "StringNotEquals":

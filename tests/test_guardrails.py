@@ -8,7 +8,10 @@ from tests.policy_sim import Request, denied
 
 TEAM = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_DataScientist_abc"
 PLATFORM_TF = "arn:aws:iam::123456789012:role/OrganizationAccountAccessRole"
-PLATFORM_ADMIN = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_PlatformAdmin_0123"
+PLATFORM_ADMIN = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_PlatformAdmin_0123456789abcdef"
+# Another permission set whose name starts like the platform's: it must not be exempt (issue #11).
+LOOKALIKE = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_PlatformAdmin_ReadOnly_0123456789abcdef"
+RECORDER = "arn:aws:iam::123456789012:role/acme-config-recorder"
 
 
 def doc(rail: g.Guardrail) -> dict:
@@ -44,8 +47,25 @@ CASES = [
     (g.studio_source_networks(("203.0.113.0/24",)), Request("sagemaker:CreatePresignedDomainUrl", context={"aws:SourceIp": "198.51.100.7"}), True),
     (g.studio_source_networks(("203.0.113.0/24",)), Request("sagemaker:CreatePresignedDomainUrl", context={"aws:SourceIp": "203.0.113.9"}), False),
     (g.studio_source_networks(("203.0.113.0/24",)), Request("sagemaker:DescribeDomain", context={"aws:SourceIp": "198.51.100.7"}), False),
-    (g.suspended_lockdown(), Request("s3:GetObject", TEAM), True),
-    (g.suspended_lockdown(), Request("s3:GetObject", PLATFORM_ADMIN), False),
+    (g.suspended_lockdown("acme"), Request("s3:GetObject", TEAM), True),
+    (g.suspended_lockdown("acme"), Request("s3:GetObject", PLATFORM_ADMIN), False),
+    (g.suspended_lockdown("acme"), Request("s3:GetObject", LOOKALIKE), True),
+    (g.suspended_lockdown("acme"), Request("s3:PutObject", RECORDER), False),
+    (g.protect_platform_roles("acme"), Request("iam:PutRolePolicy", LOOKALIKE, "arn:aws:iam::123456789012:role/acme-deploy"), True),
+    # The provider's UpdateDomain for idle shutdown or settings carries no AppNetworkAccessType (issue #17).
+    (g.sagemaker_vpc_only(), Request("sagemaker:UpdateDomain", PLATFORM_TF), False),
+    (g.sagemaker_vpc_only(), Request("sagemaker:UpdateDomain", PLATFORM_TF,
+                                     context={"sagemaker:AppNetworkAccessType": "PublicInternetOnly"}), True),
+    (g.sagemaker_vpc_only(), Request("sagemaker:CreateDomain", PLATFORM_TF), True),  # the default is public
+    (g.instance_types("fraud", ("ml.m5.xlarge",)), Request("sagemaker:CreateTrainingJob", PLATFORM_ADMIN,
+                                                          context={"sagemaker:InstanceTypes": ["ml.p4d.24xlarge"]}), True),
+    (g.instance_types("fraud", ("ml.m5.xlarge",)), Request("sagemaker:CreateEndpointConfig", TEAM, context={
+        "sagemaker:InstanceTypes": ["ml.m5.xlarge", "ml.g5.48xlarge"]}), True),
+    (g.instance_types("fraud", ("ml.m5.xlarge",)), Request("sagemaker:CreateTrainingJob", TEAM,
+                                                          context={"sagemaker:InstanceTypes": ["ml.m5.xlarge"]}), False),
+    (g.instance_types("fraud", ("ml.m5.xlarge",)), Request("sagemaker:CreateApp", TEAM,
+                                                          context={"sagemaker:InstanceTypes": ["system"]}), False),
+    (g.instance_types("fraud", ("ml.m5.xlarge",)), Request("sagemaker:UpdateDomain", PLATFORM_TF), False),
 ]
 
 
@@ -59,7 +79,8 @@ def test_every_guardrail_has_a_compliant_and_a_non_compliant_case():
     for name in names:
         assert {c[2] for c in CASES if c[0].name == name} == {True, False}, name
     assert names == {"deny-leave-organization", "deny-unapproved-regions", "deny-root-user", "protect-audit",
-                     "protect-platform-roles", "sagemaker-vpc-only", "studio-source-networks", "suspended-lockdown"}
+                     "protect-platform-roles", "sagemaker-vpc-only", "studio-source-networks", "suspended-lockdown",
+                     "fraud-instance-types"}
 
 
 def inputs(**kw) -> g.Inputs:

@@ -72,7 +72,7 @@ def test_guardrails_attached_where_they_must_cover(example_out):
                 "ProtectCloudTrail", "ProtectConfig", "ProtectLogArchive", "ProtectPlatformRoles"]
     assert sids["ou-Workloads"] == baseline
     assert sids["ou-Suspended"] == sorted(baseline + ["DenyAllButPlatform"])
-    vpc_only = ["DenyNotebookInternet", "DenyPublicStudioDomains", "DenyWorkOutsideVpc"]
+    vpc_only = ["DenyNotebookInternet", "DenyPublicStudioDomains", "DenyStudioDomainsTurningPublic", "DenyWorkOutsideVpc"]
     assert sids["ou-Workloads_NonProd"] == vpc_only and sids["ou-Workloads_Prod"] == vpc_only
     assert "ou-Workloads_Sandbox" not in sids  # sandbox is public_internet: no VPC guardrail there
     regions = next(st for p in attached["ou-Workloads"] for st in json.loads(policies[p]["content"])["Statement"]
