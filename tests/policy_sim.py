@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import ipaddress
+import re
 from dataclasses import dataclass, field
 
 
@@ -36,6 +37,9 @@ def _match(pattern: str, value: str) -> bool:
 def _condition(op: str, key: str, expected, req: Request) -> bool:
     actual = req.key(key)
     expected = [str(e) for e in _list(expected)]
+    if op.startswith("ForAllValues:"):  # every value of the request matches; no values (a missing key) always does
+        return all(_condition(op.split(":", 1)[1], key, expected, Request(req.action, context={key: v}))
+                   for v in ([] if actual is None else _list(actual)))
     if op.startswith("ForAnyValue:"):  # any value of the request matches; no values (a missing key) never does
         return any(_condition(op.split(":", 1)[1], key, expected, Request(req.action, context={key: v}))
                    for v in ([] if actual is None else _list(actual)))
@@ -61,17 +65,30 @@ def _condition(op: str, key: str, expected, req: Request) -> bool:
     raise NotImplementedError(op)
 
 
+_VARIABLE = re.compile(r"\$\{([A-Za-z0-9:_-]+)\}")
+
+
+def _substitute(value: str, req: Request) -> str:
+    """IAM policy variables (${sagemaker:UserProfileName}) take the request's values; a missing one matches nothing."""
+    return _VARIABLE.sub(lambda m: str(req.key(m.group(1)) or "\x00missing"), value)
+
+
+def _applies(st: dict, req: Request) -> bool:
+    if "Action" in st and not any(_match(a, req.action) for a in _list(st["Action"])):
+        return False
+    if "NotAction" in st and any(_match(a, req.action) for a in _list(st["NotAction"])):
+        return False
+    if not any(_match(_substitute(r, req), req.resource) for r in _list(st.get("Resource", "*"))):
+        return False
+    return all(_condition(op, key, [_substitute(str(v), req) for v in _list(val)], req)
+               for op, keys in st.get("Condition", {}).items() for key, val in keys.items())
+
+
 def denied(document: dict, req: Request) -> bool:
     """Whether any Deny statement of the policy applies to the request."""
-    for st in document["Statement"]:
-        if st["Effect"] != "Deny":
-            continue
-        if "Action" in st and not any(_match(a, req.action) for a in _list(st["Action"])):
-            continue
-        if "NotAction" in st and any(_match(a, req.action) for a in _list(st["NotAction"])):
-            continue
-        if not any(_match(r, req.resource) for r in _list(st.get("Resource", "*"))):
-            continue
-        if all(_condition(op, key, val, req) for op, keys in st.get("Condition", {}).items() for key, val in keys.items()):
-            return True
-    return False
+    return any(st["Effect"] == "Deny" and _applies(st, req) for st in document["Statement"])
+
+
+def allowed(document: dict, req: Request) -> bool:
+    """Whether an identity policy allows the request: some Allow statement applies and no Deny does."""
+    return not denied(document, req) and any(st["Effect"] == "Allow" and _applies(st, req) for st in document["Statement"])

@@ -62,7 +62,13 @@ def build_network(scope: Construct, *, name: str, vpc_cidr: str, vpc_only: bool,
         ingress=[SecurityGroupIngress(description="Studio apps, EFS and jobs among themselves", protocol="-1", from_port=0,
                   to_port=0, self_attribute=True)],
         egress=[SecurityGroupEgress(description="To the VPC only (endpoints, EFS)", protocol="-1", from_port=0, to_port=0,
-                 cidr_blocks=[vpc_cidr])],
+                 cidr_blocks=[vpc_cidr]),
+                # Traffic through the S3 gateway endpoint leaves for S3's public addresses, which the endpoint's
+                # prefix list names (https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-s3.html#vpc-endpoints-policies-s3).
+                *([SecurityGroupEgress(description="HTTPS to S3 through the gateway endpoint", protocol="tcp",
+                                       from_port=443, to_port=443,
+                                       prefix_list_ids=[ref("aws_vpc_endpoint", "endpoint-s3", "prefix_list_id")])]
+                  if vpc_only else [])],
         tags={"Name": f"{name}-studio"},
     )
     if vpc_only:

@@ -9,7 +9,7 @@ from cdktn_provider_aws.sagemaker_user_profile import SagemakerUserProfile
 from cdktn_provider_aws.ssoadmin_application_assignment import SsoadminApplicationAssignment
 from constructs import Construct
 
-from .. import policies
+from .. import execution_role
 from ..stacks import AccountStack
 from .base import policy_json
 from .network import Network
@@ -20,9 +20,9 @@ def build_execution_role(scope: Construct, *, acct: AccountStack, account_id: st
     """The team's execution role and its least-privilege policy; returns the role ARN."""
     IamRole(scope, "execution-role", name=acct.role_name,
                    description=f"SageMaker execution role of {acct.account.team} in {acct.account.environment}",
-                   assume_role_policy=policy_json(policies.sagemaker_trust(account_id)))
+                   assume_role_policy=policy_json(execution_role.sagemaker_trust(account_id)))
     IamRolePolicy(scope, "execution-role-policy", name="least-privilege", role=ref("aws_iam_role", "execution-role", "id"), policy=policy_json(
-        policies.execution_role_policy(account_id=account_id, region=acct.region, role_name=acct.role_name,
+        execution_role.execution_role_policy(account_id=account_id, region=acct.region, role_name=acct.role_name,
                                        bucket=acct.bucket_name, key_arn=key_arn, instance_types=acct.instance_types)))
     return ref("aws_iam_role", "execution-role", "arn")
 
@@ -57,10 +57,13 @@ def build_profiles(scope: Construct, *, acct: AccountStack, role_arn: str, user_
     app_arn = ref("aws_sagemaker_domain", "domain", "single_sign_on_application_arn")
     domain_id = ref("aws_sagemaker_domain", "domain", "id")
     for user in acct.studio_users:
+        # SageMaker creates an Identity Center user's profile only once the user is assigned to the domain's
+        # application (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-userprofile.html).
+        access = SsoadminApplicationAssignment(
+            scope, f"studio-access-{user.profile_name}", application_arn=app_arn,
+            principal_id=user_ids(user.user_name), principal_type="USER", provider=management)
         SagemakerUserProfile(
             scope, f"profile-{user.profile_name}", domain_id=domain_id, user_profile_name=user.profile_name,
             single_sign_on_user_identifier="UserName", single_sign_on_user_value=user.user_name,
-            user_settings={"execution_role": role_arn},
+            user_settings={"execution_role": role_arn}, depends_on=[access],
         )
-        SsoadminApplicationAssignment(scope, f"studio-access-{user.profile_name}", application_arn=app_arn,
-                                      principal_id=user_ids(user.user_name), principal_type="USER", provider=management)

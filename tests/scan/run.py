@@ -60,7 +60,9 @@ def extract_policies(stacks: Path) -> list[dict]:
         for rtype, field in POLICY_FIELDS.items():
             for name, res in sorted(doc.get("resource", {}).get(rtype, {}).items()):
                 if field in res:
-                    out.append({"stack": path.parent.name, "where": f"{rtype}.{name}", "text": resolve(res[field])})
+                    # What IAM sees: Terraform's escape of a policy variable ($${aws:username}) undone.
+                    text = resolve(res[field]).replace("$${", "${")
+                    out.append({"stack": path.parent.name, "where": f"{rtype}.{name}", "text": text})
     return out
 
 

@@ -18,7 +18,7 @@ _PARTITION = r"aws(?:-cn|-us-gov)?"
 _REGION = r"(?:[a-z]{2}(?:-gov)?-[a-z]+-\d|\*)"
 _ACCOUNT = r"(?:\d{12}|\*)"
 # Resource part: printable, no quotes, braces only in IAM policy variables ${aws:...}, no whitespace.
-_RESOURCE = r"(?:[A-Za-z0-9_+=,.@:/*?-]|\$\{aws:[A-Za-z]+\})+"
+_RESOURCE = r"(?:[A-Za-z0-9_+=,.@:/*?-]|\$\{(?:aws|sagemaker):[A-Za-z]+\})+"
 # Services whose ARNs have no region (and for S3 no account either).
 _RULES = {
     "s3": rf"arn:{_PARTITION}:s3:::{_RESOURCE}",

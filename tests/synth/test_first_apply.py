@@ -1,0 +1,35 @@
+"""What AWS needs at apply time, checked on the synthesized JSON (issue #17)."""
+from __future__ import annotations
+
+from tests.synth.conftest import resources, stack
+
+
+def team_stacks(out, registry):
+    return [f"{t.name}-{env}" for t in registry.teams for env in t.environments]
+
+
+def test_a_user_profile_is_created_only_after_its_user_is_assigned_to_the_domain_application(example_out, example_registry):
+    checked = 0
+    for name in team_stacks(example_out, example_registry):
+        doc = stack(example_out, name)
+        for cid, profile in resources(doc, "aws_sagemaker_user_profile").items():
+            user = cid.removeprefix("profile-")
+            assert f"aws_ssoadmin_application_assignment.studio-access-{user}" in profile.get("depends_on", []), (name, cid)
+            checked += 1
+    assert checked > 5
+
+
+def test_vpc_only_studio_reaches_s3_through_the_gateway_endpoint(example_out, example_registry):
+    vpc_only = {e.name for e in example_registry.environments if e.sagemaker_network == "vpc_only"}
+    checked = 0
+    for team in example_registry.teams:
+        for env in team.environments:
+            doc = stack(example_out, f"{team.name}-{env}")
+            egress = resources(doc, "aws_security_group")["studio-sg"]["egress"]
+            to_s3 = [e for e in egress if e.get("prefix_list_ids") == ["${aws_vpc_endpoint.endpoint-s3.prefix_list_id}"]]
+            if env in vpc_only:
+                assert len(to_s3) == 1 and (to_s3[0]["from_port"], to_s3[0]["to_port"], to_s3[0]["protocol"]) == (443, 443, "tcp")
+                checked += 1
+            else:
+                assert to_s3 == []
+    assert checked
