@@ -82,3 +82,18 @@ def test_access_review_filters(run_cli):
     assert {r.split(",")[0] for r in rows} == {"amara", "chen", "farah", "ivan"}  # julia (data-scientist) has nothing in prod
     code, out, _ = run_cli(["access", "--registry", str(EXAMPLE), "--format", "csv", "--person", "julia"])
     assert {r.split(",")[2] for r in out.splitlines()[1:]} == {"recsys-dev", "recsys-sandbox"}
+
+
+def test_workflow_adds_terraform_numbers_to_the_comment():
+    """Plans are written as JSON where the summary job reads them, and that job holds no AWS credentials."""
+    doc = yaml.safe_load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text())
+    jobs = doc["jobs"]
+    plan_run = next(s["run"] for s in jobs["plan"]["steps"] if s.get("id") == "plan")
+    assert "-out=tfplan" in plan_run and 'show -json tfplan > "plans/$stack.json"' in plan_run
+    upload = next(s for s in jobs["plan"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact"))
+    summary = jobs["summary-with-plans"]
+    download = next(s for s in summary["steps"] if s.get("uses", "").startswith("actions/download-artifact"))
+    assert upload["with"]["name"] == download["with"]["name"] and download["with"]["path"] == "plans"
+    runs = "\n".join(s.get("run", "") for s in summary["steps"])
+    assert "main.py diff --base" in runs and "--plans plans" in runs and "--edit-last" in runs
+    assert summary["needs"] == ["check", "plan"] and "id-token" not in summary["permissions"]
