@@ -45,6 +45,19 @@ class ResourceAction:
 
 
 @dataclass(frozen=True)
+class Imported:
+    """An existing object Terraform takes over (an `import` block), and what the same plan then changes on it."""
+
+    address: str
+    id: str
+    updates: tuple[str, ...] = ()  # "attribute: old → new" (or just the attribute when a value is long or unknown)
+
+    def describe(self) -> str:
+        then = f"; then {', '.join(self.updates)}" if self.updates else ""
+        return f"`{self.address}` (existing id {self.id}{then})"
+
+
+@dataclass(frozen=True)
 class StackPlan:
     """Terraform's own numbers for one stack, from `terraform show -json`."""
 
@@ -56,6 +69,7 @@ class StackPlan:
     imports: int = 0
     replaced: tuple[ResourceAction, ...] = ()
     destroyed: tuple[ResourceAction, ...] = ()
+    imported: tuple[Imported, ...] = ()
     errored: bool = False
 
     @property
@@ -72,7 +86,8 @@ class StackPlan:
 
         return {"stack": self.stack, "add": self.add, "change": self.change, "replace": self.replace,
                 "destroy": self.destroy, "import": self.imports, "errored": self.errored,
-                "replaced": actions(self.replaced), "destroyed": actions(self.destroyed)}
+                "replaced": actions(self.replaced), "destroyed": actions(self.destroyed),
+                "imported": [{"address": i.address, "id": i.id, "updates": list(i.updates)} for i in self.imported]}
 
 
 @dataclass

@@ -21,7 +21,7 @@ def _plans(s: Summary) -> list[str]:
             mark = " **(plan errored)**" if p.errored else (" :warning:" if p.destructive else "")
             lines.append(f"| `{p.stack}`{mark} | {p.add} | {p.change} | {p.replace} | {p.destroy} | {p.imports} |")
         for p in s.plans:
-            for verb, items in (("replaces", p.replaced), ("destroys", p.destroyed)):
+            for verb, items in (("replaces", p.replaced), ("destroys", p.destroyed), ("imports", p.imported)):
                 if items:
                     lines += ["", f"`{p.stack}` {verb}:", *[f"- {r.describe()}" for r in items]]
     else:

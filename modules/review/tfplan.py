@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .model import ResourceAction, StackPlan
+from .model import Imported, ResourceAction, StackPlan
 
 
 
@@ -29,6 +29,21 @@ def _path(steps: list[Any]) -> str:
     return out
 
 
+def _updates(change: dict[str, Any]) -> tuple[str, ...]:
+    """Top-level attributes an imported object's plan changes: `parent_id: ou-a → ou-b` for an adopted account."""
+    before, after = change.get("before") or {}, change.get("after") or {}
+    unknown = change.get("after_unknown") or {}
+    out = []
+    for key in sorted(set(before) | set(after) | set(unknown)):
+        if key in unknown and unknown[key] is True:
+            out.append(f"{key} (known after apply)")
+        elif before.get(key) != after.get(key):
+            old, new = before.get(key), after.get(key)
+            short = all(isinstance(v, (str, int, float, bool, type(None))) and len(str(v)) <= 40 for v in (old, new))
+            out.append(f"{key}: {old} → {new}" if short else key)
+    return tuple(out)
+
+
 def stack_plan(stack: str, doc: dict[str, Any]) -> StackPlan:
     """Count what one plan does. A replace counts once as a replace (not as an add and a destroy)."""
     version = str(doc.get("format_version", ""))
@@ -36,7 +51,7 @@ def stack_plan(stack: str, doc: dict[str, Any]) -> StackPlan:
         raise PlanError(f"plan of {stack}: format_version {version or '(none)'} is not 1.x; "
                         "expected the output of `terraform show -json <planfile>`")
     counts = {"add": 0, "change": 0, "replace": 0, "destroy": 0, "imports": 0}
-    replaced, destroyed = [], []
+    replaced, destroyed, imported = [], [], []
     for rc in doc.get("resource_changes") or []:
         if rc.get("mode", "managed") != "managed":
             continue  # data sources are read, never changed
@@ -46,6 +61,7 @@ def stack_plan(stack: str, doc: dict[str, Any]) -> StackPlan:
         reason = rc.get("action_reason")
         if change.get("importing") is not None:
             counts["imports"] += 1
+            imported.append(Imported(address, str(change["importing"].get("id", "?")), _updates(change)))
         if len(actions) == 2 and set(actions) == {"delete", "create"}:
             counts["replace"] += 1
             forced = tuple(_path(p) for p in change.get("replace_paths") or [])
@@ -63,7 +79,7 @@ def stack_plan(stack: str, doc: dict[str, Any]) -> StackPlan:
             raise PlanError(f"plan of {stack}: {address} has unknown actions {actions}")
     return StackPlan(stack, counts["add"], counts["change"], counts["replace"], counts["destroy"], counts["imports"],
                      tuple(sorted(replaced, key=lambda r: r.address)), tuple(sorted(destroyed, key=lambda r: r.address)),
-                     errored=bool(doc.get("errored")))
+                     tuple(sorted(imported, key=lambda r: r.address)), errored=bool(doc.get("errored")))
 
 
 def read_plans(folder: Path) -> list[StackPlan]:

@@ -8,6 +8,7 @@ from modules.registry.load import load_registry
 from modules.review.compare import summarize
 from modules.review.estate import instance_flags
 from modules.review.render import as_dict, markdown
+from modules.review.tfplan import read_plans
 from modules.stacks import plan
 from tests.helpers import materialize
 
@@ -28,10 +29,10 @@ def scenario(tmp_path):
     registry = materialize(None, tmp_path)
     base = compiled(registry)
 
-    def after(*edits):
+    def after(*edits, stacks=(), plans=None):
         for rel, old, new in edits:
             edit(registry / rel, old, new)
-        return summarize(base, compiled(registry), [])
+        return summarize(base, compiled(registry), list(stacks), plans)
 
     return after
 
@@ -167,6 +168,29 @@ def test_adoption(scenario):
     (adopted,) = s.of("account_adopted")
     assert adopted.facts == {"account": "risk-sandbox", "team": "risk", "environment": "sandbox", "ou": "Workloads/Sandbox",
                              "budget_usd": "500", "account_id": "555555555555"}
+
+
+def test_adoption_with_terraform_plans(scenario):
+    """The organization plan imports the existing account and moves it: the comment names both."""
+    plans = read_plans(Path(__file__).parent / "plans-adoption")
+    s = scenario((RISK, "  dev: {}", '  dev: {}\n  sandbox: {account_id: "555555555555"}'),
+                 stacks=["organization", "risk-sandbox"], plans=plans)
+    text = markdown(s, "Registry change since main")
+    assert "[!CAUTION]" not in text, "nothing is replaced or destroyed"
+    assert text.endswith(
+        "### Stacks that will plan (2)\n"
+        "`organization`, `risk-sandbox`\n\n"
+        "### Terraform plans\n"
+        "| stack | add | change | replace | destroy | import |\n"
+        "|---|---:|---:|---:|---:|---:|\n"
+        "| `organization` | 0 | 1 | 0 | 0 | 1 |\n"
+        "| `risk-sandbox` | 35 | 0 | 0 | 0 | 0 |\n\n"
+        "`organization` imports:\n"
+        "- `aws_organizations_account.account-risk-sandbox` (existing id 555555555555; then parent_id: ou-ab12-legacy01 "
+        "→ ou-ab12-sbx00001, tags)\n")
+    doc = as_dict(s)
+    assert doc["plans"][0]["imported"] == [{"address": "aws_organizations_account.account-risk-sandbox", "id": "555555555555",
+                                            "updates": ["parent_id: ou-ab12-legacy01 → ou-ab12-sbx00001", "tags"]}]
 
 
 def test_add_member(scenario):
