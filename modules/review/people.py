@@ -51,7 +51,9 @@ def _removal_reason(person: str, team: str, base: Registry | None, new: Registry
         return f"team {team} is decommissioned"
     if all(m.person != person for m in t.members):
         return f"{person} leaves {team}"
-    return ""
+    was = next((m.role for b in (base.teams if base else []) if b.name == team for m in b.members if m.person == person), None)
+    now = next(m.role for m in t.members if m.person == person)
+    return f"role in {team} now {now}" if was and was != now else ""
 
 
 def people_changes(base: Compiled | None, new: Compiled) -> list[Change]:

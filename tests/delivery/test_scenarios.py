@@ -84,7 +84,8 @@ def test_role_change_that_loses_studio_is_destructive_once(scenario):
     (role,) = s.of("role_changed")
     assert role.details == ("gains ReadOnly in fraud-dev, fraud-prod", "loses DataScientist in fraud-dev, fraud-sandbox",
                             "Studio profile deleted in fraud-dev, fraud-sandbox (see destructive effects)")
-    assert s.destructive == ["Studio profile for bob deleted in fraud-dev, fraud-sandbox: studio-cleanup deletes bob's "
+    assert s.destructive == ["Studio profile for bob deleted in fraud-dev, fraud-sandbox (role in fraud now "
+                             "viewer): studio-cleanup deletes bob's "
                              "apps and spaces first, and bob loses the home folder (data, notebooks) on the domain's EFS volume"]
     assert s.access == [] and s.studio == [], "the role change says it; Access and Studio do not repeat it"
     said_once(text, s)
