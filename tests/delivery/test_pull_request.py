@@ -193,3 +193,23 @@ def test_diff_refuses_what_is_not_a_plan(repo_with_plans, run_cli, tmp_path):
     assert code == 2 and "format_version 2.0 is not 1.x" in err
     code, _, err = run_cli(["diff", "--base", "main", "--plans", str(tmp_path / "nope")], cwd=repo_with_plans)
     assert code == 2 and "plan folder" in err and "not found" in err
+
+
+def test_adoption_plan_fixtures_match_a_fresh_synth(tmp_path):
+    """plans-adoption/ is what the adoption compiles to: every resource of the new stack created, the import
+    the organization stack declares."""
+    materialize(None, tmp_path)
+    risk = tmp_path / "registry" / "teams" / "risk.yaml"
+    risk.write_text(risk.read_text().replace("  dev: {}", '  dev: {}\n  sandbox: {account_id: "555555555555"}', 1))
+    synth(tmp_path)
+    stacks = tmp_path / "generated" / "stacks"
+    fixtures = PLANS.parent / "plans-adoption"
+    team = json.loads((stacks / "risk-sandbox" / "cdk.tf.json").read_text())
+    created = {rc["address"] for rc in json.loads((fixtures / "risk-sandbox.json").read_text())["resource_changes"]
+               if rc["change"]["actions"] == ["create"]}
+    assert created == {f"{t}.{n}" for t, by_name in team["resource"].items() for n in by_name}
+    org = json.loads((stacks / "organization" / "cdk.tf.json").read_text())
+    imports = {(i["to"], i["id"]) for i in org["import"]}
+    for rc in json.loads((fixtures / "organization.json").read_text())["resource_changes"]:
+        if rc["change"].get("importing"):
+            assert (rc["address"], rc["change"]["importing"]["id"]) in imports
