@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--no-synth", action="store_true",
                    help="compare with the output folder as it is instead of a fresh synth of the registry")
     d.add_argument("--format", choices=("md", "json"), default="md")
+    d.add_argument("--plans", metavar="DIR", help="folder of `terraform show -json` plans, one <stack>.json per stack: "
+                   "adds Terraform's counts (add, change, replace, destroy) and the addresses it replaces or destroys")
     a = with_registry(sub.add_parser("access", help="the access review: every person x account, what grants it, Studio"))
     a.add_argument("--format", choices=("md", "csv", "json"), default="md")
     a.add_argument("--person", metavar="USER", help="only this person's access")
@@ -176,20 +178,23 @@ def cmd_graph(args) -> int:
 
 
 def cmd_diff(args) -> int:
-    from .outputs import diff, gitbase
-    from .outputs.changes import BaseInvalid, change_summary
+    from .review import gitbase, render
+    from .review.command import BaseInvalid, change_summary
+    from .review.tfplan import PlanError, read_plans
 
     reg, _ = _load(args.registry)
     try:
-        summary = change_summary(reg, Path(args.registry), args.base, Path(args.out), synth_now=not args.no_synth)
+        plans = read_plans(Path(args.plans)) if args.plans else None
+        summary = change_summary(reg, Path(args.registry), args.base, Path(args.out), synth_now=not args.no_synth,
+                                 plans=plans)
     except BaseInvalid as exc:
         print(exc, file=sys.stderr)
         return EXIT_ENV
-    except gitbase.GitError as exc:
+    except (gitbase.GitError, PlanError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ENV
     title = f"Registry change since {args.base}"
-    print(diff.as_json(summary) if args.format == "json" else diff.markdown(summary, title), end="")
+    print(render.as_json(summary) if args.format == "json" else render.markdown(summary, title), end="")
     return EXIT_OK
 
 

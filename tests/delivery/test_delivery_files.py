@@ -1,6 +1,9 @@
 """atlantis.yaml, CODEOWNERS, the workflow, the access review and the README graph."""
+import json
+import shutil
 import subprocess
 
+import pytest
 import yaml
 
 from modules import naming
@@ -82,3 +85,34 @@ def test_access_review_filters(run_cli):
     assert {r.split(",")[0] for r in rows} == {"amara", "chen", "farah", "ivan"}  # julia (data-scientist) has nothing in prod
     code, out, _ = run_cli(["access", "--registry", str(EXAMPLE), "--format", "csv", "--person", "julia"])
     assert {r.split(",")[2] for r in out.splitlines()[1:]} == {"recsys-dev", "recsys-sandbox"}
+
+
+def test_workflow_adds_terraform_numbers_to_the_comment():
+    """Plans are written as JSON where the summary job reads them, and that job holds no AWS credentials."""
+    doc = yaml.safe_load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text())
+    jobs = doc["jobs"]
+    plan_run = next(s["run"] for s in jobs["plan"]["steps"] if s.get("id") == "plan")
+    assert "-out=tfplan" in plan_run and 'show -json tfplan | jq -f .github/plan-facts.jq > "plans/$stack.json"' in plan_run
+    upload = next(s for s in jobs["plan"]["steps"] if s.get("uses", "").startswith("actions/upload-artifact"))
+    summary = jobs["summary-with-plans"]
+    download = next(s for s in summary["steps"] if s.get("uses", "").startswith("actions/download-artifact"))
+    assert upload["with"]["name"] == download["with"]["name"] and download["with"]["path"] == "plans"
+    runs = "\n".join(s.get("run", "") for s in summary["steps"])
+    assert "main.py diff --base" in runs and "--plans plans" in runs and "--edit-last" in runs
+    assert summary["needs"] == ["check", "plan"] and "id-token" not in summary["permissions"]
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed (GitHub's runners have it)")
+def test_the_workflow_keeps_the_facts_of_a_plan_and_drops_its_values():
+    """What the plan job uploads (plan JSON through .github/plan-facts.jq) reads as the whole plan does."""
+    from modules.review.tfplan import stack_plan
+
+    fixtures = sorted((TESTS / "delivery" / "plans").glob("*.json")) + sorted((TESTS / "delivery" / "plans-adoption").glob("*.json"))
+    assert len(fixtures) == 5
+    for path in fixtures:
+        proc = subprocess.run(["jq", "-f", str(ROOT / ".github" / "plan-facts.jq"), str(path)], capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        reduced, full = json.loads(proc.stdout), json.loads(path.read_text())
+        assert stack_plan(path.stem, reduced) == stack_plan(path.stem, full), path.name
+        for rc in reduced["resource_changes"]:
+            assert rc["change"]["importing"] is not None or "before" not in rc["change"], "values leave only for imports"

@@ -1,4 +1,5 @@
 """The pull-request path end to end: a git repository, an edit to one team file, synth, diff."""
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -60,11 +61,9 @@ def test_diff_names_the_access_change_and_the_stacks_that_plan(repo, run_cli):
     assert out == (
         "## Registry change since main\n\n"
         "### Access\n"
-        "- carol gains DataScientist in fraud-dev (fraud / data-scientist)\n"
-        "- carol gains DataScientist in fraud-sandbox (fraud / data-scientist)\n\n"
+        "- carol gains DataScientist in fraud-dev, fraud-sandbox (fraud / data-scientist)\n\n"
         "### Studio\n"
-        "- Studio profile for carol in fraud-dev added\n"
-        "- Studio profile for carol in fraud-sandbox added\n\n"
+        "- Studio profile for carol added in fraud-dev, fraud-sandbox\n\n"
         "### Stacks that will plan (3)\n"
         "`fraud-dev`, `fraud-sandbox`, `identity`\n")
     code, out, _ = run_cli(["diff", "--base", "main", "--format", "json"], cwd=root)
@@ -84,7 +83,133 @@ def test_diff_compiles_the_registry_even_when_generated_is_stale(repo, run_cli, 
     risk.write_text(risk.read_text().replace("  - {person: bob, role: viewer}\n", ""))  # no synth after the edit
     code, out, _ = run_cli(["diff", "--base", "main"], cwd=root)
     assert code == 0
-    assert "- bob loses ReadOnly in risk-dev (was risk / viewer)" in out
+    assert "- bob loses ReadOnly in risk-dev, risk-prod (was risk / viewer)" in out
     assert "`fraud-dev`, `fraud-sandbox`, `identity`, `risk-dev`, `risk-prod`" in out
     code, out, _ = run_cli(["diff", "--base", "main", "--no-synth"], cwd=root)
     assert "`fraud-dev`, `fraud-sandbox`, `identity`\n" in out, "--no-synth trusts the output folder as it is"
+
+
+PLANS = Path(__file__).parent / "plans"
+
+
+@pytest.fixture(scope="module")
+def repo_with_plans(tmp_path_factory):
+    """The base registry committed; then bob leaves fraud and fraud's dev VPC moves (not yet synthesized)."""
+    root = tmp_path_factory.mktemp("repo-plans")
+    materialize(None, root)
+    synth(root)
+    git("init", "-q", "-b", "main", cwd=root)
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "add", "-A", cwd=root)
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base", cwd=root)
+    team = root / "registry" / "teams" / "fraud.yaml"
+    team.write_text(team.read_text().replace("  - {person: bob, role: data-scientist}\n", "")
+                    .replace("dev: {budget_usd: 3000}", "dev: {budget_usd: 3000, vpc_cidr: 10.21.0.0/22}"))
+    return root
+
+
+def test_pr_comment_merges_terraform_plans(repo_with_plans, run_cli):
+    code, out, err = run_cli(["diff", "--base", "main", "--plans", str(PLANS)], cwd=repo_with_plans)
+    assert (code, err) == (0, "")
+    profile_gone = ("Studio profile for bob deleted in fraud-dev, fraud-sandbox (bob leaves fraud): studio-cleanup deletes "
+                    "bob's apps and spaces first, and bob loses the home folder (data, notebooks) on the domain's EFS volume")
+    cidr = ("VPC CIDR of fraud-dev: 10.20.0.0/22 → 10.21.0.0/22: the VPC, its subnets and the Studio domain with its user "
+            "profiles are replaced: apps and spaces are deleted, and the home EFS volume is kept but no longer attached")
+    gone = "(delete because no resource config)"
+    assert out == (
+        "## Registry change since main\n\n"
+        "> [!CAUTION]\n"
+        "> **Terraform would replace or destroy resources** in `fraud-dev` (5 to replace, 3 to destroy), `fraud-sandbox` "
+        "(3 to destroy), `identity` (2 to destroy): the addresses are under Terraform plans below.\n\n"
+        "> [!WARNING]\n"
+        "> **Destructive effects**\n"
+        f"> - {profile_gone}\n"
+        f"> - {cidr}\n\n"
+        "### Access\n"
+        "- bob loses DataScientist in fraud-dev, fraud-sandbox (was fraud / data-scientist)\n\n"
+        "### Side effects\n"
+        "- group acme-fraud-data-scientist emptied and deleted (its last member: bob left); its assignments in fraud-dev, "
+        "fraud-sandbox go with it\n\n"
+        "### Stacks that will plan (3)\n"
+        "`fraud-dev`, `fraud-sandbox`, `identity`\n\n"
+        "### Terraform plans\n"
+        "| stack | add | change | replace | destroy | import |\n"
+        "|---|---:|---:|---:|---:|---:|\n"
+        "| `fraud-dev` :warning: | 0 | 1 | 5 | 3 | 0 |\n"
+        "| `fraud-sandbox` :warning: | 0 | 0 | 0 | 3 | 0 |\n"
+        "| `identity` :warning: | 0 | 0 | 0 | 2 | 0 |\n\n"
+        "`fraud-dev` replaces:\n"
+        "- `aws_sagemaker_domain.domain` (replace because cannot update; forced by subnet_ids, vpc_id)\n"
+        "- `aws_sagemaker_user_profile.profile-alice` (replace because cannot update; forced by domain_id)\n"
+        "- `aws_subnet.private-0` (replace because cannot update; forced by cidr_block, vpc_id)\n"
+        "- `aws_subnet.private-1` (replace because cannot update; forced by cidr_block, vpc_id)\n"
+        "- `aws_vpc.vpc` (replace because cannot update; forced by cidr_block)\n\n"
+        "`fraud-dev` destroys:\n"
+        f"- `aws_sagemaker_user_profile.profile-bob` {gone}\n"
+        f"- `aws_ssoadmin_account_assignment.assign-acme-fraud-data-scientist-DataScientist` {gone}\n"
+        f"- `aws_ssoadmin_application_assignment.studio-access-bob` {gone}\n\n"
+        "`fraud-sandbox` destroys:\n"
+        f"- `aws_sagemaker_user_profile.profile-bob` {gone}\n"
+        f"- `aws_ssoadmin_account_assignment.assign-acme-fraud-data-scientist-DataScientist` {gone}\n"
+        f"- `aws_ssoadmin_application_assignment.studio-access-bob` {gone}\n\n"
+        "`identity` destroys:\n"
+        f"- `aws_identitystore_group.group-acme-fraud-data-scientist` {gone}\n"
+        f"- `aws_identitystore_group_membership.member-acme-fraud-data-scientist-bob` {gone}\n")
+
+
+def test_pr_comment_json_carries_the_same_facts(repo_with_plans, run_cli):
+    code, out, _ = run_cli(["diff", "--base", "main", "--plans", str(PLANS), "--format", "json"], cwd=repo_with_plans)
+    assert code == 0
+    doc = json.loads(out)
+    _, md, _ = run_cli(["diff", "--base", "main", "--plans", str(PLANS)], cwd=repo_with_plans)
+    for change in doc["changes"]:
+        assert md.count(change["text"]) == 1, change["text"]
+    assert [c["kind"] for c in doc["changes"]] == ["access_lost", "studio_profile_deleted", "group_deleted", "vpc_cidr_changed"]
+    assert doc["destructive"] == [c["text"] for c in doc["changes"] if c["destructive"]]
+    assert doc["stacks_to_plan"] == ["fraud-dev", "fraud-sandbox", "identity"] and doc["plans_missing"] == []
+    assert doc["destructive_plans"] == ["fraud-dev", "fraud-sandbox", "identity"]
+    dev = next(p for p in doc["plans"] if p["stack"] == "fraud-dev")
+    assert {k: dev[k] for k in ("add", "change", "replace", "destroy", "import")} == \
+        {"add": 0, "change": 1, "replace": 5, "destroy": 3, "import": 0}
+    assert dev["replaced"][0] == {"address": "aws_sagemaker_domain.domain", "reason": "replace_because_cannot_update",
+                                  "forced_by": ["subnet_ids", "vpc_id"]}
+    for p in doc["plans"]:
+        for r in p["replaced"] + p["destroyed"]:
+            assert f"`{r['address']}`" in md
+
+
+def test_plan_fixtures_name_resources_the_base_output_has(repo_with_plans):
+    """The fixtures are realistic: whatever they replace or destroy exists in the committed stacks."""
+    for path in sorted(PLANS.glob("*.json")):
+        stack = json.loads((repo_with_plans / "generated" / "stacks" / path.stem / "cdk.tf.json").read_text())
+        have = {f"{t}.{n}" for t, by_name in stack["resource"].items() for n in by_name}
+        for rc in json.loads(path.read_text())["resource_changes"]:
+            if rc["mode"] == "managed" and rc["change"]["before"] is not None:
+                assert rc["address"] in have, f"{path.name}: {rc['address']}"
+
+
+def test_diff_refuses_what_is_not_a_plan(repo_with_plans, run_cli, tmp_path):
+    (tmp_path / "identity.json").write_text('{"format_version": "2.0", "resource_changes": []}')
+    code, _, err = run_cli(["diff", "--base", "main", "--plans", str(tmp_path)], cwd=repo_with_plans)
+    assert code == 2 and "format_version 2.0 is not 1.x" in err
+    code, _, err = run_cli(["diff", "--base", "main", "--plans", str(tmp_path / "nope")], cwd=repo_with_plans)
+    assert code == 2 and "plan folder" in err and "not found" in err
+
+
+def test_adoption_plan_fixtures_match_a_fresh_synth(tmp_path):
+    """plans-adoption/ is what the adoption compiles to: every resource of the new stack created, the import
+    the organization stack declares."""
+    materialize(None, tmp_path)
+    risk = tmp_path / "registry" / "teams" / "risk.yaml"
+    risk.write_text(risk.read_text().replace("  dev: {}", '  dev: {}\n  sandbox: {account_id: "555555555555"}', 1))
+    synth(tmp_path)
+    stacks = tmp_path / "generated" / "stacks"
+    fixtures = PLANS.parent / "plans-adoption"
+    team = json.loads((stacks / "risk-sandbox" / "cdk.tf.json").read_text())
+    created = {rc["address"] for rc in json.loads((fixtures / "risk-sandbox.json").read_text())["resource_changes"]
+               if rc["change"]["actions"] == ["create"]}
+    assert created == {f"{t}.{n}" for t, by_name in team["resource"].items() for n in by_name}
+    org = json.loads((stacks / "organization" / "cdk.tf.json").read_text())
+    imports = {(i["to"], i["id"]) for i in org["import"]}
+    for rc in json.loads((fixtures / "organization.json").read_text())["resource_changes"]:
+        if rc["change"].get("importing"):
+            assert (rc["address"], rc["change"]["importing"]["id"]) in imports

@@ -1,4 +1,5 @@
-"""`diff --base REF`: compile the registry at the ref and now, and find the stacks whose Terraform changes."""
+"""`diff --base REF`: compile the registry at the ref and now, and find the stacks whose Terraform changes.
+The only part of the change review that reads git and synthesizes; the rest is pure (compare, render)."""
 from __future__ import annotations
 
 import os
@@ -10,7 +11,8 @@ from ..registry.load import load_registry
 from ..registry.model import Registry
 from ..stacks import Plan, plan
 from . import gitbase
-from .diff import Summary, summarize
+from .compare import summarize
+from .model import StackPlan, Summary
 
 
 class BaseInvalid(Exception):
@@ -35,7 +37,8 @@ def _synth(p: Plan, out: Path) -> Path:
     return out / "stacks"
 
 
-def change_summary(new_reg: Registry, registry_dir: Path, base_ref: str, out: Path, *, synth_now: bool) -> Summary:
+def change_summary(new_reg: Registry, registry_dir: Path, base_ref: str, out: Path, *, synth_now: bool,
+                   plans: list[StackPlan] | None = None) -> Summary:
     """What changes between base_ref and now. The stacks that will plan compare the output committed at the
     ref with a fresh synth of the registry now (or, with synth_now False, with the output folder as it is)."""
     registry_dir = registry_dir.resolve()
@@ -62,4 +65,4 @@ def change_summary(new_reg: Registry, registry_dir: Path, base_ref: str, out: Pa
         else:
             before = {}
         after = _stack_files(_synth(new[1], tmp_path / "now") if synth_now else out / "stacks")
-    return summarize(base, new, changed(before, after))
+    return summarize(base, new, changed(before, after), plans)
