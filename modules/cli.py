@@ -228,6 +228,9 @@ def cmd_post(args) -> int:
         stacks = stack_names(manifests) if args.all else args.stack
         if not stacks:
             raise UsageError("name a stack with --stack NAME (or --all)")
+        if (args.tf_outputs or args.tf_plan) and len(stacks) != 1:
+            raise UsageError("--tf-outputs and --tf-plan describe one stack: name exactly one --stack with them "
+                             f"(got {len(stacks)})")
         outputs, tf_plan = read(args.tf_outputs), read(args.tf_plan)
         deadline = Deadline.start(args.timeout, what="run")
         gateway = AwsGateway(deadline=deadline, call_seconds=args.call_timeout)

@@ -142,7 +142,8 @@ class AwsGateway:
             # full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/)
             delay = self.rng.uniform(0, min(10.0, 0.5 * 2 ** attempt))
             if not bound.sleep(delay):
-                raise OutOfTime(f"{api}: gave up after {attempt} attempt(s): {why} until {bound.what} was reached")
+                raise OutOfTime(f"{api}: gave up after {attempt} attempt(s) answered {why}: "
+                                f"another would pass {bound.what}")
 
     def _pages(self, client: Any, operation: str, key: str, **kwargs: Any) -> list[Any]:
         out: list[Any] = []

@@ -106,7 +106,7 @@ def _converge(ctx: Context, jobs: list[str], result: StackResult, deadline: Dead
         if not settling:
             return
         if not deadline.sleep(poll):
-            raise OutOfTime(f"gave up waiting ({deadline.what} was reached) for: "
+            raise OutOfTime(f"gave up waiting (waiting longer would pass {deadline.what}) for: "
                             + "; ".join(f"{n.target} ({n.message})" for n in settling))
         poll = min(poll * 1.5, POLL_MAX)
 

@@ -189,7 +189,7 @@ def test_studio_cleanup_gives_up_within_the_run_bound_and_says_so(manifest_dir, 
                        tf_plan=tf_plan_deleting_profile(), only="studio-cleanup")
     assert code == 1 and clock.t <= 120
     [error] = results[0].errors
-    assert error.startswith("OutOfTime: gave up waiting (the run bound of 120 s was reached) for: d-1/ivan/JupyterServer")
+    assert error.startswith("OutOfTime: gave up waiting (waiting longer would pass the run bound of 120 s) for: d-1/ivan/JupyterServer")
     assert "delete_space ivan-space" not in aws.calls
     assert as_table(results, apply=True).splitlines()[-1] == \
         "post apply: 1 stack(s), FAILED in 1 stack(s) (recsys-dev): 1 error(s); 2 action(s) done"
