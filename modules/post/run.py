@@ -53,7 +53,10 @@ def load_manifest(manifests: Path, stack: str) -> Manifest:
     if not path.is_file():
         known = stack_names(manifests)
         raise UsageError(f"no post manifest for stack '{stack}' in {manifests} (known: {', '.join(known) or 'none'})")
-    return Manifest.parse(path.read_text(encoding="utf-8"), str(path))
+    try:
+        return Manifest.parse(path.read_text(encoding="utf-8"), str(path))
+    except ManifestError as exc:  # a stale or hand-edited file: regenerate, nothing ran
+        raise UsageError(str(exc)) from None
 
 
 def outputs_values(tf_outputs: dict[str, Any] | None) -> dict[str, Any]:
@@ -135,7 +138,7 @@ def run(stacks: list[str], *, manifests: Path, gateway: Gateway, apply: bool, de
             result.actions, result.notes = plan_stack(ctx, jobs)
             if apply and (result.actions or any(n.settling for n in result.notes)):
                 _converge(ctx, jobs, result, deadline)
-        except (*ERRORS, LookupError, RuntimeError, ValueError, ManifestError) as exc:
+        except (*ERRORS, LookupError, RuntimeError, ValueError) as exc:
             result.errors.append(_say(exc))
     return results
 

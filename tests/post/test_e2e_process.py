@@ -177,6 +177,22 @@ def test_promote_shares_resumes_after_the_permission_was_promoted(world):
     assert world.em.policy_shares[seed["share"]]["featureSet"] == "STANDARD"
 
 
+def test_promote_shares_from_a_permission_promoted_by_an_earlier_run(world):
+    """The same intermediate state, left by a run of an earlier version: the copy exists under the stable name."""
+    from tests.post.emulation import promote_permission_created_from_policy
+
+    seed = world.seed_promote_shares()
+    account = world.accounts["recsys-prod"]
+    promote_permission_created_from_policy(world.em, {"permissionArn": world.em.policy_shares[seed["share"]]["permissions"][0]["arn"],
+                                                      "name": "recsys-ranker-models-1"}, account, REGION)
+    code, out, err = world.post("plan", "--stack", "recsys-prod", "--job", "promote-shares")
+    assert code == 2 and "PromotePermissionCreatedFromPolicy" not in out, out + err
+    code, out, err = world.post("apply", "--stack", "recsys-prod", "--job", "promote-shares")
+    assert code == 0, out + err
+    assert [m for m in world.em.mutations if m.startswith("ram:promote")] == ["ram:promoteresourcesharecreatedfrompolicy"]
+    assert world.em.policy_shares[seed["share"]]["featureSet"] == "STANDARD"
+
+
 def test_cost_tags_converges(world):
     world.em.cost_tags = {"team": "Inactive", "environment": "Active"}
     converges(world, "--stack", "organization", "--job", "cost-tags")
