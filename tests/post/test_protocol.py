@@ -60,3 +60,16 @@ def test_a_stale_manifest_is_refused_with_the_field_that_is_wrong(tmp_path):
     (tmp_path / "recsys-prod.json").write_text(json.dumps(doc))
     with pytest.raises(UsageError, match="version"):
         load_manifest(tmp_path, "recsys-prod")
+
+
+def test_the_readme_documents_every_job_the_exit_codes_and_the_bounds():
+    from modules.post.deadline import CALL_SECONDS, RUN_SECONDS
+    from modules.post.run import EXIT_FAILED, EXIT_NOTHING, EXIT_PENDING, EXIT_USAGE
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## The post-step"):readme.index("## Command line")]
+    for name in JOBS:
+        assert f"| `{name}` |" in section, f"README: job {name} missing from the post-step table"
+    for code in (EXIT_NOTHING, EXIT_FAILED, EXIT_PENDING, EXIT_USAGE):
+        assert f"\n| {code} | " in section
+    assert f"default {RUN_SECONDS:g} s" in section and f"default {CALL_SECONDS:g} s" in section
