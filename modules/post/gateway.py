@@ -36,8 +36,11 @@ IDENTITYSTORE_NOT_FOUND = {"ResourceNotFoundException"}  # https://docs.aws.amaz
 # "ModelPackageGroup <arn> does not exist." (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeModelPackageGroup.html):
 # only that message counts as not found.
 DOES_NOT_EXIST = re.compile(r"\bdoes not exist\.?$")
-# No retries inside botocore (see above); short socket timeouts so one hung connection cannot use the bound.
-CLIENT_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
+# No retries inside botocore (see above); socket timeouts within the call's bound, so an attempt in flight
+# when the bound comes ends at most one bound later (https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html).
+def client_config(call_seconds: float) -> Config:
+    return Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=min(5.0, call_seconds),
+                  read_timeout=min(30.0, call_seconds))
 T = TypeVar("T")
 
 
@@ -91,6 +94,7 @@ class AwsGateway:
         self._clients: dict[tuple[str, str, str], Any] = {}
         self._accounts: dict[str, str] | None = None  # Organizations' accounts, listed once per run
         self._me: str | None = None
+        self.config = client_config(call_seconds)
 
     # ------------------------------------------------------------------ plumbing
     def session(self, account_id: str | None, region: str) -> boto3.session.Session:
@@ -98,7 +102,7 @@ class AwsGateway:
         if account_id is None:
             return self.base
         if account_id not in self._sessions:
-            sts = self.base.client("sts", region_name=region, config=CLIENT_CONFIG)
+            sts = self.base.client("sts", region_name=region, config=self.config)
             if self._me is None:
                 self._me = self.call(sts, "get_caller_identity")["Account"]
             if self._me == account_id:
@@ -118,7 +122,7 @@ class AwsGateway:
     def client(self, service: str, account_id: str | None, region: str) -> Any:
         key = (service, account_id or "", region)
         if key not in self._clients:
-            self._clients[key] = self.session(account_id, region).client(service, region_name=region, config=CLIENT_CONFIG)
+            self._clients[key] = self.session(account_id, region).client(service, region_name=region, config=self.config)
         return self._clients[key]
 
     def call(self, client: Any, operation: str, **kwargs: Any) -> Any:
