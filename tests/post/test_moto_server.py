@@ -10,7 +10,6 @@ import json
 import boto3
 import pytest
 
-from modules.post.deadline import Deadline
 from modules.post.gateway import AwsGateway
 from modules.post.manifest import as_dict, manifests
 from modules.post.run import exit_code
