@@ -64,13 +64,23 @@ def _parser() -> argparse.ArgumentParser:
                     help="`terraform show -json` of the stack's plan (for studio-cleanup; exactly one --stack)")
     po.add_argument("--manifests", default="generated/post", metavar="DIR", help="default: generated/post")
     po.add_argument("--format", choices=("table", "json"), default="table")
-    po.add_argument("--timeout", type=float, default=RUN_SECONDS, metavar="SECONDS",
+    po.add_argument("--timeout", type=_seconds, default=RUN_SECONDS, metavar="SECONDS",
                     help=f"bound of the whole run, waits included (default: {RUN_SECONDS:g})")
-    po.add_argument("--call-timeout", type=float, default=CALL_SECONDS, metavar="SECONDS",
+    po.add_argument("--call-timeout", type=_seconds, default=CALL_SECONDS, metavar="SECONDS",
                     help=f"bound of one API call, throttling retries included (default: {CALL_SECONDS:g})")
     sc = with_registry(sub.add_parser("schema", help="write the registry's JSON Schema to <registry>/schema.json"))
     sc.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale instead of writing")
     return p
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive number of seconds")
+    return value
 
 
 def _load(registry: str):
