@@ -296,6 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug or an environment problem: one line, the trace only on request
         if os.environ.get("REGISTRY_DEBUG"):
             raise
+        if args.command == "post":  # e.g. boto3 not importable: post's 2 means "changes pending", so 3
+            print(f"post: internal error before the run started: {type(exc).__name__}: {exc} "
+                  "(set REGISTRY_DEBUG=1 for the traceback)", file=sys.stderr)
+            return 3
         print(f"internal error: {type(exc).__name__}: {exc} (set REGISTRY_DEBUG=1 for the traceback); "
               "nothing was written", file=sys.stderr)
         return EXIT_ENV

@@ -73,3 +73,22 @@ def test_the_readme_documents_every_job_the_exit_codes_and_the_bounds():
     for code in (EXIT_NOTHING, EXIT_FAILED, EXIT_PENDING, EXIT_USAGE):
         assert f"\n| {code} | " in section
     assert f"default {RUN_SECONDS:g} s" in section and f"default {CALL_SECONDS:g} s" in section
+
+
+def test_post_never_answers_2_for_an_error(run_cli, monkeypatch, tmp_path):
+    """2 is "changes pending" for post: an internal error is 1 (3 only if post cannot even be imported)."""
+    import modules.post.run as post_run
+
+    (tmp_path / "organization.json").write_text((ROOT / "generated" / "post" / "organization.json").read_text())
+
+    def boom(*a, **k):
+        raise AttributeError("a bug")
+
+    monkeypatch.setattr(post_run, "run", boom)
+    code, out, err = run_cli(["post", "plan", "--stack", "organization", "--manifests", str(tmp_path)])
+    assert code == 1 and "FAILED: internal error: AttributeError: a bug" in err and "Traceback" not in err
+    import modules.post.gateway as gateway
+
+    monkeypatch.setattr(gateway, "AwsGateway", None)  # calling it fails before the run: a TypeError
+    code, out, err = run_cli(["post", "plan", "--stack", "organization", "--manifests", str(tmp_path)])
+    assert code == 1 and "internal error" in err
