@@ -210,7 +210,7 @@ def delete_app(em: Emulation, p: dict[str, Any], account: str, region: str) -> d
     for app in em.apps:
         if (app["DomainId"], app.get("UserProfileName") or app.get("SpaceName"), app["AppType"], app["AppName"]) == (
                 p["DomainId"], owner, p["AppType"], p["AppName"]) and app["Status"] != "Deleted":
-            if app["Status"] == "Deleting":
+            if app["Status"] == "Deleting":  # assumed (the API reference does not say); the job never asks twice
                 raise ApiError("ResourceInUse", f"App {p['AppName']} is being deleted")
             app["Status"], app["since"] = "Deleting", time.monotonic()
             return {}
@@ -228,6 +228,7 @@ def delete_space(em: Emulation, p: dict[str, Any], account: str, region: str) ->
         raise ApiError("ResourceNotFound", f"Space {p['SpaceName']} does not exist")
     if any(a.get("SpaceName") == p["SpaceName"] and a["DomainId"] == p["DomainId"] and a["Status"] != "Deleted"
            for a in em.apps):
+        # the code is the one DeleteSpace declares; the message is ours
         raise ApiError("ResourceInUse", f"Space {p['SpaceName']} has apps that are not Deleted; delete them first")
     if space["Status"] != "Deleting":
         space["Status"], space["since"] = "Deleting", time.monotonic()
