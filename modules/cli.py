@@ -1,6 +1,7 @@
 """The command line: parse arguments, run one command, map errors to exit codes.
 
-Exit codes: 0 success, 1 the registry is wrong (or a destroy was refused), 2 usage or environment problem.
+Exit codes: 0 success, 1 the registry is wrong (or a destroy was refused), 2 usage or environment problem;
+`post` has its own (0 nothing pending, 1 failed, 2 changes pending, 3 usage or environment), see modules/post/run.py.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="python main.py",
         description="Compile the SageMaker platform registry (YAML) into Terraform with CDK Terrain.",
         epilog="Exit codes: 0 success, 1 the registry is wrong (every mistake is listed) or a destroy was refused, "
-               "2 usage or environment problem (post: 2 means changes pending). Without a command: synth.",
+               "2 usage or environment problem. post has its own: 0 nothing pending, 1 failed, 2 changes pending, "
+               "3 usage or environment (see post --help). Without a command: synth.",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -47,19 +49,40 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--person", metavar="USER", help="only this person's access")
     a.add_argument("--account", metavar="KEY", help="only this account (<team>-<environment>, shared-services, log-archive)")
     with_registry(sub.add_parser("graph", help="a Mermaid diagram of OUs, team accounts and shares"))
-    po = sub.add_parser("post", help="the boto3 post-step: plan (dry run) or apply what Terraform cannot manage")
+    from .post.deadline import CALL_SECONDS, RUN_SECONDS
+    from .post.jobs import JOBS
+
+    po = sub.add_parser(
+        "post", help="the boto3 post-step: plan (dry run) or apply what Terraform cannot manage",
+        epilog="Exit codes of post: 0 nothing pending, 1 something failed (a stack's error, a missing prerequisite, "
+               "a time bound reached, changes left after apply), 2 changes pending (plan only), 3 usage or "
+               "environment problem (arguments, manifests folder, unreadable file): the run did not start.")
     po.add_argument("mode", choices=("plan", "apply"), nargs="?", default="plan")
     po.add_argument("--stack", action="append", default=[], metavar="NAME", help="a stack (repeatable)")
     po.add_argument("--all", action="store_true", help="every stack that has a manifest")
-    po.add_argument("--job", choices=("preflight", "studio-cleanup", "share-artifacts", "promote-shares", "cost-tags"),
-                   help="only this job")
-    po.add_argument("--tf-outputs", metavar="FILE", help="`terraform output -json` of the stack")
-    po.add_argument("--tf-plan", metavar="FILE", help="`terraform show -json` of the stack's plan (for studio-cleanup)")
+    po.add_argument("--job", choices=tuple(JOBS), help="only this job")
+    po.add_argument("--tf-outputs", metavar="FILE", help="`terraform output -json` of the stack (exactly one --stack)")
+    po.add_argument("--tf-plan", metavar="FILE",
+                    help="`terraform show -json` of the stack's plan (for studio-cleanup; exactly one --stack)")
     po.add_argument("--manifests", default="generated/post", metavar="DIR", help="default: generated/post")
     po.add_argument("--format", choices=("table", "json"), default="table")
+    po.add_argument("--timeout", type=_seconds, default=RUN_SECONDS, metavar="SECONDS",
+                    help=f"bound of the whole run, waits included (default: {RUN_SECONDS:g})")
+    po.add_argument("--call-timeout", type=_seconds, default=CALL_SECONDS, metavar="SECONDS",
+                    help=f"bound of one API call, throttling retries included (default: {CALL_SECONDS:g})")
     sc = with_registry(sub.add_parser("schema", help="write the registry's JSON Schema to <registry>/schema.json"))
     sc.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale instead of writing")
     return p
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive number of seconds")
+    return value
 
 
 def _load(registry: str):
@@ -199,16 +222,12 @@ def cmd_diff(args) -> int:
 
 
 def cmd_post(args) -> int:
+    """Exit codes of its own (modules/post/run.py): 2 is "changes pending" there, so usage is 3."""
     import json
 
+    from .post.deadline import Deadline
     from .post.gateway import AwsGateway
-    from .post.run import as_json, as_table, exit_code, run
-
-    manifests = Path(args.manifests)
-    stacks = sorted(p.stem for p in manifests.glob("*.json")) if args.all else args.stack
-    if not stacks:
-        print("error: name a stack with --stack NAME (or --all)", file=sys.stderr)
-        return EXIT_ENV
+    from .post.run import EXIT_FAILED, EXIT_USAGE, UsageError, as_json, as_table, exit_code, run, stack_names
 
     def read(path):
         if not path:
@@ -216,16 +235,34 @@ def cmd_post(args) -> int:
         try:
             return json.loads(Path(path).read_text())
         except (OSError, ValueError) as exc:
-            raise SystemExit(f"error: cannot read {path}: {exc}") from None
+            raise UsageError(f"cannot read {path}: {exc}") from None
 
-    try:
-        outputs, tf_plan = read(args.tf_outputs), read(args.tf_plan)
-    except SystemExit as exc:
-        print(exc, file=sys.stderr)
-        return EXIT_ENV
     apply = args.mode == "apply"
-    results = run(stacks, manifests=manifests, gateway=AwsGateway(), apply=apply, tf_outputs=outputs, tf_plan=tf_plan,
-                  only=args.job)
+    try:
+        manifests = Path(args.manifests)
+        stacks = stack_names(manifests) if args.all else args.stack
+        if not stacks:
+            raise UsageError("name a stack with --stack NAME (or --all)")
+        if (args.tf_outputs or args.tf_plan) and len(stacks) != 1:
+            raise UsageError("--tf-outputs and --tf-plan describe one stack: name exactly one --stack with them "
+                             f"(got {len(stacks)})")
+        outputs, tf_plan = read(args.tf_outputs), read(args.tf_plan)
+        deadline = Deadline.start(args.timeout, what="run")
+        gateway = AwsGateway(deadline=deadline, call_seconds=args.call_timeout)
+        results = run(stacks, manifests=manifests, gateway=gateway, apply=apply, deadline=deadline, tf_outputs=outputs,
+                      tf_plan=tf_plan, only=args.job)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"post {args.mode}: interrupted; actions already done stay done, run it again", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:  # a bug or an unexpected environment: one line, exit "failed", never 2 ("pending")
+        if os.environ.get("REGISTRY_DEBUG"):
+            raise
+        print(f"post {args.mode}: FAILED: internal error: {type(exc).__name__}: {exc} "
+              "(set REGISTRY_DEBUG=1 for the traceback)", file=sys.stderr)
+        return EXIT_FAILED
     print(as_json(results, apply=apply) if args.format == "json" else as_table(results, apply=apply), end="")
     return exit_code(results, apply=apply)
 
@@ -248,8 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["synth"]  # `cdktn synth` runs `python main.py` with no arguments
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: --help is 0, a usage error 2
-        return int(exc.code or 0)
+    except SystemExit as exc:  # argparse: --help is 0, a usage error 2 (3 for post, where 2 means changes pending)
+        code = int(exc.code or 0)
+        return 3 if code == 2 and next((a for a in argv if not a.startswith("-")), "") == "post" else code
     if args.command is None:
         parser.print_help()
         return EXIT_ENV
@@ -263,6 +301,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug or an environment problem: one line, the trace only on request
         if os.environ.get("REGISTRY_DEBUG"):
             raise
+        if args.command == "post":  # e.g. boto3 not importable: post's 2 means "changes pending", so 3
+            print(f"post: internal error before the run started: {type(exc).__name__}: {exc} "
+                  "(set REGISTRY_DEBUG=1 for the traceback)", file=sys.stderr)
+            return 3
         print(f"internal error: {type(exc).__name__}: {exc} (set REGISTRY_DEBUG=1 for the traceback); "
               "nothing was written", file=sys.stderr)
         return EXIT_ENV

@@ -47,7 +47,10 @@ def atlantis_yaml(plan: Plan, stacks_dir: str) -> str:
         "parallel_apply": True,
         "projects": projects,
         "workflows": {WORKFLOW: {
-            "plan": {"steps": ["init", "plan"]},
+            # A missing Identity Center instance or user fails the plan (identity, team stacks with Studio
+            # users), not the apply; in projects without a preflight job this makes no AWS call.
+            "plan": {"steps": [{"run": f"{TOP} && python main.py post plan --stack $PROJECT_NAME --job preflight"},
+                               "init", "plan"]},
             "apply": {"steps": [
                 # Studio apps and spaces block deleting profiles and domains: clean them up first.
                 {"run": f"terraform show -json $PLANFILE > $DIR/plan.json && {TOP} && "

@@ -1,39 +1,100 @@
-"""The AWS calls the post-step makes, behind one small interface (jobs are tested against a fake of it).
+"""The AWS calls the post-step makes, behind one small interface: `Gateway` (a Protocol; the test fakes are
+checked against it) and `AwsGateway`, its boto3 implementation.
 
-Sessions per account assume OrganizationAccountAccessRole from the management account's credentials;
-clients use botocore's standard retry mode, and every call also survives throttling with its own
-bounded backoff (Identity Center and RAM throttle hard). "Not found" is an answer, not an error.
+Sessions per account assume OrganizationAccountAccessRole from the management account's credentials.
+There is one retry layer, this one: botocore's own retries are off (`total_max_attempts=1`) so the two
+cannot multiply (with both, persistent throttling stalled one call for six minutes). Throttling and
+transient errors are retried with jittered exponential backoff until the call's bound (`Deadline`), and
+then the call fails saying so. "Not found" is an answer only for the error codes that mean it, per call.
 """
 from __future__ import annotations
 
-import time
-from typing import Any, Callable
+import random
+import re
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectionError as BotoConnectionError, ReadTimeoutError
 
 from .. import naming
+from .deadline import CALL_SECONDS, Deadline, OutOfTime
 
+# https://docs.aws.amazon.com/general/latest/gr/api-retries.html and botocore's standard retry mode
+# (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html): the codes worth retrying.
 THROTTLING = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
-              "ThrottledException", "SlowDown", "RateExceeded"}
-NOT_FOUND = {"ResourceNotFound", "ResourceNotFoundException", "UnknownResourceException", "ValidationException",
-             "NoSuchEntity", "NotFoundException"}
-RETRY = Config(retries={"mode": "standard", "max_attempts": 10})
+              "ThrottledException", "SlowDown", "RateExceeded", "ProvisionedThroughputExceededException",
+              "RequestThrottled", "RequestThrottledException", "BandwidthLimitExceeded"}
+TRANSIENT = {"InternalError", "InternalFailure", "InternalServerError", "InternalServerException", "ServiceUnavailable",
+             "ServiceUnavailableException", "ServerInternalException", "RequestTimeout", "RequestTimeoutException",
+             "PriorRequestNotComplete"}
+# "Not found" per API (each from the API reference's error list): never ValidationException in general.
+SAGEMAKER_NOT_FOUND = {"ResourceNotFound"}  # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteApp.html
+IDENTITYSTORE_NOT_FOUND = {"ResourceNotFoundException"}  # https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_GetUserId.html
+# DescribeModelPackageGroup lists no error codes; a missing group answers ValidationException
+# "ModelPackageGroup <arn> does not exist." (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeModelPackageGroup.html):
+# only that message counts as not found.
+DOES_NOT_EXIST = re.compile(r"\bdoes not exist\.?$")
+# No retries inside botocore (see above); socket timeouts within the call's bound, so an attempt in flight
+# when the bound comes ends at most one bound later (https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html).
+def client_config(call_seconds: float) -> Config:
+    return Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=min(5.0, call_seconds),
+                  read_timeout=min(30.0, call_seconds))
+T = TypeVar("T")
 
 
 def code(exc: ClientError) -> str:
-    return exc.response.get("Error", {}).get("Code", "")
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def is_missing(exc: ClientError, codes: set[str], *, validation_message: re.Pattern[str] | None = None) -> bool:
+    if code(exc) in codes:
+        return True
+    message = str(exc.response.get("Error", {}).get("Message", ""))
+    return validation_message is not None and code(exc) == "ValidationException" and bool(validation_message.search(message))
+
+
+class AccountUnreachable(Exception):
+    """The access role of a member account cannot be assumed."""
+
+
+class Gateway(Protocol):
+    """Every AWS fact and change the jobs use. Lists return AWS's own item dicts."""
+
+    def account_id_by_name(self, name: str, region: str) -> str | None: ...
+    def apps(self, account: str, region: str, domain_id: str) -> list[dict[str, Any]]: ...
+    def delete_app(self, account: str, region: str, app: dict[str, Any]) -> None: ...
+    def spaces(self, account: str, region: str, domain_id: str) -> list[dict[str, Any]]: ...
+    def delete_space(self, account: str, region: str, domain_id: str, space: str) -> None: ...
+    def find_by_name_or_tag(self, account: str, region: str, kind: str, name: str, share: str) -> str | None: ...
+    def model_package_group_arn(self, account: str, region: str, name: str) -> str | None: ...
+    def resource_share_arn(self, account: str, region: str, name: str) -> str | None: ...
+    def shared_resources(self, account: str, region: str, share_arn: str) -> set[str]: ...
+    def associate(self, account: str, region: str, share_arn: str, resource_arn: str) -> None: ...
+    def policy_shares(self, account: str, region: str, resource_arn: str) -> list[dict[str, str]]: ...
+    def policy_permissions(self, account: str, region: str, share_arn: str) -> list[dict[str, str]]: ...
+    def customer_permissions(self, account: str, region: str) -> dict[str, str]: ...
+    def promote_permission(self, account: str, region: str, permission_arn: str, name: str) -> None: ...
+    def promote_share(self, account: str, region: str, share_arn: str) -> None: ...
+    def cost_tag_status(self, region: str, keys: list[str]) -> dict[str, str]: ...
+    def activate_cost_tags(self, region: str, keys: list[str]) -> None: ...
+    def identity_center_instances(self, region: str) -> set[str]: ...
+    def user_exists(self, region: str, store: str, user_name: str) -> bool: ...
 
 
 class AwsGateway:
-    def __init__(self, session: boto3.session.Session | None = None, *, attempts: int = 6,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(self, session: boto3.session.Session | None = None, *, deadline: Deadline | None = None,
+                 call_seconds: float = CALL_SECONDS, rng: random.Random | None = None):
         self.base = session or boto3.session.Session()
-        self.attempts = attempts
-        self.sleep = sleep
+        self.deadline = deadline or Deadline.start(900)
+        self.call_seconds = call_seconds
+        self.rng = rng or random.Random()
         self._sessions: dict[str, boto3.session.Session] = {}
         self._clients: dict[tuple[str, str, str], Any] = {}
+        self._accounts: dict[str, str] | None = None  # Organizations' accounts, listed once per run
+        self._me: str | None = None
+        self.config = client_config(call_seconds)
 
     # ------------------------------------------------------------------ plumbing
     def session(self, account_id: str | None, region: str) -> boto3.session.Session:
@@ -41,115 +102,133 @@ class AwsGateway:
         if account_id is None:
             return self.base
         if account_id not in self._sessions:
-            sts = self.base.client("sts", region_name=region, config=RETRY)
-            me = self.call(sts, "get_caller_identity")["Account"]
-            if me == account_id:
+            sts = self.base.client("sts", region_name=region, config=self.config)
+            if self._me is None:
+                self._me = self.call(sts, "get_caller_identity")["Account"]
+            if self._me == account_id:
                 self._sessions[account_id] = self.base
             else:
-                creds = self.call(sts, "assume_role", RoleArn=f"arn:aws:iam::{account_id}:role/{naming.ORGANIZATION_ACCESS_ROLE}",
-                                  RoleSessionName="sagemaker-registry-post")["Credentials"]
+                role = f"arn:aws:iam::{account_id}:role/{naming.ORGANIZATION_ACCESS_ROLE}"
+                try:
+                    creds = self.call(sts, "assume_role", RoleArn=role, RoleSessionName="sagemaker-registry-post")["Credentials"]
+                except ClientError as exc:
+                    raise AccountUnreachable(f"cannot assume {role}: {code(exc)}: "
+                                             f"{exc.response.get('Error', {}).get('Message', '')}") from None
                 self._sessions[account_id] = boto3.session.Session(
                     aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
                     aws_session_token=creds["SessionToken"])
         return self._sessions[account_id]
 
-    def client(self, service: str, account_id: str | None, region: str):
+    def client(self, service: str, account_id: str | None, region: str) -> Any:
         key = (service, account_id or "", region)
         if key not in self._clients:
-            self._clients[key] = self.session(account_id, region).client(service, region_name=region, config=RETRY)
+            self._clients[key] = self.session(account_id, region).client(service, region_name=region, config=self.config)
         return self._clients[key]
 
-    def call(self, client, operation: str, **kwargs):
-        """One API call; throttling is retried with exponential backoff before giving up."""
-        for attempt in range(self.attempts):
+    def call(self, client: Any, operation: str, **kwargs: Any) -> Any:
+        """One API call, retried on throttling and transient errors until its bound; then OutOfTime."""
+        bound = self.deadline.child(self.call_seconds, "per-call")
+        api = f"{client.meta.service_model.service_name}:{operation}"
+        attempt = 0
+        while True:
+            if bound.expired():
+                raise OutOfTime(f"{api}: not started, {bound.what} was reached")
             try:
                 return getattr(client, operation)(**kwargs)
             except ClientError as exc:
-                if code(exc) not in THROTTLING or attempt == self.attempts - 1:
+                status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+                if code(exc) not in THROTTLING | TRANSIENT and status < 500:
                     raise
-                self.sleep(min(2 ** attempt * 0.5, 20))
-        raise AssertionError("unreachable")  # pragma: no cover
+                why = code(exc) or f"HTTP {status}"
+            except (BotoConnectionError, ReadTimeoutError) as exc:
+                why = type(exc).__name__
+            attempt += 1
+            # full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/)
+            delay = self.rng.uniform(0, min(10.0, 0.5 * 2 ** attempt))
+            if not bound.sleep(delay):
+                raise OutOfTime(f"{api}: gave up after {attempt} attempt(s) answered {why}: "
+                                f"another would pass {bound.what}")
 
-    def _pages(self, client, operation: str, key: str, **kwargs) -> list:
-        out, token_name = [], "NextToken"
+    def _pages(self, client: Any, operation: str, key: str, **kwargs: Any) -> list[Any]:
+        out: list[Any] = []
         while True:
             page = self.call(client, operation, **kwargs)
             out += page.get(key, [])
-            token = page.get(token_name) or page.get("nextToken")
+            token = page.get("NextToken") or page.get("nextToken")
             if not token:
                 return out
             kwargs["NextToken" if "NextToken" in page else "nextToken"] = token
 
+    def _or_none(self, fn: Callable[[], T], codes: set[str], pattern: re.Pattern[str] | None = None) -> T | None:
+        try:
+            return fn()
+        except ClientError as exc:
+            if is_missing(exc, codes, validation_message=pattern):
+                return None
+            raise
+
     # ------------------------------------------------------------------ organizations
     def account_id_by_name(self, name: str, region: str) -> str | None:
-        org = self.client("organizations", None, region)
-        for acct in self._pages(org, "list_accounts", "Accounts"):
-            if acct["Name"] == name:
-                return acct["Id"]
-        return None
+        if self._accounts is None:
+            org = self.client("organizations", None, region)
+            self._accounts = {a["Name"]: a["Id"] for a in self._pages(org, "list_accounts", "Accounts")}
+        return self._accounts.get(name)
 
-    # ------------------------------------------------------------------ sagemaker
-    def domain_id(self, account: str, region: str, name: str) -> str | None:
-        sm = self.client("sagemaker", account, region)
-        for d in self._pages(sm, "list_domains", "Domains"):
-            if d["DomainName"] == name:
-                return d["DomainId"]
-        return None
-
-    def apps(self, account: str, region: str, domain_id: str) -> list[dict]:
+    # ------------------------------------------------------------------ sagemaker studio
+    def apps(self, account: str, region: str, domain_id: str) -> list[dict[str, Any]]:
+        """Apps not yet gone (Pending, InService, Deleting). https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AppDetails.html"""
         sm = self.client("sagemaker", account, region)
         return [a for a in self._pages(sm, "list_apps", "Apps", DomainIdEquals=domain_id)
                 if a.get("Status") not in ("Deleted", "Failed")]
 
-    def delete_app(self, account: str, region: str, app: dict) -> None:
+    def delete_app(self, account: str, region: str, app: dict[str, Any]) -> None:
         sm = self.client("sagemaker", account, region)
         owner = {"UserProfileName": app["UserProfileName"]} if app.get("UserProfileName") else {"SpaceName": app["SpaceName"]}
-        self._ignore_missing(lambda: self.call(sm, "delete_app", DomainId=app["DomainId"], AppType=app["AppType"],
-                                                AppName=app["AppName"], **owner))
+        self._or_none(lambda: self.call(sm, "delete_app", DomainId=app["DomainId"], AppType=app["AppType"],
+                                        AppName=app["AppName"], **owner), SAGEMAKER_NOT_FOUND)
 
-    def spaces(self, account: str, region: str, domain_id: str) -> list[dict]:
+    def spaces(self, account: str, region: str, domain_id: str) -> list[dict[str, Any]]:
+        """Spaces that exist, Deleting ones included (gone means no longer listed)."""
         sm = self.client("sagemaker", account, region)
-        return [s for s in self._pages(sm, "list_spaces", "Spaces", DomainIdEquals=domain_id)
-                if s.get("Status") not in ("Deleting",)]
+        return list(self._pages(sm, "list_spaces", "Spaces", DomainIdEquals=domain_id))
 
     def delete_space(self, account: str, region: str, domain_id: str, space: str) -> None:
         sm = self.client("sagemaker", account, region)
-        self._ignore_missing(lambda: self.call(sm, "delete_space", DomainId=domain_id, SpaceName=space))
+        self._or_none(lambda: self.call(sm, "delete_space", DomainId=domain_id, SpaceName=space), SAGEMAKER_NOT_FOUND)
 
+    # ------------------------------------------------------------------ sagemaker artifacts
     def find_by_name_or_tag(self, account: str, region: str, kind: str, name: str, share: str) -> str | None:
         """The ARN of the pipeline or feature group named `name`, or else of one tagged for the share
         (tag `share` = <share name>, or a tag key `share:<share name>`)."""
         sm = self.client("sagemaker", account, region)
-        describe, list_op, key, arn_key, name_key = (
-            ("describe_pipeline", "list_pipelines", "PipelineSummaries", "PipelineArn", "PipelineName")
-            if kind == "pipeline" else
-            ("describe_feature_group", "list_feature_groups", "FeatureGroupSummaries", "FeatureGroupArn", "FeatureGroupName"))
-        try:
-            return self.call(sm, describe, **{name_key: name})[arn_key]
-        except ClientError as exc:
-            if code(exc) not in NOT_FOUND:
-                raise
+        if kind == "pipeline":
+            describe, list_op, key, arn_key, name_key = (
+                "describe_pipeline", "list_pipelines", "PipelineSummaries", "PipelineArn", "PipelineName")
+        elif kind == "feature_group":
+            describe, list_op, key, arn_key, name_key = (
+                "describe_feature_group", "list_feature_groups", "FeatureGroupSummaries", "FeatureGroupArn", "FeatureGroupName")
+        else:
+            raise ValueError(f"share-artifacts cannot look up a '{kind}'")
+        found = self._or_none(lambda: self.call(sm, describe, **{name_key: name})[arn_key], SAGEMAKER_NOT_FOUND)
+        if found:
+            return str(found)
         for item in self._pages(sm, list_op, key):
             tags = self._pages(sm, "list_tags", "Tags", ResourceArn=item[arn_key])
             if any((t["Key"] == "share" and t["Value"] == share) or t["Key"] == f"share:{share}" for t in tags):
-                return item[arn_key]
+                return str(item[arn_key])
         return None
 
     def model_package_group_arn(self, account: str, region: str, name: str) -> str | None:
         sm = self.client("sagemaker", account, region)
-        try:
-            return self.call(sm, "describe_model_package_group", ModelPackageGroupName=name)["ModelPackageGroupArn"]
-        except ClientError as exc:
-            if code(exc) in NOT_FOUND:
-                return None
-            raise
+        return self._or_none(lambda: str(self.call(sm, "describe_model_package_group", ModelPackageGroupName=name)
+                                         ["ModelPackageGroupArn"]), set(), DOES_NOT_EXIST)
 
     # ------------------------------------------------------------------ ram
     def resource_share_arn(self, account: str, region: str, name: str) -> str | None:
         ram = self.client("ram", account, region)
         shares = self._pages(ram, "get_resource_shares", "resourceShares", resourceOwner="SELF", name=name)
         active = [s for s in shares if s.get("status") == "ACTIVE" and s.get("name") == name]
-        return active[0]["resourceShareArn"] if active else None
+        return str(active[0]["resourceShareArn"]) if active else None
 
     def shared_resources(self, account: str, region: str, share_arn: str) -> set[str]:
         ram = self.client("ram", account, region)
@@ -161,8 +240,9 @@ class AwsGateway:
         ram = self.client("ram", account, region)
         self.call(ram, "associate_resource_share", resourceShareArn=share_arn, resourceArns=[resource_arn])
 
-    def policy_shares(self, account: str, region: str, resource_arn: str) -> list[dict]:
-        """Resource shares that a resource policy created for resource_arn: [{arn, featureSet}]."""
+    def policy_shares(self, account: str, region: str, resource_arn: str) -> list[dict[str, str]]:
+        """Resource shares holding resource_arn: [{arn, featureSet}] (CREATED_FROM_POLICY, PROMOTING_TO_STANDARD,
+        STANDARD: https://docs.aws.amazon.com/ram/latest/APIReference/API_ResourceShare.html)."""
         ram = self.client("ram", account, region)
         listed = self._pages(ram, "list_resources", "resources", resourceOwner="SELF", resourceArns=[resource_arn])
         arns = sorted({r["resourceShareArn"] for r in listed if r.get("resourceShareArn")})
@@ -171,10 +251,17 @@ class AwsGateway:
         shares = self._pages(ram, "get_resource_shares", "resourceShares", resourceOwner="SELF", resourceShareArns=arns)
         return [{"arn": s["resourceShareArn"], "featureSet": s.get("featureSet", "STANDARD")} for s in shares]
 
-    def policy_permissions(self, account: str, region: str, share_arn: str) -> list[dict]:
+    def policy_permissions(self, account: str, region: str, share_arn: str) -> list[dict[str, str]]:
         ram = self.client("ram", account, region)
         perms = self._pages(ram, "list_resource_share_permissions", "permissions", resourceShareArn=share_arn)
         return [{"arn": p["arn"], "featureSet": p.get("featureSet", "STANDARD")} for p in perms]
+
+    def customer_permissions(self, account: str, region: str) -> dict[str, str]:
+        """Customer managed permissions by name (a promoted permission is one:
+        https://docs.aws.amazon.com/ram/latest/APIReference/API_ListPermissions.html)."""
+        ram = self.client("ram", account, region)
+        perms = self._pages(ram, "list_permissions", "permissions", permissionType="CUSTOMER_MANAGED")
+        return {p["name"]: p["arn"] for p in perms}
 
     def promote_permission(self, account: str, region: str, permission_arn: str, name: str) -> None:
         ram = self.client("ram", account, region)
@@ -205,18 +292,9 @@ class AwsGateway:
 
     def user_exists(self, region: str, store: str, user_name: str) -> bool:
         ids = self.client("identitystore", None, region)
-        try:
-            self.call(ids, "get_user_id", IdentityStoreId=store,
-                      AlternateIdentifier={"UniqueAttribute": {"AttributePath": "userName", "AttributeValue": user_name}})
-            return True
-        except ClientError as exc:
-            if code(exc) in NOT_FOUND:
-                return False
-            raise
+        found = self._or_none(lambda: self.call(ids, "get_user_id", IdentityStoreId=store, AlternateIdentifier={
+            "UniqueAttribute": {"AttributePath": "userName", "AttributeValue": user_name}}), IDENTITYSTORE_NOT_FOUND)
+        return found is not None
 
-    def _ignore_missing(self, fn: Callable[[], Any]) -> None:
-        try:
-            fn()
-        except ClientError as exc:
-            if code(exc) not in NOT_FOUND:
-                raise
+
+ERRORS = (ClientError, BotoCoreError, AccountUnreachable, OutOfTime)

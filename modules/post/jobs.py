@@ -1,15 +1,20 @@
 """The post-step's jobs. Each plans from what AWS says now (no state of its own) and returns actions and notes.
 
-An action is one API call that would change something; a note says what cannot be done yet
-("waiting": it will be, once something else happens) or is wrong ("missing": a person to fix it).
-Jobs act only on what the manifest names; not found means nothing to do.
+Every job has one shape (`Job`): `plan(ctx) -> (actions, notes)` and `perform(ctx, action)`. An action is
+one API call that would change something; a note says what cannot be done yet ("waiting": it will be,
+once something else happens; `settling` when AWS itself is getting there, so apply waits for it) or is
+wrong ("missing": a person must fix it). Jobs act only on what the manifest names. `JOBS` is the one list
+of job names: the CLI's `--job` choices, the run order and the manifest's keys come from it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-JOB_ORDER = ("preflight", "studio-cleanup", "share-artifacts", "promote-shares", "cost-tags")
+if TYPE_CHECKING:  # annotations only: the CLI's parser imports JOBS without boto3 or the plan
+    from .gateway import Gateway
+    from .manifest import Jobs
 
 
 @dataclass(frozen=True)
@@ -18,11 +23,10 @@ class Action:
     call: str  # the AWS API call, service:Operation
     target: str
     reason: str
-    params: tuple = ()
+    params: tuple[tuple[str, Any], ...] = ()
 
-    def as_dict(self, ctx: "Context") -> dict:
-        return {"account": ctx.account_id, "region": ctx.region, "job": self.job, "call": self.call,
-                "target": self.target, "reason": self.reason}
+    def param(self, name: str) -> Any:
+        return dict(self.params)[name]
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class Note:
     level: str  # "waiting" or "missing"
     target: str
     message: str
+    settling: bool = False  # AWS is changing it by itself (deleting, promoting): apply waits for it
 
 
 @dataclass
@@ -38,18 +43,32 @@ class Context:
     stack: str
     account_id: str
     region: str
-    jobs: dict[str, Any]
-    gateway: Any
+    jobs: Jobs
+    gateway: Gateway
     outputs: dict[str, Any] = field(default_factory=dict)
-    tf_plan: dict | None = None
+    tf_plan: dict[str, Any] | None = None
 
 
-Plan = tuple[list[Action], list[Note]]
+Planned = tuple[list[Action], list[Note]]
 
 
-def studio_cleanup(ctx: Context) -> Plan:
-    """Before Terraform deletes a user profile or a domain: its apps, then its spaces, must be gone."""
-    spec = ctx.jobs.get("studio-cleanup")
+@dataclass(frozen=True)
+class Job:
+    name: str
+    plan: Callable[[Context], Planned]
+    perform: Callable[[Context, Action], None]
+    waits_for: str  # what apply waits for (README)
+
+
+# ---------------------------------------------------------------------------------------- studio-cleanup
+GONE_APP = ("Deleted", "Failed")
+
+
+def studio_cleanup(ctx: Context) -> Planned:
+    """Before Terraform deletes a user profile or a domain: its apps must be Deleted, then its spaces gone.
+    SageMaker refuses DeleteSpace while an app of the space runs and DeleteUserProfile/DeleteDomain while
+    apps or spaces exist (https://docs.aws.amazon.com/sagemaker/latest/dg/gs-studio-delete-domain.html)."""
+    spec = ctx.jobs.studio_cleanup
     if not spec or not ctx.tf_plan:
         return [], []
     actions: list[Action] = []
@@ -70,56 +89,94 @@ def studio_cleanup(ctx: Context) -> Plan:
         spaces = [s for s in ctx.gateway.spaces(ctx.account_id, ctx.region, domain_id)
                   if profile is None or s.get("OwnershipSettingsSummary", {}).get("OwnerUserProfileName") == profile]
         space_names = {s["SpaceName"] for s in spaces}
+        busy: set[str] = set()  # spaces with an app not yet Deleted
         for app in ctx.gateway.apps(ctx.account_id, ctx.region, domain_id):
             mine = profile is None or app.get("UserProfileName") == profile or app.get("SpaceName") in space_names
-            if not mine:
+            if not mine or app.get("Status") in GONE_APP:
                 continue
+            if app.get("SpaceName"):
+                busy.add(app["SpaceName"])
             target = f"{domain_id}/{app.get('UserProfileName') or app.get('SpaceName')}/{app['AppType']}/{app['AppName']}"
             if app.get("Status") == "Deleting":
-                notes.append(Note("studio-cleanup", "waiting", target, "app is being deleted"))
+                notes.append(Note("studio-cleanup", "waiting", target, "app is being deleted", settling=True))
                 continue
             actions.append(Action("studio-cleanup", "sagemaker:DeleteApp", target,
                                   f"Terraform deletes {what}; its apps must be gone first",
-                                  (("app", tuple(sorted(app.items()))),)))
-        for space in sorted(space_names):
-            actions.append(Action("studio-cleanup", "sagemaker:DeleteSpace", f"{domain_id}/{space}",
-                                  f"Terraform deletes {what}; its spaces must be gone first",
-                                  (("domain_id", domain_id), ("space", space))))
+                                  (("app", tuple(sorted((k, v) for k, v in app.items() if isinstance(v, str)))),)))
+        for space in sorted(spaces, key=lambda s: s["SpaceName"]):
+            name, status = space["SpaceName"], space.get("Status")
+            target = f"{domain_id}/{name}"
+            if status == "Deleting":
+                notes.append(Note("studio-cleanup", "waiting", target, "space is being deleted", settling=True))
+            elif status == "Delete_Failed":
+                notes.append(Note("studio-cleanup", "missing", target,
+                                  "SageMaker failed to delete this space: see its FailureReason (DescribeSpace)"))
+            elif name in busy:
+                notes.append(Note("studio-cleanup", "waiting", target, "deleted once its apps are Deleted", settling=True))
+            else:
+                actions.append(Action("studio-cleanup", "sagemaker:DeleteSpace", target,
+                                      f"Terraform deletes {what}; its spaces must be gone first",
+                                      (("domain_id", domain_id), ("space", name))))
     return actions, notes
 
 
-def share_artifacts(ctx: Context) -> Plan:
+def studio_cleanup_perform(ctx: Context, action: Action) -> None:
+    if action.call == "sagemaker:DeleteApp":
+        ctx.gateway.delete_app(ctx.account_id, ctx.region, dict(action.param("app")))
+    else:
+        ctx.gateway.delete_space(ctx.account_id, ctx.region, action.param("domain_id"), action.param("space"))
+
+
+# ---------------------------------------------------------------------------------------- share-artifacts
+def share_artifacts(ctx: Context) -> Planned:
     """Pipelines and feature groups that teams create with the SDK join the RAM share of their share."""
     actions: list[Action] = []
     notes: list[Note] = []
-    for item in ctx.jobs.get("share-artifacts", []):
-        share = item["share"]
-        share_arn = (ctx.outputs.get(item["resource_share_output"]) or {}).get(share) \
+    for item in ctx.jobs.share_artifacts or ():
+        share = item.share
+        share_arn = (ctx.outputs.get(item.resource_share_output) or {}).get(share) \
             or ctx.gateway.resource_share_arn(ctx.account_id, ctx.region, share)
         if not share_arn:
             notes.append(Note("share-artifacts", "waiting", share, "the RAM share does not exist yet: apply the stack first"))
             continue
-        arn = ctx.gateway.find_by_name_or_tag(ctx.account_id, ctx.region, item["kind"], item["resource"], share)
+        kind = item.kind.replace("_", " ")
+        arn = ctx.gateway.find_by_name_or_tag(ctx.account_id, ctx.region, item.kind, item.resource, share)
         if not arn:
-            kind = item["kind"].replace("_", " ")
-            notes.append(Note("share-artifacts", "waiting", f"{kind} {item['resource']}",
-                              f"not there yet: create the {kind} named '{item['resource']}' (or tag one share={share}) "
+            notes.append(Note("share-artifacts", "waiting", f"{kind} {item.resource}",
+                              f"not there yet: create the {kind} named '{item.resource}' (or tag one share={share}) "
                               f"with the SageMaker SDK; share '{share}' picks it up on the next run"))
             continue
         if arn not in ctx.gateway.shared_resources(ctx.account_id, ctx.region, share_arn):
             actions.append(Action("share-artifacts", "ram:AssociateResourceShare", arn,
-                                  f"share '{share}' must include its {item['kind'].replace('_', ' ')}",
+                                  f"share '{share}' must include its {kind}",
                                   (("share_arn", share_arn), ("resource_arn", arn))))
     return actions, notes
 
 
-def promote_shares(ctx: Context) -> Plan:
+def share_artifacts_perform(ctx: Context, action: Action) -> None:
+    ctx.gateway.associate(ctx.account_id, ctx.region, action.param("share_arn"), action.param("resource_arn"))
+
+
+# ---------------------------------------------------------------------------------------- promote-shares
+def promoted_name(share: str, index: int) -> str:
+    """The name of the customer managed permission a share's index-th policy permission is promoted to:
+    stable, so a re-run finds it instead of promoting again under the same name."""
+    return f"{share}-{index + 1}"
+
+
+def promote_shares(ctx: Context) -> Planned:
     """Model package groups shared by resource policy become discoverable once RAM promotes the share
-    and its permission (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram-promote.html)."""
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html). Two steps: each
+    CREATED_FROM_POLICY permission is copied to a customer managed permission
+    (https://docs.aws.amazon.com/ram/latest/APIReference/API_PromotePermissionCreatedFromPolicy.html; the
+    original stays CREATED_FROM_POLICY, so the copy is found by its name), then the share is promoted
+    (https://docs.aws.amazon.com/ram/latest/APIReference/API_PromoteResourceShareCreatedFromPolicy.html),
+    passing through PROMOTING_TO_STANDARD to STANDARD. Each step is planned only when still needed."""
     actions: list[Action] = []
     notes: list[Note] = []
-    for item in ctx.jobs.get("promote-shares", []):
-        group = item["model_package_group"]
+    customer: dict[str, str] | None = None
+    for item in ctx.jobs.promote_shares or ():
+        group = item.model_package_group
         arn = ctx.gateway.model_package_group_arn(ctx.account_id, ctx.region, group)
         if not arn:
             notes.append(Note("promote-shares", "waiting", group, "the model package group does not exist yet: apply the stack first"))
@@ -128,24 +185,42 @@ def promote_shares(ctx: Context) -> Plan:
         if not shares:
             notes.append(Note("promote-shares", "waiting", group, "RAM has not created the policy's resource share yet"))
         for share in shares:
+            if share["featureSet"] == "PROMOTING_TO_STANDARD":
+                notes.append(Note("promote-shares", "waiting", share["arn"], "RAM is promoting the share", settling=True))
+                continue
             if share["featureSet"] != "CREATED_FROM_POLICY":
                 continue
-            for i, perm in enumerate(ctx.gateway.policy_permissions(ctx.account_id, ctx.region, share["arn"])):
-                if perm["featureSet"] == "CREATED_FROM_POLICY":
-                    actions.append(Action("promote-shares", "ram:PromotePermissionCreatedFromPolicy", perm["arn"],
-                                          f"share '{item['share']}': the permission must be promoted before its share",
-                                          (("permission_arn", perm["arn"]), ("name", f"{item['share']}-{i + 1}"))))
+            perms = sorted(p["arn"] for p in ctx.gateway.policy_permissions(ctx.account_id, ctx.region, share["arn"])
+                           if p["featureSet"] == "CREATED_FROM_POLICY")
+            if perms and customer is None:
+                customer = ctx.gateway.customer_permissions(ctx.account_id, ctx.region)
+            for i, perm in enumerate(perms):
+                name = promoted_name(item.share, i)
+                if name not in (customer or {}):
+                    actions.append(Action("promote-shares", "ram:PromotePermissionCreatedFromPolicy", perm,
+                                          f"share '{item.share}': the permission must be promoted (as '{name}') before its share",
+                                          (("permission_arn", perm), ("name", name))))
             actions.append(Action("promote-shares", "ram:PromoteResourceShareCreatedFromPolicy", share["arn"],
-                                  f"share '{item['share']}': model package group {group} discoverable by its consumers",
+                                  f"share '{item.share}': model package group {group} discoverable by its consumers",
                                   (("share_arn", share["arn"]),)))
     return actions, notes
 
 
-def cost_tags(ctx: Context) -> Plan:
-    spec = ctx.jobs.get("cost-tags")
+def promote_shares_perform(ctx: Context, action: Action) -> None:
+    if action.call == "ram:PromotePermissionCreatedFromPolicy":
+        ctx.gateway.promote_permission(ctx.account_id, ctx.region, action.param("permission_arn"), action.param("name"))
+    else:
+        ctx.gateway.promote_share(ctx.account_id, ctx.region, action.param("share_arn"))
+
+
+# ---------------------------------------------------------------------------------------- cost-tags
+def cost_tags(ctx: Context) -> Planned:
+    """https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_UpdateCostAllocationTagsStatus.html:
+    only tags billing has seen can be activated."""
+    spec = ctx.jobs.cost_tags
     if not spec:
         return [], []
-    keys = list(spec["tags"])
+    keys = list(spec.tags)
     status = ctx.gateway.cost_tag_status(ctx.region, keys)
     actions = [Action("cost-tags", "ce:UpdateCostAllocationTagsStatus", key, "activate for cost allocation reports",
                       (("key", key),)) for key in keys if status.get(key) == "Inactive"]
@@ -154,40 +229,38 @@ def cost_tags(ctx: Context) -> Plan:
     return actions, notes
 
 
-def preflight(ctx: Context) -> Plan:
-    spec = ctx.jobs.get("preflight")
+def cost_tags_perform(ctx: Context, action: Action) -> None:
+    ctx.gateway.activate_cost_tags(ctx.region, [action.param("key")])
+
+
+# ---------------------------------------------------------------------------------------- preflight
+def preflight(ctx: Context) -> Planned:
+    spec = ctx.jobs.preflight
     if not spec:
         return [], []
     notes = []
     # Every problem is listed, not just the first: the users are looked up in the identity store either way.
-    if spec["instance_arn"] not in ctx.gateway.identity_center_instances(ctx.region):
-        notes.append(Note("preflight", "missing", spec["instance_arn"],
+    if spec.instance_arn not in ctx.gateway.identity_center_instances(ctx.region):
+        notes.append(Note("preflight", "missing", spec.instance_arn,
                           f"the Identity Center instance does not exist in {ctx.region} (organization.yaml identity_center)"))
-    for user in spec.get("external_users", []):
-        if not ctx.gateway.user_exists(ctx.region, spec["identity_store_id"], user):
-            notes.append(Note("preflight", "missing", user, f"no user '{user}' in identity store {spec['identity_store_id']}: "
+    for user in spec.external_users:
+        if not ctx.gateway.user_exists(ctx.region, spec.identity_store_id, user):
+            notes.append(Note("preflight", "missing", user, f"no user '{user}' in identity store {spec.identity_store_id}: "
                               "provision them in the identity provider (SCIM) or remove them from people.yaml"))
     return [], notes
 
 
-PLANNERS = {"preflight": preflight, "studio-cleanup": studio_cleanup, "share-artifacts": share_artifacts,
-            "promote-shares": promote_shares, "cost-tags": cost_tags}
+def preflight_perform(ctx: Context, action: Action) -> None:  # pragma: no cover - preflight plans no action
+    raise ValueError(f"preflight performs nothing ({action.call})")
 
 
-def perform(ctx: Context, action: Action) -> None:
-    p = dict(action.params)
-    g = ctx.gateway
-    if action.call == "sagemaker:DeleteApp":
-        g.delete_app(ctx.account_id, ctx.region, dict(p["app"]))
-    elif action.call == "sagemaker:DeleteSpace":
-        g.delete_space(ctx.account_id, ctx.region, p["domain_id"], p["space"])
-    elif action.call == "ram:AssociateResourceShare":
-        g.associate(ctx.account_id, ctx.region, p["share_arn"], p["resource_arn"])
-    elif action.call == "ram:PromotePermissionCreatedFromPolicy":
-        g.promote_permission(ctx.account_id, ctx.region, p["permission_arn"], p["name"])
-    elif action.call == "ram:PromoteResourceShareCreatedFromPolicy":
-        g.promote_share(ctx.account_id, ctx.region, p["share_arn"])
-    elif action.call == "ce:UpdateCostAllocationTagsStatus":
-        g.activate_cost_tags(ctx.region, [p["key"]])
-    else:  # pragma: no cover - every planner's call is listed above
-        raise ValueError(action.call)
+# In run order: preflight first (it only reads), studio clean-up before the rest.
+JOBS: dict[str, Job] = {job.name: job for job in (
+    Job("preflight", preflight, preflight_perform, "nothing (it only reads)"),
+    Job("studio-cleanup", studio_cleanup, studio_cleanup_perform,
+        "each app to reach Deleted before its space is deleted, then each space to be gone"),
+    Job("share-artifacts", share_artifacts, share_artifacts_perform, "nothing (an association is immediate)"),
+    Job("promote-shares", promote_shares, promote_shares_perform,
+        "each share to leave PROMOTING_TO_STANDARD (the permission is promoted first, in the same run)"),
+    Job("cost-tags", cost_tags, cost_tags_perform, "nothing"),
+)}

@@ -1,11 +1,16 @@
 """The post-step manifest of each stack (generated/post/<stack>.json): what must be ensured beside Terraform.
 
-Pure function of the plan. Ids known only after apply are named as Terraform outputs of the stack
-(`outputs`), which `post --tf-outputs FILE` reads from `terraform output -json`.
+One typed definition for both sides: `synth` writes `Manifest.to_json()`, `post` reads `Manifest.parse()`
+(pydantic: a hand-edited or stale file is refused with the field that is wrong, never a KeyError).
+Ids known only after apply are named as Terraform outputs of the stack (`*_output`), which
+`post --tf-outputs FILE` reads from `terraform output -json`.
 """
 from __future__ import annotations
 
 import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .. import naming
 from ..sharing import RAM_KINDS
@@ -15,40 +20,126 @@ COST_TAGS = ("cost_center", "environment", "team")
 VERSION = 1
 
 
-def manifests(plan: Plan) -> dict[str, dict]:
-    mgmt = {"key": "management", "id": plan.management_account_id, "name": None, "id_output": None}
-    out: dict[str, dict] = {
-        naming.ORGANIZATION_STACK: _doc(naming.ORGANIZATION_STACK, plan.home_region, mgmt, {
-            "cost-tags": {"tags": list(COST_TAGS)},
-        }),
-        naming.IDENTITY_STACK: _doc(naming.IDENTITY_STACK, plan.home_region, mgmt, {
-            "preflight": {
-                "instance_arn": plan.identity.instance_arn,
-                "identity_store_id": plan.identity.identity_store_id,
-                "external_users": [] if plan.identity.managed_users else [p.user_name for p in plan.identity.people],
-            },
-        }),
-        naming.SHARED_SERVICES_STACK: _doc(naming.SHARED_SERVICES_STACK, plan.home_region, {
-            "key": "shared-services", "id": plan.shared_services.account_id, "name": None, "id_output": None}, {}),
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Account(_Model):
+    key: str
+    id: str | None  # known account id (management, adopted accounts)
+    name: str | None  # the account's name in Organizations (to find a created account's id)
+    id_output: str | None  # the stack output that holds the id after apply
+
+
+class Preflight(_Model):
+    instance_arn: str
+    identity_store_id: str
+    external_users: tuple[str, ...]  # users that must already exist in the identity store
+
+
+class StudioCleanup(_Model):
+    domain_name: str
+    domain_output: str
+
+
+class ShareArtifact(_Model):
+    share: str
+    kind: Literal["pipeline", "feature_group"]
+    resource: str
+    tag: dict[str, str]
+    resource_share_output: str
+
+
+class PromoteShare(_Model):
+    share: str
+    model_package_group: str
+
+
+class CostTags(_Model):
+    tags: tuple[str, ...]
+
+
+class Jobs(_Model):
+    """What each job needs in this stack; a job absent here does not run for the stack.
+    The aliases are the job names (modules/post/jobs.py JOBS), also the keys in the JSON."""
+
+    preflight: Preflight | None = None
+    studio_cleanup: StudioCleanup | None = Field(None, alias="studio-cleanup")
+    share_artifacts: tuple[ShareArtifact, ...] | None = Field(None, alias="share-artifacts")
+    promote_shares: tuple[PromoteShare, ...] | None = Field(None, alias="promote-shares")
+    cost_tags: CostTags | None = Field(None, alias="cost-tags")
+
+    def names(self) -> list[str]:
+        return [f.alias or n for n, f in type(self).model_fields.items() if getattr(self, n) is not None]
+
+
+class Manifest(_Model):
+    version: Literal[1]
+    stack: str
+    region: str
+    account: Account
+    jobs: Jobs
+
+    def to_json(self) -> str:
+        doc = self.model_dump(mode="json", by_alias=True)
+        doc["jobs"] = {k: v for k, v in doc["jobs"].items() if v is not None}
+        return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def parse(cls, text: str, source: str) -> Manifest:
+        try:
+            return cls.model_validate_json(text)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise ManifestError(f"{source}: {where}: {first['msg']} ({exc.error_count()} problem(s); "
+                                "regenerate it with `python main.py synth`)") from None
+
+
+class ManifestError(ValueError):
+    pass
+
+
+def _preflight(plan: Plan, users: list[str]) -> Preflight:
+    return Preflight(instance_arn=plan.identity.instance_arn, identity_store_id=plan.identity.identity_store_id,
+                     external_users=() if plan.identity.managed_users else tuple(users))
+
+
+def manifests(plan: Plan) -> dict[str, Manifest]:
+    mgmt = Account(key="management", id=plan.management_account_id, name=None, id_output=None)
+    out: dict[str, Manifest] = {
+        naming.ORGANIZATION_STACK: _doc(naming.ORGANIZATION_STACK, plan.home_region, mgmt,
+                                        Jobs(cost_tags=CostTags(tags=COST_TAGS))),
+        naming.IDENTITY_STACK: _doc(naming.IDENTITY_STACK, plan.home_region, mgmt,
+                                    Jobs(preflight=_preflight(plan, [p.user_name for p in plan.identity.people]))),
+        naming.SHARED_SERVICES_STACK: _doc(naming.SHARED_SERVICES_STACK, plan.home_region, Account(
+            key="shared-services", id=plan.shared_services.account_id, name=None, id_output=None), Jobs()),
     }
     for acct in plan.accounts:
         a = acct.account
-        jobs: dict = {"studio-cleanup": {"domain_name": acct.domain_name, "domain_output": "domain_id"}}
-        ram = [s for s in acct.shares_out if s.kind in RAM_KINDS]
-        if ram:
-            jobs["share-artifacts"] = [{"share": s.name, "kind": s.kind, "resource": s.resource, "tag": {"share": s.name},
-                                        "resource_share_output": "ram_share_arns"} for s in ram]
-        mpg = [s for s in acct.shares_out if s.kind == "model_package_group"]
-        if mpg:
-            jobs["promote-shares"] = [{"share": s.name, "model_package_group": s.resource} for s in mpg]
-        account = {"key": a.key, "id": a.adopted_id, "name": a.name, "id_output": None if a.adopted_id else "account_id"}
+        ram = tuple(ShareArtifact(share=s.name, kind=s.kind, resource=s.resource, tag={"share": s.name},
+                                  resource_share_output="ram_share_arns")
+                    for s in acct.shares_out if s.kind in RAM_KINDS)
+        mpg = tuple(PromoteShare(share=s.name, model_package_group=s.resource)
+                    for s in acct.shares_out if s.kind == "model_package_group")
+        jobs = Jobs(
+            # Studio profiles are bound to Identity Center users: a missing one fails the plan, not the apply.
+            preflight=_preflight(plan, [u.user_name for u in acct.studio_users]) if acct.studio_users else None,
+            studio_cleanup=StudioCleanup(domain_name=acct.domain_name, domain_output="domain_id"),
+            share_artifacts=ram or None, promote_shares=mpg or None)
+        account = Account(key=a.key, id=a.adopted_id, name=a.name, id_output=None if a.adopted_id else "account_id")
         out[acct.name] = _doc(acct.name, acct.region, account, jobs)
     return dict(sorted(out.items()))
 
 
-def _doc(stack: str, region: str, account: dict, jobs: dict) -> dict:
-    return {"version": VERSION, "stack": stack, "region": region, "account": account, "jobs": jobs}
+def _doc(stack: str, region: str, account: Account, jobs: Jobs) -> Manifest:
+    return Manifest(version=VERSION, stack=stack, region=region, account=account, jobs=jobs)
 
 
 def manifest_files(plan: Plan) -> dict[str, str]:
-    return {f"post/{name}.json": json.dumps(doc, indent=2, sort_keys=True) + "\n" for name, doc in manifests(plan).items()}
+    return {f"post/{name}.json": doc.to_json() for name, doc in manifests(plan).items()}
+
+
+def as_dict(doc: Manifest) -> dict[str, Any]:
+    """The manifest as its JSON document (tests edit it like a file)."""
+    return json.loads(doc.to_json())

@@ -1,21 +1,29 @@
 """`python main.py post plan|apply`: run the jobs of one or more stacks' manifests.
 
-Exit codes: 0 nothing to do, 2 changes pending (plan), 1 an error, a stack that failed, something
-missing (preflight), or changes left after apply. A failure in one stack does not stop the others.
+Exit codes (also in `--help` and the README): 0 nothing pending; 2 changes pending (`plan` only); 1 something
+failed (a stack's error, a missing prerequisite from preflight, a time bound reached, changes left after
+apply); 3 the run could not start (usage or environment: arguments, the manifests folder, an unreadable
+file). A failure in one stack does not stop the others.
 """
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
+from .deadline import Deadline, OutOfTime
+from .gateway import ERRORS, Gateway
+from .jobs import JOBS, Action, Context, Note
+from .manifest import Manifest, ManifestError
 
-from .jobs import JOB_ORDER, PLANNERS, Action, Context, Note, perform
+EXIT_NOTHING, EXIT_FAILED, EXIT_PENDING, EXIT_USAGE = 0, 1, 2, 3
+POLL_FIRST, POLL_MAX = 1.0, 15.0  # seconds between looks while AWS settles (deleting apps, promoting shares)
+MAX_ROUNDS = 8  # apply rounds (perform, plan again) before an action that keeps coming back is an error
 
-EXIT_NOTHING, EXIT_ERROR, EXIT_PENDING = 0, 1, 2
+
+class UsageError(Exception):
+    """The run cannot start: the message names what is missing or wrong."""
 
 
 @dataclass
@@ -27,90 +35,168 @@ class StackResult:
     notes: list[Note] = field(default_factory=list)
     done: list[Action] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    ctx: Context | None = None
 
 
-def load_manifest(manifests: Path, stack: str) -> dict:
+def manifests_dir(path: Path) -> Path:
+    if not path.is_dir():
+        raise UsageError(f"manifests folder '{path}' not found (run from the project root after `python main.py synth`, "
+                         "or name it with --manifests DIR)")
+    return path
+
+
+def stack_names(manifests: Path) -> list[str]:
+    return sorted(p.stem for p in manifests_dir(manifests).glob("*.json"))
+
+
+def load_manifest(manifests: Path, stack: str) -> Manifest:
     path = manifests / f"{stack}.json"
     if not path.is_file():
-        known = sorted(p.stem for p in manifests.glob("*.json"))
-        raise FileNotFoundError(f"no post manifest for stack '{stack}' in {manifests} (known: {', '.join(known) or 'none'})")
-    return json.loads(path.read_text())
+        known = stack_names(manifests)
+        raise UsageError(f"no post manifest for stack '{stack}' in {manifests} (known: {', '.join(known) or 'none'})")
+    try:
+        return Manifest.parse(path.read_text(encoding="utf-8"), str(path))
+    except ManifestError as exc:  # a stale or hand-edited file: regenerate, nothing ran
+        raise UsageError(str(exc)) from None
 
 
-def outputs_values(tf_outputs: dict | None) -> dict[str, Any]:
+def outputs_values(tf_outputs: dict[str, Any] | None) -> dict[str, Any]:
     """`terraform output -json` gives {name: {value, type, sensitive}}; keep the values."""
     return {k: (v["value"] if isinstance(v, dict) and "value" in v else v) for k, v in (tf_outputs or {}).items()}
 
 
-def context(manifest: dict, gateway, outputs: dict, tf_plan: dict | None, only: str | None) -> Context:
-    acct = manifest["account"]
-    account_id = acct.get("id") or (outputs.get(acct["id_output"]) if acct.get("id_output") else None)
-    if not account_id and acct.get("name"):
-        account_id = gateway.account_id_by_name(acct["name"], manifest["region"])
+def context(manifest: Manifest, gateway: Gateway, outputs: dict[str, Any], tf_plan: dict[str, Any] | None) -> Context:
+    acct = manifest.account
+    account_id = acct.id or (outputs.get(acct.id_output) if acct.id_output else None)
+    if not account_id and acct.name:
+        account_id = gateway.account_id_by_name(acct.name, manifest.region)
     if not account_id:
-        raise LookupError(f"account of stack '{manifest['stack']}' not found (not created yet?)")
-    jobs = {k: v for k, v in manifest["jobs"].items() if only is None or k == only}
-    return Context(manifest["stack"], account_id, manifest["region"], jobs, gateway, outputs, tf_plan)
+        raise LookupError(f"account '{acct.name or acct.key}' of stack '{manifest.stack}' not found in Organizations "
+                          "(not created yet? apply the organization stack first)")
+    return Context(manifest.stack, str(account_id), manifest.region, manifest.jobs, gateway, outputs, tf_plan)
 
 
-def plan_stack(ctx: Context) -> tuple[list[Action], list[Note]]:
+def plan_stack(ctx: Context, jobs: list[str]) -> tuple[list[Action], list[Note]]:
     actions: list[Action] = []
     notes: list[Note] = []
-    for job in JOB_ORDER:
-        if job in ctx.jobs:
-            a, n = PLANNERS[job](ctx)
-            actions += a
-            notes += n
+    for name in jobs:
+        a, n = JOBS[name].plan(ctx)
+        actions += a
+        notes += n
     return actions, notes
 
 
-def run(stacks: list[str], *, manifests: Path, gateway, apply: bool, tf_outputs: dict | None = None,
-        tf_plan: dict | None = None, only: str | None = None, wait_seconds: float = 600,
-        sleep: Callable[[float], None] = time.sleep) -> list[StackResult]:
+def _converge(ctx: Context, jobs: list[str], result: StackResult, deadline: Deadline) -> None:
+    """Perform, plan again, and repeat while actions appear or AWS settles: waits are bounded by the run's
+    deadline, rounds that perform something by MAX_ROUNDS (an action AWS does not take is an error)."""
+    poll, rounds, times = POLL_FIRST, 0, {}
+    while True:
+        if result.actions:
+            rounds += 1
+            if rounds > MAX_ROUNDS:
+                raise RuntimeError(f"did not converge after {MAX_ROUNDS} rounds: still {len(result.actions)} action(s)")
+        for action in result.actions:
+            key = (action.call, action.target)
+            times[key] = times.get(key, 0) + 1
+            if times[key] > 2:
+                raise RuntimeError(f"{action.call} {action.target} was done twice and is still needed: AWS did not "
+                                   "take it (check the resource in the console)")
+            JOBS[action.job].perform(ctx, action)
+            result.done.append(action)
+        result.actions, result.notes = plan_stack(ctx, jobs)
+        settling = [n for n in result.notes if n.settling]
+        if result.actions:
+            continue
+        if not settling:
+            return
+        if not deadline.sleep(poll):
+            raise OutOfTime(f"gave up waiting (waiting longer would pass {deadline.what}) for: "
+                            + "; ".join(f"{n.target} ({n.message})" for n in settling))
+        poll = min(poll * 1.5, POLL_MAX)
+
+
+def run(stacks: list[str], *, manifests: Path, gateway: Gateway, apply: bool, deadline: Deadline,
+        tf_outputs: dict[str, Any] | None = None, tf_plan: dict[str, Any] | None = None,
+        only: str | None = None) -> list[StackResult]:
+    """Raises UsageError before anything runs; afterwards every failure is a stack's error."""
+    if (tf_outputs is not None or tf_plan is not None) and len(stacks) != 1:
+        raise UsageError("--tf-outputs and --tf-plan describe one stack: name exactly one --stack with them "
+                         f"(got {len(stacks)})")
+    loaded = [load_manifest(manifests_dir(manifests), stack) for stack in stacks]
     results = []
-    for stack in stacks:
-        result = StackResult(stack)
+    for manifest in loaded:
+        result = StackResult(manifest.stack, region=manifest.region)
         results.append(result)
+        jobs = [name for name in JOBS if name in manifest.jobs.names() and (only is None or name == only)]
+        if not jobs:
+            continue  # nothing of this stack selected: no AWS call at all
+        if deadline.expired():
+            result.errors.append(f"not run: {deadline.what} was reached")
+            continue
         try:
-            manifest = load_manifest(manifests, stack)
-            ctx = context(manifest, gateway, outputs_values(tf_outputs), tf_plan, only)
-            result.ctx, result.account, result.region = ctx, ctx.account_id, ctx.region
-            result.actions, result.notes = plan_stack(ctx)
-            if apply and result.actions:
-                for action in result.actions:
-                    perform(ctx, action)
-                    result.done.append(action)
-                # confirm: plan again, waiting for deletions in progress to finish
-                deadline = time.monotonic() + wait_seconds
-                while True:
-                    result.actions, result.notes = plan_stack(ctx)
-                    waiting = [n for n in result.notes if n.job == "studio-cleanup" and n.level == "waiting"]
-                    if not waiting or time.monotonic() > deadline:
-                        break
-                    sleep(10)
-        except (ClientError, BotoCoreError, LookupError, FileNotFoundError, RuntimeError, ValueError, KeyError) as exc:
-            result.errors.append(f"{type(exc).__name__}: {exc}")
+            ctx = context(manifest, gateway, outputs_values(tf_outputs), tf_plan)
+            result.account = ctx.account_id
+            result.actions, result.notes = plan_stack(ctx, jobs)
+            if apply and (result.actions or any(n.settling for n in result.notes)):
+                _converge(ctx, jobs, result, deadline)
+        except (*ERRORS, LookupError, RuntimeError, ValueError) as exc:
+            result.errors.append(_say(exc))
     return results
+
+
+def _say(exc: Exception) -> str:
+    from botocore.exceptions import ClientError
+
+    if isinstance(exc, ClientError):
+        err = exc.response.get("Error", {})
+        return f"{exc.operation_name}: {err.get('Code')}: {err.get('Message')}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def exit_code(results: list[StackResult], *, apply: bool) -> int:
     if any(r.errors or any(n.level == "missing" for n in r.notes) for r in results):
-        return EXIT_ERROR
+        return EXIT_FAILED
     if any(r.actions for r in results):
-        return EXIT_ERROR if apply else EXIT_PENDING
+        return EXIT_FAILED if apply else EXIT_PENDING
     return EXIT_NOTHING
 
 
+def _action_dict(r: StackResult, a: Action) -> dict[str, str]:
+    return {"account": r.account, "region": r.region, "job": a.job, "call": a.call, "target": a.target, "reason": a.reason}
+
+
 def as_json(results: list[StackResult], *, apply: bool) -> str:
-    doc = {"mode": "apply" if apply else "plan", "stacks": [{
-        "stack": r.stack, "account": r.account, "region": r.region,
-        "done": [a.as_dict(r.ctx) for a in r.done] if r.ctx else [],
-        "actions": [a.as_dict(r.ctx) for a in r.actions] if r.ctx else [],
-        "notes": [{"job": n.job, "level": n.level, "target": n.target, "message": n.message} for n in r.notes],
-        "errors": r.errors,
-    } for r in results]}
+    doc = {"mode": "apply" if apply else "plan", "exit_code": exit_code(results, apply=apply), "summary": verdict(results, apply=apply),
+           "stacks": [{
+               "stack": r.stack, "account": r.account, "region": r.region,
+               "done": [_action_dict(r, a) for a in r.done],
+               "actions": [_action_dict(r, a) for a in r.actions],
+               "notes": [{"job": n.job, "level": n.level, "target": n.target, "message": n.message} for n in r.notes],
+               "errors": r.errors,
+           } for r in results]}
     return json.dumps(doc, indent=2) + "\n"
+
+
+def verdict(results: list[StackResult], *, apply: bool) -> str:
+    """The last line: what failed first (which stacks, how many errors), then what is pending."""
+    mode = "apply" if apply else "plan"
+    parts = []
+    failed = [r for r in results if r.errors]
+    missing = [r for r in results if any(n.level == "missing" for n in r.notes)]
+    if failed:
+        errors = sum(len(r.errors) for r in failed)
+        parts.append(f"FAILED in {len(failed)} stack(s) ({', '.join(r.stack for r in failed)}): {errors} error(s)")
+    if missing:
+        count = sum(1 for r in missing for n in r.notes if n.level == "missing")
+        parts.append(f"{count} missing prerequisite(s) in {', '.join(r.stack for r in missing)}")
+    pending = sum(len(r.actions) for r in results)
+    if pending:
+        parts.append(f"{pending} action(s) still pending after apply" if apply else f"{pending} action(s) pending")
+    done = sum(len(r.done) for r in results)
+    if done:
+        parts.append(f"{done} action(s) done")
+    if not parts:
+        parts.append("nothing to do")
+    return f"post {mode}: {len(results)} stack(s), " + "; ".join(parts)
 
 
 def as_table(results: list[StackResult], *, apply: bool) -> str:
@@ -129,8 +215,5 @@ def as_table(results: list[StackResult], *, apply: bool) -> str:
             lines.append(f"{n.level:<8} {r.stack}: {n.job} {n.target}: {n.message}")
         for e in r.errors:
             lines.append(f"error    {r.stack}: {e}")
-    pending = sum(len(r.actions) for r in results)
-    verdict = {True: f"{pending} action(s) still pending after apply", False: f"{pending} action(s) pending"}[apply] \
-        if pending else "nothing to do"
-    lines.append(f"post {'apply' if apply else 'plan'}: {len(results)} stack(s), {verdict}")
+    lines.append(verdict(results, apply=apply))
     return "\n".join(lines) + "\n"

@@ -43,6 +43,9 @@ def test_atlantis_projects_order_and_dependencies(example_registry):
             assert p["depends_on"] == ["organization", "identity", "shared-services"]
     apply_steps = doc["workflows"]["registry"]["apply"]["steps"]
     assert apply_steps[1] == "apply" and "post apply --stack $PROJECT_NAME --tf-outputs" in apply_steps[2]["run"]
+    plan_steps = doc["workflows"]["registry"]["plan"]["steps"]
+    assert plan_steps[1:] == ["init", "plan"] and plan_steps[0]["run"].endswith(
+        "python main.py post plan --stack $PROJECT_NAME --job preflight"), "a missing user fails the plan, not the apply"
 
 
 def test_codeowners(example_registry):

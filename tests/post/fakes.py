@@ -1,100 +1,144 @@
-"""An in-memory AWS for the post-step's jobs: the same methods as AwsGateway, over plain dicts."""
+"""An in-memory AWS for the post-step's jobs: the `Gateway` protocol over plain dicts (test_protocol checks it).
+
+It keeps AWS's states where the jobs depend on them: a deleted app is `Deleting` for one listing before
+`Deleted`, a deleted space `Deleting` for one listing before it is gone, DeleteSpace with a live app of the
+space fails, and a promoted permission is a customer managed copy (the original stays CREATED_FROM_POLICY).
+The HTTP emulation in tests/post/emulation.py does the same with real time and the real protocol.
+"""
 from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+
+def client_error(code: str, message: str, operation: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": message}}, operation)
 
 
 class FakeGateway:
-    def __init__(self):
+    def __init__(self) -> None:
         self.accounts: dict[str, str] = {}  # name -> id
-        self.domains: dict[str, str] = {}  # name -> id
-        self.apps_: list[dict] = []
-        self.spaces_: list[dict] = []
-        self.pipelines: dict[str, dict] = {}  # name -> {"arn", "tags"}
-        self.feature_groups: dict[str, dict] = {}
+        self.apps_: list[dict[str, Any]] = []
+        self.spaces_: list[dict[str, Any]] = []
+        self.pipelines: dict[str, dict[str, Any]] = {}  # name -> {"arn", "tags"}
+        self.feature_groups: dict[str, dict[str, Any]] = {}
         self.groups: dict[str, str] = {}  # model package group name -> arn
-        self.ram: dict[str, dict] = {}  # share name -> {"arn", "resources": set()}
-        self.policy_shares_: dict[str, list[dict]] = {}  # resource arn -> [{"arn", "featureSet", "permissions": [...]}]
+        self.ram: dict[str, dict[str, Any]] = {}  # share name -> {"arn", "resources": set()}
+        self.policy_shares_: dict[str, list[dict[str, Any]]] = {}  # resource arn -> [{"arn", "featureSet", "permissions"}]
+        self.customer: dict[str, str] = {}  # customer managed permissions: name -> arn
         self.cost_tags: dict[str, str] = {}
         self.instances: set[str] = set()
         self.users: set[str] = set()
         self.calls: list[str] = []
+        self.list_accounts_calls = 0
 
-    def account_id_by_name(self, name, region):
+    def account_id_by_name(self, name: str, region: str) -> str | None:
+        self.list_accounts_calls += 1
         return self.accounts.get(name)
 
-    def domain_id(self, account, region, name):
-        return self.domains.get(name)
+    def apps(self, account: str, region: str, domain_id: str) -> list[dict[str, Any]]:
+        out = [dict(a) for a in self.apps_ if a["DomainId"] == domain_id and a["Status"] not in ("Deleted", "Failed")]
+        for a in self.apps_:
+            if a["Status"] == "Deleting":
+                a["Status"] = "Deleted"  # seen Deleting once, then Deleted
+        return out
 
-    def apps(self, account, region, domain_id):
-        return [a for a in self.apps_ if a["DomainId"] == domain_id and a["Status"] not in ("Deleted", "Failed")]
-
-    def delete_app(self, account, region, app):
+    def delete_app(self, account: str, region: str, app: dict[str, Any]) -> None:
         self.calls.append(f"delete_app {app['AppName']}")
         for a in self.apps_:
             if a["AppName"] == app["AppName"] and a["DomainId"] == app["DomainId"]:
-                a["Status"] = "Deleted"
+                a["Status"] = "Deleting"
 
-    def spaces(self, account, region, domain_id):
-        return [s for s in self.spaces_ if s["DomainId"] == domain_id]
+    def spaces(self, account: str, region: str, domain_id: str) -> list[dict[str, Any]]:
+        out = [dict(s) for s in self.spaces_ if s["DomainId"] == domain_id]
+        self.spaces_ = [s for s in self.spaces_ if s.get("Status") != "Deleting"]
+        return out
 
-    def delete_space(self, account, region, domain_id, space):
+    def delete_space(self, account: str, region: str, domain_id: str, space: str) -> None:
         self.calls.append(f"delete_space {space}")
-        self.spaces_ = [s for s in self.spaces_ if not (s["DomainId"] == domain_id and s["SpaceName"] == space)]
+        if any(a.get("SpaceName") == space and a["Status"] != "Deleted" for a in self.apps_):
+            raise client_error("ResourceInUse", f"Space {space} has running apps", "DeleteSpace")
+        for s in self.spaces_:
+            if s["DomainId"] == domain_id and s["SpaceName"] == space:
+                s["Status"] = "Deleting"
 
-    def find_by_name_or_tag(self, account, region, kind, name, share):
+    def find_by_name_or_tag(self, account: str, region: str, kind: str, name: str, share: str) -> str | None:
         pool = self.pipelines if kind == "pipeline" else self.feature_groups
         if name in pool:
-            return pool[name]["arn"]
+            return str(pool[name]["arn"])
         for item in pool.values():
             if item.get("tags", {}).get("share") == share:
-                return item["arn"]
+                return str(item["arn"])
         return None
 
-    def model_package_group_arn(self, account, region, name):
+    def model_package_group_arn(self, account: str, region: str, name: str) -> str | None:
         return self.groups.get(name)
 
-    def resource_share_arn(self, account, region, name):
+    def resource_share_arn(self, account: str, region: str, name: str) -> str | None:
         return self.ram.get(name, {}).get("arn")
 
-    def shared_resources(self, account, region, share_arn):
+    def shared_resources(self, account: str, region: str, share_arn: str) -> set[str]:
         return next(set(s["resources"]) for s in self.ram.values() if s["arn"] == share_arn)
 
-    def associate(self, account, region, share_arn, resource_arn):
+    def associate(self, account: str, region: str, share_arn: str, resource_arn: str) -> None:
         self.calls.append(f"associate {resource_arn}")
         next(s for s in self.ram.values() if s["arn"] == share_arn)["resources"].add(resource_arn)
 
-    def policy_shares(self, account, region, resource_arn):
+    def _share(self, share_arn: str) -> dict[str, Any]:
+        return next(s for ss in self.policy_shares_.values() for s in ss if s["arn"] == share_arn)
+
+    def policy_shares(self, account: str, region: str, resource_arn: str) -> list[dict[str, str]]:
         return [{"arn": s["arn"], "featureSet": s["featureSet"]} for s in self.policy_shares_.get(resource_arn, [])]
 
-    def policy_permissions(self, account, region, share_arn):
-        share = next(s for ss in self.policy_shares_.values() for s in ss if s["arn"] == share_arn)
-        return [dict(p) for p in share["permissions"]]
+    def policy_permissions(self, account: str, region: str, share_arn: str) -> list[dict[str, str]]:
+        return [dict(p) for p in self._share(share_arn)["permissions"]]
 
-    def promote_permission(self, account, region, permission_arn, name):
-        self.calls.append(f"promote_permission {permission_arn}")
-        for ss in self.policy_shares_.values():
-            for s in ss:
-                for p in s["permissions"]:
-                    if p["arn"] == permission_arn:
-                        p["featureSet"] = "PROMOTING_TO_STANDARD"
+    def customer_permissions(self, account: str, region: str) -> dict[str, str]:
+        return dict(self.customer)
 
-    def promote_share(self, account, region, share_arn):
+    def promote_permission(self, account: str, region: str, permission_arn: str, name: str) -> None:
+        self.calls.append(f"promote_permission {permission_arn} as {name}")
+        if name in self.customer:
+            raise client_error("InvalidParameterException", f"a permission named {name} already exists",
+                               "PromotePermissionCreatedFromPolicy")
+        self.customer[name] = f"arn:aws:ram::{account}:permission/{name}"
+
+    def promote_share(self, account: str, region: str, share_arn: str) -> None:
         self.calls.append(f"promote_share {share_arn}")
-        for ss in self.policy_shares_.values():
-            for s in ss:
-                if s["arn"] == share_arn:
-                    s["featureSet"] = "STANDARD"
+        share = self._share(share_arn)
+        if share["featureSet"] != "CREATED_FROM_POLICY":
+            raise client_error("InvalidStateTransitionException", "not CREATED_FROM_POLICY", "PromoteResourceShareCreatedFromPolicy")
+        if not self.customer:
+            raise client_error("UnmatchedPolicyPermissionException", "promote the permission first",
+                               "PromoteResourceShareCreatedFromPolicy")
+        share["featureSet"] = "STANDARD"
 
-    def cost_tag_status(self, region, keys):
+    def cost_tag_status(self, region: str, keys: list[str]) -> dict[str, str]:
         return {k: v for k, v in self.cost_tags.items() if k in keys}
 
-    def activate_cost_tags(self, region, keys):
+    def activate_cost_tags(self, region: str, keys: list[str]) -> None:
         self.calls.append(f"activate {','.join(keys)}")
         for k in keys:
             self.cost_tags[k] = "Active"
 
-    def identity_center_instances(self, region):
+    def identity_center_instances(self, region: str) -> set[str]:
         return set(self.instances)
 
-    def user_exists(self, region, store, user_name):
+    def user_exists(self, region: str, store: str, user_name: str) -> bool:
         return user_name in self.users
 
+
+class FakeClock:
+    """Time that passes only when something sleeps: bounds are tested without waiting."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+        self.sleeps: list[float] = []
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.t += seconds

@@ -5,17 +5,25 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
+import random
+
+from modules.post.deadline import Clock, Deadline, OutOfTime
 from modules.post.gateway import AwsGateway
+from tests.post.fakes import FakeClock
 
 ACCOUNT, REGION = "111122223333", "eu-west-1"
 
 
 @pytest.fixture
-def gw():
-    sleeps = []
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def gw(clock):
     g = AwsGateway(boto3.session.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name=REGION),
-                   sleep=sleeps.append)
-    g.sleeps = sleeps
+                   deadline=Deadline.start(900, Clock(clock.now, clock.sleep)), call_seconds=60, rng=random.Random(7))
+    g.sleeps = clock.sleeps
     return g
 
 
@@ -69,6 +77,8 @@ def test_ram_association_and_promotion_calls(gw):
                    {"resourceOwner": "SELF", "resourceShareArns": [share]})
     s.add_response("list_resource_share_permissions", {"permissions": [
         {"arn": "arn:aws:ram::111122223333:permission/p", "featureSet": "CREATED_FROM_POLICY"}]}, {"resourceShareArn": share})
+    s.add_response("list_permissions", {"permissions": [{"arn": "arn:aws:ram::111122223333:permission/x", "name": "x"}]},
+                   {"permissionType": "CUSTOMER_MANAGED"})
     s.add_response("promote_permission_created_from_policy", {}, {"permissionArn": "arn:aws:ram::111122223333:permission/p",
                                                                   "name": "recsys-ranker-models-1"})
     s.add_response("promote_resource_share_created_from_policy", {}, {"resourceShareArn": share})
@@ -77,6 +87,7 @@ def test_ram_association_and_promotion_calls(gw):
     gw.associate(ACCOUNT, REGION, share, "arn:aws:sagemaker:eu-west-1:111122223333:pipeline/b")
     assert gw.policy_shares(ACCOUNT, REGION, group) == [{"arn": share, "featureSet": "CREATED_FROM_POLICY"}]
     assert gw.policy_permissions(ACCOUNT, REGION, share)[0]["featureSet"] == "CREATED_FROM_POLICY"
+    assert gw.customer_permissions(ACCOUNT, REGION) == {"x": "arn:aws:ram::111122223333:permission/x"}
     gw.promote_permission(ACCOUNT, REGION, "arn:aws:ram::111122223333:permission/p", "recsys-ranker-models-1")
     gw.promote_share(ACCOUNT, REGION, share)
     s.assert_no_pending_responses()
@@ -110,22 +121,101 @@ def test_throttling_is_retried_with_backoff(gw):
     s.add_client_error("list_domains", "ThrottlingException", http_status_code=400)
     s.add_client_error("list_domains", "ThrottlingException", http_status_code=400)
     s.add_response("list_domains", {"Domains": [{"DomainId": "d-1", "DomainName": "northwind-recsys-dev"}]}, {})
-    assert gw.domain_id(ACCOUNT, REGION, "northwind-recsys-dev") == "d-1"
-    assert gw.sleeps == [0.5, 1.0]
+    assert gw._pages(gw.client("sagemaker", ACCOUNT, REGION), "list_domains", "Domains")[0]["DomainId"] == "d-1"
+    assert len(gw.sleeps) == 2 and all(0 <= d <= 2 for d in gw.sleeps), "jittered exponential backoff"
 
 
-def test_throttling_gives_up_after_bounded_attempts(gw):
+def test_persistent_throttling_gives_up_at_the_call_bound_and_says_so(gw, clock):
+    """Defect: botocore's 10 attempts x 6 own retries stalled one call ~6 minutes. Now botocore does not retry
+    (one layer) and the call ends at its bound (60 s here), with a message that says why."""
     s = stub(gw, "sagemaker")
-    for _ in range(gw.attempts):
-        s.add_client_error("list_domains", "ThrottlingException", http_status_code=400)
-    with pytest.raises(ClientError):
-        gw.domain_id(ACCOUNT, REGION, "x")
-    assert len(gw.sleeps) == gw.attempts - 1
+    for _ in range(200):
+        s.add_client_error("list_apps", "ThrottlingException", http_status_code=400)
+    with pytest.raises(OutOfTime, match=r"sagemaker:list_apps: gave up after \d+ attempt\(s\) answered ThrottlingException: "
+                                         r"another would pass the per-call bound of 60 s"):
+        gw.apps(ACCOUNT, REGION, "d-1")
+    assert clock.t <= 60 and len(clock.sleeps) < 40
+
+
+def test_the_run_bound_caps_every_call(clock):
+    g = AwsGateway(boto3.session.Session(aws_access_key_id="x", aws_secret_access_key="x", region_name=REGION),
+                   deadline=Deadline.start(20, Clock(clock.now, clock.sleep)), call_seconds=60, rng=random.Random(1))
+    s = stub(g, "sagemaker")
+    for _ in range(200):
+        s.add_client_error("list_apps", "ThrottlingException", http_status_code=400)
+    with pytest.raises(OutOfTime, match="another would pass the run bound of 20 s"):
+        g.apps(ACCOUNT, REGION, "d-1")
+    assert clock.t <= 20
+    clock.sleep(20)
+    with pytest.raises(OutOfTime, match="not started, the run bound of 20 s was reached"):
+        g.apps(ACCOUNT, REGION, "d-1")
+
+
+def test_botocore_does_not_retry_by_itself(gw):
+    client = gw.client("sagemaker", None, REGION)
+    assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 1}
 
 
 def test_other_errors_are_not_retried(gw):
     s = stub(gw, "sagemaker")
-    s.add_client_error("list_domains", "AccessDeniedException", http_status_code=403)
+    s.add_client_error("list_apps", "AccessDeniedException", http_status_code=403)
     with pytest.raises(ClientError):
-        gw.domain_id(ACCOUNT, REGION, "x")
+        gw.apps(ACCOUNT, REGION, "x")
     assert gw.sleeps == []
+
+
+def test_list_accounts_is_listed_once_per_run(gw):
+    """Defect: Organizations' ListAccounts was listed in full once per stack."""
+    s = stub(gw, "organizations", account=None)
+    s.add_response("list_accounts", {"Accounts": [{"Name": "northwind-recsys-dev", "Id": "777788889999"}], "NextToken": "t"}, {})
+    s.add_response("list_accounts", {"Accounts": [{"Name": "northwind-pricing-dev", "Id": "111122223333"}]}, {"NextToken": "t"})
+    assert gw.account_id_by_name("northwind-recsys-dev", REGION) == "777788889999"
+    assert gw.account_id_by_name("northwind-pricing-dev", REGION) == "111122223333"
+    assert gw.account_id_by_name("northwind-nope", REGION) is None
+    s.assert_no_pending_responses()  # a third list_accounts call would have failed: no response queued
+
+
+@pytest.mark.parametrize("operation,call", [
+    ("delete_space", lambda g: g.delete_space(ACCOUNT, REGION, "d-1", "sp")),
+    ("delete_app", lambda g: g.delete_app(ACCOUNT, REGION, {"DomainId": "d-1", "SpaceName": "sp", "AppType": "JupyterLab",
+                                                              "AppName": "default"})),
+])
+def test_a_validation_error_is_not_taken_for_done(gw, operation, call):
+    """Defect: ValidationException from DeleteApp/DeleteSpace counted as "not found, done"."""
+    s = stub(gw, "sagemaker")
+    s.add_client_error(operation, "ValidationException", "1 validation error detected: Value at 'appType' failed to satisfy")
+    with pytest.raises(ClientError, match="ValidationException"):
+        call(gw)
+
+
+def test_preflight_does_not_take_a_validation_error_for_a_missing_user(gw):
+    """Defect: in preflight a ValidationException meant "user missing"."""
+    s = stub(gw, "identitystore", account=None)
+    s.add_client_error("get_user_id", "ValidationException", "IdentityStoreId is malformed")
+    with pytest.raises(ClientError, match="ValidationException"):
+        gw.user_exists(REGION, "d-1", "amara")
+    s.add_client_error("get_user_id", "ResourceNotFoundException", "USER not found")
+    assert gw.user_exists(REGION, "d-1", "amara") is False
+
+
+def test_a_missing_model_package_group_is_the_validation_error_that_says_so(gw):
+    s = stub(gw, "sagemaker")
+    s.add_client_error("describe_model_package_group", "ValidationException",
+                       "ModelPackageGroup arn:aws:sagemaker:eu-west-1:111122223333:model-package-group/x does not exist.")
+    assert gw.model_package_group_arn(ACCOUNT, REGION, "x") is None
+    s.add_client_error("describe_model_package_group", "ValidationException", "Value 'x y' at 'modelPackageGroupName' failed")
+    with pytest.raises(ClientError):
+        gw.model_package_group_arn(ACCOUNT, REGION, "x y")
+
+
+def test_an_unassumable_account_is_named(gw):
+    sts = stub(gw, "sts", account=None)
+    gw._clients.pop(("sts", "", REGION))
+    gw.base.client = lambda service, **kw: sts_client  # the gateway asks the base session for its STS client
+    sts_client = sts.client
+    sts.add_response("get_caller_identity", {"Account": "100000000001"}, {})
+    sts.add_client_error("assume_role", "AccessDenied", "not authorized to perform sts:AssumeRole")
+    from modules.post.gateway import AccountUnreachable
+    with pytest.raises(AccountUnreachable, match=r"cannot assume arn:aws:iam::111122223333:role/OrganizationAccountAccessRole: "
+                                                 "AccessDenied"):
+        gw.apps(ACCOUNT, REGION, "d-1")

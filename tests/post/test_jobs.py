@@ -3,10 +3,11 @@ import json
 
 import pytest
 
+from modules.post.deadline import Clock, Deadline
 from modules.post.manifest import manifests
-from modules.post.run import as_json, as_table, exit_code, run
+from modules.post.run import UsageError, as_json, as_table, exit_code, run
 from modules.stacks import plan
-from tests.post.fakes import FakeGateway
+from tests.post.fakes import FakeClock, FakeGateway
 
 PRICING_DEV = "arn:aws:sagemaker:eu-west-1:111122223333:pipeline/price-elasticity-training"
 
@@ -14,7 +15,7 @@ PRICING_DEV = "arn:aws:sagemaker:eu-west-1:111122223333:pipeline/price-elasticit
 @pytest.fixture
 def manifest_dir(tmp_path, example_registry):
     for name, doc in manifests(plan(example_registry)).items():
-        (tmp_path / f"{name}.json").write_text(json.dumps(doc))
+        (tmp_path / f"{name}.json").write_text(doc.to_json())
     return tmp_path
 
 
@@ -23,11 +24,19 @@ def aws():
     g = FakeGateway()
     g.accounts = {"northwind-pricing-dev": "111122223333", "northwind-recsys-prod": "444455556666",
                   "northwind-recsys-dev": "777788889999"}
+    g.instances = {"arn:aws:sso:::instance/ssoins-6987a1b2c3d4e5f6"}
     return g
 
 
-def go(manifest_dir, aws, stacks, apply=False, **kw):
-    results = run(stacks, manifests=manifest_dir, gateway=aws, apply=apply, sleep=lambda s: None, **kw)
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+def go(manifest_dir, aws, stacks, apply=False, clock=None, seconds=900, **kw):
+    c = clock or FakeClock()
+    results = run(stacks, manifests=manifest_dir, gateway=aws, apply=apply,
+                  deadline=Deadline.start(seconds, Clock(c.now, c.sleep)), **kw)
     return results, exit_code(results, apply=apply)
 
 
@@ -76,7 +85,7 @@ def test_promote_shares_promotes_permission_before_share(manifest_dir, aws):
     assert [a.call for a in results[0].actions] == ["ram:PromotePermissionCreatedFromPolicy",
                                                     "ram:PromoteResourceShareCreatedFromPolicy"]
     _, code = go(manifest_dir, aws, ["recsys-prod"], apply=True)
-    assert code == 0 and aws.calls == ["promote_permission perm-1", "promote_share share-1"]
+    assert code == 0 and aws.calls == ["promote_permission perm-1 as recsys-ranker-models-1", "promote_share share-1"]
     results, _ = go(manifest_dir, aws, ["recsys-prod"], apply=True)
     assert results[0].actions == [] and len(aws.calls) == 2
 
@@ -95,6 +104,7 @@ def test_preflight_lists_what_is_missing(manifest_dir, aws, tmp_path):
     doc["jobs"]["preflight"]["external_users"] = ["amara", "zed"]
     (manifest_dir / "identity.json").write_text(json.dumps(doc))
     aws.users = {"amara"}
+    aws.instances = set()
     results, code = go(manifest_dir, aws, ["identity"])
     assert code == 1, "the Identity Center instance is missing"
     assert [(n.level, n.target) for n in results[0].notes] == [("missing", doc["jobs"]["preflight"]["instance_arn"]),
@@ -114,24 +124,75 @@ def tf_plan_deleting_profile(domain_id="d-1", profile="ivan"):
     ]}
 
 
-def test_studio_cleanup_deletes_the_apps_and_spaces_of_deleted_profiles_only(manifest_dir, aws):
+def studio(aws):
     aws.apps_ = [
         {"DomainId": "d-1", "UserProfileName": "ivan", "AppType": "JupyterServer", "AppName": "default", "Status": "InService"},
         {"DomainId": "d-1", "SpaceName": "ivan-space", "AppType": "JupyterLab", "AppName": "lab", "Status": "InService"},
         {"DomainId": "d-1", "UserProfileName": "chen", "AppType": "JupyterServer", "AppName": "default-chen", "Status": "InService"},
     ]
-    aws.spaces_ = [{"DomainId": "d-1", "SpaceName": "ivan-space", "OwnershipSettingsSummary": {"OwnerUserProfileName": "ivan"}},
-                   {"DomainId": "d-1", "SpaceName": "chen-space", "OwnershipSettingsSummary": {"OwnerUserProfileName": "chen"}}]
+    aws.spaces_ = [{"DomainId": "d-1", "SpaceName": "ivan-space", "Status": "InService",
+                    "OwnershipSettingsSummary": {"OwnerUserProfileName": "ivan"}},
+                   {"DomainId": "d-1", "SpaceName": "chen-space", "Status": "InService",
+                    "OwnershipSettingsSummary": {"OwnerUserProfileName": "chen"}}]
+
+
+def test_studio_cleanup_deletes_the_apps_and_spaces_of_deleted_profiles_only(manifest_dir, aws):
+    studio(aws)
     results, code = go(manifest_dir, aws, ["recsys-dev"], tf_plan=tf_plan_deleting_profile(), only="studio-cleanup")
     assert code == 2
     assert [(a.call, a.target) for a in results[0].actions] == [
         ("sagemaker:DeleteApp", "d-1/ivan/JupyterServer/default"),
-        ("sagemaker:DeleteApp", "d-1/ivan-space/JupyterLab/lab"),
-        ("sagemaker:DeleteSpace", "d-1/ivan-space")]
-    _, code = go(manifest_dir, aws, ["recsys-dev"], apply=True, tf_plan=tf_plan_deleting_profile(), only="studio-cleanup")
-    assert code == 0
+        ("sagemaker:DeleteApp", "d-1/ivan-space/JupyterLab/lab")]
+    assert [(n.target, n.message) for n in results[0].notes] == [("d-1/ivan-space", "deleted once its apps are Deleted")], \
+        "a space with a running app is not deleted in the same round (SageMaker refuses it)"
+    results, code = go(manifest_dir, aws, ["recsys-dev"], apply=True, tf_plan=tf_plan_deleting_profile(), only="studio-cleanup")
+    assert code == 0 and results[0].notes == []
     assert aws.calls == ["delete_app default", "delete_app lab", "delete_space ivan-space"]
-    assert [s["SpaceName"] for s in aws.spaces_] == ["chen-space"]
+    assert [s["SpaceName"] for s in aws.spaces_] == ["chen-space"], "done only once the space is gone"
+
+
+def test_studio_cleanup_waits_for_deleting_apps_before_deleting_the_space(manifest_dir, aws, clock):
+    """Defect: DeleteSpace came right after DeleteApp. Now apply waits (polling) for Deleted, then deletes."""
+    studio(aws)
+    slow = {"n": 3}
+    listing = aws.apps
+
+    def apps_slowly(account, region, domain_id):
+        out = listing(account, region, domain_id)
+        if slow["n"] > 0:  # stays Deleting for three listings
+            slow["n"] -= 1
+            for a in aws.apps_:
+                if a["AppName"] == "lab" and a["Status"] == "Deleted":
+                    a["Status"] = "Deleting"
+        return out
+
+    aws.apps = apps_slowly
+    results, code = go(manifest_dir, aws, ["recsys-dev"], apply=True, clock=clock, tf_plan=tf_plan_deleting_profile(),
+                       only="studio-cleanup")
+    assert code == 0, results[0].errors
+    assert aws.calls[-1] == "delete_space ivan-space" and len(clock.sleeps) >= 2, "it polled until the app was Deleted"
+
+
+def test_studio_cleanup_gives_up_within_the_run_bound_and_says_so(manifest_dir, aws, clock):
+    studio(aws)
+    listing = aws.apps
+
+    def never_deleted(account, region, domain_id):
+        out = listing(account, region, domain_id)
+        for a in aws.apps_:
+            if a["Status"] == "Deleted":
+                a["Status"] = "Deleting"
+        return out
+
+    aws.apps = never_deleted
+    results, code = go(manifest_dir, aws, ["recsys-dev"], apply=True, clock=clock, seconds=120,
+                       tf_plan=tf_plan_deleting_profile(), only="studio-cleanup")
+    assert code == 1 and clock.t <= 120
+    [error] = results[0].errors
+    assert error.startswith("OutOfTime: gave up waiting (waiting longer would pass the run bound of 120 s) for: d-1/ivan/JupyterServer")
+    assert "delete_space ivan-space" not in aws.calls
+    assert as_table(results, apply=True).splitlines()[-1] == \
+        "post apply: 1 stack(s), FAILED in 1 stack(s) (recsys-dev): 1 error(s); 2 action(s) done"
 
 
 def test_studio_cleanup_does_nothing_without_a_plan(manifest_dir, aws):
@@ -171,10 +232,67 @@ def test_plan_output_matches_its_golden_file(manifest_dir, aws, update_golden):
 
 
 def test_manifests_name_what_each_stack_needs(example_registry):
-    docs = manifests(plan(example_registry))
+    docs = {name: json.loads(doc.to_json()) for name, doc in manifests(plan(example_registry)).items()}
     assert docs["organization"]["jobs"] == {"cost-tags": {"tags": ["cost_center", "environment", "team"]}}
     assert docs["pricing-prod"]["account"] == {"key": "pricing-prod", "id": "012345678901", "name": "northwind-pricing-prod",
                                                "id_output": None}
     assert docs["recsys-prod"]["jobs"]["promote-shares"] == [{"share": "recsys-ranker-models", "model_package_group": "ranker-xgb"}]
     assert docs["demand-forecast-prod"]["jobs"]["share-artifacts"][0]["kind"] == "feature_group"
     assert "share-artifacts" not in docs["recsys-dev"]["jobs"], "ECR shares need no post-step"
+
+
+def test_promote_shares_after_a_partial_failure_does_not_promote_the_permission_again(manifest_dir, aws):
+    """Defect: the original permission stays CREATED_FROM_POLICY after its promotion, so a re-run promoted it
+    again under the same name. Now the promoted copy is found by name and only the share is promoted."""
+    arn = "arn:aws:sagemaker:eu-west-1:444455556666:model-package-group/ranker-xgb"
+    aws.groups["ranker-xgb"] = arn
+    aws.policy_shares_[arn] = [{"arn": "share-1", "featureSet": "CREATED_FROM_POLICY",
+                                "permissions": [{"arn": "perm-1", "featureSet": "CREATED_FROM_POLICY"}]}]
+    aws.customer["recsys-ranker-models-1"] = "arn:aws:ram::444455556666:permission/recsys-ranker-models-1"
+    results, code = go(manifest_dir, aws, ["recsys-prod"])
+    assert code == 2 and [a.call for a in results[0].actions] == ["ram:PromoteResourceShareCreatedFromPolicy"]
+    _, code = go(manifest_dir, aws, ["recsys-prod"], apply=True)
+    assert code == 0 and aws.calls == ["promote_share share-1"]
+
+
+def test_promote_shares_waits_while_ram_promotes(manifest_dir, aws, clock):
+    arn = "arn:aws:sagemaker:eu-west-1:444455556666:model-package-group/ranker-xgb"
+    aws.groups["ranker-xgb"] = arn
+    aws.policy_shares_[arn] = [{"arn": "share-1", "featureSet": "PROMOTING_TO_STANDARD", "permissions": []}]
+    results, code = go(manifest_dir, aws, ["recsys-prod"])
+    assert code == 0 and [n.message for n in results[0].notes] == ["RAM is promoting the share"]
+    results, code = go(manifest_dir, aws, ["recsys-prod"], apply=True, clock=clock, seconds=30)
+    assert code == 1 and "gave up waiting" in results[0].errors[0] and aws.calls == []
+
+
+def test_tf_outputs_with_several_stacks_is_refused(manifest_dir, aws):
+    """Defect: one stack's outputs were applied to every stack of the run (pricing-prod got recsys-dev's account)."""
+    with pytest.raises(UsageError, match="name exactly one --stack"):
+        go(manifest_dir, aws, ["pricing-prod", "recsys-dev"], tf_outputs={"account_id": {"value": "777788889999"}})
+    assert aws.calls == [] and aws.list_accounts_calls == 0, "refused before any AWS call"
+
+
+def test_the_last_line_says_what_failed(manifest_dir, aws):
+    """Defect: `post plan: 2 stack(s), nothing to do` with exit 1."""
+    def broken(*a, **k):
+        raise RuntimeError("simulated outage")
+
+    aws.model_package_group_arn = broken
+    aws.accounts.pop("northwind-recsys-dev")
+    results, code = go(manifest_dir, aws, ["recsys-prod", "recsys-dev", "organization"])
+    assert code == 1
+    assert as_table(results, apply=False).splitlines()[-1] == (
+        "post plan: 3 stack(s), FAILED in 2 stack(s) (recsys-prod, recsys-dev): 2 error(s)")
+    assert json.loads(as_json(results, apply=False))["summary"].startswith("post plan: 3 stack(s), FAILED in 2 stack(s)")
+
+
+def test_a_stack_without_the_selected_job_makes_no_call(manifest_dir, aws):
+    """The Atlantis plan step runs `post plan --job preflight` in every project: no preflight, no AWS call."""
+    results, code = go(manifest_dir, aws, ["shared-services", "organization"], only="preflight")
+    assert code == 0 and aws.list_accounts_calls == 0 and all(r.account == "" for r in results)
+
+
+def test_preflight_runs_for_team_stacks_that_assign_users(example_registry):
+    docs = manifests(plan(example_registry))
+    with_users = {name for name, p in [(a.name, a) for a in plan(example_registry).accounts] if p.studio_users}
+    assert with_users and {n for n, d in docs.items() if d.jobs.preflight} == with_users | {"identity"}

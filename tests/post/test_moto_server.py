@@ -11,8 +11,9 @@ import boto3
 import pytest
 
 from modules.post.gateway import AwsGateway
-from modules.post.manifest import manifests
-from modules.post.run import exit_code, run
+from modules.post.manifest import as_dict, manifests
+from modules.post.run import exit_code
+from modules.post.run import run as run_post
 from modules.stacks import plan
 
 
@@ -84,13 +85,18 @@ def seeded(aws, tmp_path, example_registry):
     for user in ("amara", "bruno"):
         ids.create_user(IdentityStoreId=instance["IdentityStoreId"], UserName=user, DisplayName=user,
                         Name={"GivenName": user, "FamilyName": "X"})
-    docs = manifests(plan(example_registry))
-    docs["identity"]["jobs"]["preflight"].update(instance_arn=instance["InstanceArn"],
-                                                 identity_store_id=instance["IdentityStoreId"],
-                                                 external_users=["amara", "bruno", "zed"])
+    docs = {name: as_dict(doc) for name, doc in manifests(plan(example_registry)).items()}
+    for doc in docs.values():
+        if "preflight" in doc["jobs"]:
+            doc["jobs"]["preflight"].update(instance_arn=instance["InstanceArn"], identity_store_id=instance["IdentityStoreId"])
+    docs["identity"]["jobs"]["preflight"]["external_users"] = ["amara", "bruno", "zed"]
     for name, doc in docs.items():
         (tmp_path / f"{name}.json").write_text(json.dumps(doc))
     return {"manifests": tmp_path, "account": account, "pipeline": pipeline, "share": share["resourceShareArn"]}
+
+
+def run(stacks, *, manifests, gateway, apply):
+    return run_post(stacks, manifests=manifests, gateway=gateway, apply=apply, deadline=gateway.deadline)
 
 
 def test_plan_apply_apply_against_moto(seeded, aws):
