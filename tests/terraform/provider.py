@@ -1,0 +1,265 @@
+"""A stand-in `hashicorp/aws` provider: serves the schema of the pinned bindings over Terraform's plugin protocol.
+
+Terraform itself then checks everything it owns (expressions, references, types, required arguments, block counts,
+provider configuration, `import` blocks, the plan graph); the provider accepts every configuration and plans by
+marking unset computed attributes unknown. It never talks to AWS.
+
+    python tests/terraform/provider.py SCHEMA_JSON RESPONSE_BIN CERT_DIR     # started by Terraform, not by hand
+
+Protocol: go-plugin's handshake line on stdout, gRPC over a unix socket with TLS, tfplugin6. The protobuf stubs
+come from PyPI `tf` (its own schema API cannot express list and map nesting, so the schema messages are built here).
+- handshake: https://github.com/hashicorp/go-plugin/blob/main/docs/internals.md
+- tfplugin6: https://github.com/hashicorp/terraform/blob/v1.11.4/docs/plugin-protocol/tfplugin6.proto
+- msgpack unknown value (ext 0): https://github.com/zclconf/go-cty/blob/main/cty/msgpack/unknown.go
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sys
+import tempfile
+import threading
+from concurrent import futures
+from pathlib import Path
+
+UNKNOWN_CODE = 0
+
+
+def to_pb_schema(pb, block: dict, in_set: bool = False):
+    """A tfplugin6 Schema.Block from the JSON schema (schema.py); no dynamic types inside sets."""
+    attrs = [pb.Schema.Attribute(name=name, type=json.dumps(no_dynamic(t) if in_set else t).encode(),
+                                 required="r" in flags, optional="o" in flags, computed="c" in flags)
+             for name, (t, flags) in sorted(block["attrs"].items())]
+    nesting = {"list": pb.Schema.NestedBlock.LIST, "set": pb.Schema.NestedBlock.SET,
+               "map": pb.Schema.NestedBlock.MAP, "single": pb.Schema.NestedBlock.SINGLE}
+    # Terraform wants MinItems and MaxItems 0 in map and single nesting
+    blocks = [pb.Schema.NestedBlock(type_name=name, nesting=nesting[n], min_items=mn if n in ("list", "set") else 0,
+                                    max_items=mx if n in ("list", "set") else 0,
+                                    block=to_pb_schema(pb, inner, in_set or n == "set"))
+              for name, (n, mn, mx, inner) in sorted(block["blocks"].items())]
+    return pb.Schema.Block(attributes=attrs, block_types=blocks)
+
+
+def no_dynamic(t):
+    """Terraform refuses dynamic types inside set blocks: the stand-in says string there."""
+    if t == "dynamic":
+        return "string"
+    if isinstance(t, list) and t[0] == "object":
+        return ["object", {k: no_dynamic(v) for k, v in t[1].items()}]
+    if isinstance(t, list):
+        return [t[0], no_dynamic(t[1])]
+    return t
+
+
+def build_response(schema: dict) -> bytes:
+    """The serialized GetProviderSchema response (cached on disk: built once per schema)."""
+    from tf.gen import tfplugin_pb2 as pb
+
+    def wrap(block):
+        return pb.Schema(version=0, block=to_pb_schema(pb, block))
+
+    resp = pb.GetProviderSchema.Response(
+        provider=wrap(schema["provider"]),
+        resource_schemas={k: wrap(v) for k, v in schema["resources"].items()},
+        data_source_schemas={k: wrap(v) for k, v in schema["data_sources"].items()},
+        server_capabilities=pb.ServerCapabilities(get_provider_schema_optional=True))
+    return resp.SerializeToString()
+
+
+def make_cert(cert_dir: Path) -> None:
+    """A self-signed server certificate for go-plugin's TLS (written once per test session)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "localhost")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + datetime.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    (cert_dir / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (cert_dir / "cert.der").write_bytes(cert.public_bytes(serialization.Encoding.DER))
+    (cert_dir / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                         serialization.NoEncryption()))
+
+
+# ---- values: msgpack-encoded cty values, walked with the JSON schema ----
+
+def default_value(t, name: str):
+    """A known placeholder for a computed attribute of a data source (Terraform wants data wholly known)."""
+    if t == "string":
+        return "{}" if name.endswith("json") or "policy" in name else "stand-in"
+    if t == "number":
+        return 0
+    if t == "bool":
+        return False
+    if t == "dynamic":
+        return None
+    kind, inner = t
+    if kind == "object":
+        return {k: default_value(v, k) for k, v in inner.items()}
+    if kind == "map":
+        return {}
+    return [default_value(inner, name)]  # one element, so that `x[0].y` resolves
+
+
+def walk(block: dict, val, fill):
+    """A copy of object `val` where each unset computed attribute is `fill(type, name)`."""
+    if val is None:
+        return None
+    out = dict(val)
+    for name, (t, flags) in block["attrs"].items():
+        if out.get(name) is None and "c" in flags:
+            out[name] = fill(t, name)
+        elif name not in out:
+            out[name] = None
+    for name, (nesting, _, _, inner) in block["blocks"].items():
+        v = out.get(name)
+        if nesting in ("list", "set"):
+            out[name] = [walk(inner, e, fill) for e in v or []]
+        elif nesting == "map":
+            out[name] = {k: walk(inner, e, fill) for k, e in (v or {}).items()}
+        else:
+            out[name] = walk(inner, v, fill)
+    return out
+
+
+def empty_object(block: dict, **known) -> dict:
+    out = {name: None for name in block["attrs"]}
+    for name, (nesting, *_rest) in block["blocks"].items():
+        out[name] = {} if nesting == "map" else None if nesting == "single" else []
+    out.update(known)
+    return out
+
+
+class StandIn:
+    def __init__(self, schema: dict, response: bytes):
+        import msgpack
+        from tf.gen import tfplugin_pb2 as pb
+
+        self.pb, self.msgpack, self.schema, self.response = pb, msgpack, schema, response
+        self.unknown = msgpack.ExtType(UNKNOWN_CODE, b"\x00")
+
+    def decode(self, dv):
+        if dv.msgpack:
+            return self.msgpack.unpackb(dv.msgpack, raw=False, strict_map_key=False)
+        return json.loads(dv.json) if dv.json else None
+
+    def encode(self, value):
+        return self.pb.DynamicValue(msgpack=self.msgpack.packb(value, use_bin_type=True))
+
+    def empty(self, name: str):
+        return getattr(self.pb, name).Response()
+
+    # ---- RPCs ----
+    def GetMetadata(self, req, ctx):
+        return self.pb.GetMetadata.Response(
+            server_capabilities=self.pb.ServerCapabilities(get_provider_schema_optional=True))
+
+    def GetProviderSchema(self, req, ctx):
+        return self.response  # already serialized
+
+    def ValidateProviderConfig(self, req, ctx):
+        return self.empty("ValidateProviderConfig")
+
+    def ValidateResourceConfig(self, req, ctx):
+        return self.empty("ValidateResourceConfig")
+
+    def ValidateDataResourceConfig(self, req, ctx):
+        return self.empty("ValidateDataResourceConfig")
+
+    def ConfigureProvider(self, req, ctx):
+        return self.empty("ConfigureProvider")
+
+    def UpgradeResourceState(self, req, ctx):
+        block = self.schema["resources"][req.type_name]
+        raw = json.loads(req.raw_state.json) if req.raw_state.json else {}
+        state = empty_object(block, **{k: v for k, v in raw.items() if k in block["attrs"]})
+        return self.pb.UpgradeResourceState.Response(upgraded_state=self.encode(state))
+
+    def ReadResource(self, req, ctx):
+        return self.pb.ReadResource.Response(new_state=req.current_state, private=req.private)
+
+    def PlanResourceChange(self, req, ctx):
+        block = self.schema["resources"][req.type_name]
+        proposed = self.decode(req.proposed_new_state)
+        planned = walk(block, proposed, lambda t, n: self.unknown)
+        return self.pb.PlanResourceChange.Response(planned_state=self.encode(planned),
+                                                   planned_private=req.prior_private)
+
+    def ApplyResourceChange(self, req, ctx):
+        diag = self.pb.Diagnostic(severity=self.pb.Diagnostic.ERROR, summary="the stand-in provider cannot apply")
+        return self.pb.ApplyResourceChange.Response(diagnostics=[diag])
+
+    def ImportResourceState(self, req, ctx):
+        block = self.schema["resources"][req.type_name]
+        state = self.encode(empty_object(block, id=req.id))
+        return self.pb.ImportResourceState.Response(imported_resources=[
+            self.pb.ImportResourceState.ImportedResource(type_name=req.type_name, state=state)])
+
+    def ReadDataSource(self, req, ctx):
+        block = self.schema["data_sources"][req.type_name]
+        state = walk(block, self.decode(req.config), default_value)
+        return self.pb.ReadDataSource.Response(state=self.encode(state))
+
+    def GetFunctions(self, req, ctx):
+        return self.empty("GetFunctions")
+
+    def StopProvider(self, req, ctx):
+        return self.empty("StopProvider")
+
+
+def serve(schema_path: Path, response_path: Path, cert_dir: Path) -> None:
+    import grpc
+    from tf.gen import grpc_controller_pb2 as ctl_pb
+    from tf.gen import grpc_controller_pb2_grpc as ctl_rpc
+    from tf.gen import grpc_stdio_pb2_grpc as stdio_rpc
+    from tf.gen import tfplugin_pb2 as pb
+
+    standin = StandIn(json.loads(schema_path.read_text()), response_path.read_bytes())
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    handlers = {}
+    for method in pb.DESCRIPTOR.services_by_name["Provider"].methods:
+        fn = getattr(standin, method.name, None)
+        if fn is None:
+            continue
+        req_cls = getattr(pb, method.input_type.containing_type.name).Request
+        ser = (lambda b: b) if method.name == "GetProviderSchema" else (lambda m: m.SerializeToString())
+        handlers[method.name] = grpc.unary_unary_rpc_method_handler(fn, request_deserializer=req_cls.FromString,
+                                                                    response_serializer=ser)
+    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("tfplugin6.Provider", handlers)])
+    done = threading.Event()
+
+    class Controller(ctl_rpc.GRPCControllerServicer):
+        def Shutdown(self, request, context):
+            done.set()
+            return ctl_pb.Empty()
+
+    class Stdio(stdio_rpc.GRPCStdioServicer):
+        def StreamStdio(self, request, context):
+            return iter(())
+
+    ctl_rpc.add_GRPCControllerServicer_to_server(Controller(), server)
+    stdio_rpc.add_GRPCStdioServicer_to_server(Stdio(), server)
+    creds = grpc.ssl_server_credentials([((cert_dir / "key.pem").read_bytes(), (cert_dir / "cert.pem").read_bytes())])
+    with tempfile.TemporaryDirectory(prefix="tf-standin-") as tmp:
+        sock = f"{tmp}/plugin.sock"
+        server.add_secure_port(f"unix://{sock}", creds)
+        server.start()
+        cert = base64.b64encode((cert_dir / "cert.der").read_bytes()).decode().rstrip("=")
+        print(f"1|6|unix|{sock}|grpc|{cert}", flush=True)
+        done.wait()
+        server.stop(grace=0.2).wait()
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    os.environ.setdefault("GRPC_VERBOSITY", "NONE")
+    serve(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))

@@ -1,0 +1,249 @@
+"""Run the real `terraform validate` and `terraform plan` on synthesized stacks, offline.
+
+    python -m tests.terraform.runner [STACKS_DIR]                  # stand-in provider (default generated/stacks)
+    python -m tests.terraform.runner --real-provider [STACKS_DIR]  # `terraform init` fetches hashicorp/aws (CI)
+
+Each stack is copied to a work folder with its backend removed, and each `terraform_remote_state` is pointed at a
+local state whose outputs are made from the producing stack's `output` blocks: a key that one stack reads and the
+other does not output fails the plan. With the stand-in provider no `terraform init` is needed (`dev_overrides`).
+Exit status 1 when any stack fails, 2 when Terraform is missing.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+TERRAFORM = "terraform"
+PLACEHOLDER_ACCOUNT = "123456789012"
+
+
+@dataclass
+class Result:
+    stack: str
+    errors: list[str] = field(default_factory=list)  # "validate: <summary>: <detail> (<address>)"
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def missing() -> str | None:
+    """Why the tier cannot run here, or None."""
+    if shutil.which(TERRAFORM) is None:
+        return "terraform is not on PATH"
+    try:
+        import grpc  # noqa: F401
+        import msgpack  # noqa: F401
+        from tf.gen import tfplugin_pb2  # noqa: F401
+    except ImportError as exc:
+        return f"the stand-in provider's libraries are missing ({exc.name}): pip install -e '.[test]'"
+    return None
+
+
+def standin_env(work: Path) -> dict[str, str]:
+    """A plugin folder with the stand-in provider and a CLI config whose dev_overrides point at it."""
+    from tests.terraform import provider, schema
+
+    tgz = schema.bindings_tgz()
+    schema_path = schema.cache_path(tgz)
+    data = schema.load()
+    response = schema_path.with_name(schema_path.stem + "-" + _digest(HERE / "provider.py") + ".bin")
+    if not response.is_file():
+        tmp = response.with_suffix(".tmp")
+        tmp.write_bytes(provider.build_response(data))
+        tmp.replace(response)
+    plugins = work / "plugins"
+    plugins.mkdir(parents=True, exist_ok=True)
+    provider.make_cert(plugins)
+    wrapper = plugins / "terraform-provider-aws"
+    wrapper.write_text(f"#!/bin/sh\nexec '{sys.executable}' '{HERE / 'provider.py'}' '{schema_path}' '{response}' "
+                       f"'{plugins}'\n")
+    wrapper.chmod(0o755)
+    # https://developer.hashicorp.com/terraform/cli/config/config-file#development-overrides-for-provider-developers
+    cli = work / "terraformrc"
+    cli.write_text('provider_installation {\n  dev_overrides {\n    "hashicorp/aws" = "%s"\n  }\n  direct {}\n}\n'
+                   % plugins)
+    return {"TF_CLI_CONFIG_FILE": str(cli)}
+
+
+def _digest(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+
+
+def sample(value, name: str):
+    """A value of the output's shape for the local state: strings become placeholders, keys are kept."""
+    if isinstance(value, dict):
+        return {k: sample(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [sample(v, name) for v in value]
+    if isinstance(value, (bool, int, float)) or value is None:
+        return value
+    return PLACEHOLDER_ACCOUNT if "account" in name else f"stand-in-{name}"
+
+
+def cty_type(value):
+    if isinstance(value, dict):
+        return ["object", {k: cty_type(v) for k, v in value.items()}]
+    if isinstance(value, list):
+        return ["tuple", [cty_type(v) for v in value]]
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "string"
+
+
+def local_state(doc: dict) -> dict:
+    """A state file (format 4) whose outputs have the shape of the stack's `output` blocks."""
+    outputs = {}
+    for name, out in doc.get("output", {}).items():
+        value = sample(out.get("value"), name)
+        outputs[name] = {"value": value, "type": cty_type(value)}
+    return {"version": 4, "terraform_version": "1.11.0", "serial": 1, "lineage": "stand-in", "outputs": outputs,
+            "resources": []}
+
+
+def prepare(stacks: Path, work: Path, real: bool = False) -> list[Path]:
+    """Copy every stack into work/<stack>: no backend, remote states read local files built from the outputs."""
+    docs = {p.parent.name: json.loads(p.read_text()) for p in sorted(stacks.glob("*/cdk.tf.json"))}
+    by_key = {}
+    (work / "states").mkdir(parents=True, exist_ok=True)
+    for name, doc in docs.items():
+        key = doc.get("terraform", {}).get("backend", {}).get("s3", {}).get("key", f"{name}/terraform.tfstate")
+        by_key[key] = name
+        (work / "states" / f"{name}.tfstate").write_text(json.dumps(local_state(doc)))
+    dirs = []
+    for name, doc in docs.items():
+        doc.get("terraform", {}).pop("backend", None)
+        for ds_name, ds in doc.get("data", {}).get("terraform_remote_state", {}).items():
+            producer = by_key.get(ds.get("config", {}).get("key"), f"unknown-stack-{ds_name}")
+            ds["backend"] = "local"
+            ds["config"] = {"path": str(work / "states" / f"{producer}.tfstate")}
+        if real:
+            _offline_provider_config(doc)
+        target = work / name
+        target.mkdir(parents=True, exist_ok=True)
+        (target / "cdk.tf.json").write_text(json.dumps(doc, indent=1))
+        dirs.append(target)
+    return dirs
+
+
+def _offline_provider_config(doc: dict) -> None:
+    """For the real provider without credentials: no role to assume, no account lookup, fake static keys."""
+    configs = doc.get("provider", {}).get("aws", [])
+    for cfg in configs if isinstance(configs, list) else [configs]:
+        cfg.pop("assume_role", None)
+        cfg.update(access_key="stand-in", secret_key="stand-in", skip_credentials_validation=True,
+                   skip_requesting_account_id=True, skip_metadata_api_check="true")
+        cfg.pop("allowed_account_ids", None)
+
+
+def needs_aws_api(doc: dict) -> bool:
+    """Data sources of the AWS provider and import blocks read AWS during plan: no plan without credentials."""
+    return bool(doc.get("import")) or any(t.startswith("aws_") for t in doc.get("data", {}))
+
+
+def diagnostics(lines: str, phase: str) -> list[str]:
+    """Error diagnostics from `validate -json` (one document) or `plan -json` (one JSON message per line)."""
+    found = []
+    docs = []
+    try:
+        docs = [json.loads(lines)]
+    except json.JSONDecodeError:
+        docs = [json.loads(line) for line in lines.splitlines() if line.startswith("{")]
+    for doc in docs:
+        diags = doc.get("diagnostics") or ([doc["diagnostic"]] if "diagnostic" in doc else [])
+        for d in diags:
+            if d.get("severity") != "error":
+                continue
+            where = d.get("address") or (d.get("range") or {}).get("filename", "")
+            snippet = (d.get("snippet") or {}).get("context") or ""
+            found.append(f"{phase}: {d.get('summary')}: {d.get('detail', '').strip()}"
+                         + (f" ({where}{', ' + snippet if snippet else ''})" if where or snippet else ""))
+    return found
+
+
+def check(stack_dir: Path, env: dict[str, str], plan: bool = True, init: bool = False) -> Result:
+    start = time.monotonic()
+    result = Result(stack_dir.name)
+    run_env = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "TF_INPUT": "0", **env}
+
+    def tf(*args) -> subprocess.CompletedProcess:
+        return subprocess.run([TERRAFORM, f"-chdir={stack_dir}", *args], capture_output=True, text=True,
+                              env=run_env, timeout=600)
+
+    if init:
+        proc = tf("init", "-backend=false", "-input=false", "-no-color")
+        if proc.returncode:
+            result.errors.append(f"init: {proc.stderr.strip() or proc.stdout.strip()}")
+            return result
+    proc = tf("validate", "-json", "-no-color")
+    result.errors += diagnostics(proc.stdout, "validate")
+    if proc.returncode and not result.errors:
+        result.errors.append(f"validate: exit {proc.returncode}: {proc.stderr.strip()[-2000:]}")
+    if plan and result.ok:
+        proc = tf("plan", "-refresh=false", "-input=false", "-lock=false", "-json", "-no-color",
+                  "-out", str(stack_dir / "tfplan"))
+        result.errors += diagnostics(proc.stdout, "plan")
+        if proc.returncode and not result.errors:
+            result.errors.append(f"plan: exit {proc.returncode}: {proc.stderr.strip()[-2000:]}")
+    result.seconds = time.monotonic() - start
+    return result
+
+
+def check_all(stacks: Path, work: Path, real: bool = False, workers: int = 2) -> list[Result]:
+    """validate and plan every stack under `stacks` (its */cdk.tf.json), `workers` at a time."""
+    env = {"TF_PLUGIN_CACHE_DIR": str(work / "plugin-cache")} if real else standin_env(work)
+    if real:
+        (work / "plugin-cache").mkdir(parents=True, exist_ok=True)
+    dirs = prepare(stacks, work / "stacks", real=real)
+
+    def one(d: Path) -> Result:
+        doc = json.loads((d / "cdk.tf.json").read_text())
+        return check(d, env, plan=not (real and needs_aws_api(doc)), init=real)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, dirs))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.terraform.runner", description=__doc__.split("\n")[0])
+    parser.add_argument("stacks", nargs="?", default=str(ROOT / "generated" / "stacks"))
+    parser.add_argument("--real-provider", action="store_true",
+                        help="terraform init downloads hashicorp/aws (needs the registry); plan skips stacks that "
+                             "read AWS (aws data sources, import blocks)")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    why = shutil.which(TERRAFORM) is None and "terraform is not on PATH" or (None if args.real_provider else missing())
+    if why:
+        print(f"terraform tier skipped: {why}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory(prefix="tf-tier-") as tmp:
+        results = check_all(Path(args.stacks), Path(tmp), real=args.real_provider, workers=args.workers)
+    for r in results:
+        print(f"{'ok  ' if r.ok else 'FAIL'} {r.stack} ({r.seconds:.1f} s)")
+        for e in r.errors:
+            print(f"     {e}")
+    failed = [r.stack for r in results if not r.ok]
+    print(f"terraform: {len(results) - len(failed)} of {len(results)} stacks validate and plan"
+          + (f"; failing: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
