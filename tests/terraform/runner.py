@@ -52,30 +52,42 @@ def missing() -> str | None:
     return None
 
 
-def standin_env(work: Path) -> dict[str, str]:
-    """A plugin folder with the stand-in provider and a CLI config whose dev_overrides point at it."""
-    from tests.terraform import provider, schema
+class StandIn:
+    """The stand-in provider as one process for a session; `env` makes terraform attach to it (no init needed).
 
-    tgz = schema.bindings_tgz()
-    schema_path = schema.cache_path(tgz)
-    data = schema.load()
-    response = schema_path.with_name(schema_path.stem + "-" + _digest(HERE / "provider.py") + ".bin")
-    if not response.is_file():
-        tmp = response.with_suffix(".tmp")
-        tmp.write_bytes(provider.build_response(data))
-        tmp.replace(response)
-    plugins = work / "plugins"
-    plugins.mkdir(parents=True, exist_ok=True)
-    provider.make_cert(plugins)
-    wrapper = plugins / "terraform-provider-aws"
-    wrapper.write_text(f"#!/bin/sh\nexec '{sys.executable}' '{HERE / 'provider.py'}' '{schema_path}' '{response}' "
-                       f"'{plugins}'\n")
-    wrapper.chmod(0o755)
-    # https://developer.hashicorp.com/terraform/cli/config/config-file#development-overrides-for-provider-developers
-    cli = work / "terraformrc"
-    cli.write_text('provider_installation {\n  dev_overrides {\n    "hashicorp/aws" = "%s"\n  }\n  direct {}\n}\n'
-                   % plugins)
-    return {"TF_CLI_CONFIG_FILE": str(cli)}
+        with StandIn() as env: check(stack_dir, env)
+    """
+
+    def __init__(self):
+        from tests.terraform import provider, schema
+
+        tgz = schema.bindings_tgz()
+        self.schema_path = schema.cache_path(tgz)
+        data = schema.load()
+        self.response = self.schema_path.with_name(f"{self.schema_path.stem}-{_digest(HERE / 'provider.py')}.bin")
+        if not self.response.is_file():
+            tmp = self.response.with_suffix(".tmp")
+            tmp.write_bytes(provider.build_response(data))
+            tmp.replace(self.response)
+        self.proc: subprocess.Popen | None = None
+        self.env: dict[str, str] = {}
+
+    def __enter__(self) -> dict[str, str]:
+        self.proc = subprocess.Popen([sys.executable, str(HERE / "provider.py"), str(self.schema_path),
+                                      str(self.response)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the stand-in provider did not start (exit {self.proc.wait()})")
+        self.env = {"TF_REATTACH_PROVIDERS": line.strip()}
+        return self.env
+
+    def __exit__(self, *exc) -> None:
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 def _digest(path: Path) -> str:
@@ -201,16 +213,13 @@ def check(stack_dir: Path, env: dict[str, str], plan: bool = True, init: bool = 
         result.errors += diagnostics(proc.stdout, "plan")
         if proc.returncode and not result.errors:
             result.errors.append(f"plan: exit {proc.returncode}: {proc.stderr.strip()[-2000:]}")
+    result.errors.sort()
     result.seconds = time.monotonic() - start
     return result
 
 
-def check_all(stacks: Path, work: Path, real: bool = False, workers: int = 2) -> list[Result]:
-    """validate and plan every stack under `stacks` (its */cdk.tf.json), `workers` at a time."""
-    env = {"TF_PLUGIN_CACHE_DIR": str(work / "plugin-cache")} if real else standin_env(work)
-    if real:
-        (work / "plugin-cache").mkdir(parents=True, exist_ok=True)
-    dirs = prepare(stacks, work / "stacks", real=real)
+def check_all(dirs: list[Path], env: dict[str, str], real: bool = False, workers: int = 2) -> list[Result]:
+    """validate and plan every prepared stack folder, `workers` at a time."""
 
     def one(d: Path) -> Result:
         doc = json.loads((d / "cdk.tf.json").read_text())
@@ -233,7 +242,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"terraform tier skipped: {why}", file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory(prefix="tf-tier-") as tmp:
-        results = check_all(Path(args.stacks), Path(tmp), real=args.real_provider, workers=args.workers)
+        dirs = prepare(Path(args.stacks), Path(tmp) / "stacks", real=args.real_provider)
+        if args.real_provider:
+            (Path(tmp) / "plugin-cache").mkdir()
+            results = check_all(dirs, {"TF_PLUGIN_CACHE_DIR": str(Path(tmp) / "plugin-cache")}, real=True,
+                                workers=args.workers)
+        else:
+            with StandIn() as env:
+                results = check_all(dirs, env, workers=args.workers)
     for r in results:
         print(f"{'ok  ' if r.ok else 'FAIL'} {r.stack} ({r.seconds:.1f} s)")
         for e in r.errors:
