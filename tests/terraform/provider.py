@@ -4,7 +4,7 @@ Terraform itself then checks everything it owns (expressions, references, types,
 provider configuration, `import` blocks, the plan graph); the provider accepts every configuration and plans by
 marking unset computed attributes unknown. It never talks to AWS.
 
-    python tests/terraform/provider.py SCHEMA_JSON RESPONSE_BIN    # prints the TF_REATTACH_PROVIDERS value
+    python tests/terraform/provider.py SCHEMA_JSON RESPONSE_BIN [TYPES_JSON]   # prints TF_REATTACH_PROVIDERS
 
 Protocol: gRPC over a unix socket, tfplugin6, attached through TF_REATTACH_PROVIDERS. The protobuf stubs
 come from PyPI `tf` (its own schema API cannot express list and map nesting, so the schema messages are built here).
@@ -17,6 +17,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 from concurrent import futures
 from pathlib import Path
 
@@ -49,17 +50,18 @@ def no_dynamic(t):
     return t
 
 
-def build_response(schema: dict) -> bytes:
-    """The serialized GetProviderSchema response (cached on disk: built once per schema)."""
+def build_response(schema: dict, types: set[str] | None = None) -> bytes:
+    """The serialized GetProviderSchema response: every type (cached on disk), or only `types`."""
     from tf.gen import tfplugin_pb2 as pb
 
     def wrap(block):
         return pb.Schema(version=0, block=to_pb_schema(pb, block))
 
+    def pick(kind):
+        return {k: wrap(v) for k, v in schema[kind].items() if types is None or k in types}
+
     resp = pb.GetProviderSchema.Response(
-        provider=wrap(schema["provider"]),
-        resource_schemas={k: wrap(v) for k, v in schema["resources"].items()},
-        data_source_schemas={k: wrap(v) for k, v in schema["data_sources"].items()},
+        provider=wrap(schema["provider"]), resource_schemas=pick("resources"), data_source_schemas=pick("data_sources"),
         server_capabilities=pb.ServerCapabilities(get_provider_schema_optional=True))
     return resp.SerializeToString()
 
@@ -114,13 +116,15 @@ def empty_object(block: dict, **known) -> dict:
 
 
 class StandIn:
-    def __init__(self, schema_path: Path, response: bytes):
+    def __init__(self, schema_path: Path, response: bytes, types_file: Path | None = None):
         import msgpack
         from tf.gen import tfplugin_pb2 as pb
 
         self.pb, self.msgpack, self.schema_path, self.response = pb, msgpack, schema_path, response
         self.unknown = msgpack.ExtType(UNKNOWN_CODE, b"\x00")
         self._schema = None
+        self.types_file, self._filtered = types_file, (None, b"")
+        self.lock = threading.Lock()
 
     @property
     def schema(self) -> dict:
@@ -145,7 +149,15 @@ class StandIn:
             server_capabilities=self.pb.ServerCapabilities(get_provider_schema_optional=True))
 
     def GetProviderSchema(self, req, ctx):
-        return self.response  # already serialized
+        """Only the types the session's stacks name, when the runner lists them: Terraform decodes the whole
+        schema in every process (~0.3 s for 2,400 types), and needs no other type to check these stacks."""
+        if self.types_file is None or not self.types_file.is_file():
+            return self.response  # every type, already serialized
+        with self.lock:
+            listed = self.types_file.read_text()
+            if self._filtered[0] != listed:
+                self._filtered = listed, build_response(self.schema, set(json.loads(listed)))
+            return self._filtered[1]
 
     def ValidateProviderConfig(self, req, ctx):
         return self.empty("ValidateProviderConfig")
@@ -197,7 +209,7 @@ class StandIn:
         return self.empty("StopProvider")
 
 
-def serve(schema_path: Path, response_path: Path) -> None:
+def serve(schema_path: Path, response_path: Path, types_file: Path | None = None) -> None:
     """One long-lived server for a whole session: every terraform process attaches to it (TF_REATTACH_PROVIDERS)
     instead of starting its own provider (3 starts per validate, 5 per plan, ~0.4 s each). Stops when stdin closes.
     https://developer.hashicorp.com/terraform/plugin/debugging#running-terraform-with-a-provider-in-debug-mode"""
@@ -207,7 +219,7 @@ def serve(schema_path: Path, response_path: Path) -> None:
     from tf.gen import grpc_stdio_pb2_grpc as stdio_rpc
     from tf.gen import tfplugin_pb2 as pb
 
-    standin = StandIn(schema_path, response_path.read_bytes())
+    standin = StandIn(schema_path, response_path.read_bytes(), types_file)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     handlers = {}
     for method in pb.DESCRIPTOR.services_by_name["Provider"].methods:
@@ -244,4 +256,4 @@ def serve(schema_path: Path, response_path: Path) -> None:
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     os.environ.setdefault("GRPC_VERBOSITY", "NONE")
-    serve(Path(sys.argv[1]), Path(sys.argv[2]))
+    serve(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]) if sys.argv[3:] else None)

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 TERRAFORM = "terraform"
 PLACEHOLDER_ACCOUNT = "123456789012"
+TYPES_VAR = "TF_STANDIN_TYPES_FILE"  # where the runner lists the types the stand-in serves (see provider.py)
+_types_lock = threading.Lock()
 
 
 @dataclass
@@ -73,12 +76,15 @@ class StandIn:
         self.env: dict[str, str] = {}
 
     def __enter__(self) -> dict[str, str]:
+        self.tmp = tempfile.TemporaryDirectory(prefix="tf-standin-types-")
+        types = Path(self.tmp.name) / "types.json"
         self.proc = subprocess.Popen([sys.executable, str(HERE / "provider.py"), str(self.schema_path),
-                                      str(self.response)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                                      str(self.response), str(types)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()
         if not line:
             raise RuntimeError(f"the stand-in provider did not start (exit {self.proc.wait()})")
-        self.env = {"TF_REATTACH_PROVIDERS": line.strip()}
+        self.env = {"TF_REATTACH_PROVIDERS": line.strip(), TYPES_VAR: str(types)}
         return self.env
 
     def __exit__(self, *exc) -> None:
@@ -88,6 +94,7 @@ class StandIn:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        self.tmp.cleanup()
 
 
 def _digest(path: Path) -> str:
@@ -189,8 +196,9 @@ def diagnostics(lines: str, phase: str) -> list[str]:
     return found
 
 
-def check(stack_dir: Path, env: dict[str, str], plan: bool = True, init: bool = False) -> Result:
+def check(stack_dir: Path, env: dict[str, str], plan: bool = True, init: bool = False, validate: bool = True) -> Result:
     start = time.monotonic()
+    announce_types([stack_dir], env)
     result = Result(stack_dir.name)
     run_env = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "TF_INPUT": "0", **env}
 
@@ -203,10 +211,11 @@ def check(stack_dir: Path, env: dict[str, str], plan: bool = True, init: bool = 
         if proc.returncode:
             result.errors.append(f"init: {proc.stderr.strip() or proc.stdout.strip()}")
             return result
-    proc = tf("validate", "-json", "-no-color")
-    result.errors += diagnostics(proc.stdout, "validate")
-    if proc.returncode and not result.errors:
-        result.errors.append(f"validate: exit {proc.returncode}: {proc.stderr.strip()[-2000:]}")
+    if validate:
+        proc = tf("validate", "-json", "-no-color")
+        result.errors += diagnostics(proc.stdout, "validate")
+        if proc.returncode and not result.errors:
+            result.errors.append(f"validate: exit {proc.returncode}: {proc.stderr.strip()[-2000:]}")
     if plan and result.ok:
         proc = tf("plan", "-refresh=false", "-input=false", "-lock=false", "-json", "-no-color",
                   "-out", str(stack_dir / "tfplan"))
@@ -218,15 +227,69 @@ def check(stack_dir: Path, env: dict[str, str], plan: bool = True, init: bool = 
     return result
 
 
-def check_all(dirs: list[Path], env: dict[str, str], real: bool = False, workers: int = 2) -> list[Result]:
-    """validate and plan every prepared stack folder, `workers` at a time."""
+def announce_types(dirs: list[Path], env: dict[str, str]) -> None:
+    """Add the resource and data source types these stacks name to the stand-in's list (it only grows)."""
+    if TYPES_VAR not in env:
+        return
+    names = set()
+    for d in dirs:
+        doc = json.loads((d / "cdk.tf.json").read_text())
+        names |= set(doc.get("resource", {})) | set(doc.get("data", {}))
+        names |= {imp["to"].split(".")[-2] for imp in doc.get("import", []) if "." in imp.get("to", "")}
+    path = Path(env[TYPES_VAR])
+    with _types_lock:
+        known = set(json.loads(path.read_text())) if path.is_file() else set()
+        if not names <= known:
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(sorted(known | names)))
+            tmp.replace(path)
+
+
+def check_all(dirs: list[Path], env: dict[str, str], real: bool = False, workers: int = 2,
+              validate: bool = True) -> list[Result]:
+    """validate and plan every prepared stack folder, `workers` at a time (validate=False: plan only, which
+    validates too and reports the same diagnostics)."""
+    announce_types(dirs, env)
 
     def one(d: Path) -> Result:
         doc = json.loads((d / "cdk.tf.json").read_text())
-        return check(d, env, plan=not (real and needs_aws_api(doc)), init=real)
+        return check(d, env, plan=not (real and needs_aws_api(doc)), init=real, validate=validate)
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
         return list(pool.map(one, dirs))
+
+
+def check_sources(sources: dict[str, Path], work: Path, env: dict[str, str], workers: int = 2,
+                  plan_only: tuple[str, ...] = ()) -> dict[str, list]:
+    """Results per source ({name: stacks folder}), all stacks in one pool; a stack whose JSON and the states it
+    reads are byte-identical to one already checked (fixtures share most of the base registry) is run once.
+    Sources named in plan_only skip the separate `validate` (plan reports the same diagnostics)."""
+    import hashlib
+
+    jobs: dict[str, Path] = {}
+    keys: dict[str, list[tuple[str, str]]] = {}
+    for source, stacks in sources.items():
+        dirs = prepare(stacks, work / source)
+        for d in dirs:
+            original = (stacks / d.name / "cdk.tf.json").read_bytes()
+            doc = json.loads((d / "cdk.tf.json").read_text())
+            states = sorted(Path(ds["config"]["path"])
+                            for ds in doc.get("data", {}).get("terraform_remote_state", {}).values())
+            digest = hashlib.sha256(original + b"".join(p.read_bytes() for p in states if p.is_file())).hexdigest()
+            jobs.setdefault(digest, d)
+            keys.setdefault(source, []).append((d.name, digest))
+    full = [k for k, d in jobs.items() if d.parent.name not in plan_only]
+    light = [k for k in jobs if k not in full]
+    announce_types(list(jobs.values()), env)
+    results = dict(zip(full, check_all([jobs[k] for k in full], env, workers=workers)))
+    results.update(zip(light, check_all([jobs[k] for k in light], env, workers=workers, validate=False)))
+    out = {}
+    for source, pairs in keys.items():
+        out[source] = []
+        for name, digest in pairs:
+            r = results[digest]
+            out[source].append(Result(name, list(r.errors), r.seconds))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
