@@ -24,30 +24,38 @@ from pathlib import Path
 UNKNOWN_CODE = 0
 
 
-def to_pb_schema(pb, block: dict, in_set: bool = False):
-    """A tfplugin6 Schema.Block from the JSON schema (schema.py); no dynamic types inside sets."""
-    attrs = [pb.Schema.Attribute(name=name, type=json.dumps(no_dynamic(t) if in_set else t).encode(),
+def to_pb_schema(pb, block: dict):
+    """A tfplugin6 Schema.Block from the JSON schema (schema.py)."""
+    attrs = [pb.Schema.Attribute(name=name, type=json.dumps(no_dynamic_set(t)).encode(),
                                  required="r" in flags, optional="o" in flags, computed="c" in flags)
              for name, (t, flags) in sorted(block["attrs"].items())]
     nesting = {"list": pb.Schema.NestedBlock.LIST, "set": pb.Schema.NestedBlock.SET,
                "map": pb.Schema.NestedBlock.MAP, "single": pb.Schema.NestedBlock.SINGLE}
-    # Terraform wants MinItems and MaxItems 0 in map and single nesting
-    blocks = [pb.Schema.NestedBlock(type_name=name, nesting=nesting[n], min_items=mn if n in ("list", "set") else 0,
-                                    max_items=mx if n in ("list", "set") else 0,
-                                    block=to_pb_schema(pb, inner, in_set or n == "set"))
-              for name, (n, mn, mx, inner) in sorted(block["blocks"].items())]
+    blocks = []
+    for name, (n, mn, mx, inner) in sorted(block["blocks"].items()):
+        if n == "set" and has_dynamic(inner):
+            n = "list"  # Terraform refuses dynamic attributes in set blocks (wafv2 rules): same JSON, as a list
+        # Terraform wants MinItems and MaxItems 0 in map and single nesting
+        blocks.append(pb.Schema.NestedBlock(type_name=name, nesting=nesting[n], block=to_pb_schema(pb, inner),
+                                            min_items=mn if n in ("list", "set") else 0,
+                                            max_items=mx if n in ("list", "set") else 0))
     return pb.Schema.Block(attributes=attrs, block_types=blocks)
 
 
-def no_dynamic(t):
-    """Terraform refuses dynamic types inside set blocks: the stand-in says string there."""
-    if t == "dynamic":
-        return "string"
-    if isinstance(t, list) and t[0] == "object":
-        return ["object", {k: no_dynamic(v) for k, v in t[1].items()}]
-    if isinstance(t, list):
-        return [t[0], no_dynamic(t[1])]
-    return t
+def has_dynamic(block: dict) -> bool:
+    return any("dynamic" in json.dumps(t) for t, _ in block["attrs"].values()) or any(
+        has_dynamic(b[3]) for b in block["blocks"].values())
+
+
+def no_dynamic_set(t, in_set: bool = False):
+    """A set type cannot hold dynamic values: make such sets lists."""
+    if t == "dynamic" or not isinstance(t, list):
+        return t
+    if t[0] == "object":
+        return ["object", {k: no_dynamic_set(v) for k, v in t[1].items()}]
+    if t[0] == "set" and "dynamic" in json.dumps(t[1]):
+        return ["list", no_dynamic_set(t[1])]
+    return [t[0], no_dynamic_set(t[1])]
 
 
 def build_response(schema: dict, types: set[str] | None = None) -> bytes:

@@ -72,6 +72,9 @@ class StandIn:
             tmp = self.response.with_suffix(".tmp")
             tmp.write_bytes(provider.build_response(data))
             tmp.replace(self.response)
+            for stale in self.response.parent.glob(f"{self.schema_path.stem}-*.bin"):
+                if stale != self.response:
+                    stale.unlink()
         self.proc: subprocess.Popen | None = None
         self.env: dict[str, str] = {}
 

@@ -212,6 +212,9 @@ def load() -> dict:
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(schema, separators=(",", ":")))
     tmp.replace(path)
+    for stale in path.parent.glob("schema-*"):
+        if stale != path and not stale.name.startswith(path.stem + "-"):
+            stale.unlink()  # other bindings versions or an older extractor
     return schema
 
 
