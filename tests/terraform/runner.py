@@ -5,7 +5,8 @@
 
 Each stack is copied to a work folder with its backend removed, and each `terraform_remote_state` is pointed at a
 local state whose outputs are made from the producing stack's `output` blocks: a key that one stack reads and the
-other does not output fails the plan. With the stand-in provider no `terraform init` is needed (`dev_overrides`).
+other does not output fails the plan. With the stand-in provider no `terraform init` is needed: every terraform
+process attaches to one provider server (TF_REATTACH_PROVIDERS).
 Exit status 1 when any stack fails, 2 when Terraform is missing.
 """
 from __future__ import annotations
