@@ -82,6 +82,10 @@ PLANTED = {
                                                           "content": "Name: ${ProjectName}-bucket"}}},
                                 "Invalid reference: A reference to a resource type must be followed by at least one "
                                 "attribute access"),
+    "provider-argument": ({"aws_iam_role": {"r": ROLE}}, 'No argument or block type is named "regoin"',
+                          {"provider": {"aws": [{"regoin": "eu-west-1"}]}}),
+    "import-without-resource": ({"aws_iam_role": {"r": ROLE}}, "Configuration for import target does not exist",
+                                {"import": [{"id": "x", "to": "aws_iam_role.missing"}]}),
 }
 
 
@@ -94,7 +98,8 @@ def write_stack(folder: Path, doc: dict) -> Path:
 @pytest.fixture(scope="module")
 def planted(terraform_env, tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("planted")
-    dirs = [write_stack(root / name, {"resource": resources}) for name, (resources, _) in PLANTED.items()]
+    dirs = [write_stack(root / name, {"resource": planted[0], **(planted[2] if len(planted) > 2 else {})})
+            for name, planted in PLANTED.items()]
     return {r.stack: r for r in runner.check_all(dirs, terraform_env)}
 
 
@@ -136,4 +141,16 @@ def test_import_blocks_data_sources_and_nested_blocks_plan_cleanly(terraform_env
                "aws_iam_role": {"r": {**ROLE, "assume_role_policy": "${data.aws_iam_policy_document.p.json}",
                                       "inline_policy": [{"name": "x", "policy": "{}"}]}}}}
     result = runner.check(write_stack(tmp_path / "control", doc), terraform_env)
+    assert result.ok, result.errors
+
+
+def test_the_real_provider_preparation_is_valid_terraform(terraform_env, example_out, tmp_path):
+    """--real-provider (the PR workflow) rewrites provider blocks for a plan without credentials: still valid."""
+    dirs = {d.name: d for d in runner.prepare(example_out / "stacks", tmp_path, real=True)}
+    team = next(name for name in dirs if name not in ("organization", "identity", "shared-services"))
+    provider = json.loads((dirs[team] / "cdk.tf.json").read_text())["provider"]["aws"][0]
+    assert "assume_role" not in provider and provider["skip_requesting_account_id"] is True
+    assert not runner.needs_aws_api(json.loads((dirs[team] / "cdk.tf.json").read_text()))
+    assert runner.needs_aws_api(json.loads((dirs["organization"] / "cdk.tf.json").read_text()))
+    result = runner.check(dirs[team], terraform_env)
     assert result.ok, result.errors
