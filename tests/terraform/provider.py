@@ -10,6 +10,11 @@ Protocol: gRPC over a unix socket, tfplugin6, attached through TF_REATTACH_PROVI
 come from PyPI `tf` (its own schema API cannot express list and map nesting, so the schema messages are built here).
 - tfplugin6: https://github.com/hashicorp/terraform/blob/v1.11.4/docs/plugin-protocol/tfplugin6.proto
 - msgpack unknown value (ext 0): https://github.com/zclconf/go-cty/blob/main/cty/msgpack/unknown.go
+- schema rules Terraform enforces ("NestingSet blocks may not contain attributes of cty.DynamicPseudoType",
+  "MinItems and MaxItems must both be 0 in NestingMap mode"):
+  https://github.com/hashicorp/terraform/blob/v1.11.4/internal/configs/configschema/internal_validate.go
+- a data source's result must be wholly known ("produced a value for ... that is not wholly known"):
+  https://github.com/hashicorp/terraform/blob/v1.11.4/internal/terraform/node_resource_abstract_instance.go
 """
 from __future__ import annotations
 
