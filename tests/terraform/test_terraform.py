@@ -154,3 +154,22 @@ def test_the_real_provider_preparation_is_valid_terraform(terraform_env, example
     assert runner.needs_aws_api(json.loads((dirs["organization"] / "cdk.tf.json").read_text()))
     result = runner.check(dirs[team], terraform_env)
     assert result.ok, result.errors
+
+
+# ---- the schema derived from the bindings: a few facts of the real provider (no Terraform needed) ----
+
+def test_the_schema_from_the_bindings_has_the_provider_shape():
+    from tests.terraform import schema
+
+    s = schema.load()
+    assert len(s["resources"]) > 1500 and len(s["data_sources"]) > 600
+    assert "alias" not in s["provider"]["attrs"] and "assume_role" in s["provider"]["blocks"]
+    versioning = s["resources"]["aws_s3_bucket_versioning"]
+    assert versioning["attrs"]["bucket"] == ["string", "r"]
+    assert versioning["blocks"]["versioning_configuration"][:3] == ["list", 1, 1]  # required, at most one
+    role = s["resources"]["aws_iam_role"]
+    assert role["attrs"]["arn"] == ["string", "c"] and role["attrs"]["tags"] == [["map", "string"], "o"]
+    assert role["blocks"]["inline_policy"][0] == "set"
+    assert s["resources"]["aws_account_alternate_contact"]["blocks"]["timeouts"][0] == "single"
+    roots = s["data_sources"]["aws_organizations_organization"]["attrs"]["roots"]
+    assert roots[1] == "c" and roots[0][0] == "list" and roots[0][1][1]["policy_types"][0] == "list"
