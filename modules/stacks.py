@@ -140,6 +140,12 @@ class OrganizationStack:
 
 
 @dataclass(frozen=True)
+class TemplateVersion:
+    version: str
+    body: str  # the CloudFormation template text
+
+
+@dataclass(frozen=True)
 class CatalogTemplate:
     name: str
     description: str
@@ -147,6 +153,12 @@ class CatalogTemplate:
     owner: str
     body: str  # the CloudFormation template text
     visible_to: tuple[str, ...]  # execution role names (one per team account) that see it in Studio
+    earlier: tuple[TemplateVersion, ...] = ()  # versions kept (deprecated), oldest first
+
+    @property
+    def versions(self) -> tuple[TemplateVersion, ...]:
+        """Every published version, oldest first: the oldest is the product's own first artifact."""
+        return (*self.earlier, TemplateVersion(self.version, self.body))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from cdktn_provider_aws.servicecatalog_portfolio_share import ServicecatalogPort
 from cdktn_provider_aws.servicecatalog_principal_portfolio_association import ServicecatalogPrincipalPortfolioAssociation
 from cdktn_provider_aws.servicecatalog_product import ServicecatalogProduct
 from cdktn_provider_aws.servicecatalog_product_portfolio_association import ServicecatalogProductPortfolioAssociation
+from cdktn_provider_aws.servicecatalog_provisioning_artifact import ServicecatalogProvisioningArtifact
 from constructs import Construct
 
 from .. import naming, policies
@@ -43,21 +44,36 @@ def build_shared_services(stack: PlatformStack, *, plan: Plan, shared: SharedSer
                         description="Shared services: SageMaker Projects catalog")
     build_data_bucket(stack, name=shared.catalog_bucket, key_arn=key_arn)
     bucket_id = ref("aws_s3_bucket", "data-bucket", "id")
-    region = plan.home_region
     for t in shared.templates:
         tid = safe_id(t.name)
-        object_key = f"templates/{t.name}/{t.version}.yaml"
-        S3Object(stack, f"template-{tid}", bucket=bucket_id, key=object_key, content=t.body,
-                 content_type="application/x-yaml", server_side_encryption="aws:kms", kms_key_id=key_arn)
+        urls = {}
+        for v in t.versions:
+            vid = f"template-{tid}-{safe_id(v.version)}"
+            S3Object(stack, vid, bucket=bucket_id, key=f"templates/{t.name}/{v.version}.yaml", content=v.body,
+                     content_type="application/x-yaml", server_side_encryption="aws:kms", kms_key_id=key_arn)
+            # A reference, not a literal URL: Service Catalog reads the template when the artifact is created, so
+            # the object must exist first.
+            urls[v.version] = (f"https://{ref('aws_s3_bucket', 'data-bucket', 'bucket_regional_domain_name')}/"
+                               f"{ref('aws_s3_object', vid, 'key')}")
+        first, *later = t.versions
+        # The product is created with its oldest version; a new version must never replace the product (projects
+        # launched from it would lose it), so each later version is a provisioning artifact of its own and the
+        # product ignores changes to its first one (provisioning_artifact_parameters forces a new product:
+        # https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/servicecatalog_product).
         ServicecatalogProduct(
             stack, f"product-{tid}", name=t.name, owner=t.owner, description=t.description,
             type="CLOUD_FORMATION_TEMPLATE",
             provisioning_artifact_parameters={
-                "name": t.version, "type": "CLOUD_FORMATION_TEMPLATE",
-                "template_url": f"https://{shared.catalog_bucket}.s3.{region}.amazonaws.com/{object_key}",
+                "name": first.version, "type": "CLOUD_FORMATION_TEMPLATE", "template_url": urls[first.version],
             },
             tags={STUDIO_VISIBILITY_TAG: "true"},
+            lifecycle={"ignore_changes": ["provisioning_artifact_parameters"]},
         )
+        for v in later:
+            ServicecatalogProvisioningArtifact(
+                stack, f"artifact-{tid}-{safe_id(v.version)}", product_id=ref("aws_servicecatalog_product", f"product-{tid}", "id"),
+                name=v.version, type="CLOUD_FORMATION_TEMPLATE", template_url=urls[v.version],
+                guidance="DEFAULT" if v.version == t.version else "DEPRECATED")
         product_id = ref("aws_servicecatalog_product", f"product-{tid}", "id")
         ServicecatalogPortfolio(stack, f"portfolio-{tid}", name=naming.portfolio_name(plan.org, t.name),
                                 provider_name=t.owner, description=t.description)

@@ -33,3 +33,17 @@ def test_vpc_only_studio_reaches_s3_through_the_gateway_endpoint(example_out, ex
             else:
                 assert to_s3 == []
     assert checked
+
+
+def test_service_catalog_products_wait_for_their_template_and_survive_new_versions(example_out):
+    doc = stack(example_out, "shared-services")
+    objects = resources(doc, "aws_s3_object")
+    products = resources(doc, "aws_servicecatalog_product")
+    assert products
+    for cid, product in products.items():
+        params = product["provisioning_artifact_parameters"]
+        url = params["template_url"]
+        # A reference to the object (so CreateProduct waits for it), not a literal URL.
+        target = url.rsplit("${aws_s3_object.", 1)[1].split(".key}")[0]
+        assert target in objects and objects[target]["key"].endswith(f"/{params['name']}.yaml"), cid
+        assert product["lifecycle"]["ignore_changes"] == ["provisioning_artifact_parameters"]

@@ -10,10 +10,6 @@ from tests.terraform import runner
 
 VALID = sorted(p for p in (FIXTURES / "valid").iterdir() if p.is_dir())
 
-# The example's shared-services stack writes CloudFormation's ${SageMakerProjectId} into aws_s3_object.content
-# unescaped (issue 10); modules/ is being fixed in parallel. Remove when escaping lands.
-KNOWN = {"shared-services": "Invalid reference: A reference to a resource type must be followed by at least one"}
-
 
 @pytest.fixture(scope="session")
 def tier_results(terraform_env, example_out, synthesized_fixture, tmp_path_factory):
@@ -29,34 +25,19 @@ def report(results) -> str:
     return "\n".join(f"{r.stack}:\n  " + "\n  ".join(r.errors) for r in results if not r.ok)
 
 
-def split_known(results):
-    """(failures that are not the known defect, whether the known defect showed up)."""
-    other, known = [], False
-    for r in results:
-        if r.stack in KNOWN and r.errors and all(KNOWN[r.stack] in e for e in r.errors):
-            known = True
-        elif not r.ok:
-            other.append(r)
-    return other, known
-
-
 def test_example_stacks_validate_and_plan(tier_results):
     results = tier_results["example"]
     assert len(results) >= 3
-    other, known = split_known(results)
-    assert not other, f"terraform refuses stacks of the example:\n{report(other)}"
-    if known:
-        pytest.xfail("shared-services: unescaped ${...} in aws_s3_object.content (issue 10; remove when escaping lands)")
+    failed = [r for r in results if not r.ok]
+    assert not failed, f"terraform refuses stacks of the example:\n{report(failed)}"
 
 
 @pytest.mark.parametrize("case", VALID, ids=[p.name for p in VALID])
 def test_valid_fixture_stacks_validate_and_plan(case, tier_results):
     results = tier_results[case.name]
     assert results, "no stacks synthesized"
-    other, known = split_known(results)
-    assert not other, f"terraform refuses stacks of fixture {case.name}:\n{report(other)}"
-    if known:
-        pytest.xfail("shared-services: unescaped ${...} in aws_s3_object.content (issue 10; remove when escaping lands)")
+    failed = [r for r in results if not r.ok]
+    assert not failed, f"terraform refuses stacks of fixture {case.name}:\n{report(failed)}"
 
 
 # ---- planted defects: each must be reported by Terraform with the stand-in provider ----
