@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import guardrails, naming
+from . import guardrails, naming, trusted_access
 from .guardrails import Scp
 from .registry.model import Registry, Team
 from .sharing import Share
@@ -137,6 +137,9 @@ class OrganizationStack:
     log_bucket: str
     trail_name: str
     alarm_subscribers: tuple[tuple[str, str], ...] = ()  # (user name, email) of platform admins: security alarms
+    # Set when organization.yaml names the organization: it is imported and owns the trusted-access list.
+    organization_id: str | None = None
+    trusted_services: tuple[str, ...] = ()  # every service principal with trusted access (required + the org's own)
 
 
 @dataclass(frozen=True)
@@ -377,6 +380,8 @@ def plan(reg: Registry) -> Plan:
             trail_name=naming.trail_name(org.name),
             alarm_subscribers=tuple(sorted((p.user_name, p.email) for p in reg.people
                                            if p.user_name in set(org.platform_admins) and p.email)),
+            organization_id=getattr(org, "organization_id", None),
+            trusted_services=trusted_access.trusted_services(getattr(org, "trusted_services", None) or ()),
         ),
         identity=IdentityStack(
             name=naming.IDENTITY_STACK,

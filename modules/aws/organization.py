@@ -7,13 +7,12 @@ from cdktn import TerraformOutput
 from cdktn_provider_aws.data_aws_organizations_organization import DataAwsOrganizationsOrganization
 from cdktn_provider_aws.organizations_account import OrganizationsAccount
 from cdktn_provider_aws.organizations_delegated_administrator import OrganizationsDelegatedAdministrator
+from cdktn_provider_aws.organizations_organization import OrganizationsOrganization
 from cdktn_provider_aws.organizations_organizational_unit import OrganizationsOrganizationalUnit
 from cdktn_provider_aws.organizations_policy import OrganizationsPolicy
 from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
-from cdktn_provider_aws.ram_sharing_with_organization import RamSharingWithOrganization
-from cdktn_provider_aws.servicecatalog_organizations_access import ServicecatalogOrganizationsAccess
 
-from .. import naming
+from .. import naming, trusted_access
 from ..stacks import OrganizationStack, Plan
 from .audit import build_log_archive, build_organization_trail
 from .base import PlatformStack, org_access_role_arn
@@ -26,11 +25,32 @@ def safe_id(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "_", text)
 
 
+def build_organization_resource(stack: PlatformStack, *, org: OrganizationStack) -> list:
+    """With organization.yaml's organization_id, the existing organization is imported (never created: the
+    management account already is one) and owns the whole trusted-access and policy-type lists, so the
+    resources that need them can be ordered after it; returns what they depend on. The resource manages the
+    complete lists: a service the organization already trusts must be in trusted_services, or the apply
+    would switch it off (the import's plan shows the difference first). Without organization_id nothing is
+    managed and the post-step's preflight checks trusted access instead (DESIGN.md, decision 5)."""
+    if not org.organization_id:
+        DataAwsOrganizationsOrganization(stack, "organization")
+        return []
+    resource = OrganizationsOrganization(
+        stack, "organization", feature_set="ALL",
+        aws_service_access_principals=sorted(org.trusted_services),
+        enabled_policy_types=list(trusted_access.REQUIRED_POLICY_TYPES),
+        lifecycle={"prevent_destroy": True},
+    )
+    resource.import_from(org.organization_id)
+    return [resource]
+
+
 def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationStack) -> None:
     stack.provider(region=plan.home_region, tags=plan.default_tags, allowed_account_ids=[plan.management_account_id])
-    DataAwsOrganizationsOrganization(stack, "organization")
-    root_id = data_ref("aws_organizations_organization", "organization", "roots[0].id")
-    org_id = data_ref("aws_organizations_organization", "organization", "id")
+    after_org = build_organization_resource(stack, org=org)
+    org_ref = ref if org.organization_id else data_ref
+    root_id = org_ref("aws_organizations_organization", "organization", "roots[0].id")
+    org_id = org_ref("aws_organizations_organization", "organization", "id")
 
     ous: dict[str, str] = {}  # OU path -> its id
     for path in org.ou_paths:
@@ -63,7 +83,7 @@ def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationSta
 
     for scp in org.scps:
         OrganizationsPolicy(stack, f"scp-{scp.name}", name=scp.name, description=scp.description,
-                            type="SERVICE_CONTROL_POLICY", content=scp.text)
+                            type="SERVICE_CONTROL_POLICY", content=scp.text, depends_on=after_org)
         OrganizationsPolicyAttachment(stack, f"scp-{scp.name}-attachment", target_id=ous[scp.target],
                                       policy_id=ref("aws_organizations_policy", f"scp-{scp.name}", "id"))
 
@@ -79,16 +99,14 @@ def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationSta
     build_organization_trail(stack, org=plan.org, name=org.trail_name, bucket=org.log_bucket, key_arn=key_arn,
                              logs_group_arn=logs_group_arn, logs_role_arn=logs_role_arn,
                              depends_on=[stack.node.find_child("log-archive-policy"),
-                                         stack.node.find_child("trail-logs-role-policy")])
+                                         stack.node.find_child("trail-logs-role-policy"), *after_org])
 
-    # Shares inside the organization: RAM shares need no acceptance, and shared services (a delegated
-    # administrator for Service Catalog) may share the Projects portfolios with OUs.
-    RamSharingWithOrganization(stack, "ram-sharing-with-organization")
-    ServicecatalogOrganizationsAccess(stack, "servicecatalog-organizations-access", enabled=True)
-    # Shared services administers Service Catalog (the Projects portfolios) and Config (the aggregator).
+    # Shared services administers Service Catalog (the Projects portfolios) and Config (the aggregator); AWS
+    # refuses a delegated administrator for a service without trusted access (SERVICE_ACCESS_NOT_ENABLED).
     for principal in ("servicecatalog.amazonaws.com", "config.amazonaws.com", "config-multiaccountsetup.amazonaws.com"):
         OrganizationsDelegatedAdministrator(stack, f"delegated-admin-{principal.split('.')[0]}",
-                                            account_id=plan.shared_services.account_id, service_principal=principal)
+                                            account_id=plan.shared_services.account_id, service_principal=principal,
+                                            depends_on=after_org)
 
     TerraformOutput(stack, "account_ids", value=account_ids,
                     description="Account id of every team account, by <team>-<environment>")

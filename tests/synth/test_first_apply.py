@@ -47,3 +47,37 @@ def test_service_catalog_products_wait_for_their_template_and_survive_new_versio
         target = url.rsplit("${aws_s3_object.", 1)[1].split(".key}")[0]
         assert target in objects and objects[target]["key"].endswith(f"/{params['name']}.yaml"), cid
         assert product["lifecycle"]["ignore_changes"] == ["provisioning_artifact_parameters"]
+
+
+def test_without_organization_id_nothing_toggles_trusted_access(example_out):
+    doc = stack(example_out, "organization")
+    assert "aws_organizations_organization" not in doc.get("resource", {})
+    assert "aws_organizations_organization" in doc["data"]
+    # one resource owns each switch: no RAM or Service Catalog access toggles beside the organization
+    assert not resources(doc, "aws_ram_sharing_with_organization")
+    assert not resources(doc, "aws_servicecatalog_organizations_access")
+
+
+def test_a_named_organization_is_imported_and_everything_that_needs_trusted_access_waits_for_it(tmp_path, example_registry):
+    import dataclasses
+    import json
+
+    from modules.stacks import plan
+    from modules.synth import synthesize
+    from modules.trusted_access import REQUIRED_TRUSTED_SERVICES
+
+    p = plan(example_registry)
+    org = dataclasses.replace(p.organization, organization_id="o-abcdef1234",
+                              trusted_services=tuple(sorted({*REQUIRED_TRUSTED_SERVICES, "guardduty.amazonaws.com"})))
+    synthesize(dataclasses.replace(p, organization=org), tmp_path / "out")
+    doc = json.loads((tmp_path / "out" / "stacks" / "organization" / "cdk.tf.json").read_text())
+    organization = resources(doc, "aws_organizations_organization")["organization"]
+    assert organization["feature_set"] == "ALL" and organization["lifecycle"]["prevent_destroy"] is True
+    assert set(REQUIRED_TRUSTED_SERVICES) | {"guardduty.amazonaws.com"} == set(organization["aws_service_access_principals"])
+    assert organization["enabled_policy_types"] == ["SERVICE_CONTROL_POLICY"]
+    assert {"to": "aws_organizations_organization.organization", "id": "o-abcdef1234"} in [
+        {k: i[k] for k in ("to", "id")} for i in doc["import"]]
+    dependents = [*resources(doc, "aws_organizations_delegated_administrator").values(),
+                  *resources(doc, "aws_organizations_policy").values(), *resources(doc, "aws_cloudtrail").values()]
+    assert dependents and all("aws_organizations_organization.organization" in d["depends_on"] for d in dependents)
+    assert "${aws_organizations_organization.organization.roots[0].id}" in json.dumps(doc)
