@@ -20,9 +20,10 @@ from .guardrails import Scp
 from .registry.model import Registry, Team
 from .sharing import Share
 
-# Decommissioned accounts keep a "zero spend" budget: AWS's own zero-spend template uses $0.01 so that
-# the 100 % alert fires on the first cent (https://docs.aws.amazon.com/cost-management/latest/userguide/budget-templates.html).
-DECOMMISSIONED_BUDGET = Decimal("0.01")
+# Decommissioned accounts keep what holds data (keys, buckets, home volumes), which costs a little every month:
+# their budget is organization.yaml's retired_budget_usd (default 10) rather than a zero-spend $0.01 that would
+# alert every month (DESIGN.md, decision 12).
+DEFAULT_RETIRED_BUDGET = Decimal("10")
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,11 @@ def _shares(reg: Registry) -> tuple[Share, ...]:
     return tuple(sorted(out, key=lambda s: s.name))
 
 
+def _retired_budget(reg: Registry) -> Decimal:
+    value = getattr(reg.organization, "retired_budget_usd", None)
+    return Decimal(value) if value is not None else DEFAULT_RETIRED_BUDGET
+
+
 def _account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Share, ...]) -> AccountStack:
     org = reg.organization
     env = reg.environment(account.environment)
@@ -274,7 +280,7 @@ def _account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Sh
         name=naming.account_stack(team.name, account.environment),
         account=account,
         region=org.home_region,
-        budget_usd=budget if team.active else DECOMMISSIONED_BUDGET,
+        budget_usd=budget if team.active else _retired_budget(reg),
         budget_emails=tuple(sorted(emails)),
         vpc_cidr=te.vpc_cidr or env.vpc_cidr,
         vpc_only=env.sagemaker_network == "vpc_only",

@@ -37,7 +37,10 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
                         description=f"{a.name}: SageMaker domain, volumes and data", extra_statements=grants.key)
     build_budget(stack, name=a.name, amount=acct.budget_usd, emails=acct.budget_emails)
     build_data_bucket(stack, name=acct.bucket_name, key_arn=key_arn, extra_statements=grants.bucket)
-    network = build_network(stack, name=a.name, vpc_cidr=acct.vpc_cidr, vpc_only=acct.vpc_only, region=acct.region)
+    # A decommissioned account keeps its VPC (the domain and its home volumes sit in it) but not the interface
+    # endpoints, which cost about $7 a month each per zone and hold no data; nobody works there any more.
+    network = build_network(stack, name=a.name, vpc_cidr=acct.vpc_cidr, vpc_only=acct.vpc_only, region=acct.region,
+                            endpoints=acct.vpc_only and not a.decommissioned)
     build_flow_log(stack, vpc_id=network.vpc_id, log_bucket=acct.log_bucket)
     build_config_recorder(stack, org=plan.org, account_id=account_id, log_bucket=acct.log_bucket,
                           region=acct.region, regions=acct.config_regions,

@@ -40,7 +40,8 @@ def subnet_cidrs(vpc_cidr: str) -> list[str]:
     return [str(n) for n in ipaddress.IPv4Network(vpc_cidr).subnets(prefixlen_diff=1)]
 
 
-def build_network(scope: Construct, *, name: str, vpc_cidr: str, vpc_only: bool, region: str) -> Network:
+def build_network(scope: Construct, *, name: str, vpc_cidr: str, vpc_only: bool, region: str,
+                  endpoints: bool = True) -> Network:
     Vpc(scope, "vpc", cidr_block=vpc_cidr, enable_dns_support=True, enable_dns_hostnames=True, tags={"Name": name})
     # No rules: nothing may use the default security group.
     vpc_id = ref("aws_vpc", "vpc", "id")
@@ -81,7 +82,7 @@ def build_network(scope: Construct, *, name: str, vpc_cidr: str, vpc_only: bool,
                      cidr_blocks=[vpc_cidr])],
             tags={"Name": f"{name}-endpoints"},
         )
-        for service in INTERFACE_ENDPOINTS:
+        for service in INTERFACE_ENDPOINTS if endpoints else ():
             VpcEndpoint(scope, f"endpoint-{service.replace('.', '-')}", vpc_id=vpc_id,
                         service_name=f"com.amazonaws.{region}.{service}", vpc_endpoint_type="Interface",
                         private_dns_enabled=True, subnet_ids=subnets, security_group_ids=[ref("aws_security_group", "endpoints-sg", "id")],

@@ -153,7 +153,11 @@ def test_decommissioned_team_keeps_account_but_loses_human_access(example_out):
     assert sorted(resources(churn, "aws_ssoadmin_account_assignment")) == ["assign-northwind-platform-admins-PlatformAdmin"]
     assert resources(churn, "aws_sagemaker_user_profile") == {}
     assert "domain" in resources(churn, "aws_sagemaker_domain"), "the domain and data are kept"
-    assert resources(churn, "aws_budgets_budget")["budget"]["limit_amount"] == "0.01"
+    assert resources(churn, "aws_budgets_budget")["budget"]["limit_amount"] == "10"  # retained data costs a little
+    # What costs money and holds no data goes: no interface endpoints (the VPC stays, the domain sits in it).
+    # (The S3 gateway endpoint is free and stays.)
+    endpoints = resources(churn, "aws_vpc_endpoint").values()
+    assert [e for e in endpoints if e["vpc_endpoint_type"] == "Interface"] == [] and "vpc" in resources(churn, "aws_vpc")
 
 
 def test_profiles_only_where_studio_is_granted(example_out):
