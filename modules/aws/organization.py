@@ -14,7 +14,8 @@ from cdktn_provider_aws.ram_sharing_with_organization import RamSharingWithOrgan
 from cdktn_provider_aws.servicecatalog_organizations_access import ServicecatalogOrganizationsAccess
 
 from .. import naming
-from ..stacks import OrganizationStack, Plan
+from ..records import OrgValues
+from ..stacks import OrganizationStack
 from .audit import build_log_archive, build_organization_trail
 from .base import PlatformStack, org_access_role_arn
 from .monitoring import build_trail_monitoring
@@ -26,7 +27,7 @@ def safe_id(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "_", text)
 
 
-def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationStack) -> None:
+def build_organization(stack: PlatformStack, *, plan: OrgValues, org: OrganizationStack) -> None:
     stack.provider(region=plan.home_region, tags=plan.default_tags, allowed_account_ids=[plan.management_account_id])
     DataAwsOrganizationsOrganization(stack, "organization")
     root_id = data_ref("aws_organizations_organization", "organization", "roots[0].id")
@@ -88,7 +89,7 @@ def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationSta
     # Shared services administers Service Catalog (the Projects portfolios) and Config (the aggregator).
     for principal in ("servicecatalog.amazonaws.com", "config.amazonaws.com", "config-multiaccountsetup.amazonaws.com"):
         OrganizationsDelegatedAdministrator(stack, f"delegated-admin-{principal.split('.')[0]}",
-                                            account_id=plan.shared_services.account_id, service_principal=principal)
+                                            account_id=plan.shared_services_account_id, service_principal=principal)
 
     TerraformOutput(stack, "account_ids", value=account_ids,
                     description="Account id of every team account, by <team>-<environment>")

@@ -31,6 +31,8 @@ def manifests(plan: Plan) -> dict[str, dict]:
         naming.SHARED_SERVICES_STACK: _doc(naming.SHARED_SERVICES_STACK, plan.home_region, {
             "key": "shared-services", "id": plan.shared_services.account_id, "name": None, "id_output": None}, {}),
     }
+    for access in plan.access:  # groups, assignments, SCP, catalog associations: nothing beside Terraform
+        out[access.name] = _doc(access.name, plan.home_region, mgmt, {})
     for acct in plan.accounts:
         a = acct.account
         jobs: dict = {"studio-cleanup": {"domain_name": acct.domain_name, "domain_output": "domain_id"}}

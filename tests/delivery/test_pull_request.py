@@ -49,8 +49,9 @@ def test_blast_radius_of_one_team_edit(repo):
     _, before, after = repo
     changed = sorted(name for name in after if before.get(name) != after[name])
     # carol joins as data-scientist, a role that maps sandbox and dev only: fraud-prod does not move
-    assert changed == ["generated/stacks/fraud-dev/cdk.tf.json", "generated/stacks/fraud-sandbox/cdk.tf.json",
-                       "generated/stacks/identity/cdk.tf.json"]
+    # the membership in fraud's access stack, the profiles where carol gains Studio; no central stack
+    assert changed == ["generated/fingerprints.json", "generated/stacks/fraud-access/cdk.tf.json",
+                       "generated/stacks/fraud-dev/cdk.tf.json", "generated/stacks/fraud-sandbox/cdk.tf.json"]
 
 
 def test_diff_names_the_access_change_and_the_stacks_that_plan(repo, run_cli):
@@ -66,7 +67,7 @@ def test_diff_names_the_access_change_and_the_stacks_that_plan(repo, run_cli):
         "- Studio profile for carol in fraud-dev added\n"
         "- Studio profile for carol in fraud-sandbox added\n\n"
         "### Stacks that will plan (3)\n"
-        "`fraud-dev`, `fraud-sandbox`, `identity`\n")
+        "`fraud-access`, `fraud-dev`, `fraud-sandbox`\n")
     code, out, _ = run_cli(["diff", "--base", "main", "--format", "json"], cwd=root)
     assert '"stacks_to_plan": [' in out and '"destructive": []' in out
 
@@ -85,6 +86,6 @@ def test_diff_compiles_the_registry_even_when_generated_is_stale(repo, run_cli, 
     code, out, _ = run_cli(["diff", "--base", "main"], cwd=root)
     assert code == 0
     assert "- bob loses ReadOnly in risk-dev (was risk / viewer)" in out
-    assert "`fraud-dev`, `fraud-sandbox`, `identity`, `risk-dev`, `risk-prod`" in out
+    assert "`fraud-access`, `fraud-dev`, `fraud-sandbox`, `risk-access`\n" in out
     code, out, _ = run_cli(["diff", "--base", "main", "--no-synth"], cwd=root)
-    assert "`fraud-dev`, `fraud-sandbox`, `identity`\n" in out, "--no-synth trusts the output folder as it is"
+    assert "`fraud-access`, `fraud-dev`, `fraud-sandbox`\n" in out, "--no-synth trusts the output folder as it is"
