@@ -80,18 +80,20 @@ def _worker_batch(names: list[str], stage: str) -> tuple[Built, int, int]:
 
 
 def _peak_rss_kb() -> int:
-    """Peak resident memory of this worker and its Node child (jsii), from /proc (Linux)."""
-    total = 0
-    pids = [os.getpid()]
+    """Peak resident memory of this process and its Node child (jsii), from /proc (Linux; 0 elsewhere)."""
+    me = os.getpid()
+    pids = [me]
     try:
-        with open(f"/proc/{os.getpid()}/task/{os.getpid()}/children") as f:
-            pids += [int(p) for p in f.read().split()]
+        for task in os.listdir(f"/proc/{me}/task"):  # jsii may start Node from any thread
+            with open(f"/proc/{me}/task/{task}/children") as f:
+                pids += [int(p) for p in f.read().split()]
+        total = 0
         for pid in pids:
             with open(f"/proc/{pid}/status") as f:
                 total += next((int(line.split()[1]) for line in f if line.startswith("VmHWM:")), 0)
+        return total
     except OSError:
         return 0
-    return total
 
 
 def default_jobs() -> int:
