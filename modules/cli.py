@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--allow-destroy", action="store_true",
                    help="allow removing stacks that the previous output has (a deleted team file or environment)")
     s.add_argument("--quiet", action="store_true", help="no progress line")
+    s.add_argument("--full", action="store_true",
+                   help="rebuild every stack (default: only stacks whose inputs changed since the last synth)")
+    s.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="worker processes that build stacks (default: one per core)")
     sh = with_registry(sub.add_parser("shares", help="print the share graph: producer -> consumers, kind, access"))
     sh.add_argument("--format", choices=("table", "json"), default="table")
     d = with_registry(sub.add_parser("diff", help="what the change since a git ref means: access, accounts, shares, stacks"))
@@ -154,8 +158,14 @@ def cmd_synth(args) -> int:
     in_project = (root / "cdktf.json").is_file() or (root / ".git").exists()
     extra = root_files(reg, the_plan, root=root, out=out_path, registry_dir=Path(args.registry)) if in_project else {}
     try:
+        from .build import default_jobs
+
+        if args.jobs is not None and args.jobs < 1:
+            print("error: --jobs must be at least 1", file=sys.stderr)
+            return EXIT_ENV
         result = synthesize(the_plan, Path(out), allow_destroy=args.allow_destroy, root_files=extra,
-                            progress=None if args.quiet else tty_progress())
+                            progress=None if args.quiet else tty_progress(), full=args.full,
+                            jobs=args.jobs or default_jobs())
     except DestroyRefused as exc:
         print(exc.report(out), file=sys.stderr)
         return EXIT_INVALID
@@ -163,7 +173,10 @@ def cmd_synth(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ENV
     took = time.perf_counter() - started
-    print(f"{out}: {result.stacks} stacks, {result.resources} resources written in {took:.1f} s — {summary(reg)}")
+    print(f"{out}: {result.stacks} stacks ({len(result.built)} built, the others unchanged), {result.resources} resources "
+          f"in {took:.1f} s — {summary(reg)}")
+    if result.worker_peaks_kb:
+        print("peak memory per build process: " + ", ".join(f"{kb // 1024} MB" for kb in result.worker_peaks_kb))
     if result.changed or result.removed:
         shown = ", ".join(result.changed[:12]) + (f", ... ({len(result.changed)} in all)" if len(result.changed) > 12 else "")
         print(f"changed stacks: {shown or 'none'}" + (f"; removed: {', '.join(result.removed)}" if result.removed else ""))

@@ -184,7 +184,7 @@ STUDIO_SYSTEM_INSTANCE = "system"
 # (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonsagemaker.html).
 INSTANCE_TYPE_LIMITED_ACTIONS = (
     "sagemaker:CreateApp", "sagemaker:CreateDomain", "sagemaker:CreateEndpointConfig",
-    "sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateInferenceComponent", "sagemaker:CreateNotebookInstance",
+    "sagemaker:CreateHyperParameterTuningJob", "sagemaker:CreateNotebookInstance",
     "sagemaker:CreateProcessingJob", "sagemaker:CreateSpace", "sagemaker:CreateTrainingJob",
     "sagemaker:CreateTransformJob", "sagemaker:CreateUserProfile", "sagemaker:UpdateDomain",
     "sagemaker:UpdateNotebookInstance", "sagemaker:UpdateSpace", "sagemaker:UpdateUserProfile",

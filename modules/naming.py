@@ -83,6 +83,20 @@ def account_stack(team: str, environment: str) -> str:
     return f"{team}-{environment}"
 
 
+ACCESS_SUFFIX = "access"
+
+
+def access_stack(team: str) -> str:
+    """The team's access stack (management account): its groups, memberships, assignments, catalog
+    associations and instance-type SCP. A team with an environment named `access` would collide (checked)."""
+    return f"{team}-{ACCESS_SUFFIX}"
+
+
+def instance_types_scp(org: str, team: str) -> str:
+    """The team's instance-type SCP (one per team; SCP names may have 128 characters)."""
+    return f"{org}-{team}-instance-types"
+
+
 def account_key(team: str, environment: str) -> str:
     """Key of an account in maps such as the organization stack's `account_ids` output."""
     return f"{team}-{environment}"

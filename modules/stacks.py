@@ -4,35 +4,34 @@
 under modules/aws only translate those records into resources. Everything a reviewer might ask
 ("who gets what where") is decided here and tested without synthesizing.
 
-Where assignments live: Identity Center throttles account-assignment calls hard
-(terraform-provider-aws #35646, #24858), so each team account stack holds the assignments into
-its own account (a few per stack) instead of one `identity` state holding them all. `identity`
-holds users, groups, memberships and permission sets, and the platform admins' assignments to
-the shared services and log archive accounts.
+Where things live (DESIGN.md decision 2): whatever only one team's file decides lives in that team's
+stacks, never in a central one. `<team>-access` (management account) holds the team's groups,
+memberships, every account assignment into its accounts (a dozen per state, so Identity Center's
+throttling of assignment calls, terraform-provider-aws #35646 and #24858, stays out of reach), its
+catalog associations and its instance-type SCP (team_access.py). `identity` keeps users, permission
+sets, the platform admins' group and its assignments to the central accounts.
+
+Each stack has a record (records.StackRecord) naming the states it reads and the stacks it must follow;
+remote state, Atlantis' `depends_on` and the apply order all come from it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from . import guardrails, naming, trusted_access
 from .guardrails import Scp
+from .records import (AccessStack, Backend, CatalogTemplate, Group, IdentityStack, OrgValues, PermissionSet, Person,
+                      SharedServicesStack, StackRecord)
 from .registry.model import Registry, Team
 from .sharing import Share
+from .team_access import access_stack
 
 # Decommissioned accounts keep what holds data (keys, buckets, home volumes), which costs a little every month:
 # their budget is organization.yaml's retired_budget_usd (default 10) rather than a zero-spend $0.01 that would
 # alert every month (DESIGN.md, decision 12).
 DEFAULT_RETIRED_BUDGET = Decimal("10")
-
-
-@dataclass(frozen=True)
-class Backend:
-    bucket: str
-    region: str
-
-    def key(self, stack: str) -> str:
-        return f"{stack}/terraform.tfstate"
 
 
 @dataclass(frozen=True)
@@ -49,11 +48,14 @@ class Account:
 
 
 @dataclass(frozen=True)
-class Assignment:
-    """Group -> permission set in one account."""
+class PeerAccount:
+    """An account as an account stack refers to it (itself, or the other side of a share)."""
 
-    group: str
-    permission_set: str
+    key: str
+    adopted_id: str | None
+    role_name: str
+    bucket_name: str
+    kms_alias: str
 
 
 @dataclass(frozen=True)
@@ -79,51 +81,16 @@ class AccountStack:
     instance_types: tuple[str, ...]
     idle_shutdown_minutes: int
     studio_users: tuple[StudioUser, ...]
-    assignments: tuple[Assignment, ...]
     tags: dict[str, str]
     shares_out: tuple[Share, ...] = ()  # shares this account produces
     shares_in: tuple[Share, ...] = ()  # shares this account consumes
     project_templates: tuple[str, ...] = ()  # catalog templates visible to this team
     # Regions AWS Config records in: every region the SCPs allow (global resources only in the account's region).
     config_regions: tuple[str, ...] = ()
+    peers: tuple[PeerAccount, ...] = ()  # itself and every account on the other side of its shares
 
-
-@dataclass(frozen=True)
-class Group:
-    name: str
-    description: str
-    members: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PermissionSet:
-    name: str
-    description: str
-    session_duration: str
-    managed_policies: tuple[str, ...]
-    inline_policy: str | None  # the policy JSON, canonical
-
-
-@dataclass(frozen=True)
-class Person:
-    user_name: str
-    email: str | None  # None only with users: external (checked)
-    given_name: str | None
-    family_name: str | None
-
-
-@dataclass(frozen=True)
-class IdentityStack:
-    name: str
-    instance_arn: str
-    identity_store_id: str
-    managed_users: bool
-    people: tuple[Person, ...]
-    groups: tuple[Group, ...]
-    permission_sets: tuple[PermissionSet, ...]
-    # Platform admins' access to the central accounts (team accounts assign it themselves).
-    central_assignments: tuple[tuple[str, str], ...]  # (account label, account id)
-    admins_group: str
+    def peer(self, key: str) -> PeerAccount:
+        return next(p for p in self.peers if p.key == key)
 
 
 @dataclass(frozen=True)
@@ -144,55 +111,41 @@ class OrganizationStack:
 
 
 @dataclass(frozen=True)
-class TemplateVersion:
-    version: str
-    body: str  # the CloudFormation template text
-
-
-@dataclass(frozen=True)
-class CatalogTemplate:
-    name: str
-    description: str
-    version: str
-    owner: str
-    body: str  # the CloudFormation template text
-    visible_to: tuple[str, ...]  # execution role names (one per team account) that see it in Studio
-    earlier: tuple[TemplateVersion, ...] = ()  # versions kept (deprecated), oldest first
-
-    @property
-    def versions(self) -> tuple[TemplateVersion, ...]:
-        """Every published version, oldest first: the oldest is the product's own first artifact."""
-        return (*self.earlier, TemplateVersion(self.version, self.body))
-
-
-@dataclass(frozen=True)
-class SharedServicesStack:
-    name: str
-    account_id: str
-    catalog_bucket: str
-    templates: tuple[CatalogTemplate, ...]
-    share_with_ous: tuple[str, ...]  # top-level workload OU paths the portfolios are shared with
-
-
-@dataclass(frozen=True)
 class Plan:
     org: str
     home_region: str
     management_account_id: str
     backend: Backend
     default_tags: dict[str, str]
+    values: OrgValues
     organization: OrganizationStack
     identity: IdentityStack
     shared_services: SharedServicesStack
     accounts: tuple[AccountStack, ...]
+    access: tuple[AccessStack, ...] = ()
     shares: tuple[Share, ...] = ()
+    records: tuple[StackRecord, ...] = ()  # one per stack, sorted by name
 
     @property
     def stack_names(self) -> tuple[str, ...]:
-        return tuple(sorted([*naming.CENTRAL_STACKS, *(a.name for a in self.accounts)]))
+        return tuple(r.name for r in self.records)
 
     def account(self, key: str) -> AccountStack:
         return next(a for a in self.accounts if a.account.key == key)
+
+    @cached_property
+    def _by_name(self) -> dict[str, tuple[StackRecord, object]]:
+        inputs: dict[str, object] = {naming.ORGANIZATION_STACK: self.organization, naming.IDENTITY_STACK: self.identity,
+                                     naming.SHARED_SERVICES_STACK: self.shared_services}
+        inputs.update({s.name: s for s in (*self.access, *self.accounts)})
+        return {r.name: (r, inputs[r.name]) for r in self.records}
+
+    def record(self, name: str) -> StackRecord:
+        return self._by_name[name][0]
+
+    def stack_input(self, name: str) -> object:
+        """The one record a stack's construct module builds from (besides `values` and its StackRecord)."""
+        return self._by_name[name][1]
 
 
 def _accounts(reg: Registry) -> list[Account]:
@@ -228,18 +181,6 @@ def _ou_paths(reg: Registry) -> tuple[str, ...]:
     return tuple(sorted(paths, key=lambda p: (p.count("/"), p)))
 
 
-def _assignments(reg: Registry, team: Team, env_name: str) -> tuple[Assignment, ...]:
-    """The team's groups -> permission sets in this account, and the platform admins' (always, even decommissioned)."""
-    out = {Assignment(naming.platform_admins_group(reg.organization.name), naming.PLATFORM_ADMIN_PERMISSION_SET)}
-    if not team.active:
-        return tuple(out)
-    for member in team.members:
-        ps = reg.roles[member.role].permission_sets.get(env_name)
-        if ps:
-            out.add(Assignment(naming.group_name(reg.organization.name, team.name, member.role), naming.permission_set_name(ps)))
-    return tuple(sorted(out, key=lambda a: (a.group, a.permission_set)))
-
-
 def studio_users(reg: Registry, team: Team, env_name: str) -> tuple[StudioUser, ...]:
     """Members who get Studio in this environment: role has studio and maps a permission set here."""
     if not team.active:
@@ -270,8 +211,18 @@ def _retired_budget(reg: Registry) -> Decimal:
     return Decimal(value) if value is not None else DEFAULT_RETIRED_BUDGET
 
 
-def _account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Share, ...]) -> AccountStack:
+def _peer(reg: Registry, key: str, accounts: dict[str, Account]) -> PeerAccount:
+    a, org = accounts[key], reg.organization.name
+    return PeerAccount(key, a.adopted_id, naming.execution_role_name(org, a.team, a.environment),
+                       naming.data_bucket_name(org, a.team, a.environment), naming.kms_alias(org, a.team, a.environment))
+
+
+def _account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Share, ...],
+                   accounts: dict[str, Account]) -> AccountStack:
     org = reg.organization
+    mine = [s for s in shares if s.producer == account.key or account.key in s.consumers]
+    keys = {account.key} | {k for s in mine for k in (s.producer, *s.consumers)}
+    peers = tuple(_peer(reg, k, accounts) for k in sorted(keys))
     env = reg.environment(account.environment)
     te = team.environments[account.environment]
     emails = {reg.person(o).email for o in team.owners} - {None}
@@ -292,27 +243,19 @@ def _account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Sh
         instance_types=tuple(sorted(set(team.sagemaker.instance_types))),
         idle_shutdown_minutes=team.sagemaker.idle_shutdown_minutes,
         studio_users=studio_users(reg, team, account.environment),
-        assignments=_assignments(reg, team, account.environment),
         tags={**dict(sorted(org.tags.items())), **account.tags},
         shares_out=tuple(s for s in shares if s.producer == account.key),
         shares_in=tuple(s for s in shares if account.key in s.consumers),
         project_templates=tuple(sorted(set(team.sagemaker.project_templates))) if team.active else (),
         config_regions=tuple(sorted(set(org.allowed_regions))),
+        peers=peers,
     )
 
 
-def _groups(reg: Registry) -> tuple[Group, ...]:
-    org = reg.organization.name
-    groups = []
-    for team in reg.teams:
-        if not team.active:
-            continue
-        for role in sorted({m.role for m in team.members}):
-            members = tuple(sorted(m.person for m in team.members if m.role == role))
-            groups.append(Group(naming.group_name(org, team.name, role), f"Team {team.name}, role {role}", members))
+def _admins_group(reg: Registry) -> Group:
     admins = tuple(sorted(set(reg.organization.platform_admins)))
-    groups.append(Group(naming.platform_admins_group(org), "Platform administrators: administrator access to every account", admins))
-    return tuple(sorted(groups, key=lambda g: g.name))
+    return Group(naming.platform_admins_group(reg.organization.name),
+                 "Platform administrators: administrator access to every account", admins)
 
 
 def _permission_sets(reg: Registry) -> tuple[PermissionSet, ...]:
@@ -331,15 +274,9 @@ def _permission_sets(reg: Registry) -> tuple[PermissionSet, ...]:
 
 
 def _catalog(reg: Registry) -> tuple[CatalogTemplate, ...]:
-    """Each template with the execution roles that see it: one per account of each active team that lists it."""
-    org = reg.organization.name
-    out = []
-    for t in reg.templates:
-        roles = sorted(naming.execution_role_name(org, team.name, env)
-                       for team in reg.teams if team.active and t.name in team.sagemaker.project_templates
-                       for env in team.environments)
-        out.append(CatalogTemplate(t.name, t.description or t.name, t.version, t.owner, reg.files[t.template], tuple(roles)))
-    return tuple(out)
+    """Each template; which teams see it is each team's access stack's business (team_access.py)."""
+    return tuple(CatalogTemplate(t.name, t.description or t.name, t.version, t.owner, reg.files[t.template])
+                 for t in reg.templates)
 
 
 def guardrail_inputs(reg: Registry) -> guardrails.Inputs:
@@ -358,51 +295,90 @@ def guardrail_inputs(reg: Registry) -> guardrails.Inputs:
     )
 
 
+def _records(organization: OrganizationStack, shared: SharedServicesStack, access: tuple[AccessStack, ...],
+             accounts: tuple[AccountStack, ...]) -> tuple[StackRecord, ...]:
+    """Which states each stack reads and which stacks it must follow (DESIGN.md decision 4)."""
+    org, identity, shared_name = naming.ORGANIZATION_STACK, naming.IDENTITY_STACK, naming.SHARED_SERVICES_STACK
+    out = [
+        StackRecord(org),
+        # Identity Center works in an organization only once the organization trusts it (sso.amazonaws.com).
+        StackRecord(identity, after=(org,)),
+        StackRecord(shared_name, reads=(org,)),  # ou_ids (portfolio shares), organization_id (CI policy)
+    ]
+    for a in access:
+        reads = [identity]  # permission_set_arns, the admins' group id, user ids
+        if any(t.adopted_id is None for t in a.accounts):
+            reads.append(org)  # account_ids
+        if a.catalog:
+            reads.append(shared_name)  # portfolio_ids
+        out.append(StackRecord(a.name, reads=tuple(sorted(reads))))
+    for acct in accounts:
+        reads = []
+        if any(p.adopted_id is None for p in acct.peers):
+            reads.append(org)  # account_ids of itself or a share's other side
+        if acct.studio_users:
+            reads.append(identity)  # user_ids: Studio's application assignments
+        # The deploy role trusts the CI role in shared services: IAM refuses a principal that does not exist yet.
+        out.append(StackRecord(acct.name, reads=tuple(sorted(reads)), after=(shared_name,)))
+    return tuple(sorted(out, key=lambda r: r.name))
+
+
 def plan(reg: Registry) -> Plan:
     """The whole stack layout for a registry. Deterministic: every collection is sorted."""
     org = reg.organization
     accounts = _accounts(reg)
+    by_key = {a.key: a for a in accounts}
     teams = {t.name: t for t in reg.teams}
     shares = _shares(reg)
     workload_roots = tuple(sorted({e.organizational_unit.split("/")[0] for e in reg.environments}))
     central = [("shared-services", org.shared_services_account_id)]
     if org.log_archive != org.shared_services_account_id:
         central.append(("log-archive", org.log_archive))
+    backend = Backend(org.state_backend.bucket, org.state_backend.region)
+    default_tags = {**dict(sorted(org.tags.items()))}
+    organization = OrganizationStack(
+        name=naming.ORGANIZATION_STACK,
+        ou_paths=_ou_paths(reg),
+        accounts=tuple(accounts),
+        workload_roots=tuple(sorted(set(workload_roots) | {naming.SUSPENDED_OU})),
+        allowed_regions=tuple(sorted(org.allowed_regions)),
+        scps=guardrails.scp_plan(guardrail_inputs(reg)),
+        log_archive_account_id=org.log_archive,
+        log_bucket=naming.log_bucket_name(org.name, org.log_archive),
+        trail_name=naming.trail_name(org.name),
+        alarm_subscribers=tuple(sorted((p.user_name, p.email) for p in reg.people
+                                       if p.user_name in set(org.platform_admins) and p.email)),
+        organization_id=getattr(org, "organization_id", None),
+        trusted_services=trusted_access.trusted_services(getattr(org, "trusted_services", None) or ()),
+    )
+    shared = SharedServicesStack(naming.SHARED_SERVICES_STACK, org.shared_services_account_id,
+                                 naming.catalog_bucket_name(org.name), _catalog(reg), workload_roots)
+    access = tuple(sorted((access_stack(reg, t) for t in reg.teams), key=lambda a: a.name))
+    account_stacks = tuple(_account_stack(reg, teams[a.team], a, shares, by_key) for a in accounts)
     return Plan(
         org=org.name,
         home_region=org.home_region,
         management_account_id=org.management_account_id,
-        backend=Backend(org.state_backend.bucket, org.state_backend.region),
-        default_tags={**dict(sorted(org.tags.items()))},
-        organization=OrganizationStack(
-            name=naming.ORGANIZATION_STACK,
-            ou_paths=_ou_paths(reg),
-            accounts=tuple(accounts),
-            workload_roots=tuple(sorted(set(workload_roots) | {naming.SUSPENDED_OU})),
-            allowed_regions=tuple(sorted(org.allowed_regions)),
-            scps=guardrails.scp_plan(guardrail_inputs(reg)),
-            log_archive_account_id=org.log_archive,
-            log_bucket=naming.log_bucket_name(org.name, org.log_archive),
-            trail_name=naming.trail_name(org.name),
-            alarm_subscribers=tuple(sorted((p.user_name, p.email) for p in reg.people
-                                           if p.user_name in set(org.platform_admins) and p.email)),
-            organization_id=getattr(org, "organization_id", None),
-            trusted_services=trusted_access.trusted_services(getattr(org, "trusted_services", None) or ()),
-        ),
+        backend=backend,
+        default_tags=default_tags,
+        values=OrgValues(org.name, org.home_region, org.management_account_id, backend, default_tags,
+                         org.identity_center.instance_arn, org.identity_center.identity_store_id,
+                         org.shared_services_account_id, org.log_archive),
+        organization=organization,
         identity=IdentityStack(
             name=naming.IDENTITY_STACK,
             instance_arn=org.identity_center.instance_arn,
             identity_store_id=org.identity_center.identity_store_id,
             managed_users=org.identity_center.users == "managed",
             people=tuple(Person(p.user_name, p.email, p.given_name, p.family_name) for p in reg.people),
-            groups=_groups(reg),
+            groups=(_admins_group(reg),),
             permission_sets=_permission_sets(reg),
             central_assignments=tuple(central),
             admins_group=naming.platform_admins_group(org.name),
         ),
-        shared_services=SharedServicesStack(
-            naming.SHARED_SERVICES_STACK, org.shared_services_account_id, naming.catalog_bucket_name(org.name),
-            _catalog(reg), workload_roots),
-        accounts=tuple(_account_stack(reg, teams[a.team], a, shares) for a in accounts),
+        shared_services=shared,
+        accounts=account_stacks,
+        access=access,
         shares=shares,
+        records=_records(organization, shared, access, account_stacks),
     )

@@ -11,7 +11,6 @@ from typing import Callable
 
 from . import naming
 from .stacks import Plan
-from .tfexpr import finalize
 
 
 class DestroyRefused(Exception):
@@ -47,6 +46,8 @@ class SynthResult:
     resources: int
     changed: tuple[str, ...] = ()  # stacks whose cdk.tf.json is new or differs from the previous output
     removed: tuple[str, ...] = ()
+    built: tuple[str, ...] = ()  # stacks whose fingerprint changed (or all, with full): the others were kept
+    worker_peaks_kb: tuple[int, ...] = ()  # peak memory of each process that built stacks (Node included)
 
 
 def _stack_bytes(out: Path) -> dict[str, bytes]:
@@ -77,70 +78,133 @@ def guard_destroy(plan: Plan, out: Path, *, allow_destroy: bool) -> None:
         raise DestroyRefused(removed, removed_shares)
 
 
-def build_app(plan: Plan, outdir: str, progress: Callable[[int, int], None] | None = None):
-    """Every stack of the plan as constructs in one cdktn App (imports cdktn: keep it off the validate path)."""
+def build_app(plan: Plan, outdir: str):
+    """Every stack of the plan as constructs in one cdktn App, not yet finalized (tests read cdktn's raw output)."""
     from .node import use_bundled_node
 
     use_bundled_node()
     from cdktn import App
 
-    from .aws.account import build_account
-    from .aws.base import TARGET_VERSIONS, PlatformStack
-    from .aws.catalog import build_shared_services
-    from .aws.identity_center import build_identity
-    from .aws.organization import build_organization
+    from .aws.base import TARGET_VERSIONS
 
     app = App(outdir=outdir, context={"targetVersions": TARGET_VERSIONS}, stack_traces=False)
-    build_organization(PlatformStack(app, naming.ORGANIZATION_STACK, backend=plan.backend), plan=plan, org=plan.organization)
-    build_identity(PlatformStack(app, naming.IDENTITY_STACK, backend=plan.backend), plan=plan, identity=plan.identity)
-    build_shared_services(PlatformStack(app, naming.SHARED_SERVICES_STACK, backend=plan.backend), plan=plan,
-                          shared=plan.shared_services)
-    total = len(plan.accounts)
-    for i, acct in enumerate(plan.accounts, 1):
-        build_account(PlatformStack(app, acct.name, backend=plan.backend), plan=plan, acct=acct)
-        if progress:
-            progress(i, total)
+    for name in plan.stack_names:
+        build_stack(app, plan, name)
     return app
 
 
+def build_stack(app, plan: Plan, name: str) -> None:
+    """One stack of the plan as constructs: its construct module gets its own record and the organization-wide values."""
+    from .aws.access import build_access
+    from .aws.account import build_account
+    from .aws.base import PlatformStack
+    from .aws.catalog import build_shared_services
+    from .aws.identity_center import build_identity
+    from .aws.organization import build_organization
+    from .records import AccessStack
+
+    stack = PlatformStack(app, name, backend=plan.backend, reads=plan.record(name).reads)
+    what = plan.stack_input(name)
+    if name == naming.ORGANIZATION_STACK:
+        build_organization(stack, plan=plan.values, org=what)
+    elif name == naming.IDENTITY_STACK:
+        build_identity(stack, values=plan.values, identity=what)
+    elif name == naming.SHARED_SERVICES_STACK:
+        build_shared_services(stack, plan=plan.values, shared=what)
+    elif isinstance(what, AccessStack):
+        build_access(stack, values=plan.values, access=what)
+    else:
+        build_account(stack, values=plan.values, acct=what)
+
+
 def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files: dict[str, str] | None = None,
-               progress: Callable[[int, int], None] | None = None) -> SynthResult:
+               progress: Callable[[int, int], None] | None = None, full: bool = False, jobs: int = 1) -> SynthResult:
     """Write the whole output to a staging folder beside out, then swap it in. A failure leaves out untouched.
-    root_files (atlantis.yaml, CODEOWNERS: paths relative to out's parent) are replaced one by one after the swap."""
+
+    Only stacks whose fingerprint (fingerprint.py) changed are built; the others' files are kept byte-for-byte
+    (`full` builds every stack). With nothing to build cdktn is not imported, and with nothing changed at all
+    nothing is written. root_files (atlantis.yaml, CODEOWNERS: paths relative to out's parent) are replaced one
+    by one after the swap."""
+    from . import fingerprint
+    from .build import build
+    from .outputs import files_beside_stacks
+
     out = out.resolve()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").is_file())):
         raise NotAnOutputFolder(f"refusing to replace {out}: it exists and is not a synthesized output "
                                 "(no manifest.json); choose an empty or new --out folder")
     guard_destroy(plan, out, allow_destroy=allow_destroy)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
+    names = list(plan.stack_names)
+    digests = fingerprint.stack_digests(plan)
+    previous = fingerprint.read(out)
+    before = _stack_bytes(out)
+    before_sha = {n: fingerprint.output_digest(b) for n, b in before.items()}
+    keep = {} if full else {n: previous[n] for n in names
+                            if n in before and previous.get(n, {}).get("inputs") == digests[n]
+                            and previous[n].get("output") == before_sha[n]}
+    todo = [n for n in names if n not in keep]
+    files = {"manifest.json": cdktn_manifest(names), **files_beside_stacks(plan)}
+    stage = None
+    peaks: list[int] = []
+    entries = dict(keep)
     try:
-        app = build_app(plan, str(stage), progress)
-        app.synth()
-        finalize_stacks(stage)
-        from .outputs import files_beside_stacks
-
-        for rel, text in sorted(files_beside_stacks(plan).items()):
-            path = stage / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        resources = count_resources(stage)
-        before, after = _stack_bytes(out), _stack_bytes(stage)
-        changed = tuple(sorted(name for name in after if before.get(name) != after[name]))
-        removed = tuple(sorted(before.keys() - after.keys()))
-        _swap(stage, out)
+        if todo or not _same_files(out, {**files, fingerprint.FILE: fingerprint.text(keep)}):
+            out.parent.mkdir(parents=True, exist_ok=True)
+            stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
+            built, peaks = build(plan, todo, stage, jobs=jobs, progress=progress) if todo else ({}, [])
+            entries.update({n: {"inputs": digests[n], "output": sha, "resources": count} for n, (sha, count) in built.items()})
+            for name in keep:
+                _keep_file(out / "stacks" / name / "cdk.tf.json", stage / "stacks" / name / "cdk.tf.json")
+            for rel, text in sorted({**files, fingerprint.FILE: fingerprint.text(entries)}.items()):
+                path = stage / rel
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+        changed = tuple(sorted(n for n in names if before_sha.get(n) != entries[n]["output"]))
+        removed = tuple(sorted(before.keys() - set(names)))
+        if stage is not None:
+            _swap(stage, out)
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
+        if stage is not None:
+            shutil.rmtree(stage, ignore_errors=True)
         raise
     for rel, text in sorted((root_files or {}).items()):
-        write_atomically(out.parent / rel, text)
-    return SynthResult(stacks=len(plan.stack_names), resources=resources, changed=changed, removed=removed)
+        path = out.parent / rel
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            write_atomically(path, text)
+    return SynthResult(stacks=len(names), resources=sum(e["resources"] for e in entries.values()), changed=changed,
+                       removed=removed, built=tuple(todo), worker_peaks_kb=tuple(peaks))
 
 
-def finalize_stacks(root: Path) -> None:
-    """The one place stack JSON is written for Terraform: literal strings escaped, references opened (tfexpr)."""
-    for path in sorted((root / "stacks").glob("*/cdk.tf.json")):
-        path.write_text(finalize(path.read_text(encoding="utf-8")), encoding="utf-8")
+def cdktn_manifest(names: list[str]) -> str:
+    """manifest.json as cdktn writes it (its CLI reads it), listing every stack, also those kept from the last synth."""
+    import json
+    from importlib.metadata import version
+
+    stacks = {n: {"annotations": [], "constructPath": n, "dependencies": [], "name": n,
+                  "stackMetadataPath": f"stacks/{n}/metadata.json", "synthesizedStackPath": f"stacks/{n}/cdk.tf.json",
+                  "workingDirectory": f"stacks/{n}"} for n in sorted(names)}
+    return json.dumps({"stacks": stacks, "version": version("cdktn")}, indent=2, sort_keys=True)
+
+
+def _same_files(out: Path, expected: dict[str, str]) -> bool:
+    """Whether out already holds exactly these files besides the stacks (the stacks are all kept)."""
+    for rel, text in expected.items():
+        try:
+            if (out / rel).read_text(encoding="utf-8") != text:
+                return False
+        except OSError:
+            return False
+    present = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != "cdk.tf.json"}
+    return present == set(expected)
+
+
+def _keep_file(src: Path, dst: Path) -> None:
+    """A kept stack's file in the new output: a hard link (the old folder is removed after the swap), else a copy."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -148,16 +212,6 @@ def write_atomically(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
-
-
-def count_resources(root: Path) -> int:
-    import json
-
-    total = 0
-    for path in sorted((root / "stacks").glob("*/cdk.tf.json")):
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        total += sum(len(v) for v in doc.get("resource", {}).values())
-    return total
 
 
 def _swap(stage: Path, out: Path) -> None:
@@ -184,9 +238,9 @@ def tty_progress(stream=sys.stderr) -> Callable[[int, int], None]:
     def report(done: int, total: int) -> None:
         if interactive:
             end = "\n" if done == total else ""
-            stream.write(f"\rbuilding account stacks: {done}/{total}{end}")
+            stream.write(f"\rbuilding stacks: {done}/{total}{end}")
             stream.flush()
         elif done % 100 == 0 or done == total:
-            stream.write(f"building account stacks: {done}/{total}\n")
+            stream.write(f"building stacks: {done}/{total}\n")
 
     return report

@@ -1,6 +1,6 @@
-"""`make bench`: validate and synth on generated registries of many teams. Prints numbers; asserts nothing.
+"""`make bench`: validate, full, incremental and no-op synth on generated registries. Prints numbers; asserts nothing.
 
-    python -m tests.bench [--teams 25 100] [--keep DIR]
+    python -m tests.bench [--teams 100 500] [--jobs N] [--keep DIR]
 
 For each size: a registry of N teams x 4 environments with 5 to 10 members each (seeded, so every
 run compiles the same registry), then `python main.py validate` and `python main.py synth` as
@@ -112,35 +112,81 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     return elapsed, peak // 1024, out
 
 
-def count(out: Path) -> tuple[int, int]:
-    stacks = sorted((out / "stacks").glob("*/cdk.tf.json"))
-    resources = sum(sum(len(v) for v in json.loads(p.read_text()).get("resource", {}).values()) for p in stacks)
-    return len(stacks), resources
+def count(out: Path) -> tuple[int, int, str, int]:
+    """(stacks, resources, the largest state, its resource count)."""
+    sizes = {p.parent.name: sum(len(v) for v in json.loads(p.read_text()).get("resource", {}).values())
+             for p in (out / "stacks").glob("*/cdk.tf.json")}
+    largest = max(sizes, key=lambda k: sizes[k])
+    return len(sizes), sum(sizes.values()), largest, sizes[largest]
+
+
+def floor_seconds(out: Path) -> float:
+    """The floor: the same stacks' JSON written from plain dicts with json.dumps (no cdktn, no jsii)."""
+    docs = {p.parent.name: json.loads(p.read_text()) for p in sorted((out / "stacks").glob("*/cdk.tf.json"))}
+    dest = Path(tempfile.mkdtemp(prefix="bench-floor-"))
+    try:
+        start = time.perf_counter()
+        for name, doc in docs.items():
+            (dest / name).mkdir()
+            (dest / name / "cdk.tf.json").write_text(json.dumps(doc, indent=2))
+        return time.perf_counter() - start
+    finally:
+        shutil.rmtree(dest, ignore_errors=True)
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def worker_peaks(stdout: str) -> str:
+    line = next((x for x in stdout.splitlines() if x.startswith("peak memory per build process:")), "")
+    return line.split(":", 1)[1].strip() if line else "-"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--teams", type=int, nargs="+", default=[25, 100])
+    parser.add_argument("--teams", type=int, nargs="+", default=[100, 500])
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--keep", type=Path, help="keep the generated registries and output here")
     args = parser.parse_args(argv)
     env = {**os.environ, "CDKTN_DISABLE_CREATION_STACK": "1"}
     py = sys.executable
-    print(f"{'teams':>5} {'stacks':>6} {'resources':>9} {'validate s':>10} {'synth s':>8} {'peak MB':>8} {'res/s':>7}")
     for n in args.teams:
         work = Path(tempfile.mkdtemp(prefix=f"bench-{n}-")) if not args.keep else args.keep / f"teams-{n}"
         work.mkdir(parents=True, exist_ok=True)
         try:
             reg = generate(work, n)
+            rows = []
             validate_s, _, _ = run([py, "main.py", "validate", "--registry", str(reg)], env)
-            out = work / "generated"
-            synth_s, peak_mb, _ = run([py, "main.py", "synth", "--quiet", "--registry", str(reg), "--out", str(out)], env)
-            stacks, resources = count(out)
-            print(f"{n:>5} {stacks:>6} {resources:>9} {validate_s:>10.2f} {synth_s:>8.1f} {peak_mb:>8} {resources / synth_s:>7.0f}",
-                  flush=True)
+            rows.append(("validate", validate_s, "", ""))
+            synth = [py, "main.py", "synth", "--quiet", "--registry", str(reg)]
+            one = work / "one"
+            s1, m1, o1 = run([*synth, "--out", str(one), "--full", "--jobs", "1"], env)
+            rows.append(("full synth, 1 worker", s1, f"{m1} MB", worker_peaks(o1)))
+            many = work / "many"
+            sn, mn, on = run([*synth, "--out", str(many), "--full", "--jobs", str(args.jobs)], env)
+            rows.append((f"full synth, {args.jobs} workers", sn, f"{mn} MB", worker_peaks(on)))
+            identical = tree(one) == tree(many)
+            s0, m0, _ = run([*synth, "--out", str(many)], env)
+            rows.append(("no-op synth", s0, f"{m0} MB", ""))
+            team = reg / "teams" / "team001.yaml"
+            text = team.read_text()
+            person = next(f"user{i:04d}" for i in range(n * 8) if f"user{i:04d}" not in text)
+            team.write_text(text.replace("members:\n", f"members:\n  - {{person: {person}, role: data-scientist}}\n", 1))
+            se, me, oe = run([*synth, "--out", str(many)], env)
+            rows.append(("one-team edit (a member added)", se, f"{me} MB", worker_peaks(oe)))
+            stacks, resources, largest, largest_n = count(many)
+            floor = floor_seconds(many)
+            print(f"\n## {n} teams: {stacks} stacks, {resources} resources; largest state {largest} ({largest_n} resources); "
+                  f"json.dumps floor {floor:.2f} s; 1 and {args.jobs} workers byte-identical: {identical}")
+            print(f"{'step':<34} {'seconds':>8} {'x floor':>8} {'peak (tree)':>12}  per worker")
+            for name, sec, peak, workers in rows:
+                print(f"{name:<34} {sec:>8.2f} {sec / floor:>8.1f} {peak:>12}  {workers}", flush=True)
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)
-    print("validate: the whole `python main.py validate` process; synth: `python main.py synth` (it re-runs itself with -O), Node included.")
+    print("\nEach step is a whole `python main.py` process timed from outside; peak (tree): the process tree's "
+          "resident memory (Python, worker processes and their Node), sampled from /proc.")
     return 0
 
 

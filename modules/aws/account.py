@@ -1,4 +1,4 @@
-"""A team account stack: everything inside one <team>-<environment> account, plus its Identity Center assignments."""
+"""A team account stack: everything inside one <team>-<environment> account, and its members' Studio access."""
 from __future__ import annotations
 
 from cdktn import TerraformOutput
@@ -7,32 +7,25 @@ from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 
 from .. import naming, policies
 from ..sharing import RAM_KINDS
-from ..stacks import AccountStack, Plan
+from ..records import OrgValues
+from ..stacks import AccountStack
 from .base import PlatformStack, org_access_role_arn, policy_json
 from .baseline import build_budget, build_data_bucket, build_key
 from .audit import build_config_recorder, build_flow_log
 from .catalog import build_projects_in_account
-from .identity_center import account_assignments
 from .network import build_network
 from .refs import ref, remote_output
 from .sagemaker import build_domain, build_execution_role, build_profiles
-from .sharing import build_consumer_permissions, build_producer_grants, endpoint, needs_organization_state, producer_statements
+from .sharing import build_consumer_permissions, build_producer_grants, endpoint, producer_statements
 
 
-def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> None:
+def build_account(stack: PlatformStack, *, values: OrgValues, acct: AccountStack) -> None:
     a = acct.account
-    if needs_organization_state(plan, acct):
-        stack.remote_state(naming.ORGANIZATION_STACK)
-    account_id = endpoint(plan, a.key).account_id
+    account_id = endpoint(acct, a.key).account_id
     # Resources in the team account, through the role Organizations created there.
     stack.provider(region=acct.region, tags=acct.tags, assume_role_arn=org_access_role_arn(account_id))
-    # Identity Center lives in the management account.
-    management = stack.provider(region=plan.home_region, tags=acct.tags, alias="management",
-                                allowed_account_ids=[plan.management_account_id])
-    stack.remote_state(naming.IDENTITY_STACK)
-    identity = naming.IDENTITY_STACK
 
-    grants = producer_statements(plan, acct)
+    grants = producer_statements(acct)
     key_arn = build_key(stack, alias=acct.kms_alias, account_id=account_id,
                         description=f"{a.name}: SageMaker domain, volumes and data", extra_statements=grants.key)
     build_budget(stack, name=a.name, amount=acct.budget_usd, emails=acct.budget_emails)
@@ -42,23 +35,21 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
     network = build_network(stack, name=a.name, vpc_cidr=acct.vpc_cidr, vpc_only=acct.vpc_only, region=acct.region,
                             endpoints=acct.vpc_only and not a.decommissioned)
     build_flow_log(stack, vpc_id=network.vpc_id, log_bucket=acct.log_bucket)
-    build_config_recorder(stack, org=plan.org, account_id=account_id, log_bucket=acct.log_bucket,
+    build_config_recorder(stack, org=values.org, account_id=account_id, log_bucket=acct.log_bucket,
                           region=acct.region, regions=acct.config_regions,
-                          log_archive_account_id=plan.organization.log_archive_account_id)
+                          log_archive_account_id=values.log_archive_account_id)
     role_arn = build_execution_role(stack, acct=acct, account_id=account_id, key_arn=key_arn)
     build_domain(stack, acct=acct, network=network, role_arn=role_arn, key_arn=key_arn)
-    build_profiles(stack, acct=acct, role_arn=role_arn, management=management,
-                   user_ids=lambda user: remote_output(identity, "user_ids", user))
-    account_assignments(
-        stack, instance_arn=plan.identity.instance_arn, assignments=acct.assignments, account_id=account_id,
-        group_ids=lambda g: remote_output(identity, "group_ids", g),
-        permission_set_arns=lambda p: remote_output(identity, "permission_set_arns", p),
-        provider=management,
-    )
-    build_producer_grants(stack, plan=plan, acct=acct, key_arn=key_arn)
-    build_consumer_permissions(stack, plan=plan, acct=acct)
-    build_deploy_role(stack, plan=plan, acct=acct, account_id=account_id)
-    build_projects_in_account(stack, plan=plan, account_id=account_id, region=acct.region,
+    if acct.studio_users:
+        # Studio access is an Identity Center application assignment, made in the management account.
+        management = stack.provider(region=values.home_region, tags=acct.tags, alias="management",
+                                    allowed_account_ids=[values.management_account_id])
+        build_profiles(stack, acct=acct, role_arn=role_arn, management=management,
+                       user_ids=lambda user: remote_output(naming.IDENTITY_STACK, "user_ids", user))
+    build_producer_grants(stack, acct=acct, key_arn=key_arn)
+    build_consumer_permissions(stack, acct=acct)
+    build_deploy_role(stack, values=values, acct=acct, account_id=account_id)
+    build_projects_in_account(stack, org=values.org, account_id=account_id, region=acct.region,
                               launch_role=bool(acct.project_templates))
 
     # What the post-step needs after apply (generated/post/<stack>.json names these outputs).
@@ -69,12 +60,12 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
         TerraformOutput(stack, "ram_share_arns", value=ram, description="RAM share ARN by share name")
 
 
-def build_deploy_role(stack: PlatformStack, *, plan: Plan, acct: AccountStack, account_id: str) -> None:
+def build_deploy_role(stack: PlatformStack, *, values: OrgValues, acct: AccountStack, account_id: str) -> None:
     """Deployments (production's only write path) come from CI in shared services through this role."""
-    name = naming.deploy_role(plan.org)
+    name = naming.deploy_role(values.org)
     IamRole(stack, "deploy-role", name=name, description="Deployments by CI in the shared services account",
             assume_role_policy=policy_json(policies.deploy_trust(
-                shared_services_account_id=plan.shared_services.account_id, ci_role=naming.ci_role(plan.org))))
+                shared_services_account_id=values.shared_services_account_id, ci_role=naming.ci_role(values.org))))
     IamRolePolicy(stack, "deploy-role-policy", name="deploy-models", role=ref("aws_iam_role", "deploy-role", "id"),
                   policy=policy_json(policies.deploy_policy(account_id=account_id, region=acct.region,
                                                             execution_role=acct.role_name)))

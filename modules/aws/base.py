@@ -9,7 +9,7 @@ from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsP
 from constructs import Construct
 
 from .. import naming
-from ..stacks import Backend
+from ..records import Backend
 from ..tfexpr import OPEN
 
 # Terraform >= 1.10 for S3-native state locking (use_lockfile); cdktf.json declares the same.
@@ -19,11 +19,14 @@ TARGET_VERSIONS = {"terraform": ">=1.10.0", "opentofu": ">=1.10.0"}
 class PlatformStack(TerraformStack):
     """A stack with its S3 backend (one key per stack, encrypted, S3-native locking)."""
 
-    def __init__(self, scope: Construct, name: str, *, backend: Backend):
+    def __init__(self, scope: Construct, name: str, *, backend: Backend, reads: tuple[str, ...] = ()):
         super().__init__(scope, name)
         self.backend_config = backend
         S3Backend(self, bucket=backend.bucket, key=backend.key(name), region=backend.region,
                   encrypt=True, use_lockfile=True)
+        # The states this stack reads: exactly its record's `reads` (stacks.py), never decided here.
+        for stack in reads:
+            self.remote_state(stack)
 
     def provider(self, *, region: str, tags: dict[str, str], allowed_account_ids: list[str] | None = None,
                  assume_role_arn: str | None = None, alias: str | None = None) -> AwsProvider:
@@ -37,7 +40,7 @@ class PlatformStack(TerraformStack):
         )
 
     def remote_state(self, stack: str) -> DataTerraformRemoteStateS3:
-        """Outputs of a central stack, read from its state (the stack applies before this one)."""
+        """Outputs of another stack, read from its state (that stack applies before this one)."""
         b = self.backend_config
         return DataTerraformRemoteStateS3(self, stack, bucket=b.bucket, key=b.key(stack), region=b.region)
 

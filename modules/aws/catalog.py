@@ -4,12 +4,15 @@ Visibility: one portfolio per template, shared with the workload OUs (principals
 one IAM_PATTERN principal association per team account whose team lists the template, naming that
 account's execution role (`arn:aws:iam:::role/<name>`, account-agnostic). Studio shows a user the
 templates their execution role is associated with, so a team sees exactly the templates its file
-lists. Removing a template from a team's list removes the association, never the product.
+lists. Removing a template from a team's list removes the association, never the product. The
+associations are the team's decision, so they live in its access stack (aws/access.py), which reads
+`portfolio_ids` from this stack's state.
 A portfolio per template keeps each association decision independent; AWS allows 100 portfolios
 per account by default (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/limits.html).
 """
 from __future__ import annotations
 
+from cdktn import TerraformOutput
 from cdktn_provider_aws.iam_role import IamRole
 from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 from cdktn_provider_aws.s3_object import S3Object
@@ -17,14 +20,13 @@ from cdktn_provider_aws.sagemaker_servicecatalog_portfolio_status import Sagemak
 from cdktn_provider_aws.servicecatalog_constraint import ServicecatalogConstraint
 from cdktn_provider_aws.servicecatalog_portfolio import ServicecatalogPortfolio
 from cdktn_provider_aws.servicecatalog_portfolio_share import ServicecatalogPortfolioShare
-from cdktn_provider_aws.servicecatalog_principal_portfolio_association import ServicecatalogPrincipalPortfolioAssociation
 from cdktn_provider_aws.servicecatalog_product import ServicecatalogProduct
 from cdktn_provider_aws.servicecatalog_product_portfolio_association import ServicecatalogProductPortfolioAssociation
 from cdktn_provider_aws.servicecatalog_provisioning_artifact import ServicecatalogProvisioningArtifact
 from constructs import Construct
 
 from .. import naming, policies
-from ..stacks import Plan, SharedServicesStack
+from ..records import OrgValues, SharedServicesStack
 from .base import PlatformStack, org_access_role_arn, policy_json
 from .audit import build_aggregator
 from .baseline import build_data_bucket, build_key
@@ -34,16 +36,16 @@ from .refs import ref, remote_output
 STUDIO_VISIBILITY_TAG = "sagemaker:studio-visibility"
 
 
-def build_shared_services(stack: PlatformStack, *, plan: Plan, shared: SharedServicesStack) -> None:
+def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: SharedServicesStack) -> None:
     stack.provider(region=plan.home_region, tags=plan.default_tags, assume_role_arn=org_access_role_arn(shared.account_id),
                    allowed_account_ids=[shared.account_id])
-    stack.remote_state(naming.ORGANIZATION_STACK)
     build_aggregator(stack, org=plan.org, account_id=shared.account_id)
     build_ci_role(stack, org=plan.org, account_id=shared.account_id)
     key_arn = build_key(stack, alias=f"alias/{plan.org}-shared-services", account_id=shared.account_id,
                         description="Shared services: SageMaker Projects catalog")
     build_data_bucket(stack, name=shared.catalog_bucket, key_arn=key_arn)
     bucket_id = ref("aws_s3_bucket", "data-bucket", "id")
+    portfolio_ids = {}
     for t in shared.templates:
         tid = safe_id(t.name)
         urls = {}
@@ -78,6 +80,7 @@ def build_shared_services(stack: PlatformStack, *, plan: Plan, shared: SharedSer
         ServicecatalogPortfolio(stack, f"portfolio-{tid}", name=naming.portfolio_name(plan.org, t.name),
                                 provider_name=t.owner, description=t.description)
         portfolio_id = ref("aws_servicecatalog_portfolio", f"portfolio-{tid}", "id")
+        portfolio_ids[t.name] = portfolio_id
         ServicecatalogProductPortfolioAssociation(stack, f"portfolio-{tid}-product", portfolio_id=portfolio_id,
                                                   product_id=product_id)
         ServicecatalogConstraint(
@@ -88,19 +91,16 @@ def build_shared_services(stack: PlatformStack, *, plan: Plan, shared: SharedSer
             ServicecatalogPortfolioShare(
                 stack, f"portfolio-{tid}-share-{safe_id(ou)}", portfolio_id=portfolio_id, type="ORGANIZATIONAL_UNIT",
                 principal_id=remote_output(naming.ORGANIZATION_STACK, "ou_ids", ou), share_principals=True)
-        for role in t.visible_to:
-            ServicecatalogPrincipalPortfolioAssociation(
-                stack, f"portfolio-{tid}-{role}", portfolio_id=portfolio_id, principal_type="IAM_PATTERN",
-                principal_arn=f"arn:aws:iam:::role/{role}")
+    TerraformOutput(stack, "portfolio_ids", value=portfolio_ids, description="Projects portfolio id by template name")
 
 
-def build_projects_in_account(scope: Construct, *, plan: Plan, account_id: str, region: str, launch_role: bool) -> None:
+def build_projects_in_account(scope: Construct, *, org: str, account_id: str, region: str, launch_role: bool) -> None:
     """SageMaker Projects enabled in every team account; where the team lists templates, the local launch role
     the catalog's launch constraint names."""
     SagemakerServicecatalogPortfolioStatus(scope, "sagemaker-projects", status="Enabled")
     if not launch_role:
         return
-    name = naming.projects_launch_role(plan.org)
+    name = naming.projects_launch_role(org)
     IamRole(scope, "projects-launch-role", name=name, description="Service Catalog launches SageMaker Projects templates",
             assume_role_policy=policy_json(policies.service_trust("servicecatalog.amazonaws.com", account_id)))
     IamRolePolicy(scope, "projects-launch-role-policy", name="launch-catalog-templates",

@@ -1,4 +1,6 @@
-"""IAM Identity Center: users (created or looked up), groups per team role, permission sets, assignments."""
+"""IAM Identity Center, organization-wide: users (created or looked up), permission sets, the platform admins.
+
+Teams' groups, memberships and assignments live in their access stacks (aws/access.py)."""
 from __future__ import annotations
 
 from cdktn import TerraformOutput
@@ -13,14 +15,14 @@ from cdktn_provider_aws.ssoadmin_permission_set import SsoadminPermissionSet
 from cdktn_provider_aws.ssoadmin_permission_set_inline_policy import SsoadminPermissionSetInlinePolicy
 from constructs import Construct
 
-from ..stacks import Assignment, IdentityStack, Plan
+from ..records import IdentityStack, OrgValues
 from .base import PlatformStack
 from .organization import safe_id
 from .refs import data_ref, ref
 
 
-def build_identity(stack: PlatformStack, *, plan: Plan, identity: IdentityStack) -> None:
-    stack.provider(region=plan.home_region, tags=plan.default_tags, allowed_account_ids=[plan.management_account_id])
+def build_identity(stack: PlatformStack, *, values: OrgValues, identity: IdentityStack) -> None:
+    stack.provider(region=values.home_region, tags=values.default_tags, allowed_account_ids=[values.management_account_id])
     store = identity.identity_store_id
 
     user_ids = {}
@@ -79,11 +81,3 @@ def assign(scope: Construct, cid: str, *, instance_arn: str, permission_set_arn:
         principal_type="GROUP", target_id=account_id, target_type="AWS_ACCOUNT", provider=provider,
     )
 
-
-def account_assignments(scope: Construct, *, instance_arn: str, assignments: tuple[Assignment, ...], account_id: str,
-                        group_ids, permission_set_arns, provider: AwsProvider) -> None:
-    """Group -> permission set assignments into one account (group_ids / permission_set_arns: name -> token)."""
-    for a in assignments:
-        assign(scope, f"assign-{a.group}-{a.permission_set}", instance_arn=instance_arn,
-               permission_set_arn=permission_set_arns(a.permission_set), group_id=group_ids(a.group),
-               account_id=account_id, provider=provider)

@@ -73,20 +73,21 @@ def build_network(scope: Construct, *, name: str, vpc_cidr: str, vpc_only: bool,
         tags={"Name": f"{name}-studio"},
     )
     if vpc_only:
-        SecurityGroup(
-            scope, "endpoints-sg", name=f"{name}-endpoints", vpc_id=vpc_id,
-            description="Interface endpoints: HTTPS from inside the VPC",
-            ingress=[SecurityGroupIngress(description="HTTPS from the VPC", protocol="tcp", from_port=443, to_port=443,
-                      cidr_blocks=[vpc_cidr])],
-            egress=[SecurityGroupEgress(description="Replies within the VPC", protocol="-1", from_port=0, to_port=0,
-                     cidr_blocks=[vpc_cidr])],
-            tags={"Name": f"{name}-endpoints"},
-        )
-        for service in INTERFACE_ENDPOINTS if endpoints else ():
-            VpcEndpoint(scope, f"endpoint-{service.replace('.', '-')}", vpc_id=vpc_id,
-                        service_name=f"com.amazonaws.{region}.{service}", vpc_endpoint_type="Interface",
-                        private_dns_enabled=True, subnet_ids=subnets, security_group_ids=[ref("aws_security_group", "endpoints-sg", "id")],
-                        tags={"Name": f"{name}-{service}"})
+        if endpoints:  # interface endpoints cost money; the S3 gateway endpoint is free
+            SecurityGroup(
+                scope, "endpoints-sg", name=f"{name}-endpoints", vpc_id=vpc_id,
+                description="Interface endpoints: HTTPS from inside the VPC",
+                ingress=[SecurityGroupIngress(description="HTTPS from the VPC", protocol="tcp", from_port=443, to_port=443,
+                          cidr_blocks=[vpc_cidr])],
+                egress=[SecurityGroupEgress(description="Replies within the VPC", protocol="-1", from_port=0, to_port=0,
+                         cidr_blocks=[vpc_cidr])],
+                tags={"Name": f"{name}-endpoints"},
+            )
+            for service in INTERFACE_ENDPOINTS:
+                VpcEndpoint(scope, f"endpoint-{service.replace('.', '-')}", vpc_id=vpc_id,
+                            service_name=f"com.amazonaws.{region}.{service}", vpc_endpoint_type="Interface",
+                            private_dns_enabled=True, subnet_ids=subnets, security_group_ids=[ref("aws_security_group", "endpoints-sg", "id")],
+                            tags={"Name": f"{name}-{service}"})
         VpcEndpoint(scope, "endpoint-s3", vpc_id=vpc_id, service_name=f"com.amazonaws.{region}.s3",
                     vpc_endpoint_type="Gateway", route_table_ids=[route_table_id], tags={"Name": f"{name}-s3"})
     return Network(vpc_id, subnets, ref("aws_security_group", "studio-sg", "id"))

@@ -13,7 +13,8 @@ from cdktn_provider_aws.organizations_policy import OrganizationsPolicy
 from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
 
 from .. import naming, trusted_access
-from ..stacks import OrganizationStack, Plan
+from ..records import OrgValues
+from ..stacks import OrganizationStack
 from .audit import build_log_archive, build_organization_trail
 from .base import PlatformStack, org_access_role_arn
 from .monitoring import build_trail_monitoring
@@ -45,7 +46,7 @@ def build_organization_resource(stack: PlatformStack, *, org: OrganizationStack)
     return [resource]
 
 
-def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationStack) -> None:
+def build_organization(stack: PlatformStack, *, plan: OrgValues, org: OrganizationStack) -> None:
     stack.provider(region=plan.home_region, tags=plan.default_tags, allowed_account_ids=[plan.management_account_id])
     after_org = build_organization_resource(stack, org=org)
     org_ref = ref if org.organization_id else data_ref
@@ -105,7 +106,7 @@ def build_organization(stack: PlatformStack, *, plan: Plan, org: OrganizationSta
     # refuses a delegated administrator for a service without trusted access (SERVICE_ACCESS_NOT_ENABLED).
     for principal in ("servicecatalog.amazonaws.com", "config.amazonaws.com", "config-multiaccountsetup.amazonaws.com"):
         OrganizationsDelegatedAdministrator(stack, f"delegated-admin-{principal.split('.')[0]}",
-                                            account_id=plan.shared_services.account_id, service_principal=principal,
+                                            account_id=plan.shared_services_account_id, service_principal=principal,
                                             depends_on=after_org)
 
     TerraformOutput(stack, "account_ids", value=account_ids,

@@ -14,24 +14,16 @@ from constructs import Construct
 
 from .. import naming, sharing
 from ..sharing import Endpoint
-from ..stacks import AccountStack, Plan
+from ..stacks import AccountStack
 from .base import policy_json
 from .refs import ref, remote_output
 
 
-def endpoint(plan: Plan, key: str) -> Endpoint:
-    """An account as another stack refers to it: adopted id, or the organization stack's output."""
-    acct = plan.account(key)
-    a = acct.account
-    account_id = a.adopted_id or remote_output(naming.ORGANIZATION_STACK, "account_ids", key)
-    return Endpoint(account_id, acct.role_name, acct.bucket_name, acct.kms_alias)
-
-
-def needs_organization_state(plan: Plan, acct: AccountStack) -> bool:
-    """Whether the stack refers to any created (not adopted) account: its own or a share's other side."""
-    keys = {acct.account.key}
-    keys |= {c for s in acct.shares_out for c in s.consumers} | {s.producer for s in acct.shares_in}
-    return any(plan.account(k).account.adopted_id is None for k in keys)
+def endpoint(acct: AccountStack, key: str) -> Endpoint:
+    """An account as this account's stack refers to it: adopted id, or the organization stack's output."""
+    peer = acct.peer(key)
+    account_id = peer.adopted_id or remote_output(naming.ORGANIZATION_STACK, "account_ids", key)
+    return Endpoint(account_id, peer.role_name, peer.bucket_name, peer.kms_alias)
 
 
 @dataclass
@@ -42,22 +34,22 @@ class ProducerStatements:
     key: list[dict] = field(default_factory=list)
 
 
-def producer_statements(plan: Plan, acct: AccountStack) -> ProducerStatements:
+def producer_statements(acct: AccountStack) -> ProducerStatements:
     out = ProducerStatements()
-    me = endpoint(plan, acct.account.key)
+    me = endpoint(acct, acct.account.key)
     for share in acct.shares_out:
         if share.kind == "s3_prefix":
-            consumers = [endpoint(plan, c) for c in share.consumers]
+            consumers = [endpoint(acct, c) for c in share.consumers]
             out.bucket += sharing.bucket_statements(share, me, consumers)
             out.key += sharing.key_statements(share, consumers, acct.region)
     return out
 
 
-def build_producer_grants(scope: Construct, *, plan: Plan, acct: AccountStack, key_arn: str) -> None:
+def build_producer_grants(scope: Construct, *, acct: AccountStack, key_arn: str) -> None:
     """The producer half of every share this account makes (s3_prefix lives in the bucket and key policies)."""
-    me = endpoint(plan, acct.account.key)
+    me = endpoint(acct, acct.account.key)
     for share in acct.shares_out:
-        consumers = [endpoint(plan, c) for c in share.consumers]
+        consumers = [endpoint(acct, c) for c in share.consumers]
         cid = f"share-{share.name}"
         if share.kind == "model_package_group":
             SagemakerModelPackageGroup(scope, cid, model_package_group_name=share.resource,
@@ -83,13 +75,13 @@ def build_producer_grants(scope: Construct, *, plan: Plan, acct: AccountStack, k
                                         resource_share_arn=ref("aws_ram_resource_share", cid, "arn"))
 
 
-def build_consumer_permissions(scope: Construct, *, plan: Plan, acct: AccountStack) -> None:
+def build_consumer_permissions(scope: Construct, *, acct: AccountStack) -> None:
     """The consumer half: the execution role may use exactly the shared resources, with the shared access."""
     if not acct.shares_in:
         return
     statements = []
     for share in acct.shares_in:
-        statements += sharing.consumer_statements(share, endpoint(plan, share.producer), acct.region)
+        statements += sharing.consumer_statements(share, endpoint(acct, share.producer), acct.region)
     IamRolePolicy(scope, "execution-role-shares", name="shared-resources", role=ref("aws_iam_role", "execution-role", "id"),
                   policy=policy_json({"Version": "2012-10-17", "Statement": statements}))
 

@@ -23,24 +23,30 @@ class Grant:
 
 def grants(reg: Registry, plan: Plan) -> list[Grant]:
     """Every person x account x permission set, with what grants it. Exactly the assignments the stacks make."""
-    org = reg.organization.name
     admins = set(reg.organization.platform_admins)
     out: set[Grant] = set()
-    for acct in plan.accounts:
-        team = reg.team(acct.account.team)
-        studio = {u.user_name for u in acct.studio_users}
-        for a in acct.assignments:
-            if a.group == naming.platform_admins_group(org):
-                for person in admins:
-                    out.add(Grant(person, acct.account.key, a.permission_set, "", "platform-admin", person in studio))
-                continue
-            for m in team.members:
-                if naming.group_name(org, team.name, m.role) == a.group:
-                    out.add(Grant(m.person, acct.account.key, a.permission_set, team.name, m.role, m.person in studio))
+    studio_in = {acct.account.key: {u.user_name for u in acct.studio_users} for acct in plan.accounts}
+    for access in plan.access:
+        team = reg.team(access.team)
+        for target in access.accounts:
+            studio = studio_in[target.key]
+            for a in target.assignments:
+                _grant(out, reg, team, target.key, a, studio, admins)
     for label, _ in plan.identity.central_assignments:
         for person in admins:
             out.add(Grant(person, label, naming.PLATFORM_ADMIN_PERMISSION_SET, "", "platform-admin", False))
     return sorted(out)
+
+
+def _grant(out: set[Grant], reg: Registry, team, key: str, a, studio: set[str], admins: set[str]) -> None:
+    org = reg.organization.name
+    if a.group == naming.platform_admins_group(org):
+        for person in admins:
+            out.add(Grant(person, key, a.permission_set, "", "platform-admin", person in studio))
+        return
+    for m in team.members:
+        if naming.group_name(org, team.name, m.role) == a.group:
+            out.add(Grant(m.person, key, a.permission_set, team.name, m.role, m.person in studio))
 
 
 def access_report(reg: Registry, plan: Plan, fmt: str, *, person: str | None = None, account: str | None = None) -> str:

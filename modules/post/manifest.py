@@ -115,6 +115,8 @@ def manifests(plan: Plan) -> dict[str, Manifest]:
         naming.SHARED_SERVICES_STACK: _doc(naming.SHARED_SERVICES_STACK, plan.home_region, Account(
             key="shared-services", id=plan.shared_services.account_id, name=None, id_output=None), Jobs()),
     }
+    for access in plan.access:  # groups, assignments, SCP, catalog associations: nothing beside Terraform
+        out[access.name] = _doc(access.name, plan.home_region, mgmt, {})
     for acct in plan.accounts:
         a = acct.account
         ram = tuple(ShareArtifact(share=s.name, kind=s.kind, resource=s.resource, tag={"share": s.name},

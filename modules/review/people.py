@@ -136,14 +136,19 @@ def people_changes(base: Compiled | None, new: Compiled) -> list[Change]:
     return out
 
 
+def _all_groups(plan: Plan):
+    """Identity Center groups: the platform admins' in identity, each team's in its access stack."""
+    return [*plan.identity.groups, *(g for a in plan.access for g in a.groups)]
+
+
 def _groups(base: Plan | None, new: Plan, base_reg: Registry | None, new_reg: Registry) -> list[Change]:
-    before = {g.name: g for g in base.identity.groups} if base else {}
-    after = {g.name: g for g in new.identity.groups}
+    before = {g.name: g for g in _all_groups(base)} if base else {}
+    after = {g.name: g for g in _all_groups(new)}
     org = base_reg.organization.name if base_reg else ""
     owners = {naming.group_name(org, t.name, m.role): t.name for t in (base_reg.teams if base_reg else []) for m in t.members}
     out = []
     for name in sorted(before.keys() - after.keys()):
-        where = sorted(a.account.key for a in base.accounts for x in a.assignments if x.group == name)
+        where = sorted(t.key for a in base.access for t in a.accounts for x in t.assignments if x.group == name)
         team = owners.get(name)
         decom = team is not None and any(t.name == team and not t.active for t in new_reg.teams)
         moved = {p: r for (t, p), r in _members(new_reg).items() if t == team}

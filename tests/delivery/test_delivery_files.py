@@ -34,13 +34,20 @@ def test_atlantis_projects_order_and_dependencies(example_registry):
     assert projects["organization"]["execution_order_group"] == 0 and projects["organization"]["depends_on"] == []
     for central in ("identity", "shared-services"):
         assert projects[central]["execution_order_group"] == 1 and projects[central]["depends_on"] == ["organization"]
+    # depends_on is each stack's record: the states it reads and the stacks it must follow, nothing guessed
+    assert projects["pricing-access"]["depends_on"] == ["identity", "organization", "shared-services"]
+    assert projects["churn-access"]["depends_on"] == ["identity", "organization"]  # decommissioned: no catalog
+    assert projects["churn-prod"]["depends_on"] == ["organization", "shared-services"]  # no Studio: no identity
+    assert projects["pricing-dev"]["depends_on"] == ["identity", "organization", "shared-services"]
     for name, p in projects.items():
         assert p["dir"] == f"generated/stacks/{name}"
         assert p["autoplan"] == {"enabled": True, "when_modified": ["cdk.tf.json"]}
         assert p["apply_requirements"] == ["approved", "mergeable"]
         if name not in naming.CENTRAL_STACKS:
             assert p["execution_order_group"] == 2
-            assert p["depends_on"] == ["organization", "identity", "shared-services"]
+        text = (ROOT / "generated" / "stacks" / name / "cdk.tf.json").read_text()
+        reads = sorted(json.loads(text).get("data", {}).get("terraform_remote_state", {}))
+        assert set(reads) <= set(p["depends_on"]), f"{name} reads a state it does not depend on"
     apply_steps = doc["workflows"]["registry"]["apply"]["steps"]
     assert apply_steps[1] == "apply" and "post apply --stack $PROJECT_NAME --tf-outputs" in apply_steps[2]["run"]
     plan_steps = doc["workflows"]["registry"]["plan"]["steps"]

@@ -50,8 +50,9 @@ def test_blast_radius_of_one_team_edit(repo):
     _, before, after = repo
     changed = sorted(name for name in after if before.get(name) != after[name])
     # carol joins as data-scientist, a role that maps sandbox and dev only: fraud-prod does not move
-    assert changed == ["generated/stacks/fraud-dev/cdk.tf.json", "generated/stacks/fraud-sandbox/cdk.tf.json",
-                       "generated/stacks/identity/cdk.tf.json"]
+    # the membership in fraud's access stack, the profiles where carol gains Studio; no central stack
+    assert changed == ["generated/fingerprints.json", "generated/stacks/fraud-access/cdk.tf.json",
+                       "generated/stacks/fraud-dev/cdk.tf.json", "generated/stacks/fraud-sandbox/cdk.tf.json"]
 
 
 def test_diff_names_the_access_change_and_the_stacks_that_plan(repo, run_cli):
@@ -65,7 +66,7 @@ def test_diff_names_the_access_change_and_the_stacks_that_plan(repo, run_cli):
         "### Studio\n"
         "- Studio profile for carol added in fraud-dev, fraud-sandbox\n\n"
         "### Stacks that will plan (3)\n"
-        "`fraud-dev`, `fraud-sandbox`, `identity`\n")
+        "`fraud-access`, `fraud-dev`, `fraud-sandbox`\n")
     code, out, _ = run_cli(["diff", "--base", "main", "--format", "json"], cwd=root)
     assert '"stacks_to_plan": [' in out and '"destructive": []' in out
 
@@ -84,9 +85,9 @@ def test_diff_compiles_the_registry_even_when_generated_is_stale(repo, run_cli, 
     code, out, _ = run_cli(["diff", "--base", "main"], cwd=root)
     assert code == 0
     assert "- bob loses ReadOnly in risk-dev, risk-prod (was risk / viewer)" in out
-    assert "`fraud-dev`, `fraud-sandbox`, `identity`, `risk-dev`, `risk-prod`" in out
+    assert "`fraud-access`, `fraud-dev`, `fraud-sandbox`, `risk-access`\n" in out
     code, out, _ = run_cli(["diff", "--base", "main", "--no-synth"], cwd=root)
-    assert "`fraud-dev`, `fraud-sandbox`, `identity`\n" in out, "--no-synth trusts the output folder as it is"
+    assert "`fraud-access`, `fraud-dev`, `fraud-sandbox`\n" in out, "--no-synth trusts the output folder as it is"
 
 
 PLANS = Path(__file__).parent / "plans"
@@ -118,8 +119,8 @@ def test_pr_comment_merges_terraform_plans(repo_with_plans, run_cli):
     assert out == (
         "## Registry change since main\n\n"
         "> [!CAUTION]\n"
-        "> **Terraform would replace or destroy resources** in `fraud-dev` (5 to replace, 3 to destroy), `fraud-sandbox` "
-        "(3 to destroy), `identity` (2 to destroy): the addresses are under Terraform plans below.\n\n"
+        "> **Terraform would replace or destroy resources** in `fraud-access` (4 to destroy), `fraud-dev` (5 to replace, "
+        "2 to destroy), `fraud-sandbox` (2 to destroy): the addresses are under Terraform plans below.\n\n"
         "> [!WARNING]\n"
         "> **Destructive effects**\n"
         f"> - {profile_gone}\n"
@@ -130,13 +131,18 @@ def test_pr_comment_merges_terraform_plans(repo_with_plans, run_cli):
         "- group acme-fraud-data-scientist emptied and deleted (its last member: bob left); its assignments in fraud-dev, "
         "fraud-sandbox go with it\n\n"
         "### Stacks that will plan (3)\n"
-        "`fraud-dev`, `fraud-sandbox`, `identity`\n\n"
+        "`fraud-access`, `fraud-dev`, `fraud-sandbox`\n\n"
         "### Terraform plans\n"
         "| stack | add | change | replace | destroy | import |\n"
         "|---|---:|---:|---:|---:|---:|\n"
-        "| `fraud-dev` :warning: | 0 | 1 | 5 | 3 | 0 |\n"
-        "| `fraud-sandbox` :warning: | 0 | 0 | 0 | 3 | 0 |\n"
-        "| `identity` :warning: | 0 | 0 | 0 | 2 | 0 |\n\n"
+        "| `fraud-access` :warning: | 0 | 0 | 0 | 4 | 0 |\n"
+        "| `fraud-dev` :warning: | 0 | 1 | 5 | 2 | 0 |\n"
+        "| `fraud-sandbox` :warning: | 0 | 0 | 0 | 2 | 0 |\n\n"
+        "`fraud-access` destroys:\n"
+        f"- `aws_identitystore_group.group-acme-fraud-data-scientist` {gone}\n"
+        f"- `aws_identitystore_group_membership.member-acme-fraud-data-scientist-bob` {gone}\n"
+        f"- `aws_ssoadmin_account_assignment.assign-fraud-dev-acme-fraud-data-scientist-DataScientist` {gone}\n"
+        f"- `aws_ssoadmin_account_assignment.assign-fraud-sandbox-acme-fraud-data-scientist-DataScientist` {gone}\n\n"
         "`fraud-dev` replaces:\n"
         "- `aws_sagemaker_domain.domain` (replace because cannot update; forced by subnet_ids, vpc_id)\n"
         "- `aws_sagemaker_user_profile.profile-alice` (replace because cannot update; forced by domain_id)\n"
@@ -145,15 +151,10 @@ def test_pr_comment_merges_terraform_plans(repo_with_plans, run_cli):
         "- `aws_vpc.vpc` (replace because cannot update; forced by cidr_block)\n\n"
         "`fraud-dev` destroys:\n"
         f"- `aws_sagemaker_user_profile.profile-bob` {gone}\n"
-        f"- `aws_ssoadmin_account_assignment.assign-acme-fraud-data-scientist-DataScientist` {gone}\n"
         f"- `aws_ssoadmin_application_assignment.studio-access-bob` {gone}\n\n"
         "`fraud-sandbox` destroys:\n"
         f"- `aws_sagemaker_user_profile.profile-bob` {gone}\n"
-        f"- `aws_ssoadmin_account_assignment.assign-acme-fraud-data-scientist-DataScientist` {gone}\n"
-        f"- `aws_ssoadmin_application_assignment.studio-access-bob` {gone}\n\n"
-        "`identity` destroys:\n"
-        f"- `aws_identitystore_group.group-acme-fraud-data-scientist` {gone}\n"
-        f"- `aws_identitystore_group_membership.member-acme-fraud-data-scientist-bob` {gone}\n")
+        f"- `aws_ssoadmin_application_assignment.studio-access-bob` {gone}\n")
 
 
 def test_pr_comment_json_carries_the_same_facts(repo_with_plans, run_cli):
@@ -165,11 +166,11 @@ def test_pr_comment_json_carries_the_same_facts(repo_with_plans, run_cli):
         assert md.count(change["text"]) == 1, change["text"]
     assert [c["kind"] for c in doc["changes"]] == ["access_lost", "studio_profile_deleted", "group_deleted", "vpc_cidr_changed"]
     assert doc["destructive"] == [c["text"] for c in doc["changes"] if c["destructive"]]
-    assert doc["stacks_to_plan"] == ["fraud-dev", "fraud-sandbox", "identity"] and doc["plans_missing"] == []
-    assert doc["destructive_plans"] == ["fraud-dev", "fraud-sandbox", "identity"]
+    assert doc["stacks_to_plan"] == ["fraud-access", "fraud-dev", "fraud-sandbox"] and doc["plans_missing"] == []
+    assert doc["destructive_plans"] == ["fraud-access", "fraud-dev", "fraud-sandbox"]
     dev = next(p for p in doc["plans"] if p["stack"] == "fraud-dev")
     assert {k: dev[k] for k in ("add", "change", "replace", "destroy", "import")} == \
-        {"add": 0, "change": 1, "replace": 5, "destroy": 3, "import": 0}
+        {"add": 0, "change": 1, "replace": 5, "destroy": 2, "import": 0}
     assert dev["replaced"][0] == {"address": "aws_sagemaker_domain.domain", "reason": "replace_because_cannot_update",
                                   "forced_by": ["subnet_ids", "vpc_id"]}
     for p in doc["plans"]:

@@ -57,7 +57,8 @@ def test_registry_text_cannot_forge_a_reference():
 @pytest.fixture(scope="module")
 def injected(tmp_path_factory) -> tuple[Path, Path, set[str]]:
     """The example registry with `${...}` and `%{...}` in every kind of literal text, built raw and finalized."""
-    from modules.synth import build_app, finalize_stacks
+    from modules.build import write_stack
+    from modules.synth import build_app
 
     root = tmp_path_factory.mktemp("injected")
     reg = root / "registry"
@@ -81,7 +82,8 @@ def injected(tmp_path_factory) -> tuple[Path, Path, set[str]]:
     build_app(plan(registry), str(out)).synth()
     raw = root / "raw"
     shutil.copytree(out, raw)
-    finalize_stacks(out)
+    for path in sorted((out / "stacks").glob("*/cdk.tf.json")):
+        write_stack(out, path.parent.name, path.read_text(encoding="utf-8"))
     return raw / "stacks", out / "stacks", inputs
 
 

@@ -39,7 +39,8 @@ def test_references_resolve_within_their_stack(example_out):
 
 @pytest.mark.parametrize("stack,output", [("organization", "account_ids"), ("organization", "ou_ids"),
                                           ("organization", "organization_id"), ("identity", "user_ids"),
-                                          ("identity", "group_ids"), ("identity", "permission_set_arns")])
+                                          ("identity", "group_ids"), ("identity", "permission_set_arns"),
+                                          ("shared-services", "portfolio_ids")])
 def test_outputs_other_stacks_read_exist(example_out, stack, output):
     doc = json.loads((example_out / "stacks" / stack / "cdk.tf.json").read_text())
     assert output in doc["output"]

@@ -93,7 +93,7 @@ def test_decommissioning_is_not_a_destroy(small_out, run_cli):
     assert (code, err) == (0, "")
     assert (out / "stacks" / "risk-prod" / "cdk.tf.json").is_file()
     # the share now goes to fraud-dev instead of risk-prod: both halves move with it
-    assert "changed stacks: fraud-dev, fraud-prod, identity, organization, risk-dev, risk-prod\n" in out_text
+    assert "changed stacks: fraud-dev, fraud-prod, organization, risk-access, risk-dev, risk-prod\n" in out_text
     code, out_text, _ = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
     assert out_text.endswith("no stack changed\n")
 
@@ -105,12 +105,14 @@ def test_a_failed_synth_leaves_the_previous_output_untouched(small_out, monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure in the middle of construction")
 
-    monkeypatch.setattr(synth_module, "build_app", broken)
+    import modules.build
+
+    monkeypatch.setattr(modules.build, "_build_batch", broken)
     from modules.registry.load import load_registry
     from modules.stacks import plan
 
     with pytest.raises(RuntimeError):
-        synth_module.synthesize(plan(load_registry(registry)[0]), out)
+        synth_module.synthesize(plan(load_registry(registry)[0]), out, full=True)
     assert _tree(out) == before
     assert [p.name for p in out.parent.iterdir() if p.name.startswith(".out-")] == [], "no staging folder left behind"
 

@@ -162,12 +162,15 @@ def test_removing_a_share_is_refused_then_removes_both_halves(tmp_path, run_cli)
 
 def test_catalog_visibility_follows_each_team_file(example_out, example_registry):
     shared = stack(example_out, "shared-services")
-    assoc = resources(shared, "aws_servicecatalog_principal_portfolio_association")
+    assert resources(shared, "aws_servicecatalog_principal_portfolio_association") == {}, "each team's access stack decides"
     seen: dict[str, set[str]] = {}
-    for a in assoc.values():
-        template = a["portfolio_id"].split("portfolio-")[1].split(".")[0]
-        seen.setdefault(template, set()).add(a["principal_arn"])
-        assert a["principal_type"] == "IAM_PATTERN"
+    for team in example_registry.teams:
+        access = stack(example_out, f"{team.name}-access")
+        for a in resources(access, "aws_servicecatalog_principal_portfolio_association").values():
+            template = a["portfolio_id"].split('portfolio_ids["')[1].split('"')[0]
+            seen.setdefault(template, set()).add(a["principal_arn"])
+            assert a["principal_type"] == "IAM_PATTERN" and a["provider"] == "aws.shared-services"
+            assert f"-{team.name}-" in a["principal_arn"], "a team's stack associates only its own roles"
     for template in example_registry.templates:
         expected = {f"arn:aws:iam:::role/northwind-{t.name}-{env}-sagemaker-execution"
                     for t in example_registry.teams if t.active and template.name in t.sagemaker.project_templates

@@ -10,7 +10,8 @@ from tests.synth.conftest import policy, resources, stack
 
 def test_stack_layout(example_out, example_registry):
     names = sorted(p.name for p in (example_out / "stacks").iterdir())
-    expected = sorted([*naming.CENTRAL_STACKS] + [f"{t.name}-{e}" for t in example_registry.teams for e in t.environments])
+    expected = sorted([*naming.CENTRAL_STACKS] + [f"{t.name}-{e}" for t in example_registry.teams for e in t.environments]
+                      + [f"{t.name}-access" for t in example_registry.teams])
     assert names == expected
 
 
@@ -54,7 +55,8 @@ def test_adopted_account_is_imported_not_created(example_out):
     prod = stack(example_out, "pricing-prod")
     assert prod["provider"]["aws"][0]["assume_role"][0]["role_arn"] == \
         "arn:aws:iam::012345678901:role/OrganizationAccountAccessRole"
-    assert all(a["target_id"] == "012345678901" for a in resources(prod, "aws_ssoadmin_account_assignment").values())
+    access = resources(stack(example_out, "pricing-access"), "aws_ssoadmin_account_assignment")
+    assert all(a["target_id"] == "012345678901" for k, a in access.items() if k.startswith("assign-pricing-prod-"))
     dev = stack(example_out, "pricing-dev")
     assert "account_ids" in dev["provider"]["aws"][0]["assume_role"][0]["role_arn"]
 
@@ -120,12 +122,15 @@ def test_deployments_go_through_a_role_that_trusts_only_shared_services_ci(examp
 def test_identity_groups_memberships_and_permission_sets(example_out):
     ident = stack(example_out, "identity")
     groups = {g["display_name"] for g in resources(ident, "aws_identitystore_group").values()}
-    assert "northwind-pricing-ml-engineer" in groups and "northwind-platform-admins" in groups
-    assert not any(g.startswith("northwind-churn-") for g in groups), "nothing for decommissioned teams"
+    assert groups == {"northwind-platform-admins"}, "team groups live in the teams' access stacks"
+    recsys = stack(example_out, "recsys-access")
+    assert "northwind-recsys-ml-engineer" in {g["display_name"] for g in resources(recsys, "aws_identitystore_group").values()}
+    assert resources(stack(example_out, "churn-access"), "aws_identitystore_group") == {}, "nothing for decommissioned teams"
     users = resources(ident, "aws_identitystore_user")
     assert users["user-amara"]["user_name"] == "amara"
-    members = resources(ident, "aws_identitystore_group_membership")
-    assert members["member-northwind-recsys-ml-engineer-chen"]["member_id"] == "${aws_identitystore_user.user-chen.user_id}"
+    members = resources(recsys, "aws_identitystore_group_membership")
+    assert members["member-northwind-recsys-ml-engineer-chen"]["member_id"] == \
+        "${data.terraform_remote_state.identity.outputs.user_ids.chen}"
     ps = resources(ident, "aws_ssoadmin_permission_set")
     assert ps["ps-DataScientist"]["session_duration"] == "PT8H"
     assert ps["ps-DataScientist"]["name"] == "DataScientist"
@@ -136,21 +141,26 @@ def test_identity_groups_memberships_and_permission_sets(example_out):
 
 def test_assignments_per_role_and_environment(example_out):
     # pricing prod is production (read): lead and ml-engineer map ReadOnly, viewer maps ReadOnly, data-scientist nothing
-    prod = resources(stack(example_out, "pricing-prod"), "aws_ssoadmin_account_assignment")
-    assert sorted(prod) == ["assign-northwind-platform-admins-PlatformAdmin", "assign-northwind-pricing-lead-ReadOnly",
-                            "assign-northwind-pricing-ml-engineer-ReadOnly", "assign-northwind-pricing-viewer-ReadOnly"]
+    assert resources(stack(example_out, "pricing-prod"), "aws_ssoadmin_account_assignment") == {}
+    every = resources(stack(example_out, "pricing-access"), "aws_ssoadmin_account_assignment")
+    prod = {k.removeprefix("assign-pricing-prod-"): v for k, v in every.items() if k.startswith("assign-pricing-prod-")}
+    assert sorted(prod) == ["northwind-platform-admins-PlatformAdmin", "northwind-pricing-lead-ReadOnly",
+                            "northwind-pricing-ml-engineer-ReadOnly", "northwind-pricing-viewer-ReadOnly"]
     for a in prod.values():
         assert a["principal_type"] == "GROUP" and a["target_type"] == "AWS_ACCOUNT"
         assert a["target_id"] == "012345678901"
-        assert a["provider"] == "aws.management"
-    sandbox = resources(stack(example_out, "pricing-sandbox"), "aws_ssoadmin_account_assignment")
-    assert sorted(sandbox) == ["assign-northwind-platform-admins-PlatformAdmin", "assign-northwind-pricing-data-scientist-DataScientist",
-                               "assign-northwind-pricing-lead-DataScientist", "assign-northwind-pricing-ml-engineer-MLEngineer"]
+        assert "provider" not in a, "the access stack's own provider is the management account"
+    sandbox = sorted(k.removeprefix("assign-pricing-sandbox-") for k in every if k.startswith("assign-pricing-sandbox-"))
+    assert sandbox == ["northwind-platform-admins-PlatformAdmin", "northwind-pricing-data-scientist-DataScientist",
+                       "northwind-pricing-lead-DataScientist", "northwind-pricing-ml-engineer-MLEngineer"]
 
 
 def test_decommissioned_team_keeps_account_but_loses_human_access(example_out):
     churn = stack(example_out, "churn-prod")
-    assert sorted(resources(churn, "aws_ssoadmin_account_assignment")) == ["assign-northwind-platform-admins-PlatformAdmin"]
+    access = stack(example_out, "churn-access")
+    assert sorted(resources(access, "aws_ssoadmin_account_assignment")) == [
+        "assign-churn-prod-northwind-platform-admins-PlatformAdmin", "assign-churn-sandbox-northwind-platform-admins-PlatformAdmin"]
+    assert set(access["resource"]) == {"aws_ssoadmin_account_assignment"}, "no group, no team assignment, no SCP"
     assert resources(churn, "aws_sagemaker_user_profile") == {}
     assert "domain" in resources(churn, "aws_sagemaker_domain"), "the domain and data are kept"
     assert resources(churn, "aws_budgets_budget")["budget"]["limit_amount"] == "10"  # retained data costs a little

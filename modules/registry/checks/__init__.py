@@ -21,6 +21,7 @@ from .organization import (
     check_tags,
 )
 from .shares import check_shares
+from .stack_names import check_stack_names
 from .teams import (
     check_account_emails,
     check_adopted_accounts,
@@ -54,6 +55,7 @@ CHECKS: tuple[Check, ...] = (
     check_adopted_accounts,
     check_account_emails,
     check_derived_names,
+    check_stack_names,
     check_shares,
 )
 

@@ -1,0 +1,68 @@
+"""A team's access stack `<team>-access` (management account): who gets into the team's accounts, and what runs there.
+
+Groups and memberships (user ids from `identity`), every assignment into the team's accounts (account
+ids from `organization`, permission sets and the platform admins' group from `identity`), the Service
+Catalog associations that show the team's templates in Studio (in the shared services account, portfolio
+ids from `shared-services`), and the team's instance-type SCP attached to each of its active accounts.
+Construct ids of groups and memberships are the ones `identity` used, so the one-time migration
+(README, "Moving team access out of identity") is a `terraform state mv` with the same address.
+"""
+from __future__ import annotations
+
+from cdktn_provider_aws.identitystore_group import IdentitystoreGroup
+from cdktn_provider_aws.identitystore_group_membership import IdentitystoreGroupMembership
+from cdktn_provider_aws.organizations_policy import OrganizationsPolicy
+from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
+from cdktn_provider_aws.servicecatalog_principal_portfolio_association import ServicecatalogPrincipalPortfolioAssociation
+
+from .. import naming
+from ..records import AccessStack, OrgValues
+from .base import PlatformStack, org_access_role_arn
+from .identity_center import assign
+from .organization import safe_id
+from .refs import ref, remote_output
+
+IDENTITY = naming.IDENTITY_STACK
+
+
+def build_access(stack: PlatformStack, *, values: OrgValues, access: AccessStack) -> None:
+    stack.provider(region=values.home_region, tags=values.default_tags, allowed_account_ids=[values.management_account_id])
+    store = values.identity_store_id
+
+    group_ids = {access.admins_group: remote_output(IDENTITY, "group_ids", access.admins_group)}
+    for group in access.groups:
+        IdentitystoreGroup(stack, f"group-{group.name}", identity_store_id=store, display_name=group.name,
+                           description=group.description)
+        group_ids[group.name] = ref("aws_identitystore_group", f"group-{group.name}", "group_id")
+        for member in group.members:
+            IdentitystoreGroupMembership(stack, f"member-{group.name}-{safe_id(member)}", identity_store_id=store,
+                                         group_id=group_ids[group.name],
+                                         member_id=remote_output(IDENTITY, "user_ids", member))
+
+    account_ids = {}
+    for acct in access.accounts:
+        account_id = acct.adopted_id or remote_output(naming.ORGANIZATION_STACK, "account_ids", acct.key)
+        account_ids[acct.key] = account_id
+        for a in acct.assignments:
+            assign(stack, f"assign-{acct.key}-{a.group}-{a.permission_set}", instance_arn=values.instance_arn,
+                   permission_set_arn=remote_output(IDENTITY, "permission_set_arns", a.permission_set),
+                   group_id=group_ids[a.group], account_id=account_id)
+
+    if access.scp:
+        OrganizationsPolicy(stack, "instance-types", name=access.scp.name, description=access.scp.description,
+                            type="SERVICE_CONTROL_POLICY", content=access.scp.content)
+        for acct in access.accounts:
+            if acct.instance_types_scp:
+                OrganizationsPolicyAttachment(stack, f"instance-types-{acct.key}", target_id=account_ids[acct.key],
+                                              policy_id=ref("aws_organizations_policy", "instance-types", "id"))
+
+    if access.catalog:
+        # The portfolios live in the shared services account (Service Catalog's delegated administrator).
+        shared = stack.provider(region=values.home_region, tags=values.default_tags, alias="shared-services",
+                                assume_role_arn=org_access_role_arn(values.shared_services_account_id),
+                                allowed_account_ids=[values.shared_services_account_id])
+        for template, role in access.catalog:
+            ServicecatalogPrincipalPortfolioAssociation(
+                stack, f"portfolio-{safe_id(template)}-{role}", provider=shared, principal_type="IAM_PATTERN",
+                portfolio_id=remote_output(naming.SHARED_SERVICES_STACK, "portfolio_ids", template),
+                principal_arn=f"arn:aws:iam:::role/{role}")

@@ -1,0 +1,118 @@
+"""Incremental and parallel synthesis give exactly the bytes of a full synthesis in one process."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import modules.build
+from modules.registry.load import load_registry
+from modules.stacks import plan
+from modules.synth import synthesize
+from tests.helpers import TESTS, materialize
+from tests.synth.test_safety import shuffled_copy
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def compile_(registry: Path):
+    return plan(load_registry(registry)[0])
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    root = tmp_path_factory.mktemp("incremental")
+    registry = materialize(None, root)
+    out = root / "full"
+    synthesize(compile_(registry), out, full=True, jobs=1)
+    return registry, out
+
+
+MUTATIONS = {
+    "member": [("teams/fraud.yaml", "  - {person: dave, role: viewer}",
+                "  - {person: dave, role: viewer}\n  - {person: carol, role: data-scientist}")],
+    "templates-and-share": [
+        ("teams/risk.yaml", "  instance_types: [ml.t3.medium]",
+         "  instance_types: [ml.t3.medium, ml.m5.large]\n  project_templates: [build-train-deploy]\nshares:\n"
+         "  - {name: risk-scores, kind: s3_prefix, resource: scores/, from: prod, to: [{team: fraud, environment: prod}]}")],
+    "decommission": [("teams/risk.yaml", "owners: [carol]", "owners: [carol]\nstatus: decommissioned"),
+                     ("teams/fraud.yaml", "{team: risk, environment: prod}", "{team: fraud, environment: dev}")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_incremental_after_a_change_equals_a_full_synth(base, tmp_path, name):
+    registry, full = base
+    mutated = tmp_path / "registry"
+    shutil.copytree(registry, mutated)
+    for rel, old, new in MUTATIONS[name]:
+        edit(mutated / rel, old, new)
+    incremental = tmp_path / "incremental"
+    shutil.copytree(full, incremental)
+    result = synthesize(compile_(mutated), incremental, jobs=1)
+    assert 0 < len(result.built) < result.stacks, "only the stacks whose inputs changed are built"
+    fresh = tmp_path / "fresh"
+    synthesize(compile_(mutated), fresh, full=True, jobs=1)
+    assert tree(incremental) == tree(fresh)
+    kept = set(plan_names(mutated)) - set(result.built)
+    for stack in kept:  # kept stacks are the previous files, untouched
+        rel = f"stacks/{stack}/cdk.tf.json"
+        assert (incremental / rel).read_bytes() == (full / rel).read_bytes()
+
+
+def plan_names(registry: Path) -> tuple[str, ...]:
+    return compile_(registry).stack_names
+
+
+def test_a_shuffled_registry_rebuilds_nothing(base, tmp_path):
+    registry, full = base
+    shuffled = shuffled_copy(registry, tmp_path / "registry", seed=7)
+    out = tmp_path / "out"
+    shutil.copytree(full, out)
+    result = synthesize(compile_(shuffled), out, jobs=1)
+    assert result.built == () and result.changed == ()
+    assert tree(out) == tree(full)
+
+
+def test_a_hand_edited_stack_file_is_rebuilt(base, tmp_path):
+    registry, full = base
+    out = tmp_path / "out"
+    shutil.copytree(full, out)
+    path = out / "stacks" / "fraud-dev" / "cdk.tf.json"
+    path.write_text(path.read_text().replace("fraud", "FRAUD", 1))
+    result = synthesize(compile_(registry), out, jobs=1)
+    assert result.built == ("fraud-dev",)
+    assert tree(out) == tree(full)
+
+
+def test_parallel_equals_one_process(base, tmp_path, monkeypatch):
+    registry, full = base
+    monkeypatch.setattr(modules.build, "MIN_PER_WORKER", 1)
+    monkeypatch.setattr(modules.build, "BATCH", 3)
+    out = tmp_path / "parallel"
+    result = synthesize(compile_(registry), out, full=True, jobs=2)
+    assert len(result.worker_peaks_kb) == 2, "two worker processes built the stacks"
+    assert tree(out) == tree(full)
+
+
+def test_no_change_does_not_import_cdktn(base, tmp_path):
+    registry, full = base
+    out = tmp_path / "out"
+    shutil.copytree(full, out)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
+    code = ("import sys; from modules.cli import main; rc = main(['synth', '--registry', sys.argv[1], '--out', sys.argv[2], "
+            "'--quiet']); assert rc == 0; assert not any(m.startswith(('cdktn', 'jsii')) for m in sys.modules), 'cdktn'")
+    proc = subprocess.run([sys.executable, "-c", code, str(registry), str(out)], cwd=TESTS.parent, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "(0 built" in proc.stdout and "no stack changed" in proc.stdout
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before, "nothing was rewritten"
