@@ -55,7 +55,7 @@ def check_shares(reg: Registry, src: Sources) -> list[RegistryError]:
                     errors.append(src.error(rel, path, f"{target.team}/{target.environment} is listed twice"))
                 seen_targets.add(key)
                 if target.team not in teams:
-                    if target.team not in src.broken_teams:  # a broken team file is reported on its own
+                    if target.team not in src.broken_teams and not src.teams_unreadable:  # a broken team file is reported on its own
                         errors.append(src.error(rel, path + ("team",), unknown("team", target.team, known_teams),
                                                 entity_at=4))
                     continue
