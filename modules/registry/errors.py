@@ -19,7 +19,8 @@ class RegistryError:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}"
-        return f"{where}: {self.entity}: {self.message}" if self.entity else f"{where}: {self.message}"
+        text = f"{where}: {self.entity}: {self.message}" if self.entity else f"{where}: {self.message}"
+        return text.replace("\r", "\\r").replace("\n", "\\n")  # one error, one line, whatever a value holds
 
 
 class RegistryInvalid(Exception):
@@ -45,6 +46,8 @@ def show(value: object) -> str:
     """Render a bad value the way a user typed it: strings quoted, others plain, long ones cut."""
     if isinstance(value, str):
         text = value if len(value) <= 80 else value[:77] + "..."
+        # a newline or other control character in a value must not break the one-error-per-line report
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
         return "'" + text + "'"
     if isinstance(value, bool):
         return "true" if value else "false"

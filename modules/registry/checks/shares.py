@@ -17,11 +17,11 @@ _SHARE_RESOURCE = {
     # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateFeatureGroup.html
     "feature_group": (naming.SAGEMAKER_NAME.pattern, "a feature group name: letters, digits and inner hyphens, at most 63"),
     # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreatePipeline.html
-    "pipeline": (re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$"), "a pipeline name: letters, digits and inner hyphens, at most 256"),
-    "s3_prefix": (re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/?$"),
+    "pipeline": (re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}"), "a pipeline name: letters, digits and inner hyphens, at most 256"),
+    "s3_prefix": (re.compile(r"[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/?"),
                   "a key prefix in the producer's data bucket such as features/daily/ (no leading '/', no '..')"),
     # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
-    "ecr_repository": (re.compile(r"^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$"),
+    "ecr_repository": (re.compile(r"(?=.{2,256}\Z)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"),
                        "an ECR repository name: lowercase letters, digits and ._-/ , 2 to 256 characters"),
 }
 
@@ -45,7 +45,7 @@ def check_shares(reg: Registry, src: Sources) -> list[RegistryError]:
                                                                        f"of team {show(team.name)}")))
             pattern, allowed = _SHARE_RESOURCE[share.kind]
             resource = share.resource
-            if not pattern.match(resource) or ".." in resource:
+            if not pattern.fullmatch(resource) or ".." in resource:
                 errors.append(src.error(rel, base + ("resource",), f"invalid {share.kind} {show(resource)}: {allowed}"))
             seen_targets: set[tuple[str, str]] = set()
             for j, target in enumerate(share.to):
