@@ -166,6 +166,20 @@ def kms_alias(org: str, team: str, environment: str) -> str:
     return f"alias/{org}-{team}-{environment}"
 
 
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def safe_id(text: str) -> str:
+    """A construct id (and Terraform address part) from a registry key: stable, no '/' or spaces. Different
+    keys can give one id ('Sand.box', 'Sand_box'): checks/derived.py refuses those at file:line."""
+    return _UNSAFE_ID.sub("_", text)
+
+
+def sid(name: str) -> str:
+    """A policy statement id from a share name: letters and digits only ('fc-daily' and 'fc--daily' give one)."""
+    return "".join(part.capitalize() for part in name.split("-"))
+
+
 _PROFILE_BAD = re.compile(r"[^a-zA-Z0-9]+")
 
 

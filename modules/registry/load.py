@@ -231,10 +231,16 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
         raise RegistryInvalid(errors)
 
     teams = []
-    for rel, m in models.items():
+    # A file named after its team is that team's file; another file with the same name repeats it.
+    named = sorted(models.items(), key=lambda kv: (kv[0] != f"teams/{getattr(kv[1], 'name', '')}.yaml", kv[0]))
+    for rel, m in named:
         if rel.startswith("teams/"):
+            if m.name in src.team_files:  # one team, one file: a second file of the same name is left out
+                errors.append(src.error(rel, ("name",), f"team {m.name!r} is already defined in "
+                                        f"{src.shown(src.team_files[m.name])}; one file per team, named after it"))
+                continue
             teams.append(m)
-            src.team_files.setdefault(m.name, rel)
+            src.team_files[m.name] = rel
     access: AccessFile = models["access.yaml"]
     catalog: CatalogFile = models.get("catalog.yaml") or CatalogFile()
     registry = Registry(

@@ -69,7 +69,7 @@ def _python_patterns() -> dict[str, re.Pattern]:
 SCHEMA_PATTERNS = sorted(_schema_patterns(registry_schema(), set()))
 PYTHON_PATTERNS = _python_patterns()
 # Patterns that find characters to replace rather than accept values (not validation).
-NOT_VALIDATING = {r"[^a-zA-Z0-9]+", r"\$\{[^}]*\}"}
+NOT_VALIDATING = {r"[^a-zA-Z0-9]+", r"[^A-Za-z0-9_-]", r"\$\{[^}]*\}"}
 
 
 def test_sweep_finds_the_patterns():

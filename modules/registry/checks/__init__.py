@@ -20,6 +20,7 @@ from .organization import (
     check_regions,
     check_tags,
 )
+from .derived import check_derived_unique
 from .shares import check_shares
 from .teams import (
     check_account_emails,
@@ -55,6 +56,7 @@ CHECKS: tuple[Check, ...] = (
     check_account_emails,
     check_derived_names,
     check_shares,
+    check_derived_unique,
 )
 
 
