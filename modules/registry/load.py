@@ -45,6 +45,7 @@ class Sources:
     docs: dict[str, Document] = field(default_factory=dict)
     team_files: dict[str, str] = field(default_factory=dict)  # team name -> relative path
     broken_teams: set[str] = field(default_factory=set)  # teams whose file did not validate
+    root: str = ""  # the registry folder, for reading folders that entries point at (seed code)
     teams_unreadable: bool = False  # teams/ could not be read: references to teams are not checked
     outside: set[str] = field(default_factory=set)  # side files refused: they resolve outside the registry folder
 
@@ -189,7 +190,7 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
     from .checks import run_checks  # checks import Sources from here
 
     root_path = Path(root)
-    src = Sources(shown_root=str(root) if shown_root is None else shown_root)
+    src = Sources(shown_root=str(root) if shown_root is None else shown_root, root=str(root))
     files, errors = _discover(root_path, src)
     models: dict[str, Any] = {}
     for rel in files:

