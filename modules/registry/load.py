@@ -35,6 +35,8 @@ from .paths import OUTSIDE, resolve_inside
 from .yamlio import Document, parse
 
 MAX_FILE_BYTES = 1_000_000
+# "Did you mean" hints cost a fuzzy match each: a file of 80,000 unknown keys gets them for its first few only.
+MAX_HINTS = 50
 
 
 @dataclass
@@ -110,8 +112,9 @@ def validation_errors(src: Sources, rel: str, model: type[Base], exc: Validation
     raw = exc.errors(include_url=False)
     # A typo both adds an unknown field and leaves a required one missing: report the typo with its hint only.
     hinted = set()
+    extras = 0
     for err in raw:
-        if err["type"] == "extra_forbidden":
+        if err["type"] == "extra_forbidden" and (extras := extras + 1) <= MAX_HINTS:
             loc = tuple(p for p in err["loc"] if p != "[key]")
             sub = _sub_model(model, loc[:-1])
             for near in difflib.get_close_matches(str(loc[-1]), field_names(sub) if sub else [], n=1, cutoff=0.6):
@@ -129,7 +132,7 @@ def validation_errors(src: Sources, rel: str, model: type[Base], exc: Validation
             allowed = None
             line = doc.line(*loc)
             ent = entity_path(rel, doc.data, loc)
-        error = RegistryError(src.shown(rel), line, ent, message_for(err, allowed))
+        error = RegistryError(src.shown(rel), line, ent, message_for(err, allowed, hint=len(out) < MAX_HINTS))
         out.append((error, loc) if with_loc else error)
     return out
 
@@ -218,9 +221,9 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
         try:
             validated = model.model_validate(data)
         except ValidationError as exc:
-            covered = [path for _, path in doc.problems]
+            covered = {path for _, path in doc.problems}  # a set: a file of 80,000 duplicate keys stays linear
             errors.extend(e for e, loc in validation_errors(src, rel, model, exc, with_loc=True)
-                          if not any(loc[:len(p)] == p for p in covered))
+                          if not any(loc[:i] in covered for i in range(len(loc) + 1)))
             validated = None
         if validated is not None and not doc.problems:
             models[rel] = validated

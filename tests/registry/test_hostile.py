@@ -77,3 +77,29 @@ def test_symlink_that_stays_inside_the_registry_is_fine(tmp_path, run_cli):
 
 def test_base_is_a_plain_folder():
     assert not any(p.is_symlink() for p in BASE.rglob("*"))
+
+
+def test_a_huge_file_of_unknown_keys_gives_a_bounded_report(tmp_path, run_cli):
+    """80,000 unknown keys: 20 errors of the kind, one line counting the rest, the total; validation stays linear."""
+    import time
+
+    reg = materialize(None, tmp_path)
+    path = reg / "teams" / "risk.yaml"
+    path.write_text(path.read_text() + "".join(f"k{i}: 1\n" for i in range(20000)))
+    started = time.perf_counter()
+    lines = _validate(run_cli, tmp_path)
+    assert time.perf_counter() - started < 60
+    assert len(lines) == 21
+    assert lines[0].startswith("registry/teams/risk.yaml:13: team 'risk': unknown field 'k0' (allowed: ")
+    assert lines[-1] == "registry/teams/risk.yaml: … and 19980 more errors like the one on line 33: unknown field … …"
+
+
+def test_report_caps_each_kind_per_file_but_counts_all():
+    from modules.registry.errors import RegistryError, RegistryInvalid
+
+    errors = [RegistryError("a.yaml", i, "", f"unknown field 'k{i}'") for i in range(1, 31)]
+    errors += [RegistryError("a.yaml", 99, "", "something else"), RegistryError("b.yaml", 1, "", "unknown field 'x'")]
+    lines = RegistryInvalid(errors).report().splitlines()
+    assert len(lines) == 20 + 2 + 1 + 1
+    assert "a.yaml: … and 10 more errors like the one on line 21: unknown field …" in lines
+    assert lines[-1] == "32 errors found; nothing was written."

@@ -47,6 +47,8 @@ def check_shares(reg: Registry, src: Sources) -> list[RegistryError]:
             resource = share.resource
             if not pattern.fullmatch(resource) or ".." in resource:
                 errors.append(src.error(rel, base + ("resource",), f"invalid {share.kind} {show(resource)}: {allowed}"))
+            elif share.kind == "s3_prefix":
+                errors.extend(_other_bucket(reg, src, rel, base, team.name, share.from_, resource))
             seen_targets: set[tuple[str, str]] = set()
             for j, target in enumerate(share.to):
                 path = base + ("to", j)
@@ -75,3 +77,21 @@ def check_shares(reg: Registry, src: Sources) -> list[RegistryError]:
                     errors.append(src.error(rel, path, f"write access into another team's production environment "
                                             f"{show(target.environment)} is refused (allowed here: access: read)"))
     return errors
+
+
+def _other_bucket(reg: Registry, src: Sources, rel: str, base: tuple, team: str, env: str, resource: str) -> list[RegistryError]:
+    """An s3_prefix share is a prefix of the producer's data bucket, written plain or as "<bucket>/<prefix>". A
+    first segment that names another bucket (any data bucket the registry derives, or a bucket-like name
+    starting with the organization's prefix) would be reinterpreted as a folder inside the producer's bucket:
+    refused."""
+    org = reg.organization.name
+    own = naming.data_bucket_name(org, team, env)
+    first = resource.split("/", 1)[0]
+    if first == own:
+        return []
+    buckets = {naming.data_bucket_name(org, t.name, e) for t in reg.teams for e in t.environments}
+    if first in buckets or first.startswith(f"{org}-") or first.endswith("-data"):
+        return [src.error(rel, base + ("resource",), f"s3_prefix {show(resource)} names bucket {show(first)}; a share "
+                          f"grants a prefix of the producer's own data bucket only (allowed: a prefix such as "
+                          f"features/daily/, or {own}/<prefix>)")]
+    return []
