@@ -145,12 +145,18 @@ def cmd_schema(args) -> int:
 
 def cmd_synth(args) -> int:
     from .outputs import root_files
+    from .registry.unsynthesized import unsynthesized
     from .stacks import plan
     from .synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
 
     out = args.out or os.environ.get("CDKTF_OUTDIR") or "generated"
     started = time.perf_counter()
-    reg, _ = _load(args.registry)
+    reg, src = _load(args.registry)
+    pending = unsynthesized(reg, src)
+    if pending:
+        print("\n".join(str(e) for e in pending), file=sys.stderr)
+        print(f"{len(pending)} field(s) not synthesized yet; nothing was written.", file=sys.stderr)
+        return EXIT_INVALID
     the_plan = plan(reg)
     out_path = Path(out).resolve()
     # atlantis.yaml and CODEOWNERS belong at the project root: written only when --out sits in one.

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Names as AWS constrains them (each with the page that states the limit).
+# Names as AWS constrains them (each with the page that states the limit). ASCII classes, used with fullmatch.
 
 
 @dataclass(frozen=True)
@@ -21,37 +21,37 @@ class NameRule:
 
 
 ACCOUNT_NAME = NameRule(
-    "account name", 50, re.compile(r"^[ -;=?-~]+$"), "printable ASCII, at most 50 characters",
+    "account name", 50, re.compile(r"[ -;=?-~]+"), "printable ASCII, at most 50 characters",
     "https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html",
 )
 ACCOUNT_EMAIL = NameRule(
-    "account email", 64, re.compile(r"^[^\s@]+@[^\s@]+\.[^\s@]+$"), "an email address of 6 to 64 characters",
+    "account email", 64, re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "an email address of 6 to 64 characters",
     "https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html",
 )
 IAM_ROLE = NameRule(
-    "IAM role name", 64, re.compile(r"^[\w+=,.@-]+$"), "letters, digits and +=,.@_- , at most 64 characters",
+    "IAM role name", 64, re.compile(r"[A-Za-z0-9_+=,.@-]+"), "letters, digits and +=,.@_- , at most 64 characters",
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
 )
 PERMISSION_SET = NameRule(
-    "permission set name", 32, re.compile(r"^[\w+=,.@-]+$"), "letters, digits and +=,.@_- , at most 32 characters",
+    "permission set name", 32, re.compile(r"[A-Za-z0-9_+=,.@-]+"), "letters, digits and +=,.@_- , at most 32 characters",
     "https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html",
 )
 GROUP = NameRule(
-    "Identity Center group name", 1024, re.compile(r"^[\w .@+=,-]+$"), "letters, digits, spaces and .@+=,_- , at most 1024 characters",
+    "Identity Center group name", 1024, re.compile(r"[A-Za-z0-9_ .@+=,-]+"), "letters, digits, spaces and .@+=,_- , at most 1024 characters",
     "https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_CreateGroup.html",
 )
 SAGEMAKER_NAME = NameRule(
-    "SageMaker name", 63, re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
+    "SageMaker name", 63, re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
     "letters, digits and inner hyphens, at most 63 characters",
     "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateUserProfile.html",
 )
 S3_BUCKET = NameRule(
-    "S3 bucket name", 63, re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
+    "S3 bucket name", 63, re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"),
     "lowercase letters, digits, dots and hyphens, 3 to 63 characters",
     "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
 )
 KMS_ALIAS = NameRule(
-    "KMS alias", 256, re.compile(r"^alias/[a-zA-Z0-9/_-]+$"), "alias/ then letters, digits and /_- , at most 256 characters",
+    "KMS alias", 256, re.compile(r"alias/[a-zA-Z0-9/_-]+"), "alias/ then letters, digits and /_- , at most 256 characters",
     "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html",
 )
 
@@ -60,7 +60,7 @@ def check_name(rule: NameRule, name: str) -> str | None:
     """None when name fits rule, else the reason (with the length and what is allowed)."""
     if len(name) > rule.max_len:
         return f"{rule.what} '{name}' is {len(name)} characters; AWS allows at most {rule.max_len}"
-    if not rule.pattern.match(name):
+    if not rule.pattern.fullmatch(name):
         return f"{rule.what} '{name}' is not valid: {rule.allowed}"
     return None
 
@@ -178,6 +178,20 @@ def portfolio_name(org: str, template: str) -> str:
 
 def kms_alias(org: str, team: str, environment: str) -> str:
     return f"alias/{org}-{team}-{environment}"
+
+
+_UNSAFE_ID = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def safe_id(text: str) -> str:
+    """A construct id (and Terraform address part) from a registry key: stable, no '/' or spaces. Different
+    keys can give one id ('Sand.box', 'Sand_box'): checks/derived.py refuses those at file:line."""
+    return _UNSAFE_ID.sub("_", text)
+
+
+def sid(name: str) -> str:
+    """A policy statement id from a share name: letters and digits only ('fc-daily' and 'fc--daily' give one)."""
+    return "".join(part.capitalize() for part in name.split("-"))
 
 
 _PROFILE_BAD = re.compile(r"[^a-zA-Z0-9]+")

@@ -80,7 +80,7 @@ def field_names(model: type[BaseModel]) -> list[str]:
     return sorted((f.alias or name) for name, f in model.model_fields.items())
 
 
-def message_for(err: dict[str, Any], allowed_fields: list[str] | None) -> str:
+def message_for(err: dict[str, Any], allowed_fields: list[str] | None, *, hint: bool = True) -> str:
     """A human message for one pydantic error, naming the bad value and what is allowed."""
     kind = err["type"]
     value = err.get("input")
@@ -89,8 +89,8 @@ def message_for(err: dict[str, Any], allowed_fields: list[str] | None) -> str:
     if kind == "missing":
         return f"missing required field '{field}'"
     if kind == "extra_forbidden":
-        hint = did_you_mean(str(field), allowed_fields or [])
-        return f"unknown field '{field}'{hint} (allowed: {known(allowed_fields or [], limit=20)})"
+        near = did_you_mean(str(field), allowed_fields or []) if hint else ""
+        return f"unknown field '{field}'{near} (allowed: {known(allowed_fields or [], limit=20)})"
     if kind == "string_pattern_mismatch":
         help_text = PATTERN_HELP.get(ctx.get("pattern", ""), f"must match {ctx.get('pattern')}")
         return f"invalid value {show(value)}: {help_text}"

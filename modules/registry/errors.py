@@ -2,10 +2,18 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 SEP = " › "
+MAX_PER_KIND = 20  # errors of one kind shown per file; the rest are counted
+_QUOTED = re.compile(r"'[^']*'|\([^)]*\)|[0-9]+")
+
+
+def _kind(message: str) -> str:
+    """A message with its values left out: what makes two errors "the same mistake"."""
+    return _QUOTED.sub("…", message)
 
 
 @dataclass(frozen=True, order=True)
@@ -19,7 +27,8 @@ class RegistryError:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}"
-        return f"{where}: {self.entity}: {self.message}" if self.entity else f"{where}: {self.message}"
+        text = f"{where}: {self.entity}: {self.message}" if self.entity else f"{where}: {self.message}"
+        return text.replace("\r", "\\r").replace("\n", "\\n")  # one error, one line, whatever a value holds
 
 
 class RegistryInvalid(Exception):
@@ -29,8 +38,20 @@ class RegistryInvalid(Exception):
         self.errors = sorted(set(errors))
         super().__init__(f"{len(self.errors)} error(s) in the registry")
 
-    def report(self) -> str:
-        lines = [str(e) for e in self.errors]
+    def report(self, per_kind: int = MAX_PER_KIND) -> str:
+        """Every error, except that one file repeating one kind of mistake shows the first per_kind of them and
+        a count of the rest (80,000 unknown keys make 21 lines, not 80,000)."""
+        lines, seen, hidden = [], {}, {}
+        for e in self.errors:
+            kind = (e.file, _kind(e.message))
+            seen[kind] = seen.get(kind, 0) + 1
+            if seen[kind] <= per_kind:
+                lines.append(str(e))
+            else:
+                hidden.setdefault(kind, [e, 0])[1] += 1
+        for (file, _), (first, count) in sorted(hidden.items(), key=lambda kv: (kv[1][0].file, kv[1][0].line)):
+            lines.append(f"{file}: … and {count} more error{'s' if count != 1 else ''} like the one on line "
+                         f"{first.line}: {_kind(first.message)}")
         n = len(self.errors)
         lines.append(f"{n} error{'s' if n != 1 else ''} found; nothing was written.")
         return "\n".join(lines)
@@ -45,6 +66,8 @@ def show(value: object) -> str:
     """Render a bad value the way a user typed it: strings quoted, others plain, long ones cut."""
     if isinstance(value, str):
         text = value if len(value) <= 80 else value[:77] + "..."
+        # a newline or other control character in a value must not break the one-error-per-line report
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
         return "'" + text + "'"
     if isinstance(value, bool):
         return "true" if value else "false"

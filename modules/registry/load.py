@@ -31,9 +31,12 @@ from .model import (
     Registry,
     Team,
 )
+from .paths import OUTSIDE, resolve_inside
 from .yamlio import Document, parse
 
 MAX_FILE_BYTES = 1_000_000
+# "Did you mean" hints cost a fuzzy match each: a file of 80,000 unknown keys gets them for its first few only.
+MAX_HINTS = 50
 
 
 @dataclass
@@ -44,6 +47,9 @@ class Sources:
     docs: dict[str, Document] = field(default_factory=dict)
     team_files: dict[str, str] = field(default_factory=dict)  # team name -> relative path
     broken_teams: set[str] = field(default_factory=set)  # teams whose file did not validate
+    root: str = ""  # the registry folder, for reading folders that entries point at (seed code)
+    teams_unreadable: bool = False  # teams/ could not be read: references to teams are not checked
+    outside: set[str] = field(default_factory=set)  # side files refused: they resolve outside the registry folder
 
     def shown(self, rel: str) -> str:
         return show_path(self.shown_root, rel)
@@ -106,8 +112,9 @@ def validation_errors(src: Sources, rel: str, model: type[Base], exc: Validation
     raw = exc.errors(include_url=False)
     # A typo both adds an unknown field and leaves a required one missing: report the typo with its hint only.
     hinted = set()
+    extras = 0
     for err in raw:
-        if err["type"] == "extra_forbidden":
+        if err["type"] == "extra_forbidden" and (extras := extras + 1) <= MAX_HINTS:
             loc = tuple(p for p in err["loc"] if p != "[key]")
             sub = _sub_model(model, loc[:-1])
             for near in difflib.get_close_matches(str(loc[-1]), field_names(sub) if sub else [], n=1, cutoff=0.6):
@@ -125,7 +132,7 @@ def validation_errors(src: Sources, rel: str, model: type[Base], exc: Validation
             allowed = None
             line = doc.line(*loc)
             ent = entity_path(rel, doc.data, loc)
-        error = RegistryError(src.shown(rel), line, ent, message_for(err, allowed))
+        error = RegistryError(src.shown(rel), line, ent, message_for(err, allowed, hint=len(out) < MAX_HINTS))
         out.append((error, loc) if with_loc else error)
     return out
 
@@ -133,16 +140,28 @@ def validation_errors(src: Sources, rel: str, model: type[Base], exc: Validation
 def _discover(root: Path, src: Sources) -> tuple[list[str], list[RegistryError]]:
     """Registry files to read, relative to root, plus errors for files that do not belong."""
     files, errors = [], []
+    refused: set[str] = set()
     expected = set(FILE_MODELS)
     for name in sorted(os.listdir(root)):
         if name.startswith(".") or name in ("schema.json", "catalog", "policies", "README.md"):
             continue
-        full = root / name
+        full, problem = resolve_inside(root, name)
+        if problem and (name == "teams" or name in expected or name.endswith((".yaml", ".yml"))):
+            errors.append(RegistryError(src.shown(name), 1, "", problem))
+            refused.add(name)
+            if name == "teams":
+                src.teams_unreadable = True
+            continue
         if name == "teams" and full.is_dir():
             for team_file in sorted(os.listdir(full)):
                 if team_file.startswith("."):
                     continue
-                if team_file.endswith(".yaml") and (full / team_file).is_file():
+                team_path, problem = resolve_inside(root, f"teams/{team_file}")
+                if problem:
+                    src.broken_teams.add(team_file.split(".", 1)[0])
+                    errors.append(RegistryError(src.shown(f"teams/{team_file}"), 1, "", problem))
+                    continue
+                if team_file.endswith(".yaml") and team_path.is_file():
                     files.append(f"teams/{team_file}")
                 else:
                     src.broken_teams.add(team_file.split(".", 1)[0])  # meant as a team: no cascade of unknown-team errors
@@ -155,7 +174,7 @@ def _discover(root: Path, src: Sources) -> tuple[list[str], list[RegistryError]]
             errors.append(RegistryError(src.shown(name), 1, "", f"unknown registry file{did_you_mean(name, sorted(expected))} "
                                         f"(registry files: {known(expected)}, teams/<team>.yaml)"))
     for req in REQUIRED_FILES:
-        if req not in files:
+        if req not in files and req not in refused:
             errors.append(RegistryError(src.shown(req), 1, "", "required registry file is missing"))
     return files, errors
 
@@ -174,7 +193,7 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
     from .checks import run_checks  # checks import Sources from here
 
     root_path = Path(root)
-    src = Sources(shown_root=str(root) if shown_root is None else shown_root)
+    src = Sources(shown_root=str(root) if shown_root is None else shown_root, root=str(root))
     files, errors = _discover(root_path, src)
     models: dict[str, Any] = {}
     for rel in files:
@@ -202,9 +221,9 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
         try:
             validated = model.model_validate(data)
         except ValidationError as exc:
-            covered = [path for _, path in doc.problems]
+            covered = {path for _, path in doc.problems}  # a set: a file of 80,000 duplicate keys stays linear
             errors.extend(e for e, loc in validation_errors(src, rel, model, exc, with_loc=True)
-                          if not any(loc[:len(p)] == p for p in covered))
+                          if not any(loc[:i] in covered for i in range(len(loc) + 1)))
             validated = None
         if validated is not None and not doc.problems:
             models[rel] = validated
@@ -216,10 +235,16 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
         raise RegistryInvalid(errors)
 
     teams = []
-    for rel, m in models.items():
+    # A file named after its team is that team's file; another file with the same name repeats it.
+    named = sorted(models.items(), key=lambda kv: (kv[0] != f"teams/{getattr(kv[1], 'name', '')}.yaml", kv[0]))
+    for rel, m in named:
         if rel.startswith("teams/"):
+            if m.name in src.team_files:  # one team, one file: a second file of the same name is left out
+                errors.append(src.error(rel, ("name",), f"team {m.name!r} is already defined in "
+                                        f"{src.shown(src.team_files[m.name])}; one file per team, named after it"))
+                continue
             teams.append(m)
-            src.team_files.setdefault(m.name, rel)
+            src.team_files[m.name] = rel
     access: AccessFile = models["access.yaml"]
     catalog: CatalogFile = models.get("catalog.yaml") or CatalogFile()
     registry = Registry(
@@ -230,7 +255,7 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
         people=tuple(sorted(models["people.yaml"].people, key=lambda p: p.user_name)),
         templates=tuple(sorted(catalog.templates, key=lambda t: t.name)),
         teams=tuple(sorted(teams, key=lambda t: (t.name, src.team_files.get(t.name, "")))),
-        files=_side_files(root_path, access, catalog),
+        files=_side_files(root_path, access, catalog, src),
     )
     errors.extend(run_checks(registry, src))
     if errors:
@@ -244,18 +269,29 @@ def _team_name_guess(rel: str, doc: Document | None) -> str:
     return name if isinstance(name, str) else rel[len("teams/"):].rsplit(".", 1)[0]
 
 
-def _side_files(root: Path, access: AccessFile, catalog: CatalogFile) -> dict[str, str]:
-    """Text of the files that entries point at; a missing or unreadable one is left out (checks report it)."""
+def _side_files(root: Path, access: AccessFile, catalog: CatalogFile, src: Sources) -> dict[str, str]:
+    """Text of the files that entries point at; a missing, unreadable or outside one is left out (checks report it)."""
     wanted = {ps.inline_policy for ps in access.permission_sets.values() if ps.inline_policy}
     wanted |= {t.template for t in catalog.templates}
+    wanted |= {p.template for t in catalog.templates for p in getattr(t, "previous", ())}
     out = {}
     for rel in sorted(wanted):
-        path = root / rel
+        path, problem = resolve_inside(root, rel)
+        if problem:
+            src.outside.add(rel)
+            continue
         if path.is_file():
             text = _read_text(path)
             if text is not None:
                 out[rel] = text
     return out
+
+
+def missing_file(src: Sources, what: str, rel: str) -> str:
+    """Why a file an entry points at was not read: outside the registry folder, or not there."""
+    if rel in src.outside:
+        return f"{what} {rel!r} {OUTSIDE}"
+    return f"{what} '{rel}' not found under {src.shown_root or '.'}/"
 
 
 __all__ = ["load_registry", "Sources", "RegistryInvalid", "Organization", "EnvironmentsFile", "PeopleFile"]

@@ -15,6 +15,10 @@ from typing import Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+# Patterns are ASCII classes only ([0-9], never \d, which is Unicode and lets '１２３' or '١٢٣' through) and
+# match the whole value: pydantic's regex engine anchors `$` at the very end, and the Python-side patterns
+# are used with fullmatch (`$` in `re.match` also matches before a trailing newline). tests/registry/
+# test_patterns.py sweeps every pattern with Unicode digits and trailing newlines.
 # What a pattern means in words, for error messages: pattern -> help.
 PATTERN_HELP: dict[str, str] = {}
 
@@ -28,8 +32,8 @@ Slug = Pattern(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$", "3 to 20 lowercase letters, di
 EnvName = Pattern(r"^[a-z][a-z0-9]{1,9}$", "2 to 10 lowercase letters or digits, starting with a letter")
 RoleName = Pattern(r"^[A-Za-z][A-Za-z0-9_-]{0,30}[A-Za-z0-9]$", "2 to 32 letters, digits, _ or -, starting with a letter")
 PermissionSetKey = Pattern(r"^[A-Za-z0-9+=,.@_-]{1,32}$", "1 to 32 letters, digits or +=,.@_- (the Identity Center permission set name)")
-AccountId = Pattern(r"^\d{12}$", "exactly 12 digits, quoted or not (leading zeros are kept)")
-Region = Pattern(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$", "an AWS region name such as eu-west-1")
+AccountId = Pattern(r"^[0-9]{12}$", "exactly 12 digits 0-9, quoted or not (leading zeros are kept)")
+Region = Pattern(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$", "an AWS region name such as eu-west-1")
 UserName = Pattern(r"^[A-Za-z0-9+=,.@_-]{1,128}$", "1 to 128 letters, digits or +=,.@_-")
 Email = Pattern(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", "an email address such as alice@example.com")
 GitHubHandle = Pattern(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$", "a GitHub user name (letters, digits and inner hyphens, at most 39 characters)")
@@ -44,12 +48,19 @@ ManagedPolicyArn = Pattern(
     "an AWS managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess",
 )
 RelPath = Pattern(r"^[A-Za-z0-9_][A-Za-z0-9_/-]*(\.[A-Za-z0-9_/-]+)*$", "a relative path under registry/ such as policies/x.json (letters, digits, _-/ and single dots; no '..', no leading '/')")
-Version = Pattern(r"^\d+\.\d+\.\d+$", "a semantic version such as 1.2.0")
+Version = Pattern(r"^[0-9]+\.[0-9]+\.[0-9]+$", "a semantic version such as 1.2.0")
 ShareName = Pattern(r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$", "3 to 63 lowercase letters, digits or hyphens, starting with a letter")
 InstanceArn = Pattern(r"^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$", "an Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-1234567890abcdef")
 IdentityStoreId = Pattern(r"^d-[0-9a-f]{10}$", "an identity store id such as d-1234567890")
 TagKey = Pattern(r"^[A-Za-z0-9 _.:/=+@-]{1,128}$", "1 to 128 letters, digits, spaces or _.:/=+@-")
 TagValue = Pattern(r"^[A-Za-z0-9 _.:/=+@-]{0,256}$", "0 to 256 letters, digits, spaces or _.:/=+@-")
+OrganizationId = Pattern(r"^o-[a-z0-9]{10,32}$", "an organization id such as o-a1b2c3d4e5")
+ServicePrincipal = Pattern(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*\.amazonaws\.com$",
+                           "an AWS service principal such as guardduty.amazonaws.com")
+BucketSuffix = Pattern(r"^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$", "1 to 16 lowercase letters, digits or inner hyphens")
+CodeArtifactName = Pattern(r"^[a-z][a-z0-9-]{0,48}[a-z0-9]$", "2 to 50 lowercase letters, digits or hyphens, starting with a letter")
+# https://packaging.python.org/en/latest/specifications/name-normalization/ : a valid distribution name
+PackageName = Pattern(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$", "a PyPI package name: letters, digits and ._- inside")
 Text = Annotated[str, StringConstraints(min_length=1, max_length=700), Field(description="free text, 1 to 700 characters")]
 
 
@@ -80,11 +91,11 @@ def _vpc_cidr(value: str) -> str:
 Cidr = Annotated[str, AfterValidator(_cidr), Field(description="an IPv4 CIDR such as 203.0.113.0/24")]
 VpcCidr = Annotated[str, AfterValidator(_vpc_cidr), Field(description="a private IPv4 CIDR of /16 to /24 such as 10.10.0.0/22")]
 
-_DURATION = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?$")
+_DURATION = re.compile(r"PT(?:([0-9]{1,4})H)?(?:([0-9]{1,5})M)?")
 
 
 def _session_duration(value: str) -> str:
-    m = _DURATION.match(value)
+    m = _DURATION.fullmatch(value)
     if not m or not (m.group(1) or m.group(2)):
         raise _err("duration", f"invalid session duration '{value}': use ISO-8601 such as PT8H or PT1H30M")
     minutes = int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
@@ -97,12 +108,15 @@ def _session_duration(value: str) -> str:
 SessionDuration = Annotated[str, AfterValidator(_session_duration), Field(description="ISO-8601 duration from PT1H to PT12H")]
 
 
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
 def _email_template(value: str) -> str:
     missing = [p for p in ("{team}", "{environment}") if p not in value]
     if missing:
         raise _err("template", f"invalid value '{value}': must contain {' and '.join(missing)}")
     sample = value.replace("{team}", "team").replace("{environment}", "env")
-    if not re.match(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", sample):
+    if not _EMAIL.fullmatch(sample):
         raise _err("template", f"invalid value '{value}': not an email address once {{team}} and {{environment}} are filled in")
     return value
 
@@ -135,15 +149,33 @@ class IdentityCenter(Base):
     users: Literal["managed", "external"] = Field(
         "managed", description="managed: users are created from people.yaml; external: looked up by user name (IdP/SCIM)"
     )
+    region: Region | None = Field(None, description="where the instance lives (default: home_region); SSO-mode Studio "
+                                                    "domains must be in the same region")
 
 
 class Network(Base):
     studio_allowed_cidrs: list[Cidr] = Field(default_factory=list, description="networks Studio may be used from; empty: no restriction")
 
 
+class AdoptableAccount(Base):
+    team: Slug
+    environment: EnvName
+
+
+class Libraries(Base):
+    domain: CodeArtifactName
+    repository: CodeArtifactName
+    upstreams: list[Literal["pypi", "npmjs", "maven-central", "nuget", "crates-io", "rubygems"]] = Field(default_factory=list)
+
+
 class Organization(Base):
     name: Slug
     management_account_id: AccountId
+    organization_id: OrganizationId | None = Field(None, description="import the organization and manage its trusted access")
+    trusted_services: list[ServicePrincipal] = Field(default_factory=list, description="services the organization already trusts")
+    retired_budget_usd: Annotated[Decimal, Field(ge=0, le=100_000_000, max_digits=12, decimal_places=2)] = Field(
+        Decimal("10"), description="monthly budget of a decommissioned account, US dollars")
+    bucket_suffix: BucketSuffix | None = Field(None, description="appended to derived bucket names (global uniqueness)")
     home_region: Region
     allowed_regions: list[Region] = Field(min_length=1)
     account_email: EmailTemplate
@@ -154,6 +186,9 @@ class Organization(Base):
     network: Network = Network()
     platform_admins: list[UserName] = Field(default_factory=list)
     tags: dict[TagKey, TagValue] = Field(default_factory=dict)
+    adoptable_accounts: dict[AccountId, AdoptableAccount] = Field(
+        default_factory=dict, description="existing accounts a team may adopt: the platform's consent")
+    libraries: Libraries | None = Field(None, description="internal libraries in CodeArtifact (shared services)")
 
     @property
     def log_archive(self) -> str:
@@ -211,11 +246,18 @@ class PeopleFile(Base):
     people: list[Person] = Field(default_factory=list)
 
 
+class PreviousVersion(Base):
+    version: Version
+    template: RelPath
+
+
 class Template(Base):
     name: Slug
     description: Text | None = None
     template: RelPath
+    seed_code: RelPath | None = Field(None, description="folder under registry/: the project's starting repository")
     version: Version
+    previous: list[PreviousVersion] = Field(default_factory=list, description="earlier versions kept (deprecated)")
     owner: Annotated[str, StringConstraints(min_length=1, max_length=64)] = "platform"
 
 
@@ -258,17 +300,22 @@ class Share(Base):
     access: Literal["read", "write"] = "read"
 
 
+class TeamLibraries(Base):
+    publish: list[PackageName] = Field(default_factory=list, description="PyPI names this team alone may publish")
+
+
 class Team(Base):
     name: Slug
     description: Text | None = None
     cost_center: TagValue
     owners: list[UserName] = Field(min_length=1)
-    status: Literal["active", "decommissioned"] = "active"
+    status: Literal["onboarding", "active", "decommissioned"] = "active"
     # `dev:` with nothing after it is an environment with no overrides
     environments: dict[EnvName, Annotated[TeamEnvironment, BeforeValidator(lambda v: {} if v is None else v)]] = Field(min_length=1)
     members: list[Member] = Field(default_factory=list)
     sagemaker: SageMaker = SageMaker()
     shares: list[Share] = Field(default_factory=list)
+    libraries: TeamLibraries = TeamLibraries()
 
     @property
     def active(self) -> bool:

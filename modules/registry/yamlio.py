@@ -32,7 +32,12 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:value",
 }
 _NULLS = {"", "~", "null", "Null", "NULL"}
-_MAX_DEPTH = 50
+# Bounds on what a file may make the reader do. A registry file is small and shallow; these stop a
+# "billion laughs" file (aliases of aliases, exponential once expanded) and deep nesting (which
+# PyYAML's recursive composer would answer with RecursionError) before they cost memory or time.
+MAX_DEPTH = 50
+MAX_VALUES = 100_000  # values in one file once aliases are expanded
+_MAX_DEPTH = MAX_DEPTH
 
 
 @dataclass
@@ -61,12 +66,21 @@ class _Builder:
         self.lines: dict[Path, int] = {}
         self.errors: list[RegistryError] = []
         self.error_paths: list[Path] = []  # where each error is, for naming its entity
+        self.values = 0  # values built so far, aliases counted each time they are expanded
+        self.too_many = False
 
     def error(self, node: Node, message: str, path: Path = ()) -> None:
         self.errors.append(RegistryError(self.file, node.start_mark.line + 1, "", message))
         self.error_paths.append(path)
 
     def build(self, node: Node, path: Path, depth: int = 0) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            if not self.too_many:
+                self.too_many = True
+                self.error(node, f"more than {MAX_VALUES} values once aliases are expanded (nested aliases?); "
+                           "write the data out plainly", ())  # the whole file is suspect
+            return None
         if depth > _MAX_DEPTH:
             self.error(node, f"nesting deeper than {_MAX_DEPTH} levels (a recursive alias?)", path)
             return None
@@ -110,6 +124,9 @@ def parse(text: str, file: str) -> tuple[Document | None, list[RegistryError]]:
     """Parse one YAML document. Returns (document, errors); document is None on a syntax error.
 
     Problems inside a well-formed document (duplicate keys, tags, merge keys) are in document.problems."""
+    deep = _too_deep(text, file)
+    if deep is not None:
+        return None, [deep]
     try:
         nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
     except yaml.MarkedYAMLError as exc:
@@ -123,6 +140,8 @@ def parse(text: str, file: str) -> tuple[Document | None, list[RegistryError]]:
         return None, [RegistryError(file, line, "", f"YAML syntax error: {problem}{context}")]
     except yaml.YAMLError as exc:  # e.g. reader errors on control characters
         return None, [RegistryError(file, 1, "", f"YAML error: {exc}")]
+    except RecursionError:  # pragma: no cover - _too_deep stops this first
+        return None, [RegistryError(file, 1, "", f"nesting deeper than {MAX_DEPTH} levels")]
     if len(nodes) > 1:
         return None, [RegistryError(file, nodes[1].start_mark.line + 1, "", "only one YAML document per file ('---' starts a second one)")]
     builder = _Builder(file)
@@ -132,3 +151,21 @@ def parse(text: str, file: str) -> tuple[Document | None, list[RegistryError]]:
     builder.lines[()] = root.start_mark.line + 1
     data = builder.build(root, ())
     return Document(file, data, builder.lines, list(zip(builder.errors, builder.error_paths))), []
+
+
+def _too_deep(text: str, file: str) -> RegistryError | None:
+    """An error at the line where nesting passes MAX_DEPTH, read from the event stream (which, unlike
+    PyYAML's composer, is not recursive); None when the file is shallow enough or not YAML (compose says so)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return RegistryError(file, event.start_mark.line + 1, "", f"nesting deeper than {MAX_DEPTH} levels; "
+                                         "registry files are shallow")
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    return None

@@ -55,3 +55,26 @@ def test_empty_file_is_empty_data():
 def test_recursive_alias_does_not_hang():
     doc, _ = parse("a: &x [*x]\n", "f.yaml")
     assert any("nesting deeper" in e.message for e, _ in doc.problems)
+
+
+def test_billion_laughs_is_bounded_and_fast():
+    import time
+
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    text = "\n".join(lines) + "\n"
+    assert len(text) < 1500
+    started = time.perf_counter()
+    doc, errors = parse(text, "f.yaml")
+    assert time.perf_counter() - started < 5
+    assert errors == []
+    [(err, path)] = doc.problems
+    assert "more than 100000 values" in err.message and path == ()
+
+
+def test_deep_nesting_is_an_error_with_a_line_not_a_recursion_error():
+    doc, errors = parse("a: 1\nb: " + "[" * 1000 + "]" * 1000 + "\n", "f.yaml")
+    assert doc is None
+    assert [(e.line, e.message) for e in errors] == [(2, "nesting deeper than 50 levels; registry files are shallow")]
+    doc, errors = parse("a:\n" + "".join("  " * i + f"k{i}:\n" for i in range(1, 60)), "f.yaml")
+    assert doc is None and errors[0].line == 51

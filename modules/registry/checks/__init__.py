@@ -20,6 +20,14 @@ from .organization import (
     check_regions,
     check_tags,
 )
+from .contract import (
+    check_bucket_names,
+    check_catalog_versions,
+    check_identity_center_region,
+    check_libraries,
+    check_trusted_services,
+)
+from .derived import check_derived_unique
 from .shares import check_shares
 from .stack_names import check_stack_names
 from .teams import (
@@ -57,6 +65,12 @@ CHECKS: tuple[Check, ...] = (
     check_derived_names,
     check_stack_names,
     check_shares,
+    check_derived_unique,
+    check_identity_center_region,
+    check_bucket_names,
+    check_trusted_services,
+    check_libraries,
+    check_catalog_versions,
 )
 
 

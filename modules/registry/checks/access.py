@@ -6,7 +6,7 @@ from collections import Counter
 
 from ... import naming
 from ..errors import RegistryError, show, unknown
-from ..load import Sources
+from ..load import Sources, missing_file
 from ..model import Registry
 from ._common import ACCESS, CATALOG, PEOPLE, _index
 
@@ -80,8 +80,7 @@ def check_permission_sets(reg: Registry, src: Sources) -> list[RegistryError]:
             path = ("permission_sets", key, "inline_policy")
             text = reg.files.get(ps.inline_policy)
             if text is None:
-                errors.append(src.error(ACCESS, path, f"policy file {show(ps.inline_policy)} not found under "
-                                        f"{src.shown_root or '.'}/"))
+                errors.append(src.error(ACCESS, path, missing_file(src, "policy file", ps.inline_policy)))
             else:
                 problem = iam_policy_problem(text)
                 if problem:
@@ -135,6 +134,5 @@ def check_catalog(reg: Registry, src: Sources) -> list[RegistryError]:
         if names[t.name] > 1:
             errors.append(src.error(CATALOG, ("templates", i, "name"), f"template {show(t.name)} is defined {names[t.name]} times"))
         if t.template not in reg.files:
-            errors.append(src.error(CATALOG, ("templates", i, "template"), f"template file {show(t.template)} not found under "
-                                    f"{src.shown_root or '.'}/"))
+            errors.append(src.error(CATALOG, ("templates", i, "template"), missing_file(src, "template file", t.template)))
     return errors

@@ -17,11 +17,11 @@ _SHARE_RESOURCE = {
     # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateFeatureGroup.html
     "feature_group": (naming.SAGEMAKER_NAME.pattern, "a feature group name: letters, digits and inner hyphens, at most 63"),
     # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreatePipeline.html
-    "pipeline": (re.compile(r"^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$"), "a pipeline name: letters, digits and inner hyphens, at most 256"),
-    "s3_prefix": (re.compile(r"^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/?$"),
+    "pipeline": (re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}"), "a pipeline name: letters, digits and inner hyphens, at most 256"),
+    "s3_prefix": (re.compile(r"[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/?"),
                   "a key prefix in the producer's data bucket such as features/daily/ (no leading '/', no '..')"),
     # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
-    "ecr_repository": (re.compile(r"^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$"),
+    "ecr_repository": (re.compile(r"(?=.{2,256}\Z)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"),
                        "an ECR repository name: lowercase letters, digits and ._-/ , 2 to 256 characters"),
 }
 
@@ -45,8 +45,10 @@ def check_shares(reg: Registry, src: Sources) -> list[RegistryError]:
                                                                        f"of team {show(team.name)}")))
             pattern, allowed = _SHARE_RESOURCE[share.kind]
             resource = share.resource
-            if not pattern.match(resource) or ".." in resource:
+            if not pattern.fullmatch(resource) or ".." in resource:
                 errors.append(src.error(rel, base + ("resource",), f"invalid {share.kind} {show(resource)}: {allowed}"))
+            elif share.kind == "s3_prefix":
+                errors.extend(_other_bucket(reg, src, rel, base, team.name, share.from_, resource))
             seen_targets: set[tuple[str, str]] = set()
             for j, target in enumerate(share.to):
                 path = base + ("to", j)
@@ -55,7 +57,7 @@ def check_shares(reg: Registry, src: Sources) -> list[RegistryError]:
                     errors.append(src.error(rel, path, f"{target.team}/{target.environment} is listed twice"))
                 seen_targets.add(key)
                 if target.team not in teams:
-                    if target.team not in src.broken_teams:  # a broken team file is reported on its own
+                    if target.team not in src.broken_teams and not src.teams_unreadable:  # a broken team file is reported on its own
                         errors.append(src.error(rel, path + ("team",), unknown("team", target.team, known_teams),
                                                 entity_at=4))
                     continue
@@ -75,3 +77,21 @@ def check_shares(reg: Registry, src: Sources) -> list[RegistryError]:
                     errors.append(src.error(rel, path, f"write access into another team's production environment "
                                             f"{show(target.environment)} is refused (allowed here: access: read)"))
     return errors
+
+
+def _other_bucket(reg: Registry, src: Sources, rel: str, base: tuple, team: str, env: str, resource: str) -> list[RegistryError]:
+    """An s3_prefix share is a prefix of the producer's data bucket, written plain or as "<bucket>/<prefix>". A
+    first segment that names another bucket (any data bucket the registry derives, or a bucket-like name
+    starting with the organization's prefix) would be reinterpreted as a folder inside the producer's bucket:
+    refused."""
+    org = reg.organization.name
+    own = naming.data_bucket_name(org, team, env)
+    first = resource.split("/", 1)[0]
+    if first == own:
+        return []
+    buckets = {naming.data_bucket_name(org, t.name, e) for t in reg.teams for e in t.environments}
+    if first in buckets or first.startswith(f"{org}-") or first.endswith("-data"):
+        return [src.error(rel, base + ("resource",), f"s3_prefix {show(resource)} names bucket {show(first)}; a share "
+                          f"grants a prefix of the producer's own data bucket only (allowed: a prefix such as "
+                          f"features/daily/, or {own}/<prefix>)")]
+    return []

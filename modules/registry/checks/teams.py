@@ -98,11 +98,24 @@ def check_adopted_accounts(reg: Registry, src: Sources) -> list[RegistryError]:
             if te.account_id in central:
                 errors.append(src.error(_team_rel(src, team), path, f"account {show(te.account_id)} is the "
                                         f"{central[te.account_id]}; a team account must be its own"))
+            elif te.account_id not in org.adoptable_accounts:
+                errors.append(src.error(_team_rel(src, team), path, f"account {show(te.account_id)} is not in organization.yaml "
+                                        "adoptable_accounts: adopting an existing account needs the platform's consent "
+                                        f"(adoptable by {here}: {_adoptable_for(org, team.name, env_name)})"))
+            elif (org.adoptable_accounts[te.account_id].team, org.adoptable_accounts[te.account_id].environment) != (team.name, env_name):
+                allowed = org.adoptable_accounts[te.account_id]
+                errors.append(src.error(_team_rel(src, team), path, f"account {show(te.account_id)} is adoptable only by team "
+                                        f"{show(allowed.team)} in {show(allowed.environment)} (organization.yaml adoptable_accounts)"))
             elif te.account_id in first:
                 errors.append(src.error(_team_rel(src, team), path, f"account {show(te.account_id)} is already adopted "
                                         f"by {first[te.account_id]}"))
             first.setdefault(te.account_id, here)
     return errors
+
+
+def _adoptable_for(org, team: str, env: str) -> str:
+    ids = sorted(i for i, a in org.adoptable_accounts.items() if (a.team, a.environment) == (team, env))
+    return ", ".join(ids) if ids else "none listed"
 
 
 def check_account_emails(reg: Registry, src: Sources) -> list[RegistryError]:

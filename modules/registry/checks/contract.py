@@ -1,0 +1,125 @@
+"""Checks of the contract's newer fields: Identity Center's region, bucket names with their suffix, trusted
+services, internal libraries (CodeArtifact), catalog seed folders and earlier template versions."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+from ... import naming
+from ..errors import RegistryError, show, unknown
+from ..load import Sources, missing_file
+from ..model import Registry
+from ..paths import read_folder
+from ._common import CATALOG, ORG, _index, _team_rel
+from .organization import known_regions
+
+# Seed folders are packed into a zip uploaded beside the template. A starting repository is small: these
+# bounds keep the archive (and the registry's pull requests) reviewable.
+SEED_MAX_BYTES = 5_000_000
+SEED_MAX_FILES = 500
+
+
+def check_identity_center_region(reg: Registry, src: Sources) -> list[RegistryError]:
+    """SSO-mode Studio domains need the Identity Center instance in their region; every team account's domain
+    lives in home_region (https://docs.aws.amazon.com/sagemaker/latest/dg/onboard-sso-users.html)."""
+    org = reg.organization
+    region = org.identity_center.region
+    if region is None:
+        return []
+    path = ("identity_center", "region")
+    if region not in known_regions():
+        return [src.error(ORG, path, unknown("region", region, known_regions()))]
+    if region != org.home_region:
+        return [src.error(ORG, path, f"Identity Center is in {show(region)} but every team account's Studio domain "
+                          f"(Identity Center auth) is in home_region {show(org.home_region)}; SSO-mode domains must be in "
+                          f"the instance's region (allowed: {org.home_region})")]
+    return []
+
+
+def bucket_names(reg: Registry) -> list[tuple[str, tuple, str]]:
+    """(file, path, bucket name) of every bucket name the compiler derives, with the organization's suffix."""
+    org = reg.organization
+    suffix = f"-{org.bucket_suffix}" if org.bucket_suffix else ""
+    out = [(ORG, ("name",), naming.catalog_bucket_name(org.name) + suffix),
+           (ORG, ("name",), naming.log_bucket_name(org.name, org.log_archive) + suffix)]
+    for team in reg.teams:
+        for env in team.environments:
+            out.append((team.name, ("environments", env), naming.data_bucket_name(org.name, team.name, env) + suffix))
+    return out
+
+
+def check_bucket_names(reg: Registry, src: Sources) -> list[RegistryError]:
+    """Every derived bucket name, suffix included, fits S3's rules (3 to 63 characters)."""
+    errors = []
+    suffixed = reg.organization.bucket_suffix is not None
+    for where, path, name in bucket_names(reg):
+        problem = naming.check_name(naming.S3_BUCKET, name)
+        if not problem:
+            continue
+        hint = "shorten the organization, team, environment name or bucket_suffix" if suffixed else \
+            "shorten the organization, team or environment name"
+        if where == ORG:
+            errors.append(src.error(ORG, ("bucket_suffix",) if suffixed else path, f"{problem}; {hint}"))
+        elif where in src.team_files:
+            errors.append(src.error(src.team_files[where], path, f"{problem}; {hint}"))
+    return errors
+
+
+def check_trusted_services(reg: Registry, src: Sources) -> list[RegistryError]:
+    errors = []
+    for service, count in Counter(reg.organization.trusted_services).items():
+        if count > 1:
+            errors.append(src.error(ORG, ("trusted_services",), f"service {show(service)} is listed {count} times"))
+    return errors
+
+
+def normalize_package(name: str) -> str:
+    """PEP 503: runs of -, _ and . are one '-', case is ignored ('Fraud_Utils' is 'fraud-utils')."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def check_libraries(reg: Registry, src: Sources) -> list[RegistryError]:
+    """Publishing needs the organization's libraries; a normalized package name is claimed by at most one team,
+    reported at both claims."""
+    errors = []
+    claims: dict[str, list[tuple[str, int, str]]] = {}
+    for team in reg.teams:
+        rel = _team_rel(src, team)
+        if team.libraries.publish and reg.organization.libraries is None:
+            errors.append(src.error(rel, ("libraries", "publish"), "publishing libraries needs `libraries` in "
+                                    "organization.yaml (the CodeArtifact domain and repository); none is configured"))
+        for i, name in enumerate(team.libraries.publish):
+            claims.setdefault(normalize_package(name), []).append((rel, i, name))
+    for norm, where in claims.items():
+        if len(where) < 2:
+            continue
+        for rel, i, name in where:
+            others = [f"{show(n)} at {src.shown(r)}:{src.docs[r].line('libraries', 'publish', j)}"
+                      for r, j, n in where if (r, j) != (rel, i)]
+            errors.append(src.error(rel, ("libraries", "publish", i), f"package {show(name)} (normalized {show(norm)}) "
+                                    f"is also claimed as {', '.join(others)}; a package has one publishing team"))
+    return errors
+
+
+def check_catalog_versions(reg: Registry, src: Sources) -> list[RegistryError]:
+    """Earlier versions have their template files and differ from the current one; seed folders are plain
+    folders inside the registry, of bounded size."""
+    errors = []
+    root = Path(src.root) if src.root else None
+    for t in reg.templates:
+        i = _index(src, CATALOG, "templates", "name", t.name)
+        versions = Counter([t.version] + [p.version for p in t.previous])
+        for j, p in enumerate(t.previous):
+            path = ("templates", i, "previous", j)
+            if versions[p.version] > 1:
+                errors.append(src.error(CATALOG, path + ("version",), f"version {show(p.version)} of template "
+                                        f"{show(t.name)} is listed {versions[p.version]} times"))
+            if p.template not in reg.files:
+                errors.append(src.error(CATALOG, path + ("template",), missing_file(src, "template file", p.template)))
+        if t.seed_code and root is not None:
+            folder = read_folder(root, t.seed_code, max_bytes=SEED_MAX_BYTES, max_files=SEED_MAX_FILES)
+            if folder.problem:
+                errors.append(src.error(CATALOG, ("templates", i, "seed_code"),
+                                        f"seed folder {show(t.seed_code)} {folder.problem}"))
+    return errors

@@ -1,0 +1,234 @@
+"""Whatever validates must synthesize: every name and id the compiler derives from registry keys is unique
+where it has to be, or the registry is refused at the `file:line` of the key that derives the duplicate.
+
+Derivations lose information (`safe_id` maps '.' and '_' alike, statement ids drop hyphens, SCP names
+are lower-cased, ids join keys with '-'), so distinct keys can derive one name: people 'ivan.n' and
+'ivan_n', OUs 'Sand.box' and 'Sand_box' or 'workloads' and 'Workloads', managed policies '…/ReadOnlyAccess'
+and '…/job-function/ReadOnlyAccess', shares 'fc-daily' and 'fc--daily'. Rather than one check per example,
+this module lists every claim (namespace, derived name, the key it comes from) that the stacks make, and
+one function reports each pair of different keys that claim one name in one namespace.
+
+The construct ids mirror modules/aws/* (tests/registry/test_derived.py checks every claimed id exists in
+the example's synthesized output, and the property test that every generated registry that validates
+also synthesizes); a new construct whose id derives from a registry key belongs here too.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from ... import guardrails, naming
+from ..errors import RegistryError, show
+from ..load import Sources
+from ..model import Registry
+from ._common import ACCESS, ENVS, ORG, PEOPLE, _index, _team_rel
+
+
+@dataclass(frozen=True)
+class Origin:
+    rel: str
+    path: tuple[Any, ...]
+    entity_at: int | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    space: str  # where the name must be unique, in words
+    key: str  # the name as compared (lower-cased where the namespace ignores case)
+    name: str  # the name as derived
+    source: str  # the registry key it derives from, in words: two claims collide only if these differ
+    origin: Origin | None  # where that key is written; None: the compiler's own name
+    same_as: str = ""  # claims with one same_as are one thing (a collision reported elsewhere), not a collision
+    verb: str = "derives"
+
+    @property
+    def identity(self) -> str:
+        return self.same_as or self.source
+
+
+def _stack(name: str) -> str:
+    return f"Terraform resource names of stack '{name}'"
+
+
+def _identity_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
+    space = _stack(naming.IDENTITY_STACK)
+    for p in reg.people:
+        origin = Origin(PEOPLE, ("people", _index(src, PEOPLE, "people", "user_name", p.user_name), "user_name"), 2)
+        cid = f"user-{naming.safe_id(p.user_name)}"
+        yield Claim(space, cid, cid, f"person {show(p.user_name)}", origin)
+    org = reg.organization.name
+    admins = naming.platform_admins_group(org)
+    for i, admin in enumerate(sorted(set(reg.organization.platform_admins))):
+        cid = f"member-{admins}-{naming.safe_id(admin)}"
+        yield Claim(space, cid, cid, f"platform admin {show(admin)}", Origin(ORG, ("platform_admins",)))
+    for team in reg.teams:
+        if not team.active:
+            continue
+        rel = _team_rel(src, team)
+        for i, m in enumerate(team.members):
+            cid = f"member-{naming.group_name(org, team.name, m.role)}-{naming.safe_id(m.person)}"
+            # two people whose user ids collide are reported once, there
+            yield Claim(space, cid, cid, f"member {show(m.person)} of team {show(team.name)} (role {show(m.role)})",
+                        Origin(rel, ("members", i, "person"), 2), same_as=f"{m.role}/{naming.safe_id(m.person)}")
+    platform = naming.PLATFORM_ADMIN_PERMISSION_SET
+    for cid in (f"ps-{platform}", f"ps-{platform}-AdministratorAccess"):
+        yield Claim(space, cid, cid, "the platform admins' permission set", None)
+    for label in ("shared-services", "log-archive"):
+        yield Claim(space, f"assign-{label}", f"assign-{label}", "the platform admins' central access", None)
+    for key, ps in reg.permission_sets.items():
+        base = ("permission_sets", key)
+        yield Claim(space, f"ps-{key}", f"ps-{key}", f"permission set {show(key)}", Origin(ACCESS, base))
+        for j, arn in enumerate(ps.managed_policies):
+            cid = f"ps-{key}-{naming.safe_id(arn.rsplit('/', 1)[-1])}"
+            yield Claim(space, cid, cid, f"managed policy {show(arn)} of permission set {show(key)}",
+                        Origin(ACCESS, base + ("managed_policies", j)))
+        if ps.inline_policy:
+            yield Claim(space, f"ps-{key}-inline", f"ps-{key}-inline", f"the inline policy of permission set {show(key)}",
+                        Origin(ACCESS, base + ("inline_policy",)))
+
+
+def _ou_origin(reg: Registry, ou_path: str) -> Origin:
+    """The first environment whose OU is ou_path or lies under it."""
+    for i, env in enumerate(reg.environments):
+        if env.organizational_unit == ou_path or env.organizational_unit.startswith(ou_path + "/"):
+            return Origin(ENVS, ("environments", i, "organizational_unit"), 2)
+    return Origin(ENVS, ("environments",))
+
+
+def _organization_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
+    space = _stack(naming.ORGANIZATION_STACK)
+    paths = {naming.SUSPENDED_OU}
+    for env in reg.environments:
+        parts = env.organizational_unit.split("/")
+        paths |= {"/".join(parts[:i]) for i in range(1, len(parts) + 1)}
+    for path in sorted(paths):
+        cid = f"ou-{naming.safe_id(path)}"
+        origin = None if path == naming.SUSPENDED_OU else _ou_origin(reg, path)
+        yield Claim(space, cid, cid, f"OU {show(path)}", origin)
+    try:
+        from ...stacks import guardrail_inputs
+
+        scps = guardrails.scp_plan(guardrail_inputs(reg))
+    except guardrails.PackingError:
+        scps = ()  # reported by check_guardrails_fit
+    for scp in scps:
+        origin = None if scp.target == naming.SUSPENDED_OU else _ou_origin(reg, scp.target)
+        for cid in (f"scp-{scp.name}", f"scp-{scp.name}-attachment"):
+            yield Claim(space, cid, cid, f"the guardrails of OU {show(scp.target)}", origin)
+        # https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreatePolicy.html : names are unique
+        yield Claim("SCP names", scp.name, scp.name, f"the guardrails of OU {show(scp.target)}", origin)
+
+
+def _catalog_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
+    space = _stack(naming.SHARED_SERVICES_STACK)
+    org = reg.organization.name
+    roots = sorted({e.organizational_unit.split("/")[0] for e in reg.environments})
+    for t in reg.templates:
+        tid = naming.safe_id(t.name)
+        i = _index(src, "catalog.yaml", "templates", "name", t.name)
+        origin = Origin("catalog.yaml", ("templates", i, "name"), 2)
+        what = f"template {show(t.name)}"
+        for cid in (f"template-{tid}", f"product-{tid}", f"portfolio-{tid}", f"portfolio-{tid}-product",
+                    f"portfolio-{tid}-launch"):
+            yield Claim(space, cid, cid, what, origin)
+        for ou in roots:
+            cid = f"portfolio-{tid}-share-{naming.safe_id(ou)}"
+            yield Claim(space, cid, cid, f"{what} shared with OU {show(ou)}", origin)
+        for team in reg.teams:
+            if team.active and t.name in team.sagemaker.project_templates:
+                for env in team.environments:
+                    cid = f"portfolio-{tid}-{naming.execution_role_name(org, team.name, env)}"
+                    yield Claim(space, cid, cid, f"{what} for team {show(team.name)} in {show(env)}", origin)
+
+
+def _account_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
+    """Per team account: assignments, share resources and their names, and the statement ids of its policies."""
+    org = reg.organization.name
+    teams = {t.name: t for t in reg.teams}
+    for team in reg.teams:
+        rel = _team_rel(src, team)
+        for env_name in team.environments:
+            stack = naming.account_stack(team.name, env_name)
+            space = _stack(stack)
+            if team.active:
+                for i, m in enumerate(team.members):
+                    role = reg.roles.get(m.role)
+                    ps = role.permission_sets.get(env_name) if role else None
+                    if ps:
+                        cid = f"assign-{naming.group_name(org, team.name, m.role)}-{ps}"
+                        yield Claim(space, cid, cid, f"role {show(m.role)} with permission set {show(ps)}",
+                                    Origin(rel, ("members", i, "role"), 2))
+            admins = f"assign-{naming.platform_admins_group(org)}-{naming.PLATFORM_ADMIN_PERMISSION_SET}"
+            yield Claim(space, admins, admins, "the platform admins' access", None)
+    for team in reg.teams:
+        rel = _team_rel(src, team)
+        for i, share in enumerate(team.shares):
+            origin = Origin(rel, ("shares", i, "name"), 2)
+            what = f"share {show(share.name)}"
+            producer = naming.account_stack(team.name, share.from_)
+            space = _stack(producer)
+            cid = f"share-{share.name}"
+            yield Claim(space, cid, cid, what, origin)
+            if share.kind in ("model_package_group", "ecr_repository"):
+                yield Claim(space, f"{cid}-policy", f"{cid}-policy", what, origin)
+            consumers = sorted({naming.account_key(t.team, t.environment) for t in share.to})
+            if share.kind in ("feature_group", "pipeline"):
+                for c in consumers:
+                    yield Claim(space, f"{cid}-{c}", f"{cid}-{c}", f"{what} to {c}", origin)
+            res = Origin(rel, ("shares", i, "resource"), 2)
+            # One account cannot hold two repositories or model package groups of one name (SageMaker
+            # lower-cases model package group names in ARNs: https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html).
+            if share.kind == "ecr_repository":
+                yield Claim(f"ECR repositories of account {producer}", share.resource, share.resource, what, res,
+                            verb="creates")
+            if share.kind == "model_package_group":
+                yield Claim(f"model package groups of account {producer}", share.resource.lower(), share.resource, what, res,
+                            verb="creates")
+            sid = naming.sid(share.name)
+            # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html : unique in a policy
+            if share.kind == "s3_prefix":
+                for s in (f"Share{sid}Objects", f"Share{sid}List"):
+                    yield Claim(f"statement ids of the data bucket policy of {producer}", s, s, what, origin)
+                yield Claim(f"statement ids of the key policy of {producer}", f"Share{sid}Key", f"Share{sid}Key", what, origin)
+            for c in consumers:
+                t, _, e = c.rpartition("-")
+                if t not in teams or e not in teams[t].environments:
+                    continue  # an unknown consumer is reported by check_shares
+                space = f"statement ids of the shared-resources policy of {c}'s execution role"
+                sids = [f"Share{sid}"] + ([f"Share{sid}List", f"Share{sid}Key"] if share.kind == "s3_prefix" else [])
+                for s in sids:
+                    yield Claim(space, s, s, what, origin)
+
+
+CLAIMS = (_identity_claims, _organization_claims, _catalog_claims, _account_claims)
+
+
+def claims(reg: Registry, src: Sources) -> list[Claim]:
+    return [c for make in CLAIMS for c in make(reg, src)]
+
+
+def check_derived_unique(reg: Registry, src: Sources) -> list[RegistryError]:
+    """One error per pair of different registry keys that derive one name in one namespace."""
+    first: dict[tuple[str, str], Claim] = {}
+    reported: set[tuple[Any, ...]] = set()
+    errors = []
+    for claim in claims(reg, src):
+        other = first.setdefault((claim.space, claim.key), claim)
+        if other.identity == claim.identity:
+            continue
+        here, there = (claim, other) if claim.origin is not None else (other, claim)
+        if here.origin is None:
+            continue  # two names of the compiler's own: a bug, caught by the tests
+        pair = (here.origin, there.origin, here.source, there.source)
+        if pair in reported:
+            continue
+        reported.add(pair)
+        if there.origin is None:
+            where = "the compiler's own name for it"
+        else:
+            doc = src.docs.get(there.origin.rel)
+            line = doc.line(*there.origin.path) if doc else 1
+            where = f"{src.shown(there.origin.rel)}:{line}"
+        message = f"{here.verb} {show(here.name)} ({claim.space}), as does {there.source} ({where}); rename or drop one of them"
+        errors.append(src.error(here.origin.rel, here.origin.path, message, entity_at=here.origin.entity_at))
+    return errors
