@@ -109,7 +109,7 @@ def summary(reg) -> str:
     accounts = sum(len(t.environments) for t in reg.teams)
     adopted = sum(1 for t in reg.teams for e in t.environments.values() if e.account_id)
     shares = sum(len(t.shares) for t in active)
-    decom = len(reg.teams) - len(active)
+    decom = sum(t.status == "decommissioned" for t in reg.teams)
     return (f"{_n(len(reg.teams), 'team')} ({len(active)} active, {decom} decommissioned), "
             f"{_n(accounts, 'account')} ({adopted} adopted), {_n(len(reg.people), 'person', 'people')}, {_n(shares, 'share')}")
 

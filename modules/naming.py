@@ -127,16 +127,22 @@ def execution_role_name(org: str, team: str, environment: str) -> str:
     return f"{org}-{team}-{environment}-sagemaker-execution"
 
 
-def data_bucket_name(org: str, team: str, environment: str) -> str:
-    return f"{org}-{team}-{environment}-data"
+def _suffixed(name: str, suffix: str | None) -> str:
+    """organization.yaml's bucket_suffix makes derived bucket names globally unique (DESIGN.md, decision 13);
+    without it the names stay as existing deployments have them (a rename is a replacement)."""
+    return f"{name}-{suffix}" if suffix else name
+
+
+def data_bucket_name(org: str, team: str, environment: str, suffix: str | None = None) -> str:
+    return _suffixed(f"{org}-{team}-{environment}-data", suffix)
 
 
 def domain_name(org: str, team: str, environment: str) -> str:
     return f"{org}-{team}-{environment}"
 
 
-def catalog_bucket_name(org: str) -> str:
-    return f"{org}-sagemaker-catalog"
+def catalog_bucket_name(org: str, suffix: str | None = None) -> str:
+    return _suffixed(f"{org}-sagemaker-catalog", suffix)
 
 
 def projects_launch_role(org: str) -> str:
@@ -158,10 +164,10 @@ def config_role(org: str) -> str:
     return f"{org}-config-recorder"
 
 
-def log_bucket_name(org: str, log_archive_account_id: str) -> str:
+def log_bucket_name(org: str, log_archive_account_id: str, suffix: str | None = None) -> str:
     """Deliberately not starting with "<org>-": the trail records S3 data events on arn:aws:s3:::<org>-*, and
     recording them on the bucket the trail writes to would loop."""
-    return f"log-archive-{org}-{log_archive_account_id}"
+    return _suffixed(f"log-archive-{org}-{log_archive_account_id}", suffix)
 
 
 def log_archive_key_alias(org: str) -> str:

@@ -30,6 +30,7 @@ class OrgValues:
     identity_store_id: str
     shared_services_account_id: str
     log_archive_account_id: str
+    identity_center_region: str  # where Identity Center's API (users, groups, assignments) is called
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from functools import cached_property
 from . import guardrails, naming, trusted_access
 from .guardrails import Scp
 from .records import (AccessStack, Backend, CatalogTemplate, Group, IdentityStack, OrgValues, PermissionSet, Person,
-                      SharedServicesStack, StackRecord)
+                      SharedServicesStack, StackRecord, TemplateVersion)
 from .registry.model import Registry, Team
 from .sharing import Share
 from .team_access import access_stack
@@ -160,9 +160,9 @@ def _accounts(reg: Registry) -> list[Account]:
                 environment=env_name,
                 name=naming.account_name(org.name, team.name, env_name),
                 email=naming.account_email(org.account_email, team.name, env_name),
-                ou_path=env.organizational_unit if team.active else naming.SUSPENDED_OU,
+                ou_path=naming.SUSPENDED_OU if team.status == "decommissioned" else env.organizational_unit,
                 adopted_id=te.account_id,
-                decommissioned=not team.active,
+                decommissioned=team.status == "decommissioned",
                 tags=_team_tags(team, env_name),
             ))
     return out
@@ -201,20 +201,20 @@ def _shares(reg: Registry) -> tuple[Share, ...]:
             consumers = tuple(sorted({naming.account_key(t.team, t.environment) for t in s.to}))
             resource = s.resource
             if s.kind == "s3_prefix":  # "bucket/prefix" naming the producer's own data bucket: keep the prefix
-                resource = resource.removeprefix(naming.data_bucket_name(reg.organization.name, team.name, s.from_) + "/")
+                resource = resource.removeprefix(naming.data_bucket_name(reg.organization.name, team.name, s.from_, reg.organization.bucket_suffix) + "/")
             out.append(Share(s.name, s.kind, resource, s.access, naming.account_key(team.name, s.from_), consumers))
     return tuple(sorted(out, key=lambda s: s.name))
 
 
 def _retired_budget(reg: Registry) -> Decimal:
-    value = getattr(reg.organization, "retired_budget_usd", None)
+    value = reg.organization.retired_budget_usd
     return Decimal(value) if value is not None else DEFAULT_RETIRED_BUDGET
 
 
 def _peer(reg: Registry, key: str, accounts: dict[str, Account]) -> PeerAccount:
     a, org = accounts[key], reg.organization.name
     return PeerAccount(key, a.adopted_id, naming.execution_role_name(org, a.team, a.environment),
-                       naming.data_bucket_name(org, a.team, a.environment), naming.kms_alias(org, a.team, a.environment))
+                       naming.data_bucket_name(org, a.team, a.environment, reg.organization.bucket_suffix), naming.kms_alias(org, a.team, a.environment))
 
 
 def _account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Share, ...],
@@ -236,8 +236,8 @@ def _account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Sh
         vpc_cidr=te.vpc_cidr or env.vpc_cidr,
         vpc_only=env.sagemaker_network == "vpc_only",
         role_name=naming.execution_role_name(org.name, team.name, account.environment),
-        bucket_name=naming.data_bucket_name(org.name, team.name, account.environment),
-        log_bucket=naming.log_bucket_name(org.name, org.log_archive),
+        bucket_name=naming.data_bucket_name(org.name, team.name, account.environment, org.bucket_suffix),
+        log_bucket=naming.log_bucket_name(org.name, org.log_archive, org.bucket_suffix),
         domain_name=naming.domain_name(org.name, team.name, account.environment),
         kms_alias=naming.kms_alias(org.name, team.name, account.environment),
         instance_types=tuple(sorted(set(team.sagemaker.instance_types))),
@@ -275,8 +275,14 @@ def _permission_sets(reg: Registry) -> tuple[PermissionSet, ...]:
 
 def _catalog(reg: Registry) -> tuple[CatalogTemplate, ...]:
     """Each template; which teams see it is each team's access stack's business (team_access.py)."""
-    return tuple(CatalogTemplate(t.name, t.description or t.name, t.version, t.owner, reg.files[t.template])
+    return tuple(CatalogTemplate(t.name, t.description or t.name, t.version, t.owner, reg.files[t.template],
+                                 earlier=tuple(TemplateVersion(p.version, reg.files[p.template])
+                                               for p in sorted(t.previous, key=lambda p: _semver(p.version))))
                  for t in reg.templates)
+
+
+def _semver(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
 
 
 def guardrail_inputs(reg: Registry) -> guardrails.Inputs:
@@ -289,7 +295,7 @@ def guardrail_inputs(reg: Registry) -> guardrails.Inputs:
         org=org.name,
         allowed_regions=tuple(sorted(org.allowed_regions)),
         studio_allowed_cidrs=tuple(sorted(org.network.studio_allowed_cidrs)),
-        log_bucket=naming.log_bucket_name(org.name, org.log_archive),
+        log_bucket=naming.log_bucket_name(org.name, org.log_archive, org.bucket_suffix),
         workload_roots=tuple(sorted({e.organizational_unit.split("/")[0] for e in reg.environments})),
         vpc_only_ous=tuple(sorted(ou for ou, modes in by_ou.items() if modes == {"vpc_only"})),
     )
@@ -344,17 +350,21 @@ def plan(reg: Registry) -> Plan:
         allowed_regions=tuple(sorted(org.allowed_regions)),
         scps=guardrails.scp_plan(guardrail_inputs(reg)),
         log_archive_account_id=org.log_archive,
-        log_bucket=naming.log_bucket_name(org.name, org.log_archive),
+        log_bucket=naming.log_bucket_name(org.name, org.log_archive, org.bucket_suffix),
         trail_name=naming.trail_name(org.name),
         alarm_subscribers=tuple(sorted((p.user_name, p.email) for p in reg.people
                                        if p.user_name in set(org.platform_admins) and p.email)),
-        organization_id=getattr(org, "organization_id", None),
-        trusted_services=trusted_access.trusted_services(getattr(org, "trusted_services", None) or ()),
+        organization_id=org.organization_id,
+        trusted_services=trusted_access.trusted_services(org.trusted_services),
     )
     shared = SharedServicesStack(naming.SHARED_SERVICES_STACK, org.shared_services_account_id,
-                                 naming.catalog_bucket_name(org.name), _catalog(reg), workload_roots)
+                                 naming.catalog_bucket_name(org.name, org.bucket_suffix), _catalog(reg), workload_roots)
     access = tuple(sorted((access_stack(reg, t) for t in reg.teams), key=lambda a: a.name))
-    account_stacks = tuple(_account_stack(reg, teams[a.team], a, shares, by_key) for a in accounts)
+    # A new team is two pull requests (DESIGN.md decision 7): while onboarding, only its accounts (organization)
+    # and its groups (its access stack) exist; its account stacks come with `status: active`, after that apply,
+    # so no stack ever reads an account id the organization state does not have yet.
+    account_stacks = tuple(_account_stack(reg, teams[a.team], a, shares, by_key) for a in accounts
+                           if teams[a.team].status != "onboarding")
     return Plan(
         org=org.name,
         home_region=org.home_region,
@@ -363,7 +373,8 @@ def plan(reg: Registry) -> Plan:
         default_tags=default_tags,
         values=OrgValues(org.name, org.home_region, org.management_account_id, backend, default_tags,
                          org.identity_center.instance_arn, org.identity_center.identity_store_id,
-                         org.shared_services_account_id, org.log_archive),
+                         org.shared_services_account_id, org.log_archive,
+                         org.identity_center.region or org.home_region),
         organization=organization,
         identity=IdentityStack(
             name=naming.IDENTITY_STACK,

@@ -24,8 +24,8 @@ def assignments(reg: Registry, team: Team, env_name: str) -> tuple[Assignment, .
 
 
 def team_groups(reg: Registry, team: Team) -> tuple[Group, ...]:
-    """One group per role the team's members have (none once decommissioned)."""
-    if not team.active:
+    """One group per role the team's members have (from onboarding on; none once decommissioned)."""
+    if team.status == "decommissioned":
         return ()
     org = reg.organization.name
     groups = []
@@ -37,7 +37,8 @@ def team_groups(reg: Registry, team: Team) -> tuple[Group, ...]:
 
 def access_stack(reg: Registry, team: Team) -> AccessStack:
     org = reg.organization.name
-    accounts = tuple(
+    # Onboarding: the accounts are being created in the same pull request, so nothing may target them yet.
+    accounts = () if team.status == "onboarding" else tuple(
         TeamAccount(naming.account_key(team.name, env), te.account_id, assignments(reg, team, env), team.active)
         for env, te in sorted(team.environments.items()))
     catalog = tuple(sorted((t, naming.execution_role_name(org, team.name, env))

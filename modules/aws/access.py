@@ -26,7 +26,8 @@ IDENTITY = naming.IDENTITY_STACK
 
 
 def build_access(stack: PlatformStack, *, values: OrgValues, access: AccessStack) -> None:
-    stack.provider(region=values.home_region, tags=values.default_tags, allowed_account_ids=[values.management_account_id])
+    stack.provider(region=values.identity_center_region, tags=values.default_tags,
+                   allowed_account_ids=[values.management_account_id])
     store = values.identity_store_id
 
     group_ids = {access.admins_group: remote_output(IDENTITY, "group_ids", access.admins_group)}

@@ -42,7 +42,7 @@ def build_account(stack: PlatformStack, *, values: OrgValues, acct: AccountStack
     build_domain(stack, acct=acct, network=network, role_arn=role_arn, key_arn=key_arn)
     if acct.studio_users:
         # Studio access is an Identity Center application assignment, made in the management account.
-        management = stack.provider(region=values.home_region, tags=acct.tags, alias="management",
+        management = stack.provider(region=values.identity_center_region, tags=acct.tags, alias="management",
                                     allowed_account_ids=[values.management_account_id])
         build_profiles(stack, acct=acct, role_arn=role_arn, management=management,
                        user_ids=lambda user: remote_output(naming.IDENTITY_STACK, "user_ids", user))

@@ -22,7 +22,8 @@ from .refs import data_ref, ref
 
 
 def build_identity(stack: PlatformStack, *, values: OrgValues, identity: IdentityStack) -> None:
-    stack.provider(region=values.home_region, tags=values.default_tags, allowed_account_ids=[values.management_account_id])
+    stack.provider(region=values.identity_center_region, tags=values.default_tags,
+                   allowed_account_ids=[values.management_account_id])
     store = identity.identity_store_id
 
     user_ids = {}

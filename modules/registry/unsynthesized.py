@@ -51,23 +51,10 @@ def _templates(field: str) -> Callable[[Registry, Sources], Iterator[Where]]:
     return find
 
 
-def _sso_region(reg: Registry, src: Sources) -> Iterator[Where]:
-    region = reg.organization.identity_center.region
-    if region is not None and region != reg.organization.home_region:  # equal to home_region: what synth does anyway
-        yield "organization.yaml", ("identity_center", "region")
-
-
 NOT_YET_SYNTHESIZED: tuple[Pending, ...] = (
-    Pending("organization_id", _org("organization_id")),
-    Pending("trusted_services", _org("trusted_services")),
-    Pending("retired_budget_usd", _org("retired_budget_usd")),
-    Pending("bucket_suffix", _org("bucket_suffix")),
-    Pending("identity_center.region", _sso_region),
     Pending("libraries", _org("libraries")),
     Pending("libraries.publish", _teams(lambda t: bool(t.libraries.publish), ("libraries", "publish"))),
-    Pending("status: onboarding", _teams(lambda t: t.status == "onboarding", ("status",))),
     Pending("seed_code", _templates("seed_code")),
-    Pending("previous", _templates("previous")),
 )
 
 

@@ -202,6 +202,8 @@ def test_adoption_plan_fixtures_match_a_fresh_synth(tmp_path):
     materialize(None, tmp_path)
     risk = tmp_path / "registry" / "teams" / "risk.yaml"
     risk.write_text(risk.read_text().replace("  dev: {}", '  dev: {}\n  sandbox: {account_id: "555555555555"}', 1))
+    org = tmp_path / "registry" / "organization.yaml"
+    org.write_text(org.read_text().replace("adoptable_accounts:\n", 'adoptable_accounts:\n  "555555555555": {team: risk, environment: sandbox}\n'))
     synth(tmp_path)
     stacks = tmp_path / "generated" / "stacks"
     fixtures = PLANS.parent / "plans-adoption"

@@ -39,6 +39,9 @@ def scenario(tmp_path):
 
 FRAUD = "teams/fraud.yaml"
 RISK = "teams/risk.yaml"
+# The platform's consent to the adoption (organization.yaml adoptable_accounts).
+CONSENT = ("organization.yaml", '  "333333333333": {team: fraud, environment: prod}\n',
+           '  "333333333333": {team: fraud, environment: prod}\n  "555555555555": {team: risk, environment: sandbox}\n')
 
 
 def said_once(text: str, s) -> None:
@@ -154,7 +157,7 @@ def test_decommissioning_with_a_share_to_another_team(scenario):
 
 
 def test_adoption(scenario):
-    s = scenario((RISK, "  dev: {}", '  dev: {}\n  sandbox: {account_id: "555555555555"}'))
+    s = scenario(CONSENT, (RISK, "  dev: {}", '  dev: {}\n  sandbox: {account_id: "555555555555"}'))
     assert markdown(s, "Registry change since main") == (
         "## Registry change since main\n\n"
         "### Accounts\n"
@@ -174,7 +177,7 @@ def test_adoption(scenario):
 def test_adoption_with_terraform_plans(scenario):
     """The organization plan imports the existing account and moves it: the comment names both."""
     plans = read_plans(Path(__file__).parent / "plans-adoption")
-    s = scenario((RISK, "  dev: {}", '  dev: {}\n  sandbox: {account_id: "555555555555"}'),
+    s = scenario(CONSENT, (RISK, "  dev: {}", '  dev: {}\n  sandbox: {account_id: "555555555555"}'),
                  stacks=["organization", "risk-sandbox"], plans=plans)
     text = markdown(s, "Registry change since main")
     assert "[!CAUTION]" not in text, "nothing is replaced or destroyed"

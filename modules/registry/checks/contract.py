@@ -40,12 +40,12 @@ def check_identity_center_region(reg: Registry, src: Sources) -> list[RegistryEr
 def bucket_names(reg: Registry) -> list[tuple[str, tuple, str]]:
     """(file, path, bucket name) of every bucket name the compiler derives, with the organization's suffix."""
     org = reg.organization
-    suffix = f"-{org.bucket_suffix}" if org.bucket_suffix else ""
-    out = [(ORG, ("name",), naming.catalog_bucket_name(org.name) + suffix),
-           (ORG, ("name",), naming.log_bucket_name(org.name, org.log_archive) + suffix)]
+    suffix = org.bucket_suffix
+    out = [(ORG, ("name",), naming.catalog_bucket_name(org.name, suffix)),
+           (ORG, ("name",), naming.log_bucket_name(org.name, org.log_archive, suffix))]
     for team in reg.teams:
         for env in team.environments:
-            out.append((team.name, ("environments", env), naming.data_bucket_name(org.name, team.name, env) + suffix))
+            out.append((team.name, ("environments", env), naming.data_bucket_name(org.name, team.name, env, suffix)))
     return out
 
 

@@ -40,6 +40,11 @@ def check_shares(reg: Registry, src: Sources) -> list[RegistryError]:
                 errors.append(src.error(rel, base + ("name",), f"share name {show(share.name)} is already used by "
                                         f"team {show(first_name[share.name])}; share names are unique across the registry", entity_at=2))
             first_name.setdefault(share.name, team.name)
+            if team.status == "onboarding":
+                # An onboarding team has accounts but no account stacks yet (DESIGN.md decision 7): nothing to grant from.
+                errors.append(src.error(rel, base, f"team {show(team.name)} is onboarding; its shares can be added "
+                                        "once it is active (its account stacks exist)", entity_at=2))
+                continue
             if share.from_ not in team.environments:
                 errors.append(src.error(rel, base + ("from",), unknown("environment", share.from_, team.environments,
                                                                        f"of team {show(team.name)}")))
@@ -63,7 +68,7 @@ def check_shares(reg: Registry, src: Sources) -> list[RegistryError]:
                     continue
                 consumer = teams[target.team]
                 if not consumer.active:
-                    errors.append(src.error(rel, path + ("team",), f"team {show(target.team)} is decommissioned; "
+                    errors.append(src.error(rel, path + ("team",), f"team {show(target.team)} is {consumer.status}; "
                                             "shares go to active teams only", entity_at=4))
                     continue
                 if target.environment not in consumer.environments:
@@ -84,12 +89,12 @@ def _other_bucket(reg: Registry, src: Sources, rel: str, base: tuple, team: str,
     first segment that names another bucket (any data bucket the registry derives, or a bucket-like name
     starting with the organization's prefix) would be reinterpreted as a folder inside the producer's bucket:
     refused."""
-    org = reg.organization.name
-    own = naming.data_bucket_name(org, team, env)
+    org, suffix = reg.organization.name, reg.organization.bucket_suffix
+    own = naming.data_bucket_name(org, team, env, suffix)
     first = resource.split("/", 1)[0]
     if first == own:
         return []
-    buckets = {naming.data_bucket_name(org, t.name, e) for t in reg.teams for e in t.environments}
+    buckets = {naming.data_bucket_name(org, t.name, e, suffix) for t in reg.teams for e in t.environments}
     if first in buckets or first.startswith(f"{org}-") or first.endswith("-data"):
         return [src.error(rel, base + ("resource",), f"s3_prefix {show(resource)} names bucket {show(first)}; a share "
                           f"grants a prefix of the producer's own data bucket only (allowed: a prefix such as "

@@ -1,0 +1,40 @@
+"""A new team is two pull requests (DESIGN.md decision 7, issue #17): while `status: onboarding`, only its
+accounts and groups exist, so nothing in its first pull request reads an account id before it is created."""
+from __future__ import annotations
+
+import json
+
+from modules.registry.load import load_registry
+from modules.stacks import plan
+from tests.helpers import FIXTURES, materialize
+
+
+def onboarding(tmp_path, status: str = "onboarding"):
+    reg_dir = materialize(FIXTURES / "valid" / "onboarding-team", tmp_path)
+    team = reg_dir / "teams" / "ledger.yaml"
+    team.write_text(team.read_text().replace("status: onboarding", f"status: {status}"))
+    reg, _ = load_registry(reg_dir)
+    return plan(reg)
+
+
+def test_an_onboarding_team_gets_accounts_and_groups_but_no_account_stacks(tmp_path):
+    p = onboarding(tmp_path)
+    assert {a.key for a in p.organization.accounts if a.team == "ledger"} == {"ledger-dev", "ledger-prod"}
+    assert all(not a.decommissioned and a.ou_path != "Suspended" for a in p.organization.accounts if a.team == "ledger")
+    assert not [s for s in p.stack_names if s.startswith("ledger-") and s != "ledger-access"]
+    access = next(a for a in p.access if a.team == "ledger")
+    assert {g.name for g in access.groups} == {"acme-ledger-lead", "acme-ledger-viewer"}
+    assert access.accounts == () and access.scp is None and access.catalog == ()
+
+
+def test_the_second_pull_request_adds_the_account_stacks_and_assignments(tmp_path):
+    p = onboarding(tmp_path, "active")
+    assert {"ledger-dev", "ledger-prod"} <= set(p.stack_names)
+    access = next(a for a in p.access if a.team == "ledger")
+    assert {t.key for t in access.accounts} == {"ledger-dev", "ledger-prod"} and access.scp is not None
+
+
+def test_an_onboarding_teams_access_stack_reads_no_account_id(synthesized_fixture):
+    _, out = synthesized_fixture(FIXTURES / "valid" / "onboarding-team")
+    text = (out / "stacks" / "ledger-access" / "cdk.tf.json").read_text()
+    assert "outputs.account_ids" not in text and "aws_identitystore_group" in json.loads(text)["resource"]
