@@ -27,7 +27,7 @@ SHARE_NAMES = ["fc-daily", "fc--daily", "fc-daily-list", "fraud-models", "fraud-
 RESOURCES = {"ecr_repository": ["fraud/scoring", "fraud/scoring2"], "model_package_group": ["fraud-xgb", "Fraud-XGB"],
              "s3_prefix": ["features/daily/", "acme-fraud-prod-data/x/"], "pipeline": ["train", "Train"],
              "feature_group": ["fc", "FC"]}
-NAME_ATTRS = ("name", "user_name", "display_name", "model_package_group_name", "user_profile_name", "bucket")
+NAME_ATTRS = ("name", "user_name", "model_package_group_name", "user_profile_name", "bucket")
 
 
 @st.composite
