@@ -168,7 +168,8 @@ def _account_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
             producer = naming.account_stack(team.name, share.from_)
             space = _stack(producer)
             cid = f"share-{share.name}"
-            yield Claim(space, cid, cid, what, origin)
+            if share.kind != "s3_prefix":  # s3_prefix lives in the bucket and key policies (statement ids below)
+                yield Claim(space, cid, cid, what, origin)
             if share.kind in ("model_package_group", "ecr_repository"):
                 yield Claim(space, f"{cid}-policy", f"{cid}-policy", what, origin)
             consumers = sorted({naming.account_key(t.team, t.environment) for t in share.to})

@@ -1,0 +1,45 @@
+"""The derived-name check claims the construct ids the stacks really use: every id it claims for the example
+registry is a resource (or data source) name in that stack's synthesized output. If a construct module renames
+its ids, this fails until modules/registry/checks/derived.py follows."""
+from __future__ import annotations
+
+import json
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from modules import naming
+from modules.registry.checks.derived import claims
+from modules.registry.load import load_registry
+from tests.helpers import EXAMPLE
+
+_STACK = re.compile(r"^Terraform resource names of stack '(.+)'$")
+
+
+def test_claimed_construct_ids_exist_in_the_example_output(example_out):
+    reg, src = load_registry(EXAMPLE)
+    by_stack: dict[str, set[str]] = {}
+    for c in claims(reg, src):
+        m = _STACK.match(c.space)
+        if m:
+            by_stack.setdefault(m.group(1), set()).add(c.name)
+    assert len(by_stack) > 5
+    for stack, ids in by_stack.items():
+        doc = json.loads((example_out / "stacks" / stack / "cdk.tf.json").read_text())
+        names = {name for block in ("resource", "data") for items in doc.get(block, {}).values() for name in items}
+        assert ids - names == set(), stack
+
+
+@given(st.text(max_size=20))
+def test_safe_id_is_the_construct_modules_own(text):
+    from modules.aws.organization import safe_id
+
+    assert naming.safe_id(text) == safe_id(text)
+
+
+@given(st.from_regex(r"[a-z][a-z0-9-]{1,61}[a-z0-9]", fullmatch=True))
+def test_sid_is_the_sharing_modules_own(name):
+    from modules.sharing import _sid
+
+    assert naming.sid(name) == _sid(name)
