@@ -119,15 +119,28 @@ def cmd_schema(args) -> int:
 
 
 def cmd_synth(args) -> int:
+    from . import fingerprint
+
+    out = args.out or os.environ.get("CDKTF_OUTDIR") or "generated"
+    started = time.perf_counter()
+    out_path = Path(out).resolve()
+    digest = fingerprint.registry_digest(Path(args.registry))
+    note = None if args.full else fingerprint.unchanged(out_path, digest)
+    if note is not None:  # the very registry and compiler of the last synth, its output intact: nothing to do
+        print(f"{out}: {note} — registry and compiler as at the last synth, checked in "
+              f"{time.perf_counter() - started:.1f} s\nno stack changed")
+        return EXIT_OK
+    # Past the no-op check: only now the registry model (pydantic) and the compiler are imported.
     from .outputs import root_files
     from .stacks import plan
     from .synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
 
-    out = args.out or os.environ.get("CDKTF_OUTDIR") or "generated"
-    started = time.perf_counter()
+    if not args.full and fingerprint.read(out_path):  # an incremental synth builds in this process: import meanwhile
+        from .build import prefetch
+
+        prefetch()
     reg, _ = _load(args.registry)
     the_plan = plan(reg)
-    out_path = Path(out).resolve()
     # atlantis.yaml and CODEOWNERS belong at the project root: written only when --out sits in one.
     root = out_path.parent
     in_project = (root / "cdktf.json").is_file() or (root / ".git").exists()
@@ -140,7 +153,8 @@ def cmd_synth(args) -> int:
             return EXIT_ENV
         result = synthesize(the_plan, Path(out), allow_destroy=args.allow_destroy, root_files=extra,
                             progress=None if args.quiet else tty_progress(), full=args.full,
-                            jobs=args.jobs or default_jobs())
+                            jobs=args.jobs or default_jobs(), registry_digest=digest,
+                            note=f"{len(the_plan.stack_names)} stacks — {summary(reg)}")
     except DestroyRefused as exc:
         print(exc.report(out), file=sys.stderr)
         return EXIT_INVALID
