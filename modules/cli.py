@@ -135,7 +135,9 @@ def cmd_synth(args) -> int:
     from .stacks import plan
     from .synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
 
-    if not args.full and fingerprint.read(out_path):  # an incremental synth builds in this process: import meanwhile
+    # A registry edit under the same compiler rebuilds a few stacks, in this process: import cdktn meanwhile.
+    # (A changed compiler rebuilds everything in worker processes: importing here too would only compete.)
+    if not args.full and fingerprint.same_compiler(out_path):
         from .build import prefetch
 
         prefetch()

@@ -15,6 +15,7 @@ even import pydantic, let alone cdktn).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from importlib import metadata
@@ -37,6 +38,7 @@ def canonical(value: object) -> bytes:
     return repr(value).encode()
 
 
+@functools.lru_cache(maxsize=1)
 def compiler_digest() -> str:
     """The compiler's code (every module, and main.py) and the versions of what renders the JSON."""
     h = hashlib.sha256()
@@ -90,9 +92,14 @@ def text(entries: dict[str, dict], *, registry: str | None = None, files: dict[s
     """fingerprints.json: the stacks' digests and, for the no-op check, the registry's digest, the sha256 of every
     other file synth wrote (relative to the output folder; `../` for atlantis.yaml and CODEOWNERS) and the
     summary line it printed."""
-    doc = {"version": VERSION, "stacks": dict(sorted(entries.items())), "registry": registry,
+    doc = {"version": VERSION, "stacks": dict(sorted(entries.items())), "registry": registry, "compiler": compiler_digest(),
            "files": dict(sorted((files or {}).items())), "note": note}
     return json.dumps(doc, indent=1, sort_keys=True) + "\n"
+
+
+def same_compiler(out: Path) -> bool:
+    """Whether the last synth into out ran this very compiler (then a registry edit rebuilds only a few stacks)."""
+    return _doc(out).get("compiler") == compiler_digest()
 
 
 def registry_digest(registry: Path) -> str | None:
