@@ -118,14 +118,21 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
+ROOT_FILES = ("atlantis.yaml", ".github/CODEOWNERS")  # what synth writes beside --out in a project (outputs.root_files)
+
+
 def cmd_synth(args) -> int:
     from . import fingerprint
 
     out = args.out or os.environ.get("CDKTF_OUTDIR") or "generated"
     started = time.perf_counter()
     out_path = Path(out).resolve()
+    # atlantis.yaml and CODEOWNERS belong at the project root: written only when --out sits in one.
+    root = out_path.parent
+    in_project = (root / "cdktf.json").is_file() or (root / ".git").exists()
     digest = fingerprint.registry_digest(Path(args.registry))
-    note = None if args.full else fingerprint.unchanged(out_path, digest)
+    beside = ROOT_FILES if in_project else ()
+    note = None if args.full else fingerprint.unchanged(out_path, digest, beside)
     if note is not None:  # the very registry and compiler of the last synth, its output intact: nothing to do
         print(f"{out}: {note} — registry and compiler as at the last synth, checked in "
               f"{time.perf_counter() - started:.1f} s\nno stack changed")
@@ -143,9 +150,6 @@ def cmd_synth(args) -> int:
         prefetch()
     reg, _ = _load(args.registry)
     the_plan = plan(reg)
-    # atlantis.yaml and CODEOWNERS belong at the project root: written only when --out sits in one.
-    root = out_path.parent
-    in_project = (root / "cdktf.json").is_file() or (root / ".git").exists()
     extra = root_files(reg, the_plan, root=root, out=out_path, registry_dir=Path(args.registry)) if in_project else {}
     try:
         from .build import default_jobs

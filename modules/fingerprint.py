@@ -112,13 +112,17 @@ def registry_digest(registry: Path) -> str | None:
     return h.hexdigest()
 
 
-def unchanged(out: Path, registry: str | None) -> str | None:
-    """The last synth's summary line when it compiled this very registry and its output is intact, else None."""
+def unchanged(out: Path, registry: str | None, root_files: tuple[str, ...]) -> str | None:
+    """The last synth's summary line when it compiled this very registry, wrote the same files beside the output
+    folder (root_files: atlantis.yaml and CODEOWNERS when it sits in a project) and its output is intact."""
     doc = _doc(out)
     if registry is None or doc.get("registry") != registry or not isinstance(doc.get("stacks"), dict):
         return None
+    files = doc.get("files") or {}
+    if {rel for rel in files if rel.startswith("../")} != {f"../{rel}" for rel in root_files}:
+        return None
     expected = {f"stacks/{n}/cdk.tf.json": e.get("output") for n, e in doc["stacks"].items()}
-    expected.update(doc.get("files") or {})
+    expected.update(files)
     present = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != FILE}
     if present - set(expected):
         return None
