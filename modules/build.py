@@ -121,8 +121,18 @@ def prefetch():
     return thread
 
 
+WORKER_MEMORY_KB = 1_600_000  # a worker's peak at 500 teams is ~1.3 GB (Python, jsii's Node; `make bench`)
+
+
 def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    """One worker per core this process may use, as many as the available memory holds."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        with open("/proc/meminfo") as f:
+            available = next(int(line.split()[1]) for line in f if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration, ValueError):
+        return cores
+    return max(1, min(cores, available // WORKER_MEMORY_KB))
 
 
 def batches(names: list[str], size: int = BATCH) -> list[list[str]]:
