@@ -100,7 +100,8 @@ def test_parallel_equals_one_process(base, tmp_path, monkeypatch):
     monkeypatch.setattr(modules.build, "BATCH", 3)
     out = tmp_path / "parallel"
     result = synthesize(compile_(registry), out, full=True, jobs=2)
-    assert len(result.worker_peaks_kb) == 2, "two worker processes built the stacks"
+    # built in worker processes (their own tfexpr nonce); a worker that starts late may find no batch left
+    assert 1 <= len(result.worker_peaks_kb) <= 2 and all(kb > 0 for kb in result.worker_peaks_kb)
     assert tree(out) == tree(full)
 
 
