@@ -80,24 +80,59 @@ def _worker_batch(names: list[str], stage: str) -> tuple[Built, int, int]:
 
 
 def _peak_rss_kb() -> int:
-    """Peak resident memory of this process and its Node child (jsii), from /proc (Linux; 0 elsewhere)."""
-    me = os.getpid()
-    pids = [me]
+    """Peak resident memory of this process and its descendants (jsii's Node runtime starts a second Node),
+    from /proc (Linux; 0 elsewhere)."""
+    total, todo = 0, [os.getpid()]
     try:
-        for task in os.listdir(f"/proc/{me}/task"):  # jsii may start Node from any thread
-            with open(f"/proc/{me}/task/{task}/children") as f:
-                pids += [int(p) for p in f.read().split()]
-        total = 0
-        for pid in pids:
+        while todo:
+            pid = todo.pop()
             with open(f"/proc/{pid}/status") as f:
                 total += next((int(line.split()[1]) for line in f if line.startswith("VmHWM:")), 0)
-        return total
+            for task in os.listdir(f"/proc/{pid}/task"):  # children may belong to any thread
+                with open(f"/proc/{pid}/task/{task}/children") as f:
+                    todo += [int(p) for p in f.read().split()]
     except OSError:
-        return 0
+        return total
+    return total
+
+
+def prefetch():
+    """Start importing cdktn, the AWS bindings and the construct modules in a background thread.
+
+    The import is ~4-9 s, nearly all of it in Node loading the provider's jsii assembly, so the GIL is free
+    and loading and planning the registry run beside it: an incremental synth that builds a few stacks
+    pays max(import, load) instead of their sum. Imports are thread-safe (per-module locks)."""
+    import threading
+
+    from .node import use_bundled_node
+
+    use_bundled_node()  # PATH for jsii, set from this thread before the other starts
+
+    def run() -> None:
+        try:
+            import cdktn  # noqa: F401
+
+            from .aws import access, account, catalog, identity_center, organization  # noqa: F401
+        except Exception:  # noqa: BLE001 - the build imports again and reports it
+            pass
+
+    thread = threading.Thread(target=run, name="cdktn-prefetch", daemon=True)
+    thread.start()
+    return thread
+
+
+WORKER_MEMORY_KB = 1_600_000  # a worker's peak at 500 teams is ~1.3 GB (Python, jsii's Node; `make bench`)
 
 
 def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    """One worker per core this process may use, as many as the available memory holds."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        with open("/proc/meminfo") as f:
+            available = next(int(line.split()[1]) for line in f if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration, ValueError):
+        return cores
+    return max(1, min(cores, available // WORKER_MEMORY_KB))
 
 
 def batches(names: list[str], size: int = BATCH) -> list[list[str]]:

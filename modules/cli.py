@@ -143,14 +143,38 @@ def cmd_schema(args) -> int:
     return EXIT_OK
 
 
+ROOT_FILES = ("atlantis.yaml", ".github/CODEOWNERS")  # what synth writes beside --out in a project (outputs.root_files)
+
+
 def cmd_synth(args) -> int:
-    from .outputs import root_files
-    from .registry.unsynthesized import unsynthesized
-    from .stacks import plan
-    from .synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
+    from . import fingerprint
 
     out = args.out or os.environ.get("CDKTF_OUTDIR") or "generated"
     started = time.perf_counter()
+    out_path = Path(out).resolve()
+    # atlantis.yaml and CODEOWNERS belong at the project root: written only when --out sits in one.
+    root = out_path.parent
+    in_project = (root / "cdktf.json").is_file() or (root / ".git").exists()
+    digest = fingerprint.registry_digest(Path(args.registry))
+    beside = ROOT_FILES if in_project else ()
+    note = None if args.full else fingerprint.unchanged(out_path, digest, beside)
+    if note is not None:  # the very registry and compiler of the last synth, its output intact: nothing to do
+        print(f"{out}: {note} — registry and compiler as at the last synth, checked in "
+              f"{time.perf_counter() - started:.1f} s\nno stack changed")
+        return EXIT_OK
+    # Past the no-op check: only now the registry model (pydantic) and the compiler are imported.
+    from .outputs import root_files
+    from .stacks import plan
+    from .synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
+
+    # A registry edit under the same compiler rebuilds a few stacks, in this process: import cdktn meanwhile.
+    # (A changed compiler rebuilds everything in worker processes: importing here too would only compete.)
+    if not args.full and fingerprint.same_compiler(out_path):
+        from .build import prefetch
+
+        prefetch()
+    from .registry.unsynthesized import unsynthesized
+
     reg, src = _load(args.registry)
     pending = unsynthesized(reg, src)
     if pending:
@@ -158,10 +182,6 @@ def cmd_synth(args) -> int:
         print(f"{len(pending)} field(s) not synthesized yet; nothing was written.", file=sys.stderr)
         return EXIT_INVALID
     the_plan = plan(reg)
-    out_path = Path(out).resolve()
-    # atlantis.yaml and CODEOWNERS belong at the project root: written only when --out sits in one.
-    root = out_path.parent
-    in_project = (root / "cdktf.json").is_file() or (root / ".git").exists()
     extra = root_files(reg, the_plan, root=root, out=out_path, registry_dir=Path(args.registry)) if in_project else {}
     try:
         from .build import default_jobs
@@ -171,7 +191,8 @@ def cmd_synth(args) -> int:
             return EXIT_ENV
         result = synthesize(the_plan, Path(out), allow_destroy=args.allow_destroy, root_files=extra,
                             progress=None if args.quiet else tty_progress(), full=args.full,
-                            jobs=args.jobs or default_jobs())
+                            jobs=args.jobs or default_jobs(), registry_digest=digest,
+                            note=f"{len(the_plan.stack_names)} stacks — {summary(reg)}")
     except DestroyRefused as exc:
         print(exc.report(out), file=sys.stderr)
         return EXIT_INVALID

@@ -118,13 +118,15 @@ def build_stack(app, plan: Plan, name: str) -> None:
 
 
 def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files: dict[str, str] | None = None,
-               progress: Callable[[int, int], None] | None = None, full: bool = False, jobs: int = 1) -> SynthResult:
+               progress: Callable[[int, int], None] | None = None, full: bool = False, jobs: int = 1,
+               registry_digest: str | None = None, note: str = "") -> SynthResult:
     """Write the whole output to a staging folder beside out, then swap it in. A failure leaves out untouched.
 
     Only stacks whose fingerprint (fingerprint.py) changed are built; the others' files are kept byte-for-byte
     (`full` builds every stack). With nothing to build cdktn is not imported, and with nothing changed at all
     nothing is written. root_files (atlantis.yaml, CODEOWNERS: paths relative to out's parent) are replaced one
-    by one after the swap."""
+    by one after the swap. registry_digest and note (fingerprint.py) let the next synth of the same registry
+    stop before loading it."""
     from . import fingerprint
     from .build import build
     from .outputs import files_beside_stacks
@@ -144,18 +146,24 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
                             and previous[n].get("output") == before_sha[n]}
     todo = [n for n in names if n not in keep]
     files = {"manifest.json": cdktn_manifest(names), **files_beside_stacks(plan)}
+    written = {rel: fingerprint.output_digest(text.encode()) for rel, text in files.items()}
+    written.update({f"../{rel}": fingerprint.output_digest(text.encode()) for rel, text in (root_files or {}).items()})
+
+    def record(entries: dict[str, dict]) -> str:
+        return fingerprint.text(entries, registry=registry_digest, files=written, note=note)
+
     stage = None
     peaks: list[int] = []
     entries = dict(keep)
     try:
-        if todo or not _same_files(out, {**files, fingerprint.FILE: fingerprint.text(keep)}):
+        if todo or not _same_files(out, {**files, fingerprint.FILE: record(keep)}):
             out.parent.mkdir(parents=True, exist_ok=True)
             stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
             built, peaks = build(plan, todo, stage, jobs=jobs, progress=progress) if todo else ({}, [])
             entries.update({n: {"inputs": digests[n], "output": sha, "resources": count} for n, (sha, count) in built.items()})
             for name in keep:
                 _keep_file(out / "stacks" / name / "cdk.tf.json", stage / "stacks" / name / "cdk.tf.json")
-            for rel, text in sorted({**files, fingerprint.FILE: fingerprint.text(entries)}.items()):
+            for rel, text in sorted({**files, fingerprint.FILE: record(entries)}.items()):
                 path = stage / rel
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(text, encoding="utf-8")

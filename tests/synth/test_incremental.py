@@ -100,7 +100,8 @@ def test_parallel_equals_one_process(base, tmp_path, monkeypatch):
     monkeypatch.setattr(modules.build, "BATCH", 3)
     out = tmp_path / "parallel"
     result = synthesize(compile_(registry), out, full=True, jobs=2)
-    assert len(result.worker_peaks_kb) == 2, "two worker processes built the stacks"
+    # built in worker processes (their own tfexpr nonce); a worker that starts late may find no batch left
+    assert 1 <= len(result.worker_peaks_kb) <= 2 and all(kb > 0 for kb in result.worker_peaks_kb)
     assert tree(out) == tree(full)
 
 
@@ -110,9 +111,24 @@ def test_no_change_does_not_import_cdktn(base, tmp_path):
     shutil.copytree(full, out)
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
     code = ("import sys; from modules.cli import main; rc = main(['synth', '--registry', sys.argv[1], '--out', sys.argv[2], "
-            "'--quiet']); assert rc == 0; assert not any(m.startswith(('cdktn', 'jsii')) for m in sys.modules), 'cdktn'")
+            "'--quiet']); assert rc == 0")
+    # `full` was written without the registry's digest: this synth loads and plans (and may start importing
+    # cdktn beside it, modules/build.py prefetch), builds nothing and keeps every stack file
     proc = subprocess.run([sys.executable, "-c", code, str(registry), str(out)], cwd=TESTS.parent, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "(0 built" in proc.stdout and "no stack changed" in proc.stdout
-    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before, "nothing was rewritten"
+    code += "; assert not any(m.startswith(('cdktn', 'jsii')) for m in sys.modules), 'cdktn'"
+    stacks = {p: p.stat().st_mtime_ns for p in out.rglob("cdk.tf.json")}
+    assert stacks == {p: t for p, t in before.items() if p.name == "cdk.tf.json"}, "no stack file was rewritten"
+    # that synth stored the registry's digest: the next one stops before even loading the registry
+    code += "; assert 'pydantic' not in sys.modules, 'pydantic'"
+    proc = subprocess.run([sys.executable, "-c", code, str(registry), str(out)], cwd=TESTS.parent, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "registry and compiler as at the last synth" in proc.stdout and "no stack changed" in proc.stdout
+    # an edited output file is never trusted:
+    (out / "shares.json").write_text("{}")
+    proc = subprocess.run([sys.executable, "-c", code.split("; assert not")[0], str(registry), str(out)], cwd=TESTS.parent, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and "(0 built" in proc.stdout, proc.stdout + proc.stderr
+    assert (out / "shares.json").read_bytes() == (full / "shares.json").read_bytes()

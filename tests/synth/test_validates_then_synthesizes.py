@@ -79,8 +79,9 @@ def _check_output(out: Path) -> None:
             assert len(sids) == len(set(sids)), (path.parent.name, sids)
         for rtype, resources in doc.get("resource", {}).items():
             for attr in NAME_ATTRS:
-                names = [str(r[attr]).lower() for r in resources.values() if isinstance(r, dict) and isinstance(r.get(attr), str)
-                         and "${" not in r[attr]]
+                # names are unique per region (a regional resource such as a Config recorder is "default" in each)
+                names = [f"{r.get('region', '')}/{str(r[attr]).lower()}" for r in resources.values()
+                         if isinstance(r, dict) and isinstance(r.get(attr), str) and "${" not in r[attr]]
                 assert len(names) == len(set(names)), (path.parent.name, rtype, attr, sorted(names))
 
 

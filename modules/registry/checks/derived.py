@@ -62,13 +62,13 @@ def _identity_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
         cid = f"member-{admins}-{naming.safe_id(admin)}"
         yield Claim(space, cid, cid, f"platform admin {show(admin)}", Origin(ORG, ("platform_admins",)))
     for team in reg.teams:
-        if not team.active:
+        if team.status == "decommissioned":
             continue
         rel = _team_rel(src, team)
         for i, m in enumerate(team.members):
             cid = f"member-{naming.group_name(org, team.name, m.role)}-{naming.safe_id(m.person)}"
-            # two people whose user ids collide are reported once, there
-            yield Claim(space, cid, cid, f"member {show(m.person)} of team {show(team.name)} (role {show(m.role)})",
+            # two people whose user ids collide are reported once, there; memberships live in the team's access stack
+            yield Claim(_stack(naming.access_stack(team.name)), cid, cid, f"member {show(m.person)} of team {show(team.name)} (role {show(m.role)})",
                         Origin(rel, ("members", i, "person"), 2), same_as=f"{m.role}/{naming.safe_id(m.person)}")
     platform = naming.PLATFORM_ADMIN_PERMISSION_SET
     for cid in (f"ps-{platform}", f"ps-{platform}-AdministratorAccess"):
@@ -128,17 +128,18 @@ def _catalog_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
         i = _index(src, "catalog.yaml", "templates", "name", t.name)
         origin = Origin("catalog.yaml", ("templates", i, "name"), 2)
         what = f"template {show(t.name)}"
-        for cid in (f"template-{tid}", f"product-{tid}", f"portfolio-{tid}", f"portfolio-{tid}-product",
-                    f"portfolio-{tid}-launch"):
+        for cid in (f"product-{tid}", f"portfolio-{tid}", f"portfolio-{tid}-product", f"portfolio-{tid}-launch",
+                    *(f"template-{tid}-{naming.safe_id(v)}" for v in [t.version, *(p.version for p in t.previous)])):
             yield Claim(space, cid, cid, what, origin)
         for ou in roots:
             cid = f"portfolio-{tid}-share-{naming.safe_id(ou)}"
             yield Claim(space, cid, cid, f"{what} shared with OU {show(ou)}", origin)
         for team in reg.teams:
             if team.active and t.name in team.sagemaker.project_templates:
-                for env in team.environments:
+                for env in team.environments:  # the association lives in the team's access stack
                     cid = f"portfolio-{tid}-{naming.execution_role_name(org, team.name, env)}"
-                    yield Claim(space, cid, cid, f"{what} for team {show(team.name)} in {show(env)}", origin)
+                    yield Claim(_stack(naming.access_stack(team.name)), cid, cid,
+                                f"{what} for team {show(team.name)} in {show(env)}", origin)
 
 
 def _account_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
@@ -147,18 +148,20 @@ def _account_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
     teams = {t.name: t for t in reg.teams}
     for team in reg.teams:
         rel = _team_rel(src, team)
+        if team.status == "onboarding":
+            continue  # no assignments until the accounts exist (DESIGN.md decision 7)
+        space = _stack(naming.access_stack(team.name))  # every assignment into the team's accounts lives there
         for env_name in team.environments:
-            stack = naming.account_stack(team.name, env_name)
-            space = _stack(stack)
+            key = naming.account_key(team.name, env_name)
             if team.active:
                 for i, m in enumerate(team.members):
                     role = reg.roles.get(m.role)
                     ps = role.permission_sets.get(env_name) if role else None
                     if ps:
-                        cid = f"assign-{naming.group_name(org, team.name, m.role)}-{ps}"
+                        cid = f"assign-{key}-{naming.group_name(org, team.name, m.role)}-{ps}"
                         yield Claim(space, cid, cid, f"role {show(m.role)} with permission set {show(ps)}",
                                     Origin(rel, ("members", i, "role"), 2))
-            admins = f"assign-{naming.platform_admins_group(org)}-{naming.PLATFORM_ADMIN_PERMISSION_SET}"
+            admins = f"assign-{key}-{naming.platform_admins_group(org)}-{naming.PLATFORM_ADMIN_PERMISSION_SET}"
             yield Claim(space, admins, admins, "the platform admins' access", None)
     for team in reg.teams:
         rel = _team_rel(src, team)
