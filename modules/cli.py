@@ -162,6 +162,8 @@ def cmd_synth(args) -> int:
     except NotAnOutputFolder as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ENV
+    if result.recovered:
+        print(f"note: {result.recovered}", file=sys.stderr)
     took = time.perf_counter() - started
     print(f"{out}: {result.stacks} stacks, {result.resources} resources written in {took:.1f} s — {summary(reg)}")
     if result.changed or result.removed:

@@ -11,19 +11,28 @@ from typing import Callable
 
 from . import naming
 from .stacks import Plan
+from .destroy import Finding, findings, guarded, read_stacks
 from .tfexpr import finalize
 
 
 class DestroyRefused(Exception):
-    """The new output would drop stacks or shares that the previous output has."""
+    """The new output would destroy or replace what the previous output manages (modules/destroy.py)."""
 
-    def __init__(self, removed: list[str], removed_shares: list[str] | None = None):
-        self.removed = removed
-        self.removed_shares = removed_shares or []
-        super().__init__(", ".join(removed + self.removed_shares))
+    def __init__(self, found: list[Finding]):
+        self.findings = found
+        super().__init__("; ".join(f.describe() for f in found))
+
+    @property
+    def removed(self) -> list[str]:
+        return [f.stack for f in self.findings if f.kind == "stack_removed"]
+
+    @property
+    def removed_shares(self) -> list[str]:
+        return [f.address for f in self.findings if f.kind == "share_removed"]
 
     def report(self, out: str) -> str:
         lines = []
+        resources = [f for f in self.findings if f.kind in ("removed", "replaced")]
         if self.removed:
             lines.append(f"refusing to synthesize: these stacks are in {out}/stacks but no longer in the registry, and "
                          "applying that would destroy what they manage:")
@@ -32,8 +41,17 @@ class DestroyRefused(Exception):
             lines.append(f"refusing to synthesize: these shares are in {out}/shares.json but no longer in the registry, "
                          "and applying that would revoke them (both halves):")
             lines += [f"  - share '{name}'" for name in self.removed_shares]
-        lines.append("The safe path: keep the team file and set `status: decommissioned` (REGISTRY.md, \"Removing things\").")
-        lines.append("To destroy on purpose, run `terraform destroy` in each stack first, then synth with --allow-destroy.")
+        if resources:
+            lines.append("refusing to synthesize: applying this would destroy or replace stateful resources "
+                         "(a replacement is a destroy and a create: what the resource holds is lost):")
+            lines += [f"  - {f.describe()}" for f in resources]
+        if self.removed or self.removed_shares:
+            lines.append("The safe path: keep the team file and set `status: decommissioned` (REGISTRY.md, \"Removing things\").")
+        if resources:
+            lines.append("If this is not what you meant, undo the registry change that causes it (a renamed organization, "
+                         "a changed vpc_cidr, a share's resource, from or kind, a removed member or team).")
+        lines.append("To destroy on purpose: synth with --allow-destroy, and in the pull request have a platform admin add "
+                     "the stacks or addresses with a reason to registry/allow-destroy.yaml (README, \"Security model\").")
         return "\n".join(lines)
 
 
@@ -47,6 +65,7 @@ class SynthResult:
     resources: int
     changed: tuple[str, ...] = ()  # stacks whose cdk.tf.json is new or differs from the previous output
     removed: tuple[str, ...] = ()
+    recovered: str | None = None  # what recover() did about an interrupted earlier run
 
 
 def _stack_bytes(out: Path) -> dict[str, bytes]:
@@ -71,10 +90,20 @@ def previous_shares(out: Path) -> set[str]:
 
 
 def guard_destroy(plan: Plan, out: Path, *, allow_destroy: bool) -> None:
-    removed = sorted(previous_stacks(out) - set(plan.stack_names))
-    removed_shares = sorted(previous_shares(out) - {s.name for s in plan.shares})
-    if (removed or removed_shares) and not allow_destroy:
-        raise DestroyRefused(removed, removed_shares)
+    """The early check, before anything is built: stacks and shares the registry no longer has."""
+    found = [Finding("stack_removed", name) for name in sorted(previous_stacks(out) - set(plan.stack_names))]
+    found += [Finding("share_removed", "shares", name)
+              for name in sorted(previous_shares(out) - {s.name for s in plan.shares})]
+    if found and not allow_destroy:
+        raise DestroyRefused(found)
+
+
+def guard_resources(out: Path, stage: Path, *, allow_destroy: bool) -> None:
+    """The full check, on the built output: stateful resources removed or replaced, resource by resource."""
+    found = guarded(findings(read_stacks(out / "stacks"), read_stacks(stage / "stacks"),
+                             previous_shares(out), previous_shares(stage)))
+    if found and not allow_destroy:
+        raise DestroyRefused(found)
 
 
 def build_app(plan: Plan, outdir: str, progress: Callable[[int, int], None] | None = None):
@@ -111,6 +140,7 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").is_file())):
         raise NotAnOutputFolder(f"refusing to replace {out}: it exists and is not a synthesized output "
                                 "(no manifest.json); choose an empty or new --out folder")
+    recovered = recover(out)
     guard_destroy(plan, out, allow_destroy=allow_destroy)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
@@ -128,13 +158,15 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
         before, after = _stack_bytes(out), _stack_bytes(stage)
         changed = tuple(sorted(name for name in after if before.get(name) != after[name]))
         removed = tuple(sorted(before.keys() - after.keys()))
+        guard_resources(out, stage, allow_destroy=allow_destroy)
         _swap(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     for rel, text in sorted((root_files or {}).items()):
         write_atomically(out.parent / rel, text)
-    return SynthResult(stacks=len(plan.stack_names), resources=resources, changed=changed, removed=removed)
+    return SynthResult(stacks=len(plan.stack_names), resources=resources, changed=changed, removed=removed,
+                       recovered=recovered)
 
 
 def finalize_stacks(root: Path) -> None:
@@ -161,7 +193,8 @@ def count_resources(root: Path) -> int:
 
 
 def _swap(stage: Path, out: Path) -> None:
-    """Replace out by stage with two renames; the old output is removed only once the new one is in place."""
+    """Replace out by stage with two renames; the old output is removed only once the new one is in place.
+    A kill between the renames leaves out missing and the old output at .<out>-old-*: recover() puts it back."""
     old = None
     if out.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
@@ -175,6 +208,28 @@ def _swap(stage: Path, out: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _leftovers(out: Path, kind: str) -> list[Path]:
+    if not out.parent.is_dir():
+        return []
+    return sorted((p for p in out.parent.glob(f".{out.name}-{kind}-*") if p.is_dir()), key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def recover(out: Path) -> str | None:
+    """Undo an interrupted run before anything compares with the previous output.
+
+    Killed between the two renames of _swap: out is missing and the previous output is at .<out>-old-*: it is
+    renamed back (the newest one with a manifest), so the destroy guard sees what the output manages again.
+    Killed after them: out is there and the old copy is only garbage. Staging folders of killed runs are removed."""
+    note = None
+    olds = [p for p in _leftovers(out, "old") if (p / "manifest.json").is_file()]
+    if not out.exists() and olds:
+        os.rename(olds[-1], out)
+        note = f"recovered {out} from {olds[-1].name} (an earlier run was interrupted while swapping the output)"
+    for p in _leftovers(out, "old") + _leftovers(out, "staging"):
+        shutil.rmtree(p, ignore_errors=True)
+    return note
 
 
 def tty_progress(stream=sys.stderr) -> Callable[[int, int], None]:
