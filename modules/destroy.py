@@ -125,8 +125,8 @@ def stack_findings(stack: str, before: dict[str, Any], after: dict[str, Any]) ->
                 if hit:
                     r = replaced[hit]
                     replaced[address] = Finding("replaced", stack, address, attr, _show(va), _show(vb),
-                                                f"{hit} is replaced ({r.attribute}"
-                                                + (f": {r.old} → {r.new})" if r.old != r.new else ")"))
+                                                f"{hit} is replaced: {r.attribute}"
+                                                + (f" {r.old} → {r.new}" if r.old != r.new else ""))
                     break
             changed = changed or address in replaced
     findings += [f for a, f in sorted(replaced.items())]

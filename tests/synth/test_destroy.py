@@ -38,7 +38,7 @@ def test_a_changed_cidr_replaces_the_vpc_and_cascades_to_the_domain_and_profiles
                        "aws_sagemaker_user_profile.profile_ann"}
     assert (by["aws_vpc.vpc"].attribute, by["aws_vpc.vpc"].old, by["aws_vpc.vpc"].new) == ("cidr_block", "10.0.0.0/22", "10.1.0.0/22")
     domain = by["aws_sagemaker_domain.domain"]
-    assert domain.attribute == "vpc_id" and domain.because.startswith("aws_vpc.vpc is replaced (cidr_block")
+    assert domain.attribute == "vpc_id" and domain.because == "aws_vpc.vpc is replaced: cidr_block 10.0.0.0/22 → 10.1.0.0/22"
     assert by["aws_sagemaker_user_profile.profile_ann"].because.startswith("aws_sagemaker_domain.domain is replaced")
     # the VPC and subnet alone are not guarded (they hold nothing); what they cascade to is
     assert {f.address for f in guarded(found)} == {"aws_sagemaker_domain.domain", "aws_sagemaker_user_profile.profile_ann"}
@@ -108,7 +108,7 @@ def test_a_new_vpc_cidr_is_refused_naming_stack_address_attribute_and_values(sma
     assert code == 1, err
     assert "stateful resources" in err
     assert ("stack fraud-dev: aws_sagemaker_domain.domain is replaced, forced by vpc_id, because aws_vpc.vpc is "
-            f"replaced (cidr_block: {old_cidr} → 10.99.0.0/22)") in err
+            f"replaced: cidr_block {old_cidr} → 10.99.0.0/22 (loses every app and space") in err
     assert "aws_sagemaker_user_profile.profile-alice is replaced, forced by domain_id" in err
     assert "aws_vpc.vpc is replaced" not in err.split("aws_sagemaker_domain")[0], "the VPC alone is not a finding"
     assert _tree(out) == before, "a refused run writes nothing"
