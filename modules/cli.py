@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     s = with_registry(sub.add_parser("synth", help="compile the registry into Terraform JSON under --out"))
     s.add_argument("--out", default=None, metavar="DIR", help="output folder (default: generated, or $CDKTF_OUTDIR)")
     s.add_argument("--allow-destroy", action="store_true",
-                   help="allow removing stacks that the previous output has (a deleted team file or environment)")
+                   help="allow destroying or replacing what the previous output manages: a removed stack or share, a removed Studio profile, a change that forces a stateful resource to be replaced")
     s.add_argument("--quiet", action="store_true", help="no progress line")
     sh = with_registry(sub.add_parser("shares", help="print the share graph: producer -> consumers, kind, access"))
     sh.add_argument("--format", choices=("table", "json"), default="table")
@@ -44,6 +44,15 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--format", choices=("md", "json"), default="md")
     d.add_argument("--plans", metavar="DIR", help="folder of `terraform show -json` plans, one <stack>.json per stack: "
                    "adds Terraform's counts (add, change, replace, destroy) and the addresses it replaces or destroys")
+    g = (sub.add_parser(
+        "check-destroy", help="CI: fail when the output destroys or replaces what the base branch's output manages, "
+                              "unless this change adds a platform opt-in (allow-destroy.yaml)"))
+    g.add_argument("--base", required=True, metavar="REF", help="git ref whose committed output to compare with")
+    g.add_argument("--out", default="generated", metavar="DIR", help="the output folder of this change (default: generated)")
+    g.add_argument("--head", metavar="REF", help="read the output and the opt-ins as committed at REF (CI: the pull "
+                   "request's merge commit) instead of the working tree")
+    g.add_argument("--allow-file", default="allow-destroy.yaml", metavar="FILE",
+                   help="the platform's opt-ins (default: allow-destroy.yaml at the repository root)")
     a = with_registry(sub.add_parser("access", help="the access review: every person x account, what grants it, Studio"))
     a.add_argument("--format", choices=("md", "csv", "json"), default="md")
     a.add_argument("--person", metavar="USER", help="only this person's access")
@@ -223,6 +232,22 @@ def cmd_diff(args) -> int:
     return EXIT_OK
 
 
+def cmd_check_destroy(args) -> int:
+    from .review import gitbase
+    from .review.guard import OptInInvalid, check
+
+    try:
+        result = check(args.base, Path(args.out), Path(args.allow_file), head_ref=args.head)
+    except OptInInvalid as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except gitbase.GitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ENV
+    print(result.report(args.base), end="")
+    return EXIT_INVALID if result.refused else EXIT_OK
+
+
 def cmd_post(args) -> int:
     """Exit codes of its own (modules/post/run.py): 2 is "changes pending" there, so usage is 3."""
     import json
@@ -270,7 +295,8 @@ def cmd_post(args) -> int:
 
 
 COMMANDS = {"post": cmd_post, "validate": cmd_validate, "synth": cmd_synth, "schema": cmd_schema, "shares": cmd_shares,
-            "diff": cmd_diff, "access": cmd_access, "graph": cmd_graph}
+            "diff": cmd_diff, "access": cmd_access, "graph": cmd_graph,
+            "check-destroy": cmd_check_destroy}
 CDKTN_COMMANDS = {"synth", "diff"}
 
 

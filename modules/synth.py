@@ -51,7 +51,7 @@ class DestroyRefused(Exception):
             lines.append("If this is not what you meant, undo the registry change that causes it (a renamed organization, "
                          "a changed vpc_cidr, a share's resource, from or kind, a removed member or team).")
         lines.append("To destroy on purpose: synth with --allow-destroy, and in the pull request have a platform admin add "
-                     "the stacks or addresses with a reason to registry/allow-destroy.yaml (README, \"Security model\").")
+                     "the stacks or addresses with a reason to allow-destroy.yaml (README, \"Security model\").")
         return "\n".join(lines)
 
 
