@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
                    "request's merge commit) instead of the working tree")
     g.add_argument("--allow-file", default="allow-destroy.yaml", metavar="FILE",
                    help="the platform's opt-ins (default: allow-destroy.yaml at the repository root)")
+    cs = sub.add_parser("check-stacks", help="CI, before a plan: refuse stacks that use a provider, data source, "
+                        "resource type or block outside the compiler's allow-list")
+    cs.add_argument("stacks", nargs="?", default="generated/stacks", metavar="DIR", help="default: generated/stacks")
     a = with_registry(sub.add_parser("access", help="the access review: every person x account, what grants it, Studio"))
     a.add_argument("--format", choices=("md", "csv", "json"), default="md")
     a.add_argument("--person", metavar="USER", help="only this person's access")
@@ -248,6 +251,23 @@ def cmd_check_destroy(args) -> int:
     return EXIT_INVALID if result.refused else EXIT_OK
 
 
+def cmd_check_stacks(args) -> int:
+    from .review.allowlist import check_folder
+
+    folder = Path(args.stacks)
+    if not folder.is_dir():
+        print(f"error: stacks folder '{folder}' not found", file=sys.stderr)
+        return EXIT_ENV
+    count, found = check_folder(folder)
+    for line in found:
+        print(line, file=sys.stderr)
+    if found:
+        print(f"check-stacks: {len(found)} problem(s): nothing may be planned until they are gone", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"check-stacks: {count} stacks use only allowed providers, data sources and resource types")
+    return EXIT_OK
+
+
 def cmd_post(args) -> int:
     """Exit codes of its own (modules/post/run.py): 2 is "changes pending" there, so usage is 3."""
     import json
@@ -296,7 +316,7 @@ def cmd_post(args) -> int:
 
 COMMANDS = {"post": cmd_post, "validate": cmd_validate, "synth": cmd_synth, "schema": cmd_schema, "shares": cmd_shares,
             "diff": cmd_diff, "access": cmd_access, "graph": cmd_graph,
-            "check-destroy": cmd_check_destroy}
+            "check-destroy": cmd_check_destroy, "check-stacks": cmd_check_stacks}
 CDKTN_COMMANDS = {"synth", "diff"}
 
 

@@ -14,6 +14,7 @@ from .audit import build_config_recorder, build_flow_log
 from .catalog import build_projects_in_account
 from .identity_center import account_assignments
 from .network import build_network
+from .planrole import build_plan_role
 from .refs import ref, remote_output
 from .sagemaker import build_domain, build_execution_role, build_profiles
 from .sharing import build_consumer_permissions, build_producer_grants, endpoint, needs_organization_state, producer_statements
@@ -25,7 +26,7 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
         stack.remote_state(naming.ORGANIZATION_STACK)
     account_id = endpoint(plan, a.key).account_id
     # Resources in the team account, through the role Organizations created there.
-    stack.provider(region=acct.region, tags=acct.tags, assume_role_arn=org_access_role_arn(account_id))
+    stack.provider(region=acct.region, tags=acct.tags, assume_role_arn=org_access_role_arn(stack, plan.org, account_id))
     # Identity Center lives in the management account.
     management = stack.provider(region=plan.home_region, tags=acct.tags, alias="management",
                                 allowed_account_ids=[plan.management_account_id])
@@ -55,6 +56,7 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
     build_producer_grants(stack, plan=plan, acct=acct, key_arn=key_arn)
     build_consumer_permissions(stack, plan=plan, acct=acct)
     build_deploy_role(stack, plan=plan, acct=acct, account_id=account_id)
+    build_plan_role(stack, org=plan.org, management_account_id=plan.management_account_id, data_buckets=[acct.bucket_name])
     build_projects_in_account(stack, plan=plan, account_id=account_id, region=acct.region,
                               launch_role=bool(acct.project_templates))
 
@@ -67,11 +69,25 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
 
 
 def build_deploy_role(stack: PlatformStack, *, plan: Plan, acct: AccountStack, account_id: str) -> None:
-    """Deployments (production's only write path) come from CI in shared services through this role."""
+    """Deployments (production's only write path) come from CI in shared services: this account's own CI role
+    there, assumable only by the pipelines named for this account, and able to assume only this deploy role.
+    Both live in this stack (the CI role through a provider in shared services), so a team's pull request
+    plans only its own stacks and no team's pipeline reaches another team's or another environment's account."""
+    shared_id = plan.shared_services.account_id
+    ci_name = naming.ci_role(plan.org, acct.account.team, acct.account.environment)
+    shared = stack.provider(region=plan.home_region, tags=acct.tags, alias="shared-services",
+                            assume_role_arn=org_access_role_arn(stack, plan.org, shared_id), allowed_account_ids=[shared_id])
+    ci = IamRole(stack, "ci-role", provider=shared, name=ci_name,
+            description=f"Deployment pipelines of {acct.account.name} in shared services",
+            assume_role_policy=policy_json(policies.ci_trust(account_id=shared_id, region=plan.home_region,
+                                                             prefix=acct.account.name)))
     name = naming.deploy_role(plan.org)
-    IamRole(stack, "deploy-role", name=name, description="Deployments by CI in the shared services account",
-            assume_role_policy=policy_json(policies.deploy_trust(
-                shared_services_account_id=plan.shared_services.account_id, ci_role=naming.ci_role(plan.org))))
+    IamRolePolicy(stack, "ci-role-policy", provider=shared, name="assume-this-accounts-deploy-role",
+                  role=ref("aws_iam_role", "ci-role", "id"),
+                  policy=policy_json(policies.ci_policy(account_id=account_id, deploy_role=name)))
+    IamRole(stack, "deploy-role", name=name, description="Deployments by this account's CI role in shared services",
+            assume_role_policy=policy_json(policies.deploy_trust(shared_services_account_id=shared_id, ci_role=ci_name)),
+            depends_on=[ci])  # IAM refuses a trust policy naming a role that does not exist yet
     IamRolePolicy(stack, "deploy-role-policy", name="deploy-models", role=ref("aws_iam_role", "deploy-role", "id"),
                   policy=policy_json(policies.deploy_policy(account_id=account_id, region=acct.region,
                                                             execution_role=acct.role_name)))
