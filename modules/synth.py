@@ -141,7 +141,19 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
         raise NotAnOutputFolder(f"refusing to replace {out}: it exists and is not a synthesized output "
                                 "(no manifest.json); choose an empty or new --out folder")
     recovered = recover(out)
-    guard_destroy(plan, out, allow_destroy=allow_destroy)
+    committed = None if out.exists() or allow_destroy else committed_output(out)
+    previous = committed or out  # a folder deleted by hand is compared with what git has (never with nothing)
+    try:
+        return _synthesize(plan, out, previous, allow_destroy=allow_destroy, root_files=root_files,
+                           progress=progress, recovered=recovered)
+    finally:
+        if committed is not None:
+            shutil.rmtree(_temp_root(committed), ignore_errors=True)
+
+
+def _synthesize(plan: Plan, out: Path, previous: Path, *, allow_destroy: bool, root_files: dict[str, str] | None,
+                progress: Callable[[int, int], None] | None, recovered: str | None) -> SynthResult:
+    guard_destroy(plan, previous, allow_destroy=allow_destroy)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
     try:
@@ -158,7 +170,7 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
         before, after = _stack_bytes(out), _stack_bytes(stage)
         changed = tuple(sorted(name for name in after if before.get(name) != after[name]))
         removed = tuple(sorted(before.keys() - after.keys()))
-        guard_resources(out, stage, allow_destroy=allow_destroy)
+        guard_resources(previous, stage, allow_destroy=allow_destroy)
         _swap(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
@@ -167,6 +179,31 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
         write_atomically(out.parent / rel, text)
     return SynthResult(stacks=len(plan.stack_names), resources=resources, changed=changed, removed=removed,
                        recovered=recovered)
+
+
+_COMMITTED_PREFIX = "registry-committed-output-"
+
+
+def committed_output(out: Path) -> Path | None:
+    """The output as committed at HEAD, when out is missing from a git work tree that tracks it (a temp copy)."""
+    from .review import gitbase
+
+    if not out.parent.is_dir():
+        return None
+    tmp = Path(tempfile.mkdtemp(prefix=_COMMITTED_PREFIX))
+    try:
+        root = gitbase.repo_root(out.parent)
+        got = gitbase.extract("HEAD", os.path.relpath(out, root), root, tmp)
+    except gitbase.GitError:
+        got = None
+    if got is None or not (got / "stacks").is_dir():
+        shutil.rmtree(tmp, ignore_errors=True)
+        return None
+    return got
+
+
+def _temp_root(path: Path) -> Path:
+    return next(p for p in [path, *path.parents] if p.name.startswith(_COMMITTED_PREFIX))
 
 
 def finalize_stacks(root: Path) -> None:

@@ -141,3 +141,14 @@ def test_the_guard_workflow_runs_only_the_default_branchs_code():
     check = root / ".venv-scan" / "bin" / "check-jsonschema"
     proc = subprocess.run([str(check), "--builtin-schema", "vendor.github-workflows", str(path)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_synth_compares_a_deleted_output_folder_with_what_git_has(pr, run_cli):
+    """Locally too, a missing generated/ (deleted by hand) is no blank cheque: synth compares with HEAD's output."""
+    shutil.rmtree(pr / "generated")
+    (pr / "registry" / "teams" / "risk.yaml").unlink()
+    fraud = pr / "registry" / "teams" / "fraud.yaml"
+    fraud.write_text(fraud.read_text().replace("{team: risk, environment: prod}", "{team: fraud, environment: dev}"))
+    code, _, err = run_cli(["synth", "--registry", str(pr / "registry"), "--out", str(pr / "generated"), "--quiet"])
+    assert code == 1 and "  - risk-dev\n  - risk-prod\n" in err
+    assert not (pr / "generated").exists()
