@@ -185,7 +185,7 @@ def test_adoption_with_terraform_plans(scenario):
         "| stack | add | change | replace | destroy | import |\n"
         "|---|---:|---:|---:|---:|---:|\n"
         "| `organization` | 0 | 1 | 0 | 0 | 1 |\n"
-        "| `risk-sandbox` | 38 | 0 | 0 | 0 | 0 |\n\n"
+        "| `risk-sandbox` | 43 | 0 | 0 | 0 | 0 |\n\n"
         "`organization` imports:\n"
         "- `aws_organizations_account.account-risk-sandbox` (existing id 555555555555; then parent_id: ou-ab12-legacy01 "
         "→ ou-ab12-sbx00001, tags)\n")
