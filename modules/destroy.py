@@ -15,7 +15,31 @@ from typing import Any
 
 from .forcenew import CASCADE_ONLY, FORCE_NEW, GUARDED_REMOVAL, LOSES
 
-_REF = re.compile(r"(?<!\$)\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_.\[\]\"-]+\}")
+_INTERPOLATION = re.compile(r"(?<!\$)\$\{([^}]*)\}")
+_ADDRESS = re.compile(r"(?<![\w.])([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)(\[\"[^\"]+\"\])?")
+
+
+def _strings(node: Any):
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for v in node.values():
+            yield from _strings(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _strings(v)
+
+
+def _referenced(value: Any, replaced: dict[str, Finding]) -> str | None:
+    """The first replaced resource (or for_each instance) a value's Terraform references point at."""
+    for text in _strings(value):
+        for expr in _INTERPOLATION.findall(text):
+            for t, n, idx in _ADDRESS.findall(expr):
+                base = f"{t}.{n}"
+                hit = next((a for a in sorted(replaced) if a == base + idx or (not idx and a.startswith(base + "["))), None)
+                if hit:
+                    return hit
+    return None
 
 
 @dataclass(frozen=True)
@@ -76,12 +100,44 @@ def _get(obj: Any, path: str) -> Any:
     return obj
 
 
+_EACH = re.compile(r"\$\{each\.(key|value)(?:\.([A-Za-z0-9_-]+)|\[\"([^\"]+)\"\])?\}")
+
+
+def _each(node: Any, key: str, value: Any) -> Any:
+    """A for_each instance's configuration: `${each.key}` and `${each.value[.attr]}` replaced by their values."""
+    if isinstance(node, dict):
+        return {k: _each(v, key, value) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_each(v, key, value) for v in node]
+    if not isinstance(node, str):
+        return node
+
+    def lookup(m: re.Match) -> Any:
+        if m.group(1) == "key":
+            return key
+        attr = m.group(2) or m.group(3)
+        return value.get(attr) if attr and isinstance(value, dict) else value
+
+    whole = _EACH.fullmatch(node)
+    if whole:
+        return lookup(whole)
+    return _EACH.sub(lambda m: str(lookup(m)), node)
+
+
 def _resources(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """`type.name` -> its configuration, with moved blocks applied (an old address renamed is not a removal)."""
+    """`type.name` (`type.name["key"]` for each instance of a literal for_each map) -> its configuration.
+    A for_each over an expression cannot be expanded here: the resource is compared as a whole."""
     out = {}
     for tf_type, items in (doc.get("resource") or {}).items():
         for name, body in items.items():
-            out[f"{tf_type}.{name}"] = {k: v for k, v in body.items() if k != "//"}
+            body = {k: v for k, v in body.items() if k != "//"}
+            instances = body.get("for_each")
+            if isinstance(instances, dict):
+                rest = {k: v for k, v in body.items() if k != "for_each"}
+                for key, value in instances.items():
+                    out[f'{tf_type}.{name}["{key}"]'] = _each(rest, key, value)
+            else:
+                out[f"{tf_type}.{name}"] = body
     return out
 
 
@@ -121,7 +177,7 @@ def stack_findings(stack: str, before: dict[str, Any], after: dict[str, Any]) ->
                 if va != vb:
                     replaced[address] = Finding("replaced", stack, address, attr, _show(va), _show(vb))
                     break
-                hit = next((f"{t}.{n}" for t, n in _REF.findall(json.dumps(vb)) if f"{t}.{n}" in replaced), None)
+                hit = _referenced(vb, replaced)
                 if hit:
                     r = replaced[hit]
                     replaced[address] = Finding("replaced", stack, address, attr, _show(va), _show(vb),

@@ -170,3 +170,32 @@ def test_a_kill_after_both_renames_leaves_only_garbage_that_the_next_run_removes
     shutil.copytree(out, stale)
     assert synth_module.recover(out) is None
     assert not stale.exists() and (out / "manifest.json").is_file()
+
+
+def test_for_each_instances_are_compared_one_by_one():
+    """A `for_each` over a literal map (DESIGN: one construct for N profiles) keeps the guard per instance."""
+    def profiles(**users):
+        return {"resource": {"aws_sagemaker_user_profile": {"profiles": {
+            "for_each": users, "domain_id": "${aws_sagemaker_domain.domain.id}",
+            "user_profile_name": "${each.key}", "single_sign_on_user_value": "${each.value.sso}"}}}}
+
+    before = profiles(ann={"sso": "ann"}, bob={"sso": "bob"})
+    assert stack_findings("t", before, before) == []
+    found = stack_findings("t", before, profiles(ann={"sso": "ann2"}))
+    assert [(f.kind, f.address, f.attribute) for f in found] == [
+        ("removed", 'aws_sagemaker_user_profile.profiles["bob"]', ""),
+        ("replaced", 'aws_sagemaker_user_profile.profiles["ann"]', "single_sign_on_user_value")]
+    assert found[1].old == "ann" and found[1].new == "ann2"
+
+
+def test_a_replaced_for_each_instance_cascades_to_what_names_it():
+    before = {"resource": {
+        "aws_subnet": {"private": {"for_each": {"a": {"cidr": "10.0.0.0/24"}}, "cidr_block": "${each.value.cidr}"}},
+        "aws_sagemaker_domain": {"domain": {"subnet_ids": ['${aws_subnet.private["a"].id}'], "domain_name": "d"}}}}
+    after = json.loads(json.dumps(before))
+    after["resource"]["aws_subnet"]["private"]["for_each"]["a"]["cidr"] = "10.1.0.0/24"
+    by = {f.address: f for f in stack_findings("t", before, after)}
+    assert by["aws_sagemaker_domain.domain"].because == 'aws_subnet.private["a"] is replaced: cidr_block 10.0.0.0/24 → 10.1.0.0/24'
+    assert stack_findings("t", {"resource": {"aws_s3_bucket": {"b": {"bucket": "$${aws_vpc.vpc.id}"}}, "aws_vpc": {"vpc": {"cidr_block": "a"}}}},
+                          {"resource": {"aws_s3_bucket": {"b": {"bucket": "$${aws_vpc.vpc.id}"}}, "aws_vpc": {"vpc": {"cidr_block": "b"}}}}
+                          )[0].address == "aws_vpc.vpc", "an escaped literal `$${` is not a reference"
