@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     s = with_registry(sub.add_parser("synth", help="compile the registry into Terraform JSON under --out"))
     s.add_argument("--out", default=None, metavar="DIR", help="output folder (default: generated, or $CDKTF_OUTDIR)")
     s.add_argument("--allow-destroy", action="store_true",
-                   help="allow removing stacks that the previous output has (a deleted team file or environment)")
+                   help="allow destroying or replacing what the previous output manages: a removed stack or share, a removed Studio profile, a change that forces a stateful resource to be replaced")
     s.add_argument("--quiet", action="store_true", help="no progress line")
     s.add_argument("--full", action="store_true",
                    help="rebuild every stack (default: only stacks whose inputs changed since the last synth)")
@@ -48,6 +48,18 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--format", choices=("md", "json"), default="md")
     d.add_argument("--plans", metavar="DIR", help="folder of `terraform show -json` plans, one <stack>.json per stack: "
                    "adds Terraform's counts (add, change, replace, destroy) and the addresses it replaces or destroys")
+    g = (sub.add_parser(
+        "check-destroy", help="CI: fail when the output destroys or replaces what the base branch's output manages, "
+                              "unless this change adds a platform opt-in (allow-destroy.yaml)"))
+    g.add_argument("--base", required=True, metavar="REF", help="git ref whose committed output to compare with")
+    g.add_argument("--out", default="generated", metavar="DIR", help="the output folder of this change (default: generated)")
+    g.add_argument("--head", metavar="REF", help="read the output and the opt-ins as committed at REF (CI: the pull "
+                   "request's merge commit) instead of the working tree")
+    g.add_argument("--allow-file", default="allow-destroy.yaml", metavar="FILE",
+                   help="the platform's opt-ins (default: allow-destroy.yaml at the repository root)")
+    cs = sub.add_parser("check-stacks", help="CI, before a plan: refuse stacks that use a provider, data source, "
+                        "resource type or block outside the compiler's allow-list")
+    cs.add_argument("stacks", nargs="?", default="generated/stacks", metavar="DIR", help="default: generated/stacks")
     a = with_registry(sub.add_parser("access", help="the access review: every person x account, what grants it, Studio"))
     a.add_argument("--format", choices=("md", "csv", "json"), default="md")
     a.add_argument("--person", metavar="USER", help="only this person's access")
@@ -199,6 +211,8 @@ def cmd_synth(args) -> int:
     except NotAnOutputFolder as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ENV
+    if result.recovered:
+        print(f"note: {result.recovered}", file=sys.stderr)
     took = time.perf_counter() - started
     print(f"{out}: {result.stacks} stacks ({len(result.built)} built, the others unchanged), {result.resources} resources "
           f"in {took:.1f} s — {summary(reg)}")
@@ -261,6 +275,39 @@ def cmd_diff(args) -> int:
     return EXIT_OK
 
 
+def cmd_check_destroy(args) -> int:
+    from .review import gitbase
+    from .review.guard import OptInInvalid, check
+
+    try:
+        result = check(args.base, Path(args.out), Path(args.allow_file), head_ref=args.head)
+    except OptInInvalid as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except gitbase.GitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ENV
+    print(result.report(args.base), end="")
+    return EXIT_INVALID if result.refused else EXIT_OK
+
+
+def cmd_check_stacks(args) -> int:
+    from .review.allowlist import check_folder
+
+    folder = Path(args.stacks)
+    if not folder.is_dir():
+        print(f"error: stacks folder '{folder}' not found", file=sys.stderr)
+        return EXIT_ENV
+    count, found = check_folder(folder)
+    for line in found:
+        print(line, file=sys.stderr)
+    if found:
+        print(f"check-stacks: {len(found)} problem(s): nothing may be planned until they are gone", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"check-stacks: {count} stacks use only allowed providers, data sources and resource types")
+    return EXIT_OK
+
+
 def cmd_post(args) -> int:
     """Exit codes of its own (modules/post/run.py): 2 is "changes pending" there, so usage is 3."""
     import json
@@ -308,7 +355,8 @@ def cmd_post(args) -> int:
 
 
 COMMANDS = {"post": cmd_post, "validate": cmd_validate, "synth": cmd_synth, "schema": cmd_schema, "shares": cmd_shares,
-            "diff": cmd_diff, "access": cmd_access, "graph": cmd_graph}
+            "diff": cmd_diff, "access": cmd_access, "graph": cmd_graph,
+            "check-destroy": cmd_check_destroy, "check-stacks": cmd_check_stacks}
 CDKTN_COMMANDS = {"synth", "diff"}
 
 

@@ -105,6 +105,8 @@ def protect_platform_roles(org: str) -> Guardrail:
              f"arn:aws:iam::*:role/{org}-*-sagemaker-execution",
              f"arn:aws:iam::*:role/{naming.projects_launch_role(org)}",
              f"arn:aws:iam::*:role/{naming.deploy_role(org)}",
+             f"arn:aws:iam::*:role/{org}-*-ci",
+             f"arn:aws:iam::*:role/{naming.plan_role(org)}",
              f"arn:aws:iam::*:role/{naming.config_role(org)}"]
     return Guardrail("protect-platform-roles",
                      "The roles the platform relies on (access, execution, launch, deploy, config) change only through the platform.",

@@ -155,9 +155,20 @@ def deploy_role(org: str) -> str:
     return f"{org}-deploy"
 
 
-def ci_role(org: str) -> str:
-    """The CI role in the shared services account, the only principal the deploy roles trust."""
-    return f"{org}-ci"
+def ci_role(org: str, team: str, environment: str) -> str:
+    """The CI role in the shared services account for one team account: the only principal that account's deploy
+    role trusts, assumable only by the CodeBuild projects and pipelines named with the same prefix."""
+    return f"{org}-{team}-{environment}-ci"
+
+
+def plan_role(org: str) -> str:
+    """The read-only role in every account that pull-request plans assume instead of the apply role."""
+    return f"{org}-plan"
+
+
+def github_plan_role(org: str) -> str:
+    """The role in the management account that GitHub's OIDC token of the plan workflow assumes (README)."""
+    return f"{org}-github-plan"
 
 
 def config_role(org: str) -> str:

@@ -1,6 +1,8 @@
 """Synthesize a Plan with CDK Terrain into <out>/stacks/<stack>/cdk.tf.json, atomically, behind a destroy guard."""
 from __future__ import annotations
 
+import dataclasses
+
 import os
 import shutil
 import sys
@@ -11,18 +13,27 @@ from typing import Callable
 
 from . import naming
 from .stacks import Plan
+from .destroy import Finding, findings, guarded, read_stacks
 
 
 class DestroyRefused(Exception):
-    """The new output would drop stacks or shares that the previous output has."""
+    """The new output would destroy or replace what the previous output manages (modules/destroy.py)."""
 
-    def __init__(self, removed: list[str], removed_shares: list[str] | None = None):
-        self.removed = removed
-        self.removed_shares = removed_shares or []
-        super().__init__(", ".join(removed + self.removed_shares))
+    def __init__(self, found: list[Finding]):
+        self.findings = found
+        super().__init__("; ".join(f.describe() for f in found))
+
+    @property
+    def removed(self) -> list[str]:
+        return [f.stack for f in self.findings if f.kind == "stack_removed"]
+
+    @property
+    def removed_shares(self) -> list[str]:
+        return [f.address for f in self.findings if f.kind == "share_removed"]
 
     def report(self, out: str) -> str:
         lines = []
+        resources = [f for f in self.findings if f.kind in ("removed", "replaced")]
         if self.removed:
             lines.append(f"refusing to synthesize: these stacks are in {out}/stacks but no longer in the registry, and "
                          "applying that would destroy what they manage:")
@@ -31,8 +42,17 @@ class DestroyRefused(Exception):
             lines.append(f"refusing to synthesize: these shares are in {out}/shares.json but no longer in the registry, "
                          "and applying that would revoke them (both halves):")
             lines += [f"  - share '{name}'" for name in self.removed_shares]
-        lines.append("The safe path: keep the team file and set `status: decommissioned` (REGISTRY.md, \"Removing things\").")
-        lines.append("To destroy on purpose, run `terraform destroy` in each stack first, then synth with --allow-destroy.")
+        if resources:
+            lines.append("refusing to synthesize: applying this would destroy or replace stateful resources "
+                         "(a replacement is a destroy and a create: what the resource holds is lost):")
+            lines += [f"  - {f.describe()}" for f in resources]
+        if self.removed or self.removed_shares:
+            lines.append("The safe path: keep the team file and set `status: decommissioned` (REGISTRY.md, \"Removing things\").")
+        if resources:
+            lines.append("If this is not what you meant, undo the registry change that causes it (a renamed organization, "
+                         "a changed vpc_cidr, a share's resource, from or kind, a removed member or team).")
+        lines.append("To destroy on purpose: synth with --allow-destroy, and in the pull request have a platform admin add "
+                     "the stacks or addresses with a reason to allow-destroy.yaml (README, \"Security model\").")
         return "\n".join(lines)
 
 
@@ -48,6 +68,7 @@ class SynthResult:
     removed: tuple[str, ...] = ()
     built: tuple[str, ...] = ()  # stacks whose fingerprint changed (or all, with full): the others were kept
     worker_peaks_kb: tuple[int, ...] = ()  # peak memory of each process that built stacks (Node included)
+    recovered: str | None = None  # what recover() did about an interrupted earlier run
 
 
 def _stack_bytes(out: Path) -> dict[str, bytes]:
@@ -72,10 +93,20 @@ def previous_shares(out: Path) -> set[str]:
 
 
 def guard_destroy(plan: Plan, out: Path, *, allow_destroy: bool) -> None:
-    removed = sorted(previous_stacks(out) - set(plan.stack_names))
-    removed_shares = sorted(previous_shares(out) - {s.name for s in plan.shares})
-    if (removed or removed_shares) and not allow_destroy:
-        raise DestroyRefused(removed, removed_shares)
+    """The early check, before anything is built: stacks and shares the registry no longer has."""
+    found = [Finding("stack_removed", name) for name in sorted(previous_stacks(out) - set(plan.stack_names))]
+    found += [Finding("share_removed", "shares", name)
+              for name in sorted(previous_shares(out) - {s.name for s in plan.shares})]
+    if found and not allow_destroy:
+        raise DestroyRefused(found)
+
+
+def guard_resources(out: Path, stage: Path, *, allow_destroy: bool) -> None:
+    """The full check, on the built output: stateful resources removed or replaced, resource by resource."""
+    found = guarded(findings(read_stacks(out / "stacks"), read_stacks(stage / "stacks"),
+                             previous_shares(out), previous_shares(stage)))
+    if found and not allow_destroy:
+        raise DestroyRefused(found)
 
 
 def build_app(plan: Plan, outdir: str):
@@ -127,15 +158,30 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
     nothing is written. root_files (atlantis.yaml, CODEOWNERS: paths relative to out's parent) are replaced one
     by one after the swap. registry_digest and note (fingerprint.py) let the next synth of the same registry
     stop before loading it."""
-    from . import fingerprint
-    from .build import build
-    from .outputs import files_beside_stacks
-
     out = out.resolve()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").is_file())):
         raise NotAnOutputFolder(f"refusing to replace {out}: it exists and is not a synthesized output "
                                 "(no manifest.json); choose an empty or new --out folder")
-    guard_destroy(plan, out, allow_destroy=allow_destroy)
+    recovered = recover(out)
+    committed = None if out.exists() or allow_destroy else committed_output(out)
+    previous_dir = committed or out  # a folder deleted by hand is compared with what git has (never with nothing)
+    try:
+        result = _synthesize(plan, out, previous_dir, allow_destroy=allow_destroy, root_files=root_files,
+                             progress=progress, full=full, jobs=jobs, registry_digest=registry_digest, note=note)
+    finally:
+        if committed is not None:
+            shutil.rmtree(_temp_root(committed), ignore_errors=True)
+    return dataclasses.replace(result, recovered=recovered)
+
+
+def _synthesize(plan: Plan, out: Path, previous_dir: Path, *, allow_destroy: bool, root_files: dict[str, str] | None,
+                progress: Callable[[int, int], None] | None, full: bool, jobs: int, registry_digest: str | None,
+                note: str) -> SynthResult:
+    from . import fingerprint
+    from .build import build
+    from .outputs import files_beside_stacks
+
+    guard_destroy(plan, previous_dir, allow_destroy=allow_destroy)
     names = list(plan.stack_names)
     digests = fingerprint.stack_digests(plan)
     previous = fingerprint.read(out)
@@ -170,6 +216,8 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
         changed = tuple(sorted(n for n in names if before_sha.get(n) != entries[n]["output"]))
         removed = tuple(sorted(before.keys() - set(names)))
         if stage is not None:
+            # The full check on the built output: stateful resources removed or replaced, resource by resource.
+            guard_resources(previous_dir, stage, allow_destroy=allow_destroy)
             _swap(stage, out)
     except BaseException:
         if stage is not None:
@@ -181,6 +229,31 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
             write_atomically(path, text)
     return SynthResult(stacks=len(names), resources=sum(e["resources"] for e in entries.values()), changed=changed,
                        removed=removed, built=tuple(todo), worker_peaks_kb=tuple(peaks))
+
+
+_COMMITTED_PREFIX = "registry-committed-output-"
+
+
+def committed_output(out: Path) -> Path | None:
+    """The output as committed at HEAD, when out is missing from a git work tree that tracks it (a temp copy)."""
+    from .review import gitbase
+
+    if not out.parent.is_dir():
+        return None
+    tmp = Path(tempfile.mkdtemp(prefix=_COMMITTED_PREFIX))
+    try:
+        root = gitbase.repo_root(out.parent)
+        got = gitbase.extract("HEAD", os.path.relpath(out, root), root, tmp)
+    except gitbase.GitError:
+        got = None
+    if got is None or not (got / "stacks").is_dir():
+        shutil.rmtree(tmp, ignore_errors=True)
+        return None
+    return got
+
+
+def _temp_root(path: Path) -> Path:
+    return next(p for p in [path, *path.parents] if p.name.startswith(_COMMITTED_PREFIX))
 
 
 def cdktn_manifest(names: list[str]) -> str:
@@ -223,7 +296,8 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 def _swap(stage: Path, out: Path) -> None:
-    """Replace out by stage with two renames; the old output is removed only once the new one is in place."""
+    """Replace out by stage with two renames; the old output is removed only once the new one is in place.
+    A kill between the renames leaves out missing and the old output at .<out>-old-*: recover() puts it back."""
     old = None
     if out.exists():
         old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
@@ -237,6 +311,28 @@ def _swap(stage: Path, out: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _leftovers(out: Path, kind: str) -> list[Path]:
+    if not out.parent.is_dir():
+        return []
+    return sorted((p for p in out.parent.glob(f".{out.name}-{kind}-*") if p.is_dir()), key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def recover(out: Path) -> str | None:
+    """Undo an interrupted run before anything compares with the previous output.
+
+    Killed between the two renames of _swap: out is missing and the previous output is at .<out>-old-*: it is
+    renamed back (the newest one with a manifest), so the destroy guard sees what the output manages again.
+    Killed after them: out is there and the old copy is only garbage. Staging folders of killed runs are removed."""
+    note = None
+    olds = [p for p in _leftovers(out, "old") if (p / "manifest.json").is_file()]
+    if not out.exists() and olds:
+        os.rename(olds[-1], out)
+        note = f"recovered {out} from {olds[-1].name} (an earlier run was interrupted while swapping the output)"
+    for p in _leftovers(out, "old") + _leftovers(out, "staging"):
+        shutil.rmtree(p, ignore_errors=True)
+    return note
 
 
 def tty_progress(stream=sys.stderr) -> Callable[[int, int], None]:

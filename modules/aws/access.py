@@ -60,7 +60,7 @@ def build_access(stack: PlatformStack, *, values: OrgValues, access: AccessStack
     if access.catalog:
         # The portfolios live in the shared services account (Service Catalog's delegated administrator).
         shared = stack.provider(region=values.home_region, tags=values.default_tags, alias="shared-services",
-                                assume_role_arn=org_access_role_arn(values.shared_services_account_id),
+                                assume_role_arn=org_access_role_arn(stack, values.org, values.shared_services_account_id),
                                 allowed_account_ids=[values.shared_services_account_id])
         for template, role in access.catalog:
             ServicecatalogPrincipalPortfolioAssociation(

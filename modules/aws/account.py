@@ -14,6 +14,7 @@ from .baseline import build_budget, build_data_bucket, build_key
 from .audit import build_config_recorder, build_flow_log
 from .catalog import build_projects_in_account
 from .network import build_network
+from .planrole import build_plan_role
 from .refs import ref, remote_output
 from .sagemaker import build_domain, build_execution_role, build_profiles
 from .sharing import build_consumer_permissions, build_producer_grants, endpoint, producer_statements
@@ -23,7 +24,7 @@ def build_account(stack: PlatformStack, *, values: OrgValues, acct: AccountStack
     a = acct.account
     account_id = endpoint(acct, a.key).account_id
     # Resources in the team account, through the role Organizations created there.
-    stack.provider(region=acct.region, tags=acct.tags, assume_role_arn=org_access_role_arn(account_id))
+    stack.provider(region=acct.region, tags=acct.tags, assume_role_arn=org_access_role_arn(stack, values.org, account_id))
 
     grants = producer_statements(acct)
     key_arn = build_key(stack, alias=acct.kms_alias, account_id=account_id,
@@ -49,6 +50,8 @@ def build_account(stack: PlatformStack, *, values: OrgValues, acct: AccountStack
     build_producer_grants(stack, acct=acct, key_arn=key_arn)
     build_consumer_permissions(stack, acct=acct)
     build_deploy_role(stack, values=values, acct=acct, account_id=account_id)
+    build_plan_role(stack, org=values.org, management_account_id=values.management_account_id,
+                    data_buckets=[acct.bucket_name])
     build_projects_in_account(stack, org=values.org, account_id=account_id, region=acct.region,
                               launch_role=bool(acct.project_templates))
 
@@ -61,11 +64,25 @@ def build_account(stack: PlatformStack, *, values: OrgValues, acct: AccountStack
 
 
 def build_deploy_role(stack: PlatformStack, *, values: OrgValues, acct: AccountStack, account_id: str) -> None:
-    """Deployments (production's only write path) come from CI in shared services through this role."""
+    """Deployments (production's only write path) come from CI in shared services: this account's own CI role
+    there, assumable only by the pipelines named for this account, and able to assume only this deploy role.
+    Both live in this stack (the CI role through a provider in shared services), so a team's pull request
+    plans only its own stacks and no team's pipeline reaches another team's or another environment's account."""
+    shared_id = values.shared_services_account_id
+    ci_name = naming.ci_role(values.org, acct.account.team, acct.account.environment)
+    shared = stack.provider(region=values.home_region, tags=acct.tags, alias="shared-services",
+                            assume_role_arn=org_access_role_arn(stack, values.org, shared_id), allowed_account_ids=[shared_id])
+    ci = IamRole(stack, "ci-role", provider=shared, name=ci_name,
+            description=f"Deployment pipelines of {acct.account.name} in shared services",
+            assume_role_policy=policy_json(policies.ci_trust(account_id=shared_id, region=values.home_region,
+                                                             prefix=acct.account.name)))
     name = naming.deploy_role(values.org)
-    IamRole(stack, "deploy-role", name=name, description="Deployments by CI in the shared services account",
-            assume_role_policy=policy_json(policies.deploy_trust(
-                shared_services_account_id=values.shared_services_account_id, ci_role=naming.ci_role(values.org))))
+    IamRolePolicy(stack, "ci-role-policy", provider=shared, name="assume-this-accounts-deploy-role",
+                  role=ref("aws_iam_role", "ci-role", "id"),
+                  policy=policy_json(policies.ci_policy(account_id=account_id, deploy_role=name)))
+    IamRole(stack, "deploy-role", name=name, description="Deployments by this account's CI role in shared services",
+            assume_role_policy=policy_json(policies.deploy_trust(shared_services_account_id=shared_id, ci_role=ci_name)),
+            depends_on=[ci])  # IAM refuses a trust policy naming a role that does not exist yet
     IamRolePolicy(stack, "deploy-role-policy", name="deploy-models", role=ref("aws_iam_role", "deploy-role", "id"),
                   policy=policy_json(policies.deploy_policy(account_id=account_id, region=acct.region,
                                                             execution_role=acct.role_name)))

@@ -4,13 +4,18 @@ from __future__ import annotations
 import json
 import re
 
-from cdktn import DataTerraformRemoteStateS3, S3Backend, TerraformStack
+from cdktn import DataTerraformRemoteStateS3, S3Backend, TerraformStack, TerraformVariable, TerraformVariableValidationConfig
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 from constructs import Construct
 
 from .. import naming
 from ..records import Backend
-from ..tfexpr import OPEN
+from ..tfexpr import OPEN, expression
+
+# The role every provider of a stack assumes in its account, chosen at plan time: the apply role by default
+# (Atlantis applies with it), the read-only plan role in pull-request plans (`-var assume_role_name=<org>-plan`,
+# README "Security model"). Only these two names are accepted.
+ROLE_VARIABLE = "assume_role_name"
 
 # Terraform >= 1.10 for S3-native state locking (use_lockfile); cdktf.json declares the same.
 TARGET_VERSIONS = {"terraform": ">=1.10.0", "opentofu": ">=1.10.0"}
@@ -27,6 +32,20 @@ class PlatformStack(TerraformStack):
         # The states this stack reads: exactly its record's `reads` (stacks.py), never decided here.
         for stack in reads:
             self.remote_state(stack)
+
+    def role_variable(self, org: str) -> str:
+        """`${var.assume_role_name}`, declaring the variable on first use (stacks without assumed roles have none)."""
+        if self.node.try_find_child(ROLE_VARIABLE) is None:
+            plan_role = naming.plan_role(org)
+            allowed = json.dumps([naming.ORGANIZATION_ACCESS_ROLE, plan_role])
+            TerraformVariable(
+                self, ROLE_VARIABLE, type="string", nullable=False, default=naming.ORGANIZATION_ACCESS_ROLE,
+                description=f"Role assumed in every account: {naming.ORGANIZATION_ACCESS_ROLE} to apply, "
+                            f"{plan_role} (read-only) to plan a pull request",
+                validation=[TerraformVariableValidationConfig(
+                    condition=expression(f"contains({allowed}, var.{ROLE_VARIABLE})"),
+                    error_message=f"assume_role_name is {naming.ORGANIZATION_ACCESS_ROLE} (apply) or {plan_role} (plan).")])
+        return expression(f"var.{ROLE_VARIABLE}")
 
     def provider(self, *, region: str, tags: dict[str, str], allowed_account_ids: list[str] | None = None,
                  assume_role_arn: str | None = None, alias: str | None = None) -> AwsProvider:
@@ -45,8 +64,9 @@ class PlatformStack(TerraformStack):
         return DataTerraformRemoteStateS3(self, stack, bucket=b.bucket, key=b.key(stack), region=b.region)
 
 
-def org_access_role_arn(account_id: str) -> str:
-    return f"arn:aws:iam::{account_id}:role/{naming.ORGANIZATION_ACCESS_ROLE}"
+def org_access_role_arn(stack: PlatformStack, org: str, account_id: str) -> str:
+    """The role a provider assumes in account_id: the apply role, or the plan role at plan time (ROLE_VARIABLE)."""
+    return f"arn:aws:iam::{account_id}:role/{stack.role_variable(org)}"
 
 
 _INTERPOLATION = re.compile(re.escape(OPEN) + r"[^}]*\}")

@@ -31,16 +31,17 @@ from .base import PlatformStack, org_access_role_arn, policy_json
 from .audit import build_aggregator
 from .baseline import build_data_bucket, build_key
 from .organization import safe_id
+from .planrole import build_plan_role
 from .refs import ref, remote_output
 
 STUDIO_VISIBILITY_TAG = "sagemaker:studio-visibility"
 
 
 def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: SharedServicesStack) -> None:
-    stack.provider(region=plan.home_region, tags=plan.default_tags, assume_role_arn=org_access_role_arn(shared.account_id),
+    stack.provider(region=plan.home_region, tags=plan.default_tags, assume_role_arn=org_access_role_arn(stack, plan.org, shared.account_id),
                    allowed_account_ids=[shared.account_id])
     build_aggregator(stack, org=plan.org, account_id=shared.account_id)
-    build_ci_role(stack, org=plan.org, account_id=shared.account_id)
+    build_plan_role(stack, org=plan.org, management_account_id=plan.management_account_id, data_buckets=[])
     key_arn = build_key(stack, alias=f"alias/{plan.org}-shared-services", account_id=shared.account_id,
                         description="Shared services: SageMaker Projects catalog")
     build_data_bucket(stack, name=shared.catalog_bucket, key_arn=key_arn)
@@ -106,12 +107,3 @@ def build_projects_in_account(scope: Construct, *, org: str, account_id: str, re
     IamRolePolicy(scope, "projects-launch-role-policy", name="launch-catalog-templates",
                   role=ref("aws_iam_role", "projects-launch-role", "id"),
                   policy=policy_json(policies.projects_launch_policy(account_id=account_id, region=region)))
-
-
-def build_ci_role(scope: Construct, *, org: str, account_id: str) -> None:
-    """CI in shared services: the only principal that team accounts' deploy roles trust."""
-    IamRole(scope, "ci-role", name=naming.ci_role(org), description="Deployment pipelines of shared services",
-            assume_role_policy=policy_json(policies.ci_trust(account_id)))
-    org_id = remote_output(naming.ORGANIZATION_STACK, "organization_id")
-    IamRolePolicy(scope, "ci-role-policy", name="assume-deploy-roles", role=ref("aws_iam_role", "ci-role", "id"),
-                  policy=policy_json(policies.ci_policy(org_id=org_id, deploy_role=naming.deploy_role(org))))

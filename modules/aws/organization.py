@@ -17,6 +17,7 @@ from ..records import OrgValues
 from ..stacks import OrganizationStack
 from .audit import build_log_archive, build_organization_trail
 from .base import PlatformStack, org_access_role_arn
+from .planrole import build_plan_role
 from .monitoring import build_trail_monitoring
 from .refs import data_ref, ref
 
@@ -90,8 +91,10 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
 
     # The log archive account holds the trail's and Config's logs; the trail itself belongs to the management account.
     log_archive = stack.provider(region=plan.home_region, tags=plan.default_tags, alias="log-archive",
-                                 assume_role_arn=org_access_role_arn(org.log_archive_account_id),
+                                 assume_role_arn=org_access_role_arn(stack, plan.org, org.log_archive_account_id),
                                  allowed_account_ids=[org.log_archive_account_id])
+    build_plan_role(stack, org=plan.org, management_account_id=plan.management_account_id, data_buckets=[],
+                    provider=log_archive, prefix="log-archive-plan-role")
     key_arn = build_log_archive(stack, org=plan.org, bucket=org.log_bucket, account_id=org.log_archive_account_id,
                                 org_id=org_id, provider=log_archive)
     logs_group_arn, logs_role_arn = build_trail_monitoring(

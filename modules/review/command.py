@@ -2,10 +2,12 @@
 The only part of the change review that reads git and synthesizes; the rest is pure (compare, render)."""
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
+from ..destroy import findings
 from ..registry.errors import RegistryInvalid
 from ..registry.load import load_registry
 from ..registry.model import Registry
@@ -65,4 +67,9 @@ def change_summary(new_reg: Registry, registry_dir: Path, base_ref: str, out: Pa
         else:
             before = {}
         after = _stack_files(_synth(new[1], tmp_path / "now") if synth_now else out / "stacks")
-    return summarize(base, new, changed(before, after), plans)
+    destroyed = findings(_parsed(before), _parsed(after))
+    return summarize(base, new, changed(before, after), plans, destroyed)
+
+
+def _parsed(files: dict[str, bytes]) -> dict:
+    return {name: json.loads(data) for name, data in files.items()}

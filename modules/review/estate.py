@@ -72,7 +72,7 @@ def _accounts(base: Plan | None, new: Plan) -> list[Change]:
             out.append(Change("accounts", "account_decommissioned",
                               f"account {key} decommissioned: team access removed (platform admins keep break-glass "
                               f"access), moves from OU {b.account.ou_path} to {a.account.ou_path}, budget "
-                              f"{usd(b.budget_usd)} → {usd(a.budget_usd)} a month; the account, its domain and data are kept",
+                              f"{usd(b.budget_usd)} → {usd(a.budget_usd)} a month; the account, its domain, buckets and keys are kept",
                               facts))
             continue
         if b.account.decommissioned and not a.account.decommissioned:

@@ -41,3 +41,11 @@ def extract(ref: str, rel: str, root: Path, dest: Path) -> Path | None:
     with tarfile.open(fileobj=io.BytesIO(data)) as tar:
         tar.extractall(dest, filter="data")
     return dest / rel
+
+
+def show(ref: str, rel: str, root: Path) -> str | None:
+    """The text of file rel at ref; None when it did not exist there."""
+    try:
+        return _git(["show", f"{ref}:{rel}"], root).decode("utf-8")
+    except GitError:
+        return None

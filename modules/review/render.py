@@ -40,7 +40,11 @@ def markdown(s: Summary, title: str) -> str:
                   + ", ".join(f"`{p.stack}` ({_counts(p)})" for p in s.destructive_plans)
                   + ": the addresses are under Terraform plans below.", ""]
     if s.destructive:
-        lines += ["> [!WARNING]", "> **Destructive effects**", *[f"> - {d}" for d in s.destructive], ""]
+        lines += ["> [!WARNING]", "> **Destructive effects**"]
+        for c in s.changes:
+            if c.destructive:
+                lines += [f"> - {c.text}", *[f">   - {d}" for d in c.details]]
+        lines.append("")
     if s.empty:
         lines.append("No change to accounts, access, Studio, shares, templates or stacks.")
         lines.append("")

@@ -99,7 +99,7 @@ def test_access_review_filters(run_cli):
 
 def test_workflow_adds_terraform_numbers_to_the_comment():
     """Plans are written as JSON where the summary job reads them, and that job holds no AWS credentials."""
-    doc = yaml.safe_load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text())
+    doc = yaml.safe_load((ROOT / ".github" / "workflows" / "plan.yml").read_text())
     jobs = doc["jobs"]
     plan_run = next(s["run"] for s in jobs["plan"]["steps"] if s.get("id") == "plan")
     assert "-out=tfplan" in plan_run and 'show -json tfplan | jq -f .github/plan-facts.jq > "plans/$stack.json"' in plan_run
@@ -108,8 +108,33 @@ def test_workflow_adds_terraform_numbers_to_the_comment():
     download = next(s for s in summary["steps"] if s.get("uses", "").startswith("actions/download-artifact"))
     assert upload["with"]["name"] == download["with"]["name"] and download["with"]["path"] == "plans"
     runs = "\n".join(s.get("run", "") for s in summary["steps"])
-    assert "main.py diff --base" in runs and "--plans plans" in runs and "--edit-last" in runs
-    assert summary["needs"] == ["check", "plan"] and "id-token" not in summary["permissions"]
+    assert "main.py diff --registry pr/registry --out pr/generated --base" in runs and "--plans plans" in runs
+    assert "--edit-last" in runs
+    assert summary["needs"] == ["plan"] and "id-token" not in summary["permissions"]
+
+
+def test_plans_run_default_branch_code_read_only_after_the_allow_list():
+    """The plan identity's trust pins job_workflow_ref to plan.yml on the default branch: the workflow must be the
+    default branch's (pull_request_target), run only its code, refuse the apply role and check stacks first."""
+    path = ROOT / ".github" / "workflows" / "plan.yml"
+    doc = yaml.safe_load(path.read_text())
+    assert list(doc[True]) == ["pull_request_target"]
+    assert "plan" not in yaml.safe_load((ROOT / ".github" / "workflows" / "pull-request.yml").read_text())["jobs"]
+    plan = doc["jobs"]["plan"]
+    assert plan["env"]["TF_VAR_assume_role_name"] == "${{ vars.ACCOUNT_PLAN_ROLE_NAME }}"
+    steps = plan["steps"]
+    assert steps[0]["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+    names = [s.get("name", s.get("uses", "")) for s in steps]
+    runs = [s.get("run", "") for s in steps]
+    allow = next(i for i, r in enumerate(runs) if r.startswith("python main.py check-stacks pr/generated/stacks"))
+    refuse = next(i for i, r in enumerate(runs) if "OrganizationAccountAccessRole) echo" in r)
+    creds = next(i for i, n in enumerate(names) if n.startswith("aws-actions/configure-aws-credentials"))
+    assert refuse < allow < creds < next(i for i, s in enumerate(steps) if s.get("id") == "plan")
+    assert not any("make" in r.split() or "pr/main.py" in r or "cd pr" in r for r in runs), "no code of the PR runs"
+    assert "-lock=false" in runs[names.index("terraform plan for the stacks this change touches")]
+    check = ROOT / ".venv-scan" / "bin" / "check-jsonschema"
+    proc = subprocess.run([str(check), "--builtin-schema", "vendor.github-workflows", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 @pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed (GitHub's runners have it)")

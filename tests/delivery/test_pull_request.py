@@ -124,7 +124,12 @@ def test_pr_comment_merges_terraform_plans(repo_with_plans, run_cli):
         "> [!WARNING]\n"
         "> **Destructive effects**\n"
         f"> - {profile_gone}\n"
-        f"> - {cidr}\n\n"
+        f"> - {cidr}\n"
+        ">   - `aws_sagemaker_domain.domain` forced by vpc_id (aws_vpc.vpc is replaced: cidr_block 10.20.0.0/22 → 10.21.0.0/22)\n"
+        ">   - `aws_sagemaker_user_profile.profile-alice` forced by domain_id (aws_sagemaker_domain.domain is replaced: vpc_id)\n"
+        ">   - `aws_subnet.private-0` forced by cidr_block: 10.20.0.0/23 → 10.21.0.0/23\n"
+        ">   - `aws_subnet.private-1` forced by cidr_block: 10.20.2.0/23 → 10.21.2.0/23\n"
+        ">   - `aws_vpc.vpc` forced by cidr_block: 10.20.0.0/22 → 10.21.0.0/22\n\n"
         "### Access\n"
         "- bob loses DataScientist in fraud-dev, fraud-sandbox (was fraud / data-scientist)\n\n"
         "### Side effects\n"
@@ -168,6 +173,12 @@ def test_pr_comment_json_carries_the_same_facts(repo_with_plans, run_cli):
     assert doc["destructive"] == [c["text"] for c in doc["changes"] if c["destructive"]]
     assert doc["stacks_to_plan"] == ["fraud-access", "fraud-dev", "fraud-sandbox"] and doc["plans_missing"] == []
     assert doc["destructive_plans"] == ["fraud-access", "fraud-dev", "fraud-sandbox"]
+    cidr = next(c for c in doc["changes"] if c["kind"] == "vpc_cidr_changed")
+    assert [(r["address"], r["attribute"]) for r in cidr["facts"]["replaced"]][:2] == [
+        ("aws_sagemaker_domain.domain", "vpc_id"), ("aws_sagemaker_user_profile.profile-alice", "domain_id")]
+    # what the compiler predicts from the stack JSON is what Terraform's plan (the fixture) replaces
+    terraform = {r["address"] for p in doc["plans"] if p["stack"] == "fraud-dev" for r in p["replaced"]}
+    assert {r["address"] for r in cidr["facts"]["replaced"]} == terraform
     dev = next(p for p in doc["plans"] if p["stack"] == "fraud-dev")
     assert {k: dev[k] for k in ("add", "change", "replace", "destroy", "import")} == \
         {"add": 0, "change": 1, "replace": 5, "destroy": 2, "import": 0}

@@ -122,10 +122,15 @@ def test_every_open_interpolation_is_a_reference_to_something_in_its_stack(injec
         doc = json.loads(path.read_text(encoding="utf-8"))
         addresses = {f"{t}.{n}" for t, named in doc.get("resource", {}).items() for n in named}
         addresses |= {f"data.{t}.{n}" for t, named in doc.get("data", {}).items() for n in named}
+        addresses |= {f"var.{n}" for n in doc.get("variable", {})}
         for s in strings(doc):
             for m in _OPEN_INTERPOLATION.finditer(s):
                 expr = m.group(1)
                 assert m.group(0).startswith("${"), f"{path.parent.name}: a template directive in the output: {s[:120]}"
+                if re.match(r"^[a-z_]+\(", expr):  # a function call (a variable's validation): its references
+                    names = re.findall(r"\bvar\.[a-z_]+", expr)
+                    assert names and all(n in addresses for n in names), f"{path.parent.name}: {expr}"
+                    continue
                 parts = expr.split(".")
                 address = ".".join(parts[:3] if parts[0] == "data" else parts[:2])
                 address = re.sub(r"\[.*$", "", address)

@@ -38,7 +38,7 @@ def test_references_resolve_within_their_stack(example_out):
 
 
 @pytest.mark.parametrize("stack,output", [("organization", "account_ids"), ("organization", "ou_ids"),
-                                          ("organization", "organization_id"), ("identity", "user_ids"),
+                                          ("identity", "user_ids"),
                                           ("identity", "group_ids"), ("identity", "permission_set_arns"),
                                           ("shared-services", "portfolio_ids")])
 def test_outputs_other_stacks_read_exist(example_out, stack, output):

@@ -83,13 +83,21 @@ def test_deleting_one_environment_of_a_team_is_refused(small_out, run_cli):
     assert code == 1 and "  - fraud-sandbox\n" in err and "risk" not in err.split("destroy what they manage:")[1].split("The safe")[0]
 
 
-def test_decommissioning_is_not_a_destroy(small_out, run_cli):
+def test_decommissioning_keeps_every_stack_but_deleting_its_profiles_needs_the_flag(small_out, run_cli):
+    """Decommissioning destroys no account, domain or bucket; it deletes the Studio profiles, and with them
+    their home folders (DESIGN decision 8): that part is guarded like any removal."""
     registry, out = small_out
     team = registry / "teams" / "risk.yaml"
     team.write_text(team.read_text().replace("owners: [carol]", "owners: [carol]\nstatus: decommissioned"))
     fraud = registry / "teams" / "fraud.yaml"
     fraud.write_text(fraud.read_text().replace("{team: risk, environment: prod}", "{team: fraud, environment: dev}"))
     code, out_text, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
+    assert code == 1
+    refused = [line for line in err.splitlines() if line.startswith("  - ")]
+    assert [line.split(" is destroyed")[0] for line in refused] == [
+        "  - stack risk-dev: aws_sagemaker_user_profile.profile-carol",
+        "  - stack risk-prod: aws_sagemaker_user_profile.profile-carol"]
+    code, out_text, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet", "--allow-destroy"])
     assert (code, err) == (0, "")
     assert (out / "stacks" / "risk-prod" / "cdk.tf.json").is_file()
     # the share now goes to fraud-dev instead of risk-prod: both halves move with it

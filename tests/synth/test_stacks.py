@@ -54,7 +54,7 @@ def test_adopted_account_is_imported_not_created(example_out):
     # the adopted account's stack uses the literal id; created ones read the organization's output
     prod = stack(example_out, "pricing-prod")
     assert prod["provider"]["aws"][0]["assume_role"][0]["role_arn"] == \
-        "arn:aws:iam::012345678901:role/OrganizationAccountAccessRole"
+        "arn:aws:iam::012345678901:role/${var.assume_role_name}"
     access = resources(stack(example_out, "pricing-access"), "aws_ssoadmin_account_assignment")
     assert all(a["target_id"] == "012345678901" for k, a in access.items() if k.startswith("assign-pricing-prod-"))
     dev = stack(example_out, "pricing-dev")
@@ -94,7 +94,7 @@ def test_organization_trail_and_log_archive(example_out):
     statements = {s["Sid"]: s for s in policy(resources(org, "aws_s3_bucket_policy")["log-archive-policy"]["policy"])["Statement"]}
     assert statements["DenyDeletion"]["Effect"] == "Deny" and statements["DenyInsecureTransport"]["Effect"] == "Deny"
     provider = next(p for p in org["provider"]["aws"] if p.get("alias") == "log-archive")
-    assert provider["assume_role"][0]["role_arn"] == "arn:aws:iam::300000000003:role/OrganizationAccountAccessRole"
+    assert provider["assume_role"][0]["role_arn"] == "arn:aws:iam::300000000003:role/${var.assume_role_name}"
 
 
 def test_config_in_every_team_account_and_an_organization_aggregator(example_out, example_registry):
@@ -113,10 +113,10 @@ def test_config_in_every_team_account_and_an_organization_aggregator(example_out
     assert aggregator["organization_aggregation_source"]["all_regions"] is True
 
 
-def test_deployments_go_through_a_role_that_trusts_only_shared_services_ci(example_out):
+def test_deployments_go_through_a_role_that_trusts_only_the_accounts_own_ci_role(example_out):
     role = resources(stack(example_out, "pricing-prod"), "aws_iam_role")["deploy-role"]
     trust = json.loads(role["assume_role_policy"])
-    assert [s["Principal"] for s in trust["Statement"]] == [{"AWS": "arn:aws:iam::200000000002:role/northwind-ci"}]
+    assert [s["Principal"] for s in trust["Statement"]] == [{"AWS": "arn:aws:iam::200000000002:role/northwind-pricing-prod-ci"}]
 
 
 def test_identity_groups_memberships_and_permission_sets(example_out):

@@ -1,0 +1,201 @@
+"""Replacement is destruction: force-new attributes, their cascade, guarded removals, and a crash mid-swap."""
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from modules import synth as synth_module
+from modules.destroy import findings, guarded, stack_findings
+from modules.forcenew import FORCE_NEW, GUARDED_REMOVAL, LOSES
+from tests.synth.conftest import synth_registry
+
+
+def _stack(**resources):
+    doc = {"resource": {}}
+    for address, body in resources.items():
+        tf_type, name = address.split("__")
+        doc["resource"].setdefault(tf_type, {})[name] = body
+    return doc
+
+
+def _network(cidr, subnet):
+    return _stack(
+        aws_vpc__vpc={"cidr_block": cidr},
+        aws_subnet__private={"cidr_block": subnet, "vpc_id": "${aws_vpc.vpc.id}", "availability_zone": "eu-west-1a"},
+        aws_sagemaker_domain__domain={"domain_name": "d", "vpc_id": "${aws_vpc.vpc.id}",
+                                      "subnet_ids": ["${aws_subnet.private.id}"], "default_user_settings": {"x": 1}},
+        aws_sagemaker_user_profile__profile_ann={"domain_id": "${aws_sagemaker_domain.domain.id}", "user_profile_name": "ann"},
+        aws_iam_role__role={"name": "r", "assume_role_policy": "{}"},
+    )
+
+
+def test_a_changed_cidr_replaces_the_vpc_and_cascades_to_the_domain_and_profiles():
+    found = stack_findings("t-dev", _network("10.0.0.0/22", "10.0.0.0/23"), _network("10.1.0.0/22", "10.1.0.0/23"))
+    by = {f.address: f for f in found}
+    assert set(by) == {"aws_vpc.vpc", "aws_subnet.private", "aws_sagemaker_domain.domain",
+                       "aws_sagemaker_user_profile.profile_ann"}
+    assert (by["aws_vpc.vpc"].attribute, by["aws_vpc.vpc"].old, by["aws_vpc.vpc"].new) == ("cidr_block", "10.0.0.0/22", "10.1.0.0/22")
+    domain = by["aws_sagemaker_domain.domain"]
+    assert domain.attribute == "vpc_id" and domain.because == "aws_vpc.vpc is replaced: cidr_block 10.0.0.0/22 → 10.1.0.0/22"
+    assert by["aws_sagemaker_user_profile.profile_ann"].because.startswith("aws_sagemaker_domain.domain is replaced")
+    # the VPC and subnet alone are not guarded (they hold nothing); what they cascade to is
+    assert {f.address for f in guarded(found)} == {"aws_sagemaker_domain.domain", "aws_sagemaker_user_profile.profile_ann"}
+
+
+def test_an_unchanged_stack_and_a_changed_updatable_attribute_are_no_finding():
+    a = _network("10.0.0.0/22", "10.0.0.0/23")
+    b = json.loads(json.dumps(a))
+    b["resource"]["aws_sagemaker_domain"]["domain"]["default_user_settings"] = {"x": 2}  # updated in place
+    b["resource"]["aws_iam_role"]["role"]["name"] = "other"  # not stateful: not in the table
+    assert stack_findings("t-dev", a, a) == [] and stack_findings("t-dev", a, b) == []
+
+
+def test_ignore_changes_and_moved_blocks_are_respected():
+    a = _stack(aws_organizations_account__acct={"name": "old", "role_name": "A", "lifecycle": {"ignore_changes": ["role_name"]}})
+    b = _stack(aws_organizations_account__acct={"name": "old", "role_name": "B", "lifecycle": {"ignore_changes": ["role_name"]}})
+    assert stack_findings("organization", a, b) == []
+    renamed = _stack(aws_s3_bucket__new={"bucket": "b"})
+    renamed["moved"] = [{"from": "aws_s3_bucket.old", "to": "aws_s3_bucket.new"}]
+    assert stack_findings("s", _stack(aws_s3_bucket__old={"bucket": "b"}), renamed) == []
+    assert [f.kind for f in stack_findings("s", _stack(aws_s3_bucket__old={"bucket": "b"}), _stack(aws_s3_bucket__new={"bucket": "b"}))] == ["removed"]
+
+
+def test_a_renamed_bucket_is_a_replacement_and_a_removed_profile_a_removal():
+    found = findings({"s": _stack(aws_s3_bucket__b={"bucket": "x"}, aws_sagemaker_user_profile__p={"user_profile_name": "p"}),
+                      "gone": _stack()},
+                     {"s": _stack(aws_s3_bucket__b={"bucket": "y"})}, {"share-a"}, set())
+    assert [f.describe() for f in found] == [
+        "stack gone: removed, so everything it manages is destroyed",
+        f"stack s: aws_sagemaker_user_profile.p is destroyed (loses {LOSES['aws_sagemaker_user_profile']})",
+        f"stack s: aws_s3_bucket.b is replaced, forced by bucket: x → y (loses {LOSES['aws_s3_bucket']})",
+        "share 'share-a': removed, revoking both halves",
+    ]
+    assert [f.key for f in found] == ["gone", "s:aws_sagemaker_user_profile.p", "s:aws_s3_bucket.b", "share:share-a"]
+
+
+def test_every_stateful_type_the_compiler_emits_is_in_the_table(example_out):
+    """A new stateful type must be added to modules/forcenew.py: the types that hold data are named here."""
+    emitted = {t for p in (example_out / "stacks").glob("*/cdk.tf.json") for t in json.loads(p.read_text()).get("resource", {})}
+    stateful = {"aws_organizations_account", "aws_sagemaker_domain", "aws_sagemaker_user_profile", "aws_s3_bucket",
+                "aws_kms_key", "aws_ecr_repository", "aws_sagemaker_model_package_group", "aws_identitystore_group",
+                "aws_identitystore_user"}
+    assert stateful <= emitted and stateful <= set(FORCE_NEW) and stateful - GUARDED_REMOVAL <= {
+        "aws_identitystore_group", "aws_identitystore_user"}
+    assert {t for t in emitted if "efs" in t or "fsx" in t or "dynamodb" in t or "rds" in t} == set()
+
+
+@pytest.fixture
+def small_out(tmp_path):
+    from tests.helpers import materialize
+
+    registry = materialize(None, tmp_path)
+    return registry, synth_registry(registry, tmp_path / "out")
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_new_vpc_cidr_is_refused_naming_stack_address_attribute_and_values(small_out, run_cli):
+    registry, out = small_out
+    old_cidr = json.loads((out / "stacks" / "fraud-dev" / "cdk.tf.json").read_text())["resource"]["aws_vpc"]["vpc"]["cidr_block"]
+    team = registry / "teams" / "fraud.yaml"
+    team.write_text(team.read_text().replace("dev: {budget_usd: 3000}", "dev: {budget_usd: 3000, vpc_cidr: 10.99.0.0/22}"))
+    before = _tree(out)
+    code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
+    assert code == 1, err
+    assert "stateful resources" in err
+    assert ("stack fraud-dev: aws_sagemaker_domain.domain is replaced, forced by vpc_id, because aws_vpc.vpc is "
+            f"replaced: cidr_block {old_cidr} → 10.99.0.0/22 (loses every app and space") in err
+    assert "aws_sagemaker_user_profile.profile-alice is replaced, forced by domain_id" in err
+    assert "aws_vpc.vpc is replaced" not in err.split("aws_sagemaker_domain")[0], "the VPC alone is not a finding"
+    assert _tree(out) == before, "a refused run writes nothing"
+    assert run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet", "--allow-destroy"])[0] == 0
+
+
+def test_removing_a_member_with_studio_is_refused_as_it_deletes_the_profile(small_out, run_cli):
+    registry, out = small_out
+    team = registry / "teams" / "fraud.yaml"
+    team.write_text(team.read_text().replace("  - {person: bob, role: data-scientist}\n", ""))
+    code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
+    assert code == 1
+    assert "stack fraud-dev: aws_sagemaker_user_profile.profile-bob is destroyed (loses the user's apps and spaces" in err
+    assert run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet", "--allow-destroy"])[0] == 0
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL: nothing after it runs, no except clause of the code under test catches it."""
+
+
+def test_a_kill_between_the_two_renames_is_recovered_and_the_guard_still_holds(small_out, run_cli, monkeypatch):
+    registry, out = small_out
+    before = _tree(out)
+    real_rename = os.rename
+    calls = []
+
+    def rename(src, dst):
+        calls.append((src, dst))
+        if len(calls) == 2:  # the output is already moved aside; the new one never arrives
+            raise Killed()
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(synth_module.os, "rename", rename)
+    with pytest.raises(Killed):
+        synth_module.synthesize(_plan(registry), out, full=True)  # full: a swap happens even with nothing changed
+    monkeypatch.setattr(synth_module.os, "rename", real_rename)
+    assert not out.exists(), "the crash left the output folder missing"
+    assert [p.name.startswith(".out-old-") for p in out.parent.iterdir() if p.name.startswith(".out-")].count(True) == 1
+
+    (registry / "teams" / "risk.yaml").unlink()  # the next run would destroy risk-dev and risk-prod
+    fraud = registry / "teams" / "fraud.yaml"
+    fraud.write_text(fraud.read_text().replace("{team: risk, environment: prod}", "{team: fraud, environment: dev}"))
+    code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
+    assert code == 1 and "  - risk-dev\n  - risk-prod\n" in err, "a missing folder does not fool the guard"
+    assert _tree(out) == before, "the previous output is back in place"
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".out-")] == [], "no leftovers"
+
+
+def _plan(registry):
+    from modules.registry.load import load_registry
+    from modules.stacks import plan
+
+    return plan(load_registry(registry)[0])
+
+
+def test_a_kill_after_both_renames_leaves_only_garbage_that_the_next_run_removes(small_out):
+    registry, out = small_out
+    stale = out.parent / ".out-old-abc123"
+    shutil.copytree(out, stale)
+    assert synth_module.recover(out) is None
+    assert not stale.exists() and (out / "manifest.json").is_file()
+
+
+def test_for_each_instances_are_compared_one_by_one():
+    """A `for_each` over a literal map (DESIGN: one construct for N profiles) keeps the guard per instance."""
+    def profiles(**users):
+        return {"resource": {"aws_sagemaker_user_profile": {"profiles": {
+            "for_each": users, "domain_id": "${aws_sagemaker_domain.domain.id}",
+            "user_profile_name": "${each.key}", "single_sign_on_user_value": "${each.value.sso}"}}}}
+
+    before = profiles(ann={"sso": "ann"}, bob={"sso": "bob"})
+    assert stack_findings("t", before, before) == []
+    found = stack_findings("t", before, profiles(ann={"sso": "ann2"}))
+    assert [(f.kind, f.address, f.attribute) for f in found] == [
+        ("removed", 'aws_sagemaker_user_profile.profiles["bob"]', ""),
+        ("replaced", 'aws_sagemaker_user_profile.profiles["ann"]', "single_sign_on_user_value")]
+    assert found[1].old == "ann" and found[1].new == "ann2"
+
+
+def test_a_replaced_for_each_instance_cascades_to_what_names_it():
+    before = {"resource": {
+        "aws_subnet": {"private": {"for_each": {"a": {"cidr": "10.0.0.0/24"}}, "cidr_block": "${each.value.cidr}"}},
+        "aws_sagemaker_domain": {"domain": {"subnet_ids": ['${aws_subnet.private["a"].id}'], "domain_name": "d"}}}}
+    after = json.loads(json.dumps(before))
+    after["resource"]["aws_subnet"]["private"]["for_each"]["a"]["cidr"] = "10.1.0.0/24"
+    by = {f.address: f for f in stack_findings("t", before, after)}
+    assert by["aws_sagemaker_domain.domain"].because == 'aws_subnet.private["a"] is replaced: cidr_block 10.0.0.0/24 → 10.1.0.0/24'
+    assert stack_findings("t", {"resource": {"aws_s3_bucket": {"b": {"bucket": "$${aws_vpc.vpc.id}"}}, "aws_vpc": {"vpc": {"cidr_block": "a"}}}},
+                          {"resource": {"aws_s3_bucket": {"b": {"bucket": "$${aws_vpc.vpc.id}"}}, "aws_vpc": {"vpc": {"cidr_block": "b"}}}}
+                          )[0].address == "aws_vpc.vpc", "an escaped literal `$${` is not a reference"
