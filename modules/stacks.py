@@ -45,6 +45,7 @@ class Account:
     adopted_id: str | None  # set when the account exists already and is imported
     decommissioned: bool
     tags: dict[str, str]
+    access_role: str | None = None  # adopted: adoptable_accounts[id].access_role (None: ORGANIZATION_ACCESS_ROLE)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class IdentityStack:
     # Platform admins' access to the central accounts (team accounts assign it themselves).
     central_assignments: tuple[tuple[str, str], ...]  # (account label, account id)
     admins_group: str
+    region: str | None = None  # identity_center.region: where the instance lives (None: home_region)
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ def _accounts(reg: Registry) -> list[Account]:
                 adopted_id=te.account_id,
                 decommissioned=not team.active,
                 tags=_team_tags(team, env_name),
+                access_role=naming.adopted_access_role(org, te.account_id),
             ))
     return out
 
@@ -393,6 +396,7 @@ def plan(reg: Registry) -> Plan:
             permission_sets=_permission_sets(reg),
             central_assignments=tuple(central),
             admins_group=naming.platform_admins_group(org.name),
+            region=getattr(org.identity_center, "region", None),
         ),
         shared_services=SharedServicesStack(
             naming.SHARED_SERVICES_STACK, org.shared_services_account_id, naming.catalog_bucket_name(org.name),

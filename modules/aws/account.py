@@ -24,8 +24,9 @@ def build_account(stack: PlatformStack, *, plan: Plan, acct: AccountStack) -> No
     if needs_organization_state(plan, acct):
         stack.remote_state(naming.ORGANIZATION_STACK)
     account_id = endpoint(plan, a.key).account_id
-    # Resources in the team account, through the role Organizations created there.
-    stack.provider(region=acct.region, tags=acct.tags, assume_role_arn=org_access_role_arn(account_id))
+    # Resources in the team account, through the role Organizations created there (or, in an adopted
+    # account, the one organization.yaml names: post preflight checks it can be assumed).
+    stack.provider(region=acct.region, tags=acct.tags, assume_role_arn=org_access_role_arn(account_id, a.access_role))
     # Identity Center lives in the management account.
     management = stack.provider(region=plan.home_region, tags=acct.tags, alias="management",
                                 allowed_account_ids=[plan.management_account_id])

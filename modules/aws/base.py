@@ -42,8 +42,8 @@ class PlatformStack(TerraformStack):
         return DataTerraformRemoteStateS3(self, stack, bucket=b.bucket, key=b.key(stack), region=b.region)
 
 
-def org_access_role_arn(account_id: str) -> str:
-    return f"arn:aws:iam::{account_id}:role/{naming.ORGANIZATION_ACCESS_ROLE}"
+def org_access_role_arn(account_id: str, role: str | None = None) -> str:
+    return f"arn:aws:iam::{account_id}:role/{role or naming.ORGANIZATION_ACCESS_ROLE}"
 
 
 _INTERPOLATION = re.compile(re.escape(OPEN) + r"[^}]*\}")

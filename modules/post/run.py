@@ -188,6 +188,9 @@ def verdict(results: list[StackResult], *, apply: bool) -> str:
     if missing:
         count = sum(1 for r in missing for n in r.notes if n.level == "missing")
         parts.append(f"{count} missing prerequisite(s) in {', '.join(r.stack for r in missing)}")
+    warnings = sum(1 for r in results for n in r.notes if n.level == "warning")
+    if warnings:
+        parts.append(f"{warnings} warning(s)")
     pending = sum(len(r.actions) for r in results)
     if pending:
         parts.append(f"{pending} action(s) still pending after apply" if apply else f"{pending} action(s) pending")
