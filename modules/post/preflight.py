@@ -6,13 +6,16 @@ and for each problem one note saying what to do. It only reads; every problem is
 - `organization` (planned before anything else): the organization (all features, the registry's id and
   management account), trusted access and the SCP policy type when the registry does not give organization_id
   (with it, the organization stack manages them: DESIGN.md decision 5), the state bucket (there, in its region,
-  versioned), the central and adopted accounts (members, ACTIVE), and the account quota;
+  versioned), the central and adopted accounts (members, ACTIVE; the central ones reachable through
+  OrganizationAccountAccessRole, which the log archive's provider and shared-services assume), and the account quota;
 - a team stack of an adopted account: the role its provider assumes can be assumed.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from .. import naming
 from .job_types import Action, Context, Note, Planned
 
 if TYPE_CHECKING:
@@ -62,17 +65,18 @@ def identity_center_notes(ctx: Context, spec: Preflight) -> list[Note]:
     return notes
 
 
-def access_role_notes(ctx: Context, role: str) -> list[Note]:
+def access_role_notes(ctx: Context, role: str, who: str = "the stack's provider") -> list[Note]:
     refused = ctx.gateway.access_role_error(ctx.account_id, role, ctx.region)
     if refused is None:
         return []
     arn = f"arn:aws:iam::{ctx.account_id}:role/{role}"
-    return [_missing(arn, f"the stack's provider cannot assume {arn} ({refused}). Organizations creates "
+    return [_missing(arn, f"{who}: cannot assume {arn} ({refused}). Organizations creates "
                      f"OrganizationAccountAccessRole only in the accounts it creates, not in accounts that joined ({ACCESS_ROLE}). "
                      f"Sign in to account {ctx.account_id} as an administrator and create the role '{role}' with the "
                      "AdministratorAccess policy, trusting the management account (IAM > Roles > Create role > AWS account > "
                      "another AWS account: the management account's id); or, if the account has another role the management "
-                     f"account may assume, name it in organization.yaml adoptable_accounts['{ctx.account_id}'].access_role")]
+                     f"account may assume and it is an adopted account, name it in organization.yaml "
+                     f"adoptable_accounts['{ctx.account_id}'].access_role")]
 
 
 def organization_notes(ctx: Context, spec: OrganizationChecks) -> list[Note]:
@@ -132,6 +136,10 @@ def account_notes(ctx: Context, spec: OrganizationChecks) -> list[Note]:
                                   f"and accept the invitation in that account, or correct {where}"))
         elif status != "ACTIVE":
             notes.append(_missing(account_id, f"{what} {account_id} is {status}, not ACTIVE: use an active account ({where})"))
+        elif account_id not in spec.adopted_accounts:  # an adopted account's role is checked by its own stack
+            # The organization stack (log archive) and shared-services reach the central accounts through this role.
+            notes += access_role_notes(replace(ctx, account_id=account_id), naming.ORGANIZATION_ACCESS_ROLE,
+                                       f"{what} {account_id}")
     names = {a.get("Name") for a in accounts}
     creating = [n for n in spec.new_accounts if n not in names]
     total = len(accounts) + len(creating)

@@ -92,6 +92,8 @@ CASES = {
     "central account missing": (lambda w: edit(w, central_accounts=[{"label": "shared-services", "id": "999999999999"}]),
                                 "999999999999", "the shared-services account 999999999999 is not in the organization"),
     "central account suspended": (_suspend_log_archive, None, "is SUSPENDED, not ACTIVE"),
+    "central account role": (lambda w: delete_role(w.accounts["shared-services"], "OrganizationAccountAccessRole"), None,
+                             "the shared-services account"),
     "adopted account missing": (lambda w: edit(w, adopted_accounts=["888888888888"]), "888888888888",
                                 "the adopted account 888888888888 is not in the organization"),
     "account quota": (lambda w: setattr(w.em, "account_quota", None), "account quota",

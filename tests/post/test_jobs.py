@@ -40,7 +40,7 @@ def healthy_organization(g: FakeGateway) -> None:
     g.policy_types = {"SERVICE_CONTROL_POLICY": "ENABLED"}
     g.buckets = {"northwind-terraform-state": {"region": "eu-west-1", "versioning": "Enabled"}}
     g.quota = 20.0
-    g.assumable = {("012345678901", "OrganizationAccountAccessRole")}
+    g.assumable = {(a, "OrganizationAccountAccessRole") for a in ("012345678901", "200000000002", "300000000003")}
 
 
 @pytest.fixture
