@@ -195,3 +195,23 @@ def test_the_registry_names_the_access_role_and_the_identity_center_region(examp
     # modules/aws/account.py gives the provider the same record's role (org_access_role_arn(id, access_role)).
     assert changed.account("pricing-prod").account.access_role == "LegacyAdmin"
     assert base_plan.account("pricing-prod").account.access_role is None
+
+
+def test_the_readme_says_what_preflight_checks_and_the_example_needs_16_accounts(example_registry):
+    from pathlib import Path
+
+    from modules.post.gateway_org import ACCOUNT_QUOTA
+    from modules.post.preflight import DEFAULT_ACCOUNT_QUOTA
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme[readme.index("## Before the first apply"):readme.index("## Pull requests and Atlantis")]
+    org = manifests(plan(example_registry))["organization"].jobs.preflight.organization
+    needed = len(org.new_accounts) + len(org.adopted_accounts) + len(org.central_accounts) + 1  # + management
+    assert needed == 16 and f"the example needs {needed}" in section
+    assert f"the default is {DEFAULT_ACCOUNT_QUOTA} accounts" in section and f"--quota-code {ACCOUNT_QUOTA[1]}" in section
+    assert "python main.py post plan --stack organization --job preflight" in section
+    for what in ("all features", "state bucket", "shared services and log archive", "account quota",
+                 "Identity Center instance", "Adopted accounts", "What preflight cannot check"):
+        assert what in section, what
+    for service in org.trusted_services:
+        assert f"`{service.removesuffix('.amazonaws.com')}`" in section, service
