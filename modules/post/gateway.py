@@ -1,7 +1,8 @@
 """The AWS calls the post-step makes, behind one small interface: `Gateway` (a Protocol; the test fakes are
 checked against it) and `AwsGateway`, its boto3 implementation.
 
-Sessions per account assume OrganizationAccountAccessRole from the management account's credentials.
+Sessions per account assume OrganizationAccountAccessRole from the management account's credentials (or the
+role the registry names for an adopted account: `use_access_role`).
 There is one retry layer, this one: botocore's own retries are off (`total_max_attempts=1`) so the two
 cannot multiply (with both, persistent throttling stalled one call for six minutes). Throttling and
 transient errors are retried with jittered exponential backoff until the call's bound (`Deadline`), and
@@ -64,6 +65,7 @@ class Gateway(Protocol):
     """Every AWS fact and change the jobs use. Lists return AWS's own item dicts."""
 
     def account_id_by_name(self, name: str, region: str) -> str | None: ...
+    def use_access_role(self, account: str, role: str) -> None: ...
     def organization_accounts(self, region: str) -> list[dict[str, Any]]: ...
     def organization(self, region: str) -> dict[str, Any] | None: ...
     def trusted_services(self, region: str) -> set[str]: ...
@@ -102,6 +104,7 @@ class AwsGateway(OrganizationCalls):
         self._clients: dict[tuple[str, str, str], Any] = {}
         self._accounts: list[dict[str, Any]] | None = None  # Organizations' accounts, listed once per run
         self._me: str | None = None
+        self._roles: dict[str, str] = {}  # account -> access role, where not OrganizationAccountAccessRole
         self.config = client_config(call_seconds)
 
     # ------------------------------------------------------------------ plumbing
@@ -116,7 +119,7 @@ class AwsGateway(OrganizationCalls):
             if self._me == account_id:
                 self._sessions[account_id] = self.base
             else:
-                role = f"arn:aws:iam::{account_id}:role/{naming.ORGANIZATION_ACCESS_ROLE}"
+                role = f"arn:aws:iam::{account_id}:role/{self._roles.get(account_id, naming.ORGANIZATION_ACCESS_ROLE)}"
                 try:
                     creds = self.call(sts, "assume_role", RoleArn=role, RoleSessionName="sagemaker-registry-post")["Credentials"]
                 except ClientError as exc:
@@ -126,6 +129,10 @@ class AwsGateway(OrganizationCalls):
                     aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
                     aws_session_token=creds["SessionToken"])
         return self._sessions[account_id]
+
+    def use_access_role(self, account: str, role: str) -> None:
+        """Reach `account` through `role` (an adopted account's, named in the registry) instead of the default."""
+        self._roles[account] = role
 
     def client(self, service: str, account_id: str | None, region: str) -> Any:
         key = (service, account_id or "", region)

@@ -37,12 +37,16 @@ class FakeGateway:
         self.quota: float | str = 10.0
         self.buckets: dict[str, dict[str, str | None]] = {}  # name -> {"region", "versioning"}
         self.assumable: set[tuple[str, str]] = set()  # (account, role)
+        self.roles: dict[str, str] = {}  # use_access_role
         self.calls: list[str] = []
         self.list_accounts_calls = 0
 
     def account_id_by_name(self, name: str, region: str) -> str | None:
         self.list_accounts_calls += 1
         return self.accounts.get(name)
+
+    def use_access_role(self, account: str, role: str) -> None:
+        self.roles[account] = role
 
     def apps(self, account: str, region: str, domain_id: str) -> list[dict[str, Any]]:
         out = [dict(a) for a in self.apps_ if a["DomainId"] == domain_id and a["Status"] not in ("Deleted", "Failed")]

@@ -215,3 +215,23 @@ def test_the_readme_says_what_preflight_checks_and_the_example_needs_16_accounts
         assert what in section, what
     for service in org.trusted_services:
         assert f"`{service.removesuffix('.amazonaws.com')}`" in section, service
+
+
+def test_every_job_reaches_an_adopted_account_through_the_role_the_registry_names(world):
+    """Not only preflight: studio-cleanup in the adopted account assumes the same role as the stack's provider."""
+    import json
+
+    adopted = world.accounts["legacy-pricing"]
+    delete_role(adopted, "OrganizationAccountAccessRole")
+    create_role(adopted, "LegacyAdmin")
+    tf_plan = world.tmp / "pricing-prod-plan.json"
+    tf_plan.write_text(json.dumps({"resource_changes": [{"type": "aws_sagemaker_user_profile", "change": {
+        "actions": ["delete"], "before": {"domain_id": "d-emulated01", "user_profile_name": "ivan"}}}]}))
+    job = ("plan", "--stack", "pricing-prod", "--job", "studio-cleanup", "--tf-plan", str(tf_plan))
+    code, out, err = world.post(*job)
+    assert code == 1 and "AccountUnreachable: cannot assume" in out and "OrganizationAccountAccessRole" in out, out + err
+    world.docs["pricing-prod"]["jobs"]["preflight"]["access_role"] = "LegacyAdmin"
+    world.write()
+    code, out, err = world.post(*job)
+    assert code == 0 and out.splitlines()[-1] == "post plan: 1 stack(s), nothing to do", out + err
+    assert "sagemaker:ListApps" in world.em.calls, "the job reached the account"
