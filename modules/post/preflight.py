@@ -74,9 +74,9 @@ def access_role_notes(ctx: Context, role: str, who: str = "the stack's provider"
                      f"OrganizationAccountAccessRole only in the accounts it creates, not in accounts that joined ({ACCESS_ROLE}). "
                      f"Sign in to account {ctx.account_id} as an administrator and create the role '{role}' with the "
                      "AdministratorAccess policy, trusting the management account (IAM > Roles > Create role > AWS account > "
-                     "another AWS account: the management account's id); or, if the account has another role the management "
-                     f"account may assume and it is an adopted account, name it in organization.yaml "
-                     f"adoptable_accounts['{ctx.account_id}'].access_role")]
+                     "another AWS account: the management account's id)" + (
+                         "" if who != "the stack's provider" else "; or, if the account has another role the management "
+                         f"account may assume, name it in organization.yaml adoptable_accounts['{ctx.account_id}'].access_role"))]
 
 
 def organization_notes(ctx: Context, spec: OrganizationChecks) -> list[Note]:
