@@ -79,6 +79,15 @@ PLATFORM_ADMIN_PERMISSION_SET = "PlatformAdmin"
 ORGANIZATION_ACCESS_ROLE = "OrganizationAccountAccessRole"
 
 
+def adopted_access_role(org: object, account_id: str | None) -> str | None:
+    """The role to assume in an adopted account when organization.yaml names one
+    (`adoptable_accounts[id].access_role`, a mapping or a model entry); None: ORGANIZATION_ACCESS_ROLE, which
+    Organizations creates only in the accounts it creates
+    (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_create-cross-account-role.html)."""
+    entry = (getattr(org, "adoptable_accounts", None) or {}).get(account_id) if account_id else None
+    return (entry.get("access_role") if isinstance(entry, dict) else getattr(entry, "access_role", None)) or None
+
+
 def account_stack(team: str, environment: str) -> str:
     return f"{team}-{environment}"
 

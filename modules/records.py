@@ -121,6 +121,7 @@ class IdentityStack:
     # Platform admins' access to the central accounts (team accounts assign it themselves).
     central_assignments: tuple[tuple[str, str], ...]  # (account label, account id)
     admins_group: str
+    region: str | None = None  # identity_center.region: where the instance lives (None: home_region)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ class Account:
     adopted_id: str | None  # set when the account exists already and is imported
     decommissioned: bool
     tags: dict[str, str]
+    access_role: str | None = None  # adopted: adoptable_accounts[id].access_role (None: ORGANIZATION_ACCESS_ROLE)
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,7 @@ def _accounts(reg: Registry) -> list[Account]:
                 adopted_id=te.account_id,
                 decommissioned=team.status == "decommissioned",
                 tags=_team_tags(team, env_name),
+                access_role=naming.adopted_access_role(org, te.account_id),
             ))
     return out
 
@@ -386,6 +388,7 @@ def plan(reg: Registry) -> Plan:
             permission_sets=_permission_sets(reg),
             central_assignments=tuple(central),
             admins_group=naming.platform_admins_group(org.name),
+            region=org.identity_center.region,
         ),
         shared_services=shared,
         accounts=account_stacks,

@@ -23,8 +23,9 @@ from .sharing import build_consumer_permissions, build_producer_grants, endpoint
 def build_account(stack: PlatformStack, *, values: OrgValues, acct: AccountStack) -> None:
     a = acct.account
     account_id = endpoint(acct, a.key).account_id
-    # Resources in the team account, through the role Organizations created there.
-    stack.provider(region=acct.region, tags=acct.tags, assume_role_arn=org_access_role_arn(stack, values.org, account_id))
+    # Resources in the team account, through the role Organizations created there (or, in an adopted
+    # account, the one organization.yaml names: post preflight checks it can be assumed).
+    stack.provider(region=acct.region, tags=acct.tags, assume_role_arn=org_access_role_arn(stack, values.org, account_id, a.access_role))
 
     grants = producer_statements(acct)
     key_arn = build_key(stack, alias=acct.kms_alias, account_id=account_id,

@@ -64,9 +64,14 @@ class PlatformStack(TerraformStack):
         return DataTerraformRemoteStateS3(self, stack, bucket=b.bucket, key=b.key(stack), region=b.region)
 
 
-def org_access_role_arn(stack: PlatformStack, org: str, account_id: str) -> str:
-    """The role a provider assumes in account_id: the apply role, or the plan role at plan time (ROLE_VARIABLE)."""
-    return f"arn:aws:iam::{account_id}:role/{stack.role_variable(org)}"
+def org_access_role_arn(stack: PlatformStack, org: str, account_id: str, role: str | None = None) -> str:
+    """The role a provider assumes in account_id: the apply role, or the plan role at plan time (ROLE_VARIABLE).
+    An adopted account whose organization.yaml entry names another access role is applied through that one."""
+    chosen = stack.role_variable(org)
+    if role and role != naming.ORGANIZATION_ACCESS_ROLE:
+        var = f"var.{ROLE_VARIABLE}"
+        chosen = expression(f'{var} == "{naming.ORGANIZATION_ACCESS_ROLE}" ? "{role}" : {var}')
+    return f"arn:aws:iam::{account_id}:role/{chosen}"
 
 
 _INTERPOLATION = re.compile(re.escape(OPEN) + r"[^}]*\}")

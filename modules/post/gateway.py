@@ -1,7 +1,8 @@
 """The AWS calls the post-step makes, behind one small interface: `Gateway` (a Protocol; the test fakes are
 checked against it) and `AwsGateway`, its boto3 implementation.
 
-Sessions per account assume OrganizationAccountAccessRole from the management account's credentials.
+Sessions per account assume OrganizationAccountAccessRole from the management account's credentials (or the
+role the registry names for an adopted account: `use_access_role`).
 There is one retry layer, this one: botocore's own retries are off (`total_max_attempts=1`) so the two
 cannot multiply (with both, persistent throttling stalled one call for six minutes). Throttling and
 transient errors are retried with jittered exponential backoff until the call's bound (`Deadline`), and
@@ -20,6 +21,7 @@ from botocore.exceptions import BotoCoreError, ClientError, ConnectionError as B
 
 from .. import naming
 from .deadline import CALL_SECONDS, Deadline, OutOfTime
+from .gateway_org import OrganizationCalls
 
 # https://docs.aws.amazon.com/general/latest/gr/api-retries.html and botocore's standard retry mode
 # (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html): the codes worth retrying.
@@ -63,6 +65,14 @@ class Gateway(Protocol):
     """Every AWS fact and change the jobs use. Lists return AWS's own item dicts."""
 
     def account_id_by_name(self, name: str, region: str) -> str | None: ...
+    def use_access_role(self, account: str, role: str) -> None: ...
+    def organization_accounts(self, region: str) -> list[dict[str, Any]]: ...
+    def organization(self, region: str) -> dict[str, Any] | None: ...
+    def trusted_services(self, region: str) -> set[str]: ...
+    def root_policy_types(self, region: str) -> dict[str, str]: ...
+    def account_quota(self, region: str) -> float | str: ...
+    def bucket_facts(self, bucket: str, region: str) -> dict[str, str | None]: ...
+    def access_role_error(self, account: str, role: str, region: str) -> str | None: ...
     def apps(self, account: str, region: str, domain_id: str) -> list[dict[str, Any]]: ...
     def delete_app(self, account: str, region: str, app: dict[str, Any]) -> None: ...
     def spaces(self, account: str, region: str, domain_id: str) -> list[dict[str, Any]]: ...
@@ -79,11 +89,11 @@ class Gateway(Protocol):
     def promote_share(self, account: str, region: str, share_arn: str) -> None: ...
     def cost_tag_status(self, region: str, keys: list[str]) -> dict[str, str]: ...
     def activate_cost_tags(self, region: str, keys: list[str]) -> None: ...
-    def identity_center_instances(self, region: str) -> set[str]: ...
+    def identity_center_instances(self, region: str) -> dict[str, str]: ...
     def user_exists(self, region: str, store: str, user_name: str) -> bool: ...
 
 
-class AwsGateway:
+class AwsGateway(OrganizationCalls):
     def __init__(self, session: boto3.session.Session | None = None, *, deadline: Deadline | None = None,
                  call_seconds: float = CALL_SECONDS, rng: random.Random | None = None):
         self.base = session or boto3.session.Session()
@@ -92,8 +102,9 @@ class AwsGateway:
         self.rng = rng or random.Random()
         self._sessions: dict[str, boto3.session.Session] = {}
         self._clients: dict[tuple[str, str, str], Any] = {}
-        self._accounts: dict[str, str] | None = None  # Organizations' accounts, listed once per run
+        self._accounts: list[dict[str, Any]] | None = None  # Organizations' accounts, listed once per run
         self._me: str | None = None
+        self._roles: dict[str, str] = {}  # account -> access role, where not OrganizationAccountAccessRole
         self.config = client_config(call_seconds)
 
     # ------------------------------------------------------------------ plumbing
@@ -108,7 +119,7 @@ class AwsGateway:
             if self._me == account_id:
                 self._sessions[account_id] = self.base
             else:
-                role = f"arn:aws:iam::{account_id}:role/{naming.ORGANIZATION_ACCESS_ROLE}"
+                role = f"arn:aws:iam::{account_id}:role/{self._roles.get(account_id, naming.ORGANIZATION_ACCESS_ROLE)}"
                 try:
                     creds = self.call(sts, "assume_role", RoleArn=role, RoleSessionName="sagemaker-registry-post")["Credentials"]
                 except ClientError as exc:
@@ -118,6 +129,10 @@ class AwsGateway:
                     aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
                     aws_session_token=creds["SessionToken"])
         return self._sessions[account_id]
+
+    def use_access_role(self, account: str, role: str) -> None:
+        """Reach `account` through `role` (an adopted account's, named in the registry) instead of the default."""
+        self._roles[account] = role
 
     def client(self, service: str, account_id: str | None, region: str) -> Any:
         key = (service, account_id or "", region)
@@ -166,13 +181,6 @@ class AwsGateway:
             if is_missing(exc, codes, validation_message=pattern):
                 return None
             raise
-
-    # ------------------------------------------------------------------ organizations
-    def account_id_by_name(self, name: str, region: str) -> str | None:
-        if self._accounts is None:
-            org = self.client("organizations", None, region)
-            self._accounts = {a["Name"]: a["Id"] for a in self._pages(org, "list_accounts", "Accounts")}
-        return self._accounts.get(name)
 
     # ------------------------------------------------------------------ sagemaker studio
     def apps(self, account: str, region: str, domain_id: str) -> list[dict[str, Any]]:
@@ -286,9 +294,12 @@ class AwsGateway:
         if errors:
             raise RuntimeError("; ".join(f"{e.get('TagKey')}: {e.get('Message')}" for e in errors))
 
-    def identity_center_instances(self, region: str) -> set[str]:
+    def identity_center_instances(self, region: str) -> dict[str, str]:
+        """Instance ARN -> identity store id of the instances in `region`: an instance's ARN does not name its
+        region, so listing with a client in the region is how to tell where it lives
+        (https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_ListInstances.html)."""
         sso = self.client("sso-admin", None, region)
-        return {i["InstanceArn"] for i in self._pages(sso, "list_instances", "Instances")}
+        return {i["InstanceArn"]: i.get("IdentityStoreId", "") for i in self._pages(sso, "list_instances", "Instances")}
 
     def user_exists(self, region: str, store: str, user_name: str) -> bool:
         ids = self.client("identitystore", None, region)

@@ -3,61 +3,15 @@
 Every job has one shape (`Job`): `plan(ctx) -> (actions, notes)` and `perform(ctx, action)`. An action is
 one API call that would change something; a note says what cannot be done yet ("waiting": it will be,
 once something else happens; `settling` when AWS itself is getting there, so apply waits for it) or is
-wrong ("missing": a person must fix it). Jobs act only on what the manifest names. `JOBS` is the one list
+wrong ("missing": a person must fix it; "warning": could not be checked, the run does not fail). Jobs act only on what the manifest names. `JOBS` is the one list
 of job names: the CLI's `--job` choices, the run order and the manifest's keys come from it.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from .job_types import Action, Context, Job, Note, Planned
+from .preflight import preflight, preflight_perform
 
-if TYPE_CHECKING:  # annotations only: the CLI's parser imports JOBS without boto3 or the plan
-    from .gateway import Gateway
-    from .manifest import Jobs
-
-
-@dataclass(frozen=True)
-class Action:
-    job: str
-    call: str  # the AWS API call, service:Operation
-    target: str
-    reason: str
-    params: tuple[tuple[str, Any], ...] = ()
-
-    def param(self, name: str) -> Any:
-        return dict(self.params)[name]
-
-
-@dataclass(frozen=True)
-class Note:
-    job: str
-    level: str  # "waiting" or "missing"
-    target: str
-    message: str
-    settling: bool = False  # AWS is changing it by itself (deleting, promoting): apply waits for it
-
-
-@dataclass
-class Context:
-    stack: str
-    account_id: str
-    region: str
-    jobs: Jobs
-    gateway: Gateway
-    outputs: dict[str, Any] = field(default_factory=dict)
-    tf_plan: dict[str, Any] | None = None
-
-
-Planned = tuple[list[Action], list[Note]]
-
-
-@dataclass(frozen=True)
-class Job:
-    name: str
-    plan: Callable[[Context], Planned]
-    perform: Callable[[Context, Action], None]
-    waits_for: str  # what apply waits for (README)
+__all__ = ["JOBS", "Action", "Context", "Job", "Note", "Planned"]
 
 
 # ---------------------------------------------------------------------------------------- studio-cleanup
@@ -231,27 +185,6 @@ def cost_tags(ctx: Context) -> Planned:
 
 def cost_tags_perform(ctx: Context, action: Action) -> None:
     ctx.gateway.activate_cost_tags(ctx.region, [action.param("key")])
-
-
-# ---------------------------------------------------------------------------------------- preflight
-def preflight(ctx: Context) -> Planned:
-    spec = ctx.jobs.preflight
-    if not spec:
-        return [], []
-    notes = []
-    # Every problem is listed, not just the first: the users are looked up in the identity store either way.
-    if spec.instance_arn not in ctx.gateway.identity_center_instances(ctx.region):
-        notes.append(Note("preflight", "missing", spec.instance_arn,
-                          f"the Identity Center instance does not exist in {ctx.region} (organization.yaml identity_center)"))
-    for user in spec.external_users:
-        if not ctx.gateway.user_exists(ctx.region, spec.identity_store_id, user):
-            notes.append(Note("preflight", "missing", user, f"no user '{user}' in identity store {spec.identity_store_id}: "
-                              "provision them in the identity provider (SCIM) or remove them from people.yaml"))
-    return [], notes
-
-
-def preflight_perform(ctx: Context, action: Action) -> None:  # pragma: no cover - preflight plans no action
-    raise ValueError(f"preflight performs nothing ({action.call})")
 
 
 # In run order: preflight first (it only reads), studio clean-up before the rest.

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .. import naming
+from .. import naming, trusted_access
 from ..sharing import RAM_KINDS
 from ..stacks import Plan
 
@@ -31,10 +31,31 @@ class Account(_Model):
     id_output: str | None  # the stack output that holds the id after apply
 
 
+class CentralAccount(_Model):
+    label: str  # shared-services, log-archive
+    id: str
+
+
+class OrganizationChecks(_Model):
+    """First-apply prerequisites of the organization stack (README "Before the first apply")."""
+
+    organization_id: str | None  # organization.yaml names it: the stack imports it and owns trusted access
+    trusted_services: tuple[str, ...]  # checked only without organization_id (then nothing manages them)
+    policy_types: tuple[str, ...]  # enabled on the root; checked only without organization_id
+    state_bucket: str
+    state_region: str
+    central_accounts: tuple[CentralAccount, ...]  # must exist in the organization, ACTIVE
+    adopted_accounts: tuple[str, ...]  # imported: must be members, ACTIVE
+    new_accounts: tuple[str, ...]  # names of the accounts the stack creates (those not there yet count against the quota)
+
+
 class Preflight(_Model):
     instance_arn: str
     identity_store_id: str
+    identity_center_region: str  # where the instance lives (identity_center.region, default home_region)
     external_users: tuple[str, ...]  # users that must already exist in the identity store
+    organization: OrganizationChecks | None = None  # the organization stack only
+    access_role: str | None = None  # an adopted account: the role the stack's provider assumes there
 
 
 class StudioCleanup(_Model):
@@ -100,16 +121,36 @@ class ManifestError(ValueError):
     pass
 
 
-def _preflight(plan: Plan, users: list[str]) -> Preflight:
+def _preflight(plan: Plan, users: list[str], **extra: Any) -> Preflight:
     return Preflight(instance_arn=plan.identity.instance_arn, identity_store_id=plan.identity.identity_store_id,
-                     external_users=() if plan.identity.managed_users else tuple(users))
+                     identity_center_region=getattr(plan.identity, "region", None) or plan.home_region,
+                     external_users=() if plan.identity.managed_users else tuple(users), **extra)
+
+
+def _organization_checks(plan: Plan) -> OrganizationChecks:
+    org = plan.organization
+    central = [CentralAccount(label="shared-services", id=plan.shared_services.account_id)]
+    if org.log_archive_account_id != plan.shared_services.account_id:
+        central.append(CentralAccount(label="log-archive", id=org.log_archive_account_id))
+    return OrganizationChecks(
+        organization_id=org.organization_id, trusted_services=trusted_access.REQUIRED_TRUSTED_SERVICES,
+        policy_types=trusted_access.REQUIRED_POLICY_TYPES, state_bucket=plan.backend.bucket,
+        state_region=plan.backend.region, central_accounts=tuple(central),
+        adopted_accounts=tuple(sorted(a.adopted_id for a in org.accounts if a.adopted_id)),
+        new_accounts=tuple(sorted(a.name for a in org.accounts if not a.adopted_id)))
+
+
+def access_role(account: Any) -> str:
+    """The role a team stack's provider assumes in its account (naming.adopted_access_role)."""
+    return getattr(account, "access_role", None) or naming.ORGANIZATION_ACCESS_ROLE
 
 
 def manifests(plan: Plan) -> dict[str, Manifest]:
     mgmt = Account(key="management", id=plan.management_account_id, name=None, id_output=None)
     out: dict[str, Manifest] = {
         naming.ORGANIZATION_STACK: _doc(naming.ORGANIZATION_STACK, plan.home_region, mgmt,
-                                        Jobs(cost_tags=CostTags(tags=COST_TAGS))),
+                                        Jobs(preflight=_preflight(plan, [], organization=_organization_checks(plan)),
+                                             cost_tags=CostTags(tags=COST_TAGS))),
         naming.IDENTITY_STACK: _doc(naming.IDENTITY_STACK, plan.home_region, mgmt,
                                     Jobs(preflight=_preflight(plan, [p.user_name for p in plan.identity.people]))),
         naming.SHARED_SERVICES_STACK: _doc(naming.SHARED_SERVICES_STACK, plan.home_region, Account(
@@ -125,8 +166,11 @@ def manifests(plan: Plan) -> dict[str, Manifest]:
         mpg = tuple(PromoteShare(share=s.name, model_package_group=s.resource)
                     for s in acct.shares_out if s.kind == "model_package_group")
         jobs = Jobs(
-            # Studio profiles are bound to Identity Center users: a missing one fails the plan, not the apply.
-            preflight=_preflight(plan, [u.user_name for u in acct.studio_users]) if acct.studio_users else None,
+            # Studio profiles are bound to Identity Center users: a missing one fails the plan, not the apply;
+            # an adopted account's access role is checked before its stack is planned.
+            preflight=_preflight(plan, [u.user_name for u in acct.studio_users],
+                                 access_role=access_role(a) if a.adopted_id else None)
+            if acct.studio_users or a.adopted_id else None,
             studio_cleanup=StudioCleanup(domain_name=acct.domain_name, domain_output="domain_id"),
             share_artifacts=ram or None, promote_shares=mpg or None)
         account = Account(key=a.key, id=a.adopted_id, name=a.name, id_output=None if a.adopted_id else "account_id")

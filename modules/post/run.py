@@ -72,6 +72,9 @@ def context(manifest: Manifest, gateway: Gateway, outputs: dict[str, Any], tf_pl
     if not account_id:
         raise LookupError(f"account '{acct.name or acct.key}' of stack '{manifest.stack}' not found in Organizations "
                           "(not created yet? apply the organization stack first)")
+    role = manifest.jobs.preflight.access_role if manifest.jobs.preflight else None
+    if role:  # an adopted account: every job reaches it through the role its Terraform provider assumes
+        gateway.use_access_role(str(account_id), role)
     return Context(manifest.stack, str(account_id), manifest.region, manifest.jobs, gateway, outputs, tf_plan)
 
 
@@ -188,6 +191,9 @@ def verdict(results: list[StackResult], *, apply: bool) -> str:
     if missing:
         count = sum(1 for r in missing for n in r.notes if n.level == "missing")
         parts.append(f"{count} missing prerequisite(s) in {', '.join(r.stack for r in missing)}")
+    warnings = sum(1 for r in results for n in r.notes if n.level == "warning")
+    if warnings:
+        parts.append(f"{warnings} warning(s)")
     pending = sum(len(r.actions) for r in results)
     if pending:
         parts.append(f"{pending} action(s) still pending after apply" if apply else f"{pending} action(s) pending")

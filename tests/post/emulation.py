@@ -23,8 +23,16 @@ Emulated, with AWS's documented states and delays (scaled down to about a second
   GetResourceShareAssociations reports it.
 - Cost Explorer cost allocation tags (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_ListCostAllocationTags.html):
   only tags billing has seen are listed, with Active or Inactive.
+- Service Quotas for AWS Organizations (moto 5.2.5 knows only VPC quotas): the account quota L-E619E033 "Default
+  maximum number of accounts", default 10 (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html).
+  GetServiceQuota answers NoSuchResourceException until a value was applied (`account_quota`), as AWS does for a
+  quota never changed (https://docs.aws.amazon.com/servicequotas/2019-06-24/apireference/API_GetServiceQuota.html);
+  GetAWSDefaultServiceQuota gives the default. `quota_denied` makes both answer AccessDeniedException.
+- STS AssumeRole into a member account succeeds only if the role exists in that account's IAM (moto's own state:
+  Organizations' CreateAccount creates OrganizationAccountAccessRole there); AWS refuses a role that does not exist
+  with AccessDenied (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html), moto assumes any.
 
-Injected faults: throttling (every `throttle_every`-th request of any service answers ThrottlingException;
+Injected faults: throttling (every `throttle_every`-th request of any service answers ThrottlingException, S3 503 SlowDown;
 `throttle_always` names operations that always do) and accounts whose OrganizationAccountAccessRole
 cannot be assumed (`deny_accounts`: AccessDenied). `mutations` records every change that was made.
 """
@@ -71,6 +79,8 @@ class Emulation:
             self.throttle_every = 0
             self.throttle_always: set[str] = set()
             self.deny_accounts: set[str] = set()
+            self.account_quota: float | None = None  # an applied value of the Organizations account quota
+            self.quota_denied = False
             self.requests = 0
             self.mutations: list[str] = []
             self.calls: list[str] = []
@@ -163,13 +173,39 @@ class Emulation:
     def _faults(self, service: str, name: str, op: str, body: bytes) -> None:
         if service == "sts" and op == "AssumeRole":
             role = (parse_qs(body.decode()).get("RoleArn") or [""])[0]
-            if any(f":{a}:" in role for a in self.deny_accounts):
+            if any(f":{a}:" in role for a in self.deny_accounts) or not _role_exists(role):
                 raise ApiError("AccessDenied", f"User is not authorized to perform: sts:AssumeRole on resource: {role}", 403)
             return
         if service in ("sts", ""):  # STS is never throttled here; "" is moto's own API (reset)
             return
         if name in self.throttle_always or (self.throttle_every and self.requests % self.throttle_every == 0):
+            if service == "s3":  # S3 throttles with 503 SlowDown (https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html)
+                raise ApiError("SlowDown", "Please reduce your request rate.", 503)
             raise ApiError("ThrottlingException", "Rate exceeded")
+
+
+def _role_exists(arn: str) -> bool:
+    from moto.iam.models import iam_backends
+
+    found = re.match(r"^arn:aws:iam::(\d{12}):role/(?:.*/)?([^/]+)$", arn)
+    if not found:
+        return False
+    account, name = found.groups()
+    return any(r.name == name for r in iam_backends[account]["global"].roles.values())
+
+
+def create_role(account: str, name: str) -> None:
+    """A role in a member account, as an administrator of that account would create it (moto's IAM state)."""
+    from moto.iam.models import iam_backends
+
+    iam_backends[account]["global"].create_role(role_name=name, assume_role_policy_document="{}", path="/",
+                                                permissions_boundary=None, description="", tags=[], max_session_duration="3600")
+
+
+def delete_role(account: str, name: str) -> None:
+    from moto.iam.models import iam_backends
+
+    iam_backends[account]["global"].delete_role(name)
 
 
 def _json(body: bytes) -> dict[str, Any]:
@@ -186,7 +222,11 @@ def _account(access_key: str) -> str:
 
 
 def _error(start_response: Any, service: str, err: ApiError) -> list[bytes]:
-    status = f"{err.status} {({403: 'Forbidden', 500: 'Internal Server Error'}).get(err.status, 'Bad Request')}"
+    status = f"{err.status} {({403: 'Forbidden', 500: 'Internal Server Error', 503: 'Service Unavailable'}).get(err.status, 'Bad Request')}"
+    if service == "s3":  # rest-xml
+        body = f"<Error><Code>{err.code}</Code><Message>{err.message}</Message></Error>".encode()
+        start_response(status, [("Content-Type", "application/xml")])
+        return [body]
     if service == "sts":  # query protocol: XML errors
         body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{err.code}</Code><Message>{err.message}</Message>"
                 "</Error><RequestId>emulated</RequestId></ErrorResponse>").encode()
@@ -323,7 +363,33 @@ def update_cost_allocation_tags_status(em: Emulation, p: dict[str, Any], account
     return {"Errors": errors}
 
 
+# ---------------------------------------------------------------------------------------------- service quotas
+ACCOUNT_QUOTA = {"ServiceCode": "organizations", "ServiceName": "AWS Organizations", "QuotaCode": "L-E619E033",
+                 "QuotaName": "Default maximum number of accounts", "Value": 10.0, "Unit": "None", "Adjustable": True,
+                 "GlobalQuota": True}
+
+
+def _quota(em: Emulation, p: dict[str, Any], account: str, applied: bool) -> dict[str, Any]:
+    if em.quota_denied:
+        raise ApiError("AccessDeniedException", "User is not authorized to perform: servicequotas:GetServiceQuota", 403)
+    if (p.get("ServiceCode"), p.get("QuotaCode")) != ("organizations", "L-E619E033") or (applied and em.account_quota is None):
+        raise ApiError("NoSuchResourceException", "The request failed because the specified service quota does not exist.")
+    value = em.account_quota if applied else ACCOUNT_QUOTA["Value"]
+    return {"Quota": {**ACCOUNT_QUOTA, "Value": value,
+                      "QuotaArn": f"arn:aws:servicequotas:us-east-1:{account}:organizations/L-E619E033"}}
+
+
+def get_service_quota(em: Emulation, p: dict[str, Any], account: str, region: str) -> dict[str, Any]:
+    return _quota(em, p, account, applied=True)
+
+
+def get_aws_default_service_quota(em: Emulation, p: dict[str, Any], account: str, region: str) -> dict[str, Any]:
+    return _quota(em, p, account, applied=False)
+
+
 HANDLERS = {
+    "servicequotas:getservicequota": get_service_quota,
+    "servicequotas:getawsdefaultservicequota": get_aws_default_service_quota,
     "sagemaker:listapps": list_apps, "sagemaker:deleteapp": delete_app,
     "sagemaker:listspaces": list_spaces, "sagemaker:deletespace": delete_space,
     "ram:associateresourceshare": associate_resource_share, "ram:listresources": list_resources,

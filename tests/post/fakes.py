@@ -28,14 +28,25 @@ class FakeGateway:
         self.policy_shares_: dict[str, list[dict[str, Any]]] = {}  # resource arn -> [{"arn", "featureSet", "permissions"}]
         self.customer: dict[str, str] = {}  # customer managed permissions: name -> arn
         self.cost_tags: dict[str, str] = {}
-        self.instances: set[str] = set()
+        self.instances: dict[str, str] = {}  # instance arn -> identity store id
         self.users: set[str] = set()
+        self.org: dict[str, Any] | None = None  # DescribeOrganization's organization
+        self.account_list: list[dict[str, Any]] = []  # ListAccounts' accounts; empty: `accounts`, all ACTIVE
+        self.trusted: set[str] = set()
+        self.policy_types: dict[str, str] = {}
+        self.quota: float | str = 10.0
+        self.buckets: dict[str, dict[str, str | None]] = {}  # name -> {"region", "versioning"}
+        self.assumable: set[tuple[str, str]] = set()  # (account, role)
+        self.roles: dict[str, str] = {}  # use_access_role
         self.calls: list[str] = []
         self.list_accounts_calls = 0
 
     def account_id_by_name(self, name: str, region: str) -> str | None:
         self.list_accounts_calls += 1
         return self.accounts.get(name)
+
+    def use_access_role(self, account: str, role: str) -> None:
+        self.roles[account] = role
 
     def apps(self, account: str, region: str, domain_id: str) -> list[dict[str, Any]]:
         out = [dict(a) for a in self.apps_ if a["DomainId"] == domain_id and a["Status"] not in ("Deleted", "Failed")]
@@ -122,8 +133,32 @@ class FakeGateway:
         for k in keys:
             self.cost_tags[k] = "Active"
 
-    def identity_center_instances(self, region: str) -> set[str]:
-        return set(self.instances)
+    def identity_center_instances(self, region: str) -> dict[str, str]:
+        return dict(self.instances)
+
+    def organization_accounts(self, region: str) -> list[dict[str, Any]]:
+        listed = self.account_list or [{"Id": i, "Name": n, "Status": "ACTIVE"} for n, i in self.accounts.items()]
+        return [dict(a) for a in listed]
+
+    def organization(self, region: str) -> dict[str, Any] | None:
+        return dict(self.org) if self.org else None
+
+    def trusted_services(self, region: str) -> set[str]:
+        return set(self.trusted)
+
+    def root_policy_types(self, region: str) -> dict[str, str]:
+        return {"root": "r-fake", **self.policy_types}
+
+    def account_quota(self, region: str) -> float | str:
+        return self.quota
+
+    def bucket_facts(self, bucket: str, region: str) -> dict[str, str | None]:
+        if bucket not in self.buckets:
+            return {"error": "missing", "region": None, "versioning": None}
+        return {"error": None, **self.buckets[bucket]}
+
+    def access_role_error(self, account: str, role: str, region: str) -> str | None:
+        return None if (account, role) in self.assumable else "AccessDenied: not authorized to perform: sts:AssumeRole"
 
     def user_exists(self, region: str, store: str, user_name: str) -> bool:
         return user_name in self.users

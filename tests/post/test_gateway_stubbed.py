@@ -219,3 +219,67 @@ def test_an_unassumable_account_is_named(gw):
     with pytest.raises(AccountUnreachable, match=r"cannot assume arn:aws:iam::111122223333:role/OrganizationAccountAccessRole: "
                                                  "AccessDenied"):
         gw.apps(ACCOUNT, REGION, "d-1")
+
+
+# ---------------------------------------------------------------------------------------- preflight's organization facts
+def test_the_account_quota_falls_back_to_the_default_and_an_unreadable_one_is_said(gw):
+    """GetServiceQuota has no value for a quota never changed: the default applies. Organizations' quotas live in us-east-1."""
+    s = stub(gw, "service-quotas", account=None, region="us-east-1")
+    codes = {"ServiceCode": "organizations", "QuotaCode": "L-E619E033"}
+    s.add_response("get_service_quota", {"Quota": {"QuotaCode": "L-E619E033", "Value": 25.0}}, codes)
+    assert gw.account_quota(REGION) == 25.0
+    s.add_client_error("get_service_quota", "NoSuchResourceException", "no applied value", expected_params=codes)
+    s.add_response("get_aws_default_service_quota", {"Quota": {"QuotaCode": "L-E619E033", "Value": 10.0}}, codes)
+    assert gw.account_quota(REGION) == 10.0
+    s.add_client_error("get_service_quota", "AccessDeniedException", "not authorized", expected_params=codes)
+    assert gw.account_quota(REGION) == ("Service Quotas GetServiceQuota organizations L-E619E033: "
+                                        "AccessDeniedException: not authorized")
+    s.assert_no_pending_responses()
+
+
+def test_the_state_bucket_facts(gw):
+    s = stub(gw, "s3", account=None)
+    s.add_client_error("head_bucket", "404", "Not Found", 404, expected_params={"Bucket": "b"})
+    assert gw.bucket_facts("b", REGION) == {"error": "missing", "region": None, "versioning": None}
+    s.add_client_error("head_bucket", "403", "Forbidden", 403, expected_params={"Bucket": "b"})
+    assert gw.bucket_facts("b", REGION)["error"] == "forbidden: 403: Forbidden"
+    for location, region, status in ((None, "us-east-1", {}), ("EU", "eu-west-1", {"Status": "Suspended"}),
+                                     ("eu-central-1", "eu-central-1", {"Status": "Enabled"})):
+        s.add_response("head_bucket", {}, {"Bucket": "b"})
+        s.add_response("get_bucket_location", {"LocationConstraint": location} if location else {}, {"Bucket": "b"})
+        s.add_response("get_bucket_versioning", status, {"Bucket": "b"})
+        assert gw.bucket_facts("b", REGION) == {"error": None, "region": region, "versioning": status.get("Status")}
+    s.add_client_error("head_bucket", "400", "Bad Request", 400, expected_params={"Bucket": "b"})
+    with pytest.raises(ClientError):
+        gw.bucket_facts("b", REGION)
+
+
+def test_organization_facts(gw):
+    s = stub(gw, "organizations", account=None)
+    s.add_client_error("describe_organization", "AWSOrganizationsNotInUseException", "not in an organization")
+    assert gw.organization(REGION) is None
+    s.add_client_error("describe_organization", "AccessDeniedException", "not the management account")
+    with pytest.raises(ClientError, match="AccessDenied"):
+        gw.organization(REGION)
+    s.add_response("list_aws_service_access_for_organization", {"EnabledServicePrincipals": [
+        {"ServicePrincipal": "sso.amazonaws.com"}], "NextToken": "t"}, {})
+    s.add_response("list_aws_service_access_for_organization", {"EnabledServicePrincipals": [
+        {"ServicePrincipal": "ram.amazonaws.com"}]}, {"NextToken": "t"})
+    assert gw.trusted_services(REGION) == {"sso.amazonaws.com", "ram.amazonaws.com"}
+    s.add_response("list_roots", {"Roots": [{"Id": "r-ab12", "PolicyTypes": [
+        {"Type": "SERVICE_CONTROL_POLICY", "Status": "PENDING_ENABLE"}]}]}, {})
+    assert gw.root_policy_types(REGION) == {"root": "r-ab12", "SERVICE_CONTROL_POLICY": "PENDING_ENABLE"}
+    s.add_response("list_accounts", {"Accounts": [{"Id": "111122223333", "Name": "a", "Status": "SUSPENDED"}]}, {})
+    assert gw.organization_accounts(REGION)[0]["Status"] == "SUSPENDED"
+    assert gw.account_id_by_name("a", REGION) == "111122223333", "listed once per run"
+    s.assert_no_pending_responses()
+
+
+def test_an_access_role_that_cannot_be_assumed_is_answered_not_raised(gw):
+    sts = stub(gw, "sts", account=None)
+    gw.base.client = lambda service, **kw: sts.client
+    sts.add_response("get_caller_identity", {"Account": "100000000001"}, {})
+    sts.add_client_error("assume_role", "AccessDenied", "not authorized to perform: sts:AssumeRole")
+    assert gw.access_role_error(ACCOUNT, "LegacyAdmin", REGION) == "AccessDenied: not authorized to perform: sts:AssumeRole"
+    assert gw.access_role_error("100000000001", "LegacyAdmin", REGION) is None, "the management account itself"
+    sts.assert_no_pending_responses()

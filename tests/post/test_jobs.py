@@ -24,8 +24,23 @@ def aws():
     g = FakeGateway()
     g.accounts = {"northwind-pricing-dev": "111122223333", "northwind-recsys-prod": "444455556666",
                   "northwind-recsys-dev": "777788889999"}
-    g.instances = {"arn:aws:sso:::instance/ssoins-6987a1b2c3d4e5f6"}
+    g.instances = {"arn:aws:sso:::instance/ssoins-6987a1b2c3d4e5f6": "d-93671a2b3c"}
+    healthy_organization(g)
     return g
+
+
+def healthy_organization(g: FakeGateway) -> None:
+    """The example organization with every first-apply prerequisite in place."""
+    from modules.trusted_access import REQUIRED_TRUSTED_SERVICES
+
+    g.org = {"Id": "o-exampleorg", "FeatureSet": "ALL", "MasterAccountId": "100000000001"}
+    g.accounts.update({"northwind-management": "100000000001", "northwind-shared-services": "200000000002",
+                       "northwind-log-archive": "300000000003", "legacy": "012345678901"})
+    g.trusted = set(REQUIRED_TRUSTED_SERVICES)
+    g.policy_types = {"SERVICE_CONTROL_POLICY": "ENABLED"}
+    g.buckets = {"northwind-terraform-state": {"region": "eu-west-1", "versioning": "Enabled"}}
+    g.quota = 20.0
+    g.assumable = {(a, "OrganizationAccountAccessRole") for a in ("012345678901", "200000000002", "300000000003")}
 
 
 @pytest.fixture
@@ -104,12 +119,12 @@ def test_preflight_lists_what_is_missing(manifest_dir, aws, tmp_path):
     doc["jobs"]["preflight"]["external_users"] = ["amara", "zed"]
     (manifest_dir / "identity.json").write_text(json.dumps(doc))
     aws.users = {"amara"}
-    aws.instances = set()
+    aws.instances = {}
     results, code = go(manifest_dir, aws, ["identity"])
     assert code == 1, "the Identity Center instance is missing"
     assert [(n.level, n.target) for n in results[0].notes] == [("missing", doc["jobs"]["preflight"]["instance_arn"]),
                                                                 ("missing", "zed")], "every problem at once"
-    aws.instances = {doc["jobs"]["preflight"]["instance_arn"]}
+    aws.instances = {doc["jobs"]["preflight"]["instance_arn"]: doc["jobs"]["preflight"]["identity_store_id"]}
     results, code = go(manifest_dir, aws, ["identity"])
     assert code == 1 and [(n.level, n.target) for n in results[0].notes] == [("missing", "zed")]
     assert "provision them in the identity provider" in results[0].notes[0].message
@@ -233,7 +248,16 @@ def test_plan_output_matches_its_golden_file(manifest_dir, aws, update_golden):
 
 def test_manifests_name_what_each_stack_needs(example_registry):
     docs = {name: json.loads(doc.to_json()) for name, doc in manifests(plan(example_registry)).items()}
-    assert docs["organization"]["jobs"] == {"cost-tags": {"tags": ["cost_center", "environment", "team"]}}
+    assert docs["organization"]["jobs"]["cost-tags"] == {"tags": ["cost_center", "environment", "team"]}
+    checks = docs["organization"]["jobs"]["preflight"]["organization"]
+    assert checks["central_accounts"] == [{"label": "shared-services", "id": "200000000002"},
+                                          {"label": "log-archive", "id": "300000000003"}]
+    assert checks["adopted_accounts"] == ["012345678901"] and "northwind-pricing-prod" not in checks["new_accounts"]
+    assert len(checks["new_accounts"]) == 12, "12 created + 1 adopted + management, shared services, log archive: 16"
+    assert (checks["state_bucket"], checks["state_region"], checks["organization_id"]) == (
+        "northwind-terraform-state", "eu-west-1", None)
+    assert docs["pricing-prod"]["jobs"]["preflight"]["access_role"] == "OrganizationAccountAccessRole"
+    assert docs["pricing-dev"]["jobs"]["preflight"]["access_role"] is None, "created accounts have the role"
     assert docs["pricing-prod"]["account"] == {"key": "pricing-prod", "id": "012345678901", "name": "northwind-pricing-prod",
                                                "id_output": None}
     assert docs["recsys-prod"]["jobs"]["promote-shares"] == [{"share": "recsys-ranker-models", "model_package_group": "ranker-xgb"}]
@@ -288,11 +312,13 @@ def test_the_last_line_says_what_failed(manifest_dir, aws):
 
 def test_a_stack_without_the_selected_job_makes_no_call(manifest_dir, aws):
     """The Atlantis plan step runs `post plan --job preflight` in every project: no preflight, no AWS call."""
-    results, code = go(manifest_dir, aws, ["shared-services", "organization"], only="preflight")
+    results, code = go(manifest_dir, aws, ["shared-services", "churn-prod"], only="preflight")
     assert code == 0 and aws.list_accounts_calls == 0 and all(r.account == "" for r in results)
 
 
 def test_preflight_runs_for_team_stacks_that_assign_users(example_registry):
     docs = manifests(plan(example_registry))
     with_users = {name for name, p in [(a.name, a) for a in plan(example_registry).accounts] if p.studio_users}
-    assert with_users and {n for n, d in docs.items() if d.jobs.preflight} == with_users | {"identity"}
+    adopted = {a.name for a in plan(example_registry).accounts if a.account.adopted_id}
+    assert with_users and adopted and {n for n, d in docs.items() if d.jobs.preflight} == with_users | adopted | {
+        "identity", "organization"}
