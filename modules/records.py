@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .libraries import Libraries
+from .seed import SeedCode
+
 
 @dataclass(frozen=True)
 class Backend:
@@ -147,6 +150,7 @@ class CatalogTemplate:
     owner: str
     body: str  # the CloudFormation template text
     earlier: tuple[TemplateVersion, ...] = ()  # versions kept (deprecated), oldest first
+    seed: SeedCode | None = None  # the current version's starting repository, uploaded beside the template
 
     @property
     def versions(self) -> tuple[TemplateVersion, ...]:
@@ -161,3 +165,6 @@ class SharedServicesStack:
     catalog_bucket: str
     templates: tuple[CatalogTemplate, ...]
     share_with_ous: tuple[str, ...]  # top-level workload OU paths the portfolios are shared with
+    # CodeArtifact (organization.yaml `libraries`), without its publishers: who publishes what is decided in each
+    # team's own stacks, so a team's packages never change this stack (DESIGN.md decisions 2 and 11).
+    libraries: Libraries | None = None

@@ -13,7 +13,8 @@ from .base import PlatformStack, org_access_role_arn, policy_json
 from .baseline import build_budget, build_data_bucket, build_key
 from .audit import build_config_recorder, build_flow_log
 from .catalog import build_projects_in_account
-from .network import build_network
+from .codeartifact import build_library_access, lifecycle_config_arns
+from .network import LIBRARY_ENDPOINTS, build_network
 from .planrole import build_plan_role
 from .refs import ref, remote_output
 from .sagemaker import build_domain, build_execution_role, build_profiles
@@ -35,13 +36,15 @@ def build_account(stack: PlatformStack, *, values: OrgValues, acct: AccountStack
     # A decommissioned account keeps its VPC (the domain and its home volumes sit in it) but not the interface
     # endpoints, which cost about $7 a month each per zone and hold no data; nobody works there any more.
     network = build_network(stack, name=a.name, vpc_cidr=acct.vpc_cidr, vpc_only=acct.vpc_only, region=acct.region,
-                            endpoints=acct.vpc_only and not a.decommissioned)
+                            endpoints=acct.vpc_only and not a.decommissioned,
+                            extra_endpoints=LIBRARY_ENDPOINTS if acct.libraries else ())
     build_flow_log(stack, vpc_id=network.vpc_id, log_bucket=acct.log_bucket)
     build_config_recorder(stack, org=values.org, account_id=account_id, log_bucket=acct.log_bucket,
                           region=acct.region, regions=acct.config_regions,
                           log_archive_account_id=values.log_archive_account_id)
     role_arn = build_execution_role(stack, acct=acct, account_id=account_id, key_arn=key_arn)
-    build_domain(stack, acct=acct, network=network, role_arn=role_arn, key_arn=key_arn)
+    build_domain(stack, acct=acct, network=network, role_arn=role_arn, key_arn=key_arn,
+                 lifecycle_configs=lifecycle_config_arns() if acct.libraries else None)
     if acct.studio_users:
         # Studio access is an Identity Center application assignment, made in the management account.
         management = stack.provider(region=values.identity_center_region, tags=acct.tags, alias="management",
@@ -53,8 +56,11 @@ def build_account(stack: PlatformStack, *, values: OrgValues, acct: AccountStack
     build_deploy_role(stack, values=values, acct=acct, account_id=account_id)
     build_plan_role(stack, org=values.org, management_account_id=values.management_account_id,
                     data_buckets=[acct.bucket_name])
+    if acct.libraries:
+        build_library_access(stack, org=values.org, lib=acct.libraries)
     build_projects_in_account(stack, org=values.org, account_id=account_id, region=acct.region,
-                              launch_role=bool(acct.project_templates))
+                              launch_role=bool(acct.project_templates),
+                              seeds=(acct.seed_bucket, values.shared_services_account_id) if acct.seed_bucket else None)
 
     # What the post-step needs after apply (generated/post/<stack>.json names these outputs).
     TerraformOutput(stack, "account_id", value=account_id, description="The team account's id")

@@ -25,11 +25,12 @@ from cdktn_provider_aws.servicecatalog_product_portfolio_association import Serv
 from cdktn_provider_aws.servicecatalog_provisioning_artifact import ServicecatalogProvisioningArtifact
 from constructs import Construct
 
-from .. import naming, policies
+from .. import cfn_template, naming, policies
 from ..records import OrgValues, SharedServicesStack
 from .base import PlatformStack, org_access_role_arn, policy_json
 from .audit import build_aggregator
 from .baseline import build_data_bucket, build_key
+from .codeartifact import build_libraries
 from .organization import safe_id
 from .planrole import build_plan_role
 from .refs import ref, remote_output
@@ -42,17 +43,29 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
                    allowed_account_ids=[shared.account_id])
     build_aggregator(stack, org=plan.org, account_id=shared.account_id)
     build_plan_role(stack, org=plan.org, management_account_id=plan.management_account_id, data_buckets=[])
+    org_id = remote_output(naming.ORGANIZATION_STACK, "organization_id")
+    seed_bucket, seed_key = (policies.seed_reader_statements(org=plan.org, org_id=org_id, bucket=shared.catalog_bucket,
+                                                             region=plan.home_region)
+                             if any(t.seed for t in shared.templates) else ([], []))
     key_arn = build_key(stack, alias=f"alias/{plan.org}-shared-services", account_id=shared.account_id,
-                        description="Shared services: SageMaker Projects catalog")
-    build_data_bucket(stack, name=shared.catalog_bucket, key_arn=key_arn)
+                        description="Shared services: SageMaker Projects catalog", extra_statements=seed_key)
+    build_data_bucket(stack, name=shared.catalog_bucket, key_arn=key_arn, extra_statements=seed_bucket)
+    if shared.libraries:
+        build_libraries(stack, lib=shared.libraries, key_arn=key_arn, org_id=org_id)
     bucket_id = ref("aws_s3_bucket", "data-bucket", "id")
     portfolio_ids = {}
     for t in shared.templates:
         tid = safe_id(t.name)
         urls = {}
+        if t.seed:  # beside the template; the current version's template defaults its seed parameters to it
+            S3Object(stack, f"seed-{tid}", bucket=bucket_id, key=t.seed.key, content_base64=t.seed.content_base64,
+                     content_type="application/zip", server_side_encryption="aws:kms", kms_key_id=key_arn)
         for v in t.versions:
             vid = f"template-{tid}-{safe_id(v.version)}"
-            S3Object(stack, vid, bucket=bucket_id, key=f"templates/{t.name}/{v.version}.yaml", content=v.body,
+            body = v.body
+            if t.seed and v.version == t.version:
+                body = cfn_template.with_seed_defaults(v.body, bucket=shared.catalog_bucket, key=t.seed.key)
+            S3Object(stack, vid, bucket=bucket_id, key=f"templates/{t.name}/{v.version}.yaml", content=body,
                      content_type="application/x-yaml", server_side_encryption="aws:kms", kms_key_id=key_arn)
             # A reference, not a literal URL: Service Catalog reads the template when the artifact is created, so
             # the object must exist first.
@@ -95,9 +108,11 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
     TerraformOutput(stack, "portfolio_ids", value=portfolio_ids, description="Projects portfolio id by template name")
 
 
-def build_projects_in_account(scope: Construct, *, org: str, account_id: str, region: str, launch_role: bool) -> None:
+def build_projects_in_account(scope: Construct, *, org: str, account_id: str, region: str, launch_role: bool,
+                              seeds: tuple[str, str] | None = None) -> None:
     """SageMaker Projects enabled in every team account; where the team lists templates, the local launch role
-    the catalog's launch constraint names."""
+    the catalog's launch constraint names. seeds: (catalog bucket, shared services account) when a template the
+    team sees has seed code, which the launch role then reads to create the project's repository."""
     SagemakerServicecatalogPortfolioStatus(scope, "sagemaker-projects", status="Enabled")
     if not launch_role:
         return
@@ -106,4 +121,4 @@ def build_projects_in_account(scope: Construct, *, org: str, account_id: str, re
             assume_role_policy=policy_json(policies.service_trust("servicecatalog.amazonaws.com", account_id)))
     IamRolePolicy(scope, "projects-launch-role-policy", name="launch-catalog-templates",
                   role=ref("aws_iam_role", "projects-launch-role", "id"),
-                  policy=policy_json(policies.projects_launch_policy(account_id=account_id, region=region)))
+                  policy=policy_json(policies.projects_launch_policy(account_id=account_id, region=region, seeds=seeds)))

@@ -22,6 +22,11 @@ INTERFACE_ENDPOINTS = (
     "sts", "logs", "ecr.api", "ecr.dkr", "kms",
 )
 
+# CodeArtifact from a VPC: the API endpoint (tokens) and the repositories endpoint (pip), both with private DNS so
+# the repository's usual host name resolves inside the VPC; packages come from S3 through the gateway endpoint
+# (https://docs.aws.amazon.com/codeartifact/latest/ug/create-vpc-endpoints.html,
+# https://docs.aws.amazon.com/codeartifact/latest/ug/create-s3-gateway-endpoint.html).
+LIBRARY_ENDPOINTS = ("codeartifact.api", "codeartifact.repositories")
 
 # The two zones the subnets use, named rather than looked up so the set never changes under a stack;
 # every commercial region has zones a and b (https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html).
@@ -41,7 +46,7 @@ def subnet_cidrs(vpc_cidr: str) -> list[str]:
 
 
 def build_network(scope: Construct, *, name: str, vpc_cidr: str, vpc_only: bool, region: str,
-                  endpoints: bool = True) -> Network:
+                  endpoints: bool = True, extra_endpoints: tuple[str, ...] = ()) -> Network:
     Vpc(scope, "vpc", cidr_block=vpc_cidr, enable_dns_support=True, enable_dns_hostnames=True, tags={"Name": name})
     # No rules: nothing may use the default security group.
     vpc_id = ref("aws_vpc", "vpc", "id")
@@ -83,7 +88,7 @@ def build_network(scope: Construct, *, name: str, vpc_cidr: str, vpc_only: bool,
                          cidr_blocks=[vpc_cidr])],
                 tags={"Name": f"{name}-endpoints"},
             )
-            for service in INTERFACE_ENDPOINTS:
+            for service in (*INTERFACE_ENDPOINTS, *extra_endpoints):
                 VpcEndpoint(scope, f"endpoint-{service.replace('.', '-')}", vpc_id=vpc_id,
                             service_name=f"com.amazonaws.{region}.{service}", vpc_endpoint_type="Interface",
                             private_dns_enabled=True, subnet_ids=subnets, security_group_ids=[ref("aws_security_group", "endpoints-sg", "id")],

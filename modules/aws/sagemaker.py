@@ -27,9 +27,17 @@ def build_execution_role(scope: Construct, *, acct: AccountStack, account_id: st
     return ref("aws_iam_role", "execution-role", "arn")
 
 
-def build_domain(scope: Construct, *, acct: AccountStack, network: Network, role_arn: str, key_arn: str) -> None:
+def build_domain(scope: Construct, *, acct: AccountStack, network: Network, role_arn: str, key_arn: str,
+                 lifecycle_configs: dict[str, str] | None = None) -> None:
+    """lifecycle_configs: app type -> lifecycle configuration ARN, attached as the domain's default for that app
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-lcc-defaults.html)."""
     idle = {"app_lifecycle_management": {"idle_settings": {
         "lifecycle_management": "ENABLED", "idle_timeout_in_minutes": acct.idle_shutdown_minutes}}}
+
+    def app(app_type: str) -> dict:
+        arn = (lifecycle_configs or {}).get(app_type)
+        return {**idle, "lifecycle_config_arns": [arn], "default_resource_spec": {"lifecycle_config_arn": arn}} if arn else idle
+
     SagemakerDomain(
         scope, "domain",
         domain_name=acct.domain_name,
@@ -43,8 +51,8 @@ def build_domain(scope: Construct, *, acct: AccountStack, network: Network, role
             "security_groups": [network.security_group_id],
             "studio_web_portal": "ENABLED",
             "default_landing_uri": "studio::",
-            "jupyter_lab_app_settings": idle,
-            "code_editor_app_settings": idle,
+            "jupyter_lab_app_settings": app("JupyterLab"),
+            "code_editor_app_settings": app("CodeEditor"),
         },
         domain_settings={"security_group_ids": [network.security_group_id]},
         # Deleting the domain never deletes the people's home directories.
