@@ -102,7 +102,8 @@ def test_without_studio_context_the_space_statements_match_nothing():
 
 
 def test_the_launch_role_covers_every_resource_type_of_the_shipped_templates():
-    """CloudFormation calls each resource type's handlers with the launch role's credentials."""
+    """CloudFormation calls each resource type's handlers with the launch role's credentials. Seed folders beside
+    the templates (catalog/<name>-seed/) are repositories, not templates: only catalog/*.yaml are read."""
     import yaml
 
     from tests.helpers import EXAMPLE
@@ -112,15 +113,35 @@ def test_the_launch_role_covers_every_resource_type_of_the_shipped_templates():
 
     Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
     types = set()
-    for path in (EXAMPLE / "catalog").rglob("*.yaml"):
+    for path in (EXAMPLE / "catalog").glob("*.yaml"):
         doc = yaml.load(path.read_text(encoding="utf-8"), Loader=Loader)  # noqa: S506 - SafeLoader subclass
         types |= {r["Type"] for r in doc.get("Resources", {}).values()}
+    types.add("AWS::CodeCommit::Repository")  # what seeded templates create (tests/test_seed.py)
     assert types and types <= set(policies.LAUNCH_HANDLER_PERMISSIONS), types - set(policies.LAUNCH_HANDLER_PERMISSIONS)
-    launch = policies.projects_launch_policy(account_id=ACCOUNT, region=REGION)
+    launch = policies.projects_launch_policy(account_id=ACCOUNT, region=REGION,
+                                             seeds=("acme-sagemaker-catalog", "222222222222"))
     resources = {"AWS::SageMaker::ModelPackageGroup": f"{SM}:model-package-group/p-1",
-                 "AWS::S3::Bucket": "arn:aws:s3:::sagemaker-project-p-1"}
+                 "AWS::S3::Bucket": "arn:aws:s3:::sagemaker-project-p-1",
+                 "AWS::CodeCommit::Repository": f"arn:aws:codecommit:{REGION}:{ACCOUNT}:sagemaker-p-1-modelbuild"}
+    seed_object = "arn:aws:s3:::acme-sagemaker-catalog/templates/build-train-deploy/1.3.0-seed.zip"
     launch_role = f"arn:aws:iam::{ACCOUNT}:role/acme-projects-launch"
     for rtype in types:
         missing = [a for a in sorted(policies.LAUNCH_HANDLER_PERMISSIONS[rtype])
-                   if not allowed(launch, Request(a, launch_role, resources[rtype]))]
+                   if not allowed(launch, Request(a, launch_role, seed_object if a.startswith("s3:") and
+                                                  rtype == "AWS::CodeCommit::Repository" else resources[rtype]))]
         assert missing == [], rtype
+
+
+def test_the_launch_role_reads_seed_code_only_where_a_visible_template_has_some():
+    without = policies.projects_launch_policy(account_id=ACCOUNT, region=REGION)
+    seeded = policies.projects_launch_policy(account_id=ACCOUNT, region=REGION, seeds=("acme-sagemaker-catalog", "222222222222"))
+    seed_object = "arn:aws:s3:::acme-sagemaker-catalog/templates/build-train-deploy/1.3.0-seed.zip"
+    role = f"arn:aws:iam::{ACCOUNT}:role/acme-projects-launch"
+    assert allowed(seeded, Request("s3:GetObject", role, seed_object))
+    assert not allowed(without, Request("s3:GetObject", role, seed_object))
+    assert not allowed(seeded, Request("s3:GetObject", role, "arn:aws:s3:::acme-sagemaker-catalog/templates/x/1.0.0.yaml"))
+    assert not allowed(seeded, Request("codecommit:DeleteRepository", role, f"arn:aws:codecommit:{REGION}:{ACCOUNT}:team-repo"))
+    decrypt = Request("kms:Decrypt", role, f"arn:aws:kms:{REGION}:222222222222:key/k",
+                      context={"kms:ViaService": f"s3.{REGION}.amazonaws.com"})
+    assert allowed(seeded, decrypt)
+    assert not allowed(seeded, Request("kms:Decrypt", role, decrypt.resource, context={"kms:ViaService": "sqs"}))

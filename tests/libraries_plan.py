@@ -1,0 +1,33 @@
+"""A plan with internal libraries and seed code set, built from plan records (until the registry model has the
+fields, tests construct the records the registry would compile to)."""
+from __future__ import annotations
+
+import dataclasses
+
+from modules import libraries as L
+from modules.seed import SeedCode, seed_key
+
+ORG_ID = "o-northwind1"
+
+
+def with_libraries(plan, *, publish: dict[str, tuple[str, ...]], domain: str = "northwind-libs",
+                   repository: str = "ml-libraries", publishing_environments=("dev", "sandbox")):
+    lib = L.Libraries(org=plan.org, domain=domain, repository=repository, upstreams=("pypi",),
+                      owner_account_id=plan.shared_services.account_id, region=plan.home_region,
+                      publishing_environments=tuple(publishing_environments),
+                      publishers=tuple(L.Publisher(t, tuple(sorted({L.normalize(p) for p in ps})))
+                                       for t, ps in sorted(publish.items())))
+    accounts = []
+    for acct in plan.accounts:
+        pkgs = tuple(sorted({L.normalize(p) for p in publish.get(acct.account.team, ())}))
+        accounts.append(dataclasses.replace(acct, libraries=L.AccountLibraries(
+            domain=domain, repository=repository, owner_account_id=lib.owner_account_id, region=lib.region,
+            packages=() if acct.account.decommissioned else pkgs,
+            execution_role_publishes=acct.account.environment in publishing_environments)))
+    return dataclasses.replace(plan, libraries=lib, accounts=tuple(accounts))
+
+
+def with_seed(plan, template: str, zip_bytes: bytes, folder: str = "catalog/seed/"):
+    templates = tuple(dataclasses.replace(t, seed=SeedCode(folder, seed_key(t.name, t.version), zip_bytes))
+                      if t.name == template else t for t in plan.shared_services.templates)
+    return dataclasses.replace(plan, shared_services=dataclasses.replace(plan.shared_services, templates=templates))

@@ -1,0 +1,126 @@
+"""Internal libraries (issue 14): who may read and publish what, evaluated on the policies the stacks carry.
+
+Cross-account access to CodeArtifact needs both halves: the caller's identity policy in its team account and
+the repository (or domain) policy in shared services. `reach` evaluates both, as IAM does for a principal in
+another account (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from modules import libraries as L
+from tests.libraries_plan import ORG_ID, with_libraries
+from tests.policy_sim import Request, allowed
+
+
+@pytest.fixture(scope="module")
+def plan(example_registry):
+    from modules.stacks import plan as make_plan
+
+    return with_libraries(make_plan(example_registry), publish={"recsys": ("Recsys_Features", "recsys.utils"),
+                                                                 "pricing": ("pricing-tools",)})
+
+
+def role_arn(acct, role: str) -> str:
+    return f"arn:aws:iam::{acct.account.adopted_id or '999900000000'}:role/{role}"
+
+
+def identity(acct, role: str) -> dict:
+    """The role's libraries policy as account.py attaches it (read, plus publish where the role may)."""
+    lib = acct.libraries
+    publish = (L.publish_policy(lib) or {"Statement": []})["Statement"]
+    may = role == "deploy" or lib.execution_role_publishes
+    return {"Statement": L.read_policy(lib)["Statement"] + (publish if may else [])}
+
+
+def reach(plan, acct, role: str, action: str, resource: str, *, org_id: str = ORG_ID) -> bool:
+    name = "northwind-deploy" if role == "deploy" else acct.role_name
+    principal = role_arn(acct, name)
+    req = Request(action, principal, resource, context={"aws:PrincipalOrgID": org_id})
+    lib = plan.libraries
+    resource_policy = (L.domain_policy(lib, org_id=ORG_ID) if action == "codeartifact:GetAuthorizationToken"
+                       else L.repository_policy(lib, org_id=ORG_ID, deploy_role="northwind-deploy"))
+    return allowed(identity(acct, role), req) and allowed(resource_policy, req)
+
+
+def package(plan, name: str) -> str:
+    return L.package_arn(plan.accounts[0].libraries, name)
+
+
+def test_names_are_normalized_as_pypi_does():
+    assert L.normalize("Fraud_Utils") == L.normalize("fraud-utils") == L.normalize("fraud..utils") == "fraud-utils"
+
+
+def test_a_team_publishes_exactly_its_own_packages(plan):
+    for acct in plan.accounts:
+        if acct.account.team != "recsys":
+            continue
+        for pkg in ("recsys-features", "Recsys_Features", "recsys-utils"):
+            assert reach(plan, acct, "deploy", "codeartifact:PublishPackageVersion", package(plan, pkg)), (acct.name, pkg)
+        for pkg in ("pricing-tools", "recsys-features-extra", "numpy"):
+            assert not reach(plan, acct, "deploy", "codeartifact:PublishPackageVersion", package(plan, pkg)), (acct.name, pkg)
+
+
+def test_execution_roles_publish_only_where_people_write(plan):
+    checked = set()
+    for acct in plan.accounts:
+        if acct.account.team != "recsys":
+            continue
+        env = acct.account.environment
+        can = reach(plan, acct, "execution", "codeartifact:PublishPackageVersion", package(plan, "recsys-features"))
+        assert can == (env in ("sandbox", "dev")), acct.name  # prod is read-only for people
+        checked.add(env)
+    assert checked == {"sandbox", "dev", "prod"}
+
+
+def test_the_repository_policy_stops_a_role_the_identity_policy_would_let_publish(plan):
+    """A team account role with a publishing identity policy but another name (not the platform's) is refused."""
+    acct = plan.account("recsys-dev")
+    req = Request("codeartifact:PublishPackageVersion", role_arn(acct, "someone-elses-role"), package(plan, "recsys-features"),
+                  context={"aws:PrincipalOrgID": ORG_ID})
+    assert allowed(identity(acct, "deploy"), req)
+    assert not allowed(L.repository_policy(plan.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"), req)
+
+
+def test_every_team_account_reads(plan):
+    lib = plan.accounts[0].libraries
+    calls = [("codeartifact:GetAuthorizationToken", L.domain_arn(lib)),
+             ("codeartifact:GetRepositoryEndpoint", L.repository_arn(lib)),
+             ("codeartifact:ReadFromRepository", L.repository_arn(lib))]
+    for acct in plan.accounts:
+        assert acct.libraries, acct.name
+        for role in ("execution", "deploy"):
+            for action, resource in calls:
+                assert reach(plan, acct, role, action, resource), (acct.name, role, action)
+            bearer = Request("sts:GetServiceBearerToken", context={"sts:AWSServiceName": "codeartifact.amazonaws.com"})
+            assert allowed(identity(acct, role), bearer)
+            assert not allowed(identity(acct, role), Request("sts:GetServiceBearerToken",
+                                                             context={"sts:AWSServiceName": "other.amazonaws.com"}))
+
+
+def test_nobody_outside_the_organization_reads(plan):
+    acct = plan.account("recsys-dev")
+    assert not reach(plan, acct, "execution", "codeartifact:ReadFromRepository", L.repository_arn(acct.libraries),
+                     org_id="o-someoneelse")
+
+
+def test_the_repository_policy_does_not_grow_with_teams(plan):
+    import dataclasses
+
+    few = json.dumps(L.repository_policy(plan.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"))
+    many_publishers = tuple(L.Publisher(f"team-{i}", (f"pkg-{i}",)) for i in range(500))
+    many = json.dumps(L.repository_policy(dataclasses.replace(plan.libraries, publishers=many_publishers),
+                                          org_id=ORG_ID, deploy_role="northwind-deploy"))
+    assert few == many and len(few) < 7168
+
+
+def test_the_pip_script_points_pip_at_the_repository(plan):
+    lib = plan.accounts[0].libraries
+    script = L.pip_script(lib)
+    assert script.startswith("#!/bin/bash\n")
+    assert ("pip config set global.index-url "
+            '"https://aws:$TOKEN@northwind-libs-200000000002.d.codeartifact.eu-west-1.amazonaws.com/pypi/ml-libraries/simple/"'
+            in script)
+    assert "--domain northwind-libs --domain-owner 200000000002 --region eu-west-1" in script
