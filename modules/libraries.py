@@ -86,9 +86,12 @@ def repository_arn(lib: Libraries | AccountLibraries, repository: str | None = N
             f"{repository or lib.repository}")
 
 
+def package_arn_prefix(lib: Libraries | AccountLibraries) -> str:
+    return f"arn:aws:codeartifact:{lib.region}:{lib.owner_account_id}:package/{lib.domain}/{lib.repository}/"
+
+
 def package_arn(lib: AccountLibraries, package: str) -> str:
-    return (f"arn:aws:codeartifact:{lib.region}:{lib.owner_account_id}:package/{lib.domain}/{lib.repository}/"
-            f"pypi//{normalize(package)}")
+    return f"{package_arn_prefix(lib)}pypi//{normalize(package)}"
 
 
 def index_url(lib: AccountLibraries, token: str = "$TOKEN") -> str:
@@ -113,7 +116,7 @@ def domain_policy(lib: Libraries, *, org_id: str) -> dict:
         "Version": "2012-10-17",
         "Statement": [{
             "Sid": "OrganizationGetsTokens", "Effect": "Allow", "Principal": {"AWS": "*"},
-            "Action": "codeartifact:GetAuthorizationToken", "Resource": "*",
+            "Action": "codeartifact:GetAuthorizationToken", "Resource": domain_arn(lib),
             "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}},
         }],
     }
@@ -122,16 +125,17 @@ def domain_policy(lib: Libraries, *, org_id: str) -> dict:
 def repository_policy(lib: Libraries, *, org_id: str, deploy_role: str) -> dict:
     """The internal repository's one policy: the organization reads; the platform's publishing roles publish,
     each limited to its own packages by its identity policy. Constant size, whatever the number of teams.
-    A resource policy is evaluated only for its own repository (or domain), so its Resource is `*`
-    (https://docs.aws.amazon.com/codeartifact/latest/ug/repo-policies.html)."""
+    A resource policy is evaluated only for its own repository (or domain), so `*` would do
+    (https://docs.aws.amazon.com/codeartifact/latest/ug/repo-policies.html); the exact ARNs say the same and let
+    the linters check the actions against the resource types."""
     return {
         "Version": "2012-10-17",
         "Statement": [
             {"Sid": "OrganizationReads", "Effect": "Allow", "Principal": {"AWS": "*"},
-             "Action": list(READ_REPOSITORY_ACTIONS), "Resource": "*",
+             "Action": list(READ_REPOSITORY_ACTIONS), "Resource": repository_arn(lib),
              "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}}},
             {"Sid": "PlatformRolesPublish", "Effect": "Allow", "Principal": {"AWS": "*"},
-             "Action": list(PUBLISH_ACTIONS), "Resource": "*",
+             "Action": list(PUBLISH_ACTIONS), "Resource": f"{package_arn_prefix(lib)}*",
              "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id},
                            "ArnLike": {"aws:PrincipalArn": publishing_role_patterns(lib, deploy_role=deploy_role)}}},
         ],

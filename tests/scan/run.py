@@ -38,6 +38,8 @@ POLICY_FIELDS = {
     "aws_kms_key": "policy",
     "aws_ecr_repository_policy": "policy",
     "aws_sagemaker_model_package_group_policy": "resource_policy",
+    "aws_codeartifact_domain_permissions_policy": "policy_document",
+    "aws_codeartifact_repository_permissions_policy": "policy_document",
 }
 
 
