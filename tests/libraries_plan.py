@@ -12,11 +12,12 @@ ORG_ID = "o-northwind1"
 
 def with_libraries(plan, *, publish: dict[str, tuple[str, ...]], domain: str = "northwind-libs",
                    repository: str = "ml-libraries", publishing_environments=("dev", "sandbox")):
+    retired = {a.account.team for a in plan.accounts if a.account.decommissioned}
     lib = L.Libraries(org=plan.org, domain=domain, repository=repository, upstreams=("pypi",),
                       owner_account_id=plan.shared_services.account_id, region=plan.home_region,
                       publishing_environments=tuple(publishing_environments),
                       publishers=tuple(L.Publisher(t, tuple(sorted({L.normalize(p) for p in ps})))
-                                       for t, ps in sorted(publish.items())))
+                                       for t, ps in sorted(publish.items()) if t not in retired))
     accounts = []
     for acct in plan.accounts:
         pkgs = tuple(sorted({L.normalize(p) for p in publish.get(acct.account.team, ())}))

@@ -49,11 +49,35 @@ def _grant(out: set[Grant], reg: Registry, team, key: str, a, studio: set[str], 
             out.add(Grant(m.person, key, a.permission_set, team.name, m.role, m.person in studio))
 
 
+@dataclass(frozen=True, order=True)
+class Publishing:
+    """Who may publish one internal library: the team's deploy roles (CI) and, where people write, Studio."""
+
+    package: str
+    team: str
+    deploy_accounts: tuple[str, ...]  # account keys whose deploy role may publish it
+    studio_accounts: tuple[str, ...]  # account keys whose execution role (Studio, jobs) may publish it
+
+
+def publishing(plan: Plan) -> list[Publishing]:
+    out = []
+    for acct_team, pkgs in ((p.team, p.packages) for p in (plan.libraries.publishers if plan.libraries else ())):
+        accts = [a for a in plan.accounts if a.account.team == acct_team and a.libraries and a.libraries.packages]
+        for pkg in pkgs if accts else ():
+            out.append(Publishing(pkg, acct_team, tuple(sorted(a.account.key for a in accts)),
+                                  tuple(sorted(a.account.key for a in accts if a.libraries.execution_role_publishes))))
+    return sorted(out)
+
+
 def access_report(reg: Registry, plan: Plan, fmt: str, *, person: str | None = None, account: str | None = None) -> str:
     rows = [g for g in grants(reg, plan) if (person is None or g.person == person) and (account is None or g.account == account)]
     admins = set(reg.organization.platform_admins)
+    pubs = publishing(plan)
     if fmt == "json":
-        return json.dumps({"grants": [asdict(g) for g in rows], "platform_admins": sorted(admins)}, indent=2) + "\n"
+        doc = {"grants": [asdict(g) for g in rows], "platform_admins": sorted(admins)}
+        if plan.libraries:
+            doc["library_publishing"] = [asdict(p) for p in pubs]
+        return json.dumps(doc, indent=2) + "\n"
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
@@ -70,4 +94,11 @@ def access_report(reg: Registry, plan: Plan, fmt: str, *, person: str | None = N
         who = f"{g.person} **admin**" if g.person in admins else g.person
         by = "platform admins" if g.role == "platform-admin" else f"{g.team} / {g.role}"
         lines.append(f"| {who} | {g.account} | {g.permission_set} | {by} | {'yes' if g.studio else ''} |")
+    if plan.libraries:
+        lines += ["", "## Internal libraries: who may publish", "",
+                  f"Repository {plan.libraries.domain}/{plan.libraries.repository}; every team account reads it. "
+                  "Studio members publish through the account's execution role.", "",
+                  "| package | team | deployments (deploy role) | Studio (execution role) |", "|---|---|---|---|"]
+        lines += [f"| {p.package} | {p.team} | {', '.join(p.deploy_accounts)} | {', '.join(p.studio_accounts)} |"
+                  for p in pubs]
     return "\n".join(lines) + "\n"

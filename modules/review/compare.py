@@ -9,6 +9,7 @@ from ..forcenew import LOSES
 from ..registry.model import Registry
 from ..stacks import Plan
 from .estate import estate_changes
+from .libraries import library_changes
 from .model import SECTIONS, Change, StackPlan, Summary
 from .people import people_changes
 
@@ -49,7 +50,7 @@ def resource_changes(found: list[Finding], changes: list[Change]) -> list[Change
 
 def summarize(base: tuple[Registry, Plan] | None, new: tuple[Registry, Plan], stacks_to_plan: list[str],
               plans: list[StackPlan] | None = None, destroyed: list[Finding] | None = None) -> Summary:
-    changes = people_changes(base, new) + estate_changes(base, new)
+    changes = people_changes(base, new) + estate_changes(base, new) + library_changes(base, new)
     changes += resource_changes(destroyed or [], changes)
     order = {s: i for i, s in enumerate(SECTIONS)}
     changes.sort(key=lambda c: order[c.section])  # stable: each area keeps its own order inside a section

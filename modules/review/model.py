@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Sections in the order the comment shows them. Destructive changes of any section are shown once, at the top.
-SECTIONS = ("accounts", "roles", "access", "studio", "side_effects", "shares", "cost_capacity", "network", "templates")
+SECTIONS = ("accounts", "roles", "access", "studio", "side_effects", "shares", "libraries", "cost_capacity", "network",
+            "templates")
 HEADINGS = {
     "roles": "Role changes", "access": "Access", "accounts": "Accounts", "studio": "Studio",
     "side_effects": "Side effects", "shares": "Shares", "cost_capacity": "Cost and capacity", "network": "Network",
-    "templates": "Templates",
+    "templates": "Templates", "libraries": "Internal libraries",
 }
 
 

@@ -1,0 +1,71 @@
+"""`diff`, the access review and `graph` say who may publish which internal library (issue 14)."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from modules.outputs.access import access_report, publishing
+from modules.outputs.graph import mermaid
+from modules.review.compare import summarize
+from modules.review.render import markdown
+from modules.stacks import plan as make_plan
+from tests.libraries_plan import with_libraries, with_seed
+
+
+@pytest.fixture(scope="module")
+def base(example_registry):
+    return make_plan(example_registry)
+
+
+def test_diff_shows_libraries_created_and_packages_claimed(example_registry, base):
+    new = with_libraries(base, publish={"recsys": ("recsys-features",)})
+    s = summarize((example_registry, base), (example_registry, new), [])
+    kinds = [(c.kind, c.facts.get("package")) for c in s.changes if c.section == "libraries"]
+    assert kinds == [("libraries_created", None), ("package_claimed", "recsys-features")]
+    claimed = next(c for c in s.changes if c.kind == "package_claimed")
+    assert claimed.text == ("team recsys may publish package recsys-features, by its deployments (deploy role) in every "
+                            "environment; from Studio in dev, sandbox")
+    assert "### Internal libraries" in markdown(s, "Change summary")
+
+
+def test_diff_shows_a_package_changing_owner_and_a_released_one(example_registry, base):
+    before = with_libraries(base, publish={"recsys": ("shared-utils", "recsys-features")})
+    after = with_libraries(base, publish={"pricing": ("Shared_Utils",)})
+    s = summarize((example_registry, before), (example_registry, after), [])
+    assert [(c.kind, c.text) for c in s.changes if c.section == "libraries"] == [
+        ("package_released", "team recsys may no longer publish package recsys-features (published versions stay)"),
+        ("package_moved", "package shared-utils changes owner: recsys → pricing")]
+
+
+def test_diff_shows_a_seed_change_as_a_template_change(example_registry, base):
+    before = with_seed(base, "build-train-deploy", b"zip-1")
+    after = with_seed(base, "build-train-deploy", b"zip-2")
+    s = summarize((example_registry, before), (example_registry, after), ["shared-services"])
+    assert [c.kind for c in s.changes] == ["seed_changed"]
+    assert s.changes[0].section == "templates" and "existing projects keep their repositories" in s.changes[0].text
+
+
+def test_removing_the_libraries_is_destructive(example_registry, base):
+    s = summarize((example_registry, with_libraries(base, publish={})), (example_registry, base), [])
+    assert [(c.kind, c.destructive) for c in s.changes] == [("libraries_removed", True)]
+
+
+def test_the_access_review_lists_who_may_publish_what(example_registry, base):
+    p = with_libraries(base, publish={"recsys": ("recsys-features",), "churn": ("churn-old",)})
+    pubs = publishing(p)
+    assert [(x.package, x.team, x.deploy_accounts, x.studio_accounts) for x in pubs] == [
+        ("recsys-features", "recsys", ("recsys-dev", "recsys-prod", "recsys-sandbox"), ("recsys-dev", "recsys-sandbox"))]
+    md = access_report(example_registry, p, "md")
+    assert "| recsys-features | recsys | recsys-dev, recsys-prod, recsys-sandbox | recsys-dev, recsys-sandbox |" in md
+    assert json.loads(access_report(example_registry, p, "json"))["library_publishing"][0]["package"] == "recsys-features"
+    assert "library_publishing" not in json.loads(access_report(example_registry, base, "json"))
+
+
+def test_the_graph_shows_library_owners(base):
+    p = with_libraries(base, publish={"recsys": ("recsys-features", "recsys-utils")})
+    text = mermaid(p)
+    assert 'libraries[("CodeArtifact northwind-libs/ml-libraries")]' in text
+    assert 'team_recsys(["team recsys"]) -- "publishes recsys-features, recsys-utils" --> libraries' in text
+    assert "libraries" not in mermaid(base)
