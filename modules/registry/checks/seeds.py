@@ -1,0 +1,35 @@
+"""Seed code of catalog templates: a template with `seed_code` must take the seed's location as parameters.
+
+The compiler publishes a seeded template with its `SeedCodeBucket` and `SeedCodeKey` parameters defaulting to the
+seed zip (modules/cfn_template.py); a template that does not declare them would never read the seed. (Folder
+existence, staying inside the registry, symlinks and size are the loader's checks.)
+"""
+from __future__ import annotations
+
+from ... import cfn_template
+from ...seed import SEED_PARAMETERS
+from ..errors import RegistryError
+from ..load import Sources
+from ..model import Registry
+from ._common import CATALOG, _index
+
+
+def check_seed_parameters(reg: Registry, src: Sources) -> list[RegistryError]:
+    errors = []
+    for t in reg.templates:
+        folder = getattr(t, "seed_code", None)
+        if not folder or t.template not in reg.files:
+            continue
+        try:
+            declared = cfn_template.declared_parameters(reg.files[t.template])
+        except Exception:  # noqa: BLE001 - an unreadable template is cfn-lint's and the template check's to report
+            continue
+        missing = [p for p in SEED_PARAMETERS if p not in declared]
+        if missing:
+            i = _index(src, CATALOG, "templates", "name", t.name)
+            errors.append(src.error(CATALOG, ("templates", i, "seed_code"),
+                                    f"template '{t.name}' has seed_code, but {t.template} does not declare the "
+                                    f"parameter{'s' if len(missing) > 1 else ''} {', '.join(missing)}: the project's "
+                                    "repository is created from the seed through them (Type: String; the compiler "
+                                    "sets their defaults)"))
+    return errors
