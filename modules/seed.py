@@ -23,6 +23,9 @@ from pathlib import Path
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 SEED_PARAMETERS = ("SeedCodeBucket", "SeedCodeKey")
+# Caches a tool run inside the folder leaves behind (running the seed's own tests makes them): never packed,
+# so they cannot make a local synth differ from CI's.
+IGNORED_NAMES = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".DS_Store"})
 # The zip travels base64-encoded inside the shared-services stack JSON (about 4/3 of its size): keep it small.
 MAX_SEED_BYTES = 2 * 1024 * 1024
 
@@ -54,8 +57,10 @@ def read_folder(folder: Path) -> dict[str, tuple[bytes, bool]]:
     (the registry check reports them at file:line; this is the last line of defence)."""
     out: dict[str, tuple[bytes, bool]] = {}
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_NAMES)
         for name in sorted(filenames):
+            if name in IGNORED_NAMES or name.endswith(".pyc"):
+                continue
             path = Path(dirpath) / name
             info = path.lstat()
             if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
