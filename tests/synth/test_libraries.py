@@ -67,10 +67,10 @@ def test_the_seed_object_sits_beside_the_template_and_the_template_defaults_to_i
     assert obj["key"] == "templates/build-train-deploy/1.2.0-seed.zip" and obj["content_type"] == "application/zip"
     assert base64.b64decode(obj["content_base64"]) == seed.pack_folder(SEED_DIR)
     assert "README.md" in zipfile.ZipFile(io.BytesIO(base64.b64decode(obj["content_base64"]))).namelist()
-    body = json.loads(objects["template-build-train-deploy"]["content"].replace("$${", "${"))
+    body = json.loads(objects["template-build-train-deploy-1_2_0"]["content"].replace("$${", "${"))
     assert body["Parameters"]["SeedCodeBucket"]["Default"] == "northwind-sagemaker-catalog"
     assert body["Parameters"]["SeedCodeKey"]["Default"] == obj["key"]
-    assert "Parameters" in objects["template-batch-inference"]["content"]  # unseeded templates stay as written
+    assert "Parameters" in objects["template-batch-inference-0_3_1"]["content"]  # unseeded templates stay as written
     bucket_policy = policy(resources(shared, "aws_s3_bucket_policy")["data-bucket-policy"]["policy"])
     launch = next(s for s in bucket_policy["Statement"] if s["Sid"] == "LaunchRolesReadSeedCode")
     assert launch["Resource"] == "arn:aws:s3:::northwind-sagemaker-catalog/templates/*-seed.zip"
