@@ -124,3 +124,43 @@ def test_the_pip_script_points_pip_at_the_repository(plan):
             '"https://aws:$TOKEN@northwind-libs-200000000002.d.codeartifact.eu-west-1.amazonaws.com/pypi/ml-libraries/simple/"'
             in script)
     assert "--domain northwind-libs --domain-owner 200000000002 --region eu-west-1" in script
+
+
+@pytest.mark.parametrize("role, may", [
+    ("northwind-deploy", True),
+    ("northwind-recsys-sandbox-sagemaker-execution", True),
+    ("northwind-recsys-dev-sagemaker-execution", True),
+    ("northwind-recsys-prod-sagemaker-execution", False),
+    ("northwind-recsys-preprod-sagemaker-execution", False),
+    ("northwind-prod-sandbox-x-sagemaker-execution", False),  # a name that only contains a write environment
+    ("northwind-sagemaker-projects-launch", False),
+])
+def test_the_repository_policy_alone_lets_only_publishing_roles_publish(plan, role, may):
+    """The second half on its own: even a role whose identity policy allowed it could not publish from production."""
+    req = Request("codeartifact:PublishPackageVersion", f"arn:aws:iam::999900000000:role/{role}",
+                  package(plan, "recsys-features"), context={"aws:PrincipalOrgID": ORG_ID})
+    assert allowed(L.repository_policy(plan.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"), req) == may
+
+
+def test_the_registry_compiles_to_publishing_environments_and_packages():
+    """organization.yaml `libraries` and a team's `libraries.publish` -> the plan records (production never publishes
+    from Studio; a decommissioned team publishes nothing; names are normalized)."""
+    from types import SimpleNamespace as NS
+
+    envs = [NS(name="sandbox", human_access="write", production=False), NS(name="dev", human_access="write", production=False),
+            NS(name="preprod", human_access="read", production=False), NS(name="prod", human_access="read", production=True)]
+    teams = [NS(name="a", active=True, libraries=NS(publish=["A_Lib", "a.lib", "b-lib"])),
+             NS(name="old", active=False, libraries=NS(publish=["old-lib"])), NS(name="c", active=True, libraries=None)]
+    reg = NS(organization=NS(name="acme", shared_services_account_id="222222222222", home_region="eu-west-1",
+                             libraries=NS(domain="acme", repository="ml-libraries", upstreams=["pypi"])),
+             environments=envs, teams=teams, environment=lambda n: next(e for e in envs if e.name == n))
+    lib = L.organization_libraries(reg)
+    assert lib.publishing_environments == ("dev", "sandbox")
+    assert lib.publishers == (L.Publisher("a", ("a-lib", "b-lib")),)
+    a_prod = L.account_libraries(reg, teams[0], "prod")
+    assert (a_prod.packages, a_prod.execution_role_publishes) == (("a-lib", "b-lib"), False)
+    assert L.account_libraries(reg, teams[0], "sandbox").execution_role_publishes is True
+    assert L.account_libraries(reg, teams[1], "dev").packages == ()
+    assert L.account_libraries(reg, teams[2], "dev").packages == ()
+    reg.organization.libraries = None
+    assert L.organization_libraries(reg) is None and L.account_libraries(reg, teams[0], "dev") is None
