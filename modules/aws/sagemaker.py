@@ -30,7 +30,8 @@ def build_execution_role(scope: Construct, *, acct: AccountStack, account_id: st
 def build_domain(scope: Construct, *, acct: AccountStack, network: Network, role_arn: str, key_arn: str,
                  lifecycle_configs: dict[str, str] | None = None) -> None:
     """lifecycle_configs: app type -> lifecycle configuration ARN, attached as the domain's default for that app
-    (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-lcc-defaults.html)."""
+    (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-lcc-defaults.html), in private spaces (user settings)
+    and shared spaces (space settings; the provider's space settings take JupyterLab only)."""
     idle = {"app_lifecycle_management": {"idle_settings": {
         "lifecycle_management": "ENABLED", "idle_timeout_in_minutes": acct.idle_shutdown_minutes}}}
 
@@ -54,6 +55,8 @@ def build_domain(scope: Construct, *, acct: AccountStack, network: Network, role
             "jupyter_lab_app_settings": app("JupyterLab"),
             "code_editor_app_settings": app("CodeEditor"),
         },
+        default_space_settings={"execution_role": role_arn, "security_groups": [network.security_group_id],
+                                "jupyter_lab_app_settings": app("JupyterLab")} if lifecycle_configs else None,
         domain_settings={"security_group_ids": [network.security_group_id]},
         # Deleting the domain never deletes the people's home directories.
         retention_policy={"home_efs_file_system": "Retain"},

@@ -99,6 +99,9 @@ def test_every_team_account_reads_and_studio_uses_the_repository(outs):
             arn = f"${{aws_sagemaker_studio_lifecycle_config.libraries-pip-{cid}.arn}}"
             assert settings[app]["lifecycle_config_arns"] == [arn], (path.name, app)
             assert settings[app]["default_resource_spec"] == {"lifecycle_config_arn": arn}, (path.name, app)
+        space = resources(doc, "aws_sagemaker_domain")["domain"]["default_space_settings"]  # shared spaces too
+        assert space["jupyter_lab_app_settings"]["lifecycle_config_arns"] == [
+            "${aws_sagemaker_studio_lifecycle_config.libraries-pip-jupyterlab.arn}"], path.name
         policies = resources(doc, "aws_iam_role_policy")
         for role in ("execution-role", "deploy-role"):
             sids = {s["Sid"] for s in policy(policies[f"{role}-libraries"]["policy"])["Statement"]}
