@@ -22,9 +22,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Public upstreams a proxy repository can connect to, by the registry's name
-# (https://docs.aws.amazon.com/codeartifact/latest/ug/external-connection.html). pip is what Studio configures.
-EXTERNAL_CONNECTIONS = {"pypi": "public:pypi"}
+# Public upstreams a proxy repository can connect to, by the registry's name: one external connection per
+# repository (https://docs.aws.amazon.com/codeartifact/latest/APIReference/API_AssociateExternalConnection.html).
+# pip is what Studio configures; the others serve teams' own tools through the same repository.
+EXTERNAL_CONNECTIONS = {
+    "pypi": "public:pypi", "npmjs": "public:npmjs", "maven-central": "public:maven-central",
+    "nuget": "public:nuget-org", "crates-io": "public:crates-io", "rubygems": "public:ruby-gems-org",
+}
 
 READ_REPOSITORY_ACTIONS = ("codeartifact:GetRepositoryEndpoint", "codeartifact:ReadFromRepository")
 PUBLISH_ACTIONS = ("codeartifact:PublishPackageVersion", "codeartifact:PutPackageMetadata")
