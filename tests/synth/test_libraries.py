@@ -108,8 +108,10 @@ def test_every_team_account_reads_and_studio_uses_the_repository(outs):
             assert {"LibrariesToken", "LibrariesBearerToken", "LibrariesRead"} <= sids, (path.name, role)
         endpoints = {e["service_name"].rsplit(".", 2)[-2] + "." + e["service_name"].rsplit(".", 1)[-1]
                      for e in resources(doc, "aws_vpc_endpoint").values()}
+        # beside the other interface endpoints: VPC-only accounts that are not decommissioned
         vpc_only = resources(doc, "aws_sagemaker_domain")["domain"]["app_network_access_type"] == "VpcOnly"
-        assert ({"codeartifact.api", "codeartifact.repositories"} <= endpoints) == vpc_only, path.name
+        assert ({"codeartifact.api", "codeartifact.repositories"} <= endpoints) == ("sagemaker.api" in endpoints), path.name
+        assert ("sagemaker.api" in endpoints) == (vpc_only and path.name != "churn-prod"), path.name
 
 
 def test_publishing_is_granted_in_the_teams_own_accounts_only(outs):
