@@ -26,8 +26,8 @@ SEED_PARAMETERS = ("SeedCodeBucket", "SeedCodeKey")
 # Caches a tool run inside the folder leaves behind (running the seed's own tests makes them): never packed,
 # so they cannot make a local synth differ from CI's.
 IGNORED_NAMES = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".DS_Store"})
-# The zip travels base64-encoded inside the shared-services stack JSON (about 4/3 of its size): keep it small.
-MAX_SEED_BYTES = 2 * 1024 * 1024
+# The zip travels base64-encoded inside the shared-services stack JSON (about 4/3 of its size); the registry check
+# bounds the folder (modules/registry/checks/contract.py SEED_MAX_BYTES, SEED_MAX_FILES).
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,19 @@ def with_libraries(plan, *, publish: dict[str, tuple[str, ...]], domain: str = "
             domain=domain, repository=repository, owner_account_id=lib.owner_account_id, region=lib.region,
             packages=() if acct.account.decommissioned else pkgs,
             execution_role_publishes=acct.account.environment in publishing_environments)))
-    return dataclasses.replace(plan, libraries=lib, accounts=tuple(accounts))
+    shared = dataclasses.replace(plan.shared_services, libraries=dataclasses.replace(lib, publishers=()))
+    return dataclasses.replace(plan, libraries=lib, accounts=tuple(accounts), shared_services=shared)
 
 
 def with_seed(plan, template: str, zip_bytes: bytes, folder: str = "catalog/seed/"):
     templates = tuple(dataclasses.replace(t, seed=SeedCode(folder, seed_key(t.name, t.version), zip_bytes))
                       if t.name == template else t for t in plan.shared_services.templates)
     return dataclasses.replace(plan, shared_services=dataclasses.replace(plan.shared_services, templates=templates))
+
+
+def without_libraries(plan):
+    """The plan as if organization.yaml had no `libraries` (and no template had seed code)."""
+    accounts = tuple(dataclasses.replace(a, libraries=None, seed_bucket=None) for a in plan.accounts)
+    shared = dataclasses.replace(plan.shared_services, libraries=None,
+                                 templates=tuple(dataclasses.replace(t, seed=None) for t in plan.shared_services.templates))
+    return dataclasses.replace(plan, libraries=None, accounts=accounts, shared_services=shared)

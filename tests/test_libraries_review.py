@@ -11,12 +11,19 @@ from modules.outputs.graph import mermaid
 from modules.review.compare import summarize
 from modules.review.render import markdown
 from modules.stacks import plan as make_plan
-from tests.libraries_plan import with_libraries, with_seed
+from tests.libraries_plan import with_libraries, with_seed, without_libraries
 
 
 @pytest.fixture(scope="module")
 def base(example_registry):
-    return make_plan(example_registry)
+    return without_libraries(make_plan(example_registry))
+
+
+def test_the_example_registry_reaches_the_review_and_graph(example_registry):
+    p = make_plan(example_registry)
+    assert [(x.package, x.team) for x in publishing(p)] == [
+        ("pricing-elasticity", "pricing"), ("recsys-features", "recsys"), ("recsys-ranking", "recsys")]
+    assert 'team_pricing(["team pricing"]) -- "publishes pricing-elasticity" --> libraries' in mermaid(p)
 
 
 def test_diff_shows_libraries_created_and_packages_claimed(example_registry, base):

@@ -256,6 +256,7 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
         templates=tuple(sorted(catalog.templates, key=lambda t: t.name)),
         teams=tuple(sorted(teams, key=lambda t: (t.name, src.team_files.get(t.name, "")))),
         files=_side_files(root_path, access, catalog, src),
+        seed_zips=_seed_zips(root_path, catalog),
     )
     errors.extend(run_checks(registry, src))
     if errors:
@@ -284,6 +285,22 @@ def _side_files(root: Path, access: AccessFile, catalog: CatalogFile, src: Sourc
             text = _read_text(path)
             if text is not None:
                 out[rel] = text
+    return out
+
+
+def _seed_zips(root: Path, catalog: CatalogFile) -> dict[str, bytes]:
+    """Each template's seed folder, packed reproducibly; a folder with a problem is left out (the check reports it)."""
+    from ..seed import pack_folder
+    from .checks.contract import SEED_MAX_BYTES, SEED_MAX_FILES
+    from .paths import read_folder
+
+    out = {}
+    for rel in sorted({t.seed_code for t in catalog.templates if getattr(t, "seed_code", None)}):
+        if read_folder(root, rel, max_bytes=SEED_MAX_BYTES, max_files=SEED_MAX_FILES).problem is None:
+            try:
+                out[rel] = pack_folder(resolve_inside(root, rel.rstrip("/"))[0])
+            except (OSError, ValueError):
+                continue
     return out
 
 

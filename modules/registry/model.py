@@ -345,6 +345,8 @@ class Registry(Base):
     teams: tuple[Team, ...]
     # Text of the files that registry entries point at (inline policies, catalog templates), by path.
     files: dict[str, str] = Field(default_factory=dict)
+    # Seed folders packed as the compiler uploads them (modules/seed.py), by the folder as catalog.yaml names it.
+    seed_zips: dict[str, bytes] = Field(default_factory=dict)
 
     def environment(self, name: str) -> Environment:
         return next(e for e in self.environments if e.name == name)

@@ -51,11 +51,9 @@ def _templates(field: str) -> Callable[[Registry, Sources], Iterator[Where]]:
     return find
 
 
-NOT_YET_SYNTHESIZED: tuple[Pending, ...] = (
-    Pending("libraries", _org("libraries")),
-    Pending("libraries.publish", _teams(lambda t: bool(t.libraries.publish), ("libraries", "publish"))),
-    Pending("seed_code", _templates("seed_code")),
-)
+# Every field of the contract is synthesized now (libraries, libraries.publish and seed_code were the last,
+# issue 14); a field added to the contract before its synthesis goes here.
+NOT_YET_SYNTHESIZED: tuple[Pending, ...] = ()
 
 
 def unsynthesized(reg: Registry, src: Sources) -> list[RegistryError]:

@@ -8,12 +8,8 @@ from modules.registry.unsynthesized import NOT_YET_SYNTHESIZED, unsynthesized
 from tests.helpers import materialize
 
 LIBS = "libraries:\n  domain: acme\n  repository: ml-libraries\n  upstreams: [pypi]\n"
-# field -> (file, text appended or (old, new) replaced, expected file:line)
-CASES = {
-    "libraries": ("organization.yaml", LIBS, "organization.yaml:20"),
-    "libraries.publish": ("teams/fraud.yaml", "libraries:\n  publish: [fraud-utils]\n", "teams/fraud.yaml:27"),
-    "seed_code": ("catalog.yaml", ('    version: "1.0.0"', '    seed_code: catalog/seed/\n    version: "1.0.0"'), "catalog.yaml:5"),
-}
+# field -> (file, text appended or (old, new) replaced, expected file:line); empty while every field is synthesized
+CASES: dict = {}
 
 
 def test_every_pending_field_has_a_case():
@@ -47,10 +43,22 @@ def test_setting_a_pending_field_is_refused_by_synth_only(field, tmp_path):
     assert any(e.startswith(f"registry/{where}: ") and f"'{field}' is valid but not synthesized yet" in e for e in errors), errors
 
 
-def test_synth_command_refuses_before_writing(tmp_path, run_cli):
+def test_synth_command_refuses_before_writing(tmp_path, run_cli, monkeypatch):
+    """The mechanism, with a field pretended pending (every real field is synthesized now)."""
+    from modules.registry import unsynthesized as module
+
+    monkeypatch.setattr(module, "NOT_YET_SYNTHESIZED", (module.Pending("libraries", module._org("libraries")),))
     root = materialize(None, tmp_path)
     (root / "organization.yaml").write_text((root / "organization.yaml").read_text() + LIBS)
     code, out, err = run_cli(["synth", "--registry", "registry", "--out", str(tmp_path / "out"), "--quiet"], cwd=tmp_path)
     assert code == 1 and out == ""
     assert err.splitlines()[0].startswith("registry/organization.yaml:20: organization 'acme' › libraries: 'libraries'")
     assert not (tmp_path / "out").exists()
+
+
+def test_libraries_and_seed_code_are_synthesized(tmp_path, run_cli):
+    root = materialize(None, tmp_path)
+    (root / "organization.yaml").write_text((root / "organization.yaml").read_text() + LIBS)
+    code, _, err = run_cli(["synth", "--registry", "registry", "--out", str(tmp_path / "out"), "--quiet"], cwd=tmp_path)
+    assert code == 0, err
+    assert "aws_codeartifact_domain" in (tmp_path / "out" / "stacks" / "shared-services" / "cdk.tf.json").read_text()

@@ -26,7 +26,8 @@ SUPPRESSIONS = Path(__file__).with_name("suppressions.yaml")
 
 # Suppressions: `where` globs "<type>.<name>" (parliament: "<type>.<name>#<Sid>"), optional `detail` globs the
 # finding's text (parliament: "Unknown condition <key> for action <action>"), so a suppression names the exact
-# statement and condition key it is for and a new typo elsewhere is still reported.
+# statement and condition key it is for and a new typo elsewhere is still reported. An optional `stack` globs the
+# stack name, for a construct id that every stack uses (data-bucket-policy) but only one stack's finding is reviewed.
 
 # Policy documents in the output: resource type -> attribute holding the JSON.
 POLICY_FIELDS = {
@@ -126,7 +127,7 @@ def split(findings: list[Finding], suppressions: list[dict]) -> tuple[list[Findi
             wheres = s["where"] if isinstance(s["where"], list) else [s["where"]]
             details = s.get("detail", "*")
             if (rule == f.rule and any(fnmatch.fnmatch(f.where, w) for w in wheres)
-                    and fnmatch.fnmatchcase(f.detail, details)):
+                    and fnmatch.fnmatchcase(f.detail, details) and fnmatch.fnmatch(f.stack, s.get("stack", "*"))):
                 used[i] = hit = True
         if not hit:
             open_findings.append(f)

@@ -34,7 +34,8 @@ def test_every_policy_is_linted(example_out):
     kinds = {p["where"].split(".")[0] for p in policies}
     assert {"aws_iam_role_policy", "aws_organizations_policy", "aws_ssoadmin_permission_set_inline_policy",
             "aws_s3_bucket_policy", "aws_kms_key", "aws_ecr_repository_policy", "aws_sagemaker_model_package_group_policy",
-            "aws_iam_role"} == kinds
+            "aws_iam_role", "aws_codeartifact_domain_permissions_policy",
+            "aws_codeartifact_repository_permissions_policy"} == kinds
 
 
 def test_a_real_finding_is_reported(tmp_path, suppressions):
@@ -46,3 +47,10 @@ def test_a_real_finding_is_reported(tmp_path, suppressions):
     stack.joinpath("cdk.tf.json").write_text(json.dumps({"resource": {"aws_s3_bucket": {"loose": {"bucket": "loose"}}}}))
     open_findings, _ = run.split(run.run_checkov(tmp_path / "stacks"), suppressions["checkov"])
     assert any(f.rule == "CKV2_AWS_6" for f in open_findings)  # public access block missing
+
+
+def test_a_suppression_with_a_stack_covers_that_stack_only():
+    sup = [{"check": "CKV_AWS_70", "stack": "shared-services", "where": "aws_s3_bucket_policy.data-bucket-policy"}]
+    hit = run.Finding("checkov", "CKV_AWS_70", "shared-services", "aws_s3_bucket_policy.data-bucket-policy", "x")
+    other = run.Finding("checkov", "CKV_AWS_70", "recsys-dev", "aws_s3_bucket_policy.data-bucket-policy", "x")
+    assert run.split([hit, other], sup)[0] == [other]

@@ -28,6 +28,7 @@ from .contract import (
     check_trusted_services,
 )
 from .derived import check_derived_unique
+from .seeds import check_seed_parameters
 from .shares import check_shares
 from .stack_names import check_stack_names
 from .teams import (
@@ -71,6 +72,7 @@ CHECKS: tuple[Check, ...] = (
     check_trusted_services,
     check_libraries,
     check_catalog_versions,
+    check_seed_parameters,
 )
 
 

@@ -18,8 +18,8 @@ def check_seed_parameters(reg: Registry, src: Sources) -> list[RegistryError]:
     errors = []
     for t in reg.templates:
         folder = getattr(t, "seed_code", None)
-        if not folder or t.template not in reg.files:
-            continue
+        if not folder or folder not in reg.seed_zips or t.template not in reg.files:
+            continue  # no seed, or a folder with a problem (reported by the catalog check), or no template
         try:
             declared = cfn_template.declared_parameters(reg.files[t.template])
         except Exception:  # noqa: BLE001 - an unreadable template is cfn-lint's and the template check's to report
