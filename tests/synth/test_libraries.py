@@ -131,3 +131,18 @@ def test_the_launch_role_reads_seeds_where_the_team_sees_a_seeded_template(examp
         launch = resources(stack(example_out, name), "aws_iam_role_policy").get("projects-launch-role-policy")
         sids = {s["Sid"] for s in policy(launch["policy"])["Statement"]} if launch else set()
         assert ("ReadSeedCode" in sids) == name.startswith(("recsys-", "pricing-", "demand-forecast-")), name
+
+
+def test_a_repository_without_upstreams_has_no_proxy(synthesized_fixture):
+    from tests.helpers import FIXTURES
+
+    _, out = synthesized_fixture(FIXTURES / "valid" / "libraries-without-upstreams")
+    repos = resources(stack(out, "shared-services"), "aws_codeartifact_repository")
+    assert list(repos) == ["libraries-repository"] and "upstream" not in repos["libraries-repository"]
+    dev = policy(resources(stack(out, "risk-dev"), "aws_iam_role_policy")["execution-role-libraries"]["policy"])
+    pkgs = [r.rsplit("/", 1)[1] for s in dev["Statement"] if s["Sid"] == "PublishTheTeamsPackages" for r in s["Resource"]]
+    assert pkgs == ["risk-features", "risk-scores"]
+    prod = policy(resources(stack(out, "risk-prod"), "aws_iam_role_policy")["execution-role-libraries"]["policy"])
+    assert "PublishTheTeamsPackages" not in {s["Sid"] for s in prod["Statement"]}
+    fraud = resources(stack(out, "fraud-dev"), "aws_sagemaker_studio_lifecycle_config")  # reads without publishing
+    assert set(fraud) == {"libraries-pip-jupyterlab", "libraries-pip-codeeditor"}
