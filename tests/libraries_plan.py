@@ -26,7 +26,7 @@ def with_libraries(plan, *, publish: dict[str, tuple[str, ...]], domain: str = "
             packages=() if acct.account.decommissioned else pkgs,
             execution_role_publishes=acct.account.environment in publishing_environments)))
     shared = dataclasses.replace(plan.shared_services, libraries=dataclasses.replace(lib, publishers=()))
-    return dataclasses.replace(plan, libraries=lib, accounts=tuple(accounts), shared_services=shared)
+    return dataclasses.replace(plan, accounts=tuple(accounts), shared_services=shared)
 
 
 def with_seed(plan, template: str, zip_bytes: bytes, folder: str = "catalog/seed/"):
@@ -40,4 +40,4 @@ def without_libraries(plan):
     accounts = tuple(dataclasses.replace(a, libraries=None, seed_bucket=None) for a in plan.accounts)
     shared = dataclasses.replace(plan.shared_services, libraries=None,
                                  templates=tuple(dataclasses.replace(t, seed=None) for t in plan.shared_services.templates))
-    return dataclasses.replace(plan, libraries=None, accounts=accounts, shared_services=shared)
+    return dataclasses.replace(plan, accounts=accounts, shared_services=shared)

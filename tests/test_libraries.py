@@ -39,7 +39,7 @@ def reach(plan, acct, role: str, action: str, resource: str, *, org_id: str = OR
     name = "northwind-deploy" if role == "deploy" else acct.role_name
     principal = role_arn(acct, name)
     req = Request(action, principal, resource, context={"aws:PrincipalOrgID": org_id})
-    lib = plan.libraries
+    lib = plan.shared_services.libraries
     resource_policy = (L.domain_policy(lib, org_id=ORG_ID) if action == "codeartifact:GetAuthorizationToken"
                        else L.repository_policy(lib, org_id=ORG_ID, deploy_role="northwind-deploy"))
     return allowed(identity(acct, role), req) and allowed(resource_policy, req)
@@ -81,7 +81,7 @@ def test_the_repository_policy_stops_a_role_the_identity_policy_would_let_publis
     req = Request("codeartifact:PublishPackageVersion", role_arn(acct, "someone-elses-role"), package(plan, "recsys-features"),
                   context={"aws:PrincipalOrgID": ORG_ID})
     assert allowed(identity(acct, "deploy"), req)
-    assert not allowed(L.repository_policy(plan.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"), req)
+    assert not allowed(L.repository_policy(plan.shared_services.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"), req)
 
 
 def test_every_team_account_reads(plan):
@@ -109,9 +109,9 @@ def test_nobody_outside_the_organization_reads(plan):
 def test_the_repository_policy_does_not_grow_with_teams(plan):
     import dataclasses
 
-    few = json.dumps(L.repository_policy(plan.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"))
+    few = json.dumps(L.repository_policy(plan.shared_services.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"))
     many_publishers = tuple(L.Publisher(f"team-{i}", (f"pkg-{i}",)) for i in range(500))
-    many = json.dumps(L.repository_policy(dataclasses.replace(plan.libraries, publishers=many_publishers),
+    many = json.dumps(L.repository_policy(dataclasses.replace(plan.shared_services.libraries, publishers=many_publishers),
                                           org_id=ORG_ID, deploy_role="northwind-deploy"))
     assert few == many and len(few) < 7168
 
@@ -139,7 +139,7 @@ def test_the_repository_policy_alone_lets_only_publishing_roles_publish(plan, ro
     """The second half on its own: even a role whose identity policy allowed it could not publish from production."""
     req = Request("codeartifact:PublishPackageVersion", f"arn:aws:iam::999900000000:role/{role}",
                   package(plan, "recsys-features"), context={"aws:PrincipalOrgID": ORG_ID})
-    assert allowed(L.repository_policy(plan.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"), req) == may
+    assert allowed(L.repository_policy(plan.shared_services.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"), req) == may
 
 
 def test_the_registry_compiles_to_publishing_environments_and_packages():

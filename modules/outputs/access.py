@@ -61,7 +61,9 @@ class Publishing:
 
 def publishing(plan: Plan) -> list[Publishing]:
     out = []
-    for acct_team, pkgs in ((p.team, p.packages) for p in (plan.libraries.publishers if plan.libraries else ())):
+    from ..libraries import publishers
+
+    for acct_team, pkgs in ((p.team, p.packages) for p in publishers(plan)):
         accts = [a for a in plan.accounts if a.account.team == acct_team and a.libraries and a.libraries.packages]
         for pkg in pkgs if accts else ():
             out.append(Publishing(pkg, acct_team, tuple(sorted(a.account.key for a in accts)),
@@ -75,7 +77,7 @@ def access_report(reg: Registry, plan: Plan, fmt: str, *, person: str | None = N
     pubs = publishing(plan)
     if fmt == "json":
         doc = {"grants": [asdict(g) for g in rows], "platform_admins": sorted(admins)}
-        if plan.libraries:
+        if plan.shared_services.libraries:
             doc["library_publishing"] = [asdict(p) for p in pubs]
         return json.dumps(doc, indent=2) + "\n"
     if fmt == "csv":
@@ -94,9 +96,10 @@ def access_report(reg: Registry, plan: Plan, fmt: str, *, person: str | None = N
         who = f"{g.person} **admin**" if g.person in admins else g.person
         by = "platform admins" if g.role == "platform-admin" else f"{g.team} / {g.role}"
         lines.append(f"| {who} | {g.account} | {g.permission_set} | {by} | {'yes' if g.studio else ''} |")
-    if plan.libraries:
+    lib = plan.shared_services.libraries
+    if lib:
         lines += ["", "## Internal libraries: who may publish", "",
-                  f"Repository {plan.libraries.domain}/{plan.libraries.repository}; every team account reads it. "
+                  f"Repository {lib.domain}/{lib.repository}; every team account reads it. "
                   "Studio members publish through the account's execution role.", "",
                   "| package | team | deployments (deploy role) | Studio (execution role) |", "|---|---|---|---|"]
         lines += [f"| {p.package} | {p.team} | {', '.join(p.deploy_accounts)} | {', '.join(p.studio_accounts)} |"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from ..libraries import publishers
 from ..stacks import Plan
 
 
@@ -36,9 +37,9 @@ def mermaid(plan: Plan) -> str:
     for s in plan.shares:
         for c in s.consumers:
             lines.append(f'  acct_{_id(s.producer)} -- "{s.kind}: {s.name} ({s.access})" --> acct_{_id(c)}')
-    lib = plan.libraries
+    lib = plan.shared_services.libraries
     if lib:  # the internal repository in shared services, and which team publishes which packages into it
         lines.append(f'  libraries[("CodeArtifact {lib.domain}/{lib.repository}")]')
-        for p in lib.publishers:
+        for p in publishers(plan):
             lines.append(f'  team_{_id(p.team)}(["team {p.team}"]) -- "publishes {", ".join(p.packages)}" --> libraries')
     return "\n".join(lines) + "\n"

@@ -2,6 +2,7 @@
 and seed code of Projects templates. Read from the compiled plan, like the rest of the review."""
 from __future__ import annotations
 
+from ..libraries import publishers
 from ..registry.model import Registry
 from ..stacks import Plan
 from .model import Change
@@ -11,9 +12,9 @@ Compiled = tuple[Registry, Plan]
 
 def _owners(plan: Plan | None) -> dict[str, str]:
     """Package (normalized) -> the team that may publish it."""
-    if not plan or not plan.libraries:
+    if not plan:
         return {}
-    return {pkg: p.team for p in plan.libraries.publishers for pkg in p.packages}
+    return {pkg: p.team for p in publishers(plan) for pkg in p.packages}
 
 
 def _where(plan: Plan, team: str) -> str:
@@ -27,7 +28,7 @@ def _where(plan: Plan, team: str) -> str:
 def library_changes(base: Compiled | None, new: Compiled) -> list[Change]:
     b_plan, n_plan = (base[1] if base else None), new[1]
     out: list[Change] = []
-    b_lib, n_lib = (b_plan.libraries if b_plan else None), n_plan.libraries
+    b_lib, n_lib = (b_plan.shared_services.libraries if b_plan else None), n_plan.shared_services.libraries
     if n_lib and not b_lib:
         out.append(Change("libraries", "libraries_created",
                           f"internal libraries: CodeArtifact domain {n_lib.domain} with repository {n_lib.repository} "

@@ -179,7 +179,7 @@ def test_catalog_visibility_follows_each_team_file(example_out, example_registry
     # recsys lists only build-train-deploy: it must not see batch-inference
     assert not any("recsys" in arn for arn in seen["batch-inference"])
     products = resources(shared, "aws_servicecatalog_product")
-    assert products["product-build-train-deploy"]["provisioning_artifact_parameters"]["name"] == "1.3.0"
+    assert products["product-build-train-deploy"]["provisioning_artifact_parameters"]["name"] == "1.2.0"
     assert products["product-build-train-deploy"]["tags"] == {"sagemaker:studio-visibility": "true"}
     launch = resources(shared, "aws_servicecatalog_constraint")["portfolio-build-train-deploy-launch"]
     assert json.loads(launch["parameters"]) == {"LocalRoleName": "northwind-sagemaker-projects-launch"}
