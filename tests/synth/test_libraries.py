@@ -146,3 +146,16 @@ def test_a_repository_without_upstreams_has_no_proxy(synthesized_fixture):
     assert "PublishTheTeamsPackages" not in {s["Sid"] for s in prod["Statement"]}
     fraud = resources(stack(out, "fraud-dev"), "aws_sagemaker_studio_lifecycle_config")  # reads without publishing
     assert set(fraud) == {"libraries-pip-jupyterlab", "libraries-pip-codeeditor"}
+
+
+def test_a_new_package_plans_only_that_teams_account_stacks(example_out, tmp_path):
+    """DESIGN.md decisions 2 and 11: publishing rights live in the team's own stacks, never in shared services."""
+    shutil.copytree(EXAMPLE, tmp_path / "registry")
+    team = tmp_path / "registry" / "teams" / "recsys.yaml"
+    team.write_text(team.read_text().replace("publish: [recsys-features, recsys-ranking]",
+                                             "publish: [recsys-features, recsys-ranking, recsys-embeddings]"))
+    out = synth_registry(tmp_path / "registry", tmp_path / "out")
+    names = sorted(p.name for p in (example_out / "stacks").iterdir())
+    changed = [n for n in names if (example_out / "stacks" / n / "cdk.tf.json").read_bytes()
+               != (out / "stacks" / n / "cdk.tf.json").read_bytes()]
+    assert changed == ["recsys-dev", "recsys-prod", "recsys-sandbox"]
