@@ -21,7 +21,8 @@ BACKENDS = frozenset({"s3"})
 VARIABLES = frozenset({"assume_role_name"})
 DATA_SOURCES = frozenset({"aws_identitystore_user", "aws_organizations_organization", "terraform_remote_state"})
 RESOURCE_TYPES = frozenset({
-    "aws_budgets_budget", "aws_cloudtrail", "aws_cloudwatch_log_group", "aws_cloudwatch_log_metric_filter",
+    "aws_budgets_budget", "aws_cloudtrail", "aws_codeartifact_domain", "aws_codeartifact_domain_permissions_policy",
+    "aws_codeartifact_repository", "aws_codeartifact_repository_permissions_policy", "aws_cloudwatch_log_group", "aws_cloudwatch_log_metric_filter",
     "aws_cloudwatch_metric_alarm", "aws_config_configuration_aggregator", "aws_config_configuration_recorder",
     "aws_config_configuration_recorder_status", "aws_config_delivery_channel", "aws_default_security_group",
     "aws_ecr_repository", "aws_ecr_repository_policy", "aws_flow_log", "aws_iam_role", "aws_iam_role_policy",
@@ -35,7 +36,7 @@ RESOURCE_TYPES = frozenset({
     "aws_s3_bucket_public_access_block", "aws_s3_bucket_server_side_encryption_configuration",
     "aws_s3_bucket_versioning", "aws_s3_object", "aws_sagemaker_domain", "aws_sagemaker_model_package_group",
     "aws_sagemaker_model_package_group_policy", "aws_sagemaker_servicecatalog_portfolio_status",
-    "aws_sagemaker_user_profile", "aws_security_group", "aws_servicecatalog_constraint",
+    "aws_sagemaker_studio_lifecycle_config", "aws_sagemaker_user_profile", "aws_security_group", "aws_servicecatalog_constraint",
     "aws_servicecatalog_portfolio", "aws_servicecatalog_portfolio_share",
     "aws_servicecatalog_principal_portfolio_association", "aws_servicecatalog_product",
     "aws_servicecatalog_product_portfolio_association", "aws_servicecatalog_provisioning_artifact", "aws_sns_topic", "aws_sns_topic_subscription",
