@@ -81,6 +81,14 @@ class AccountLibraries:
     execution_role_publishes: bool  # the environment's human_access is write (never production)
 
 
+@dataclass(frozen=True, kw_only=True)
+class AccountStackFields:
+    """What libraries and seed code add to an account stack record (stacks.AccountStack inherits these)."""
+
+    libraries: AccountLibraries | None = None  # reads the internal repository (and publishes the team's packages)
+    seed_bucket: str | None = None  # the catalog bucket, when a template the team sees has seed code (launch role)
+
+
 def domain_arn(lib: Libraries | AccountLibraries) -> str:
     return f"arn:aws:codeartifact:{lib.region}:{lib.owner_account_id}:domain/{lib.domain}"
 

@@ -107,3 +107,11 @@ def seed_bucket(reg, team) -> str | None:
     if any(seed_code(reg, t) for t in reg.templates if t.name in seen):
         return naming.catalog_bucket_name(reg.organization.name)
     return None
+
+
+def seeded(reg, templates: tuple) -> tuple:
+    """The catalog records with their seed code (catalog.yaml `seed_code`)."""
+    import dataclasses
+
+    by_name = {t.name: t for t in reg.templates}
+    return tuple(dataclasses.replace(t, seed=seed_code(reg, by_name[t.name])) for t in templates)

@@ -66,7 +66,7 @@ class StudioUser:
 
 
 @dataclass(frozen=True)
-class AccountStack:
+class AccountStack(libraries.AccountStackFields):  # + libraries, seed_bucket (keyword-only)
     name: str
     account: Account
     region: str
@@ -89,8 +89,6 @@ class AccountStack:
     # Regions AWS Config records in: every region the SCPs allow (global resources only in the account's region).
     config_regions: tuple[str, ...] = ()
     peers: tuple[PeerAccount, ...] = ()  # itself and every account on the other side of its shares
-    libraries: libraries.AccountLibraries | None = None  # reads the internal repository (publishes the team's packages)
-    seed_bucket: str | None = None  # the catalog bucket, when a template the team sees has seed code (launch role)
 
     def peer(self, key: str) -> PeerAccount:
         return next(p for p in self.peers if p.key == key)
@@ -281,8 +279,7 @@ def _catalog(reg: Registry) -> tuple[CatalogTemplate, ...]:
     """Each template; which teams see it is each team's access stack's business (team_access.py)."""
     return tuple(CatalogTemplate(t.name, t.description or t.name, t.version, t.owner, reg.files[t.template],
                                  earlier=tuple(TemplateVersion(p.version, reg.files[p.template])
-                                               for p in sorted(t.previous, key=lambda p: _semver(p.version))),
-                                 seed=seed.seed_code(reg, t))
+                                               for p in sorted(t.previous, key=lambda p: _semver(p.version))))
                  for t in reg.templates)
 
 
@@ -363,8 +360,8 @@ def plan(reg: Registry) -> Plan:
         trusted_services=trusted_access.trusted_services(org.trusted_services),
     )
     shared = SharedServicesStack(naming.SHARED_SERVICES_STACK, org.shared_services_account_id,
-                                 naming.catalog_bucket_name(org.name, org.bucket_suffix), _catalog(reg), workload_roots,
-                                 libraries=libraries.organization_libraries(reg, publishers=False))
+                                 naming.catalog_bucket_name(org.name, org.bucket_suffix), seed.seeded(reg, _catalog(reg)),
+                                 workload_roots, libraries=libraries.organization_libraries(reg, publishers=False))
     access = tuple(sorted((access_stack(reg, t) for t in reg.teams), key=lambda a: a.name))
     # A new team is two pull requests (DESIGN.md decision 7): while onboarding, only its accounts (organization)
     # and its groups (its access stack) exist; its account stacks come with `status: active`, after that apply,
