@@ -88,7 +88,7 @@ class _Builder:
             self.error(node, f"custom tag '{node.tag}' is not allowed: registry files are plain YAML data", path)
             return None
         if isinstance(node, ScalarNode):
-            if node.style is None and node.value in _NULLS:
+            if not node.style and node.value in _NULLS:
                 return None
             return node.value
         if isinstance(node, SequenceNode):
@@ -105,7 +105,7 @@ class _Builder:
                 if not isinstance(key_node, ScalarNode):
                     self.error(key_node, "a mapping key must be a plain name, not a list or mapping", path)
                     continue
-                if key_node.tag == "tag:yaml.org,2002:merge" or (key_node.value == "<<" and key_node.style is None):
+                if key_node.tag == "tag:yaml.org,2002:merge" or (key_node.value == "<<" and not key_node.style):
                     self.error(key_node, "merge keys ('<<') are not allowed: write the fields out", path)
                     continue
                 key = key_node.value
@@ -128,7 +128,7 @@ def parse(text: str, file: str) -> tuple[Document | None, list[RegistryError]]:
     if deep is not None:
         return None, [deep]
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
@@ -153,12 +153,27 @@ def parse(text: str, file: str) -> tuple[Document | None, list[RegistryError]]:
     return Document(file, data, builder.lines, list(zip(builder.errors, builder.error_paths))), []
 
 
+# libyaml (when PyYAML was built with it) composes about ten times faster than the pure-Python reader: at 100
+# teams it is most of validate's time. A file it refuses is composed again by the pure-Python reader, whose
+# messages (and marks) the error reports and their tests are written against; the rare slow path is the error.
+_FAST = getattr(yaml, "CSafeLoader", None)
+
+
+def _compose(text: str) -> list:
+    if _FAST is not None:
+        try:
+            return list(yaml.compose_all(text, Loader=_FAST))
+        except (yaml.YAMLError, RecursionError):
+            pass
+    return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+
+
 def _too_deep(text: str, file: str) -> RegistryError | None:
     """An error at the line where nesting passes MAX_DEPTH, read from the event stream (which, unlike
     PyYAML's composer, is not recursive); None when the file is shallow enough or not YAML (compose says so)."""
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_FAST or yaml.SafeLoader):
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
