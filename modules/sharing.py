@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import naming
+
 # Actions per kind and access. "write" adds to "read"; nothing else grants share access.
 ACTIONS: dict[str, dict[str, tuple[str, ...]]] = {
     # https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html
@@ -107,7 +109,7 @@ def s3_prefix(share: Share) -> str:
 
 def consumer_statements(share: Share, producer: Endpoint, region: str) -> list[dict]:
     """The consumer half: what the consumer's execution role may do on the producer's resources."""
-    sid = _sid(share.name)
+    sid = naming.sid(share.name)
     statements = [{
         "Sid": f"Share{sid}",
         "Effect": "Allow",
@@ -143,7 +145,7 @@ def _role_arns(consumers: list[Endpoint]) -> list[str]:
 
 def _grant_policy(share: Share, consumers: list[Endpoint], **scope: object) -> dict:
     """A resource policy with one statement: the consumer accounts may take the share's actions."""
-    statement = {"Sid": f"Share{_sid(share.name)}", "Effect": "Allow", "Principal": {"AWS": _roots(consumers)},
+    statement = {"Sid": f"Share{naming.sid(share.name)}", "Effect": "Allow", "Principal": {"AWS": _roots(consumers)},
                  "Action": list(actions(share.kind, share.access)), **scope}
     return {"Version": "2012-10-17", "Statement": [statement]}
 
@@ -162,7 +164,7 @@ def ecr_repository_policy(share: Share, consumers: list[Endpoint]) -> dict:
 
 def bucket_statements(share: Share, producer: Endpoint, consumers: list[Endpoint]) -> list[dict]:
     """Producer half for an S3 prefix: statements for the producer's data bucket policy."""
-    sid = _sid(share.name)
+    sid = naming.sid(share.name)
     principal = {"AWS": _roots(consumers)}
     roles = {"ArnEquals": {"aws:PrincipalArn": _role_arns(consumers)}}
     return [
@@ -178,7 +180,7 @@ def bucket_statements(share: Share, producer: Endpoint, consumers: list[Endpoint
 def key_statements(share: Share, consumers: list[Endpoint], region: str) -> list[dict]:
     """Producer half for an S3 prefix: the producer's key may be used by the consumers' roles, through S3 only."""
     return [{
-        "Sid": f"Share{_sid(share.name)}Key",
+        "Sid": f"Share{naming.sid(share.name)}Key",
         "Effect": "Allow",
         "Principal": {"AWS": _roots(consumers)},
         "Action": list(KMS_ACTIONS[share.access]),
@@ -186,8 +188,3 @@ def key_statements(share: Share, consumers: list[Endpoint], region: str) -> list
         "Condition": {"ArnEquals": {"aws:PrincipalArn": _role_arns(consumers)},
                       "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
     }]
-
-
-def _sid(name: str) -> str:
-    """A statement id from a share name: letters and digits only."""
-    return "".join(part.capitalize() for part in name.split("-"))

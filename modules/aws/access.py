@@ -9,8 +9,6 @@ Construct ids of groups and memberships are the ones `identity` used, so the one
 """
 from __future__ import annotations
 
-from cdktn_provider_aws.identitystore_group import IdentitystoreGroup
-from cdktn_provider_aws.identitystore_group_membership import IdentitystoreGroupMembership
 from cdktn_provider_aws.organizations_policy import OrganizationsPolicy
 from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
 from cdktn_provider_aws.servicecatalog_principal_portfolio_association import ServicecatalogPrincipalPortfolioAssociation
@@ -18,8 +16,8 @@ from cdktn_provider_aws.servicecatalog_principal_portfolio_association import Se
 from .. import naming
 from ..records import AccessStack, OrgValues
 from .base import PlatformStack, org_access_role_arn
-from .identity_center import assign
-from .organization import safe_id
+from ..naming import safe_id
+from .identity_center import assign, build_group
 from .refs import ref, remote_output
 
 IDENTITY = naming.IDENTITY_STACK
@@ -32,13 +30,8 @@ def build_access(stack: PlatformStack, *, values: OrgValues, access: AccessStack
 
     group_ids = {access.admins_group: remote_output(IDENTITY, "group_ids", access.admins_group)}
     for group in access.groups:
-        IdentitystoreGroup(stack, f"group-{group.name}", identity_store_id=store, display_name=group.name,
-                           description=group.description)
-        group_ids[group.name] = ref("aws_identitystore_group", f"group-{group.name}", "group_id")
-        for member in group.members:
-            IdentitystoreGroupMembership(stack, f"member-{group.name}-{safe_id(member)}", identity_store_id=store,
-                                         group_id=group_ids[group.name],
-                                         member_id=remote_output(IDENTITY, "user_ids", member))
+        group_ids[group.name] = build_group(stack, store=store, group=group,
+                                            user_id=lambda member: remote_output(IDENTITY, "user_ids", member))
 
     account_ids = {}
     for acct in access.accounts:

@@ -31,7 +31,7 @@ from .base import PlatformStack, org_access_role_arn, policy_json
 from .audit import build_aggregator
 from .baseline import build_data_bucket, build_key
 from .codeartifact import build_libraries
-from .organization import safe_id
+from ..naming import safe_id
 from .planrole import build_plan_role
 from .refs import ref, remote_output
 

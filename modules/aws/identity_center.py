@@ -15,9 +15,9 @@ from cdktn_provider_aws.ssoadmin_permission_set import SsoadminPermissionSet
 from cdktn_provider_aws.ssoadmin_permission_set_inline_policy import SsoadminPermissionSetInlinePolicy
 from constructs import Construct
 
-from ..records import IdentityStack, OrgValues
+from ..naming import safe_id
+from ..records import Group, IdentityStack, OrgValues
 from .base import PlatformStack
-from .organization import safe_id
 from .refs import data_ref, ref
 
 
@@ -44,14 +44,8 @@ def build_identity(stack: PlatformStack, *, values: OrgValues, identity: Identit
         user_ids[person.user_name] = (ref("aws_identitystore_user", uid, "user_id") if identity.managed_users
                                       else data_ref("aws_identitystore_user", uid, "user_id"))
 
-    group_ids = {}
-    for group in identity.groups:
-        IdentitystoreGroup(stack, f"group-{group.name}", identity_store_id=store, display_name=group.name,
-                           description=group.description)
-        group_ids[group.name] = ref("aws_identitystore_group", f"group-{group.name}", "group_id")
-        for member in group.members:
-            IdentitystoreGroupMembership(stack, f"member-{group.name}-{safe_id(member)}", identity_store_id=store,
-                                         group_id=group_ids[group.name], member_id=user_ids[member])
+    group_ids = {group.name: build_group(stack, store=store, group=group, user_id=user_ids.__getitem__)
+                 for group in identity.groups}
 
     ps_arns = {}
     for ps in identity.permission_sets:
@@ -73,6 +67,17 @@ def build_identity(stack: PlatformStack, *, values: OrgValues, identity: Identit
     TerraformOutput(stack, "user_ids", value=user_ids, description="Identity store user id by user name")
     TerraformOutput(stack, "group_ids", value=group_ids, description="Identity store group id by group name")
     TerraformOutput(stack, "permission_set_arns", value=ps_arns, description="Permission set ARN by name")
+
+
+def build_group(scope: Construct, *, store: str, group: Group, user_id) -> str:
+    """An Identity Center group and its memberships (user_id: user name -> reference); returns the group id."""
+    IdentitystoreGroup(scope, f"group-{group.name}", identity_store_id=store, display_name=group.name,
+                       description=group.description)
+    group_id = ref("aws_identitystore_group", f"group-{group.name}", "group_id")
+    for member in group.members:
+        IdentitystoreGroupMembership(scope, f"member-{group.name}-{safe_id(member)}", identity_store_id=store,
+                                     group_id=group_id, member_id=user_id(member))
+    return group_id
 
 
 def assign(scope: Construct, cid: str, *, instance_arn: str, permission_set_arn: str, group_id: str, account_id: str,

@@ -8,8 +8,6 @@ Filter patterns follow AWS Security Hub's CIS controls CloudWatch.1-14
 """
 from __future__ import annotations
 
-import re
-
 from cdktn_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktn_provider_aws.cloudwatch_log_metric_filter import CloudwatchLogMetricFilter
 from cdktn_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
@@ -22,12 +20,9 @@ from cdktn_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
 from .. import naming, policies
+from ..naming import safe_id
 from .base import policy_json
 from .refs import ref
-
-
-def safe_id(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_-]", "_", text)
 
 
 def _any_event(*names: str, source: str | None = None) -> str:

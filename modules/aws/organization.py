@@ -1,8 +1,6 @@
 """The organization stack (management account): OU tree, team accounts (created or adopted), baseline SCPs."""
 from __future__ import annotations
 
-import re
-
 from cdktn import TerraformOutput
 from cdktn_provider_aws.data_aws_organizations_organization import DataAwsOrganizationsOrganization
 from cdktn_provider_aws.organizations_account import OrganizationsAccount
@@ -13,6 +11,7 @@ from cdktn_provider_aws.organizations_policy import OrganizationsPolicy
 from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
 
 from .. import naming, trusted_access
+from ..naming import safe_id
 from ..records import OrgValues
 from ..stacks import OrganizationStack
 from .audit import build_log_archive, build_organization_trail
@@ -20,11 +19,6 @@ from .base import PlatformStack, org_access_role_arn
 from .planrole import build_plan_role
 from .monitoring import build_trail_monitoring
 from .refs import data_ref, ref
-
-
-def safe_id(text: str) -> str:
-    """A construct id (and Terraform address part) from a registry key: stable, no '/' or spaces."""
-    return re.sub(r"[^A-Za-z0-9_-]", "_", text)
 
 
 def build_organization_resource(stack: PlatformStack, *, org: OrganizationStack) -> list:

@@ -6,10 +6,6 @@ from __future__ import annotations
 import json
 import re
 
-from hypothesis import given
-from hypothesis import strategies as st
-
-from modules import naming
 from modules.registry.checks.derived import claims
 from modules.registry.load import load_registry
 from tests.helpers import EXAMPLE
@@ -29,17 +25,3 @@ def test_claimed_construct_ids_exist_in_the_example_output(example_out):
         doc = json.loads((example_out / "stacks" / stack / "cdk.tf.json").read_text())
         names = {name for block in ("resource", "data") for items in doc.get(block, {}).values() for name in items}
         assert ids - names == set(), stack
-
-
-@given(st.text(max_size=20))
-def test_safe_id_is_the_construct_modules_own(text):
-    from modules.aws.organization import safe_id
-
-    assert naming.safe_id(text) == safe_id(text)
-
-
-@given(st.from_regex(r"[a-z][a-z0-9-]{1,61}[a-z0-9]", fullmatch=True))
-def test_sid_is_the_sharing_modules_own(name):
-    from modules.sharing import _sid
-
-    assert naming.sid(name) == _sid(name)
