@@ -112,7 +112,7 @@ class ShareKind(ABC):
     # Post-step needs: the lookup of a team-made artifact to associate with the RAM share (share-artifacts),
     # and whether RAM's share created from the resource policy must be promoted (promote-shares).
     artifact_lookup: ClassVar[ArtifactLookup | None] = None
-    promotes_policy_share: ClassVar[bool] = False
+    promotes_policy_share: ClassVar[bool] = False  # promote-shares looks the resource up as a model package group
 
     def actions(self, access: str) -> tuple[str, ...]:
         """"write" adds to "read"; nothing else grants share access."""
