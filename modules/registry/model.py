@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from .. import shares
+
 # Patterns are ASCII classes only ([0-9], never \d, which is Unicode and lets '１２３' or '١٢٣' through) and
 # match the whole value: pydantic's regex engine anchors `$` at the very end, and the Python-side patterns
 # are used with fullmatch (`$` in `re.match` also matches before a trailing newline). tests/registry/
@@ -289,7 +291,8 @@ class ShareTarget(Base):
     environment: EnvName
 
 
-ShareKind = Literal["model_package_group", "feature_group", "pipeline", "s3_prefix", "ecr_repository"]
+# One value per module under modules/shares/, in their `order` (the JSON Schema's enum order).
+ShareKind = Literal[shares.names()]  # type: ignore[valid-type]
 
 
 class Share(Base):
