@@ -70,8 +70,8 @@ class Resource:
 class ProducerStatements:
     """Statements the producer's own data bucket policy and key policy take for a share."""
 
-    bucket: list[dict] = field(default_factory=list)
-    key: list[dict] = field(default_factory=list)
+    bucket: list[dict[str, Any]] = field(default_factory=list)
+    key: list[dict[str, Any]] = field(default_factory=list)
 
     def __iadd__(self, other: ProducerStatements) -> ProducerStatements:
         self.bucket += other.bucket
@@ -137,7 +137,7 @@ class ShareKind(ABC):
     def arns(self, share: Share, producer: Endpoint, region: str) -> list[str]:
         """The producer's ARNs the share is about."""
 
-    def consumer_statements(self, share: Share, producer: Endpoint, region: str) -> list[dict]:
+    def consumer_statements(self, share: Share, producer: Endpoint, region: str) -> list[dict[str, Any]]:
         """The consumer half: what the consumer's execution role may do on the producer's resources."""
         return [{"Sid": f"Share{naming.sid(share.name)}", "Effect": "Allow", "Action": list(self.actions(share.access)),
                  "Resource": self.arns(share, producer, region)}]
@@ -169,7 +169,7 @@ def role_arns(consumers: list[Endpoint]) -> list[str]:
     return sorted({f"arn:aws:iam::{c.account_id}:role/{c.role_name}" for c in consumers})
 
 
-def grant_policy(kind: ShareKind, share: Share, consumers: list[Endpoint], **scope: object) -> dict:
+def grant_policy(kind: ShareKind, share: Share, consumers: list[Endpoint], **scope: object) -> dict[str, Any]:
     """A resource policy with one statement: the consumer accounts may take the share's actions."""
     statement = {"Sid": f"Share{naming.sid(share.name)}", "Effect": "Allow", "Principal": {"AWS": roots(consumers)},
                  "Action": list(kind.actions(share.access)), **scope}

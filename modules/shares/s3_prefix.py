@@ -5,7 +5,7 @@ prefix and use the producer's key, through S3 only.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .. import naming
 from ..registry.errors import show
@@ -51,7 +51,7 @@ class S3Prefix(ShareKind):
     def arns(self, share: Share, producer: Endpoint, region: str) -> list[str]:
         return [f"arn:aws:s3:::{producer.bucket}/{prefix(share)}*"]
 
-    def consumer_statements(self, share: Share, producer: Endpoint, region: str) -> list[dict]:
+    def consumer_statements(self, share: Share, producer: Endpoint, region: str) -> list[dict[str, Any]]:
         sid = naming.sid(share.name)
         return super().consumer_statements(share, producer, region) + [
             {"Sid": f"Share{sid}List", "Effect": "Allow", "Action": list(LIST_ACTIONS),
