@@ -155,19 +155,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ENV
     command = COMMANDS[args.command]
     opts = options(command, args)
-    post = args.command == "post"
+    post, started = args.command == "post", False
     try:
         # Only the command that runs is imported: validate never loads cdktn or boto3, a no-op synth not even pydantic.
         run = getattr(importlib.import_module(f".commands.{command.module}", __package__), command.module)
-    except Exception as exc:
-        if os.environ.get("REGISTRY_DEBUG"):
-            raise
-        if post:  # e.g. boto3 not importable: post's 2 means "changes pending", so 3
-            print(f"post: internal error before the run started: {type(exc).__name__}: {exc} "
-                  "(set REGISTRY_DEBUG=1 for the traceback)", file=sys.stderr)
-            return POST_USAGE
-        return _internal_error(exc)
-    try:
+        started = True
         return run(opts)
     except Stop as exc:
         print(exc.message, file=sys.stderr)
@@ -183,14 +175,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug or an environment problem: one line, the trace only on request
         if os.environ.get("REGISTRY_DEBUG"):
             raise
+        if post and not started:  # e.g. boto3 not importable: post's 2 means "changes pending", so 3
+            print(f"post: internal error before the run started: {type(exc).__name__}: {exc} "
+                  "(set REGISTRY_DEBUG=1 for the traceback)", file=sys.stderr)
+            return POST_USAGE
         if post:  # "failed", never 2 ("pending")
             print(f"post {opts.mode}: FAILED: internal error: {type(exc).__name__}: {exc} "
                   "(set REGISTRY_DEBUG=1 for the traceback)", file=sys.stderr)
             return POST_FAILED
-        return _internal_error(exc)
-
-
-def _internal_error(exc: Exception) -> int:
-    print(f"internal error: {type(exc).__name__}: {exc} (set REGISTRY_DEBUG=1 for the traceback); "
-          "nothing was written", file=sys.stderr)
-    return EXIT_ENV
+        print(f"internal error: {type(exc).__name__}: {exc} (set REGISTRY_DEBUG=1 for the traceback); "
+              "nothing was written", file=sys.stderr)
+        return EXIT_ENV

@@ -61,3 +61,11 @@ def test_review_and_outputs_do_not_import_synth():
             "assert 'modules.synth' not in sys.modules and 'modules.commands' not in sys.modules")
     proc = subprocess.run([sys.executable, "-c", code], cwd=TESTS.parent, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_post_that_cannot_even_load_is_a_usage_problem_not_pending(run_cli, monkeypatch):
+    monkeypatch.setitem(sys.modules, "modules.commands.post", None)  # importing it fails, as without boto3
+    code, _, err = run_cli(["post", "plan", "--stack", "organization"])
+    assert code == 3 and "post: internal error before the run started: ModuleNotFoundError" in err
+    code, _, err = run_cli(["validate", "--registry", str(EXAMPLE)])
+    assert code == 0, "other commands never load post"
