@@ -42,11 +42,14 @@ class StackRecord:
 
     `reads`: the states whose outputs it reads (one `terraform_remote_state` each); `after`: stacks it must
     be applied after for another reason (a trust policy naming a role another stack creates: IAM refuses a
-    principal that does not exist yet). Atlantis' `depends_on` is the union; the apply order follows it."""
+    principal that does not exist yet). Atlantis' `depends_on` is the union; the apply order follows it.
+    `provides`: the outputs of its state that other stacks read (tests/test_plan.py holds the construct
+    modules to these lists: every remote read is of a state in `reads` and an output in its `provides`)."""
 
     name: str
     reads: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
+    provides: tuple[str, ...] = ()
 
     @property
     def depends_on(self) -> tuple[str, ...]:

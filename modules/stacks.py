@@ -11,11 +11,12 @@ throttling of assignment calls, terraform-provider-aws #35646 and #24858, stays 
 catalog associations and its instance-type SCP (team_access.py). `identity` keeps users, permission
 sets, the platform admins' group and its assignments to the central accounts.
 
-Each stack has a record (records.StackRecord) naming the states it reads and the stacks it must follow;
-remote state, Atlantis' `depends_on` and the apply order all come from it.
+Each stack has a record (records.StackRecord): the states it reads, the stacks it must follow, the outputs it
+provides; remote state, Atlantis' `depends_on` and the apply order all come from it (tests/test_plan.py).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -260,8 +261,6 @@ def _admins_group(reg: Registry) -> Group:
 
 
 def _permission_sets(reg: Registry) -> tuple[PermissionSet, ...]:
-    import json
-
     out = []
     for key, ps in reg.permission_sets.items():
         inline = None
@@ -307,10 +306,11 @@ def _records(organization: OrganizationStack, shared: SharedServicesStack, acces
     """Which states each stack reads and which stacks it must follow (DESIGN.md decision 4)."""
     org, identity, shared_name = naming.ORGANIZATION_STACK, naming.IDENTITY_STACK, naming.SHARED_SERVICES_STACK
     out = [
-        StackRecord(org),
+        StackRecord(org, provides=("account_ids", "organization_id", "ou_ids")),
         # Identity Center works in an organization only once the organization trusts it (sso.amazonaws.com).
-        StackRecord(identity, after=(org,)),
-        StackRecord(shared_name, reads=(org,)),  # ou_ids (portfolio shares), organization_id (CI policy)
+        StackRecord(identity, after=(org,), provides=("group_ids", "permission_set_arns", "user_ids")),
+        # reads ou_ids (portfolio shares), organization_id (CI policy)
+        StackRecord(shared_name, reads=(org,), provides=("portfolio_ids",)),
     ]
     for a in access:
         reads = [identity]  # permission_set_arns, the admins' group id, user ids
@@ -337,7 +337,7 @@ def plan(reg: Registry) -> Plan:
     by_key = {a.key: a for a in accounts}
     teams = {t.name: t for t in reg.teams}
     shares = _shares(reg)
-    workload_roots = tuple(sorted({e.organizational_unit.split("/")[0] for e in reg.environments}))
+    guards = guardrail_inputs(reg)  # also the top-level OUs that hold team accounts (workload_roots)
     central = [("shared-services", org.shared_services_account_id)]
     if org.log_archive != org.shared_services_account_id:
         central.append(("log-archive", org.log_archive))
@@ -347,9 +347,9 @@ def plan(reg: Registry) -> Plan:
         name=naming.ORGANIZATION_STACK,
         ou_paths=_ou_paths(reg),
         accounts=tuple(accounts),
-        workload_roots=tuple(sorted(set(workload_roots) | {naming.SUSPENDED_OU})),
+        workload_roots=tuple(sorted(set(guards.workload_roots) | {naming.SUSPENDED_OU})),
         allowed_regions=tuple(sorted(org.allowed_regions)),
-        scps=guardrails.scp_plan(guardrail_inputs(reg)),
+        scps=guardrails.scp_plan(guards),
         log_archive_account_id=org.log_archive,
         log_bucket=naming.log_bucket_name(org.name, org.log_archive, org.bucket_suffix),
         trail_name=naming.trail_name(org.name),
@@ -360,7 +360,7 @@ def plan(reg: Registry) -> Plan:
     )
     shared = SharedServicesStack(naming.SHARED_SERVICES_STACK, org.shared_services_account_id,
                                  naming.catalog_bucket_name(org.name, org.bucket_suffix), seed.seeded(reg, _catalog(reg)),
-                                 workload_roots, libraries=libraries.organization_libraries(reg, publishers=False))
+                                 guards.workload_roots, libraries=libraries.organization_libraries(reg, publishers=False))
     access = tuple(sorted((access_stack(reg, t) for t in reg.teams), key=lambda a: a.name))
     # A new team is two pull requests (DESIGN.md decision 7): while onboarding, only its accounts (organization)
     # and its groups (its access stack) exist; its account stacks come with `status: active`, after that apply,

@@ -71,8 +71,9 @@ class SynthResult:
     recovered: str | None = None  # what recover() did about an interrupted earlier run
 
 
-def _stack_bytes(out: Path) -> dict[str, bytes]:
-    return {p.parent.name: p.read_bytes() for p in (out / "stacks").glob("*/cdk.tf.json")}
+def stack_files(stacks: Path) -> dict[str, bytes]:
+    """Each stack's cdk.tf.json under a stacks folder, as bytes (none when the folder is missing)."""
+    return {p.parent.name: p.read_bytes() for p in stacks.glob("*/cdk.tf.json")} if stacks.is_dir() else {}
 
 
 def previous_stacks(out: Path) -> set[str]:
@@ -185,7 +186,7 @@ def _synthesize(plan: Plan, out: Path, previous_dir: Path, *, allow_destroy: boo
     names = list(plan.stack_names)
     digests = fingerprint.stack_digests(plan)
     previous = fingerprint.read(out)
-    before = _stack_bytes(out)
+    before = stack_files(out / "stacks")
     before_sha = {n: fingerprint.output_digest(b) for n, b in before.items()}
     keep = {} if full else {n: previous[n] for n in names
                             if n in before and previous.get(n, {}).get("inputs") == digests[n]

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..registry.model import Registry
-from ..stacks import Plan
+if TYPE_CHECKING:  # annotations only: synth's no-op check reads ROOT_FILES without loading the registry model
+    from ..registry.model import Registry
+    from ..stacks import Plan
+
+ROOT_FILES = ("atlantis.yaml", ".github/CODEOWNERS")  # what root_files writes, in this order
 
 
 def files_beside_stacks(plan: Plan) -> dict[str, str]:
@@ -23,7 +27,7 @@ def root_files(reg: Registry, plan: Plan, *, root: Path, out: Path, registry_dir
 
     stacks_dir = _rel(out / "stacks", root)
     teams = {t.name: f"{_rel(registry_dir, root)}/teams/{t.name}.yaml" for t in reg.teams}
-    return {"atlantis.yaml": atlantis_yaml(plan, stacks_dir), ".github/CODEOWNERS": codeowners(reg, teams)}
+    return dict(zip(ROOT_FILES, (atlantis_yaml(plan, stacks_dir), codeowners(reg, teams)), strict=True))
 
 
 def _rel(path: Path, root: Path) -> str:

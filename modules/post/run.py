@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from .deadline import Deadline, OutOfTime
+from .exits import EXIT_FAILED, EXIT_NOTHING, EXIT_PENDING, EXIT_USAGE  # noqa: F401 - EXIT_USAGE: read here by tests
 from .gateway import ERRORS, Gateway
 from .jobs import JOBS, Action, Context, Note
 from .manifest import Manifest, ManifestError
 
-EXIT_NOTHING, EXIT_FAILED, EXIT_PENDING, EXIT_USAGE = 0, 1, 2, 3
 POLL_FIRST, POLL_MAX = 1.0, 15.0  # seconds between looks while AWS settles (deleting apps, promoting shares)
 MAX_ROUNDS = 8  # apply rounds (perform, plan again) before an action that keeps coming back is an error
 

@@ -5,5 +5,6 @@
     (registry, plan) now ─────────────┘                          ▲
     `terraform show -json` per stack ── tfplan.read_plans ───────┘
 
-Everything but `command` (git, synth) and `tfplan.read_plans` (files) is a pure function of its inputs.
+Everything here but `tfplan.read_plans` (files) and what reads git (`gitbase`, and `guard` through it) is a pure function of its inputs; checking out
+the base and synthesizing both sides is the diff command's (modules/commands/diff.py), so review never imports synth.
 """

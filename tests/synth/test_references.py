@@ -4,7 +4,7 @@ import importlib
 import json
 import re
 
-import pytest
+from modules.stacks import plan
 
 REF = re.compile(r"\$\{(data\.)?(aws_[a-z0-9_]+|terraform_remote_state)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)")
 
@@ -37,13 +37,24 @@ def test_references_resolve_within_their_stack(example_out):
     assert checked > 100
 
 
-@pytest.mark.parametrize("stack,output", [("organization", "account_ids"), ("organization", "ou_ids"),
-                                          ("identity", "user_ids"),
-                                          ("identity", "group_ids"), ("identity", "permission_set_arns"),
-                                          ("shared-services", "portfolio_ids")])
-def test_outputs_other_stacks_read_exist(example_out, stack, output):
-    doc = json.loads((example_out / "stacks" / stack / "cdk.tf.json").read_text())
-    assert output in doc["output"]
-    readers = [p.parent.name for p in (example_out / "stacks").glob("*/cdk.tf.json")
-               if f"terraform_remote_state.{stack}.outputs.{output}" in p.read_text()]
-    assert readers, f"nobody reads {stack}.{output}"
+READ = re.compile(r"data\.terraform_remote_state\.([A-Za-z0-9_-]+)\.outputs\.([a-z0-9_]+)")
+
+
+def test_remote_state_follows_the_stack_records(example_out, example_registry):
+    """Each stack reads exactly the states its record names, and only outputs those stacks' records provide,
+    which their construct modules define (item 3 of the architecture issue: one list decides)."""
+    p = plan(example_registry)
+    read_anywhere = set()
+    for r in p.records:
+        text = (example_out / "stacks" / r.name / "cdk.tf.json").read_text()
+        doc = json.loads(text)
+        assert sorted(doc.get("data", {}).get("terraform_remote_state", {})) == list(r.reads), r.name
+        reads = set(READ.findall(text))
+        assert {state for state, _ in reads} == set(r.reads), f"{r.name}: a remote state read for nothing"
+        for state, output in reads:
+            assert output in p.record(state).provides, f"{r.name} reads {state}.{output}, not in its record"
+        read_anywhere |= reads
+        if r.provides:
+            assert set(r.provides) <= set(doc["output"]), f"{r.name} lacks an output its record provides"
+    provided = {(r.name, o) for r in p.records for o in r.provides}
+    assert read_anywhere == provided, "every provided output is read by some stack of the example"

@@ -1,5 +1,6 @@
-"""`diff --base REF`: compile the registry at the ref and now, and find the stacks whose Terraform changes.
-The only part of the change review that reads git and synthesizes; the rest is pure (compare, render)."""
+"""`diff --base REF`: compile the registry at the ref and now, find the stacks whose Terraform changes, and print
+what the change means. The only part of the change review (modules/review) that reads git and synthesizes;
+the rest is pure (compare, render), so review never imports synth."""
 from __future__ import annotations
 
 import json
@@ -11,10 +12,15 @@ from ..destroy import findings
 from ..registry.errors import RegistryInvalid
 from ..registry.load import load_registry
 from ..registry.model import Registry
+from ..review import gitbase, render
+from ..review.compare import summarize
+from ..review.model import StackPlan, Summary
+from ..review.tfplan import PlanError, read_plans
 from ..stacks import Plan, plan
-from . import gitbase
-from .compare import summarize
-from .model import StackPlan, Summary
+from ..synth import stack_files, synthesize
+from . import EXIT_OK, Unusable
+from .loading import load
+from .options import DiffOptions
 
 
 class BaseInvalid(Exception):
@@ -24,8 +30,19 @@ class BaseInvalid(Exception):
         super().__init__(f"the registry at {ref} is not valid, so there is nothing to compare with:\n{exc.report()}")
 
 
-def _stack_files(stacks: Path) -> dict[str, bytes]:
-    return {p.parent.name: p.read_bytes() for p in stacks.glob("*/cdk.tf.json")} if stacks.is_dir() else {}
+def diff(opts: DiffOptions) -> int:
+    reg, _ = load(opts.registry)
+    try:
+        plans = read_plans(Path(opts.plans)) if opts.plans else None
+        summary = change_summary(reg, Path(opts.registry), opts.base, Path(opts.out), synth_now=not opts.no_synth,
+                                 plans=plans)
+    except BaseInvalid as exc:
+        raise Unusable(str(exc)) from None
+    except (gitbase.GitError, PlanError) as exc:
+        raise Unusable(f"error: {exc}") from None
+    title = f"Registry change since {opts.base}"
+    print(render.as_json(summary) if opts.format == "json" else render.markdown(summary, title), end="")
+    return EXIT_OK
 
 
 def changed(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
@@ -33,8 +50,6 @@ def changed(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
 
 
 def _synth(p: Plan, out: Path) -> Path:
-    from ..synth import synthesize
-
     synthesize(p, out, allow_destroy=True)
     return out / "stacks"
 
@@ -61,12 +76,12 @@ def change_summary(new_reg: Registry, registry_dir: Path, base_ref: str, out: Pa
         out_rel = os.path.relpath(out.resolve(), root)
         committed = gitbase.extract(ref, f"{out_rel}/stacks", root, tmp_path / "committed")
         if committed is not None:
-            before = _stack_files(committed)
+            before = stack_files(committed)
         elif base is not None:  # nothing committed at the ref: what the ref's registry compiles to
-            before = _stack_files(_synth(base[1], tmp_path / "base-out"))
+            before = stack_files(_synth(base[1], tmp_path / "base-out"))
         else:
             before = {}
-        after = _stack_files(_synth(new[1], tmp_path / "now") if synth_now else out / "stacks")
+        after = stack_files(_synth(new[1], tmp_path / "now") if synth_now else out / "stacks")
     destroyed = findings(_parsed(before), _parsed(after))
     return summarize(base, new, changed(before, after), plans, destroyed)
 

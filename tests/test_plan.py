@@ -1,0 +1,133 @@
+"""The plan's decisions, read from its records (modules/stacks.py, modules/records.py): no synthesis, no cdktn.
+
+tests/synth/test_stacks.py keeps the end-to-end checks that the construct modules render these records;
+tests/synth/test_onboarding.py has the onboarding team's plan (accounts and groups, no account stacks)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from modules import naming
+from modules.outputs.atlantis import atlantis_yaml, order_groups
+from modules.registry.load import load_registry
+from modules.stacks import DEFAULT_RETIRED_BUDGET, Plan, plan
+from tests.helpers import FIXTURES, materialize
+
+ORG, IDENTITY, SHARED = naming.ORGANIZATION_STACK, naming.IDENTITY_STACK, naming.SHARED_SERVICES_STACK
+
+
+@pytest.fixture(scope="module")
+def example(example_registry) -> Plan:
+    return plan(example_registry)
+
+
+def edited(tmp_path: Path, case: str, rel: str, edit) -> Plan:
+    """The plan of a valid fixture case with one file's text edited."""
+    reg_dir = materialize(FIXTURES / "valid" / case, tmp_path)
+    path = reg_dir / rel
+    path.write_text(edit(path.read_text()))
+    return plan(load_registry(reg_dir)[0])
+
+
+def test_the_stack_layout(example, example_registry):
+    expected = {*naming.CENTRAL_STACKS, *(f"{t.name}-access" for t in example_registry.teams),
+                *(f"{t.name}-{e}" for t in example_registry.teams for e in t.environments)}
+    assert example.stack_names == tuple(sorted(expected)), "one record per stack, sorted by name"
+    assert {a.name for a in example.accounts} | {a.name for a in example.access} == expected - set(naming.CENTRAL_STACKS)
+
+
+def test_central_stacks_read_and_follow_only_the_organization(example):
+    assert (example.record(ORG).reads, example.record(ORG).after) == ((), ())
+    # Identity Center needs the organization's trust, not its outputs: ordering only, no remote state.
+    assert (example.record(IDENTITY).reads, example.record(IDENTITY).after) == ((), (ORG,))
+    assert (example.record(SHARED).reads, example.record(SHARED).after) == ((ORG,), ())
+
+
+def test_a_team_account_reads_exactly_the_states_it_needs(example):
+    # decommissioned: no Studio users, so no identity; a created account's own id comes from the organization
+    assert example.record("churn-prod").reads == (ORG,)
+    assert example.record("pricing-dev").reads == (IDENTITY, ORG)  # Studio users: identity's user_ids
+    # adopted (its id is known) but sharing with created accounts, whose ids come from the organization
+    assert example.account("pricing-prod").account.adopted_id and example.record("pricing-prod").reads == (IDENTITY, ORG)
+    for acct in example.accounts:  # the deploy role trusts the CI role that shared services' provider creates
+        assert example.record(acct.name).after == (SHARED,)
+
+
+def test_an_adopted_account_without_shares_reads_no_organization_state(tmp_path):
+    p = edited(tmp_path, "unquoted-leading-zero-account", "teams/fraud.yaml", lambda t: t[:t.index("shares:")])
+    assert p.account("fraud-prod").account.adopted_id == "033333333333" and not p.account("fraud-prod").shares_out
+    assert p.record("fraud-prod").reads == (IDENTITY,)
+    assert p.record("fraud-dev").reads == (IDENTITY, ORG)
+
+
+def test_access_stacks_read_identity_and_what_their_team_uses(example, tmp_path):
+    assert example.record("pricing-access").reads == (IDENTITY, ORG, SHARED)  # catalog associations: portfolio_ids
+    assert example.record("churn-access").reads == (IDENTITY, ORG)  # decommissioned: no catalog
+    assert all(example.record(a.name).after == () for a in example.access)
+    onboarding = plan(load_registry(materialize(FIXTURES / "valid" / "onboarding-team", tmp_path))[0])
+    # while onboarding nothing reads an account id the organization state does not have yet
+    assert onboarding.record("ledger-access").reads == (IDENTITY,)
+
+
+def test_atlantis_depends_on_is_reads_and_after_and_every_name_is_a_stack(example):
+    names = set(example.stack_names)
+    doc = yaml.safe_load(atlantis_yaml(example, "generated/stacks"))
+    depends = {p["name"]: p["depends_on"] for p in doc["projects"]}
+    for r in example.records:
+        assert depends[r.name] == sorted(set(r.reads) | set(r.after)) == list(r.depends_on)
+        assert set(r.depends_on) <= names - {r.name}
+        for read in r.reads:  # a state is read for its outputs: the stack read must provide some
+            assert example.record(read).provides, f"{r.name} reads {read}, which provides nothing"
+
+
+def test_the_apply_order_is_a_topological_order(example):
+    groups = order_groups(example)
+    doc = yaml.safe_load(atlantis_yaml(example, "generated/stacks"))
+    position = {p["name"]: i for i, p in enumerate(doc["projects"])}
+    assert [p["execution_order_group"] for p in doc["projects"]] == sorted(groups.values())
+    for r in example.records:
+        for dep in r.depends_on:
+            assert groups[dep] < groups[r.name] and position[dep] < position[r.name], f"{r.name} before {dep}"
+    assert groups[ORG] == 0 and groups[IDENTITY] == groups[SHARED] == 1 and max(groups.values()) == 2
+
+
+def test_decommissioned_accounts_are_suspended_and_keep_the_retired_budget(example, tmp_path):
+    for key in ("churn-prod", "churn-sandbox"):
+        acct = example.account(key)
+        assert acct.account.decommissioned and acct.account.ou_path == naming.SUSPENDED_OU
+        assert acct.budget_usd == DEFAULT_RETIRED_BUDGET == Decimal("10")
+        assert acct.studio_users == () and acct.project_templates == ()
+    assert example.account("pricing-dev").budget_usd == Decimal("2000"), "active teams keep their own budget"
+    p = edited(tmp_path, "decommissioned-team", "organization.yaml", lambda t: t + "retired_budget_usd: 25\n")
+    assert p.account("risk-dev").budget_usd == Decimal("25") and p.account("fraud-dev").budget_usd == Decimal("3000")
+
+
+def test_who_gets_studio_where(example):
+    # recsys: ivan lead, julia data-scientist, chen ml-engineer (studio), farah viewer (no studio);
+    # data-scientist maps no permission set in prod, so julia has no Studio there
+    assert [u.user_name for u in example.account("recsys-dev").studio_users] == ["chen", "ivan", "julia"]
+    assert [u.user_name for u in example.account("recsys-prod").studio_users] == ["chen", "ivan"]
+
+
+def test_assignments_per_role_and_environment(example):
+    pricing = next(a for a in example.access if a.team == "pricing")
+    by_key = {t.key: sorted((x.group, x.permission_set) for x in t.assignments) for t in pricing.accounts}
+    # pricing prod is production (read): lead, ml-engineer and viewer map ReadOnly, data-scientist nothing
+    assert by_key["pricing-prod"] == [("northwind-platform-admins", "PlatformAdmin"), ("northwind-pricing-lead", "ReadOnly"),
+                                      ("northwind-pricing-ml-engineer", "ReadOnly"), ("northwind-pricing-viewer", "ReadOnly")]
+    assert by_key["pricing-sandbox"] == [
+        ("northwind-platform-admins", "PlatformAdmin"), ("northwind-pricing-data-scientist", "DataScientist"),
+        ("northwind-pricing-lead", "DataScientist"), ("northwind-pricing-ml-engineer", "MLEngineer")]
+    churn = next(a for a in example.access if a.team == "churn")
+    assert churn.groups == () and churn.scp is None, "a decommissioned team keeps only the admins' break-glass"
+    assert {x.group for t in churn.accounts for x in t.assignments} == {"northwind-platform-admins"}
+
+
+def test_budgets_and_who_is_alerted(example):
+    dev = example.account("pricing-dev")
+    assert dev.budget_usd == Decimal("2000")
+    assert dev.budget_emails == ("farah.haddad@northwind.example", "goran.petrovic@northwind.example")
+    assert example.account("demand-forecast-prod").budget_usd == Decimal("12000")  # the team's override
