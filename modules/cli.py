@@ -11,6 +11,7 @@ import importlib
 import os
 import sys
 from dataclasses import dataclass, fields
+from collections.abc import Callable
 from typing import Any
 
 from .commands import EXIT_ENV, EXIT_INVALID, Invalid, Stop
@@ -158,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     post, started = args.command == "post", False
     try:
         # Only the command that runs is imported: validate never loads cdktn or boto3, a no-op synth not even pydantic.
-        run = getattr(importlib.import_module(f".commands.{command.module}", __package__), command.module)
+        run: Callable[[Any], int] = getattr(importlib.import_module(f".commands.{command.module}", __package__), command.module)
         started = True
         return run(opts)
     except Stop as exc:

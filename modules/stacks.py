@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from typing import TypeAlias
 
 from . import guardrails, libraries, naming, seed, trusted_access
 from .guardrails import Scp
@@ -111,6 +112,8 @@ class OrganizationStack:
     organization_id: str | None = None
     trusted_services: tuple[str, ...] = ()  # every service principal with trusted access (required + the org's own)
 
+# The one record a stack's construct module builds from, by kind of stack.
+StackInput: TypeAlias = OrganizationStack | IdentityStack | SharedServicesStack | AccessStack | AccountStack
 
 @dataclass(frozen=True)
 class Plan:
@@ -136,16 +139,16 @@ class Plan:
         return next(a for a in self.accounts if a.account.key == key)
 
     @cached_property
-    def _by_name(self) -> dict[str, tuple[StackRecord, object]]:
-        inputs: dict[str, object] = {naming.ORGANIZATION_STACK: self.organization, naming.IDENTITY_STACK: self.identity,
+    def _by_name(self) -> dict[str, tuple[StackRecord, StackInput]]:
+        inputs: dict[str, StackInput] = {naming.ORGANIZATION_STACK: self.organization, naming.IDENTITY_STACK: self.identity,
                                      naming.SHARED_SERVICES_STACK: self.shared_services}
-        inputs.update({s.name: s for s in (*self.access, *self.accounts)})
+        inputs.update({s.name: s for s in self.access} | {s.name: s for s in self.accounts})
         return {r.name: (r, inputs[r.name]) for r in self.records}
 
     def record(self, name: str) -> StackRecord:
         return self._by_name[name][0]
 
-    def stack_input(self, name: str) -> object:
+    def stack_input(self, name: str) -> StackInput:
         """The one record a stack's construct module builds from (besides `values` and its StackRecord)."""
         return self._by_name[name][1]
 
@@ -227,7 +230,7 @@ def _account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Sh
     peers = tuple(_peer(reg, k, accounts) for k in sorted(keys))
     env = reg.environment(account.environment)
     te = team.environments[account.environment]
-    emails = {reg.person(o).email for o in team.owners} - {None}
+    emails = {email for o in team.owners if (email := reg.person(o).email)}
     budget = te.budget_usd if te.budget_usd is not None else env.budget_usd
     return AccountStack(
         name=naming.account_stack(team.name, account.environment),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from typing import Any
 from pathlib import Path
 
 from ..destroy import findings
@@ -86,5 +87,5 @@ def change_summary(new_reg: Registry, registry_dir: Path, base_ref: str, out: Pa
     return summarize(base, new, changed(before, after), plans, destroyed)
 
 
-def _parsed(files: dict[str, bytes]) -> dict:
+def _parsed(files: dict[str, bytes]) -> dict[str, Any]:
     return {name: json.loads(data) for name, data in files.items()}

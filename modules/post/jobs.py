@@ -96,11 +96,13 @@ def share_artifacts(ctx: Context) -> Planned:
             notes.append(Note("share-artifacts", "waiting", share, "the RAM share does not exist yet: apply the stack first"))
             continue
         kind = item.kind.replace("_", " ")
+        lookup = KINDS[item.kind].artifact_lookup
+        assert lookup is not None  # the manifest lists only kinds that have one
         arn = ctx.gateway.find_by_name_or_tag(ctx.account_id, ctx.region, item.kind, item.resource, share)
         if not arn:
             notes.append(Note("share-artifacts", "waiting", f"{kind} {item.resource}",
                               f"not there yet: create the {kind} named '{item.resource}' (or tag one share={share}) "
-                              f"with {KINDS[item.kind].artifact_lookup.created_with}; share '{share}' picks it up on the next run"))
+                              f"with {lookup.created_with}; share '{share}' picks it up on the next run"))
             continue
         if arn not in ctx.gateway.shared_resources(ctx.account_id, ctx.region, share_arn):
             actions.append(Action("share-artifacts", "ram:AssociateResourceShare", arn,

@@ -17,7 +17,7 @@ from ..shares import KINDS, names
 from ..stacks import Plan
 
 COST_TAGS = ("cost_center", "environment", "team")
-VERSION = 1
+VERSION: Literal[1] = 1
 
 
 class _Model(BaseModel):
@@ -157,7 +157,7 @@ def manifests(plan: Plan) -> dict[str, Manifest]:
             key="shared-services", id=plan.shared_services.account_id, name=None, id_output=None), Jobs()),
     }
     for access in plan.access:  # groups, assignments, SCP, catalog associations: nothing beside Terraform
-        out[access.name] = _doc(access.name, plan.home_region, mgmt, {})
+        out[access.name] = _doc(access.name, plan.home_region, mgmt, Jobs())
     for acct in plan.accounts:
         a = acct.account
         ram = tuple(ShareArtifact(share=s.name, kind=s.kind, resource=s.resource, tag={"share": s.name},
@@ -188,4 +188,5 @@ def manifest_files(plan: Plan) -> dict[str, str]:
 
 def as_dict(doc: Manifest) -> dict[str, Any]:
     """The manifest as its JSON document (tests edit it like a file)."""
-    return json.loads(doc.to_json())
+    data: dict[str, Any] = json.loads(doc.to_json())
+    return data
