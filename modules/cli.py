@@ -104,7 +104,7 @@ def _seconds(text: str) -> float:
 def _load(registry: str):
     """Load the registry or exit: 1 with every mistake, 2 when the folder is not there."""
     from .registry.errors import RegistryInvalid
-    from .registry.load import load_registry
+    from .registry.validate import load_registry
 
     if not os.path.isdir(registry):
         print(f"error: registry folder '{registry}' not found (use --registry DIR)", file=sys.stderr)
@@ -131,7 +131,7 @@ def _n(count: int, one: str, many: str | None = None) -> str:
 
 
 def cmd_validate(args) -> int:
-    reg, _ = _load(args.registry)
+    reg = _load(args.registry)
     print(f"{args.registry}: valid — {summary(reg)}")
     return EXIT_OK
 
@@ -187,8 +187,8 @@ def cmd_synth(args) -> int:
         prefetch()
     from .registry.unsynthesized import unsynthesized
 
-    reg, src = _load(args.registry)
-    pending = unsynthesized(reg, src)
+    reg = _load(args.registry)
+    pending = unsynthesized(reg)
     if pending:
         print("\n".join(str(e) for e in pending), file=sys.stderr)
         print(f"{len(pending)} field(s) not synthesized yet; nothing was written.", file=sys.stderr)
@@ -230,7 +230,7 @@ def cmd_shares(args) -> int:
     from .outputs.shares import shares_json, shares_table
     from .stacks import plan
 
-    reg, _ = _load(args.registry)
+    reg = _load(args.registry)
     the_plan = plan(reg)
     print(shares_json(the_plan) if args.format == "json" else shares_table(the_plan), end="")
     return EXIT_OK
@@ -240,7 +240,7 @@ def cmd_access(args) -> int:
     from .outputs.access import access_report
     from .stacks import plan
 
-    reg, _ = _load(args.registry)
+    reg = _load(args.registry)
     print(access_report(reg, plan(reg), args.format, person=args.person, account=args.account), end="")
     return EXIT_OK
 
@@ -249,7 +249,7 @@ def cmd_graph(args) -> int:
     from .outputs.graph import mermaid
     from .stacks import plan
 
-    reg, _ = _load(args.registry)
+    reg = _load(args.registry)
     print(mermaid(plan(reg)), end="")
     return EXIT_OK
 
@@ -259,7 +259,7 @@ def cmd_diff(args) -> int:
     from .review.command import BaseInvalid, change_summary
     from .review.tfplan import PlanError, read_plans
 
-    reg, _ = _load(args.registry)
+    reg = _load(args.registry)
     try:
         plans = read_plans(Path(args.plans)) if args.plans else None
         summary = change_summary(reg, Path(args.registry), args.base, Path(args.out), synth_now=not args.no_synth,

@@ -287,22 +287,6 @@ def _semver(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def guardrail_inputs(reg: Registry) -> guardrails.Inputs:
-    """What decides the SCPs; checks.py uses it too, so packing limits are reported at file:line."""
-    org = reg.organization
-    by_ou: dict[str, set[str]] = {}
-    for env in reg.environments:
-        by_ou.setdefault(env.organizational_unit, set()).add(env.sagemaker_network)
-    return guardrails.Inputs(
-        org=org.name,
-        allowed_regions=tuple(sorted(org.allowed_regions)),
-        studio_allowed_cidrs=tuple(sorted(org.network.studio_allowed_cidrs)),
-        log_bucket=naming.log_bucket_name(org.name, org.log_archive, org.bucket_suffix),
-        workload_roots=tuple(sorted({e.organizational_unit.split("/")[0] for e in reg.environments})),
-        vpc_only_ous=tuple(sorted(ou for ou, modes in by_ou.items() if modes == {"vpc_only"})),
-    )
-
-
 def _records(organization: OrganizationStack, shared: SharedServicesStack, access: tuple[AccessStack, ...],
              accounts: tuple[AccountStack, ...]) -> tuple[StackRecord, ...]:
     """Which states each stack reads and which stacks it must follow (DESIGN.md decision 4)."""
@@ -350,7 +334,7 @@ def plan(reg: Registry) -> Plan:
         accounts=tuple(accounts),
         workload_roots=tuple(sorted(set(workload_roots) | {naming.SUSPENDED_OU})),
         allowed_regions=tuple(sorted(org.allowed_regions)),
-        scps=guardrails.scp_plan(guardrail_inputs(reg)),
+        scps=guardrails.scp_plan(guardrails.inputs_for(reg)),
         log_archive_account_id=org.log_archive,
         log_bucket=naming.log_bucket_name(org.name, org.log_archive, org.bucket_suffix),
         trail_name=naming.trail_name(org.name),

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..destroy import findings
 from ..registry.errors import RegistryInvalid
-from ..registry.load import load_registry
+from ..registry.validate import load_registry
 from ..registry.model import Registry
 from ..stacks import Plan, plan
 from . import gitbase
@@ -54,7 +54,7 @@ def change_summary(new_reg: Registry, registry_dir: Path, base_ref: str, out: Pa
         base_dir = gitbase.extract(ref, reg_rel, root, tmp_path / "base")
         if base_dir is not None and base_dir.is_dir():
             try:
-                base_reg, _ = load_registry(base_dir, shown_root=f"{base_ref}:{reg_rel}")
+                base_reg = load_registry(base_dir, shown_root=f"{base_ref}:{reg_rel}")
             except RegistryInvalid as exc:
                 raise BaseInvalid(base_ref, exc) from None
             base = (base_reg, plan(base_reg))
