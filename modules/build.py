@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
@@ -96,14 +97,12 @@ def _peak_rss_kb() -> int:
     return total
 
 
-def prefetch():
+def prefetch() -> threading.Thread:
     """Start importing cdktn, the AWS bindings and the construct modules in a background thread.
 
     The import is ~4-9 s, nearly all of it in Node loading the provider's jsii assembly, so the GIL is free
     and loading and planning the registry run beside it: an incremental synth that builds a few stacks
     pays max(import, load) instead of their sum. Imports are thread-safe (per-module locks)."""
-    import threading
-
     from .node import use_bundled_node
 
     use_bundled_node()  # PATH for jsii, set from this thread before the other starts

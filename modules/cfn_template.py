@@ -9,6 +9,7 @@ forms (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/in
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import yaml
 
@@ -23,15 +24,16 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
-def _node(loader: yaml.Loader, node: yaml.Node):
+def _node(loader: yaml.Loader, node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
         return loader.construct_scalar(node)
     if isinstance(node, yaml.SequenceNode):
         return loader.construct_sequence(node, deep=True)
+    assert isinstance(node, yaml.MappingNode)  # the only other node kind
     return loader.construct_mapping(node, deep=True)
 
 
-def _tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> dict:
+def _tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> dict[str, Any]:
     value = _node(loader, node)
     if suffix == "Ref":
         return {"Ref": value}
@@ -45,8 +47,9 @@ def _tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> dict:
 _Loader.add_multi_constructor("!", _tag)
 
 
-def load(text: str) -> dict:
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+def load(text: str) -> dict[str, Any]:
+    doc: dict[str, Any] = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    return doc
 
 
 def declared_parameters(text: str) -> set[str]:

@@ -11,6 +11,8 @@ them, those statements match nothing: the role fails closed, never open.
 """
 from __future__ import annotations
 
+from typing import Any
+
 # Jobs and endpoints that start compute and accept an instance type: the team's list limits them.
 INSTANCE_TYPED_ACTIONS = (
     "sagemaker:CreateEndpointConfig",
@@ -65,7 +67,7 @@ PROJECT_CATALOG_ACTIONS = (
 )
 
 
-def sagemaker_trust(account_id: str) -> dict:
+def sagemaker_trust(account_id: str) -> dict[str, Any]:
     """Only SageMaker, acting for this account, may assume the execution role (confused-deputy guard)."""
     return {
         "Version": "2012-10-17",
@@ -80,7 +82,7 @@ def sagemaker_trust(account_id: str) -> dict:
 
 
 def execution_role_policy(*, account_id: str, region: str, role_name: str, bucket: str, key_arn: str,
-                          instance_types: tuple[str, ...]) -> dict:
+                          instance_types: tuple[str, ...]) -> dict[str, Any]:
     """Least privilege for a team's execution role: its instance types, its bucket, its key, its account."""
     sm = f"arn:aws:sagemaker:{region}:{account_id}"
     return {
@@ -122,17 +124,17 @@ def execution_role_policy(*, account_id: str, region: str, role_name: str, bucke
     }
 
 
-def _types(instance_types: tuple[str, ...], *, studio: bool = False) -> dict:
+def _types(instance_types: tuple[str, ...], *, studio: bool = False) -> dict[str, Any]:
     allowed = sorted(set(instance_types) | ({STUDIO_SYSTEM_INSTANCE} if studio else set()))
     return {"ForAllValues:StringEquals": {"sagemaker:InstanceTypes": allowed}, "Null": {"sagemaker:InstanceTypes": "false"}}
 
 
-def _compute(sm: str, instance_types: tuple[str, ...]) -> list[dict]:
+def _compute(sm: str, instance_types: tuple[str, ...]) -> list[dict[str, Any]]:
     return [{"Sid": "ComputeOnTheTeamsInstanceTypes", "Effect": "Allow", "Action": list(INSTANCE_TYPED_ACTIONS),
              "Resource": f"{sm}:*", "Condition": _types(instance_types)}]
 
 
-def _studio(sm: str, instance_types: tuple[str, ...]) -> list[dict]:
+def _studio(sm: str, instance_types: tuple[str, ...]) -> list[dict[str, Any]]:
     """A person's own private spaces and the domain's shared spaces, and apps in them on the team's types."""
     own = f"{sm}:user-profile/${{sagemaker:DomainId}}/${{sagemaker:UserProfileName}}"
     spaces = f"{sm}:space/${{sagemaker:DomainId}}/*"
@@ -151,7 +153,7 @@ def _studio(sm: str, instance_types: tuple[str, ...]) -> list[dict]:
     ]
 
 
-def _data(bucket: str, key_arn: str) -> list[dict]:
+def _data(bucket: str, key_arn: str) -> list[dict[str, Any]]:
     return [
         {"Sid": "ListTheDataBucket", "Effect": "Allow", "Action": ["s3:GetBucketLocation", "s3:ListBucket"],
          "Resource": f"arn:aws:s3:::{bucket}"},

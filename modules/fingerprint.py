@@ -20,7 +20,7 @@ import hashlib
 import json
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .stacks import Plan
@@ -55,7 +55,7 @@ def compiler_digest() -> str:
     return h.hexdigest()
 
 
-def stack_digests(plan: "Plan") -> dict[str, str]:
+def stack_digests(plan: Plan) -> dict[str, str]:
     """name -> digest of everything that stack's output depends on."""
     compiler = compiler_digest()
     values = canonical(plan.values)
@@ -73,7 +73,7 @@ def output_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _doc(out: Path) -> dict:
+def _doc(out: Path) -> dict[str, Any]:
     try:
         doc = json.loads((out / FILE).read_text(encoding="utf-8"))
         return doc if isinstance(doc, dict) and doc.get("version") == VERSION else {}
@@ -81,13 +81,13 @@ def _doc(out: Path) -> dict:
         return {}
 
 
-def read(out: Path) -> dict[str, dict]:
+def read(out: Path) -> dict[str, dict[str, Any]]:
     """name -> {"inputs": digest, "output": sha256 of cdk.tf.json, "resources": count} from the previous synth."""
     stacks = _doc(out).get("stacks")
     return stacks if isinstance(stacks, dict) else {}
 
 
-def text(entries: dict[str, dict], *, registry: str | None = None, files: dict[str, str] | None = None,
+def text(entries: dict[str, dict[str, Any]], *, registry: str | None = None, files: dict[str, str] | None = None,
          note: str = "") -> str:
     """fingerprints.json: the stacks' digests and, for the no-op check, the registry's digest, the sha256 of every
     other file synth wrote (relative to the output folder; `../` for atlantis.yaml and CODEOWNERS) and the

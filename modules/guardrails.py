@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import naming
 
@@ -37,10 +37,10 @@ PLATFORM_PRINCIPALS = (
 class Guardrail:
     name: str
     reason: str
-    statements: tuple[dict, ...]
+    statements: tuple[dict[str, Any], ...]
 
 
-def _not_platform() -> dict:
+def _not_platform() -> dict[str, Any]:
     return {"ArnNotLike": {"aws:PrincipalArn": list(PLATFORM_PRINCIPALS)}}
 
 
@@ -202,7 +202,7 @@ class Scp:
     name: str
     target: str  # OU path
     description: str
-    document: dict
+    document: dict[str, Any]
     guardrails: tuple[str, ...]
 
     @property
@@ -216,7 +216,7 @@ class PackingError(Exception):
         super().__init__(message)
 
 
-def compact(document: dict) -> str:
+def compact(document: dict[str, Any]) -> str:
     return json.dumps(document, sort_keys=True, separators=(",", ":"))
 
 
@@ -290,7 +290,7 @@ def scp_plan(inputs: Inputs) -> tuple[Scp, ...]:
     return tuple(out)
 
 
-def _document(rails: list[Guardrail]) -> dict:
+def _document(rails: list[Guardrail]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": [s for r in rails for s in r.statements]}
 
 

@@ -21,6 +21,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .registry.model import Environment, Registry, Team
+from .seed import seed_bucket
+
+if TYPE_CHECKING:  # the plan imports this module's records
+    from .stacks import Plan
 
 # Public upstreams a proxy repository can connect to, by the registry's name: one external connection per
 # repository (https://docs.aws.amazon.com/codeartifact/latest/APIReference/API_AssociateExternalConnection.html).
@@ -122,7 +129,7 @@ def publishing_role_patterns(lib: Libraries, *, deploy_role: str) -> list[str]:
     return roles
 
 
-def domain_policy(lib: Libraries, *, org_id: str) -> dict:
+def domain_policy(lib: Libraries, *, org_id: str) -> dict[str, Any]:
     """Principals of the organization may get a token for the domain (the repository policy says what for)."""
     return {
         "Version": "2012-10-17",
@@ -134,7 +141,7 @@ def domain_policy(lib: Libraries, *, org_id: str) -> dict:
     }
 
 
-def repository_policy(lib: Libraries, *, org_id: str, deploy_role: str) -> dict:
+def repository_policy(lib: Libraries, *, org_id: str, deploy_role: str) -> dict[str, Any]:
     """The internal repository's one policy: the organization reads; the platform's publishing roles publish,
     each limited to its own packages by its identity policy. Constant size, whatever the number of teams.
     A resource policy is evaluated only for its own repository (or domain), so `*` would do
@@ -154,7 +161,7 @@ def repository_policy(lib: Libraries, *, org_id: str, deploy_role: str) -> dict:
     }
 
 
-def read_policy(lib: AccountLibraries) -> dict:
+def read_policy(lib: AccountLibraries) -> dict[str, Any]:
     """A team account's role reads the internal repository: a token, the endpoint, package reads."""
     return {
         "Version": "2012-10-17",
@@ -169,7 +176,7 @@ def read_policy(lib: AccountLibraries) -> dict:
     }
 
 
-def publish_policy(lib: AccountLibraries) -> dict | None:
+def publish_policy(lib: AccountLibraries) -> dict[str, Any] | None:
     """The team's own packages, by package ARN; None when the team publishes nothing."""
     if not lib.packages:
         return None
@@ -198,12 +205,12 @@ def pip_script(lib: AccountLibraries) -> str:
     ])
 
 
-# ---- the registry -> plan records (getattr: the model's fields come with the registry-safety branch) ----
+# ---- the registry -> plan records ----
 
-def organization_libraries(reg, *, publishers: bool = True) -> Libraries | None:
+def organization_libraries(reg: Registry, *, publishers: bool = True) -> Libraries | None:
     """The CodeArtifact record; without publishers for the shared-services stack, whose output never depends on
     which team publishes what (so a team's packages do not change its fingerprint)."""
-    cfg = getattr(reg.organization, "libraries", None)
+    cfg = reg.organization.libraries
     if cfg is None:
         return None
     org = reg.organization
@@ -216,14 +223,12 @@ def organization_libraries(reg, *, publishers: bool = True) -> Libraries | None:
     )
 
 
-def account_fields(reg, team, env_name: str) -> dict:
+def account_fields(reg: Registry, team: Team, env_name: str) -> dict[str, Any]:
     """The account stack's fields for libraries and seed code."""
-    from .seed import seed_bucket
-
     return {"libraries": account_libraries(reg, team, env_name), "seed_bucket": seed_bucket(reg, team)}
 
 
-def publishers(plan) -> tuple[Publisher, ...]:
+def publishers(plan: Plan) -> tuple[Publisher, ...]:
     """Who publishes what, read back from the team accounts' records (review, access, graph)."""
     by_team: dict[str, set[str]] = {}
     for a in plan.accounts:
@@ -232,9 +237,9 @@ def publishers(plan) -> tuple[Publisher, ...]:
     return tuple(Publisher(t, tuple(sorted(p))) for t, p in sorted(by_team.items()))
 
 
-def account_libraries(reg, team, env_name: str) -> AccountLibraries | None:
+def account_libraries(reg: Registry, team: Team, env_name: str) -> AccountLibraries | None:
     """Every account of the organization's teams reads; an active team publishes its packages."""
-    cfg = getattr(reg.organization, "libraries", None)
+    cfg = reg.organization.libraries
     if cfg is None:
         return None
     org = reg.organization
@@ -245,10 +250,9 @@ def account_libraries(reg, team, env_name: str) -> AccountLibraries | None:
     )
 
 
-def _packages(team) -> tuple[str, ...]:
-    cfg = getattr(team, "libraries", None)
-    return tuple(sorted({normalize(p) for p in (getattr(cfg, "publish", None) or ())}))
+def _packages(team: Team) -> tuple[str, ...]:
+    return tuple(sorted({normalize(p) for p in team.libraries.publish}))
 
 
-def _execution_role_publishes(env) -> bool:
+def _execution_role_publishes(env: Environment) -> bool:
     return env.human_access == "write" and not env.production

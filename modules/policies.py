@@ -1,9 +1,12 @@
 """IAM policy documents as pure functions of plain values, so tests and linters read them without cdktn."""
 from __future__ import annotations
 
+from typing import Any
+
 from . import naming
 
-def service_trust(service: str, account_id: str) -> dict:
+
+def service_trust(service: str, account_id: str) -> dict[str, Any]:
     """Only this AWS service, acting for this account, may assume the role."""
     return {
         "Version": "2012-10-17",
@@ -53,7 +56,7 @@ SEED_OBJECT_PATTERN = "templates/*-seed.zip"
 PROJECT_BUCKET_PATTERNS = ("sagemaker-batch-*", "sagemaker-project-*")
 
 
-def projects_launch_policy(*, account_id: str, region: str, seeds: tuple[str, str] | None = None) -> dict:
+def projects_launch_policy(*, account_id: str, region: str, seeds: tuple[str, str] | None = None) -> dict[str, Any]:
     """What Service Catalog may do when a team launches a Projects template in its account: run the
     CloudFormation stack (SC-*) and create what the catalog's templates create, nothing else.
     seeds: (catalog bucket, shared services account id) when a template the team sees has seed code: the
@@ -100,7 +103,7 @@ def projects_launch_policy(*, account_id: str, region: str, seeds: tuple[str, st
     }
 
 
-def _seed_statements(account_id: str, region: str, bucket: str, shared_services_account_id: str) -> list[dict]:
+def _seed_statements(account_id: str, region: str, bucket: str, shared_services_account_id: str) -> list[dict[str, Any]]:
     codecommit = sorted(a for a in LAUNCH_HANDLER_PERMISSIONS["AWS::CodeCommit::Repository"] if a.startswith("codecommit:"))
     return [
         {"Sid": "ProjectRepositories", "Effect": "Allow", "Action": [a for a in codecommit if a != "codecommit:ListRepositories"],
@@ -116,7 +119,7 @@ def _seed_statements(account_id: str, region: str, bucket: str, shared_services_
     ]
 
 
-def seed_reader_statements(*, org: str, org_id: str, bucket: str, region: str) -> tuple[list[dict], list[dict]]:
+def seed_reader_statements(*, org: str, org_id: str, bucket: str, region: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(catalog bucket statements, catalog key statements): the Projects launch roles of the organization's
     accounts read the seed zips, and decrypt them through S3, nothing else."""
     launch_roles = {"StringEquals": {"aws:PrincipalOrgID": org_id},
@@ -131,13 +134,13 @@ def seed_reader_statements(*, org: str, org_id: str, bucket: str, region: str) -
     return bucket_st, key_st
 
 
-def _org_config_recorders(org: str, org_id: str) -> dict:
+def _org_config_recorders(org: str, org_id: str) -> dict[str, Any]:
     """The Config recorder role of any account of this organization (Config delivers with that role)."""
     return {"StringEquals": {"aws:PrincipalOrgID": org_id},
             "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{naming.config_role(org)}"}}
 
 
-def log_archive_key_policy(*, org: str, account_id: str, org_id: str, services: tuple[str, ...]) -> dict:
+def log_archive_key_policy(*, org: str, account_id: str, org_id: str, services: tuple[str, ...]) -> dict[str, Any]:
     """The log archive key: administered through IAM in its account; used by the log-writing services and
     the organization's Config recorder roles, only for accounts of this organization."""
     return {
@@ -155,7 +158,7 @@ def log_archive_key_policy(*, org: str, account_id: str, org_id: str, services: 
     }
 
 
-def log_archive_bucket_statements(*, org: str, bucket: str, org_id: str) -> list[dict]:
+def log_archive_bucket_statements(*, org: str, bucket: str, org_id: str) -> list[dict[str, Any]]:
     """Who writes into the log archive (CloudTrail, Config, VPC flow logs of this organization), and
     that nobody deletes from it."""
     arn = f"arn:aws:s3:::{bucket}"
@@ -186,7 +189,7 @@ DEPLOY_ACTIONS = (
 )
 
 
-def deploy_trust(*, shared_services_account_id: str, ci_role: str) -> dict:
+def deploy_trust(*, shared_services_account_id: str, ci_role: str) -> dict[str, Any]:
     """Only this account's CI role in shared services may assume its deploy role (the CI role is created in the
     same stack, before the deploy role, so it exists when IAM checks the principal)."""
     return {
@@ -200,7 +203,7 @@ def deploy_trust(*, shared_services_account_id: str, ci_role: str) -> dict:
     }
 
 
-def deploy_policy(*, account_id: str, region: str, execution_role: str) -> dict:
+def deploy_policy(*, account_id: str, region: str, execution_role: str) -> dict[str, Any]:
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -213,7 +216,7 @@ def deploy_policy(*, account_id: str, region: str, execution_role: str) -> dict:
     }
 
 
-def ci_policy(*, account_id: str, deploy_role: str) -> dict:
+def ci_policy(*, account_id: str, deploy_role: str) -> dict[str, Any]:
     """A team account's CI role may assume that account's deploy role, nothing else: no other team, no other
     environment of the same team."""
     return {
@@ -227,7 +230,7 @@ def ci_policy(*, account_id: str, deploy_role: str) -> dict:
     }
 
 
-def ci_trust(*, account_id: str, region: str, prefix: str) -> dict:
+def ci_trust(*, account_id: str, region: str, prefix: str) -> dict[str, Any]:
     """CodeBuild projects and CodePipeline pipelines of the shared services account whose names start with the
     team account's prefix (`<org>-<team>-<environment>-`), and no other: aws:SourceArn is the calling project or
     pipeline (https://docs.aws.amazon.com/codebuild/latest/userguide/cross-service-confused-deputy-prevention.html,
@@ -248,7 +251,7 @@ def ci_trust(*, account_id: str, region: str, prefix: str) -> dict:
 
 
 def config_delivery_policy(*, account_id: str, region: str, bucket: str, log_archive_account_id: str,
-                           key_alias: str) -> dict:
+                           key_alias: str) -> dict[str, Any]:
     """What the account's Config recorder role needs to deliver into the log archive (another account,
     KMS-encrypted): its own prefix, and the log archive key by alias."""
     return {
@@ -266,7 +269,7 @@ def config_delivery_policy(*, account_id: str, region: str, bucket: str, log_arc
     }
 
 
-def monitoring_key_policy(*, account_id: str, region: str, log_group: str) -> dict:
+def monitoring_key_policy(*, account_id: str, region: str, log_group: str) -> dict[str, Any]:
     """The management account's monitoring key: CloudWatch Logs encrypts the trail's log group with it, and
     CloudWatch alarms publish to the encrypted topic
     (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html,
@@ -290,7 +293,7 @@ def monitoring_key_policy(*, account_id: str, region: str, log_group: str) -> di
     }
 
 
-def trail_logs_policy(*, account_id: str, region: str, log_group: str) -> dict:
+def trail_logs_policy(*, account_id: str, region: str, log_group: str) -> dict[str, Any]:
     """CloudTrail writes the organization trail's events into its log group, nothing else
     (https://docs.aws.amazon.com/awscloudtrail/latest/userguide/send-cloudtrail-events-to-cloudwatch-logs.html)."""
     return {
@@ -308,7 +311,7 @@ def trail_logs_policy(*, account_id: str, region: str, log_group: str) -> dict:
 READ_ONLY_POLICY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 
 
-def plan_trust(*, management_account_id: str, github_plan_role: str) -> dict:
+def plan_trust(*, management_account_id: str, github_plan_role: str) -> dict[str, Any]:
     """Only the plan identity of the management account (the role GitHub's OIDC token of the plan workflow
     assumes, README "Security model") may assume a plan role. Named through aws:PrincipalArn so the trust is
     valid before that role exists (IAM refuses a missing role as a principal)."""
@@ -325,7 +328,7 @@ def plan_trust(*, management_account_id: str, github_plan_role: str) -> dict:
     }
 
 
-def plan_deny_data(*, data_buckets: list[str]) -> dict:
+def plan_deny_data(*, data_buckets: list[str]) -> dict[str, Any]:
     """ReadOnlyAccess also reads data; a plan needs configuration only. A pull request's plan must not read the
     team's objects, decrypt, or read secrets and parameters."""
     objects = [f"arn:aws:s3:::{b}/*" for b in data_buckets]

@@ -13,6 +13,7 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-prope
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import io
 import os
@@ -20,6 +21,13 @@ import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import naming
+from .registry.model import Registry, Team, Template
+
+if TYPE_CHECKING:  # records imports SeedCode from here
+    from .records import CatalogTemplate
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 SEED_PARAMETERS = ("SeedCodeBucket", "SeedCodeKey")
@@ -93,28 +101,25 @@ def pack_folder(folder: Path) -> bytes:
     return pack(read_folder(folder))
 
 
-def seed_code(reg, template) -> SeedCode | None:
+def seed_code(reg: Registry, template: Template) -> SeedCode | None:
     """A template's seed, when catalog.yaml gives it a `seed_code` folder whose zip the loader made."""
-    folder = getattr(template, "seed_code", None)
-    zips = getattr(reg, "seed_zips", None) or {}
+    folder = template.seed_code
+    zips = reg.seed_zips
     if not folder or folder not in zips:
         return None
     return SeedCode(folder, seed_key(template.name, template.version), zips[folder])
 
 
-def seed_bucket(reg, team) -> str | None:
+def seed_bucket(reg: Registry, team: Team) -> str | None:
     """The catalog bucket, when a template the (active) team sees has seed code: its launch role reads it there."""
-    from . import naming
-
     seen = set(team.sagemaker.project_templates) if team.active else set()
     if any(seed_code(reg, t) for t in reg.templates if t.name in seen):
         return naming.catalog_bucket_name(reg.organization.name)
     return None
 
 
-def seeded(reg, templates: tuple) -> tuple:
+def seeded(reg: Registry, templates: tuple[CatalogTemplate, ...]) -> tuple[CatalogTemplate, ...]:
     """The catalog records with their seed code (catalog.yaml `seed_code`)."""
-    import dataclasses
 
     by_name = {t.name: t for t in reg.templates}
     return tuple(dataclasses.replace(t, seed=seed_code(reg, by_name[t.name])) for t in templates)

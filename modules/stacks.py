@@ -25,7 +25,7 @@ from .guardrails import Scp
 from .records import (AccessStack, Backend, CatalogTemplate, Group, IdentityStack, OrgValues, PermissionSet, Person,
                       SharedServicesStack, StackRecord, TemplateVersion)
 from .registry.model import Registry, Team
-from .sharing import Share
+from .shares import KINDS, Share
 from .team_access import access_stack
 
 # Decommissioned accounts keep what holds data (keys, buckets, home volumes), which costs a little every month:
@@ -201,9 +201,8 @@ def _shares(reg: Registry) -> tuple[Share, ...]:
     for team in reg.teams:
         for s in team.shares:
             consumers = tuple(sorted({naming.account_key(t.team, t.environment) for t in s.to}))
-            resource = s.resource
-            if s.kind == "s3_prefix":  # "bucket/prefix" naming the producer's own data bucket: keep the prefix
-                resource = resource.removeprefix(naming.data_bucket_name(reg.organization.name, team.name, s.from_, reg.organization.bucket_suffix) + "/")
+            bucket = naming.data_bucket_name(reg.organization.name, team.name, s.from_, reg.organization.bucket_suffix)
+            resource = KINDS[s.kind].planned_resource(s.resource, bucket)
             out.append(Share(s.name, s.kind, resource, s.access, naming.account_key(team.name, s.from_), consumers))
     return tuple(sorted(out, key=lambda s: s.name))
 

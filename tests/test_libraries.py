@@ -150,7 +150,7 @@ def test_the_registry_compiles_to_publishing_environments_and_packages():
     envs = [NS(name="sandbox", human_access="write", production=False), NS(name="dev", human_access="write", production=False),
             NS(name="preprod", human_access="read", production=False), NS(name="prod", human_access="read", production=True)]
     teams = [NS(name="a", active=True, libraries=NS(publish=["A_Lib", "a.lib", "b-lib"])),
-             NS(name="old", active=False, libraries=NS(publish=["old-lib"])), NS(name="c", active=True, libraries=None)]
+             NS(name="old", active=False, libraries=NS(publish=["old-lib"])), NS(name="c", active=True, libraries=NS(publish=[]))]
     reg = NS(organization=NS(name="acme", shared_services_account_id="222222222222", home_region="eu-west-1",
                              libraries=NS(domain="acme", repository="ml-libraries", upstreams=["pypi"])),
              environments=envs, teams=teams, environment=lambda n: next(e for e in envs if e.name == n))

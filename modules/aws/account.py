@@ -6,8 +6,8 @@ from cdktn_provider_aws.iam_role import IamRole
 from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 
 from .. import naming, policies
-from ..sharing import RAM_KINDS
 from ..records import OrgValues
+from ..shares import KINDS
 from ..stacks import AccountStack
 from .base import PlatformStack, org_access_role_arn, policy_json
 from .baseline import build_budget, build_data_bucket, build_key
@@ -65,7 +65,7 @@ def build_account(stack: PlatformStack, *, values: OrgValues, acct: AccountStack
     # What the post-step needs after apply (generated/post/<stack>.json names these outputs).
     TerraformOutput(stack, "account_id", value=account_id, description="The team account's id")
     TerraformOutput(stack, "domain_id", value=ref("aws_sagemaker_domain", "domain", "id"), description="Studio domain id")
-    ram = {s.name: ref("aws_ram_resource_share", f"share-{s.name}", "arn") for s in acct.shares_out if s.kind in RAM_KINDS}
+    ram = {s.name: arn for s in acct.shares_out if (arn := KINDS[s.kind].ram_share_arn(s))}
     if ram:
         TerraformOutput(stack, "ram_share_arns", value=ram, description="RAM share ARN by share name")
 

@@ -1,6 +1,8 @@
 """The audit baseline: the log archive bucket, the organization CloudTrail, AWS Config in every account."""
 from __future__ import annotations
 
+from typing import Any
+
 from cdktn_provider_aws.cloudtrail import Cloudtrail, CloudtrailAdvancedEventSelector, CloudtrailAdvancedEventSelectorFieldSelector
 from cdktn_provider_aws.config_configuration_aggregator import ConfigConfigurationAggregator
 from cdktn_provider_aws.config_configuration_recorder import ConfigConfigurationRecorder
@@ -40,7 +42,7 @@ def build_log_archive(scope: Construct, *, org: str, bucket: str, account_id: st
 
 
 def build_organization_trail(scope: Construct, *, org: str, name: str, bucket: str, key_arn: str,
-                             logs_group_arn: str, logs_role_arn: str, depends_on: list | None = None) -> None:
+                             logs_group_arn: str, logs_role_arn: str, depends_on: list[Any] | None = None) -> None:
     """All regions, every account, log file validation, KMS; S3 data events of the platform's buckets,
     which is where object-level access to team data is recorded."""
     Cloudtrail(

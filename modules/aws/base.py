@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 from cdktn import DataTerraformRemoteStateS3, S3Backend, TerraformStack, TerraformVariable, TerraformVariableValidationConfig
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
@@ -77,7 +78,7 @@ def org_access_role_arn(stack: PlatformStack, org: str, account_id: str, role: s
 _INTERPOLATION = re.compile(re.escape(OPEN) + r"[^}]*\}")
 
 
-def policy_json(doc: dict) -> str:
+def policy_json(doc: dict[str, Any]) -> str:
     """An IAM policy document as compact JSON with sorted keys.
 
     Terraform interpolations inside it (`${...account_ids["a-b"]}`) are HCL, not JSON: the quotes in

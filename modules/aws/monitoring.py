@@ -110,10 +110,12 @@ def build_trail_monitoring(scope: Construct, *, org: str, account_id: str, regio
         SnsTopicSubscription(scope, f"security-alarms-{safe_id(user_name)}", topic_arn=topic,
                              protocol="email", endpoint=email)
     namespace = f"{org}/Security"
+    log_group = scope.node.find_child("trail-log-group")
+    assert isinstance(log_group, CloudwatchLogGroup)  # built by the audit module before the alarms
     for name, (description, pattern) in ALARMS.items():
         CloudwatchLogMetricFilter(scope, f"metric-{name}", name=name, log_group_name=group, pattern=pattern,
                                   metric_transformation={"name": name, "namespace": namespace, "value": "1"},
-                                  depends_on=[scope.node.find_child("trail-log-group")])
+                                  depends_on=[log_group])
         CloudwatchMetricAlarm(scope, f"alarm-{name}", alarm_name=f"{org}-{name}", alarm_description=description,
                               metric_name=name, namespace=namespace, statistic="Sum", period=300,
                               evaluation_periods=1, threshold=1, comparison_operator="GreaterThanOrEqualToThreshold",

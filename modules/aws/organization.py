@@ -1,6 +1,8 @@
 """The organization stack (management account): OU tree, team accounts (created or adopted), baseline SCPs."""
 from __future__ import annotations
 
+from typing import Any
+
 from cdktn import TerraformOutput
 from cdktn_provider_aws.data_aws_organizations_organization import DataAwsOrganizationsOrganization
 from cdktn_provider_aws.organizations_account import OrganizationsAccount
@@ -16,12 +18,12 @@ from ..records import OrgValues
 from ..stacks import OrganizationStack
 from .audit import build_log_archive, build_organization_trail
 from .base import PlatformStack, org_access_role_arn
-from .planrole import build_plan_role
 from .monitoring import build_trail_monitoring
+from .planrole import build_plan_role
 from .refs import data_ref, ref
 
 
-def build_organization_resource(stack: PlatformStack, *, org: OrganizationStack) -> list:
+def build_organization_resource(stack: PlatformStack, *, org: OrganizationStack) -> list[Any]:
     """With organization.yaml's organization_id, the existing organization is imported (never created: the
     management account already is one) and owns the whole trusted-access and policy-type lists, so the
     resources that need them can be ordered after it; returns what they depend on. The resource manages the

@@ -1,19 +1,18 @@
-"""Both halves of each share in a team account stack: the producer's grant and the consumer's permission."""
+"""Both halves of each share in a team account stack: the producer's grant and the consumer's permission.
+
+What each half holds comes from the share's kind (modules/shares/<kind>.py) as pure data; this module only
+turns it into constructs, the same way for every kind.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import importlib
+from typing import Any
 
-from cdktn_provider_aws.ecr_repository import EcrRepository, EcrRepositoryEncryptionConfiguration
-from cdktn_provider_aws.ecr_repository_policy import EcrRepositoryPolicy
 from cdktn_provider_aws.iam_role_policy import IamRolePolicy
-from cdktn_provider_aws.ram_principal_association import RamPrincipalAssociation
-from cdktn_provider_aws.ram_resource_share import RamResourceShare
-from cdktn_provider_aws.sagemaker_model_package_group import SagemakerModelPackageGroup
-from cdktn_provider_aws.sagemaker_model_package_group_policy import SagemakerModelPackageGroupPolicy
 from constructs import Construct
 
-from .. import naming, sharing
-from ..sharing import Endpoint
+from .. import naming
+from ..shares import KINDS, Endpoint, Policy, ProducerStatements, Resource
 from ..stacks import AccountStack
 from .base import policy_json
 from .refs import ref, remote_output
@@ -26,53 +25,50 @@ def endpoint(acct: AccountStack, key: str) -> Endpoint:
     return Endpoint(account_id, peer.role_name, peer.bucket_name, peer.kms_alias)
 
 
-@dataclass
-class ProducerStatements:
-    """Statements the producer's data bucket and key policies take for s3_prefix shares."""
-
-    bucket: list[dict] = field(default_factory=list)
-    key: list[dict] = field(default_factory=list)
-
-
 def producer_statements(acct: AccountStack) -> ProducerStatements:
+    """Statements the producer's data bucket and key policies take for the shares this account makes."""
     out = ProducerStatements()
     me = endpoint(acct, acct.account.key)
     for share in acct.shares_out:
-        if share.kind == "s3_prefix":
-            consumers = [endpoint(acct, c) for c in share.consumers]
-            out.bucket += sharing.bucket_statements(share, me, consumers)
-            out.key += sharing.key_statements(share, consumers, acct.region)
+        out += KINDS[share.kind].producer_statements(share, me, [endpoint(acct, c) for c in share.consumers], acct.region)
     return out
 
 
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("_"))
+
+
+def _value(struct_prefix: str, module: Any, attr: str, value: Any) -> Any:
+    """A nested block as the provider binding's struct (a plain dict inside a list would synthesize empty);
+    the struct's class is named after its resource and attribute (EcrRepository + EncryptionConfiguration)."""
+    if isinstance(value, Policy):
+        return policy_json(value.doc)
+    struct = getattr(module, struct_prefix + _camel(attr), None)
+    if struct is None:
+        return value
+    if isinstance(value, dict):
+        return struct(**value)
+    if isinstance(value, list):
+        return [struct(**v) if isinstance(v, dict) else v for v in value]
+    return value
+
+
+def build_resource(scope: Construct, resource: Resource) -> None:
+    """The provider binding's construct for a Resource: cdktn_provider_aws.<type without aws_>.<CamelCase>."""
+    module_name = resource.tf_type.removeprefix("aws_")
+    module = importlib.import_module(f"cdktn_provider_aws.{module_name}")
+    cls_name = _camel(module_name)
+    kwargs = {k: _value(cls_name, module, k, v) for k, v in resource.attrs.items()}
+    getattr(module, cls_name)(scope, resource.id, **kwargs)
+
+
 def build_producer_grants(scope: Construct, *, acct: AccountStack, key_arn: str) -> None:
-    """The producer half of every share this account makes (s3_prefix lives in the bucket and key policies)."""
+    """The producer half of every share this account makes (statements in the bucket and key policies aside)."""
     me = endpoint(acct, acct.account.key)
     for share in acct.shares_out:
         consumers = [endpoint(acct, c) for c in share.consumers]
-        cid = f"share-{share.name}"
-        if share.kind == "model_package_group":
-            SagemakerModelPackageGroup(scope, cid, model_package_group_name=share.resource,
-                                       model_package_group_description=f"Shared as {share.name}")
-            SagemakerModelPackageGroupPolicy(
-                scope, f"{cid}-policy", model_package_group_name=ref("aws_sagemaker_model_package_group", cid,
-                                                                     "model_package_group_name"),
-                resource_policy=policy_json(sharing.model_package_group_policy(share, me, consumers, acct.region)))
-        elif share.kind == "ecr_repository":
-            EcrRepository(scope, cid, name=share.resource, image_tag_mutability="IMMUTABLE", force_delete=False,
-                          image_scanning_configuration={"scan_on_push": True},
-                          encryption_configuration=[EcrRepositoryEncryptionConfiguration(encryption_type="KMS", kms_key=key_arn)])
-            EcrRepositoryPolicy(scope, f"{cid}-policy", repository=ref("aws_ecr_repository", cid, "name"),
-                                policy=policy_json(sharing.ecr_repository_policy(share, consumers)))
-        elif share.kind in sharing.RAM_KINDS:
-            permission = sharing.RAM_PERMISSIONS[share.kind][share.access]
-            # Pipelines and feature groups are created by the team with the SageMaker SDK; the post-step
-            # associates them with this share once they exist (generated/post/<stack>.json).
-            RamResourceShare(scope, cid, name=share.name, allow_external_principals=False,
-                             permission_arns=[permission] if permission else None)
-            for consumer_key, consumer in zip(share.consumers, consumers):
-                RamPrincipalAssociation(scope, f"{cid}-{consumer_key}", principal=consumer.account_id,
-                                        resource_share_arn=ref("aws_ram_resource_share", cid, "arn"))
+        for resource in KINDS[share.kind].producer_resources(share, me, consumers, acct.region, key_arn):
+            build_resource(scope, resource)
 
 
 def build_consumer_permissions(scope: Construct, *, acct: AccountStack) -> None:
@@ -81,7 +77,6 @@ def build_consumer_permissions(scope: Construct, *, acct: AccountStack) -> None:
         return
     statements = []
     for share in acct.shares_in:
-        statements += sharing.consumer_statements(share, endpoint(acct, share.producer), acct.region)
+        statements += KINDS[share.kind].consumer_statements(share, endpoint(acct, share.producer), acct.region)
     IamRolePolicy(scope, "execution-role-shares", name="shared-resources", role=ref("aws_iam_role", "execution-role", "id"),
                   policy=policy_json({"Version": "2012-10-17", "Statement": statements}))
-

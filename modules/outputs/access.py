@@ -7,7 +7,8 @@ import json
 from dataclasses import asdict, dataclass
 
 from .. import naming
-from ..registry.model import Registry
+from ..records import Assignment
+from ..registry.model import Registry, Team
 from ..stacks import Plan
 
 
@@ -38,7 +39,7 @@ def grants(reg: Registry, plan: Plan) -> list[Grant]:
     return sorted(out)
 
 
-def _grant(out: set[Grant], reg: Registry, team, key: str, a, studio: set[str], admins: set[str]) -> None:
+def _grant(out: set[Grant], reg: Registry, team: Team, key: str, a: Assignment, studio: set[str], admins: set[str]) -> None:
     org = reg.organization.name
     if a.group == naming.platform_admins_group(org):
         for person in admins:
@@ -64,10 +65,11 @@ def publishing(plan: Plan) -> list[Publishing]:
     from ..libraries import publishers
 
     for acct_team, pkgs in ((p.team, p.packages) for p in publishers(plan)):
-        accts = [a for a in plan.accounts if a.account.team == acct_team and a.libraries and a.libraries.packages]
+        accts = [(a.account.key, a.libraries) for a in plan.accounts
+                 if a.account.team == acct_team and a.libraries and a.libraries.packages]
         for pkg in pkgs if accts else ():
-            out.append(Publishing(pkg, acct_team, tuple(sorted(a.account.key for a in accts)),
-                                  tuple(sorted(a.account.key for a in accts if a.libraries.execution_role_publishes))))
+            out.append(Publishing(pkg, acct_team, tuple(sorted(key for key, _ in accts)),
+                                  tuple(sorted(key for key, libs in accts if libs.execution_role_publishes))))
     return sorted(out)
 
 

@@ -5,10 +5,12 @@ https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-f
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..registry.model import Registry
 
 
-def _handles(reg: Registry, user_names) -> list[str]:
+def _handles(reg: Registry, user_names: Iterable[str]) -> list[str]:
     people = {p.user_name: p for p in reg.people}
     return sorted({f"@{people[u].github}" for u in user_names if u in people and people[u].github})
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..libraries import publishers
 from ..stacks import Plan
@@ -17,7 +18,7 @@ def mermaid(plan: Plan) -> str:
     for path in plan.organization.ou_paths:
         parent = path.rpartition("/")[0]
         children.setdefault(parent, []).append(path)
-    accounts_in: dict[str, list] = {}
+    accounts_in: dict[str, list[Any]] = {}
     for a in plan.organization.accounts:
         accounts_in.setdefault(a.ou_path, []).append(a)
 

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from ..registry.model import FILE_MODELS, Team
+from ..registry.model import FILE_MODELS, Base, Team
 
 SCHEMA_ID = "https://github.com/sagemaker-registry/registry/schema.json"
 
 
-def registry_schema() -> dict:
+def registry_schema() -> dict[str, Any]:
     """One schema that accepts any registry file: anyOf the file models, each with its own $defs entry."""
-    roots = dict(sorted({**{name: model for name, model in FILE_MODELS.items()}, "teams/<team>.yaml": Team}.items()))
-    defs: dict = {}
+    models: dict[str, type[Base]] = {**FILE_MODELS, "teams/<team>.yaml": Team}
+    roots = dict(sorted(models.items()))
+    defs: dict[str, Any] = {}
     refs = []
     for file_name, model in roots.items():
         schema = model.model_json_schema(ref_template="#/$defs/{model}", by_alias=True)

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from ..stacks import Plan
 
 
-def share_records(plan: Plan) -> list[dict]:
+def share_records(plan: Plan) -> list[dict[str, Any]]:
     return [{"name": s.name, "kind": s.kind, "resource": s.resource, "access": s.access, "producer": s.producer,
              "consumers": list(s.consumers)} for s in plan.shares]
 
@@ -20,6 +21,6 @@ def shares_table(plan: Plan) -> str:
     for s in plan.shares:
         rows.append((s.name, s.kind, s.access, s.producer, "->", ", ".join(s.consumers), s.resource))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:-1], widths)) + "  " + r[-1] for r in rows]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)) + "  " + r[-1] for r in rows]
     lines.append(f"{len(plan.shares)} share{'s' if len(plan.shares) != 1 else ''}")
     return "\n".join(line.rstrip() for line in lines) + "\n"

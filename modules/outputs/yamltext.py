@@ -5,7 +5,7 @@ import yaml
 
 
 class _Dumper(yaml.SafeDumper):
-    def ignore_aliases(self, data) -> bool:  # noqa: ANN001 - PyYAML's signature
+    def ignore_aliases(self, data: object) -> bool:
         return True
 
 

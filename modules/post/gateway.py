@@ -20,6 +20,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ConnectionError as BotoConnectionError, ReadTimeoutError
 
 from .. import naming
+from ..shares import KINDS
 from .deadline import CALL_SECONDS, Deadline, OutOfTime
 from .gateway_org import OrganizationCalls
 
@@ -206,24 +207,20 @@ class AwsGateway(OrganizationCalls):
 
     # ------------------------------------------------------------------ sagemaker artifacts
     def find_by_name_or_tag(self, account: str, region: str, kind: str, name: str, share: str) -> str | None:
-        """The ARN of the pipeline or feature group named `name`, or else of one tagged for the share
-        (tag `share` = <share name>, or a tag key `share:<share name>`)."""
-        sm = self.client("sagemaker", account, region)
-        if kind == "pipeline":
-            describe, list_op, key, arn_key, name_key = (
-                "describe_pipeline", "list_pipelines", "PipelineSummaries", "PipelineArn", "PipelineName")
-        elif kind == "feature_group":
-            describe, list_op, key, arn_key, name_key = (
-                "describe_feature_group", "list_feature_groups", "FeatureGroupSummaries", "FeatureGroupArn", "FeatureGroupName")
-        else:
+        """The ARN of the `kind` artifact named `name`, or else of one tagged for the share
+        (tag `share` = <share name>, or a tag key `share:<share name>`); the calls come from the kind."""
+        lookup = KINDS[kind].artifact_lookup
+        if lookup is None:
             raise ValueError(f"share-artifacts cannot look up a '{kind}'")
-        found = self._or_none(lambda: self.call(sm, describe, **{name_key: name})[arn_key], SAGEMAKER_NOT_FOUND)
+        client = self.client(lookup.service, account, region)
+        found = self._or_none(lambda: self.call(client, lookup.describe, **{lookup.name_key: name})[lookup.arn_key],
+                              set(lookup.not_found))
         if found:
             return str(found)
-        for item in self._pages(sm, list_op, key):
-            tags = self._pages(sm, "list_tags", "Tags", ResourceArn=item[arn_key])
+        for item in self._pages(client, lookup.list_op, lookup.list_key):
+            tags = self._pages(client, lookup.tags_op, lookup.tags_key, ResourceArn=item[lookup.arn_key])
             if any((t["Key"] == "share" and t["Value"] == share) or t["Key"] == f"share:{share}" for t in tags):
-                return str(item[arn_key])
+                return str(item[lookup.arn_key])
         return None
 
     def model_package_group_arn(self, account: str, region: str, name: str) -> str | None:

@@ -8,6 +8,7 @@ of job names: the CLI's `--job` choices, the run order and the manifest's keys c
 """
 from __future__ import annotations
 
+from ..shares import KINDS
 from .job_types import Action, Context, Job, Note, Planned
 from .preflight import preflight, preflight_perform
 
@@ -83,7 +84,8 @@ def studio_cleanup_perform(ctx: Context, action: Action) -> None:
 
 # ---------------------------------------------------------------------------------------- share-artifacts
 def share_artifacts(ctx: Context) -> Planned:
-    """Pipelines and feature groups that teams create with the SDK join the RAM share of their share."""
+    """Artifacts that teams create themselves (pipelines, feature groups: the kinds with an artifact_lookup) join
+    the RAM share of their share."""
     actions: list[Action] = []
     notes: list[Note] = []
     for item in ctx.jobs.share_artifacts or ():
@@ -98,7 +100,7 @@ def share_artifacts(ctx: Context) -> Planned:
         if not arn:
             notes.append(Note("share-artifacts", "waiting", f"{kind} {item.resource}",
                               f"not there yet: create the {kind} named '{item.resource}' (or tag one share={share}) "
-                              f"with the SageMaker SDK; share '{share}' picks it up on the next run"))
+                              f"with {KINDS[item.kind].artifact_lookup.created_with}; share '{share}' picks it up on the next run"))
             continue
         if arn not in ctx.gateway.shared_resources(ctx.account_id, ctx.region, share_arn):
             actions.append(Action("share-artifacts", "ram:AssociateResourceShare", arn,

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .. import naming, trusted_access
-from ..sharing import RAM_KINDS
+from ..shares import KINDS, names
 from ..stacks import Plan
 
 COST_TAGS = ("cost_center", "environment", "team")
@@ -65,7 +65,7 @@ class StudioCleanup(_Model):
 
 class ShareArtifact(_Model):
     share: str
-    kind: Literal["pipeline", "feature_group"]
+    kind: Literal[names(artifact=True)]  # type: ignore[valid-type]  # the kinds with an artifact_lookup
     resource: str
     tag: dict[str, str]
     resource_share_output: str
@@ -162,9 +162,9 @@ def manifests(plan: Plan) -> dict[str, Manifest]:
         a = acct.account
         ram = tuple(ShareArtifact(share=s.name, kind=s.kind, resource=s.resource, tag={"share": s.name},
                                   resource_share_output="ram_share_arns")
-                    for s in acct.shares_out if s.kind in RAM_KINDS)
+                    for s in acct.shares_out if KINDS[s.kind].artifact_lookup is not None)
         mpg = tuple(PromoteShare(share=s.name, model_package_group=s.resource)
-                    for s in acct.shares_out if s.kind == "model_package_group")
+                    for s in acct.shares_out if KINDS[s.kind].promotes_policy_share)
         jobs = Jobs(
             # Studio profiles are bound to Identity Center users: a missing one fails the plan, not the apply;
             # an adopted account's access role is checked before its stack is planned.

@@ -91,7 +91,8 @@ def plan_stack(ctx: Context, jobs: list[str]) -> tuple[list[Action], list[Note]]
 def _converge(ctx: Context, jobs: list[str], result: StackResult, deadline: Deadline) -> None:
     """Perform, plan again, and repeat while actions appear or AWS settles: waits are bounded by the run's
     deadline, rounds that perform something by MAX_ROUNDS (an action AWS does not take is an error)."""
-    poll, rounds, times = POLL_FIRST, 0, {}
+    poll, rounds = POLL_FIRST, 0
+    times: dict[tuple[str, str], int] = {}
     while True:
         if result.actions:
             rounds += 1

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
+from .. import shares
+
 if TYPE_CHECKING:  # source.py names entities with describe.py, which reads PATTERN_HELP from here
     from .source import Origin, Source
 
@@ -24,44 +26,45 @@ if TYPE_CHECKING:  # source.py names entities with describe.py, which reads PATT
 PATTERN_HELP: dict[str, str] = {}
 
 
-def Pattern(regex: str, help: str, **field: object):  # noqa: N802 - reads like a type
+def pattern(regex: str, help: str, **field: Any) -> Any:
+    """A field's pattern with its help text, for `Annotated[str, pattern(...)]` (a plain alias mypy reads as str)."""
     PATTERN_HELP[regex] = help
-    return Annotated[str, StringConstraints(pattern=regex), Field(description=help, **field)]
+    return Field(pattern=regex, description=help, **field)
 
 
-Slug = Pattern(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$", "3 to 20 lowercase letters, digits or hyphens, starting with a letter")
-EnvName = Pattern(r"^[a-z][a-z0-9]{1,9}$", "2 to 10 lowercase letters or digits, starting with a letter")
-RoleName = Pattern(r"^[A-Za-z][A-Za-z0-9_-]{0,30}[A-Za-z0-9]$", "2 to 32 letters, digits, _ or -, starting with a letter")
-PermissionSetKey = Pattern(r"^[A-Za-z0-9+=,.@_-]{1,32}$", "1 to 32 letters, digits or +=,.@_- (the Identity Center permission set name)")
-AccountId = Pattern(r"^[0-9]{12}$", "exactly 12 digits 0-9, quoted or not (leading zeros are kept)")
-Region = Pattern(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$", "an AWS region name such as eu-west-1")
-UserName = Pattern(r"^[A-Za-z0-9+=,.@_-]{1,128}$", "1 to 128 letters, digits or +=,.@_-")
-Email = Pattern(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", "an email address such as alice@example.com")
-GitHubHandle = Pattern(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$", "a GitHub user name (letters, digits and inner hyphens, at most 39 characters)")
-InstanceType = Pattern(r"^ml\.[a-z0-9]+\.[a-z0-9]+$", "a SageMaker instance type such as ml.m5.xlarge")
-BucketName = Pattern(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens")
-OuPath = Pattern(
+Slug = Annotated[str, pattern(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$", "3 to 20 lowercase letters, digits or hyphens, starting with a letter")]
+EnvName = Annotated[str, pattern(r"^[a-z][a-z0-9]{1,9}$", "2 to 10 lowercase letters or digits, starting with a letter")]
+RoleName = Annotated[str, pattern(r"^[A-Za-z][A-Za-z0-9_-]{0,30}[A-Za-z0-9]$", "2 to 32 letters, digits, _ or -, starting with a letter")]
+PermissionSetKey = Annotated[str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,32}$", "1 to 32 letters, digits or +=,.@_- (the Identity Center permission set name)")]
+AccountId = Annotated[str, pattern(r"^[0-9]{12}$", "exactly 12 digits 0-9, quoted or not (leading zeros are kept)")]
+Region = Annotated[str, pattern(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$", "an AWS region name such as eu-west-1")]
+UserName = Annotated[str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,128}$", "1 to 128 letters, digits or +=,.@_-")]
+Email = Annotated[str, pattern(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", "an email address such as alice@example.com")]
+GitHubHandle = Annotated[str, pattern(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$", "a GitHub user name (letters, digits and inner hyphens, at most 39 characters)")]
+InstanceType = Annotated[str, pattern(r"^ml\.[a-z0-9]+\.[a-z0-9]+$", "a SageMaker instance type such as ml.m5.xlarge")]
+BucketName = Annotated[str, pattern(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens")]
+OuPath = Annotated[str, pattern(
     r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}(/[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}){0,4}$",
     "an OU path under the root such as Workloads/Prod: 1 to 5 names of letters, digits, space, _.- separated by /",
-)
-ManagedPolicyArn = Pattern(
+)]
+ManagedPolicyArn = Annotated[str, pattern(
     r"^arn:aws[a-z-]*:iam::aws:policy/[A-Za-z0-9+=,.@_/-]{1,512}$",
     "an AWS managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess",
-)
-RelPath = Pattern(r"^[A-Za-z0-9_][A-Za-z0-9_/-]*(\.[A-Za-z0-9_/-]+)*$", "a relative path under registry/ such as policies/x.json (letters, digits, _-/ and single dots; no '..', no leading '/')")
-Version = Pattern(r"^[0-9]+\.[0-9]+\.[0-9]+$", "a semantic version such as 1.2.0")
-ShareName = Pattern(r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$", "3 to 63 lowercase letters, digits or hyphens, starting with a letter")
-InstanceArn = Pattern(r"^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$", "an Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-1234567890abcdef")
-IdentityStoreId = Pattern(r"^d-[0-9a-f]{10}$", "an identity store id such as d-1234567890")
-TagKey = Pattern(r"^[A-Za-z0-9 _.:/=+@-]{1,128}$", "1 to 128 letters, digits, spaces or _.:/=+@-")
-TagValue = Pattern(r"^[A-Za-z0-9 _.:/=+@-]{0,256}$", "0 to 256 letters, digits, spaces or _.:/=+@-")
-OrganizationId = Pattern(r"^o-[a-z0-9]{10,32}$", "an organization id such as o-a1b2c3d4e5")
-ServicePrincipal = Pattern(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*\.amazonaws\.com$",
-                           "an AWS service principal such as guardduty.amazonaws.com")
-BucketSuffix = Pattern(r"^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$", "1 to 16 lowercase letters, digits or inner hyphens")
-CodeArtifactName = Pattern(r"^[a-z][a-z0-9-]{0,48}[a-z0-9]$", "2 to 50 lowercase letters, digits or hyphens, starting with a letter")
+)]
+RelPath = Annotated[str, pattern(r"^[A-Za-z0-9_][A-Za-z0-9_/-]*(\.[A-Za-z0-9_/-]+)*$", "a relative path under registry/ such as policies/x.json (letters, digits, _-/ and single dots; no '..', no leading '/')")]
+Version = Annotated[str, pattern(r"^[0-9]+\.[0-9]+\.[0-9]+$", "a semantic version such as 1.2.0")]
+ShareName = Annotated[str, pattern(r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$", "3 to 63 lowercase letters, digits or hyphens, starting with a letter")]
+InstanceArn = Annotated[str, pattern(r"^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$", "an Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-1234567890abcdef")]
+IdentityStoreId = Annotated[str, pattern(r"^d-[0-9a-f]{10}$", "an identity store id such as d-1234567890")]
+TagKey = Annotated[str, pattern(r"^[A-Za-z0-9 _.:/=+@-]{1,128}$", "1 to 128 letters, digits, spaces or _.:/=+@-")]
+TagValue = Annotated[str, pattern(r"^[A-Za-z0-9 _.:/=+@-]{0,256}$", "0 to 256 letters, digits, spaces or _.:/=+@-")]
+OrganizationId = Annotated[str, pattern(r"^o-[a-z0-9]{10,32}$", "an organization id such as o-a1b2c3d4e5")]
+ServicePrincipal = Annotated[str, pattern(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*\.amazonaws\.com$",
+                           "an AWS service principal such as guardduty.amazonaws.com")]
+BucketSuffix = Annotated[str, pattern(r"^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$", "1 to 16 lowercase letters, digits or inner hyphens")]
+CodeArtifactName = Annotated[str, pattern(r"^[a-z][a-z0-9-]{0,48}[a-z0-9]$", "2 to 50 lowercase letters, digits or hyphens, starting with a letter")]
 # https://packaging.python.org/en/latest/specifications/name-normalization/ : a valid distribution name
-PackageName = Pattern(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$", "a PyPI package name: letters, digits and ._- inside")
+PackageName = Annotated[str, pattern(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$", "a PyPI package name: letters, digits and ._- inside")]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=700), Field(description="free text, 1 to 700 characters")]
 
 
@@ -291,7 +294,8 @@ class ShareTarget(Base):
     environment: EnvName
 
 
-ShareKind = Literal["model_package_group", "feature_group", "pipeline", "s3_prefix", "ecr_repository"]
+# One value per module under modules/shares/, in their `order` (the JSON Schema's enum order).
+ShareKind = Literal[shares.names()]  # type: ignore[valid-type]
 
 
 class Share(Base):

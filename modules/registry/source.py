@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Union
-
-from pydantic import BaseModel
+from typing import Any
 
 from .describe import entity_path
 from .errors import RegistryError
+from .model import Base
 from .yamlio import Document
 
-Field = Union[str, int, tuple[Any, ...], None]
+Field = str | int | tuple[Any, ...] | None  # a key, an index, or a path of them
 
 
 # Where a value was written is not part of what it is: two objects of equal fields are equal wherever they
@@ -58,7 +57,7 @@ def attach(value: Any, rel: str, doc: Document, path: tuple[Any, ...] = ()) -> N
 
     Only fields the file sets are walked: a default sub-object (`sagemaker: SageMaker()`) is one instance shared
     by every model of its class, and was not written anywhere."""
-    if isinstance(value, BaseModel):
+    if isinstance(value, Base):
         value._source = Source(rel, path, doc)
         fields = type(value).model_fields
         for name in value.model_fields_set:
@@ -71,34 +70,34 @@ def attach(value: Any, rel: str, doc: Document, path: tuple[Any, ...] = ()) -> N
             attach(item, rel, doc, path + (key,))
 
 
-def source_of(obj: BaseModel) -> Source:
-    src = getattr(obj, "_source", None)
+def source_of(obj: Base) -> Source:
+    src = obj._source
     if src is None:
         raise ValueError(f"{type(obj).__name__} has no source position: it was not read from a registry file")
     return src
 
 
-def _path(obj: BaseModel, at: Field) -> tuple[Any, ...]:
+def _path(obj: Base, at: Field) -> tuple[Any, ...]:
     fields = () if at is None else at if isinstance(at, tuple) else (at,)
     return source_of(obj).path + fields
 
 
-def position(obj: BaseModel, at: Field = None) -> tuple[str, tuple[Any, ...]]:
+def position(obj: Base, at: Field = None) -> tuple[str, tuple[Any, ...]]:
     """(file, path) of a field of obj: a value to compare and hash where two places must be told apart."""
     return source_of(obj).rel, _path(obj, at)
 
 
-def line(obj: BaseModel, at: Field = None) -> int:
+def line(obj: Base, at: Field = None) -> int:
     """Line of a field of obj, or of its nearest ancestor written in the file."""
     return source_of(obj).doc.line(*_path(obj, at))
 
 
-def where(obj: BaseModel, at: Field = None) -> str:
+def where(obj: Base, at: Field = None) -> str:
     """`file:line` of a field of obj, as shown to users."""
     return f"{source_of(obj).doc.file}:{line(obj, at)}"
 
 
-def error(obj: BaseModel, at: Field, message: str, *, entity_of: BaseModel | None = None) -> RegistryError:
+def error(obj: Base, at: Field, message: str, *, entity_of: Base | None = None) -> RegistryError:
     """An error at field `at` of obj (a key, an index or a path of them; None: obj itself).
 
     The entity is named from the field's path, or from entity_of's when given (an object of the same file that

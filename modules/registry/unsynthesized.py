@@ -10,13 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from pydantic import BaseModel
-
 from .errors import RegistryError
-from .model import Registry
+from .model import Base, Registry
 from .source import Field, error
 
-Where = tuple[BaseModel, Field]  # (model object, the field of it that is set)
+Where = tuple[Base, Field]  # (model object, the field of it that is set)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..destroy import findings
 from ..registry.errors import RegistryInvalid
-from ..registry.validate import load_registry
 from ..registry.model import Registry
+from ..registry.validate import load_registry
 from ..stacks import Plan, plan
 from . import gitbase
 from .compare import summarize

@@ -3,6 +3,7 @@ shares and templates. Read from the compiled plan (what the stacks will hold), n
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from decimal import Decimal
 
 from ..registry.model import Registry
@@ -31,8 +32,8 @@ def instance_flags(instance_type: str) -> list[str]:
     return flags
 
 
-def _type_list(types) -> str:
-    def one(t):
+def _type_list(types: Iterable[str]) -> str:
+    def one(t: str) -> str:
         flags = instance_flags(t)
         return f"{t} (**{', '.join(flags)}**)" if flags else t
 
@@ -120,8 +121,8 @@ def _network(b: AccountStack, a: AccountStack) -> list[Change]:
 
 def _capacity(base: Plan | None, new: Plan) -> list[Change]:
     """Per team (instance types and idle shutdown are team settings, the same in every account of the team)."""
-    def by_team(plan):
-        out = {}
+    def by_team(plan: Plan | None) -> dict[str, AccountStack]:
+        out: dict[str, AccountStack] = {}
         for a in plan.accounts if plan else ():
             if not a.account.decommissioned:
                 out.setdefault(a.account.team, a)
@@ -191,10 +192,10 @@ def _shares(base: Compiled | None, new: Compiled) -> list[Change]:
 
 
 def _templates(base: Compiled | None, new: Compiled) -> list[Change]:
-    def visible(reg):
+    def visible(reg: Registry | None) -> set[tuple[str, str]]:
         return {(t.name, name) for t in reg.teams if t.active for name in t.sagemaker.project_templates} if reg else set()
 
-    def versions(plan):
+    def versions(plan: Plan | None) -> dict[str, str]:
         return {t.name: t.version for t in plan.shared_services.templates} if plan else {}
 
     out = []

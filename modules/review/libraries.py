@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..libraries import publishers
 from ..registry.model import Registry
+from ..seed import SeedCode
 from ..stacks import Plan
 from .model import Change
 
@@ -60,7 +61,7 @@ def library_changes(base: Compiled | None, new: Compiled) -> list[Change]:
 
 
 def _seeds(base: Plan | None, new: Plan) -> list[Change]:
-    def seeds(plan):
+    def seeds(plan: Plan | None) -> dict[str, SeedCode]:
         return {t.name: t.seed for t in plan.shared_services.templates if t.seed} if plan else {}
 
     b, n = seeds(base), seeds(new)

@@ -82,7 +82,7 @@ class StackPlan:
         return not (self.add or self.change or self.replace or self.destroy or self.imports)
 
     def as_dict(self) -> dict[str, Any]:
-        def actions(items):
+        def actions(items: tuple[ResourceAction, ...]) -> list[dict[str, Any]]:
             return [{"address": r.address, "reason": r.reason, "forced_by": list(r.forced_by)} for r in items]
 
         return {"stack": self.stack, "add": self.add, "change": self.change, "replace": self.replace,

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 from .. import naming
 from ..outputs.access import Grant, grants
+from ..records import Group
 from ..registry.model import Registry
 from ..stacks import Plan
 from .model import Change
@@ -12,7 +15,7 @@ from .model import Change
 Compiled = tuple[Registry, Plan]
 
 
-def _accounts(keys) -> str:
+def _accounts(keys: Iterable[str]) -> str:
     return ", ".join(sorted(keys))
 
 
@@ -76,9 +79,10 @@ def people_changes(base: Compiled | None, new: Compiled) -> list[Change]:
         was = {k for k, g in before.items() if k[0] == person and g.team == team and g.role == old}
         will = {k for k, g in after.items() if k[0] == person and g.team == team and g.role == now}
         used_grants |= was | will
-        details, facts = [], {"person": person, "team": team, "old_role": old, "new_role": now}
+        details: list[str] = []
+        facts: dict[str, Any] = {"person": person, "team": team, "old_role": old, "new_role": now}
         for label, keys in (("gains", will - was), ("loses", was - will), ("keeps", was & will)):
-            by_set = defaultdict(set)
+            by_set: defaultdict[str, set[str]] = defaultdict(set)
             for _, account, ps in keys:
                 by_set[ps].add(account)
             for ps, accounts in sorted(by_set.items()):
@@ -90,13 +94,13 @@ def people_changes(base: Compiled | None, new: Compiled) -> list[Change]:
         removed = sorted(acct for (p, acct), t in prof_before.items() if p == person and t == team
                          and (p, acct) not in prof_after)
         used_profiles |= {(person, a) for a in added}
-        studio = defaultdict(list)  # (production, permission set) -> accounts
+        studio: defaultdict[tuple[bool, str | None], list[str]] = defaultdict(list)  # (production, permission set) -> accounts
         for acct in added:
-            ps = next((k[2] for k in after if k[0] == person and k[1] == acct and after[k].team == team), None)
-            studio[(acct in production, ps)].append(acct)
-        for (prod, ps), accounts in sorted(studio.items(), key=lambda kv: (kv[0][0], kv[1])):
-            behind = f" behind the read-only permission set {ps}" if ps in read_only else (f" with {ps}" if ps else "")
-            details.append(f"Studio added in {_accounts(accounts)}{' (production)' if prod else ''}{behind}")
+            via = next((k[2] for k in after if k[0] == person and k[1] == acct and after[k].team == team), None)
+            studio[(acct in production, via)].append(acct)
+        for (prod, via), studio_accounts in sorted(studio.items(), key=lambda kv: (kv[0][0], kv[1])):
+            behind = f" behind the read-only permission set {via}" if via in read_only else (f" with {via}" if via else "")
+            details.append(f"Studio added in {_accounts(studio_accounts)}{' (production)' if prod else ''}{behind}")
         if removed:
             details.append(f"Studio profile deleted in {_accounts(removed)} (see destructive effects)")
         facts.update(studio_added=added, studio_removed=removed)
@@ -104,7 +108,7 @@ def people_changes(base: Compiled | None, new: Compiled) -> list[Change]:
 
     # Access gained or lost for any other reason, one line per person, permission set and grant.
     for label, src, keys in (("gains", after, after.keys() - before.keys()), ("loses", before, before.keys() - after.keys())):
-        grouped = defaultdict(set)
+        grouped: defaultdict[tuple[str, str, str], set[str]] = defaultdict(set)
         for k in keys - used_grants:
             g = src[k]
             grouped[(g.person, g.permission_set, _via(g))].add(g.account)
@@ -114,17 +118,17 @@ def people_changes(base: Compiled | None, new: Compiled) -> list[Change]:
                               {"person": person, "permission_set": ps, "accounts": sorted(accounts), "via": via}))
 
     # Studio profiles added or deleted (deleting one loses that user's home data: DESIGN decision 8).
-    added = defaultdict(set)
+    profiles_added: defaultdict[str, set[str]] = defaultdict(set)
     for person, acct in prof_after.keys() - prof_before.keys() - used_profiles:
-        added[person].add(acct)
-    for person, accounts in sorted(added.items()):
+        profiles_added[person].add(acct)
+    for person, accounts in sorted(profiles_added.items()):
         out.append(Change("studio", "studio_profile_added", f"Studio profile for {person} added in {_accounts(accounts)}",
                           {"person": person, "accounts": sorted(accounts)}))
-    removed = defaultdict(set)
+    profiles_removed: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
     for (person, acct), team in prof_before.items():
         if (person, acct) not in prof_after:
-            removed[(person, _removal_reason(person, team, base_reg, new_reg))].add(acct)
-    for (person, reason), accounts in sorted(removed.items()):
+            profiles_removed[(person, _removal_reason(person, team, base_reg, new_reg))].add(acct)
+    for (person, reason), accounts in sorted(profiles_removed.items()):
         # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteUserProfile.html : "the user loses
         # access to their EFS volume, including data, notebooks, and other artifacts"
         text = (f"Studio profile for {person} deleted in {_accounts(accounts)}{f' ({reason})' if reason else ''}: "
@@ -136,7 +140,7 @@ def people_changes(base: Compiled | None, new: Compiled) -> list[Change]:
     return out
 
 
-def _all_groups(plan: Plan):
+def _all_groups(plan: Plan) -> list[Group]:
     """Identity Center groups: the platform admins' in identity, each team's in its access stack."""
     return [*plan.identity.groups, *(g for a in plan.access for g in a.groups)]
 
@@ -148,7 +152,7 @@ def _groups(base: Plan | None, new: Plan, base_reg: Registry | None, new_reg: Re
     owners = {naming.group_name(org, t.name, m.role): t.name for t in (base_reg.teams if base_reg else []) for m in t.members}
     out = []
     for name in sorted(before.keys() - after.keys()):
-        where = sorted(t.key for a in base.access for t in a.accounts for x in t.assignments if x.group == name)
+        where = sorted(t.key for a in (base.access if base else ()) for t in a.accounts for x in t.assignments if x.group == name)
         team = owners.get(name)
         decom = team is not None and any(t.name == team and not t.active for t in new_reg.teams)
         moved = {p: r for (t, p), r in _members(new_reg).items() if t == team}

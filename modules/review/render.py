@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from .model import HEADINGS, SECTIONS, StackPlan, Summary
 
@@ -62,7 +63,7 @@ def markdown(s: Summary, title: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def as_dict(s: Summary) -> dict:
+def as_dict(s: Summary) -> dict[str, Any]:
     return {
         "destructive": s.destructive,
         "changes": [c.as_dict() for c in s.changes],

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from modules.registry.validate import load_registry
 from modules.registry.unsynthesized import NOT_YET_SYNTHESIZED, unsynthesized
+from modules.registry.validate import load_registry
 from tests.helpers import materialize
 
 LIBS = "libraries:\n  domain: acme\n  repository: ml-libraries\n  upstreams: [pypi]\n"

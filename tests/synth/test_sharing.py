@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from modules import sharing
+from modules.shares import KINDS
 from modules.stacks import plan
 from tests.helpers import EXAMPLE, materialize
 from tests.synth.conftest import fake_account_id, policy, resources, stack, synth_registry
@@ -33,7 +33,7 @@ def share_statements(doc, sid):
 
 
 def test_every_kind_is_in_the_example(example_plan):
-    assert {s.kind for s in example_plan.shares} == set(sharing.ACTIONS)
+    assert {s.kind for s in example_plan.shares} == set(KINDS)
 
 
 def test_consumers_get_exactly_the_shared_actions_and_nobody_else_does(example_out, example_plan):
@@ -45,7 +45,7 @@ def test_consumers_get_exactly_the_shared_actions_and_nobody_else_does(example_o
                 assert statements == [], f"{acct.name} is not a consumer of {share.name}"
                 continue
             main = next(s for s in statements if s["Sid"] == sid)
-            assert main["Action"] == list(sharing.actions(share.kind, share.access))
+            assert main["Action"] == list(KINDS[share.kind].actions(share.access))
             producer_id = account_id(example_plan, share.producer)
             resources_ = main["Resource"] if isinstance(main["Resource"], list) else [main["Resource"]]
             for arn in resources_:
@@ -126,7 +126,7 @@ def test_read_shares_never_grant_write_actions(example_out, example_plan):
         if share.access != "read":
             continue
         sid = "Share" + "".join(p.capitalize() for p in share.name.split("-"))
-        write = set(sharing.ACTIONS[share.kind]["write"]) | {"kms:GenerateDataKey"}
+        write = set(KINDS[share.kind].write) | {"kms:GenerateDataKey"}
         for key in (share.producer, *share.consumers):
             for st in _all_statements(stack(example_out, example_plan.account(key).name)):
                 if st.get("Sid", "").startswith(sid):
@@ -136,10 +136,10 @@ def test_read_shares_never_grant_write_actions(example_out, example_plan):
     assert checked >= 10
 
 
-@pytest.mark.parametrize("kind", sorted(sharing.ACTIONS))
+@pytest.mark.parametrize("kind", sorted(KINDS))
 def test_read_and_write_action_tables_are_disjoint(kind):
-    assert not set(sharing.ACTIONS[kind]["read"]) & set(sharing.ACTIONS[kind]["write"])
-    assert set(sharing.actions(kind, "read")) < set(sharing.actions(kind, "write"))
+    assert not set(KINDS[kind].read) & set(KINDS[kind].write)
+    assert set(KINDS[kind].actions("read")) < set(KINDS[kind].actions("write"))
 
 
 def test_removing_a_share_is_refused_then_removes_both_halves(tmp_path, run_cli):

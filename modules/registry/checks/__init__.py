@@ -12,6 +12,14 @@ from ..errors import RegistryError
 from ..model import Registry
 from ._common import Check
 from .access import check_catalog, check_people, check_permission_sets, check_roles
+from .contract import (
+    check_bucket_names,
+    check_catalog_versions,
+    check_identity_center_region,
+    check_libraries,
+    check_trusted_services,
+)
+from .derived import check_derived_unique
 from .organization import (
     check_environment_ous,
     check_environments,
@@ -21,14 +29,6 @@ from .organization import (
     check_regions,
     check_tags,
 )
-from .contract import (
-    check_bucket_names,
-    check_catalog_versions,
-    check_identity_center_region,
-    check_libraries,
-    check_trusted_services,
-)
-from .derived import check_derived_unique
 from .seeds import check_seed_parameters
 from .shares import check_shares
 from .stack_names import check_stack_names

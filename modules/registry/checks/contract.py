@@ -6,14 +6,12 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from ... import naming
 from ...seed import SEED_MAX_BYTES, SEED_MAX_FILES
 from ..errors import RegistryError, show, unknown
-from ..model import Registry
+from ..model import Base, Registry
 from ..paths import read_folder
-from ..source import error, where
+from ..source import Field, error, where
 from ._common import missing_file
 from .organization import known_regions
 
@@ -35,12 +33,14 @@ def check_identity_center_region(reg: Registry) -> list[RegistryError]:
     return []
 
 
-def bucket_names(reg: Registry) -> list[tuple[BaseModel, tuple, str]]:
+def bucket_names(reg: Registry) -> list[tuple[Base, Field, str]]:
     """(object, field, bucket name) of every bucket name the compiler derives, with the organization's suffix."""
     org = reg.organization
     suffix = org.bucket_suffix
-    out: list[tuple[BaseModel, tuple, str]] = [(org, ("name",), naming.catalog_bucket_name(org.name, suffix)),
-                                               (org, ("name",), naming.log_bucket_name(org.name, org.log_archive, suffix))]
+    out: list[tuple[Base, Field, str]] = [
+        (org, "name", naming.catalog_bucket_name(org.name, suffix)),
+        (org, "name", naming.log_bucket_name(org.name, org.log_archive, suffix)),
+    ]
     for team in reg.teams:
         for env in team.environments:
             out.append((team, ("environments", env), naming.data_bucket_name(org.name, team.name, env, suffix)))
@@ -58,7 +58,7 @@ def check_bucket_names(reg: Registry) -> list[RegistryError]:
         hint = "shorten the organization, team, environment name or bucket_suffix" if suffixed else \
             "shorten the organization, team or environment name"
         if obj is reg.organization and suffixed:
-            at = ("bucket_suffix",)
+            at = "bucket_suffix"
         errors.append(error(obj, at, f"{problem}; {hint}"))
     return errors
 
@@ -80,7 +80,7 @@ def check_libraries(reg: Registry) -> list[RegistryError]:
     """Publishing needs the organization's libraries; a normalized package name is claimed by at most one team,
     reported at both claims."""
     errors = []
-    claims: dict[str, list[tuple[BaseModel, tuple, str]]] = {}
+    claims: dict[str, list[tuple[Base, Field, str]]] = {}
     for team in reg.teams:
         # at the team: a default `libraries` was not written anywhere (source.py attach)
         if team.libraries.publish and reg.organization.libraries is None:
@@ -91,9 +91,9 @@ def check_libraries(reg: Registry) -> list[RegistryError]:
     for norm, claimed in claims.items():
         if len(claimed) < 2:
             continue
-        for team, at, name in claimed:
-            others = [f"{show(n)} at {where(t, a)}" for t, a, n in claimed if t is not team or a != at]
-            errors.append(error(team, at, f"package {show(name)} (normalized {show(norm)}) "
+        for owner, at, name in claimed:
+            others = [f"{show(n)} at {where(t, a)}" for t, a, n in claimed if t is not owner or a != at]
+            errors.append(error(owner, at, f"package {show(name)} (normalized {show(norm)}) "
                                 f"is also claimed as {', '.join(others)}; a package has one publishing team"))
     return errors
 

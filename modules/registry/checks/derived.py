@@ -14,22 +14,23 @@ also synthesizes); a new construct whose id derives from a registry key belongs 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterator
 
-from pydantic import BaseModel
-
-from ... import guardrails, naming
+from ... import guardrails, naming, shares
 from ..errors import RegistryError, show
-from ..model import Registry
+from ..model import Base, Registry
 from ..source import Field, error, position, where
 
+# An account a share's claims are computed for: ids and statement ids do not depend on it.
+_NOBODY = shares.Endpoint("", "", "", "")
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, eq=False)  # compared by key: the place, whatever the objects' values
 class Origin:
     """Where a claim's key is written: field `at` of obj; the error names obj itself when whole."""
 
-    obj: BaseModel = field(compare=False)
+    obj: Base
     at: Field = None
     whole: bool = False
 
@@ -171,36 +172,29 @@ def _account_claims(reg: Registry) -> Iterator[Claim]:
             what = f"share {show(share.name)}"
             producer = naming.account_stack(team.name, share.from_)
             space = _stack(producer)
-            cid = f"share-{share.name}"
-            if share.kind != "s3_prefix":  # s3_prefix lives in the bucket and key policies (statement ids below)
-                yield Claim(space, cid, cid, what, origin)
-            if share.kind in ("model_package_group", "ecr_repository"):
-                yield Claim(space, f"{cid}-policy", f"{cid}-policy", what, origin)
-            consumers = sorted({naming.account_key(t.team, t.environment) for t in share.to})
-            if share.kind in ("feature_group", "pipeline"):
-                for c in consumers:
-                    yield Claim(space, f"{cid}-{c}", f"{cid}-{c}", f"{what} to {c}", origin)
+            consumers = tuple(sorted({naming.account_key(t.team, t.environment) for t in share.to}))
+            kind = shares.kind(share.kind)
+            planned = shares.Share(share.name, share.kind, share.resource, share.access,
+                                   naming.account_key(team.name, share.from_), consumers)
+            # The kind's own output, with placeholder accounts: its construct ids and statement ids are its claims.
+            others = [_NOBODY] * len(consumers)
+            to = {f"{shares.construct_id(planned)}-{c}": c for c in consumers}
+            for r in kind.producer_resources(planned, _NOBODY, others, "", ""):
+                yield Claim(space, r.id, r.id, f"{what} to {to[r.id]}" if r.id in to else what, origin)
             res = Origin(share, "resource", whole=True)
-            # One account cannot hold two repositories or model package groups of one name (SageMaker
-            # lower-cases model package group names in ARNs: https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html).
-            if share.kind == "ecr_repository":
-                yield Claim(f"ECR repositories of account {producer}", share.resource, share.resource, what, res,
-                            verb="creates")
-            if share.kind == "model_package_group":
-                yield Claim(f"model package groups of account {producer}", share.resource.lower(), share.resource, what, res,
-                            verb="creates")
-            sid = naming.sid(share.name)
+            for namespace, key, name in kind.claimed_names(planned):
+                yield Claim(f"{namespace} of account {producer}", key, name, what, res, verb="creates")
             # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html : unique in a policy
-            if share.kind == "s3_prefix":
-                for s in (f"Share{sid}Objects", f"Share{sid}List"):
-                    yield Claim(f"statement ids of the data bucket policy of {producer}", s, s, what, origin)
-                yield Claim(f"statement ids of the key policy of {producer}", f"Share{sid}Key", f"Share{sid}Key", what, origin)
+            statements = kind.producer_statements(planned, _NOBODY, others, "")
+            for field, policy in shares.PRODUCER_POLICIES.items():
+                for st in getattr(statements, field):
+                    yield Claim(f"statement ids of {policy} of {producer}", st["Sid"], st["Sid"], what, origin)
+            sids = [st["Sid"] for st in kind.consumer_statements(planned, _NOBODY, "")]
             for c in consumers:
                 t, _, e = c.rpartition("-")
                 if t not in teams or e not in teams[t].environments:
                     continue  # an unknown consumer is reported by check_shares
                 space = f"statement ids of the shared-resources policy of {c}'s execution role"
-                sids = [f"Share{sid}"] + ([f"Share{sid}List", f"Share{sid}Key"] if share.kind == "s3_prefix" else [])
                 for s in sids:
                     yield Claim(space, s, s, what, origin)
 

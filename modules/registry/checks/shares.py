@@ -1,26 +1,10 @@
 """Checks of teams' shares."""
 from __future__ import annotations
 
-import re
-
-from ... import naming
+from ... import shares
 from ..errors import RegistryError, show, unknown
-from ..model import Registry, Share
+from ..model import Registry
 from ..source import error
-
-_SHARE_RESOURCE = {
-    # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModelPackageGroup.html
-    "model_package_group": (naming.SAGEMAKER_NAME.pattern, "a model package group name: letters, digits and inner hyphens, at most 63"),
-    # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateFeatureGroup.html
-    "feature_group": (naming.SAGEMAKER_NAME.pattern, "a feature group name: letters, digits and inner hyphens, at most 63"),
-    # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreatePipeline.html
-    "pipeline": (re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}"), "a pipeline name: letters, digits and inner hyphens, at most 256"),
-    "s3_prefix": (re.compile(r"[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/?"),
-                  "a key prefix in the producer's data bucket such as features/daily/ (no leading '/', no '..')"),
-    # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
-    "ecr_repository": (re.compile(r"(?=.{2,256}\Z)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*"),
-                       "an ECR repository name: lowercase letters, digits and ._-/ , 2 to 256 characters"),
-}
 
 
 def check_shares(reg: Registry) -> list[RegistryError]:
@@ -44,12 +28,12 @@ def check_shares(reg: Registry) -> list[RegistryError]:
             if share.from_ not in team.environments:
                 errors.append(error(share, "from", unknown("environment", share.from_, team.environments,
                                                            f"of team {show(team.name)}")))
-            pattern, allowed = _SHARE_RESOURCE[share.kind]
-            resource = share.resource
-            if not pattern.fullmatch(resource) or ".." in resource:
-                errors.append(error(share, "resource", f"invalid {share.kind} {show(resource)}: {allowed}"))
-            elif share.kind == "s3_prefix":
-                errors.extend(_other_bucket(reg, share, team.name))
+            kind, resource = shares.kind(share.kind), share.resource
+            if not kind.pattern.fullmatch(resource) or ".." in resource:
+                errors.append(error(share, "resource", f"invalid {share.kind} {show(resource)}: {kind.allowed}"))
+            else:
+                errors.extend(error(share, "resource", problem)
+                              for problem in kind.resource_problems(reg, team.name, share.from_, resource))
             seen_targets: set[tuple[str, str]] = set()
             for target in share.to:
                 key = (target.team, target.environment)
@@ -77,20 +61,3 @@ def check_shares(reg: Registry) -> list[RegistryError]:
                                         f"{show(target.environment)} is refused (allowed here: access: read)"))
     return errors
 
-
-def _other_bucket(reg: Registry, share: Share, team: str) -> list[RegistryError]:
-    """An s3_prefix share is a prefix of the producer's data bucket, written plain or as "<bucket>/<prefix>". A
-    first segment that names another bucket (any data bucket the registry derives, or a bucket-like name
-    starting with the organization's prefix) would be reinterpreted as a folder inside the producer's bucket:
-    refused."""
-    org, suffix, resource = reg.organization.name, reg.organization.bucket_suffix, share.resource
-    own = naming.data_bucket_name(org, team, share.from_, suffix)
-    first = resource.split("/", 1)[0]
-    if first == own:
-        return []
-    buckets = {naming.data_bucket_name(org, t.name, e, suffix) for t in reg.teams for e in t.environments}
-    if first in buckets or first.startswith(f"{org}-") or first.endswith("-data"):
-        return [error(share, "resource", f"s3_prefix {show(resource)} names bucket {show(first)}; a share "
-                      f"grants a prefix of the producer's own data bucket only (allowed: a prefix such as "
-                      f"features/daily/, or {own}/<prefix>)")]
-    return []

@@ -1,7 +1,6 @@
 """Checks of team files: names, environments, members, owners, templates, accounts, derived names."""
 from __future__ import annotations
 
-
 from ... import naming
 from ..errors import RegistryError, show, unknown
 from ..model import Registry
