@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import naming
+
+if TYPE_CHECKING:  # for the annotation only: this module stays free of pydantic
+    from .registry.model import Registry
 
 MAX_POLICY_CHARS = 5120
 MAX_POLICIES_PER_TARGET = 5
@@ -225,6 +228,23 @@ class Inputs:
     log_bucket: str
     workload_roots: tuple[str, ...]  # top-level OU paths holding team accounts
     vpc_only_ous: tuple[str, ...]  # OU paths whose environments are all vpc_only
+
+
+def inputs_for(reg: Registry) -> Inputs:
+    """What decides the SCPs. The plan packs them from this and the registry checks report packing limits at
+    file:line from it: here, so that validation never imports the plan."""
+    org = reg.organization
+    by_ou: dict[str, set[str]] = {}
+    for env in reg.environments:
+        by_ou.setdefault(env.organizational_unit, set()).add(env.sagemaker_network)
+    return Inputs(
+        org=org.name,
+        allowed_regions=tuple(sorted(org.allowed_regions)),
+        studio_allowed_cidrs=tuple(sorted(org.network.studio_allowed_cidrs)),
+        log_bucket=naming.log_bucket_name(org.name, org.log_archive, org.bucket_suffix),
+        workload_roots=tuple(sorted({e.organizational_unit.split("/")[0] for e in reg.environments})),
+        vpc_only_ous=tuple(sorted(ou for ou, modes in by_ou.items() if modes == {"vpc_only"})),
+    )
 
 
 def coverage(inputs: Inputs) -> dict[str, tuple[Guardrail, ...]]:

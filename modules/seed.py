@@ -34,8 +34,11 @@ SEED_PARAMETERS = ("SeedCodeBucket", "SeedCodeKey")
 # Caches a tool run inside the folder leaves behind (running the seed's own tests makes them): never packed,
 # so they cannot make a local synth differ from CI's.
 IGNORED_NAMES = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".DS_Store"})
-# The zip travels base64-encoded inside the shared-services stack JSON (about 4/3 of its size); the registry check
-# bounds the folder (modules/registry/checks/contract.py SEED_MAX_BYTES, SEED_MAX_FILES).
+# The zip travels base64-encoded inside the shared-services stack JSON (about 4/3 of its size). A starting
+# repository is small: these bounds keep the archive (and the registry's pull requests) reviewable; the loader
+# packs only folders within them and the catalog check reports the others.
+SEED_MAX_BYTES = 5_000_000
+SEED_MAX_FILES = 500
 
 
 @dataclass(frozen=True)

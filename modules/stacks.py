@@ -288,22 +288,6 @@ def _semver(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def guardrail_inputs(reg: Registry) -> guardrails.Inputs:
-    """What decides the SCPs; checks.py uses it too, so packing limits are reported at file:line."""
-    org = reg.organization
-    by_ou: dict[str, set[str]] = {}
-    for env in reg.environments:
-        by_ou.setdefault(env.organizational_unit, set()).add(env.sagemaker_network)
-    return guardrails.Inputs(
-        org=org.name,
-        allowed_regions=tuple(sorted(org.allowed_regions)),
-        studio_allowed_cidrs=tuple(sorted(org.network.studio_allowed_cidrs)),
-        log_bucket=naming.log_bucket_name(org.name, org.log_archive, org.bucket_suffix),
-        workload_roots=tuple(sorted({e.organizational_unit.split("/")[0] for e in reg.environments})),
-        vpc_only_ous=tuple(sorted(ou for ou, modes in by_ou.items() if modes == {"vpc_only"})),
-    )
-
-
 def _records(organization: OrganizationStack, shared: SharedServicesStack, access: tuple[AccessStack, ...],
              accounts: tuple[AccountStack, ...]) -> tuple[StackRecord, ...]:
     """Which states each stack reads and which stacks it must follow (DESIGN.md decision 4)."""
@@ -340,7 +324,7 @@ def plan(reg: Registry) -> Plan:
     by_key = {a.key: a for a in accounts}
     teams = {t.name: t for t in reg.teams}
     shares = _shares(reg)
-    guards = guardrail_inputs(reg)  # also the top-level OUs that hold team accounts (workload_roots)
+    guards = guardrails.inputs_for(reg)  # also the top-level OUs that hold team accounts (workload_roots)
     central = [("shared-services", org.shared_services_account_id)]
     if org.log_archive != org.shared_services_account_id:
         central.append(("log-archive", org.log_archive))

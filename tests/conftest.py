@@ -64,7 +64,7 @@ def synthesized_fixture(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def example_registry():
-    from modules.registry.load import load_registry
+    from modules.registry.validate import load_registry
     from tests.helpers import EXAMPLE
 
-    return load_registry(EXAMPLE)[0]
+    return load_registry(EXAMPLE)

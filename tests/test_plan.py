@@ -12,7 +12,7 @@ import yaml
 
 from modules import naming
 from modules.outputs.atlantis import atlantis_yaml, order_groups
-from modules.registry.load import load_registry
+from modules.registry.validate import load_registry
 from modules.stacks import DEFAULT_RETIRED_BUDGET, Plan, plan
 from tests.helpers import FIXTURES, materialize
 
@@ -29,7 +29,7 @@ def edited(tmp_path: Path, case: str, rel: str, edit) -> Plan:
     reg_dir = materialize(FIXTURES / "valid" / case, tmp_path)
     path = reg_dir / rel
     path.write_text(edit(path.read_text()))
-    return plan(load_registry(reg_dir)[0])
+    return plan(load_registry(reg_dir))
 
 
 def test_the_stack_layout(example, example_registry):
@@ -67,7 +67,7 @@ def test_access_stacks_read_identity_and_what_their_team_uses(example, tmp_path)
     assert example.record("pricing-access").reads == (IDENTITY, ORG, SHARED)  # catalog associations: portfolio_ids
     assert example.record("churn-access").reads == (IDENTITY, ORG)  # decommissioned: no catalog
     assert all(example.record(a.name).after == () for a in example.access)
-    onboarding = plan(load_registry(materialize(FIXTURES / "valid" / "onboarding-team", tmp_path))[0])
+    onboarding = plan(load_registry(materialize(FIXTURES / "valid" / "onboarding-team", tmp_path)))
     # while onboarding nothing reads an account id the organization state does not have yet
     assert onboarding.record("ledger-access").reads == (IDENTITY,)
 

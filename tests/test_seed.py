@@ -44,9 +44,7 @@ def test_the_zip_holds_the_folder_with_fixed_metadata():
     for info in zf.infolist():
         assert info.date_time == seed.ZIP_EPOCH and info.extra == b"" and (info.external_attr >> 16) in (0o100644, 0o100755)
     assert zf.read("README.md") == (SEED / "README.md").read_bytes()
-    from modules.registry.checks.contract import SEED_MAX_BYTES
-
-    assert len(seed.pack_folder(SEED)) < SEED_MAX_BYTES / 10  # a starting repository, far below the limit
+    assert len(seed.pack_folder(SEED)) < seed.SEED_MAX_BYTES / 10  # a starting repository, far below the limit
 
 
 def test_a_changed_file_changes_the_zip_and_caches_do_not(tmp_path):

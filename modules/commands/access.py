@@ -9,6 +9,6 @@ from .options import AccessOptions
 
 
 def access(opts: AccessOptions) -> int:
-    reg, _ = load(opts.registry)
+    reg = load(opts.registry)
     print(access_report(reg, plan(reg), opts.format, person=opts.person, account=opts.account), end="")
     return EXIT_OK

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from ..destroy import findings
 from ..registry.errors import RegistryInvalid
-from ..registry.load import load_registry
 from ..registry.model import Registry
+from ..registry.validate import load_registry
 from ..review import gitbase, render
 from ..review.compare import summarize
 from ..review.model import StackPlan, Summary
@@ -32,7 +32,7 @@ class BaseInvalid(Exception):
 
 
 def diff(opts: DiffOptions) -> int:
-    reg, _ = load(opts.registry)
+    reg = load(opts.registry)
     try:
         plans = read_plans(Path(opts.plans)) if opts.plans else None
         summary = change_summary(reg, Path(opts.registry), opts.base, Path(opts.out), synth_now=not opts.no_synth,
@@ -70,7 +70,7 @@ def change_summary(new_reg: Registry, registry_dir: Path, base_ref: str, out: Pa
         base_dir = gitbase.extract(ref, reg_rel, root, tmp_path / "base")
         if base_dir is not None and base_dir.is_dir():
             try:
-                base_reg, _ = load_registry(base_dir, shown_root=f"{base_ref}:{reg_rel}")
+                base_reg = load_registry(base_dir, shown_root=f"{base_ref}:{reg_rel}")
             except RegistryInvalid as exc:
                 raise BaseInvalid(base_ref, exc) from None
             base = (base_reg, plan(base_reg))

@@ -9,6 +9,6 @@ from .options import RegistryOptions
 
 
 def graph(opts: RegistryOptions) -> int:
-    reg, _ = load(opts.registry)
+    reg = load(opts.registry)
     print(mermaid(plan(reg)), end="")
     return EXIT_OK

@@ -4,13 +4,13 @@ from __future__ import annotations
 import os
 
 from ..registry.errors import RegistryInvalid
-from ..registry.load import Sources, load_registry
+from ..registry.validate import load_registry
 from ..registry.model import Registry
 from . import Invalid, Unusable
 
 
-def load(registry: str) -> tuple[Registry, Sources]:
-    """The registry and its sources; every mistake at once (Invalid), or Unusable when the folder is not there."""
+def load(registry: str) -> Registry:
+    """The validated registry; every mistake at once (Invalid), or Unusable when the folder is not there."""
     if not os.path.isdir(registry):
         raise Unusable(f"error: registry folder '{registry}' not found (use --registry DIR)")
     try:

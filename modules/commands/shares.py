@@ -9,7 +9,7 @@ from .options import SharesOptions
 
 
 def shares(opts: SharesOptions) -> int:
-    reg, _ = load(opts.registry)
+    reg = load(opts.registry)
     the_plan = plan(reg)
     print(shares_json(the_plan) if opts.format == "json" else shares_table(the_plan), end="")
     return EXIT_OK

@@ -42,8 +42,8 @@ def synth(opts: SynthOptions) -> int:
     if not opts.full and fingerprint.same_compiler(out_path):
         prefetch()
 
-    reg, src = load(opts.registry)
-    pending = unsynthesized(reg, src)
+    reg = load(opts.registry)
+    pending = unsynthesized(reg)
     if pending:
         raise Invalid("\n".join(str(e) for e in pending) +
                       f"\n{len(pending)} field(s) not synthesized yet; nothing was written.")

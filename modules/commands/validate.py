@@ -7,6 +7,6 @@ from .options import RegistryOptions
 
 
 def validate(opts: RegistryOptions) -> int:
-    reg, _ = load(opts.registry)
+    reg = load(opts.registry)
     print(f"{opts.registry}: valid — {summary(reg)}")
     return EXIT_OK

@@ -1,9 +1,10 @@
-"""Read a registry folder into one validated, frozen Registry, or raise RegistryInvalid with every mistake.
+"""Read a registry folder into one validated, frozen Registry and the mistakes found reading it.
 
-This is the only place that reads registry files. It validates each file against its model,
-maps pydantic errors to `file:line` with the entity named, assembles the Registry, reads the
-side files entries point at (inline policies, catalog templates), then runs the cross-reference
-checks. Nothing here raises anything but RegistryInvalid for what a registry can contain.
+This is the only place that reads registry files. It validates each file against its model, maps
+pydantic errors to `file:line` with the entity named, gives every model object its source position
+(source.py), assembles the Registry and reads the side files entries point at (inline policies,
+catalog templates, seed folders). The cross-reference checks are not its business: validate.py runs
+them on what this returns. Nothing here raises anything but RegistryInvalid for what a registry can contain.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ..seed import SEED_MAX_BYTES, SEED_MAX_FILES, pack_folder
 from .describe import entity_path, field_names, message_for
 from .errors import RegistryError, RegistryInvalid, did_you_mean, known
 from .model import (
@@ -25,13 +27,11 @@ from .model import (
     AccessFile,
     Base,
     CatalogFile,
-    EnvironmentsFile,
-    Organization,
-    PeopleFile,
     Registry,
     Team,
 )
-from .paths import OUTSIDE, resolve_inside
+from .paths import read_folder, resolve_inside
+from .source import Origin, attach, error, show_path, source_of
 from .yamlio import Document, parse
 
 MAX_FILE_BYTES = 1_000_000
@@ -40,32 +40,21 @@ MAX_HINTS = 50
 
 
 @dataclass
-class Sources:
-    """Where everything came from: parsed documents by path relative to the registry folder."""
+class _Reading:
+    """What reading the folder finds out besides the models; frozen into the Registry's Origin at the end."""
 
+    root: str
     shown_root: str  # the registry folder as the user typed it
-    docs: dict[str, Document] = field(default_factory=dict)
-    team_files: dict[str, str] = field(default_factory=dict)  # team name -> relative path
     broken_teams: set[str] = field(default_factory=set)  # teams whose file did not validate
-    root: str = ""  # the registry folder, for reading folders that entries point at (seed code)
     teams_unreadable: bool = False  # teams/ could not be read: references to teams are not checked
     outside: set[str] = field(default_factory=set)  # side files refused: they resolve outside the registry folder
 
     def shown(self, rel: str) -> str:
         return show_path(self.shown_root, rel)
 
-    def error(self, rel: str, path: tuple[Any, ...], message: str, *, entity_at: int | None = None) -> RegistryError:
-        """An error at path in file rel; the entity is named from path (or its first entity_at parts)."""
-        doc = self.docs.get(rel)
-        data = doc.data if doc else None
-        line = doc.line(*path) if doc else 1
-        ent_path = path if entity_at is None else path[:entity_at]
-        return RegistryError(self.shown(rel), line, entity_path(rel, data, ent_path), message)
-
-
-def show_path(root: str, rel: str) -> str:
-    joined = os.path.join(root, rel) if root not in ("", ".") else rel
-    return joined.replace(os.sep, "/")
+    def origin(self) -> Origin:
+        return Origin(self.root, self.shown_root, frozenset(self.broken_teams), self.teams_unreadable,
+                      frozenset(self.outside))
 
 
 def _model_for(rel: str) -> type[Base] | None:
@@ -105,9 +94,8 @@ def _sub_model(model: type[Base], loc: tuple[Any, ...]) -> type[Base] | None:
     return annotation if isinstance(annotation, type) and issubclass(annotation, Base) else None
 
 
-def validation_errors(src: Sources, rel: str, model: type[Base], exc: ValidationError, *, with_loc: bool = False) -> list:
-    """RegistryErrors for a pydantic error (with their locations, for with_loc)."""
-    doc = src.docs[rel]
+def validation_errors(doc: Document, rel: str, model: type[Base], exc: ValidationError, *, with_loc: bool = False) -> list:
+    """RegistryErrors for a pydantic error in the file rel read as doc (with their locations, for with_loc)."""
     out = []
     raw = exc.errors(include_url=False)
     # A typo both adds an unknown field and leaves a required one missing: report the typo with its hint only.
@@ -132,12 +120,12 @@ def validation_errors(src: Sources, rel: str, model: type[Base], exc: Validation
             allowed = None
             line = doc.line(*loc)
             ent = entity_path(rel, doc.data, loc)
-        error = RegistryError(src.shown(rel), line, ent, message_for(err, allowed, hint=len(out) < MAX_HINTS))
-        out.append((error, loc) if with_loc else error)
+        found = RegistryError(doc.file, line, ent, message_for(err, allowed, hint=len(out) < MAX_HINTS))
+        out.append((found, loc) if with_loc else found)
     return out
 
 
-def _discover(root: Path, src: Sources) -> tuple[list[str], list[RegistryError]]:
+def _discover(root: Path, src: _Reading) -> tuple[list[str], list[RegistryError]]:
     """Registry files to read, relative to root, plus errors for files that do not belong."""
     files, errors = [], []
     refused: set[str] = set()
@@ -188,12 +176,11 @@ def _read_text(path: Path) -> str | None:
         return None
 
 
-def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -> tuple[Registry, Sources]:
-    """Load and check the registry at root. Raises RegistryInvalid with every mistake found."""
-    from .checks import run_checks  # checks import Sources from here
-
+def read_registry(root: str | os.PathLike[str], shown_root: str | None = None) -> tuple[Registry, list[RegistryError]]:
+    """The registry at root, every model object with its source, and the mistakes found reading it (a team file
+    that does not validate is left out). Raises RegistryInvalid when a required file does not validate."""
     root_path = Path(root)
-    src = Sources(shown_root=str(root) if shown_root is None else shown_root, root=str(root))
+    src = _Reading(root=str(root), shown_root=str(root) if shown_root is None else shown_root)
     files, errors = _discover(root_path, src)
     models: dict[str, Any] = {}
     for rel in files:
@@ -209,7 +196,6 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
             continue
         if doc.data is None:  # an empty file is an empty mapping
             doc.data = {}
-        src.docs[rel] = doc
         data = doc.data
         if not isinstance(data, dict):
             errors.append(RegistryError(src.shown(rel), doc.line(), "", "the file must hold a mapping of fields at the top level"))
@@ -222,10 +208,11 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
             validated = model.model_validate(data)
         except ValidationError as exc:
             covered = {path for _, path in doc.problems}  # a set: a file of 80,000 duplicate keys stays linear
-            errors.extend(e for e, loc in validation_errors(src, rel, model, exc, with_loc=True)
+            errors.extend(e for e, loc in validation_errors(doc, rel, model, exc, with_loc=True)
                           if not any(loc[:i] in covered for i in range(len(loc) + 1)))
             validated = None
         if validated is not None and not doc.problems:
+            attach(validated, rel, doc)  # paths as written: before anything is sorted
             models[rel] = validated
         elif rel.startswith("teams/"):
             src.broken_teams.add(_team_name_guess(rel, doc))
@@ -234,17 +221,16 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
     if not core_ok:
         raise RegistryInvalid(errors)
 
-    teams = []
+    teams: dict[str, Team] = {}
     # A file named after its team is that team's file; another file with the same name repeats it.
     named = sorted(models.items(), key=lambda kv: (kv[0] != f"teams/{getattr(kv[1], 'name', '')}.yaml", kv[0]))
     for rel, m in named:
         if rel.startswith("teams/"):
-            if m.name in src.team_files:  # one team, one file: a second file of the same name is left out
-                errors.append(src.error(rel, ("name",), f"team {m.name!r} is already defined in "
-                                        f"{src.shown(src.team_files[m.name])}; one file per team, named after it"))
+            if m.name in teams:  # one team, one file: a second file of the same name is left out
+                errors.append(error(m, "name", f"team {m.name!r} is already defined in "
+                                    f"{source_of(teams[m.name]).doc.file}; one file per team, named after it"))
                 continue
-            teams.append(m)
-            src.team_files[m.name] = rel
+            teams[m.name] = m
     access: AccessFile = models["access.yaml"]
     catalog: CatalogFile = models.get("catalog.yaml") or CatalogFile()
     registry = Registry(
@@ -254,14 +240,12 @@ def load_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
         roles=dict(sorted(access.roles.items())),
         people=tuple(sorted(models["people.yaml"].people, key=lambda p: p.user_name)),
         templates=tuple(sorted(catalog.templates, key=lambda t: t.name)),
-        teams=tuple(sorted(teams, key=lambda t: (t.name, src.team_files.get(t.name, "")))),
+        teams=tuple(teams[name] for name in sorted(teams)),
         files=_side_files(root_path, access, catalog, src),
         seed_zips=_seed_zips(root_path, catalog),
     )
-    errors.extend(run_checks(registry, src))
-    if errors:
-        raise RegistryInvalid(errors)
-    return registry, src
+    registry._origin = src.origin()
+    return registry, errors
 
 
 def _team_name_guess(rel: str, doc: Document | None) -> str:
@@ -270,7 +254,7 @@ def _team_name_guess(rel: str, doc: Document | None) -> str:
     return name if isinstance(name, str) else rel[len("teams/"):].rsplit(".", 1)[0]
 
 
-def _side_files(root: Path, access: AccessFile, catalog: CatalogFile, src: Sources) -> dict[str, str]:
+def _side_files(root: Path, access: AccessFile, catalog: CatalogFile, src: _Reading) -> dict[str, str]:
     """Text of the files that entries point at; a missing, unreadable or outside one is left out (checks report it)."""
     wanted = {ps.inline_policy for ps in access.permission_sets.values() if ps.inline_policy}
     wanted |= {t.template for t in catalog.templates}
@@ -290,10 +274,6 @@ def _side_files(root: Path, access: AccessFile, catalog: CatalogFile, src: Sourc
 
 def _seed_zips(root: Path, catalog: CatalogFile) -> dict[str, bytes]:
     """Each template's seed folder, packed reproducibly; a folder with a problem is left out (the check reports it)."""
-    from ..seed import pack_folder
-    from .checks.contract import SEED_MAX_BYTES, SEED_MAX_FILES
-    from .paths import read_folder
-
     out = {}
     for rel in sorted({t.seed_code for t in catalog.templates if getattr(t, "seed_code", None)}):
         if read_folder(root, rel, max_bytes=SEED_MAX_BYTES, max_files=SEED_MAX_FILES).problem is None:
@@ -303,12 +283,3 @@ def _seed_zips(root: Path, catalog: CatalogFile) -> dict[str, bytes]:
                 continue
     return out
 
-
-def missing_file(src: Sources, what: str, rel: str) -> str:
-    """Why a file an entry points at was not read: outside the registry folder, or not there."""
-    if rel in src.outside:
-        return f"{what} {rel!r} {OUTSIDE}"
-    return f"{what} '{rel}' not found under {src.shown_root or '.'}/"
-
-
-__all__ = ["load_registry", "Sources", "RegistryInvalid", "Organization", "EnvironmentsFile", "PeopleFile"]

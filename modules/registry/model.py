@@ -1,21 +1,22 @@
 """The registry's shape as pydantic v2 models: frozen, unknown keys forbidden, every field constrained.
 
 REGISTRY.md is the contract; each field here carries its description so the exported JSON
-Schema helps people in their editor. Cross-references between files live in checks.py.
+Schema helps people in their editor. Cross-references between files live in checks/.
 """
 from __future__ import annotations
 
 import ipaddress
 import re
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from typing import Any
-
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 from pydantic_core import PydanticCustomError
 
 from .. import shares
+
+if TYPE_CHECKING:  # source.py names entities with describe.py, which reads PATTERN_HELP from here
+    from .source import Origin, Source
 
 # Patterns are ASCII classes only ([0-9], never \d, which is Unicode and lets '１２３' or '١٢٣' through) and
 # match the whole value: pydantic's regex engine anchors `$` at the very end, and the Python-side patterns
@@ -130,6 +131,8 @@ Money = Annotated[Decimal, Field(gt=0, le=100_000_000, max_digits=12, decimal_pl
 
 class Base(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Where the object was written (set by the loader; source.py): checks report errors at it.
+    _source: Source | None = PrivateAttr(default=None)
 
     @model_validator(mode="before")
     @classmethod
@@ -351,6 +354,14 @@ class Registry(Base):
     files: dict[str, str] = Field(default_factory=dict)
     # Seed folders packed as the compiler uploads them (modules/seed.py), by the folder as catalog.yaml names it.
     seed_zips: dict[str, bytes] = Field(default_factory=dict)
+    _origin: Origin | None = PrivateAttr(default=None)  # set by the loader
+
+    @property
+    def origin(self) -> Origin:
+        """What the loader learned about the folder besides the models (source.py)."""
+        if self._origin is None:
+            raise ValueError("this Registry was not read by the loader: it has no origin")
+        return self._origin
 
     def environment(self, name: str) -> Environment:
         return next(e for e in self.environments if e.name == name)

@@ -11,43 +11,41 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from .errors import RegistryError
-from .load import Sources
-from .model import Registry
+from .model import Base, Registry
+from .source import Field, error
 
-Where = tuple[str, tuple[Any, ...]]  # (file relative to the registry, path in it)
+Where = tuple[Base, Field]  # (model object, the field of it that is set)
 
 
 @dataclass(frozen=True)
 class Pending:
     field: str  # as the contract names it
-    where_set: Callable[[Registry, Sources], Iterator[Where]]
+    where_set: Callable[[Registry], Iterator[Where]]
 
 
-def _org(*fields: str) -> Callable[[Registry, Sources], Iterator[Where]]:
-    def find(reg: Registry, src: Sources) -> Iterator[Where]:
+def _org(*fields: str) -> Callable[[Registry], Iterator[Where]]:
+    def find(reg: Registry) -> Iterator[Where]:
         node: Any = reg.organization
         for f in fields[:-1]:
             node = getattr(node, f)
         if fields[-1] in node.model_fields_set:
-            yield "organization.yaml", fields
+            yield reg.organization, fields
     return find
 
 
-def _teams(test: Callable[[Any], bool], path: tuple[Any, ...]) -> Callable[[Registry, Sources], Iterator[Where]]:
-    def find(reg: Registry, src: Sources) -> Iterator[Where]:
+def _teams(test: Callable[[Any], bool], path: tuple[Any, ...]) -> Callable[[Registry], Iterator[Where]]:
+    def find(reg: Registry) -> Iterator[Where]:
         for team in reg.teams:
             if test(team):
-                yield src.team_files[team.name], path
+                yield team, path
     return find
 
 
-def _templates(field: str) -> Callable[[Registry, Sources], Iterator[Where]]:
-    def find(reg: Registry, src: Sources) -> Iterator[Where]:
-        from .checks._common import _index
-
+def _templates(field: str) -> Callable[[Registry], Iterator[Where]]:
+    def find(reg: Registry) -> Iterator[Where]:
         for t in reg.templates:
             if getattr(t, field):
-                yield "catalog.yaml", ("templates", _index(src, "catalog.yaml", "templates", "name", t.name), field)
+                yield t, field
     return find
 
 
@@ -56,11 +54,11 @@ def _templates(field: str) -> Callable[[Registry, Sources], Iterator[Where]]:
 NOT_YET_SYNTHESIZED: tuple[Pending, ...] = ()
 
 
-def unsynthesized(reg: Registry, src: Sources) -> list[RegistryError]:
+def unsynthesized(reg: Registry) -> list[RegistryError]:
     """An error at every place the registry sets a field that synthesis does not implement yet."""
     errors = []
     for pending in NOT_YET_SYNTHESIZED:
-        for rel, path in pending.where_set(reg, src):
-            errors.append(src.error(rel, path, f"'{pending.field}' is valid but not synthesized yet: synth would ignore it "
-                                    "silently, so it refuses; remove it for now (validate accepts it)"))
+        for obj, at in pending.where_set(reg):
+            errors.append(error(obj, at, f"'{pending.field}' is valid but not synthesized yet: synth would ignore it "
+                                "silently, so it refuses; remove it for now (validate accepts it)"))
     return sorted(set(errors))

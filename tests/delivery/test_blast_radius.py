@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from modules.fingerprint import stack_digests
-from modules.registry.load import load_registry
+from modules.registry.validate import load_registry
 from modules.stacks import plan
 from tests.helpers import materialize
 
@@ -17,7 +17,7 @@ FRAUD, RISK = "teams/fraud.yaml", "teams/risk.yaml"
 
 
 def digests(registry: Path) -> dict[str, str]:
-    return stack_digests(plan(load_registry(registry)[0]))
+    return stack_digests(plan(load_registry(registry)))
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from modules.outputs import root_files
-from modules.registry.load import load_registry
+from modules.registry.validate import load_registry
 from modules.stacks import plan
 from modules.synth import synthesize
 from tests.helpers import materialize
@@ -18,7 +18,7 @@ def git(*args, cwd):
 
 
 def synth(root: Path) -> None:
-    reg, _ = load_registry(root / "registry")
+    reg = load_registry(root / "registry")
     p = plan(reg)
     out = root / "generated"
     synthesize(p, out, allow_destroy=True, root_files=root_files(reg, p, root=root, out=out, registry_dir=root / "registry"))

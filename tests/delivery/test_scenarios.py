@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from modules.registry.load import load_registry
+from modules.registry.validate import load_registry
 from modules.review.compare import summarize
 from modules.review.estate import instance_flags
 from modules.review.render import as_dict, markdown
@@ -14,7 +14,7 @@ from tests.helpers import materialize
 
 
 def compiled(registry: Path):
-    reg, _ = load_registry(registry)
+    reg = load_registry(registry)
     return reg, plan(reg)
 
 

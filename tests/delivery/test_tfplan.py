@@ -96,9 +96,9 @@ def test_the_caution_comes_before_everything_else():
 
 
 def _empty_registry():
-    from modules.registry.load import load_registry
+    from modules.registry.validate import load_registry
     from modules.stacks import plan
     from tests.helpers import BASE
 
-    reg, _ = load_registry(BASE)
+    reg = load_registry(BASE)
     return reg, plan(reg)

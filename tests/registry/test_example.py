@@ -1,12 +1,12 @@
 """The shipped example registry: valid, believable, and exercising every feature the contract has."""
 
 from modules.outputs.schema import schema_text
-from modules.registry.load import load_registry
+from modules.registry.validate import load_registry
 from tests.helpers import EXAMPLE
 
 
 def test_example_is_valid_and_complete():
-    reg, _ = load_registry(EXAMPLE)
+    reg = load_registry(EXAMPLE)
     assert len(reg.teams) >= 3
     assert len(reg.environments) == 4
     used_roles = {m.role for t in reg.teams for m in t.members}
@@ -18,7 +18,7 @@ def test_example_is_valid_and_complete():
 
 
 def test_unquoted_account_id_with_leading_zero_keeps_its_text():
-    reg, _ = load_registry(EXAMPLE)
+    reg = load_registry(EXAMPLE)
     assert reg.team("pricing").environments["prod"].account_id == "012345678901"
 
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modules.registry.errors import RegistryInvalid
-from modules.registry.load import load_registry
+from modules.registry.validate import load_registry
 from tests.helpers import BASE
 
 FILES = sorted(str(p.relative_to(BASE)) for p in BASE.rglob("*.yaml") if p.parent.name != "catalog")

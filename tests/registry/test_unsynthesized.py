@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from modules.registry.load import load_registry
 from modules.registry.unsynthesized import NOT_YET_SYNTHESIZED, unsynthesized
+from modules.registry.validate import load_registry
 from tests.helpers import materialize
 
 LIBS = "libraries:\n  domain: acme\n  repository: ml-libraries\n  upstreams: [pypi]\n"
@@ -17,8 +17,8 @@ def test_every_pending_field_has_a_case():
 
 
 def test_base_registry_sets_none(tmp_path):
-    reg, src = load_registry(materialize(None, tmp_path))
-    assert unsynthesized(reg, src) == []
+    reg = load_registry(materialize(None, tmp_path))
+    assert unsynthesized(reg) == []
 
 
 @pytest.mark.parametrize("field", sorted(CASES))
@@ -37,8 +37,8 @@ def test_setting_a_pending_field_is_refused_by_synth_only(field, tmp_path):
     else:
         text += change
     path.write_text(text)
-    reg, src = load_registry(root, shown_root="registry")  # validates
-    errors = [str(e) for e in unsynthesized(reg, src)]
+    reg = load_registry(root, shown_root="registry")  # validates
+    errors = [str(e) for e in unsynthesized(reg)]
     assert len(errors) >= 1
     assert any(e.startswith(f"registry/{where}: ") and f"'{field}' is valid but not synthesized yet" in e for e in errors), errors
 

@@ -13,11 +13,11 @@ from modules.post.manifest import Manifest, manifests
 from modules.registry import model
 from modules.registry.checks.derived import claims
 from modules.registry.errors import RegistryInvalid
-from modules.registry.load import load_registry
+from modules.registry.validate import load_registry
 from modules.shares.base import ArtifactLookup, Endpoint, RamKind, Share
 from modules.stacks import plan
 from tests.helpers import materialize
-from tests.post.test_gateway_stubbed import ACCOUNT, REGION, gw, clock, stub  # noqa: F401 - fixtures
+from tests.post.test_gateway_stubbed import ACCOUNT, REGION, clock, gw, stub  # noqa: F401 - fixtures
 from tests.synth.conftest import policy, resources, stack
 
 
@@ -81,9 +81,9 @@ def test_validation_takes_the_kinds_resource_rule(tmp_path, toy_kind):
 
 
 def test_a_new_kind_goes_through_every_layer(tmp_path, toy_kind, gw):  # noqa: F811 - the gateway fixture
-    reg, src = load_registry(_registry_with_toy_share(tmp_path))
+    reg = load_registry(_registry_with_toy_share(tmp_path))
     # derived-name claims: the RAM share and its association in the producer's stack, the consumer's statement id
-    claimed = {c.key for c in claims(reg, src)}
+    claimed = {c.key for c in claims(reg)}
     assert {"share-toy-hub-share", "share-toy-hub-share-risk-dev", "ShareToyHubShare"} <= claimed
 
     the_plan = plan(reg)

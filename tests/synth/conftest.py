@@ -1,14 +1,14 @@
 import json
 from pathlib import Path
 
-from modules.registry.load import load_registry
+from modules.registry.validate import load_registry
 from modules.stacks import plan
 from modules.synth import synthesize
 from tests.resolve import fake_account_id, resolve  # noqa: F401 - re-exported for the tests
 
 
 def synth_registry(registry: Path, out: Path, **kwargs) -> Path:
-    reg, _ = load_registry(registry)
+    reg = load_registry(registry)
     synthesize(plan(reg), out, **kwargs)
     return out
 

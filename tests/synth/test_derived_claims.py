@@ -7,16 +7,16 @@ import json
 import re
 
 from modules.registry.checks.derived import claims
-from modules.registry.load import load_registry
+from modules.registry.validate import load_registry
 from tests.helpers import EXAMPLE
 
 _STACK = re.compile(r"^Terraform resource names of stack '(.+)'$")
 
 
 def test_claimed_construct_ids_exist_in_the_example_output(example_out):
-    reg, src = load_registry(EXAMPLE)
+    reg = load_registry(EXAMPLE)
     by_stack: dict[str, set[str]] = {}
-    for c in claims(reg, src):
+    for c in claims(reg):
         m = _STACK.match(c.space)
         if m:
             by_stack.setdefault(m.group(1), set()).add(c.name)

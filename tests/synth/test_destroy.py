@@ -158,10 +158,10 @@ def test_a_kill_between_the_two_renames_is_recovered_and_the_guard_still_holds(s
 
 
 def _plan(registry):
-    from modules.registry.load import load_registry
+    from modules.registry.validate import load_registry
     from modules.stacks import plan
 
-    return plan(load_registry(registry)[0])
+    return plan(load_registry(registry))
 
 
 def test_a_kill_after_both_renames_leaves_only_garbage_that_the_next_run_removes(small_out):

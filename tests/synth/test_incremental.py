@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import modules.build
-from modules.registry.load import load_registry
+from modules.registry.validate import load_registry
 from modules.stacks import plan
 from modules.synth import synthesize
 from tests.helpers import TESTS, materialize
@@ -19,7 +19,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def compile_(registry: Path):
-    return plan(load_registry(registry)[0])
+    return plan(load_registry(registry))
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from modules.registry.load import load_registry
+from modules.registry.validate import load_registry
 from modules.stacks import plan
 from modules.tfexpr import OPEN, UnsafeText, expression, finalize, unmarked_interpolations
 from tests.helpers import EXAMPLE
@@ -73,7 +73,7 @@ def injected(tmp_path_factory) -> tuple[Path, Path, set[str]]:
          f'"Resource": "arn:aws:logs:*:*:log-group:/aws/sagemaker/{PAYLOADS["policy-variable"]}/*"')
     edit(reg / "catalog" / "batch-inference.yaml", "Description: SageMaker Project - scheduled",
          f"Description: SageMaker Project {PAYLOADS['directive']} - scheduled")
-    registry, _ = load_registry(reg)
+    registry = load_registry(reg)
     inputs = set()
     for path in reg.rglob("*"):
         if path.is_file():

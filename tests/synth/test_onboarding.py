@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from modules.registry.load import load_registry
+from modules.registry.validate import load_registry
 from modules.stacks import plan
 from tests.helpers import FIXTURES, materialize
 
@@ -13,7 +13,7 @@ def onboarding(tmp_path, status: str = "onboarding"):
     reg_dir = materialize(FIXTURES / "valid" / "onboarding-team", tmp_path)
     team = reg_dir / "teams" / "ledger.yaml"
     team.write_text(team.read_text().replace("status: onboarding", f"status: {status}"))
-    reg, _ = load_registry(reg_dir)
+    reg = load_registry(reg_dir)
     return plan(reg)
 
 

@@ -116,11 +116,11 @@ def test_a_failed_synth_leaves_the_previous_output_untouched(small_out, monkeypa
     import modules.build
 
     monkeypatch.setattr(modules.build, "_build_batch", broken)
-    from modules.registry.load import load_registry
+    from modules.registry.validate import load_registry
     from modules.stacks import plan
 
     with pytest.raises(RuntimeError):
-        synth_module.synthesize(plan(load_registry(registry)[0]), out, full=True)
+        synth_module.synthesize(plan(load_registry(registry)), out, full=True)
     assert _tree(out) == before
     assert [p.name for p in out.parent.iterdir() if p.name.startswith(".out-")] == [], "no staging folder left behind"
 
@@ -140,11 +140,11 @@ VALID = sorted(p for p in (Path(__file__).parents[1] / "fixtures" / "valid").ite
 
 @pytest.mark.parametrize("case", VALID, ids=[p.name for p in VALID])
 def test_every_valid_fixture_synthesizes(case, synthesized_fixture):
-    from modules.registry.load import load_registry
+    from modules.registry.validate import load_registry
     from modules.stacks import plan
 
     registry, out = synthesized_fixture(case)  # shared with the Terraform tier (tests/terraform)
-    expected = plan(load_registry(registry)[0]).stack_names
+    expected = plan(load_registry(registry)).stack_names
     assert sorted(p.name for p in (out / "stacks").iterdir()) == sorted(expected)
     assert sorted(p.stem for p in (out / "post").glob("*.json")) == sorted(expected)
 

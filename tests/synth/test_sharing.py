@@ -213,9 +213,9 @@ def test_catalog_templates_pass_cfn_lint():
 
 
 def test_s3_share_written_as_bucket_slash_prefix_keeps_the_prefix(tmp_path):
-    from modules.registry.load import load_registry
+    from modules.registry.validate import load_registry
     from tests.helpers import FIXTURES
 
     registry = materialize(FIXTURES / "valid" / "empty-values-mean-defaults", tmp_path)
-    share = next(s for s in plan(load_registry(registry)[0]).shares if s.name == "risk-scores")
+    share = next(s for s in plan(load_registry(registry)).shares if s.name == "risk-scores")
     assert (share.resource, share.producer, share.consumers) == ("scores/", "risk-prod", ("fraud-prod",))

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from modules.registry.errors import RegistryInvalid
-from modules.registry.load import load_registry
+from modules.registry.validate import load_registry
 from modules.stacks import plan
 from modules.synth import synthesize
 from tests.helpers import BASE
@@ -94,7 +94,7 @@ def test_every_registry_that_validates_synthesizes(data):
         for file, content in data.items():
             (root / file).write_text(yaml.safe_dump(content, sort_keys=False))
         try:
-            reg, _ = load_registry(root, shown_root="registry")
+            reg = load_registry(root, shown_root="registry")
         except RegistryInvalid as exc:
             assert all(e.file.startswith("registry/") and e.line >= 1 for e in exc.errors)
             return

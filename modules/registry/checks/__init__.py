@@ -1,16 +1,25 @@
 """Cross-reference checks: one small named function per concern, each returning its errors.
 
-Each check sees the whole validated Registry and the Sources (for `file:line`). They never raise.
+Each check is `check(registry) -> errors`: it sees the whole validated Registry and reports at the model
+objects it is about (source.py `error(obj, field, message)`), the folder's facts in `registry.origin`. They
+never raise.
 """
 from __future__ import annotations
 
 from typing import Iterable
 
 from ..errors import RegistryError
-from ..load import Sources
 from ..model import Registry
 from ._common import Check
 from .access import check_catalog, check_people, check_permission_sets, check_roles
+from .contract import (
+    check_bucket_names,
+    check_catalog_versions,
+    check_identity_center_region,
+    check_libraries,
+    check_trusted_services,
+)
+from .derived import check_derived_unique
 from .organization import (
     check_environment_ous,
     check_environments,
@@ -20,14 +29,6 @@ from .organization import (
     check_regions,
     check_tags,
 )
-from .contract import (
-    check_bucket_names,
-    check_catalog_versions,
-    check_identity_center_region,
-    check_libraries,
-    check_trusted_services,
-)
-from .derived import check_derived_unique
 from .seeds import check_seed_parameters
 from .shares import check_shares
 from .stack_names import check_stack_names
@@ -76,8 +77,8 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def run_checks(reg: Registry, src: Sources, checks: Iterable[Check] = CHECKS) -> list[RegistryError]:
+def run_checks(reg: Registry, checks: Iterable[Check] = CHECKS) -> list[RegistryError]:
     errors: list[RegistryError] = []
     for check in checks:
-        errors.extend(check(reg, src))
+        errors.extend(check(reg))
     return errors

@@ -4,29 +4,18 @@ from __future__ import annotations
 from typing import Callable
 
 from ..errors import RegistryError
-from ..load import Sources
-from ..model import Registry, Team
+from ..model import Registry
+from ..paths import OUTSIDE
+from ..source import Origin
 
-ORG = "organization.yaml"
-ENVS = "environments.yaml"
-ACCESS = "access.yaml"
-PEOPLE = "people.yaml"
-CATALOG = "catalog.yaml"
 # Tags the compiler sets itself on every resource where they apply.
 RESERVED_TAGS = ("team", "environment", "cost_center")
 
-Check = Callable[[Registry, Sources], list[RegistryError]]
+Check = Callable[[Registry], list[RegistryError]]
 
 
-def _index(src: Sources, rel: str, list_key: str, name_key: str, value: str) -> int:
-    """Index of the item named value in a list of a file (models may be sorted differently)."""
-    doc = src.docs.get(rel)
-    items = doc.data.get(list_key) if doc and isinstance(doc.data, dict) else None
-    for i, item in enumerate(items or []):
-        if isinstance(item, dict) and item.get(name_key) == value:
-            return i
-    return 0
-
-
-def _team_rel(src: Sources, team: Team) -> str:
-    return src.team_files[team.name]
+def missing_file(origin: Origin, what: str, rel: str) -> str:
+    """Why a file an entry points at was not read: outside the registry folder, or not there."""
+    if rel in origin.outside:
+        return f"{what} {rel!r} {OUTSIDE}"
+    return f"{what} '{rel}' not found under {origin.shown_root or '.'}/"

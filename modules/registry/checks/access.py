@@ -6,85 +6,81 @@ from collections import Counter
 
 from ... import naming
 from ..errors import RegistryError, show, unknown
-from ..load import Sources, missing_file
-from ..model import Registry
-from ._common import ACCESS, CATALOG, PEOPLE, _index
+from ..model import Person, Registry
+from ..source import error, line, source_of
+from ._common import missing_file
 
 
-
-
-def check_people(reg: Registry, src: Sources) -> list[RegistryError]:
+def check_people(reg: Registry) -> list[RegistryError]:
     errors = []
-    doc = src.docs[PEOPLE]
-    items = doc.data.get("people") or []
-    first_user: dict[str, int] = {}
-    first_email: dict[str, int] = {}
-    first_github: dict[str, int] = {}
+    first_user: dict[str, Person] = {}
+    first_email: dict[str, Person] = {}
+    first_github: dict[str, Person] = {}
     managed = reg.organization.identity_center.users == "managed"
-    for i, item in enumerate(items):
-        user, gh = item.get("user_name"), item.get("github")
-        email = item["email"].lower() if isinstance(item.get("email"), str) else None
+    # In the file's order (the registry sorts people by user_name): "first" is the first written.
+    for person in sorted(reg.people, key=lambda p: source_of(p).path):
+        user, gh = person.user_name, person.github
+        email = person.email.lower() if person.email is not None else None
         if managed:
-            absent = [f for f in ("email", "given_name", "family_name") if not item.get(f)]
+            absent = [f for f in ("email", "given_name", "family_name") if not getattr(person, f)]
             if absent:
-                errors.append(src.error(PEOPLE, ("people", i), f"missing {', '.join(absent)}: required when "
-                                        "identity_center.users is managed (users are created from people.yaml)"))
+                errors.append(error(person, None, f"missing {', '.join(absent)}: required when "
+                                    "identity_center.users is managed (users are created from people.yaml)"))
         if user in first_user:
-            errors.append(src.error(PEOPLE, ("people", i, "user_name"),
-                                    f"user_name {show(user)} is used twice (first on line {doc.line('people', first_user[user])})"))
-        first_user.setdefault(user, i)
+            errors.append(error(person, "user_name",
+                                f"user_name {show(user)} is used twice (first on line {line(first_user[user])})"))
+        first_user.setdefault(user, person)
         if email is not None:
             if email in first_email:
-                errors.append(src.error(PEOPLE, ("people", i, "email"), f"email {show(item.get('email'))} is used twice "
-                                        f"(first on line {doc.line('people', first_email[email])})"))
-            first_email.setdefault(email, i)
+                errors.append(error(person, "email", f"email {show(person.email)} is used twice "
+                                    f"(first on line {line(first_email[email])})"))
+            first_email.setdefault(email, person)
         if gh is not None:
             if gh.lower() in first_github:
-                errors.append(src.error(PEOPLE, ("people", i, "github"), f"GitHub handle {show(gh)} is used twice"))
-            first_github.setdefault(gh.lower(), i)
+                errors.append(error(person, "github", f"GitHub handle {show(gh)} is used twice"))
+            first_github.setdefault(gh.lower(), person)
     return errors
 
 
-def check_roles(reg: Registry, src: Sources) -> list[RegistryError]:
+def check_roles(reg: Registry) -> list[RegistryError]:
     errors = []
     envs = {e.name: e for e in reg.environments}
-    for role_name, role in reg.roles.items():
+    for role in reg.roles.values():
         for env_name, ps_name in role.permission_sets.items():
-            path = ("roles", role_name, "permission_sets", env_name)
+            at = ("permission_sets", env_name)
             if env_name not in envs:
-                errors.append(src.error(ACCESS, path, unknown("environment", env_name, envs)))
+                errors.append(error(role, at, unknown("environment", env_name, envs)))
                 continue
             if ps_name not in reg.permission_sets:
-                errors.append(src.error(ACCESS, path, unknown("permission set", ps_name, reg.permission_sets)))
+                errors.append(error(role, at, unknown("permission set", ps_name, reg.permission_sets)))
                 continue
             env, ps = envs[env_name], reg.permission_sets[ps_name]
             if env.human_access == "none":
-                errors.append(src.error(ACCESS, path, f"environment {show(env_name)} gives people no access "
-                                        f"(human_access: none); remove the mapping to {show(ps_name)}"))
+                errors.append(error(role, at, f"environment {show(env_name)} gives people no access "
+                                    f"(human_access: none); remove the mapping to {show(ps_name)}"))
             elif env.human_access == "read" and ps.access_level == "write":
                 prod = " production" if env.production else ""
-                errors.append(src.error(ACCESS, path, f"permission set {show(ps_name)} has access_level write but{prod} "
-                                        f"environment {show(env_name)} allows at most read"))
+                errors.append(error(role, at, f"permission set {show(ps_name)} has access_level write but{prod} "
+                                    f"environment {show(env_name)} allows at most read"))
     return errors
 
 
-def check_permission_sets(reg: Registry, src: Sources) -> list[RegistryError]:
+def check_permission_sets(reg: Registry) -> list[RegistryError]:
     errors = []
     for key, ps in reg.permission_sets.items():
         if key == naming.PLATFORM_ADMIN_PERMISSION_SET:
-            errors.append(src.error(ACCESS, ("permission_sets", key), f"the name {show(key)} is reserved for the "
-                                    "platform admins' permission set that the compiler creates"))
+            errors.append(error(ps, None, f"the name {show(key)} is reserved for the "
+                                "platform admins' permission set that the compiler creates"))
         if not ps.managed_policies and not ps.inline_policy:
-            errors.append(src.error(ACCESS, ("permission_sets", key), "grants nothing: give managed_policies or an inline_policy"))
+            errors.append(error(ps, None, "grants nothing: give managed_policies or an inline_policy"))
         if ps.inline_policy:
-            path = ("permission_sets", key, "inline_policy")
             text = reg.files.get(ps.inline_policy)
             if text is None:
-                errors.append(src.error(ACCESS, path, missing_file(src, "policy file", ps.inline_policy)))
+                errors.append(error(ps, "inline_policy", missing_file(reg.origin, "policy file", ps.inline_policy)))
             else:
                 problem = iam_policy_problem(text)
                 if problem:
-                    errors.append(src.error(ACCESS, path, f"policy file {show(ps.inline_policy)} {problem}"))
+                    errors.append(error(ps, "inline_policy", f"policy file {show(ps.inline_policy)} {problem}"))
     return errors
 
 
@@ -126,13 +122,14 @@ def iam_policy_problem(text: str) -> str | None:
     return None
 
 
-def check_catalog(reg: Registry, src: Sources) -> list[RegistryError]:
+def check_catalog(reg: Registry) -> list[RegistryError]:
     errors = []
     names = Counter(t.name for t in reg.templates)
-    for t in reg.templates:
-        i = _index(src, CATALOG, "templates", "name", t.name)
-        if names[t.name] > 1:
-            errors.append(src.error(CATALOG, ("templates", i, "name"), f"template {show(t.name)} is defined {names[t.name]} times"))
+    reported: set[str] = set()
+    for t in sorted(reg.templates, key=lambda t: source_of(t).path):  # in the file's order: a repeat at its first
+        if names[t.name] > 1 and t.name not in reported:
+            errors.append(error(t, "name", f"template {show(t.name)} is defined {names[t.name]} times"))
+            reported.add(t.name)
         if t.template not in reg.files:
-            errors.append(src.error(CATALOG, ("templates", i, "template"), missing_file(src, "template file", t.template)))
+            errors.append(error(t, "template", missing_file(reg.origin, "template file", t.template)))
     return errors

@@ -7,20 +7,16 @@ from collections import Counter
 from pathlib import Path
 
 from ... import naming
+from ...seed import SEED_MAX_BYTES, SEED_MAX_FILES
 from ..errors import RegistryError, show, unknown
-from ..load import Sources, missing_file
-from ..model import Registry
+from ..model import Base, Registry
 from ..paths import read_folder
-from ._common import CATALOG, ORG, _index, _team_rel
+from ..source import Field, error, where
+from ._common import missing_file
 from .organization import known_regions
 
-# Seed folders are packed into a zip uploaded beside the template. A starting repository is small: these
-# bounds keep the archive (and the registry's pull requests) reviewable.
-SEED_MAX_BYTES = 5_000_000
-SEED_MAX_FILES = 500
 
-
-def check_identity_center_region(reg: Registry, src: Sources) -> list[RegistryError]:
+def check_identity_center_region(reg: Registry) -> list[RegistryError]:
     """SSO-mode Studio domains need the Identity Center instance in their region; every team account's domain
     lives in home_region (https://docs.aws.amazon.com/sagemaker/latest/dg/onboard-sso-users.html)."""
     org = reg.organization
@@ -29,48 +25,49 @@ def check_identity_center_region(reg: Registry, src: Sources) -> list[RegistryEr
         return []
     path = ("identity_center", "region")
     if region not in known_regions():
-        return [src.error(ORG, path, unknown("region", region, known_regions()))]
+        return [error(org, path, unknown("region", region, known_regions()))]
     if region != org.home_region:
-        return [src.error(ORG, path, f"Identity Center is in {show(region)} but every team account's Studio domain "
+        return [error(org, path, f"Identity Center is in {show(region)} but every team account's Studio domain "
                           f"(Identity Center auth) is in home_region {show(org.home_region)}; SSO-mode domains must be in "
                           f"the instance's region (allowed: {org.home_region})")]
     return []
 
 
-def bucket_names(reg: Registry) -> list[tuple[str, tuple, str]]:
-    """(file, path, bucket name) of every bucket name the compiler derives, with the organization's suffix."""
+def bucket_names(reg: Registry) -> list[tuple[Base, Field, str]]:
+    """(object, field, bucket name) of every bucket name the compiler derives, with the organization's suffix."""
     org = reg.organization
     suffix = org.bucket_suffix
-    out = [(ORG, ("name",), naming.catalog_bucket_name(org.name, suffix)),
-           (ORG, ("name",), naming.log_bucket_name(org.name, org.log_archive, suffix))]
+    out: list[tuple[Base, Field, str]] = [
+        (org, "name", naming.catalog_bucket_name(org.name, suffix)),
+        (org, "name", naming.log_bucket_name(org.name, org.log_archive, suffix)),
+    ]
     for team in reg.teams:
         for env in team.environments:
-            out.append((team.name, ("environments", env), naming.data_bucket_name(org.name, team.name, env, suffix)))
+            out.append((team, ("environments", env), naming.data_bucket_name(org.name, team.name, env, suffix)))
     return out
 
 
-def check_bucket_names(reg: Registry, src: Sources) -> list[RegistryError]:
+def check_bucket_names(reg: Registry) -> list[RegistryError]:
     """Every derived bucket name, suffix included, fits S3's rules (3 to 63 characters)."""
     errors = []
     suffixed = reg.organization.bucket_suffix is not None
-    for where, path, name in bucket_names(reg):
+    for obj, at, name in bucket_names(reg):
         problem = naming.check_name(naming.S3_BUCKET, name)
         if not problem:
             continue
         hint = "shorten the organization, team, environment name or bucket_suffix" if suffixed else \
             "shorten the organization, team or environment name"
-        if where == ORG:
-            errors.append(src.error(ORG, ("bucket_suffix",) if suffixed else path, f"{problem}; {hint}"))
-        elif where in src.team_files:
-            errors.append(src.error(src.team_files[where], path, f"{problem}; {hint}"))
+        if obj is reg.organization and suffixed:
+            at = "bucket_suffix"
+        errors.append(error(obj, at, f"{problem}; {hint}"))
     return errors
 
 
-def check_trusted_services(reg: Registry, src: Sources) -> list[RegistryError]:
+def check_trusted_services(reg: Registry) -> list[RegistryError]:
     errors = []
     for service, count in Counter(reg.organization.trusted_services).items():
         if count > 1:
-            errors.append(src.error(ORG, ("trusted_services",), f"service {show(service)} is listed {count} times"))
+            errors.append(error(reg.organization, "trusted_services", f"service {show(service)} is listed {count} times"))
     return errors
 
 
@@ -79,47 +76,43 @@ def normalize_package(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def check_libraries(reg: Registry, src: Sources) -> list[RegistryError]:
+def check_libraries(reg: Registry) -> list[RegistryError]:
     """Publishing needs the organization's libraries; a normalized package name is claimed by at most one team,
     reported at both claims."""
     errors = []
-    claims: dict[str, list[tuple[str, int, str]]] = {}
+    claims: dict[str, list[tuple[Base, Field, str]]] = {}
     for team in reg.teams:
-        rel = _team_rel(src, team)
+        # at the team: a default `libraries` was not written anywhere (source.py attach)
         if team.libraries.publish and reg.organization.libraries is None:
-            errors.append(src.error(rel, ("libraries", "publish"), "publishing libraries needs `libraries` in "
-                                    "organization.yaml (the CodeArtifact domain and repository); none is configured"))
+            errors.append(error(team, ("libraries", "publish"), "publishing libraries needs `libraries` in "
+                                "organization.yaml (the CodeArtifact domain and repository); none is configured"))
         for i, name in enumerate(team.libraries.publish):
-            claims.setdefault(normalize_package(name), []).append((rel, i, name))
-    for norm, where in claims.items():
-        if len(where) < 2:
+            claims.setdefault(normalize_package(name), []).append((team, ("libraries", "publish", i), name))
+    for norm, claimed in claims.items():
+        if len(claimed) < 2:
             continue
-        for rel, i, name in where:
-            others = [f"{show(n)} at {src.shown(r)}:{src.docs[r].line('libraries', 'publish', j)}"
-                      for r, j, n in where if (r, j) != (rel, i)]
-            errors.append(src.error(rel, ("libraries", "publish", i), f"package {show(name)} (normalized {show(norm)}) "
-                                    f"is also claimed as {', '.join(others)}; a package has one publishing team"))
+        for owner, at, name in claimed:
+            others = [f"{show(n)} at {where(t, a)}" for t, a, n in claimed if t is not owner or a != at]
+            errors.append(error(owner, at, f"package {show(name)} (normalized {show(norm)}) "
+                                f"is also claimed as {', '.join(others)}; a package has one publishing team"))
     return errors
 
 
-def check_catalog_versions(reg: Registry, src: Sources) -> list[RegistryError]:
+def check_catalog_versions(reg: Registry) -> list[RegistryError]:
     """Earlier versions have their template files and differ from the current one; seed folders are plain
     folders inside the registry, of bounded size."""
     errors = []
-    root = Path(src.root) if src.root else None
+    root = Path(reg.origin.root) if reg.origin.root else None
     for t in reg.templates:
-        i = _index(src, CATALOG, "templates", "name", t.name)
         versions = Counter([t.version] + [p.version for p in t.previous])
-        for j, p in enumerate(t.previous):
-            path = ("templates", i, "previous", j)
+        for p in t.previous:
             if versions[p.version] > 1:
-                errors.append(src.error(CATALOG, path + ("version",), f"version {show(p.version)} of template "
-                                        f"{show(t.name)} is listed {versions[p.version]} times"))
+                errors.append(error(p, "version", f"version {show(p.version)} of template "
+                                    f"{show(t.name)} is listed {versions[p.version]} times"))
             if p.template not in reg.files:
-                errors.append(src.error(CATALOG, path + ("template",), missing_file(src, "template file", p.template)))
+                errors.append(error(p, "template", missing_file(reg.origin, "template file", p.template)))
         if t.seed_code and root is not None:
             folder = read_folder(root, t.seed_code, max_bytes=SEED_MAX_BYTES, max_files=SEED_MAX_FILES)
             if folder.problem:
-                errors.append(src.error(CATALOG, ("templates", i, "seed_code"),
-                                        f"seed folder {show(t.seed_code)} {folder.problem}"))
+                errors.append(error(t, "seed_code", f"seed folder {show(t.seed_code)} {folder.problem}"))
     return errors

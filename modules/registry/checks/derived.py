@@ -19,20 +19,25 @@ from typing import Any, Iterator
 
 from ... import guardrails, naming, shares
 from ..errors import RegistryError, show
-from ..load import Sources
-from ..model import Registry
-from ._common import ACCESS, ENVS, ORG, PEOPLE, _index, _team_rel
-
+from ..model import Base, Registry
+from ..source import Field, error, position, where
 
 # An account a share's claims are computed for: ids and statement ids do not depend on it.
 _NOBODY = shares.Endpoint("", "", "", "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by key: the place, whatever the objects' values
 class Origin:
-    rel: str
-    path: tuple[Any, ...]
-    entity_at: int | None = None
+    """Where a claim's key is written: field `at` of obj; the error names obj itself when whole."""
+
+    obj: Base
+    at: Field = None
+    whole: bool = False
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """What tells two origins apart: the place, not the object's value."""
+        return (*position(self.obj, self.at), self.whole)
 
 
 @dataclass(frozen=True)
@@ -54,52 +59,50 @@ def _stack(name: str) -> str:
     return f"Terraform resource names of stack '{name}'"
 
 
-def _identity_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
+def _identity_claims(reg: Registry) -> Iterator[Claim]:
     space = _stack(naming.IDENTITY_STACK)
     for p in reg.people:
-        origin = Origin(PEOPLE, ("people", _index(src, PEOPLE, "people", "user_name", p.user_name), "user_name"), 2)
+        origin = Origin(p, "user_name", whole=True)
         cid = f"user-{naming.safe_id(p.user_name)}"
         yield Claim(space, cid, cid, f"person {show(p.user_name)}", origin)
     org = reg.organization.name
     admins = naming.platform_admins_group(org)
     for i, admin in enumerate(sorted(set(reg.organization.platform_admins))):
         cid = f"member-{admins}-{naming.safe_id(admin)}"
-        yield Claim(space, cid, cid, f"platform admin {show(admin)}", Origin(ORG, ("platform_admins",)))
+        yield Claim(space, cid, cid, f"platform admin {show(admin)}", Origin(reg.organization, "platform_admins"))
     for team in reg.teams:
         if team.status == "decommissioned":
             continue
-        rel = _team_rel(src, team)
-        for i, m in enumerate(team.members):
+        for m in team.members:
             cid = f"member-{naming.group_name(org, team.name, m.role)}-{naming.safe_id(m.person)}"
             # two people whose user ids collide are reported once, there; memberships live in the team's access stack
             yield Claim(_stack(naming.access_stack(team.name)), cid, cid, f"member {show(m.person)} of team {show(team.name)} (role {show(m.role)})",
-                        Origin(rel, ("members", i, "person"), 2), same_as=f"{m.role}/{naming.safe_id(m.person)}")
+                        Origin(m, "person", whole=True), same_as=f"{m.role}/{naming.safe_id(m.person)}")
     platform = naming.PLATFORM_ADMIN_PERMISSION_SET
     for cid in (f"ps-{platform}", f"ps-{platform}-AdministratorAccess"):
         yield Claim(space, cid, cid, "the platform admins' permission set", None)
     for label in ("shared-services", "log-archive"):
         yield Claim(space, f"assign-{label}", f"assign-{label}", "the platform admins' central access", None)
     for key, ps in reg.permission_sets.items():
-        base = ("permission_sets", key)
-        yield Claim(space, f"ps-{key}", f"ps-{key}", f"permission set {show(key)}", Origin(ACCESS, base))
+        yield Claim(space, f"ps-{key}", f"ps-{key}", f"permission set {show(key)}", Origin(ps))
         for j, arn in enumerate(ps.managed_policies):
             cid = f"ps-{key}-{naming.safe_id(arn.rsplit('/', 1)[-1])}"
             yield Claim(space, cid, cid, f"managed policy {show(arn)} of permission set {show(key)}",
-                        Origin(ACCESS, base + ("managed_policies", j)))
+                        Origin(ps, ("managed_policies", j)))
         if ps.inline_policy:
             yield Claim(space, f"ps-{key}-inline", f"ps-{key}-inline", f"the inline policy of permission set {show(key)}",
-                        Origin(ACCESS, base + ("inline_policy",)))
+                        Origin(ps, "inline_policy"))
 
 
-def _ou_origin(reg: Registry, ou_path: str) -> Origin:
-    """The first environment whose OU is ou_path or lies under it."""
-    for i, env in enumerate(reg.environments):
+def _ou_origin(reg: Registry, ou_path: str) -> Origin | None:
+    """The first environment whose OU is ou_path or lies under it (every OU claimed here is one)."""
+    for env in reg.environments:
         if env.organizational_unit == ou_path or env.organizational_unit.startswith(ou_path + "/"):
-            return Origin(ENVS, ("environments", i, "organizational_unit"), 2)
-    return Origin(ENVS, ("environments",))
+            return Origin(env, "organizational_unit", whole=True)
+    return None
 
 
-def _organization_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
+def _organization_claims(reg: Registry) -> Iterator[Claim]:
     space = _stack(naming.ORGANIZATION_STACK)
     paths = {naming.SUSPENDED_OU}
     for env in reg.environments:
@@ -110,9 +113,7 @@ def _organization_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
         origin = None if path == naming.SUSPENDED_OU else _ou_origin(reg, path)
         yield Claim(space, cid, cid, f"OU {show(path)}", origin)
     try:
-        from ...stacks import guardrail_inputs
-
-        scps = guardrails.scp_plan(guardrail_inputs(reg))
+        scps = guardrails.scp_plan(guardrails.inputs_for(reg))
     except guardrails.PackingError:
         scps = ()  # reported by check_guardrails_fit
     for scp in scps:
@@ -123,14 +124,13 @@ def _organization_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
         yield Claim("SCP names", scp.name, scp.name, f"the guardrails of OU {show(scp.target)}", origin)
 
 
-def _catalog_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
+def _catalog_claims(reg: Registry) -> Iterator[Claim]:
     space = _stack(naming.SHARED_SERVICES_STACK)
     org = reg.organization.name
     roots = sorted({e.organizational_unit.split("/")[0] for e in reg.environments})
     for t in reg.templates:
         tid = naming.safe_id(t.name)
-        i = _index(src, "catalog.yaml", "templates", "name", t.name)
-        origin = Origin("catalog.yaml", ("templates", i, "name"), 2)
+        origin = Origin(t, "name", whole=True)
         what = f"template {show(t.name)}"
         for cid in (f"product-{tid}", f"portfolio-{tid}", f"portfolio-{tid}-product", f"portfolio-{tid}-launch",
                     *(f"template-{tid}-{naming.safe_id(v)}" for v in [t.version, *(p.version for p in t.previous)])):
@@ -146,31 +146,29 @@ def _catalog_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
                                 f"{what} for team {show(team.name)} in {show(env)}", origin)
 
 
-def _account_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
+def _account_claims(reg: Registry) -> Iterator[Claim]:
     """Per team account: assignments, share resources and their names, and the statement ids of its policies."""
     org = reg.organization.name
     teams = {t.name: t for t in reg.teams}
     for team in reg.teams:
-        rel = _team_rel(src, team)
         if team.status == "onboarding":
             continue  # no assignments until the accounts exist (DESIGN.md decision 7)
         space = _stack(naming.access_stack(team.name))  # every assignment into the team's accounts lives there
         for env_name in team.environments:
             key = naming.account_key(team.name, env_name)
             if team.active:
-                for i, m in enumerate(team.members):
+                for m in team.members:
                     role = reg.roles.get(m.role)
                     ps = role.permission_sets.get(env_name) if role else None
                     if ps:
                         cid = f"assign-{key}-{naming.group_name(org, team.name, m.role)}-{ps}"
                         yield Claim(space, cid, cid, f"role {show(m.role)} with permission set {show(ps)}",
-                                    Origin(rel, ("members", i, "role"), 2))
+                                    Origin(m, "role", whole=True))
             admins = f"assign-{key}-{naming.platform_admins_group(org)}-{naming.PLATFORM_ADMIN_PERMISSION_SET}"
             yield Claim(space, admins, admins, "the platform admins' access", None)
     for team in reg.teams:
-        rel = _team_rel(src, team)
-        for i, share in enumerate(team.shares):
-            origin = Origin(rel, ("shares", i, "name"), 2)
+        for share in team.shares:
+            origin = Origin(share, "name", whole=True)
             what = f"share {show(share.name)}"
             producer = naming.account_stack(team.name, share.from_)
             space = _stack(producer)
@@ -183,7 +181,7 @@ def _account_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
             to = {f"{shares.construct_id(planned)}-{c}": c for c in consumers}
             for r in kind.producer_resources(planned, _NOBODY, others, "", ""):
                 yield Claim(space, r.id, r.id, f"{what} to {to[r.id]}" if r.id in to else what, origin)
-            res = Origin(rel, ("shares", i, "resource"), 2)
+            res = Origin(share, "resource", whole=True)
             for namespace, key, name in kind.claimed_names(planned):
                 yield Claim(f"{namespace} of account {producer}", key, name, what, res, verb="creates")
             # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_sid.html : unique in a policy
@@ -204,32 +202,28 @@ def _account_claims(reg: Registry, src: Sources) -> Iterator[Claim]:
 CLAIMS = (_identity_claims, _organization_claims, _catalog_claims, _account_claims)
 
 
-def claims(reg: Registry, src: Sources) -> list[Claim]:
-    return [c for make in CLAIMS for c in make(reg, src)]
+def claims(reg: Registry) -> list[Claim]:
+    return [c for make in CLAIMS for c in make(reg)]
 
 
-def check_derived_unique(reg: Registry, src: Sources) -> list[RegistryError]:
+def check_derived_unique(reg: Registry) -> list[RegistryError]:
     """One error per pair of different registry keys that derive one name in one namespace."""
     first: dict[tuple[str, str], Claim] = {}
     reported: set[tuple[Any, ...]] = set()
     errors = []
-    for claim in claims(reg, src):
+    for claim in claims(reg):
         other = first.setdefault((claim.space, claim.key), claim)
         if other.identity == claim.identity:
             continue
         here, there = (claim, other) if claim.origin is not None else (other, claim)
         if here.origin is None:
             continue  # two names of the compiler's own: a bug, caught by the tests
-        pair = (here.origin, there.origin, here.source, there.source)
+        pair = (here.origin.key, there.origin.key if there.origin else None, here.source, there.source)
         if pair in reported:
             continue
         reported.add(pair)
-        if there.origin is None:
-            where = "the compiler's own name for it"
-        else:
-            doc = src.docs.get(there.origin.rel)
-            line = doc.line(*there.origin.path) if doc else 1
-            where = f"{src.shown(there.origin.rel)}:{line}"
-        message = f"{here.verb} {show(here.name)} ({claim.space}), as does {there.source} ({where}); rename or drop one of them"
-        errors.append(src.error(here.origin.rel, here.origin.path, message, entity_at=here.origin.entity_at))
+        at = "the compiler's own name for it" if there.origin is None else where(there.origin.obj, there.origin.at)
+        message = f"{here.verb} {show(here.name)} ({claim.space}), as does {there.source} ({at}); rename or drop one of them"
+        origin = here.origin
+        errors.append(error(origin.obj, origin.at, message, entity_of=origin.obj if origin.whole else None))
     return errors

@@ -9,12 +9,11 @@ from __future__ import annotations
 from ... import cfn_template
 from ...seed import SEED_PARAMETERS
 from ..errors import RegistryError
-from ..load import Sources
 from ..model import Registry
-from ._common import CATALOG, _index
+from ..source import error
 
 
-def check_seed_parameters(reg: Registry, src: Sources) -> list[RegistryError]:
+def check_seed_parameters(reg: Registry) -> list[RegistryError]:
     errors = []
     for t in reg.templates:
         folder = getattr(t, "seed_code", None)
@@ -26,10 +25,9 @@ def check_seed_parameters(reg: Registry, src: Sources) -> list[RegistryError]:
             continue
         missing = [p for p in SEED_PARAMETERS if p not in declared]
         if missing:
-            i = _index(src, CATALOG, "templates", "name", t.name)
-            errors.append(src.error(CATALOG, ("templates", i, "seed_code"),
-                                    f"template '{t.name}' has seed_code, but {t.template} does not declare the "
-                                    f"parameter{'s' if len(missing) > 1 else ''} {', '.join(missing)}: the project's "
-                                    "repository is created from the seed through them (Type: String; the compiler "
-                                    "sets their defaults)"))
+            errors.append(error(t, "seed_code",
+                                f"template '{t.name}' has seed_code, but {t.template} does not declare the "
+                                f"parameter{'s' if len(missing) > 1 else ''} {', '.join(missing)}: the project's "
+                                "repository is created from the seed through them (Type: String; the compiler "
+                                "sets their defaults)"))
     return errors

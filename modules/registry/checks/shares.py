@@ -3,66 +3,61 @@ from __future__ import annotations
 
 from ... import shares
 from ..errors import RegistryError, show, unknown
-from ..load import Sources
 from ..model import Registry
-from ._common import _team_rel
+from ..source import error
 
 
-
-def check_shares(reg: Registry, src: Sources) -> list[RegistryError]:
+def check_shares(reg: Registry) -> list[RegistryError]:
+    origin = reg.origin
     teams = {t.name: t for t in reg.teams}
-    known_teams = set(teams) | src.broken_teams
+    known_teams = set(teams) | origin.broken_teams
     envs = {e.name: e for e in reg.environments}
     first_name: dict[str, str] = {}
     errors = []
     for team in reg.teams:
-        rel = _team_rel(src, team)
-        for i, share in enumerate(team.shares):
-            base = ("shares", i)
+        for share in team.shares:
             if share.name in first_name:
-                errors.append(src.error(rel, base + ("name",), f"share name {show(share.name)} is already used by "
-                                        f"team {show(first_name[share.name])}; share names are unique across the registry", entity_at=2))
+                errors.append(error(share, "name", f"share name {show(share.name)} is already used by "
+                                    f"team {show(first_name[share.name])}; share names are unique across the registry", entity_of=share))
             first_name.setdefault(share.name, team.name)
             if team.status == "onboarding":
                 # An onboarding team has accounts but no account stacks yet (DESIGN.md decision 7): nothing to grant from.
-                errors.append(src.error(rel, base, f"team {show(team.name)} is onboarding; its shares can be added "
-                                        "once it is active (its account stacks exist)", entity_at=2))
+                errors.append(error(share, None, f"team {show(team.name)} is onboarding; its shares can be added "
+                                    "once it is active (its account stacks exist)"))
                 continue
             if share.from_ not in team.environments:
-                errors.append(src.error(rel, base + ("from",), unknown("environment", share.from_, team.environments,
-                                                                       f"of team {show(team.name)}")))
+                errors.append(error(share, "from", unknown("environment", share.from_, team.environments,
+                                                           f"of team {show(team.name)}")))
             kind, resource = shares.kind(share.kind), share.resource
             if not kind.pattern.fullmatch(resource) or ".." in resource:
-                errors.append(src.error(rel, base + ("resource",), f"invalid {share.kind} {show(resource)}: {kind.allowed}"))
+                errors.append(error(share, "resource", f"invalid {share.kind} {show(resource)}: {kind.allowed}"))
             else:
-                errors.extend(src.error(rel, base + ("resource",), problem)
+                errors.extend(error(share, "resource", problem)
                               for problem in kind.resource_problems(reg, team.name, share.from_, resource))
             seen_targets: set[tuple[str, str]] = set()
-            for j, target in enumerate(share.to):
-                path = base + ("to", j)
+            for target in share.to:
                 key = (target.team, target.environment)
                 if key in seen_targets:
-                    errors.append(src.error(rel, path, f"{target.team}/{target.environment} is listed twice"))
+                    errors.append(error(target, None, f"{target.team}/{target.environment} is listed twice"))
                 seen_targets.add(key)
                 if target.team not in teams:
-                    if target.team not in src.broken_teams and not src.teams_unreadable:  # a broken team file is reported on its own
-                        errors.append(src.error(rel, path + ("team",), unknown("team", target.team, known_teams),
-                                                entity_at=4))
+                    if target.team not in origin.broken_teams and not origin.teams_unreadable:  # a broken team file is reported on its own
+                        errors.append(error(target, "team", unknown("team", target.team, known_teams), entity_of=target))
                     continue
                 consumer = teams[target.team]
                 if not consumer.active:
-                    errors.append(src.error(rel, path + ("team",), f"team {show(target.team)} is {consumer.status}; "
-                                            "shares go to active teams only", entity_at=4))
+                    errors.append(error(target, "team", f"team {show(target.team)} is {consumer.status}; "
+                                        "shares go to active teams only", entity_of=target))
                     continue
                 if target.environment not in consumer.environments:
-                    errors.append(src.error(rel, path + ("environment",), unknown("environment", target.environment,
-                                            consumer.environments, f"of team {show(target.team)}"), entity_at=4))
+                    errors.append(error(target, "environment", unknown("environment", target.environment,
+                                        consumer.environments, f"of team {show(target.team)}"), entity_of=target))
                     continue
                 if target.team == team.name and target.environment == share.from_:
-                    errors.append(src.error(rel, path, "a share to the account it comes from grants nothing"))
+                    errors.append(error(target, None, "a share to the account it comes from grants nothing"))
                 env = envs.get(target.environment)
                 if share.access == "write" and env is not None and env.production and target.team != team.name:
-                    errors.append(src.error(rel, path, f"write access into another team's production environment "
-                                            f"{show(target.environment)} is refused (allowed here: access: read)"))
+                    errors.append(error(target, None, f"write access into another team's production environment "
+                                        f"{show(target.environment)} is refused (allowed here: access: read)"))
     return errors
 

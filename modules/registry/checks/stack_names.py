@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from ... import naming
 from ..errors import RegistryError, show
-from ..load import Sources
 from ..model import Registry
-from ._common import _team_rel
+from ..source import error
 
 
-def check_stack_names(reg: Registry, src: Sources) -> list[RegistryError]:
+def check_stack_names(reg: Registry) -> list[RegistryError]:
     owners: dict[str, str] = {name: "a central stack" for name in naming.CENTRAL_STACKS}
     for team in reg.teams:
         for env_name in team.environments:
@@ -19,6 +18,6 @@ def check_stack_names(reg: Registry, src: Sources) -> list[RegistryError]:
     for team in reg.teams:
         stack = naming.access_stack(team.name)
         if stack in owners:
-            errors.append(src.error(_team_rel(src, team), ("name",), f"the access stack of team {show(team.name)} would "
-                                    f"be named {show(stack)}, which is also {owners[stack]}; rename the team or the environment"))
+            errors.append(error(team, "name", f"the access stack of team {show(team.name)} would "
+                                f"be named {show(stack)}, which is also {owners[stack]}; rename the team or the environment"))
     return errors
