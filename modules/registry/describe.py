@@ -129,8 +129,8 @@ def message_for(err: dict[str, Any], allowed_fields: list[str] | None, *, hint: 
         return f"invalid value {show(value)}: at most {ctx.get('max_length')} characters"
     msg = err.get("msg", "invalid value")
     if kind in ("cidr", "duration", "template"):  # our own messages, final as written
-        return msg
-    msg = msg[0].lower() + msg[1:] if msg else msg
+        return str(msg)
+    msg = str(msg[0].lower() + msg[1:] if msg else msg)
     if "{" in msg:
         return msg
     return f"{msg} (got {show(value)})"

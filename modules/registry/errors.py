@@ -4,7 +4,8 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 SEP = " › "
 MAX_PER_KIND = 20  # errors of one kind shown per file; the rest are counted
@@ -41,7 +42,9 @@ class RegistryInvalid(Exception):
     def report(self, per_kind: int = MAX_PER_KIND) -> str:
         """Every error, except that one file repeating one kind of mistake shows the first per_kind of them and
         a count of the rest (80,000 unknown keys make 21 lines, not 80,000)."""
-        lines, seen, hidden = [], {}, {}
+        lines: list[str] = []
+        seen: dict[tuple[str, str], int] = {}
+        hidden: dict[tuple[str, str], list[Any]] = {}  # kind -> [first error, count]
         for e in self.errors:
             kind = (e.file, _kind(e.message))
             seen[kind] = seen.get(kind, 0) + 1

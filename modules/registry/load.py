@@ -57,10 +57,9 @@ class _Reading:
                       frozenset(self.outside))
 
 
-def _model_for(rel: str) -> type[Base] | None:
-    if rel.startswith("teams/"):
-        return Team
-    return FILE_MODELS.get(rel)
+def _model_for(rel: str) -> type[Base]:
+    """The model of a file discovery accepted (a team file or one of FILE_MODELS)."""
+    return Team if rel.startswith("teams/") else FILE_MODELS[rel]
 
 
 def _unwrap(annotation: Any) -> Any:
@@ -94,9 +93,9 @@ def _sub_model(model: type[Base], loc: tuple[Any, ...]) -> type[Base] | None:
     return annotation if isinstance(annotation, type) and issubclass(annotation, Base) else None
 
 
-def validation_errors(doc: Document, rel: str, model: type[Base], exc: ValidationError, *, with_loc: bool = False) -> list:
-    """RegistryErrors for a pydantic error in the file rel read as doc (with their locations, for with_loc)."""
-    out = []
+def validation_errors(doc: Document, rel: str, model: type[Base], exc: ValidationError) -> list[tuple[RegistryError, tuple[Any, ...]]]:
+    """RegistryErrors for a pydantic error in the file rel read as doc, each with its location in the file."""
+    out: list[tuple[RegistryError, tuple[Any, ...]]] = []
     raw = exc.errors(include_url=False)
     # A typo both adds an unknown field and leaves a required one missing: report the typo with its hint only.
     hinted = set()
@@ -120,8 +119,8 @@ def validation_errors(doc: Document, rel: str, model: type[Base], exc: Validatio
             allowed = None
             line = doc.line(*loc)
             ent = entity_path(rel, doc.data, loc)
-        found = RegistryError(doc.file, line, ent, message_for(err, allowed, hint=len(out) < MAX_HINTS))
-        out.append((found, loc) if with_loc else found)
+        found = RegistryError(doc.file, line, ent, message_for(dict(err), allowed, hint=len(out) < MAX_HINTS))
+        out.append((found, loc))
     return out
 
 
@@ -208,7 +207,7 @@ def read_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
             validated = model.model_validate(data)
         except ValidationError as exc:
             covered = {path for _, path in doc.problems}  # a set: a file of 80,000 duplicate keys stays linear
-            errors.extend(e for e, loc in validation_errors(doc, rel, model, exc, with_loc=True)
+            errors.extend(e for e, loc in validation_errors(doc, rel, model, exc)
                           if not any(loc[:i] in covered for i in range(len(loc) + 1)))
             validated = None
         if validated is not None and not doc.problems:
@@ -274,8 +273,8 @@ def _side_files(root: Path, access: AccessFile, catalog: CatalogFile, src: _Read
 
 def _seed_zips(root: Path, catalog: CatalogFile) -> dict[str, bytes]:
     """Each template's seed folder, packed reproducibly; a folder with a problem is left out (the check reports it)."""
-    out = {}
-    for rel in sorted({t.seed_code for t in catalog.templates if getattr(t, "seed_code", None)}):
+    out: dict[str, bytes] = {}
+    for rel in sorted({t.seed_code for t in catalog.templates if t.seed_code}):
         if read_folder(root, rel, max_bytes=SEED_MAX_BYTES, max_files=SEED_MAX_FILES).problem is None:
             try:
                 out[rel] = pack_folder(resolve_inside(root, rel.rstrip("/"))[0])

@@ -295,7 +295,10 @@ class ShareTarget(Base):
 
 
 # One value per module under modules/shares/, in their `order` (the JSON Schema's enum order).
-ShareKind = Literal[shares.names()]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # a Literal built at run time from modules/shares/: type checkers see a str
+    ShareKind = str
+else:
+    ShareKind = Literal[shares.names()]
 
 
 class Share(Base):

@@ -45,7 +45,8 @@ def read_folder(root: Path, rel: str, *, max_bytes: int, max_files: int) -> Fold
     if path.is_symlink() or not path.is_dir():
         return Folder(problem="is not a folder under the registry" if not path.is_symlink() else
                       "is a symlink; seed folders and what they hold must be plain folders and files")
-    files, total = [], 0
+    files: list[tuple[str, bytes]] = []
+    total = 0
     for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
         dirnames.sort()
         for name in sorted(dirnames + filenames):

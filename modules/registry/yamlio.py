@@ -92,11 +92,11 @@ class _Builder:
                 return None
             return node.value
         if isinstance(node, SequenceNode):
-            out = []
+            items: list[Any] = []
             for i, item in enumerate(node.value):
                 self.lines[path + (i,)] = item.start_mark.line + 1
-                out.append(self.build(item, path + (i,), depth + 1))
-            return out
+                items.append(self.build(item, path + (i,), depth + 1))
+            return items
         if isinstance(node, MappingNode):
             out: dict[str, Any] = {}
             first_line: dict[str, int] = {}
@@ -159,7 +159,7 @@ def parse(text: str, file: str) -> tuple[Document | None, list[RegistryError]]:
 _FAST = getattr(yaml, "CSafeLoader", None)
 
 
-def _compose(text: str) -> list:
+def _compose(text: str) -> list[Any]:
     if _FAST is not None:
         try:
             return list(yaml.compose_all(text, Loader=_FAST))
@@ -177,7 +177,7 @@ def _too_deep(text: str, file: str) -> RegistryError | None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return RegistryError(file, event.start_mark.line + 1, "", f"nesting deeper than {MAX_DEPTH} levels; "
+                    return RegistryError(file, event.start_mark.line + 1 if event.start_mark else 1, "", f"nesting deeper than {MAX_DEPTH} levels; "
                                          "registry files are shallow")
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ... import naming
 from ..errors import RegistryError, show, unknown
-from ..model import Registry
+from ..model import Organization, Registry
 from ..source import error, source_of
 
 
@@ -107,7 +107,7 @@ def check_adopted_accounts(reg: Registry) -> list[RegistryError]:
     return errors
 
 
-def _adoptable_for(org, team: str, env: str) -> str:
+def _adoptable_for(org: Organization, team: str, env: str) -> str:
     ids = sorted(i for i, a in org.adoptable_accounts.items() if (a.team, a.environment) == (team, env))
     return ", ".join(ids) if ids else "none listed"
 
@@ -159,8 +159,8 @@ def check_derived_names(reg: Registry) -> list[RegistryError]:
             groups.setdefault(group, f"team {show(team.name)}, role {show(role)}")
         profiles: dict[str, str] = {}
         for m in team.members:
-            role = reg.roles.get(m.role)
-            if not role or not role.studio:
+            studio_role = reg.roles.get(m.role)
+            if not studio_role or not studio_role.studio:
                 continue
             profile = naming.profile_name(m.person)
             problem = naming.check_name(naming.SAGEMAKER_NAME, profile)
