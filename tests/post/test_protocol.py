@@ -43,6 +43,14 @@ def test_job_names_come_from_one_registry():
         assert spec.name == name and spec.waits_for
 
 
+def test_the_readme_job_table_has_one_row_per_job_in_run_order():
+    """A job added to JOBS without its README row (or a row left after a job is removed) fails here."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| job | stack | what it ensures | apply waits for |"):].split("\n\n", 1)[0]
+    rows = [line.split("|")[1].strip().strip("`") for line in table.splitlines()[2:]]
+    assert rows == list(JOBS)
+
+
 def test_committed_manifests_read_back_byte_identical(example_registry):
     fresh = manifests(plan(example_registry))
     for path in sorted((ROOT / "generated" / "post").glob("*.json")):
