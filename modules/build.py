@@ -17,13 +17,13 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from . import naming
 from .fingerprint import output_digest
 from .node import use_bundled_node
-from .records import AccessStack
-from .stacks import Plan
+from .records import AccessStack, IdentityStack, SharedServicesStack
+from .stacks import AccountStack, OrganizationStack, Plan
 from .tfexpr import finalize
 
 if TYPE_CHECKING:  # annotations only: importing cdktn is what the lazy imports below defer
@@ -76,17 +76,17 @@ def build_stack(app: App, plan: Plan, name: str) -> None:
     from .aws.organization import build_organization
 
     stack = PlatformStack(app, name, backend=plan.backend, reads=plan.record(name).reads)
-    what = plan.stack_input(name)
+    what = plan.stack_input(name)  # its record's type follows from the stack's name (stacks.py)
     if name == naming.ORGANIZATION_STACK:
-        build_organization(stack, plan=plan.values, org=what)
+        build_organization(stack, plan=plan.values, org=cast(OrganizationStack, what))
     elif name == naming.IDENTITY_STACK:
-        build_identity(stack, values=plan.values, identity=what)
+        build_identity(stack, values=plan.values, identity=cast(IdentityStack, what))
     elif name == naming.SHARED_SERVICES_STACK:
-        build_shared_services(stack, plan=plan.values, shared=what)
+        build_shared_services(stack, plan=plan.values, shared=cast(SharedServicesStack, what))
     elif isinstance(what, AccessStack):
         build_access(stack, values=plan.values, access=what)
     else:
-        build_account(stack, values=plan.values, acct=what)
+        build_account(stack, values=plan.values, acct=cast(AccountStack, what))
 
 
 def _build_batch(plan: Plan, names: list[str], stage: Path) -> Built:
