@@ -8,18 +8,26 @@ its synth so Node's memory stays bounded. `tfexpr`'s nonce is per process, so ea
 """
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, cast
 
+from . import naming
 from .fingerprint import output_digest
-from .stacks import Plan
+from .node import use_bundled_node
+from .records import AccessStack, IdentityStack, SharedServicesStack
+from .stacks import AccountStack, OrganizationStack, Plan
 from .tfexpr import finalize
+
+if TYPE_CHECKING:  # annotations only: importing cdktn is what the lazy imports below defer
+    from cdktn import App
 
 BATCH = 40  # stacks per cdktn App: bounds a worker's Node heap (measured in `make bench`)
 MIN_PER_WORKER = 30  # below this many stacks per worker, a worker's own cdktn import costs more than it saves
@@ -29,8 +37,6 @@ Built = dict[str, tuple[str, int]]  # stack -> (sha256 of its cdk.tf.json, resou
 
 def write_stack(stage: Path, name: str, raw: str) -> tuple[str, int]:
     """The one place stack JSON is written for Terraform: literal strings escaped, references opened (tfexpr)."""
-    import json
-
     text = finalize(raw)
     path = stage / "stacks" / name / "cdk.tf.json"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -40,18 +46,53 @@ def write_stack(stage: Path, name: str, raw: str) -> tuple[str, int]:
     return output_digest(data), resources
 
 
-def _build_batch(plan: Plan, names: list[str], stage: Path) -> Built:
-    from .node import use_bundled_node
-
-    use_bundled_node()
+def new_app(outdir: str) -> App:
+    """An empty cdktn App writing under outdir, with the provider versions every stack pins."""
+    use_bundled_node()  # PATH for jsii, before cdktn starts Node
+    # lazy: cdktn costs 4-9 s (Node loading the provider's jsii assembly); validate and the no-op synth never load it
     from cdktn import App
 
     from .aws.base import TARGET_VERSIONS
-    from .synth import build_stack
 
+    return App(outdir=outdir, context={"targetVersions": TARGET_VERSIONS}, stack_traces=False)
+
+
+def build_app(plan: Plan, outdir: str) -> App:
+    """Every stack of the plan as constructs in one cdktn App, not yet finalized (tests read cdktn's raw output)."""
+    app = new_app(outdir)
+    for name in plan.stack_names:
+        build_stack(app, plan, name)
+    return app
+
+
+def build_stack(app: App, plan: Plan, name: str) -> None:
+    """One stack of the plan as constructs: its construct module gets its own record and the organization-wide values."""
+    # lazy: the construct modules import cdktn (4-9 s); validate and the no-op synth never load them
+    from .aws.access import build_access
+    from .aws.account import build_account
+    from .aws.base import PlatformStack
+    from .aws.catalog import build_shared_services
+    from .aws.identity_center import build_identity
+    from .aws.organization import build_organization
+
+    stack = PlatformStack(app, name, backend=plan.backend, reads=plan.record(name).reads)
+    what = plan.stack_input(name)  # its record's type follows from the stack's name (stacks.py)
+    if name == naming.ORGANIZATION_STACK:
+        build_organization(stack, plan=plan.values, org=cast(OrganizationStack, what))
+    elif name == naming.IDENTITY_STACK:
+        build_identity(stack, values=plan.values, identity=cast(IdentityStack, what))
+    elif name == naming.SHARED_SERVICES_STACK:
+        build_shared_services(stack, plan=plan.values, shared=cast(SharedServicesStack, what))
+    elif isinstance(what, AccessStack):
+        build_access(stack, values=plan.values, access=what)
+    else:
+        build_account(stack, values=plan.values, acct=cast(AccountStack, what))
+
+
+def _build_batch(plan: Plan, names: list[str], stage: Path) -> Built:
     scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=stage))
     try:
-        app = App(outdir=str(scratch), context={"targetVersions": TARGET_VERSIONS}, stack_traces=False)
+        app = new_app(str(scratch))
         for name in names:
             build_stack(app, plan, name)
         app.synth()
@@ -67,10 +108,9 @@ _WORKER_PLAN: Plan | None = None
 def _init_worker(plan: Plan) -> None:
     global _WORKER_PLAN
     _WORKER_PLAN = plan
-    from .node import use_bundled_node
-
     use_bundled_node()
-    import cdktn  # noqa: F401 - once per worker, before the first batch
+    # lazy: cdktn (4-9 s) once per worker, before its first batch; at module level every importer of build pays it
+    import cdktn  # noqa: F401
     import cdktn_provider_aws  # noqa: F401
 
 
@@ -103,12 +143,11 @@ def prefetch() -> threading.Thread:
     The import is ~4-9 s, nearly all of it in Node loading the provider's jsii assembly, so the GIL is free
     and loading and planning the registry run beside it: an incremental synth that builds a few stacks
     pays max(import, load) instead of their sum. Imports are thread-safe (per-module locks)."""
-    from .node import use_bundled_node
-
     use_bundled_node()  # PATH for jsii, set from this thread before the other starts
 
     def run() -> None:
         try:
+            # lazy: the point of this thread: cdktn (4-9 s) loads beside the registry, and only when stacks are built
             import cdktn  # noqa: F401
 
             from .aws import access, account, catalog, identity_center, organization  # noqa: F401

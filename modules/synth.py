@@ -2,18 +2,22 @@
 from __future__ import annotations
 
 import dataclasses
-
+import json
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
-from typing import Callable
 
-from . import naming
-from .stacks import Plan
+from . import fingerprint
+from .build import build
 from .destroy import Finding, findings, guarded, read_stacks
+from .outputs import files_beside_stacks
+from .review import gitbase
+from .stacks import Plan
 
 
 class DestroyRefused(Exception):
@@ -84,8 +88,6 @@ def previous_stacks(out: Path) -> set[str]:
 
 
 def previous_shares(out: Path) -> set[str]:
-    import json
-
     path = out / "shares.json"
     try:
         return {s["name"] for s in json.loads(path.read_text(encoding="utf-8"))["shares"]}
@@ -108,45 +110,6 @@ def guard_resources(out: Path, stage: Path, *, allow_destroy: bool) -> None:
                              previous_shares(out), previous_shares(stage)))
     if found and not allow_destroy:
         raise DestroyRefused(found)
-
-
-def build_app(plan: Plan, outdir: str):
-    """Every stack of the plan as constructs in one cdktn App, not yet finalized (tests read cdktn's raw output)."""
-    from .node import use_bundled_node
-
-    use_bundled_node()
-    from cdktn import App
-
-    from .aws.base import TARGET_VERSIONS
-
-    app = App(outdir=outdir, context={"targetVersions": TARGET_VERSIONS}, stack_traces=False)
-    for name in plan.stack_names:
-        build_stack(app, plan, name)
-    return app
-
-
-def build_stack(app, plan: Plan, name: str) -> None:
-    """One stack of the plan as constructs: its construct module gets its own record and the organization-wide values."""
-    from .aws.access import build_access
-    from .aws.account import build_account
-    from .aws.base import PlatformStack
-    from .aws.catalog import build_shared_services
-    from .aws.identity_center import build_identity
-    from .aws.organization import build_organization
-    from .records import AccessStack
-
-    stack = PlatformStack(app, name, backend=plan.backend, reads=plan.record(name).reads)
-    what = plan.stack_input(name)
-    if name == naming.ORGANIZATION_STACK:
-        build_organization(stack, plan=plan.values, org=what)
-    elif name == naming.IDENTITY_STACK:
-        build_identity(stack, values=plan.values, identity=what)
-    elif name == naming.SHARED_SERVICES_STACK:
-        build_shared_services(stack, plan=plan.values, shared=what)
-    elif isinstance(what, AccessStack):
-        build_access(stack, values=plan.values, access=what)
-    else:
-        build_account(stack, values=plan.values, acct=what)
 
 
 def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files: dict[str, str] | None = None,
@@ -178,10 +141,6 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
 def _synthesize(plan: Plan, out: Path, previous_dir: Path, *, allow_destroy: bool, root_files: dict[str, str] | None,
                 progress: Callable[[int, int], None] | None, full: bool, jobs: int, registry_digest: str | None,
                 note: str) -> SynthResult:
-    from . import fingerprint
-    from .build import build
-    from .outputs import files_beside_stacks
-
     guard_destroy(plan, previous_dir, allow_destroy=allow_destroy)
     names = list(plan.stack_names)
     digests = fingerprint.stack_digests(plan)
@@ -237,8 +196,6 @@ _COMMITTED_PREFIX = "registry-committed-output-"
 
 def committed_output(out: Path) -> Path | None:
     """The output as committed at HEAD, when out is missing from a git work tree that tracks it (a temp copy)."""
-    from .review import gitbase
-
     if not out.parent.is_dir():
         return None
     tmp = Path(tempfile.mkdtemp(prefix=_COMMITTED_PREFIX))
@@ -259,9 +216,6 @@ def _temp_root(path: Path) -> Path:
 
 def cdktn_manifest(names: list[str]) -> str:
     """manifest.json as cdktn writes it (its CLI reads it), listing every stack, also those kept from the last synth."""
-    import json
-    from importlib.metadata import version
-
     stacks = {n: {"annotations": [], "constructPath": n, "dependencies": [], "name": n,
                   "stackMetadataPath": f"stacks/{n}/metadata.json", "synthesizedStackPath": f"stacks/{n}/cdk.tf.json",
                   "workingDirectory": f"stacks/{n}"} for n in sorted(names)}

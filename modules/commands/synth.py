@@ -29,7 +29,7 @@ def synth(opts: SynthOptions) -> int:
         print(f"{out}: {note} — registry and compiler as at the last synth, checked in "
               f"{time.perf_counter() - started:.1f} s\nno stack changed")
         return EXIT_OK
-    # Past the no-op check: only now the registry model (pydantic) and the compiler are imported.
+    # lazy: past the no-op check, only now the registry model (pydantic) and the compiler are imported
     from ..build import default_jobs, prefetch
     from ..outputs import root_files
     from ..registry.unsynthesized import unsynthesized

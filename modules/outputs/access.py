@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from .. import naming
+from ..libraries import publishers
 from ..records import Assignment
 from ..registry.model import Registry, Team
 from ..stacks import Plan
@@ -62,8 +63,6 @@ class Publishing:
 
 def publishing(plan: Plan) -> list[Publishing]:
     out = []
-    from ..libraries import publishers
-
     for acct_team, pkgs in ((p.team, p.packages) for p in publishers(plan)):
         accts = [(a.account.key, a.libraries) for a in plan.accounts
                  if a.account.team == acct_team and a.libraries and a.libraries.packages]

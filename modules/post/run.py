@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from .deadline import Deadline, OutOfTime
 from .exits import EXIT_FAILED, EXIT_NOTHING, EXIT_PENDING, EXIT_USAGE  # noqa: F401 - EXIT_USAGE: read here by tests
 from .gateway import ERRORS, Gateway
@@ -148,8 +150,6 @@ def run(stacks: list[str], *, manifests: Path, gateway: Gateway, apply: bool, de
 
 
 def _say(exc: Exception) -> str:
-    from botocore.exceptions import ClientError
-
     if isinstance(exc, ClientError):
         err = exc.response.get("Error", {})
         return f"{exc.operation_name}: {err.get('Code')}: {err.get('Message')}"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from modules.build import build_app, write_stack
 from modules.registry.validate import load_registry
 from modules.stacks import plan
 from modules.tfexpr import OPEN, UnsafeText, expression, finalize, unmarked_interpolations
@@ -57,9 +58,6 @@ def test_registry_text_cannot_forge_a_reference():
 @pytest.fixture(scope="module")
 def injected(tmp_path_factory) -> tuple[Path, Path, set[str]]:
     """The example registry with `${...}` and `%{...}` in every kind of literal text, built raw and finalized."""
-    from modules.build import write_stack
-    from modules.synth import build_app
-
     root = tmp_path_factory.mktemp("injected")
     reg = root / "registry"
     shutil.copytree(EXAMPLE, reg)
