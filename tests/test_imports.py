@@ -19,10 +19,6 @@ MARK = "# lazy:"
 # file is clean, so the set cannot outlive its reason.
 PENDING = {
     "modules/destroy.py",  # `from pathlib import Path` in read_stacks (the speed/for_each helper's file)
-    "modules/registry/checks/derived.py",  # the registry helper's files from here on
-    "modules/registry/checks/organization.py",
-    "modules/registry/load.py",
-    "modules/registry/unsynthesized.py",
 }
 
 
