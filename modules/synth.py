@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any, TextIO
 
 from . import fingerprint
 from .build import build
@@ -155,7 +156,7 @@ def _synthesize(plan: Plan, out: Path, previous_dir: Path, *, allow_destroy: boo
     written = {rel: fingerprint.output_digest(text.encode()) for rel, text in files.items()}
     written.update({f"../{rel}": fingerprint.output_digest(text.encode()) for rel, text in (root_files or {}).items()})
 
-    def record(entries: dict[str, dict]) -> str:
+    def record(entries: dict[str, dict[str, Any]]) -> str:
         return fingerprint.text(entries, registry=registry_digest, files=written, note=note)
 
     stage = None
@@ -290,7 +291,7 @@ def recover(out: Path) -> str | None:
     return note
 
 
-def tty_progress(stream=sys.stderr) -> Callable[[int, int], None]:
+def tty_progress(stream: TextIO = sys.stderr) -> Callable[[int, int], None]:
     """A one-line progress report: rewritten in place on a terminal, every 100 stacks otherwise."""
     interactive = stream.isatty()
 
