@@ -56,7 +56,7 @@ def test_adopted_account_is_imported_not_created(example_out):
     assert prod["provider"]["aws"][0]["assume_role"][0]["role_arn"] == \
         "arn:aws:iam::012345678901:role/${var.assume_role_name}"
     access = resources(stack(example_out, "pricing-access"), "aws_ssoadmin_account_assignment")
-    assert all(a["target_id"] == "012345678901" for k, a in access.items() if k.startswith("assign-pricing-prod-"))
+    assert all(a["target_id"] == "012345678901" for k, a in access.items() if k.startswith('assignments["pricing-prod/'))
     dev = stack(example_out, "pricing-dev")
     assert "account_ids" in dev["provider"]["aws"][0]["assume_role"][0]["role_arn"]
 
@@ -129,7 +129,7 @@ def test_identity_groups_memberships_and_permission_sets(example_out):
     users = resources(ident, "aws_identitystore_user")
     assert users["user-amara"]["user_name"] == "amara"
     members = resources(recsys, "aws_identitystore_group_membership")
-    assert members["member-northwind-recsys-ml-engineer-chen"]["member_id"] == \
+    assert members['members["northwind-recsys-ml-engineer/chen"]']["member_id"] == \
         "${data.terraform_remote_state.identity.outputs.user_ids.chen}"
     ps = resources(ident, "aws_ssoadmin_permission_set")
     assert ps["ps-DataScientist"]["session_duration"] == "PT8H"
@@ -143,23 +143,28 @@ def test_assignments_per_role_and_environment(example_out):
     # pricing prod is production (read): lead and ml-engineer map ReadOnly, viewer maps ReadOnly, data-scientist nothing
     assert resources(stack(example_out, "pricing-prod"), "aws_ssoadmin_account_assignment") == {}
     every = resources(stack(example_out, "pricing-access"), "aws_ssoadmin_account_assignment")
-    prod = {k.removeprefix("assign-pricing-prod-"): v for k, v in every.items() if k.startswith("assign-pricing-prod-")}
-    assert sorted(prod) == ["northwind-platform-admins-PlatformAdmin", "northwind-pricing-lead-ReadOnly",
-                            "northwind-pricing-ml-engineer-ReadOnly", "northwind-pricing-viewer-ReadOnly"]
+    prod = {k: v for k, v in every.items() if k.startswith('assignments["pricing-prod/')}
+    assert sorted(prod) == ['assignments["pricing-prod/northwind-platform-admins/PlatformAdmin"]',
+                            'assignments["pricing-prod/northwind-pricing-lead/ReadOnly"]',
+                            'assignments["pricing-prod/northwind-pricing-ml-engineer/ReadOnly"]',
+                            'assignments["pricing-prod/northwind-pricing-viewer/ReadOnly"]']
     for a in prod.values():
         assert a["principal_type"] == "GROUP" and a["target_type"] == "AWS_ACCOUNT"
         assert a["target_id"] == "012345678901"
         assert "provider" not in a, "the access stack's own provider is the management account"
-    sandbox = sorted(k.removeprefix("assign-pricing-sandbox-") for k in every if k.startswith("assign-pricing-sandbox-"))
-    assert sandbox == ["northwind-platform-admins-PlatformAdmin", "northwind-pricing-data-scientist-DataScientist",
-                       "northwind-pricing-lead-DataScientist", "northwind-pricing-ml-engineer-MLEngineer"]
+    sandbox = sorted(k for k in every if k.startswith('assignments["pricing-sandbox/'))
+    assert sandbox == ['assignments["pricing-sandbox/northwind-platform-admins/PlatformAdmin"]',
+                       'assignments["pricing-sandbox/northwind-pricing-data-scientist/DataScientist"]',
+                       'assignments["pricing-sandbox/northwind-pricing-lead/DataScientist"]',
+                       'assignments["pricing-sandbox/northwind-pricing-ml-engineer/MLEngineer"]']
 
 
 def test_decommissioned_team_keeps_account_but_loses_human_access(example_out):
     churn = stack(example_out, "churn-prod")
     access = stack(example_out, "churn-access")
     assert sorted(resources(access, "aws_ssoadmin_account_assignment")) == [
-        "assign-churn-prod-northwind-platform-admins-PlatformAdmin", "assign-churn-sandbox-northwind-platform-admins-PlatformAdmin"]
+        'assignments["churn-prod/northwind-platform-admins/PlatformAdmin"]',
+        'assignments["churn-sandbox/northwind-platform-admins/PlatformAdmin"]']
     assert set(access["resource"]) == {"aws_ssoadmin_account_assignment"}, "no group, no team assignment, no SCP"
     assert resources(churn, "aws_sagemaker_user_profile") == {}
     assert "domain" in resources(churn, "aws_sagemaker_domain"), "the domain and data are kept"
@@ -173,17 +178,18 @@ def test_decommissioned_team_keeps_account_but_loses_human_access(example_out):
 def test_profiles_only_where_studio_is_granted(example_out):
     # recsys: ivan lead, julia data-scientist, chen ml-engineer (studio), farah viewer (no studio)
     dev = resources(stack(example_out, "recsys-dev"), "aws_sagemaker_user_profile")
-    assert sorted(dev) == ["profile-chen", "profile-ivan", "profile-julia"]
+    assert sorted(dev) == ['profiles["chen"]', 'profiles["ivan"]', 'profiles["julia"]']
     # prod: data-scientist maps nothing in prod, so julia has no Studio there
     prod = resources(stack(example_out, "recsys-prod"), "aws_sagemaker_user_profile")
-    assert sorted(prod) == ["profile-chen", "profile-ivan"]
-    profile = prod["profile-ivan"]
+    assert sorted(prod) == ['profiles["chen"]', 'profiles["ivan"]']
+    profile = prod['profiles["ivan"]']
     assert profile["single_sign_on_user_identifier"] == "UserName"
     assert profile["single_sign_on_user_value"] == "ivan"
     assert profile["user_profile_name"] == "ivan"
     access = resources(stack(example_out, "recsys-prod"), "aws_ssoadmin_application_assignment")
-    assert sorted(access) == ["studio-access-chen", "studio-access-ivan"]
-    assert access["studio-access-ivan"]["application_arn"] == "${aws_sagemaker_domain.domain.single_sign_on_application_arn}"
+    assert sorted(access) == ['studio-access["chen"]', 'studio-access["ivan"]']
+    assert access['studio-access["ivan"]']["application_arn"] == "${aws_sagemaker_domain.domain.single_sign_on_application_arn}"
+    assert access['studio-access["ivan"]']["principal_id"] == "${data.terraform_remote_state.identity.outputs.user_ids.ivan}"
 
 
 def test_domains_are_vpc_only_where_the_environment_says(example_out):
@@ -195,7 +201,8 @@ def test_domains_are_vpc_only_where_the_environment_says(example_out):
             "kms_key_id": "${aws_kms_key.kms.arn}",
         })
     endpoints = resources(stack(example_out, "recsys-prod"), "aws_vpc_endpoint")
-    assert "endpoint-sagemaker-api" in endpoints and "endpoint-s3" in endpoints
+    assert 'interface-endpoints["sagemaker.api"]' in endpoints and "endpoint-s3" in endpoints
+    assert endpoints['interface-endpoints["sagemaker.api"]']["service_name"] == "com.amazonaws.eu-west-1.sagemaker.api"
     assert resources(stack(example_out, "recsys-sandbox"), "aws_vpc_endpoint") == {}
 
 
