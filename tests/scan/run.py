@@ -85,8 +85,9 @@ def run_checkov(stacks: Path) -> list[Finding]:
     with tempfile.TemporaryDirectory() as tmp:
         for path in sorted(stacks.glob("*/cdk.tf.json")):
             doc = json.loads(path.read_text())
-            # checkov's terraform_json parser cannot read `import` blocks (a list); they hold no settings to scan.
+            # checkov's terraform_json parser cannot read `import` or `moved` blocks (lists); they hold no settings to scan.
             doc.pop("import", None)
+            doc.pop("moved", None)
             target = Path(tmp) / path.parent.name
             target.mkdir()
             (target / "cdk.tf.json").write_text(json.dumps(doc))
