@@ -106,6 +106,10 @@ def run_checkov(stacks: Path) -> list[Finding]:
         for failed in report.get("results", {}).get("failed_checks", []):
             stack = Path(failed["file_path"]).parent.name
             where = failed["resource"]
+            if where.endswith(('["__startline__"]', '["__endline__"]')):
+                # checkov's terraform_json parser expands its own line markers of a for_each map as instances
+                # (checkov 3.3): no resource of ours; the real instances are checked one by one
+                continue
             if where.startswith("resource."):  # some checks name only the resource: construct ids are unique per stack
                 name = where.removeprefix("resource.")
                 where = f"{types.get(name, 'resource')}.{name}"

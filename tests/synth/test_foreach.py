@@ -14,6 +14,10 @@ EARLIER = {
     "aws_identitystore_group_membership": ("members", lambda key: "member-{}-{}".format(*key.split("/")[:1],
                                                                                        safe_id(key.split("/")[1]))),
     "aws_ssoadmin_account_assignment": ("assignments", lambda key: "assign-" + key.replace("/", "-")),
+    # Config, keyed by region: the account's own region had the unsuffixed address (checked below)
+    **{t: (cid, lambda key, cid=cid: f"{cid}-{key}") for t, cid in (
+        ("aws_config_configuration_recorder", "config-recorder"), ("aws_config_delivery_channel", "config-delivery"),
+        ("aws_config_configuration_recorder_status", "config-recorder-status"))},
 }
 _INSTANCE = re.compile(r'^([a-z0-9_]+)\.([A-Za-z0-9_-]+)\["([^"]+)"\]$')
 
@@ -28,7 +32,9 @@ def test_every_instance_takes_over_its_earlier_address(example_out):
         for address in keyed:
             tf_type, name, key = _INSTANCE.match(address).groups()
             construct, earlier = EARLIER[tf_type]
-            assert name == construct and moves[address] == f"{tf_type}.{earlier(key)}", (path.parent.name, address)
+            home = tf_type.startswith("aws_config_") and key == doc["provider"]["aws"][0]["region"]
+            assert name == construct and moves[address] == f"{tf_type}.{construct if home else earlier(key)}", \
+                (path.parent.name, address)
             checked.add(tf_type)
     # identity's central assignments stay one construct each; team assignments live in the access stacks
     assert checked == set(EARLIER), "the example has instances of every for_each type"

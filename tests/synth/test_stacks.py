@@ -101,9 +101,10 @@ def test_config_in_every_team_account_and_an_organization_aggregator(example_out
     for team in example_registry.teams:
         for env in team.environments:
             doc = stack(example_out, f"{team.name}-{env}")
-            recorder = resources(doc, "aws_config_configuration_recorder")["config-recorder"]
-            assert recorder["recording_group"]["all_supported"] is True
-            assert resources(doc, "aws_config_delivery_channel")["config-delivery"]["s3_bucket_name"] == \
+            home = doc["provider"]["aws"][0]["region"]
+            recorder = resources(doc, "aws_config_configuration_recorder")[f'config-recorder["{home}"]']
+            assert recorder["recording_group"] == {"all_supported": True, "include_global_resource_types": True}
+            assert resources(doc, "aws_config_delivery_channel")[f'config-delivery["{home}"]']["s3_bucket_name"] == \
                 "log-archive-northwind-300000000003"
             assert resources(doc, "aws_flow_log")["vpc-flow-log"]["log_destination"] == "arn:aws:s3:::log-archive-northwind-300000000003"
             delivery = policy(resources(doc, "aws_iam_role_policy")["config-role-delivery"]["policy"])["Statement"]
