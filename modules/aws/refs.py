@@ -34,7 +34,3 @@ def instance(tf_type: str, construct_id: str, key: str) -> str:
     """The address of one instance of a `for_each` resource: `type.name["key"]` (a `moved` target)."""
     return f'{tf_type}.{construct_id}["{key}"]'
 
-
-def instance_ref(tf_type: str, construct_id: str, key: str, attr: str) -> str:
-    """`${type.name["key"].attr}`: an attribute of one instance of a `for_each` resource in the same stack."""
-    return expression(f"{instance(tf_type, construct_id, key)}.{attr}")
