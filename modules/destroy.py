@@ -124,7 +124,7 @@ def _each(node: Any, key: str, value: Any) -> Any:
     return _EACH.sub(lambda m: str(lookup(m)), node)
 
 
-def _resources(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def instances(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """`type.name` (`type.name["key"]` for each instance of a literal for_each map) -> its configuration.
     A for_each over an expression cannot be expanded here: the resource is compared as a whole."""
     out = {}
@@ -152,7 +152,7 @@ def _ignored(body: dict[str, Any]) -> set[str]:
 
 def stack_findings(stack: str, before: dict[str, Any], after: dict[str, Any]) -> list[Finding]:
     """Replacements and guarded removals inside one stack that both outputs have."""
-    old, new = _resources(before), _resources(after)
+    old, new = instances(before), instances(after)
     moves = _moves(after)
     renamed = {moves.get(a, a): a for a in old}  # new address -> old address
     findings: list[Finding] = []

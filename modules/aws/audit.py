@@ -18,9 +18,10 @@ from cdktn_provider_aws.provider import AwsProvider
 from constructs import Construct
 
 from .. import naming, policies
-from .base import policy_json
+from ..tfexpr import expression
+from .base import PlatformStack, for_each, policy_json
 from .baseline import build_bucket
-from .refs import ref
+from .refs import each, instance, ref
 
 # Services that write into the log archive, each only for accounts of this organization.
 LOG_WRITERS = ("cloudtrail.amazonaws.com", "config.amazonaws.com", "delivery.logs.amazonaws.com")
@@ -62,7 +63,7 @@ def build_organization_trail(scope: Construct, *, org: str, name: str, bucket: s
     )
 
 
-def build_config_recorder(scope: Construct, *, org: str, account_id: str, log_bucket: str, region: str,
+def build_config_recorder(scope: PlatformStack, *, org: str, account_id: str, log_bucket: str, region: str,
                           regions: tuple[str, ...], log_archive_account_id: str) -> None:
     """AWS Config records every resource of the account in every allowed region (global resources such as IAM
     once, in the account's own region) and delivers to the log archive, with one role (AWS_ConfigRole to read,
@@ -76,17 +77,26 @@ def build_config_recorder(scope: Construct, *, org: str, account_id: str, log_bu
                   policy=policy_json(policies.config_delivery_policy(
                       account_id=account_id, region=region, bucket=log_bucket,
                       log_archive_account_id=log_archive_account_id, key_alias=naming.log_archive_key_alias(org))))
-    for where in sorted(set(regions) | {region}, key=lambda r: (r != region, r)):
-        # The account's own region keeps the unsuffixed addresses it always had.
-        suffix, in_region = ("", None) if where == region else (f"-{where}", where)
-        recorder = ConfigConfigurationRecorder(
-            scope, f"config-recorder{suffix}", name="default", role_arn=ref("aws_iam_role", "config-role", "arn"),
-            region=in_region, recording_group={"all_supported": True, "include_global_resource_types": where == region})
-        channel = ConfigDeliveryChannel(scope, f"config-delivery{suffix}", name="default", s3_bucket_name=log_bucket,
-                                        region=in_region, depends_on=[recorder])
-        ConfigConfigurationRecorderStatus(
-            scope, f"config-recorder-status{suffix}", is_enabled=True, depends_on=[channel], region=in_region,
-            name=ref("aws_config_configuration_recorder", f"config-recorder{suffix}", "name"))
+    # One construct per kind with an instance per region (DESIGN.md decision 14), keyed by region; global resources
+    # are recorded in the account's own region only. The `moved` blocks carry each earlier address (the own region's
+    # unsuffixed, the others `-<region>`) to its instance.
+    wheres = sorted(set(regions) | {region})
+    kinds = {"aws_config_configuration_recorder": "config-recorder", "aws_config_delivery_channel": "config-delivery",
+             "aws_config_configuration_recorder_status": "config-recorder-status"}
+    recorder = ConfigConfigurationRecorder(
+        scope, "config-recorder", for_each=for_each({w: {"region": w, "global": w == region} for w in wheres}),
+        name="default", role_arn=ref("aws_iam_role", "config-role", "arn"), region=each("region"),
+        recording_group={"all_supported": True, "include_global_resource_types": False})
+    # a bool argument takes no reference in cdktn's types: the per-region value is set through an override
+    recorder.add_override("recording_group.include_global_resource_types", each("global"))
+    channel = ConfigDeliveryChannel(scope, "config-delivery", for_each=for_each({w: {"region": w} for w in wheres}),
+                                    name="default", s3_bucket_name=log_bucket, region=each("region"), depends_on=[recorder])
+    ConfigConfigurationRecorderStatus(
+        scope, "config-recorder-status", for_each=for_each({w: {"region": w} for w in wheres}), is_enabled=True,
+        depends_on=[channel], region=each("region"),
+        name=expression('aws_config_configuration_recorder.config-recorder[each.key].name'))
+    scope.moved({f"{tf_type}.{cid}{'' if w == region else f'-{w}'}": instance(tf_type, cid, w)
+                 for tf_type, cid in kinds.items() for w in wheres})
 
 
 def build_flow_log(scope: Construct, *, vpc_id: str, log_bucket: str) -> None:

@@ -5,7 +5,8 @@ import json
 import re
 from typing import Any
 
-from cdktn import DataTerraformRemoteStateS3, S3Backend, TerraformStack, TerraformVariable, TerraformVariableValidationConfig
+from cdktn import (DataTerraformRemoteStateS3, ITerraformIterator, S3Backend, TerraformIterator, TerraformStack,
+                   TerraformVariable, TerraformVariableValidationConfig)
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 from constructs import Construct
 
@@ -28,6 +29,7 @@ class PlatformStack(TerraformStack):
     def __init__(self, scope: Construct, name: str, *, backend: Backend, reads: tuple[str, ...] = ()):
         super().__init__(scope, name)
         self.backend_config = backend
+        self._moved: dict[str, str] = {}
         S3Backend(self, bucket=backend.bucket, key=backend.key(name), region=backend.region,
                   encrypt=True, use_lockfile=True)
         # The states this stack reads: exactly its record's `reads` (stacks.py), never decided here.
@@ -59,10 +61,23 @@ class PlatformStack(TerraformStack):
             default_tags=[AwsProviderDefaultTags(tags=dict(sorted(tags.items())))] if tags else None,
         )
 
+    def moved(self, moves: dict[str, str]) -> None:
+        """`moved` blocks (old address -> new address): the state of a resource that became one instance of a
+        `for_each` resource follows it instead of being destroyed and re-created. A stack-level override, since a
+        `moved` block is no resource; written again on each call so every builder can add its own."""
+        self._moved.update(moves)
+        self.add_override("moved", [{"from": a, "to": b} for a, b in sorted(self._moved.items())])
+
     def remote_state(self, stack: str) -> DataTerraformRemoteStateS3:
         """Outputs of another stack, read from its state (that stack applies before this one)."""
         b = self.backend_config
         return DataTerraformRemoteStateS3(self, stack, bucket=b.bucket, key=b.key(stack), region=b.region)
+
+
+def for_each(items: dict[str, dict[str, str | bool]]) -> ITerraformIterator:
+    """A `for_each` over a literal map, keys in sorted order (the output stays deterministic): the destroy guard
+    (modules/destroy.py) compares each instance on its own only when the map is written out in the stack."""
+    return TerraformIterator.from_map(dict(sorted(items.items())))
 
 
 def org_access_role_arn(stack: PlatformStack, org: str, account_id: str, role: str | None = None) -> str:

@@ -16,9 +16,9 @@ from cdktn_provider_aws.ssoadmin_permission_set_inline_policy import SsoadminPer
 from constructs import Construct
 
 from ..naming import safe_id
-from ..records import Group, IdentityStack, OrgValues
-from .base import PlatformStack
-from .refs import data_ref, ref
+from ..records import IdentityStack, OrgValues
+from .base import PlatformStack, for_each
+from .refs import data_ref, each, instance, ref
 
 
 def build_identity(stack: PlatformStack, *, values: OrgValues, identity: IdentityStack) -> None:
@@ -44,8 +44,7 @@ def build_identity(stack: PlatformStack, *, values: OrgValues, identity: Identit
         user_ids[person.user_name] = (ref("aws_identitystore_user", uid, "user_id") if identity.managed_users
                                       else data_ref("aws_identitystore_user", uid, "user_id"))
 
-    group_ids = {group.name: build_group(stack, store=store, group=group, user_id=user_ids.__getitem__)
-                 for group in identity.groups}
+    group_ids = build_groups(stack, store=store, groups=identity.groups, user_id=user_ids.__getitem__)
 
     ps_arns = {}
     for ps in identity.permission_sets:
@@ -69,15 +68,25 @@ def build_identity(stack: PlatformStack, *, values: OrgValues, identity: Identit
     TerraformOutput(stack, "permission_set_arns", value=ps_arns, description="Permission set ARN by name")
 
 
-def build_group(scope: Construct, *, store: str, group: Group, user_id) -> str:
-    """An Identity Center group and its memberships (user_id: user name -> reference); returns the group id."""
-    IdentitystoreGroup(scope, f"group-{group.name}", identity_store_id=store, display_name=group.name,
-                       description=group.description)
-    group_id = ref("aws_identitystore_group", f"group-{group.name}", "group_id")
-    for member in group.members:
-        IdentitystoreGroupMembership(scope, f"member-{group.name}-{safe_id(member)}", identity_store_id=store,
-                                     group_id=group_id, member_id=user_id(member))
-    return group_id
+def build_groups(stack: PlatformStack, *, store: str, groups, user_id) -> dict[str, str]:
+    """Identity Center groups, and all their memberships as one `for_each` construct keyed `<group>/<user name>`
+    (DESIGN.md decision 14; user_id: user name -> reference). Returns group name -> group id."""
+    group_ids, members, moves = {}, {}, {}
+    for group in groups:
+        IdentitystoreGroup(stack, f"group-{group.name}", identity_store_id=store, display_name=group.name,
+                           description=group.description)
+        group_ids[group.name] = ref("aws_identitystore_group", f"group-{group.name}", "group_id")
+        for member in group.members:
+            key = f"{group.name}/{member}"
+            members[key] = {"group_id": group_ids[group.name], "member_id": user_id(member)}
+            # the membership's address when each was a construct of its own
+            moves[f"aws_identitystore_group_membership.member-{group.name}-{safe_id(member)}"] = \
+                instance("aws_identitystore_group_membership", "members", key)
+    if members:
+        IdentitystoreGroupMembership(stack, "members", for_each=for_each(members), identity_store_id=store,
+                                     group_id=each("group_id"), member_id=each("member_id"))
+        stack.moved(moves)
+    return group_ids
 
 
 def assign(scope: Construct, cid: str, *, instance_arn: str, permission_set_arn: str, group_id: str, account_id: str,

@@ -11,9 +11,8 @@ from cdktn_provider_aws.security_group import SecurityGroup, SecurityGroupEgress
 from cdktn_provider_aws.subnet import Subnet
 from cdktn_provider_aws.vpc import Vpc
 from cdktn_provider_aws.vpc_endpoint import VpcEndpoint
-from constructs import Construct
-
-from .refs import ref
+from .base import PlatformStack, for_each
+from .refs import each, instance, ref
 
 # Interface endpoints a VPC-only Studio domain needs to reach SageMaker and what its jobs use, with no
 # internet path (https://docs.aws.amazon.com/sagemaker/latest/dg/studio-updated-and-internet-access.html).
@@ -45,7 +44,7 @@ def subnet_cidrs(vpc_cidr: str) -> list[str]:
     return [str(n) for n in ipaddress.IPv4Network(vpc_cidr).subnets(prefixlen_diff=1)]
 
 
-def build_network(scope: Construct, *, name: str, vpc_cidr: str, vpc_only: bool, region: str,
+def build_network(scope: PlatformStack, *, name: str, vpc_cidr: str, vpc_only: bool, region: str,
                   endpoints: bool = True, extra_endpoints: tuple[str, ...] = ()) -> Network:
     Vpc(scope, "vpc", cidr_block=vpc_cidr, enable_dns_support=True, enable_dns_hostnames=True, tags={"Name": name})
     # No rules: nothing may use the default security group.
@@ -88,11 +87,15 @@ def build_network(scope: Construct, *, name: str, vpc_cidr: str, vpc_only: bool,
                          cidr_blocks=[vpc_cidr])],
                 tags={"Name": f"{name}-endpoints"},
             )
-            for service in (*INTERFACE_ENDPOINTS, *extra_endpoints):
-                VpcEndpoint(scope, f"endpoint-{service.replace('.', '-')}", vpc_id=vpc_id,
-                            service_name=f"com.amazonaws.{region}.{service}", vpc_endpoint_type="Interface",
-                            private_dns_enabled=True, subnet_ids=subnets, security_group_ids=[ref("aws_security_group", "endpoints-sg", "id")],
-                            tags={"Name": f"{name}-{service}"})
+            # One construct for all interface endpoints, one instance per service (DESIGN.md decision 14); each
+            # instance takes over the state of the endpoint that was a construct of its own (`endpoint-<service>`).
+            services = (*INTERFACE_ENDPOINTS, *extra_endpoints)
+            VpcEndpoint(scope, "interface-endpoints", for_each=for_each({s: {"name": f"{name}-{s}"} for s in services}),
+                        vpc_id=vpc_id, service_name=f"com.amazonaws.{region}.{each()}", vpc_endpoint_type="Interface",
+                        private_dns_enabled=True, subnet_ids=subnets, security_group_ids=[ref("aws_security_group", "endpoints-sg", "id")],
+                        tags={"Name": each("name")})
+            scope.moved({f"aws_vpc_endpoint.endpoint-{s.replace('.', '-')}": instance("aws_vpc_endpoint", "interface-endpoints", s)
+                         for s in services})
         VpcEndpoint(scope, "endpoint-s3", vpc_id=vpc_id, service_name=f"com.amazonaws.{region}.s3",
                     vpc_endpoint_type="Gateway", route_table_ids=[route_table_id], tags={"Name": f"{name}-s3"})
     return Network(vpc_id, subnets, ref("aws_security_group", "studio-sg", "id"))

@@ -23,3 +23,14 @@ def data_ref(tf_type: str, construct_id: str, attr: str) -> str:
 def remote_output(state_id: str, output: str, key: str | None = None) -> str:
     """An output of another stack (one entry of it when it is a map), through its terraform_remote_state."""
     return expression(f"data.terraform_remote_state.{state_id}.outputs.{output}{index(key) if key is not None else ''}")
+
+
+def each(attr: str | None = None) -> str:
+    """Inside a `for_each` resource: `${each.key}`, or `${each.value.attr}` of the instance's map value."""
+    return expression("each.key" if attr is None else f"each.value{index(attr)}")
+
+
+def instance(tf_type: str, construct_id: str, key: str) -> str:
+    """The address of one instance of a `for_each` resource: `type.name["key"]` (a `moved` target)."""
+    return f'{tf_type}.{construct_id}["{key}"]'
+

@@ -11,9 +11,9 @@ from constructs import Construct
 
 from .. import execution_role
 from ..stacks import AccountStack
-from .base import policy_json
+from .base import PlatformStack, for_each, policy_json
 from .network import Network
-from .refs import ref
+from .refs import each, instance, ref
 
 
 def build_execution_role(scope: Construct, *, acct: AccountStack, account_id: str, key_arn: str) -> str:
@@ -63,18 +63,27 @@ def build_domain(scope: Construct, *, acct: AccountStack, network: Network, role
     )
 
 
-def build_profiles(scope: Construct, *, acct: AccountStack, role_arn: str, user_ids, management: AwsProvider) -> None:
-    """A user profile per Studio member, and that member's access to the domain's Identity Center application."""
-    app_arn = ref("aws_sagemaker_domain", "domain", "single_sign_on_application_arn")
-    domain_id = ref("aws_sagemaker_domain", "domain", "id")
-    for user in acct.studio_users:
-        # SageMaker creates an Identity Center user's profile only once the user is assigned to the domain's
-        # application (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-userprofile.html).
-        access = SsoadminApplicationAssignment(
-            scope, f"studio-access-{user.profile_name}", application_arn=app_arn,
-            principal_id=user_ids(user.user_name), principal_type="USER", provider=management)
-        SagemakerUserProfile(
-            scope, f"profile-{user.profile_name}", domain_id=domain_id, user_profile_name=user.profile_name,
-            single_sign_on_user_identifier="UserName", single_sign_on_user_value=user.user_name,
-            user_settings={"execution_role": role_arn}, depends_on=[access],
-        )
+def build_profiles(scope: PlatformStack, *, acct: AccountStack, role_arn: str, user_ids, management: AwsProvider) -> None:
+    """A user profile per Studio member, and that member's access to the domain's Identity Center application: one
+    `for_each` construct each, keyed by user name (DESIGN.md decision 14). The `moved` blocks carry the state of
+    the earlier one-construct-per-member addresses; a member removed from the map is a profile destroyed (guarded)."""
+    users = sorted(acct.studio_users, key=lambda u: u.user_name)
+    # SageMaker creates an Identity Center user's profile only once the user is assigned to the domain's
+    # application (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-sagemaker-userprofile.html).
+    access = SsoadminApplicationAssignment(
+        scope, "studio-access", for_each=for_each({u.user_name: {"principal_id": user_ids(u.user_name)} for u in users}),
+        application_arn=ref("aws_sagemaker_domain", "domain", "single_sign_on_application_arn"),
+        principal_id=each("principal_id"), principal_type="USER", provider=management)
+    SagemakerUserProfile(
+        scope, "profiles", for_each=for_each({u.user_name: {"profile_name": u.profile_name} for u in users}),
+        domain_id=ref("aws_sagemaker_domain", "domain", "id"), user_profile_name=each("profile_name"),
+        single_sign_on_user_identifier="UserName", single_sign_on_user_value=each(),
+        user_settings={"execution_role": role_arn}, depends_on=[access],
+    )
+    moves = {}
+    for u in users:
+        moves[f"aws_ssoadmin_application_assignment.studio-access-{u.profile_name}"] = \
+            instance("aws_ssoadmin_application_assignment", "studio-access", u.user_name)
+        moves[f"aws_sagemaker_user_profile.profile-{u.profile_name}"] = \
+            instance("aws_sagemaker_user_profile", "profiles", u.user_name)
+    scope.moved(moves)

@@ -10,7 +10,7 @@ approve nothing, so an opt-in is spent with the change it was written for and ne
       - stack: risk-dev                      # the whole stack (its removal, or anything in it)
         reason: team risk closed, data exported to s3://archive (TICKET-12)
       - stack: fraud-dev
-        address: aws_sagemaker_user_profile.profile-bob   # one resource
+        address: 'aws_sagemaker_user_profile.profiles["bob"]'   # one resource (quoted: YAML reads [ and " otherwise)
         reason: bob left; home folder exported
       - share: fraud-models
         reason: risk no longer consumes the model

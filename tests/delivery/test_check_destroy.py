@@ -17,7 +17,7 @@ def base_repo(tmp_path_factory):
     root = tmp_path_factory.mktemp("guard-base")
     materialize(None, root)
     synth(root)
-    (root / "allow-destroy.yaml").write_text("allow:\n  - {stack: fraud-dev, address: aws_sagemaker_user_profile.profile-bob, "
+    (root / "allow-destroy.yaml").write_text("allow:\n  - {stack: fraud-dev, address: 'aws_sagemaker_user_profile.profiles[\"bob\"]', "
                                              "reason: an earlier change}\n")
     git("init", "-q", "-b", "main", cwd=root)
     git(*COMMIT, "add", "-A", cwd=root)
@@ -57,8 +57,8 @@ def test_output_committed_with_allow_destroy_still_fails_in_ci(pr, bob_leaves, r
     _apply(bob_leaves, pr)
     code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
     assert code == 1
-    assert "  - stack fraud-dev: aws_sagemaker_user_profile.profile-bob is destroyed (loses" in out
-    assert "  - stack fraud-sandbox: aws_sagemaker_user_profile.profile-bob is destroyed (loses" in out
+    assert '  - stack fraud-dev: aws_sagemaker_user_profile.profiles["bob"] is destroyed (loses' in out
+    assert '  - stack fraud-sandbox: aws_sagemaker_user_profile.profiles["bob"] is destroyed (loses' in out
     assert out.count("NOT APPROVED") == 2, "the entry already on the base branch approves nothing"
     assert "2 not approved" in out
 
@@ -67,13 +67,13 @@ def test_an_opt_in_added_by_the_change_approves_exactly_what_it_names(pr, bob_le
     _apply(bob_leaves, pr)
     (pr / "allow-destroy.yaml").write_text(
         "allow:\n"
-        "  - {stack: fraud-dev, address: aws_sagemaker_user_profile.profile-bob, reason: an earlier change}\n"
-        "  - {stack: fraud-sandbox, address: aws_sagemaker_user_profile.profile-bob, reason: bob left; home exported}\n")
+        "  - {stack: fraud-dev, address: 'aws_sagemaker_user_profile.profiles[\"bob\"]', reason: an earlier change}\n"
+        "  - {stack: fraud-sandbox, address: 'aws_sagemaker_user_profile.profiles[\"bob\"]', reason: bob left; home exported}\n")
     code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
-    assert code == 1 and out.count("NOT APPROVED") == 1 and "fraud-dev: aws_sagemaker_user_profile.profile-bob" in out
+    assert code == 1 and out.count("NOT APPROVED") == 1 and 'fraud-dev: aws_sagemaker_user_profile.profiles["bob"]' in out
     (pr / "allow-destroy.yaml").write_text(
         "allow:\n  - {stack: fraud-dev, reason: bob left fraud; home exported}\n"
-        "  - {stack: fraud-sandbox, address: aws_sagemaker_user_profile.profile-bob, reason: bob left; home exported}\n")
+        "  - {stack: fraud-sandbox, address: 'aws_sagemaker_user_profile.profiles[\"bob\"]', reason: bob left; home exported}\n")
     code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
     assert code == 0 and out.count("approved (bob left") == 2
 

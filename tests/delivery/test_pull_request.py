@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from modules.destroy import instances
 from modules.outputs import root_files
 from modules.registry.validate import load_registry
 from modules.stacks import plan
@@ -116,6 +117,7 @@ def test_pr_comment_merges_terraform_plans(repo_with_plans, run_cli):
     cidr = ("VPC CIDR of fraud-dev: 10.20.0.0/22 → 10.21.0.0/22: the VPC, its subnets and the Studio domain with its user "
             "profiles are replaced: apps and spaces are deleted, and the home EFS volume is kept but no longer attached")
     gone = "(delete because no resource config)"
+    gone_key = "(delete because each key)"  # an instance whose key left its for_each map
     assert out == (
         "## Registry change since main\n\n"
         "> [!CAUTION]\n"
@@ -126,7 +128,7 @@ def test_pr_comment_merges_terraform_plans(repo_with_plans, run_cli):
         f"> - {profile_gone}\n"
         f"> - {cidr}\n"
         ">   - `aws_sagemaker_domain.domain` forced by vpc_id (aws_vpc.vpc is replaced: cidr_block 10.20.0.0/22 → 10.21.0.0/22)\n"
-        ">   - `aws_sagemaker_user_profile.profile-alice` forced by domain_id (aws_sagemaker_domain.domain is replaced: vpc_id)\n"
+        ">   - `aws_sagemaker_user_profile.profiles[\"alice\"]` forced by domain_id (aws_sagemaker_domain.domain is replaced: vpc_id)\n"
         ">   - `aws_subnet.private-0` forced by cidr_block: 10.20.0.0/23 → 10.21.0.0/23\n"
         ">   - `aws_subnet.private-1` forced by cidr_block: 10.20.2.0/23 → 10.21.2.0/23\n"
         ">   - `aws_vpc.vpc` forced by cidr_block: 10.20.0.0/22 → 10.21.0.0/22\n\n"
@@ -145,21 +147,21 @@ def test_pr_comment_merges_terraform_plans(repo_with_plans, run_cli):
         "| `fraud-sandbox` :warning: | 0 | 0 | 0 | 2 | 0 |\n\n"
         "`fraud-access` destroys:\n"
         f"- `aws_identitystore_group.group-acme-fraud-data-scientist` {gone}\n"
-        f"- `aws_identitystore_group_membership.member-acme-fraud-data-scientist-bob` {gone}\n"
-        f"- `aws_ssoadmin_account_assignment.assign-fraud-dev-acme-fraud-data-scientist-DataScientist` {gone}\n"
-        f"- `aws_ssoadmin_account_assignment.assign-fraud-sandbox-acme-fraud-data-scientist-DataScientist` {gone}\n\n"
+        f"- `aws_identitystore_group_membership.members[\"acme-fraud-data-scientist/bob\"]` {gone_key}\n"
+        f"- `aws_ssoadmin_account_assignment.assignments[\"fraud-dev/acme-fraud-data-scientist/DataScientist\"]` {gone_key}\n"
+        f"- `aws_ssoadmin_account_assignment.assignments[\"fraud-sandbox/acme-fraud-data-scientist/DataScientist\"]` {gone_key}\n\n"
         "`fraud-dev` replaces:\n"
         "- `aws_sagemaker_domain.domain` (replace because cannot update; forced by subnet_ids, vpc_id)\n"
-        "- `aws_sagemaker_user_profile.profile-alice` (replace because cannot update; forced by domain_id)\n"
+        "- `aws_sagemaker_user_profile.profiles[\"alice\"]` (replace because cannot update; forced by domain_id)\n"
         "- `aws_subnet.private-0` (replace because cannot update; forced by cidr_block, vpc_id)\n"
         "- `aws_subnet.private-1` (replace because cannot update; forced by cidr_block, vpc_id)\n"
         "- `aws_vpc.vpc` (replace because cannot update; forced by cidr_block)\n\n"
         "`fraud-dev` destroys:\n"
-        f"- `aws_sagemaker_user_profile.profile-bob` {gone}\n"
-        f"- `aws_ssoadmin_application_assignment.studio-access-bob` {gone}\n\n"
+        f"- `aws_sagemaker_user_profile.profiles[\"bob\"]` {gone_key}\n"
+        f"- `aws_ssoadmin_application_assignment.studio-access[\"bob\"]` {gone_key}\n\n"
         "`fraud-sandbox` destroys:\n"
-        f"- `aws_sagemaker_user_profile.profile-bob` {gone}\n"
-        f"- `aws_ssoadmin_application_assignment.studio-access-bob` {gone}\n")
+        f"- `aws_sagemaker_user_profile.profiles[\"bob\"]` {gone_key}\n"
+        f"- `aws_ssoadmin_application_assignment.studio-access[\"bob\"]` {gone_key}\n")
 
 
 def test_pr_comment_json_carries_the_same_facts(repo_with_plans, run_cli):
@@ -175,7 +177,7 @@ def test_pr_comment_json_carries_the_same_facts(repo_with_plans, run_cli):
     assert doc["destructive_plans"] == ["fraud-access", "fraud-dev", "fraud-sandbox"]
     cidr = next(c for c in doc["changes"] if c["kind"] == "vpc_cidr_changed")
     assert [(r["address"], r["attribute"]) for r in cidr["facts"]["replaced"]][:2] == [
-        ("aws_sagemaker_domain.domain", "vpc_id"), ("aws_sagemaker_user_profile.profile-alice", "domain_id")]
+        ("aws_sagemaker_domain.domain", "vpc_id"), ("aws_sagemaker_user_profile.profiles[\"alice\"]", "domain_id")]
     # what the compiler predicts from the stack JSON is what Terraform's plan (the fixture) replaces
     terraform = {r["address"] for p in doc["plans"] if p["stack"] == "fraud-dev" for r in p["replaced"]}
     assert {r["address"] for r in cidr["facts"]["replaced"]} == terraform
@@ -193,7 +195,7 @@ def test_plan_fixtures_name_resources_the_base_output_has(repo_with_plans):
     """The fixtures are realistic: whatever they replace or destroy exists in the committed stacks."""
     for path in sorted(PLANS.glob("*.json")):
         stack = json.loads((repo_with_plans / "generated" / "stacks" / path.stem / "cdk.tf.json").read_text())
-        have = {f"{t}.{n}" for t, by_name in stack["resource"].items() for n in by_name}
+        have = set(instances(stack))  # each instance of a for_each resource by its own address
         for rc in json.loads(path.read_text())["resource_changes"]:
             if rc["mode"] == "managed" and rc["change"]["before"] is not None:
                 assert rc["address"] in have, f"{path.name}: {rc['address']}"
@@ -221,7 +223,7 @@ def test_adoption_plan_fixtures_match_a_fresh_synth(tmp_path):
     team = json.loads((stacks / "risk-sandbox" / "cdk.tf.json").read_text())
     created = {rc["address"] for rc in json.loads((fixtures / "risk-sandbox.json").read_text())["resource_changes"]
                if rc["change"]["actions"] == ["create"]}
-    assert created == {f"{t}.{n}" for t, by_name in team["resource"].items() for n in by_name}
+    assert created == set(instances(team))
     org = json.loads((stacks / "organization" / "cdk.tf.json").read_text())
     imports = {(i["to"], i["id"]) for i in org["import"]}
     for rc in json.loads((fixtures / "organization.json").read_text())["resource_changes"]:

@@ -21,7 +21,7 @@ def test_an_organization_rename_is_one_destructive_change_per_stack_with_each_fo
 
 
 def test_removed_profiles_are_not_said_twice_but_a_removed_repository_is_said():
-    found = [Finding("removed", "fraud-dev", "aws_sagemaker_user_profile.profile-bob"),
+    found = [Finding("removed", "fraud-dev", 'aws_sagemaker_user_profile.profiles["bob"]'),
              Finding("removed", "fraud-prod", "aws_ecr_repository.share-images")]
     changes = resource_changes(found, [])
     assert [c.text for c in changes] == ["aws_ecr_repository.share-images destroyed in fraud-prod: loses the repository "

@@ -132,9 +132,9 @@ def test_preflight_lists_what_is_missing(manifest_dir, aws, tmp_path):
 
 def tf_plan_deleting_profile(domain_id="d-1", profile="ivan"):
     return {"resource_changes": [
-        {"type": "aws_sagemaker_user_profile", "address": "aws_sagemaker_user_profile.profile-ivan",
+        {"type": "aws_sagemaker_user_profile", "address": 'aws_sagemaker_user_profile.profiles["ivan"]',
          "change": {"actions": ["delete"], "before": {"domain_id": domain_id, "user_profile_name": profile}}},
-        {"type": "aws_sagemaker_user_profile", "address": "aws_sagemaker_user_profile.profile-chen",
+        {"type": "aws_sagemaker_user_profile", "address": 'aws_sagemaker_user_profile.profiles["chen"]',
          "change": {"actions": ["no-op"], "before": {"domain_id": domain_id, "user_profile_name": "chen"}}},
     ]}
 

@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+from modules.destroy import instances
 from modules.registry.validate import load_registry
 from modules.stacks import plan
 from modules.synth import synthesize
@@ -18,7 +19,9 @@ def stack(out: Path, name: str) -> dict:
 
 
 def resources(doc: dict, rtype: str) -> dict:
-    return doc.get("resource", {}).get(rtype, {})
+    """The resources of one type by name; each instance of a `for_each` resource as `name["key"]`, its
+    `each.key`/`each.value` references replaced by the instance's values (what Terraform plans)."""
+    return {address.split(".", 1)[1]: body for address, body in instances(doc).items() if address.split(".", 1)[0] == rtype}
 
 
 def policy(text: str) -> dict:

@@ -47,5 +47,5 @@ def test_external_users_are_looked_up_not_created(tmp_path):
     assert lookup["alternate_identifier"] == {"unique_attribute": {"attribute_path": "UserName", "attribute_value": "bob"}}
     assert identity["output"]["user_ids"]["value"]["alice"] == "${data.aws_identitystore_user.user-alice.user_id}"
     access = stack(out, "fraud-access")
-    assert resources(access, "aws_identitystore_group_membership")["member-acme-fraud-lead-alice"]["member_id"] == \
+    assert resources(access, "aws_identitystore_group_membership")['members["acme-fraud-lead/alice"]']["member_id"] == \
         "${data.terraform_remote_state.identity.outputs.user_ids.alice}"

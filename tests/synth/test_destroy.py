@@ -109,7 +109,7 @@ def test_a_new_vpc_cidr_is_refused_naming_stack_address_attribute_and_values(sma
     assert "stateful resources" in err
     assert ("stack fraud-dev: aws_sagemaker_domain.domain is replaced, forced by vpc_id, because aws_vpc.vpc is "
             f"replaced: cidr_block {old_cidr} → 10.99.0.0/22 (loses every app and space") in err
-    assert "aws_sagemaker_user_profile.profile-alice is replaced, forced by domain_id" in err
+    assert 'aws_sagemaker_user_profile.profiles["alice"] is replaced, forced by domain_id' in err
     assert "aws_vpc.vpc is replaced" not in err.split("aws_sagemaker_domain")[0], "the VPC alone is not a finding"
     assert _tree(out) == before, "a refused run writes nothing"
     assert run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet", "--allow-destroy"])[0] == 0
@@ -121,7 +121,7 @@ def test_removing_a_member_with_studio_is_refused_as_it_deletes_the_profile(smal
     team.write_text(team.read_text().replace("  - {person: bob, role: data-scientist}\n", ""))
     code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
     assert code == 1
-    assert "stack fraud-dev: aws_sagemaker_user_profile.profile-bob is destroyed (loses the user's apps and spaces" in err
+    assert 'stack fraud-dev: aws_sagemaker_user_profile.profiles["bob"] is destroyed (loses the user\'s apps and spaces' in err
     assert run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet", "--allow-destroy"])[0] == 0
 
 

@@ -12,9 +12,11 @@ def test_a_user_profile_is_created_only_after_its_user_is_assigned_to_the_domain
     checked = 0
     for name in team_stacks(example_out, example_registry):
         doc = stack(example_out, name)
+        assigned = resources(doc, "aws_ssoadmin_application_assignment")
         for cid, profile in resources(doc, "aws_sagemaker_user_profile").items():
-            user = cid.removeprefix("profile-")
-            assert f"aws_ssoadmin_application_assignment.studio-access-{user}" in profile.get("depends_on", []), (name, cid)
+            # every profile waits for every assignment of the stack: its own is among them (same for_each key)
+            assert profile.get("depends_on") == ["aws_ssoadmin_application_assignment.studio-access"], (name, cid)
+            assert cid.replace("profiles", "studio-access", 1) in assigned, (name, cid)
             checked += 1
     assert checked > 5
 

@@ -121,9 +121,13 @@ def test_every_open_interpolation_is_a_reference_to_something_in_its_stack(injec
         addresses = {f"{t}.{n}" for t, named in doc.get("resource", {}).items() for n in named}
         addresses |= {f"data.{t}.{n}" for t, named in doc.get("data", {}).items() for n in named}
         addresses |= {f"var.{n}" for n in doc.get("variable", {})}
-        for s in strings(doc):
+        # `each.key`/`each.value` mean something only inside a for_each resource, outside its map
+        in_for_each = {id(body) for named in doc.get("resource", {}).values() for body in named.values() if "for_each" in body}
+        for s, each_ok in _strings_in(doc, in_for_each):
             for m in _OPEN_INTERPOLATION.finditer(s):
                 expr = m.group(1)
+                if each_ok and re.match(r"^each\.(key|value)\b", expr):
+                    continue
                 assert m.group(0).startswith("${"), f"{path.parent.name}: a template directive in the output: {s[:120]}"
                 if re.match(r"^[a-z_]+\(", expr):  # a function call (a variable's validation): its references
                     names = re.findall(r"\bvar\.[a-z_]+", expr)
@@ -133,6 +137,20 @@ def test_every_open_interpolation_is_a_reference_to_something_in_its_stack(injec
                 address = ".".join(parts[:3] if parts[0] == "data" else parts[:2])
                 address = re.sub(r"\[.*$", "", address)
                 assert address in addresses, f"{path.parent.name}: ${{{expr}}} names nothing in the stack"
+
+
+def _strings_in(node, for_each_bodies: set[int], each_ok: bool = False):
+    """Every string (keys too) and whether it sits in a for_each resource's body, outside the for_each map."""
+    if isinstance(node, str):
+        yield node, each_ok
+    elif isinstance(node, dict):
+        inside = each_ok or id(node) in for_each_bodies
+        for k, v in node.items():
+            yield k, inside
+            yield from _strings_in(v, for_each_bodies, inside and k != "for_each")
+    elif isinstance(node, list):
+        for v in node:
+            yield from _strings_in(v, for_each_bodies, each_ok)
 
 
 def strings(node):

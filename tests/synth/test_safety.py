@@ -95,8 +95,8 @@ def test_decommissioning_keeps_every_stack_but_deleting_its_profiles_needs_the_f
     assert code == 1
     refused = [line for line in err.splitlines() if line.startswith("  - ")]
     assert [line.split(" is destroyed")[0] for line in refused] == [
-        "  - stack risk-dev: aws_sagemaker_user_profile.profile-carol",
-        "  - stack risk-prod: aws_sagemaker_user_profile.profile-carol"]
+        '  - stack risk-dev: aws_sagemaker_user_profile.profiles["carol"]',
+        '  - stack risk-prod: aws_sagemaker_user_profile.profiles["carol"]']
     code, out_text, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet", "--allow-destroy"])
     assert (code, err) == (0, "")
     assert (out / "stacks" / "risk-prod" / "cdk.tf.json").is_file()

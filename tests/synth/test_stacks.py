@@ -57,7 +57,7 @@ def test_adopted_account_is_imported_not_created(example_out):
     assert prod["provider"]["aws"][0]["assume_role"][0]["role_arn"] == \
         "arn:aws:iam::012345678901:role/${var.assume_role_name}"
     access = resources(stack(example_out, "pricing-access"), "aws_ssoadmin_account_assignment")
-    assert all(a["target_id"] == "012345678901" for k, a in access.items() if k.startswith("assign-pricing-prod-"))
+    assert all(a["target_id"] == "012345678901" for k, a in access.items() if k.startswith('assignments["pricing-prod/'))
     dev = stack(example_out, "pricing-dev")
     assert "account_ids" in dev["provider"]["aws"][0]["assume_role"][0]["role_arn"]
 
@@ -102,9 +102,10 @@ def test_config_in_every_team_account_and_an_organization_aggregator(example_out
     for team in example_registry.teams:
         for env in team.environments:
             doc = stack(example_out, f"{team.name}-{env}")
-            recorder = resources(doc, "aws_config_configuration_recorder")["config-recorder"]
-            assert recorder["recording_group"]["all_supported"] is True
-            assert resources(doc, "aws_config_delivery_channel")["config-delivery"]["s3_bucket_name"] == \
+            home = doc["provider"]["aws"][0]["region"]
+            recorder = resources(doc, "aws_config_configuration_recorder")[f'config-recorder["{home}"]']
+            assert recorder["recording_group"] == {"all_supported": True, "include_global_resource_types": True}
+            assert resources(doc, "aws_config_delivery_channel")[f'config-delivery["{home}"]']["s3_bucket_name"] == \
                 "log-archive-northwind-300000000003"
             assert resources(doc, "aws_flow_log")["vpc-flow-log"]["log_destination"] == "arn:aws:s3:::log-archive-northwind-300000000003"
             delivery = policy(resources(doc, "aws_iam_role_policy")["config-role-delivery"]["policy"])["Statement"]
@@ -130,7 +131,7 @@ def test_identity_groups_memberships_and_permission_sets(example_out):
     users = resources(ident, "aws_identitystore_user")
     assert users["user-amara"]["user_name"] == "amara"
     members = resources(recsys, "aws_identitystore_group_membership")
-    assert members["member-northwind-recsys-ml-engineer-chen"]["member_id"] == \
+    assert members['members["northwind-recsys-ml-engineer/chen"]']["member_id"] == \
         "${data.terraform_remote_state.identity.outputs.user_ids.chen}"
     ps = resources(ident, "aws_ssoadmin_permission_set")
     assert ps["ps-DataScientist"]["session_duration"] == "PT8H"
@@ -144,10 +145,13 @@ def test_assignments_are_the_access_records_in_the_access_stack(example_out, exa
     assert resources(stack(example_out, "pricing-prod"), "aws_ssoadmin_account_assignment") == {}
     every = resources(stack(example_out, "pricing-access"), "aws_ssoadmin_account_assignment")
     pricing = next(a for a in plan(example_registry).access if a.team == "pricing")
-    assert sorted(every) == sorted(f"assign-{t.key}-{x.group}-{x.permission_set}" for t in pricing.accounts
+    assert sorted(every) == sorted(f'assignments["{t.key}/{x.group}/{x.permission_set}"]' for t in pricing.accounts
                                    for x in t.assignments)
-    prod = {k: v for k, v in every.items() if k.startswith("assign-pricing-prod-")}
-    assert len(prod) == 4
+    prod = {k: v for k, v in every.items() if k.startswith('assignments["pricing-prod/')}
+    assert sorted(prod) == ['assignments["pricing-prod/northwind-platform-admins/PlatformAdmin"]',
+                            'assignments["pricing-prod/northwind-pricing-lead/ReadOnly"]',
+                            'assignments["pricing-prod/northwind-pricing-ml-engineer/ReadOnly"]',
+                            'assignments["pricing-prod/northwind-pricing-viewer/ReadOnly"]']
     for a in prod.values():
         assert a["principal_type"] == "GROUP" and a["target_type"] == "AWS_ACCOUNT"
         assert a["target_id"] == "012345678901"
@@ -158,7 +162,8 @@ def test_decommissioned_team_keeps_account_but_loses_human_access(example_out):
     churn = stack(example_out, "churn-prod")
     access = stack(example_out, "churn-access")
     assert sorted(resources(access, "aws_ssoadmin_account_assignment")) == [
-        "assign-churn-prod-northwind-platform-admins-PlatformAdmin", "assign-churn-sandbox-northwind-platform-admins-PlatformAdmin"]
+        'assignments["churn-prod/northwind-platform-admins/PlatformAdmin"]',
+        'assignments["churn-sandbox/northwind-platform-admins/PlatformAdmin"]']
     assert set(access["resource"]) == {"aws_ssoadmin_account_assignment"}, "no group, no team assignment, no SCP"
     assert resources(churn, "aws_sagemaker_user_profile") == {}
     assert "domain" in resources(churn, "aws_sagemaker_domain"), "the domain and data are kept"
@@ -173,16 +178,17 @@ def test_profiles_only_where_studio_is_granted(example_out, example_registry):
     p = plan(example_registry)
     for name in ("recsys-dev", "recsys-prod", "churn-prod"):  # who gets Studio: tests/test_plan.py
         profiles = resources(stack(example_out, name), "aws_sagemaker_user_profile")
-        assert sorted(profiles) == [f"profile-{u.user_name}" for u in p.account(name).studio_users]
+        assert sorted(profiles) == [f'profiles["{u.user_name}"]' for u in p.account(name).studio_users]
     prod = resources(stack(example_out, "recsys-prod"), "aws_sagemaker_user_profile")
-    assert sorted(prod) == ["profile-chen", "profile-ivan"]
-    profile = prod["profile-ivan"]
+    assert sorted(prod) == ['profiles["chen"]', 'profiles["ivan"]']
+    profile = prod['profiles["ivan"]']
     assert profile["single_sign_on_user_identifier"] == "UserName"
     assert profile["single_sign_on_user_value"] == "ivan"
     assert profile["user_profile_name"] == "ivan"
     access = resources(stack(example_out, "recsys-prod"), "aws_ssoadmin_application_assignment")
-    assert sorted(access) == ["studio-access-chen", "studio-access-ivan"]
-    assert access["studio-access-ivan"]["application_arn"] == "${aws_sagemaker_domain.domain.single_sign_on_application_arn}"
+    assert sorted(access) == ['studio-access["chen"]', 'studio-access["ivan"]']
+    assert access['studio-access["ivan"]']["application_arn"] == "${aws_sagemaker_domain.domain.single_sign_on_application_arn}"
+    assert access['studio-access["ivan"]']["principal_id"] == "${data.terraform_remote_state.identity.outputs.user_ids.ivan}"
 
 
 def test_domains_are_vpc_only_where_the_environment_says(example_out):
@@ -194,7 +200,8 @@ def test_domains_are_vpc_only_where_the_environment_says(example_out):
             "kms_key_id": "${aws_kms_key.kms.arn}",
         })
     endpoints = resources(stack(example_out, "recsys-prod"), "aws_vpc_endpoint")
-    assert "endpoint-sagemaker-api" in endpoints and "endpoint-s3" in endpoints
+    assert 'interface-endpoints["sagemaker.api"]' in endpoints and "endpoint-s3" in endpoints
+    assert endpoints['interface-endpoints["sagemaker.api"]']["service_name"] == "com.amazonaws.eu-west-1.sagemaker.api"
     assert resources(stack(example_out, "recsys-sandbox"), "aws_vpc_endpoint") == {}
 
 
