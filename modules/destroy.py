@@ -9,8 +9,11 @@ replaced: modules/forcenew.py), or a share removed.
 from __future__ import annotations
 
 import json
+import os
 import re
+from collections.abc import Iterator, Set
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from .forcenew import CASCADE_ONLY, FORCE_NEW, GUARDED_REMOVAL, LOSES
@@ -19,7 +22,7 @@ _INTERPOLATION = re.compile(r"(?<!\$)\$\{([^}]*)\}")
 _ADDRESS = re.compile(r"(?<![\w.])([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)(\[\"[^\"]+\"\])?")
 
 
-def _strings(node: Any):
+def _strings(node: Any) -> Iterator[str]:
     if isinstance(node, str):
         yield node
     elif isinstance(node, dict):
@@ -112,7 +115,7 @@ def _each(node: Any, key: str, value: Any) -> Any:
     if not isinstance(node, str):
         return node
 
-    def lookup(m: re.Match) -> Any:
+    def lookup(m: re.Match[str]) -> Any:
         if m.group(1) == "key":
             return key
         attr = m.group(2) or m.group(3)
@@ -190,7 +193,7 @@ def stack_findings(stack: str, before: dict[str, Any], after: dict[str, Any]) ->
 
 
 def findings(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]],
-             before_shares: set[str] = frozenset(), after_shares: set[str] = frozenset()) -> list[Finding]:
+             before_shares: Set[str] = frozenset(), after_shares: Set[str] = frozenset()) -> list[Finding]:
     """Everything the new output (after) would destroy that the previous one (before) has: stack documents by name."""
     out = [Finding("stack_removed", name) for name in sorted(before.keys() - after.keys())]
     for name in sorted(before.keys() & after.keys()):
@@ -205,10 +208,8 @@ def guarded(items: list[Finding]) -> list[Finding]:
     return [f for f in items if not (f.kind == "replaced" and f.resource_type in CASCADE_ONLY)]
 
 
-def read_stacks(stacks_dir) -> dict[str, dict[str, Any]]:
+def read_stacks(stacks_dir: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
     """Every `<stack>/cdk.tf.json` under a stacks folder, parsed (an empty dict when the folder is missing)."""
-    from pathlib import Path
-
     root = Path(stacks_dir)
     if not root.is_dir():
         return {}

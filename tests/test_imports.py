@@ -14,13 +14,6 @@ from pathlib import Path
 MODULES = Path(__file__).resolve().parent.parent / "modules"
 MARK = "# lazy:"
 
-# Files with unmarked function-level imports that other helpers are editing at the time of writing (their
-# briefs own these files). The lead empties this set after merging their branches; the test fails once a listed
-# file is clean, so the set cannot outlive its reason.
-PENDING = {
-    "modules/destroy.py",  # `from pathlib import Path` in read_stacks (the speed/for_each helper's file)
-}
-
 
 def _sources() -> dict[str, tuple[Path, ast.Module, list[str]]]:
     """Dotted module name -> (path, syntax tree, source lines), for every module under modules/."""
@@ -90,14 +83,9 @@ def _unmarked() -> dict[str, list[str]]:
 
 def test_every_function_level_import_says_why():
     found = _unmarked()
-    bad = [line for rel, lines in sorted(found.items()) if rel not in PENDING for line in lines]
+    bad = [line for rel, lines in sorted(found.items()) for line in lines]
     assert not bad, (f"imports inside functions without a `{MARK} <reason>` comment (move them to the top of the "
                      "module, or say what path they keep a heavy library off):\n" + "\n".join(bad))
-
-
-def test_pending_files_still_need_it():
-    clean = sorted(rel for rel in PENDING if rel not in _unmarked())
-    assert not clean, f"no unmarked function-level import left in {clean}: remove them from PENDING"
 
 
 def _resolve(importer: str, is_package: bool, node: ast.stmt, known: set[str]) -> set[str]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from cdktn import (DataTerraformRemoteStateS3, ITerraformIterator, S3Backend, TerraformIterator, TerraformStack,
@@ -74,7 +75,7 @@ class PlatformStack(TerraformStack):
         return DataTerraformRemoteStateS3(self, stack, bucket=b.bucket, key=b.key(stack), region=b.region)
 
 
-def for_each(items: dict[str, dict[str, str | bool]]) -> ITerraformIterator:
+def for_each(items: Mapping[str, Mapping[str, str | bool]]) -> ITerraformIterator:
     """A `for_each` over a literal map, keys in sorted order (the output stays deterministic): the destroy guard
     (modules/destroy.py) compares each instance on its own only when the map is written out in the stack."""
     return TerraformIterator.from_map(dict(sorted(items.items())))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from cdktn_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
 from cdktn_provider_aws.kms_alias import KmsAlias
@@ -33,7 +34,7 @@ BUDGET_ALERTS = (("FORECASTED", 80), ("ACTUAL", 100))
 
 
 def build_key(scope: Construct, *, alias: str, account_id: str, description: str,
-              extra_statements: list[dict] | None = None) -> str:
+              extra_statements: list[dict[str, Any]] | None = None) -> str:
     """The account's key (its policy takes the producer side of s3_prefix shares); returns its ARN."""
     KmsKey(
         scope, "kms", description=description, enable_key_rotation=True, deletion_window_in_days=30,
@@ -63,12 +64,12 @@ def build_budget(scope: Construct, *, name: str, amount: Decimal, emails: tuple[
     )
 
 
-def build_data_bucket(scope: Construct, *, name: str, key_arn: str, extra_statements: list[dict] | None = None) -> None:
+def build_data_bucket(scope: Construct, *, name: str, key_arn: str, extra_statements: list[dict[str, Any]] | None = None) -> None:
     """The team's data bucket; its policy takes the producer side of s3_prefix shares."""
     build_bucket(scope, "data-bucket", name=name, key_arn=key_arn, extra_statements=extra_statements)
 
 
-def build_bucket(scope: Construct, cid: str, *, name: str, key_arn: str, extra_statements: list[dict] | None = None,
+def build_bucket(scope: Construct, cid: str, *, name: str, key_arn: str, extra_statements: list[dict[str, Any]] | None = None,
                  provider: AwsProvider | None = None, archive: bool = False) -> None:
     """A bucket as every bucket here is: KMS-encrypted, versioned, owner-enforced, never public, TLS only,
     with a lifecycle (an archive moves to Glacier after 90 days; nothing current ever expires)."""

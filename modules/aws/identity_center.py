@@ -3,6 +3,8 @@
 Teams' groups, memberships and assignments live in their access stacks (aws/access.py)."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from cdktn import TerraformOutput
 from cdktn_provider_aws.data_aws_identitystore_user import DataAwsIdentitystoreUser
 from cdktn_provider_aws.identitystore_group import IdentitystoreGroup
@@ -16,7 +18,7 @@ from cdktn_provider_aws.ssoadmin_permission_set_inline_policy import SsoadminPer
 from constructs import Construct
 
 from ..naming import safe_id
-from ..records import IdentityStack, OrgValues
+from ..records import Group, IdentityStack, OrgValues
 from .base import PlatformStack, for_each
 from .refs import data_ref, each, instance, ref
 
@@ -68,7 +70,7 @@ def build_identity(stack: PlatformStack, *, values: OrgValues, identity: Identit
     TerraformOutput(stack, "permission_set_arns", value=ps_arns, description="Permission set ARN by name")
 
 
-def build_groups(stack: PlatformStack, *, store: str, groups, user_id) -> dict[str, str]:
+def build_groups(stack: PlatformStack, *, store: str, groups: Iterable[Group], user_id: Callable[[str], str]) -> dict[str, str]:
     """Identity Center groups, and all their memberships as one `for_each` construct keyed `<group>/<user name>`
     (DESIGN.md decision 14; user_id: user name -> reference). Returns group name -> group id."""
     group_ids, members, moves = {}, {}, {}

@@ -1,6 +1,9 @@
 """SageMaker in a team account: the execution role, the Studio domain (Identity Center login), user profiles."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from cdktn_provider_aws.iam_role import IamRole
 from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 from cdktn_provider_aws.provider import AwsProvider
@@ -35,7 +38,7 @@ def build_domain(scope: Construct, *, acct: AccountStack, network: Network, role
     idle = {"app_lifecycle_management": {"idle_settings": {
         "lifecycle_management": "ENABLED", "idle_timeout_in_minutes": acct.idle_shutdown_minutes}}}
 
-    def app(app_type: str) -> dict:
+    def app(app_type: str) -> dict[str, Any]:
         arn = (lifecycle_configs or {}).get(app_type)
         return {**idle, "lifecycle_config_arns": [arn], "default_resource_spec": {"lifecycle_config_arn": arn}} if arn else idle
 
@@ -63,7 +66,7 @@ def build_domain(scope: Construct, *, acct: AccountStack, network: Network, role
     )
 
 
-def build_profiles(scope: PlatformStack, *, acct: AccountStack, role_arn: str, user_ids, management: AwsProvider) -> None:
+def build_profiles(scope: PlatformStack, *, acct: AccountStack, role_arn: str, user_ids: Callable[[str], str], management: AwsProvider) -> None:
     """A user profile per Studio member, and that member's access to the domain's Identity Center application: one
     `for_each` construct each, keyed by user name (DESIGN.md decision 14). The `moved` blocks carry the state of
     the earlier one-construct-per-member addresses; a member removed from the map is a profile destroyed (guarded)."""
