@@ -10,15 +10,25 @@ import argparse
 import importlib
 import os
 import sys
-from dataclasses import dataclass, fields
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 from typing import Any
 
 from .commands import EXIT_ENV, EXIT_INVALID, Invalid, Stop
-from .commands.options import (AccessOptions, CheckDestroyOptions, CheckStacksOptions, DiffOptions, PostOptions,
-                               RegistryOptions, SchemaOptions, SharesOptions, SynthOptions)
+from .commands.options import (
+    AccessOptions,
+    CheckDestroyOptions,
+    CheckStacksOptions,
+    DiffOptions,
+    PostOptions,
+    RegistryOptions,
+    SchemaOptions,
+    SharesOptions,
+    SynthOptions,
+)
 from .post.deadline import CALL_SECONDS, RUN_SECONDS
-from .post.exits import EXIT_FAILED as POST_FAILED, EXIT_USAGE as POST_USAGE
+from .post.exits import EXIT_FAILED as POST_FAILED
+from .post.exits import EXIT_USAGE as POST_USAGE
 from .post.jobs import JOBS  # the one registry of job names: --job's choices
 
 

@@ -1,7 +1,6 @@
 """`diff`, the access review and `graph` say who may publish which internal library (issue 14)."""
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import pytest

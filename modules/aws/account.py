@@ -9,9 +9,9 @@ from .. import naming, policies
 from ..records import OrgValues
 from ..shares import KINDS
 from ..stacks import AccountStack
+from .audit import build_config_recorder, build_flow_log
 from .base import PlatformStack, org_access_role_arn, policy_json
 from .baseline import build_budget, build_data_bucket, build_key
-from .audit import build_config_recorder, build_flow_log
 from .catalog import build_projects_in_account
 from .codeartifact import build_library_access, lifecycle_config_arns
 from .network import LIBRARY_ENDPOINTS, build_network

@@ -6,8 +6,15 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from cdktn import (DataTerraformRemoteStateS3, ITerraformIterator, S3Backend, TerraformIterator, TerraformStack,
-                   TerraformVariable, TerraformVariableValidationConfig)
+from cdktn import (
+    DataTerraformRemoteStateS3,
+    ITerraformIterator,
+    S3Backend,
+    TerraformIterator,
+    TerraformStack,
+    TerraformVariable,
+    TerraformVariableValidationConfig,
+)
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 from constructs import Construct
 

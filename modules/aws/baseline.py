@@ -7,8 +7,8 @@ from typing import Any
 from cdktn_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
 from cdktn_provider_aws.kms_alias import KmsAlias
 from cdktn_provider_aws.kms_key import KmsKey
-from cdktn_provider_aws.s3_bucket import S3Bucket
 from cdktn_provider_aws.provider import AwsProvider
+from cdktn_provider_aws.s3_bucket import S3Bucket
 from cdktn_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfiguration,
     S3BucketLifecycleConfigurationRule,

@@ -26,12 +26,12 @@ from cdktn_provider_aws.servicecatalog_provisioning_artifact import Servicecatal
 from constructs import Construct
 
 from .. import cfn_template, naming, policies
+from ..naming import safe_id
 from ..records import OrgValues, SharedServicesStack
-from .base import PlatformStack, org_access_role_arn, policy_json
 from .audit import build_aggregator
+from .base import PlatformStack, org_access_role_arn, policy_json
 from .baseline import build_data_bucket, build_key
 from .codeartifact import build_libraries
-from ..naming import safe_id
 from .planrole import build_plan_role
 from .refs import ref, remote_output
 

@@ -11,6 +11,7 @@ from cdktn_provider_aws.security_group import SecurityGroup, SecurityGroupEgress
 from cdktn_provider_aws.subnet import Subnet
 from cdktn_provider_aws.vpc import Vpc
 from cdktn_provider_aws.vpc_endpoint import VpcEndpoint
+
 from .base import PlatformStack, for_each
 from .refs import each, instance, ref
 

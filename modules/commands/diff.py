@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from ..destroy import findings
 from ..registry.errors import RegistryInvalid

@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 
 from ..registry.errors import RegistryInvalid
-from ..registry.validate import load_registry
 from ..registry.model import Registry
+from ..registry.validate import load_registry
 from . import Invalid, Unusable
 
 

@@ -214,7 +214,7 @@ def as_table(results: list[StackResult], *, apply: bool) -> str:
             rows.append((r.account, r.region, a.job, a.call, a.target, a.reason))
     if len(rows) > 1:
         widths = [max(len(row[i]) for row in rows) for i in range(5)]
-        lines += ["  ".join(c.ljust(w) for c, w in zip(row[:5], widths)) + "  " + row[5] for row in rows]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(row[:5], widths, strict=True)) + "  " + row[5] for row in rows]
     for r in results:
         for a in r.done:
             lines.append(f"done     {r.stack}: {a.call} {a.target}")

@@ -7,8 +7,9 @@ keeps one case per entry).
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .errors import RegistryError
 from .model import Base, Registry

@@ -150,7 +150,7 @@ def parse(text: str, file: str) -> tuple[Document | None, list[RegistryError]]:
     root = nodes[0]
     builder.lines[()] = root.start_mark.line + 1
     data = builder.build(root, ())
-    return Document(file, data, builder.lines, list(zip(builder.errors, builder.error_paths))), []
+    return Document(file, data, builder.lines, list(zip(builder.errors, builder.error_paths, strict=True))), []
 
 
 # libyaml (when PyYAML was built with it) composes about ten times faster than the pure-Python reader: at 100

@@ -17,7 +17,6 @@ from typing import Any
 from .model import Imported, ResourceAction, StackPlan
 
 
-
 class PlanError(Exception):
     pass
 

@@ -192,7 +192,7 @@ class RamKind(ShareKind):
                                                        "permission_arns": [permission] if permission else None})
         return [ram] + [Resource("aws_ram_principal_association", f"{cid}-{key}",
                                  {"principal": consumer.account_id, "resource_share_arn": ram.ref("arn")})
-                        for key, consumer in zip(share.consumers, consumers)]
+                        for key, consumer in zip(share.consumers, consumers, strict=True)]
 
     def ram_share_arn(self, share: Share) -> str | None:
         return expression(f"aws_ram_resource_share.{construct_id(share)}.arn")

@@ -10,7 +10,7 @@ import pytest
 from modules.post.manifest import manifests
 from modules.stacks import plan
 from tests.post.emulation import create_role, delete_role
-from tests.post.test_e2e_process import REGION, env, served, world  # noqa: F401  (fixtures)
+from tests.post.world import REGION
 
 ORG = ("plan", "--stack", "organization", "--job", "preflight")
 ACCESS_ROLE_DOCS = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_create-cross-account-role.html"

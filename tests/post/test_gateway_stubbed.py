@@ -1,11 +1,11 @@
 """The boto3 calls of the post-step, checked against AWS's own API models with botocore's Stubber
 (for what moto does not implement: Studio apps and spaces, RAM association and promotion, Cost Explorer tags)."""
+import random
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
-
-import random
 
 from modules.post.deadline import Clock, Deadline, OutOfTime
 from modules.post.gateway import AwsGateway

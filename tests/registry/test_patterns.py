@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import StringConstraints, TypeAdapter
+from pydantic import StringConstraints, TypeAdapter, ValidationError
 
 import modules.registry.checks as checks_pkg
 from modules.outputs.schema import registry_schema
@@ -43,7 +43,7 @@ def _compiled(value: Any, out: dict[str, re.Pattern], where: str, depth: int = 0
     if isinstance(value, re.Pattern):
         out.setdefault(value.pattern, value)
     elif isinstance(value, dict):
-        for k, v in value.items():
+        for v in value.values():
             _compiled(v, out, where, depth + 1)
     elif isinstance(value, (tuple, list)):
         for v in value:
@@ -136,5 +136,5 @@ def test_python_patterns_are_used_as_full_matches():
 def test_unicode_digits_and_newline_are_not_account_ids(value):
     from modules.registry.model import TeamEnvironment
 
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         TeamEnvironment.model_validate({"account_id": value})

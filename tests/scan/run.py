@@ -136,7 +136,7 @@ def split(findings: list[Finding], suppressions: list[dict]) -> tuple[list[Findi
                 used[i] = hit = True
         if not hit:
             open_findings.append(f)
-    return open_findings, [s for s, u in zip(suppressions, used) if not u]
+    return open_findings, [s for s, u in zip(suppressions, used, strict=True) if not u]
 
 
 def main(argv: list[str] | None = None) -> int:

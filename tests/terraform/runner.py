@@ -293,8 +293,8 @@ def check_sources(sources: dict[str, Path], work: Path, env: dict[str, str], wor
     full = [k for k, d in jobs.items() if d.parent.name not in plan_only]
     light = [k for k in jobs if k not in full]
     announce_types(list(jobs.values()), env)
-    results = dict(zip(full, check_all([jobs[k] for k in full], env, workers=workers)))
-    results.update(zip(light, check_all([jobs[k] for k in light], env, workers=workers, validate=False)))
+    results = dict(zip(full, check_all([jobs[k] for k in full], env, workers=workers), strict=True))
+    results.update(zip(light, check_all([jobs[k] for k in light], env, workers=workers, validate=False), strict=True))
     out = {}
     for source, pairs in keys.items():
         out[source] = []

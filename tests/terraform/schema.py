@@ -13,7 +13,6 @@ The result is a plain JSON document (see `block()` for its shape), cached per bi
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import sys
@@ -177,7 +176,7 @@ def extract(tgz: Path) -> dict:
             text = text.split("\n//# sourceMappingURL=", 1)[0]
             files.setdefault(parts[2], []).append((member.name, text))
     out = {"version": tgz.name, "provider": None, "resources": {}, "data_sources": {}}
-    for name, texts in sorted(files.items()):
+    for _name, texts in sorted(files.items()):
         js = "\n".join(t for n, t in sorted(texts) if n.endswith(".js"))
         dts = "\n".join(t for n, t in sorted(texts) if n.endswith(".d.ts"))
         mod = Module(js, dts)

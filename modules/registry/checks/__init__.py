@@ -6,7 +6,7 @@ never raise.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..errors import RegistryError
 from ..model import Registry

@@ -1,7 +1,7 @@
 """Helpers shared by the cross-reference checks."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..errors import RegistryError
 from ..model import Registry

@@ -14,8 +14,9 @@ also synthesizes); a new construct whose id derives from a registry key belongs 
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 from ... import guardrails, naming, shares
 from ..errors import RegistryError, show
@@ -67,7 +68,7 @@ def _identity_claims(reg: Registry) -> Iterator[Claim]:
         yield Claim(space, cid, cid, f"person {show(p.user_name)}", origin)
     org = reg.organization.name
     admins = naming.platform_admins_group(org)
-    for i, admin in enumerate(sorted(set(reg.organization.platform_admins))):
+    for admin in sorted(set(reg.organization.platform_admins)):
         cid = f"member-{admins}-{naming.safe_id(admin)}"
         yield Claim(space, cid, cid, f"platform admin {show(admin)}", Origin(reg.organization, "platform_admins"))
     for team in reg.teams:
