@@ -90,7 +90,7 @@ class AccountLibraries:
 
 @dataclass(frozen=True, kw_only=True)
 class AccountStackFields:
-    """What libraries and seed code add to an account stack record (stacks.AccountStack inherits these)."""
+    """What libraries and seed code add to an account stack record (account_stacks.AccountStack inherits these)."""
 
     libraries: AccountLibraries | None = None  # reads the internal repository (and publishes the team's packages)
     seed_bucket: str | None = None  # the catalog bucket, when a template the team sees has seed code (launch role)

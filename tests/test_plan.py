@@ -11,9 +11,10 @@ import pytest
 import yaml
 
 from modules import naming
+from modules.account_stacks import DEFAULT_RETIRED_BUDGET
 from modules.outputs.atlantis import atlantis_yaml, order_groups
 from modules.registry.validate import load_registry
-from modules.stacks import DEFAULT_RETIRED_BUDGET, Plan, plan
+from modules.stacks import Plan, plan
 from tests.helpers import FIXTURES, materialize
 
 ORG, IDENTITY, SHARED = naming.ORGANIZATION_STACK, naming.IDENTITY_STACK, naming.SHARED_SERVICES_STACK

@@ -56,7 +56,7 @@ def _compiled(value: Any, out: dict[str, re.Pattern], where: str, depth: int = 0
 def _python_patterns() -> dict[str, re.Pattern]:
     """Every compiled pattern in the naming module, the models and the checks (module globals, and inside
     the dicts, tuples and dataclasses they hold)."""
-    names = ["modules.naming", "modules.registry.model", "modules.registry.load", "modules.registry.paths"]
+    names = ["modules.naming", "modules.registry.fields", "modules.registry.model", "modules.registry.load", "modules.registry.paths"]
     names += [f"{checks_pkg.__name__}.{m.name}" for m in pkgutil.iter_modules(checks_pkg.__path__)]
     out: dict[str, re.Pattern] = {}
     for name in names:
