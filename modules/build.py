@@ -6,6 +6,7 @@ one cdktn App per batch, batches spread over `jobs` worker processes. Each worke
 its synth so Node's memory stays bounded. `tfexpr`'s nonce is per process, so each stack is finalized
 (`write_stack`) in the process that built it. Output bytes do not depend on the batching (tested).
 """
+
 from __future__ import annotations
 
 import json
@@ -96,8 +97,7 @@ def _build_batch(plan: Plan, names: list[str], stage: Path) -> Built:
         for name in names:
             build_stack(app, plan, name)
         app.synth()
-        return {name: write_stack(stage, name, (scratch / "stacks" / name / "cdk.tf.json").read_text(encoding="utf-8"))
-                for name in names}
+        return {name: write_stack(stage, name, (scratch / "stacks" / name / "cdk.tf.json").read_text(encoding="utf-8")) for name in names}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -174,11 +174,12 @@ def default_jobs() -> int:
 
 
 def batches(names: list[str], size: int = BATCH) -> list[list[str]]:
-    return [names[i:i + size] for i in range(0, len(names), size)]
+    return [names[i : i + size] for i in range(0, len(names), size)]
 
 
-def build(plan: Plan, names: list[str], stage: Path, *, jobs: int,
-          progress: Callable[[int, int], None] | None = None) -> tuple[Built, list[int]]:
+def build(
+    plan: Plan, names: list[str], stage: Path, *, jobs: int, progress: Callable[[int, int], None] | None = None
+) -> tuple[Built, list[int]]:
     """Build these stacks into stage/stacks; returns what was written and each worker's peak memory (kB)."""
     out: Built = {}
     total = len(names)

@@ -6,6 +6,7 @@ shows and passes when the user leaves it (https://docs.aws.amazon.com/sagemaker/
 The published body is JSON (CloudFormation reads JSON and YAML alike): the short forms become their long
 forms (https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference.html).
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,7 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 

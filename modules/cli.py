@@ -4,6 +4,7 @@ The commands themselves are modules/commands/ (one module each). Exit codes: 0 s
 (or a destroy was refused), 2 usage or environment problem; `post` has its own (0 nothing pending, 1 failed,
 2 changes pending, 3 usage or environment), see modules/post/run.py.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="python main.py",
         description="Compile the SageMaker platform registry (YAML) into Terraform with CDK Terrain.",
         epilog="Exit codes: 0 success, 1 the registry is wrong (every mistake is listed) or a destroy was refused, "
-               "2 usage or environment problem. post has its own: 0 nothing pending, 1 failed, 2 changes pending, "
-               "3 usage or environment (see post --help). Without a command: synth.",
+        "2 usage or environment problem. post has its own: 0 nothing pending, 1 failed, 2 changes pending, "
+        "3 usage or environment (see post --help). Without a command: synth.",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -49,34 +50,54 @@ def _parser() -> argparse.ArgumentParser:
     with_registry(sub.add_parser("validate", help="check the registry and report every mistake with file:line"))
     s = with_registry(sub.add_parser("synth", help="compile the registry into Terraform JSON under --out"))
     s.add_argument("--out", default=None, metavar="DIR", help="output folder (default: generated, or $CDKTF_OUTDIR)")
-    s.add_argument("--allow-destroy", action="store_true",
-                   help="allow destroying or replacing what the previous output manages: a removed stack or share, a removed Studio profile, a change that forces a stateful resource to be replaced")
+    s.add_argument(
+        "--allow-destroy",
+        action="store_true",
+        help="allow destroying or replacing what the previous output manages: a removed stack or share, a removed "
+        "Studio profile, a change that forces a stateful resource to be replaced",
+    )
     s.add_argument("--quiet", action="store_true", help="no progress line")
-    s.add_argument("--full", action="store_true",
-                   help="rebuild every stack (default: only stacks whose inputs changed since the last synth)")
-    s.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="worker processes that build stacks (default: one per core)")
+    s.add_argument(
+        "--full", action="store_true", help="rebuild every stack (default: only stacks whose inputs changed since the last synth)"
+    )
+    s.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes that build stacks (default: one per core)")
     sh = with_registry(sub.add_parser("shares", help="print the share graph: producer -> consumers, kind, access"))
     sh.add_argument("--format", choices=("table", "json"), default="table")
     d = with_registry(sub.add_parser("diff", help="what the change since a git ref means: access, accounts, shares, stacks"))
     d.add_argument("--base", required=True, metavar="REF", help="git ref to compare with (e.g. origin/main)")
     d.add_argument("--out", default="generated", metavar="DIR", help="where the output is committed (default: generated)")
-    d.add_argument("--no-synth", action="store_true",
-                   help="compare with the output folder as it is instead of a fresh synth of the registry")
+    d.add_argument(
+        "--no-synth", action="store_true", help="compare with the output folder as it is instead of a fresh synth of the registry"
+    )
     d.add_argument("--format", choices=("md", "json"), default="md")
-    d.add_argument("--plans", metavar="DIR", help="folder of `terraform show -json` plans, one <stack>.json per stack: "
-                   "adds Terraform's counts (add, change, replace, destroy) and the addresses it replaces or destroys")
-    g = (sub.add_parser(
-        "check-destroy", help="CI: fail when the output destroys or replaces what the base branch's output manages, "
-                              "unless this change adds a platform opt-in (allow-destroy.yaml)"))
+    d.add_argument(
+        "--plans",
+        metavar="DIR",
+        help="folder of `terraform show -json` plans, one <stack>.json per stack: "
+        "adds Terraform's counts (add, change, replace, destroy) and the addresses it replaces or destroys",
+    )
+    g = sub.add_parser(
+        "check-destroy",
+        help="CI: fail when the output destroys or replaces what the base branch's output manages, "
+        "unless this change adds a platform opt-in (allow-destroy.yaml)",
+    )
     g.add_argument("--base", required=True, metavar="REF", help="git ref whose committed output to compare with")
     g.add_argument("--out", default="generated", metavar="DIR", help="the output folder of this change (default: generated)")
-    g.add_argument("--head", metavar="REF", help="read the output and the opt-ins as committed at REF (CI: the pull "
-                   "request's merge commit) instead of the working tree")
-    g.add_argument("--allow-file", default="allow-destroy.yaml", metavar="FILE",
-                   help="the platform's opt-ins (default: allow-destroy.yaml at the repository root)")
-    cs = sub.add_parser("check-stacks", help="CI, before a plan: refuse stacks that use a provider, data source, "
-                        "resource type or block outside the compiler's allow-list")
+    g.add_argument(
+        "--head",
+        metavar="REF",
+        help="read the output and the opt-ins as committed at REF (CI: the pull request's merge commit) instead of the working tree",
+    )
+    g.add_argument(
+        "--allow-file",
+        default="allow-destroy.yaml",
+        metavar="FILE",
+        help="the platform's opt-ins (default: allow-destroy.yaml at the repository root)",
+    )
+    cs = sub.add_parser(
+        "check-stacks",
+        help="CI, before a plan: refuse stacks that use a provider, data source, resource type or block outside the compiler's allow-list",
+    )
     cs.add_argument("stacks", nargs="?", default="generated/stacks", metavar="DIR", help="default: generated/stacks")
     a = with_registry(sub.add_parser("access", help="the access review: every person x account, what grants it, Studio"))
     a.add_argument("--format", choices=("md", "csv", "json"), default="md")
@@ -84,23 +105,36 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--account", metavar="KEY", help="only this account (<team>-<environment>, shared-services, log-archive)")
     with_registry(sub.add_parser("graph", help="a Mermaid diagram of OUs, team accounts and shares"))
     po = sub.add_parser(
-        "post", help="the boto3 post-step: plan (dry run) or apply what Terraform cannot manage",
+        "post",
+        help="the boto3 post-step: plan (dry run) or apply what Terraform cannot manage",
         epilog="Exit codes of post: 0 nothing pending, 1 something failed (a stack's error, a missing prerequisite, "
-               "a time bound reached, changes left after apply), 2 changes pending (plan only), 3 usage or "
-               "environment problem (arguments, manifests folder, unreadable file): the run did not start.")
+        "a time bound reached, changes left after apply), 2 changes pending (plan only), 3 usage or "
+        "environment problem (arguments, manifests folder, unreadable file): the run did not start.",
+    )
     po.add_argument("mode", choices=("plan", "apply"), nargs="?", default="plan")
     po.add_argument("--stack", action="append", default=[], dest="stacks", metavar="NAME", help="a stack (repeatable)")
     po.add_argument("--all", action="store_true", help="every stack that has a manifest")
     po.add_argument("--job", choices=tuple(JOBS), help="only this job")
     po.add_argument("--tf-outputs", metavar="FILE", help="`terraform output -json` of the stack (exactly one --stack)")
-    po.add_argument("--tf-plan", metavar="FILE",
-                    help="`terraform show -json` of the stack's plan (for studio-cleanup; exactly one --stack)")
+    po.add_argument(
+        "--tf-plan", metavar="FILE", help="`terraform show -json` of the stack's plan (for studio-cleanup; exactly one --stack)"
+    )
     po.add_argument("--manifests", default="generated/post", metavar="DIR", help="default: generated/post")
     po.add_argument("--format", choices=("table", "json"), default="table")
-    po.add_argument("--timeout", type=_seconds, default=RUN_SECONDS, metavar="SECONDS",
-                    help=f"bound of the whole run, waits included (default: {RUN_SECONDS:g})")
-    po.add_argument("--call-timeout", type=_seconds, default=CALL_SECONDS, metavar="SECONDS",
-                    help=f"bound of one API call, throttling retries included (default: {CALL_SECONDS:g})")
+    po.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=RUN_SECONDS,
+        metavar="SECONDS",
+        help=f"bound of the whole run, waits included (default: {RUN_SECONDS:g})",
+    )
+    po.add_argument(
+        "--call-timeout",
+        type=_seconds,
+        default=CALL_SECONDS,
+        metavar="SECONDS",
+        help=f"bound of one API call, throttling retries included (default: {CALL_SECONDS:g})",
+    )
     sc = with_registry(sub.add_parser("schema", help="write the registry's JSON Schema to <registry>/schema.json"))
     sc.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale instead of writing")
     return p
@@ -187,13 +221,16 @@ def main(argv: list[str] | None = None) -> int:
         if os.environ.get("REGISTRY_DEBUG"):
             raise
         if post and not started:  # e.g. boto3 not importable: post's 2 means "changes pending", so 3
-            print(f"post: internal error before the run started: {type(exc).__name__}: {exc} "
-                  "(set REGISTRY_DEBUG=1 for the traceback)", file=sys.stderr)
+            print(
+                f"post: internal error before the run started: {type(exc).__name__}: {exc} (set REGISTRY_DEBUG=1 for the traceback)",
+                file=sys.stderr,
+            )
             return POST_USAGE
         if post:  # "failed", never 2 ("pending")
-            print(f"post {opts.mode}: FAILED: internal error: {type(exc).__name__}: {exc} "
-                  "(set REGISTRY_DEBUG=1 for the traceback)", file=sys.stderr)
+            print(
+                f"post {opts.mode}: FAILED: internal error: {type(exc).__name__}: {exc} (set REGISTRY_DEBUG=1 for the traceback)",
+                file=sys.stderr,
+            )
             return POST_FAILED
-        print(f"internal error: {type(exc).__name__}: {exc} (set REGISTRY_DEBUG=1 for the traceback); "
-              "nothing was written", file=sys.stderr)
+        print(f"internal error: {type(exc).__name__}: {exc} (set REGISTRY_DEBUG=1 for the traceback); nothing was written", file=sys.stderr)
         return EXIT_ENV

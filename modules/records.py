@@ -3,6 +3,7 @@
 Pure data, no cdktn. Each construct module gets its own stack's record plus `OrgValues`, never the
 whole plan, so a stack's inputs are exactly what its fingerprint covers (modules/fingerprint.py).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

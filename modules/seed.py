@@ -10,6 +10,7 @@ the defaults of its `SeedCodeBucket` and `SeedCodeKey` parameters; the template 
 repository from it, as SageMaker's own project templates do (AWS::CodeCommit::Repository Code.S3:
 https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codecommit-repository-code.html).
 """
+
 from __future__ import annotations
 
 import base64

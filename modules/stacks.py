@@ -14,6 +14,7 @@ sets, the platform admins' group and its assignments to the central accounts.
 Each stack has a record (records.StackRecord): the states it reads, the stacks it must follow, the outputs it
 provides; remote state, Atlantis' `depends_on` and the apply order all come from it (tests/test_plan.py).
 """
+
 from __future__ import annotations
 
 import json
@@ -59,8 +60,10 @@ class OrganizationStack:
     organization_id: str | None = None
     trusted_services: tuple[str, ...] = ()  # every service principal with trusted access (required + the org's own)
 
+
 # The one record a stack's construct module builds from, by kind of stack.
 StackInput: TypeAlias = OrganizationStack | IdentityStack | SharedServicesStack | AccessStack | AccountStack
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -87,8 +90,11 @@ class Plan:
 
     @cached_property
     def _by_name(self) -> dict[str, tuple[StackRecord, StackInput]]:
-        inputs: dict[str, StackInput] = {naming.ORGANIZATION_STACK: self.organization, naming.IDENTITY_STACK: self.identity,
-                                     naming.SHARED_SERVICES_STACK: self.shared_services}
+        inputs: dict[str, StackInput] = {
+            naming.ORGANIZATION_STACK: self.organization,
+            naming.IDENTITY_STACK: self.identity,
+            naming.SHARED_SERVICES_STACK: self.shared_services,
+        }
         inputs.update({s.name: s for s in self.access} | {s.name: s for s in self.accounts})
         return {r.name: (r, inputs[r.name]) for r in self.records}
 
@@ -109,11 +115,11 @@ def _ou_paths(reg: Registry) -> tuple[str, ...]:
     return tuple(sorted(paths, key=lambda p: (p.count("/"), p)))
 
 
-
 def _admins_group(reg: Registry) -> Group:
     admins = tuple(sorted(set(reg.organization.platform_admins)))
-    return Group(naming.platform_admins_group(reg.organization.name),
-                 "Platform administrators: administrator access to every account", admins)
+    return Group(
+        naming.platform_admins_group(reg.organization.name), "Platform administrators: administrator access to every account", admins
+    )
 
 
 def _permission_sets(reg: Registry) -> tuple[PermissionSet, ...]:
@@ -122,27 +128,49 @@ def _permission_sets(reg: Registry) -> tuple[PermissionSet, ...]:
         inline = None
         if ps.inline_policy:
             inline = json.dumps(json.loads(reg.files[ps.inline_policy]), sort_keys=True, separators=(",", ":"))
-        out.append(PermissionSet(naming.permission_set_name(key), ps.description or f"{key} (access.yaml)", ps.session_duration,
-                                 tuple(sorted(set(ps.managed_policies))), inline))
-    out.append(PermissionSet(naming.PLATFORM_ADMIN_PERMISSION_SET, "Platform administrators (break glass and operations)",
-                             "PT1H", ("arn:aws:iam::aws:policy/AdministratorAccess",), None))
+        out.append(
+            PermissionSet(
+                naming.permission_set_name(key),
+                ps.description or f"{key} (access.yaml)",
+                ps.session_duration,
+                tuple(sorted(set(ps.managed_policies))),
+                inline,
+            )
+        )
+    out.append(
+        PermissionSet(
+            naming.PLATFORM_ADMIN_PERMISSION_SET,
+            "Platform administrators (break glass and operations)",
+            "PT1H",
+            ("arn:aws:iam::aws:policy/AdministratorAccess",),
+            None,
+        )
+    )
     return tuple(sorted(out, key=lambda p: p.name))
 
 
 def _catalog(reg: Registry) -> tuple[CatalogTemplate, ...]:
     """Each template; which teams see it is each team's access stack's business (team_access.py)."""
-    return tuple(CatalogTemplate(t.name, t.description or t.name, t.version, t.owner, reg.files[t.template],
-                                 earlier=tuple(TemplateVersion(p.version, reg.files[p.template])
-                                               for p in sorted(t.previous, key=lambda p: _semver(p.version))))
-                 for t in reg.templates)
+    return tuple(
+        CatalogTemplate(
+            t.name,
+            t.description or t.name,
+            t.version,
+            t.owner,
+            reg.files[t.template],
+            earlier=tuple(TemplateVersion(p.version, reg.files[p.template]) for p in sorted(t.previous, key=lambda p: _semver(p.version))),
+        )
+        for t in reg.templates
+    )
 
 
 def _semver(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split("."))
 
 
-def _records(organization: OrganizationStack, shared: SharedServicesStack, access: tuple[AccessStack, ...],
-             accounts: tuple[AccountStack, ...]) -> tuple[StackRecord, ...]:
+def _records(
+    organization: OrganizationStack, shared: SharedServicesStack, access: tuple[AccessStack, ...], accounts: tuple[AccountStack, ...]
+) -> tuple[StackRecord, ...]:
     """Which states each stack reads and which stacks it must follow (DESIGN.md decision 4)."""
     org, identity, shared_name = naming.ORGANIZATION_STACK, naming.IDENTITY_STACK, naming.SHARED_SERVICES_STACK
     out = [
@@ -193,30 +221,41 @@ def plan(reg: Registry) -> Plan:
         log_archive_account_id=org.log_archive,
         log_bucket=naming.log_bucket_name(org.name, org.log_archive, org.bucket_suffix),
         trail_name=naming.trail_name(org.name),
-        alarm_subscribers=tuple(sorted((p.user_name, p.email) for p in reg.people
-                                       if p.user_name in set(org.platform_admins) and p.email)),
+        alarm_subscribers=tuple(sorted((p.user_name, p.email) for p in reg.people if p.user_name in set(org.platform_admins) and p.email)),
         organization_id=org.organization_id,
         trusted_services=trusted_access.trusted_services(org.trusted_services),
     )
-    shared = SharedServicesStack(naming.SHARED_SERVICES_STACK, org.shared_services_account_id,
-                                 naming.catalog_bucket_name(org.name, org.bucket_suffix), seed.seeded(reg, _catalog(reg)),
-                                 guards.workload_roots, libraries=libraries.organization_libraries(reg, publishers=False))
+    shared = SharedServicesStack(
+        naming.SHARED_SERVICES_STACK,
+        org.shared_services_account_id,
+        naming.catalog_bucket_name(org.name, org.bucket_suffix),
+        seed.seeded(reg, _catalog(reg)),
+        guards.workload_roots,
+        libraries=libraries.organization_libraries(reg, publishers=False),
+    )
     access = tuple(sorted((access_stack(reg, t) for t in reg.teams), key=lambda a: a.name))
     # A new team is two pull requests (DESIGN.md decision 7): while onboarding, only its accounts (organization)
     # and its groups (its access stack) exist; its account stacks come with `status: active`, after that apply,
     # so no stack ever reads an account id the organization state does not have yet.
-    account_stacks = tuple(account_stack(reg, teams[a.team], a, shares, by_key) for a in accounts
-                           if teams[a.team].status != "onboarding")
+    account_stacks = tuple(account_stack(reg, teams[a.team], a, shares, by_key) for a in accounts if teams[a.team].status != "onboarding")
     return Plan(
         org=org.name,
         home_region=org.home_region,
         management_account_id=org.management_account_id,
         backend=backend,
         default_tags=default_tags,
-        values=OrgValues(org.name, org.home_region, org.management_account_id, backend, default_tags,
-                         org.identity_center.instance_arn, org.identity_center.identity_store_id,
-                         org.shared_services_account_id, org.log_archive,
-                         org.identity_center.region or org.home_region),
+        values=OrgValues(
+            org.name,
+            org.home_region,
+            org.management_account_id,
+            backend,
+            default_tags,
+            org.identity_center.instance_arn,
+            org.identity_center.identity_store_id,
+            org.shared_services_account_id,
+            org.log_archive,
+            org.identity_center.region or org.home_region,
+        ),
         organization=organization,
         identity=IdentityStack(
             name=naming.IDENTITY_STACK,

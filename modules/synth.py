@@ -1,4 +1,5 @@
 """Synthesize a Plan with CDK Terrain into <out>/stacks/<stack>/cdk.tf.json, atomically, behind a destroy guard."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -40,24 +41,34 @@ class DestroyRefused(Exception):
         lines = []
         resources = [f for f in self.findings if f.kind in ("removed", "replaced")]
         if self.removed:
-            lines.append(f"refusing to synthesize: these stacks are in {out}/stacks but no longer in the registry, and "
-                         "applying that would destroy what they manage:")
+            lines.append(
+                f"refusing to synthesize: these stacks are in {out}/stacks but no longer in the registry, and "
+                "applying that would destroy what they manage:"
+            )
             lines += [f"  - {stack}" for stack in self.removed]
         if self.removed_shares:
-            lines.append(f"refusing to synthesize: these shares are in {out}/shares.json but no longer in the registry, "
-                         "and applying that would revoke them (both halves):")
+            lines.append(
+                f"refusing to synthesize: these shares are in {out}/shares.json but no longer in the registry, "
+                "and applying that would revoke them (both halves):"
+            )
             lines += [f"  - share '{name}'" for name in self.removed_shares]
         if resources:
-            lines.append("refusing to synthesize: applying this would destroy or replace stateful resources "
-                         "(a replacement is a destroy and a create: what the resource holds is lost):")
+            lines.append(
+                "refusing to synthesize: applying this would destroy or replace stateful resources "
+                "(a replacement is a destroy and a create: what the resource holds is lost):"
+            )
             lines += [f"  - {f.describe()}" for f in resources]
         if self.removed or self.removed_shares:
-            lines.append("The safe path: keep the team file and set `status: decommissioned` (REGISTRY.md, \"Removing things\").")
+            lines.append('The safe path: keep the team file and set `status: decommissioned` (REGISTRY.md, "Removing things").')
         if resources:
-            lines.append("If this is not what you meant, undo the registry change that causes it (a renamed organization, "
-                         "a changed vpc_cidr, a share's resource, from or kind, a removed member or team).")
-        lines.append("To destroy on purpose: synth with --allow-destroy, and in the pull request have a platform admin add "
-                     "the stacks or addresses with a reason to allow-destroy.yaml (README, \"Security model\").")
+            lines.append(
+                "If this is not what you meant, undo the registry change that causes it (a renamed organization, "
+                "a changed vpc_cidr, a share's resource, from or kind, a removed member or team)."
+            )
+        lines.append(
+            "To destroy on purpose: synth with --allow-destroy, and in the pull request have a platform admin add "
+            'the stacks or addresses with a reason to allow-destroy.yaml (README, "Security model").'
+        )
         return "\n".join(lines)
 
 
@@ -99,8 +110,7 @@ def previous_shares(out: Path) -> set[str]:
 def guard_destroy(plan: Plan, out: Path, *, allow_destroy: bool) -> None:
     """The early check, before anything is built: stacks and shares the registry no longer has."""
     found = [Finding("stack_removed", name) for name in sorted(previous_stacks(out) - set(plan.stack_names))]
-    found += [Finding("share_removed", "shares", name)
-              for name in sorted(previous_shares(out) - {s.name for s in plan.shares})]
+    found += [Finding("share_removed", "shares", name) for name in sorted(previous_shares(out) - {s.name for s in plan.shares})]
     if found and not allow_destroy:
         raise DestroyRefused(found)
 
@@ -111,16 +121,30 @@ def guard_resources(out: Path, stage: Path, *, allow_destroy: bool) -> None:
     teams parses 6 documents instead of 1,000: 0.9 s)."""
     before, after = stack_files(out / "stacks"), stack_files(stage / "stacks")
     differ = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
-    found = guarded(findings({n: json.loads(before[n]) for n in sorted(differ & before.keys())},
-                             {n: json.loads(after[n]) for n in sorted(differ & after.keys())},
-                             previous_shares(out), previous_shares(stage)))
+    found = guarded(
+        findings(
+            {n: json.loads(before[n]) for n in sorted(differ & before.keys())},
+            {n: json.loads(after[n]) for n in sorted(differ & after.keys())},
+            previous_shares(out),
+            previous_shares(stage),
+        )
+    )
     if found and not allow_destroy:
         raise DestroyRefused(found)
 
 
-def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files: dict[str, str] | None = None,
-               progress: Callable[[int, int], None] | None = None, full: bool = False, jobs: int = 1,
-               registry_digest: str | None = None, note: str = "") -> SynthResult:
+def synthesize(
+    plan: Plan,
+    out: Path,
+    *,
+    allow_destroy: bool = False,
+    root_files: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    full: bool = False,
+    jobs: int = 1,
+    registry_digest: str | None = None,
+    note: str = "",
+) -> SynthResult:
     """Write the whole output to a staging folder beside out, then swap it in. A failure leaves out untouched.
 
     Only stacks whose fingerprint (fingerprint.py) changed are built; the others' files are kept byte-for-byte
@@ -130,32 +154,59 @@ def synthesize(plan: Plan, out: Path, *, allow_destroy: bool = False, root_files
     stop before loading it."""
     out = out.resolve()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").is_file())):
-        raise NotAnOutputFolder(f"refusing to replace {out}: it exists and is not a synthesized output "
-                                "(no manifest.json); choose an empty or new --out folder")
+        raise NotAnOutputFolder(
+            f"refusing to replace {out}: it exists and is not a synthesized output (no manifest.json); choose an empty or new --out folder"
+        )
     recovered = recover(out)
     committed = None if out.exists() or allow_destroy else committed_output(out)
     previous_dir = committed or out  # a folder deleted by hand is compared with what git has (never with nothing)
     try:
-        result = _synthesize(plan, out, previous_dir, allow_destroy=allow_destroy, root_files=root_files,
-                             progress=progress, full=full, jobs=jobs, registry_digest=registry_digest, note=note)
+        result = _synthesize(
+            plan,
+            out,
+            previous_dir,
+            allow_destroy=allow_destroy,
+            root_files=root_files,
+            progress=progress,
+            full=full,
+            jobs=jobs,
+            registry_digest=registry_digest,
+            note=note,
+        )
     finally:
         if committed is not None:
             shutil.rmtree(_temp_root(committed), ignore_errors=True)
     return dataclasses.replace(result, recovered=recovered)
 
 
-def _synthesize(plan: Plan, out: Path, previous_dir: Path, *, allow_destroy: bool, root_files: dict[str, str] | None,
-                progress: Callable[[int, int], None] | None, full: bool, jobs: int, registry_digest: str | None,
-                note: str) -> SynthResult:
+def _synthesize(
+    plan: Plan,
+    out: Path,
+    previous_dir: Path,
+    *,
+    allow_destroy: bool,
+    root_files: dict[str, str] | None,
+    progress: Callable[[int, int], None] | None,
+    full: bool,
+    jobs: int,
+    registry_digest: str | None,
+    note: str,
+) -> SynthResult:
     guard_destroy(plan, previous_dir, allow_destroy=allow_destroy)
     names = list(plan.stack_names)
     digests = fingerprint.stack_digests(plan)
     previous = fingerprint.read(out)
     before = stack_files(out / "stacks")
     before_sha = {n: fingerprint.output_digest(b) for n, b in before.items()}
-    keep = {} if full else {n: previous[n] for n in names
-                            if n in before and previous.get(n, {}).get("inputs") == digests[n]
-                            and previous[n].get("output") == before_sha[n]}
+    keep = (
+        {}
+        if full
+        else {
+            n: previous[n]
+            for n in names
+            if n in before and previous.get(n, {}).get("inputs") == digests[n] and previous[n].get("output") == before_sha[n]
+        }
+    )
     todo = [n for n in names if n not in keep]
     files = {"manifest.json": cdktn_manifest(names), **files_beside_stacks(plan)}
     written = {rel: fingerprint.output_digest(text.encode()) for rel, text in files.items()}
@@ -193,8 +244,14 @@ def _synthesize(plan: Plan, out: Path, previous_dir: Path, *, allow_destroy: boo
         path = out.parent / rel
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             write_atomically(path, text)
-    return SynthResult(stacks=len(names), resources=sum(e["resources"] for e in entries.values()), changed=changed,
-                       removed=removed, built=tuple(todo), worker_peaks_kb=tuple(peaks))
+    return SynthResult(
+        stacks=len(names),
+        resources=sum(e["resources"] for e in entries.values()),
+        changed=changed,
+        removed=removed,
+        built=tuple(todo),
+        worker_peaks_kb=tuple(peaks),
+    )
 
 
 _COMMITTED_PREFIX = "registry-committed-output-"
@@ -222,9 +279,18 @@ def _temp_root(path: Path) -> Path:
 
 def cdktn_manifest(names: list[str]) -> str:
     """manifest.json as cdktn writes it (its CLI reads it), listing every stack, also those kept from the last synth."""
-    stacks = {n: {"annotations": [], "constructPath": n, "dependencies": [], "name": n,
-                  "stackMetadataPath": f"stacks/{n}/metadata.json", "synthesizedStackPath": f"stacks/{n}/cdk.tf.json",
-                  "workingDirectory": f"stacks/{n}"} for n in sorted(names)}
+    stacks = {
+        n: {
+            "annotations": [],
+            "constructPath": n,
+            "dependencies": [],
+            "name": n,
+            "stackMetadataPath": f"stacks/{n}/metadata.json",
+            "synthesizedStackPath": f"stacks/{n}/cdk.tf.json",
+            "workingDirectory": f"stacks/{n}",
+        }
+        for n in sorted(names)
+    }
     return json.dumps({"stacks": stacks, "version": version("cdktn")}, indent=2, sort_keys=True)
 
 

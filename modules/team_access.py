@@ -4,6 +4,7 @@ Whatever only one team's file decides about access lives in `<team>-access`, so 
 plans that team's stacks and no central one: adding a member plans its access stack (the membership)
 and the accounts where the member gains Studio (the profile), nothing else.
 """
+
 from __future__ import annotations
 
 from . import guardrails, naming
@@ -38,17 +39,40 @@ def team_groups(reg: Registry, team: Team) -> tuple[Group, ...]:
 def access_stack(reg: Registry, team: Team) -> AccessStack:
     org = reg.organization.name
     # Onboarding: the accounts are being created in the same pull request, so nothing may target them yet.
-    accounts = () if team.status == "onboarding" else tuple(
-        TeamAccount(naming.account_key(team.name, env), te.account_id, assignments(reg, team, env), team.active)
-        for env, te in sorted(team.environments.items()))
-    catalog = tuple(sorted((t, naming.execution_role_name(org, team.name, env))
-                           for t in set(team.sagemaker.project_templates) for env in team.environments)) if team.active else ()
+    accounts = (
+        ()
+        if team.status == "onboarding"
+        else tuple(
+            TeamAccount(naming.account_key(team.name, env), te.account_id, assignments(reg, team, env), team.active)
+            for env, te in sorted(team.environments.items())
+        )
+    )
+    catalog = (
+        tuple(
+            sorted(
+                (t, naming.execution_role_name(org, team.name, env))
+                for t in set(team.sagemaker.project_templates)
+                for env in team.environments
+            )
+        )
+        if team.active
+        else ()
+    )
     scp = None
     if team.active:
         rail = guardrails.instance_types(team.name, tuple(sorted(set(team.sagemaker.instance_types))))
-        scp = InstanceTypesScp(naming.instance_types_scp(org, team.name), rail.reason,
-                               guardrails.compact({"Version": "2012-10-17", "Statement": list(rail.statements)}))
+        scp = InstanceTypesScp(
+            naming.instance_types_scp(org, team.name),
+            rail.reason,
+            guardrails.compact({"Version": "2012-10-17", "Statement": list(rail.statements)}),
+        )
     return AccessStack(
-        name=naming.access_stack(team.name), team=team.name, active=team.active,
-        admins_group=naming.platform_admins_group(org), groups=team_groups(reg, team), accounts=accounts,
-        catalog=catalog, scp=scp)
+        name=naming.access_stack(team.name),
+        team=team.name,
+        active=team.active,
+        admins_group=naming.platform_admins_group(org),
+        groups=team_groups(reg, team),
+        accounts=accounts,
+        catalog=catalog,
+        scp=scp,
+    )

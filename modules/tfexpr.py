@@ -15,6 +15,7 @@ can forget to escape, and no registry text can forge a reference (it cannot know
 References never come from cdktn tokens (`resource.arn`): those render as plain `${...}` and would be
 escaped into literals. A test synthesizes the example and fails on any `${` in cdktn's raw output.
 """
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ run compiles the same registry), then `python main.py validate` and `python main
 child processes, timed from outside, with the peak memory of the whole process tree (Python and
 the Node process jsii runs) sampled from /proc.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,8 +26,13 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "registry"
 ENVIRONMENTS = ("sandbox", "dev", "preprod", "prod")
 ROLES = ("lead", "ml-engineer", "data-scientist", "viewer")
-KINDS = (("model_package_group", "models"), ("feature_group", "features"), ("pipeline", "training"),
-         ("s3_prefix", "exports/daily/"), ("ecr_repository", "images/base"))
+KINDS = (
+    ("model_package_group", "models"),
+    ("feature_group", "features"),
+    ("pipeline", "training"),
+    ("s3_prefix", "exports/daily/"),
+    ("ecr_repository", "images/base"),
+)
 
 
 def generate(dest: Path, teams: int, seed: int = 7) -> Path:
@@ -47,26 +53,33 @@ def generate(dest: Path, teams: int, seed: int = 7) -> Path:
         member_lines = [f"  - {{person: {m}, role: {ROLES[j % len(ROLES)]}}}" for j, m in enumerate(members)]
         kind, resource = KINDS[i % len(KINDS)]
         consumer = names[(i + 1) % teams]
-        share = [
-            "shares:",
-            f"  - name: {name}-share",
-            f"    kind: {kind}",
-            f"    resource: {resource}",
-            "    from: prod" if kind != "pipeline" else "    from: dev",
-            f"    to: [{{team: {consumer}, environment: {'prod' if kind != 'pipeline' else 'dev'}}}]",
-        ] if teams > 1 else []
-        text = "\n".join([
-            f"name: {name}",
-            f"description: Synthetic team {i}",
-            f"cost_center: CC-{1000 + i}",
-            f"owners: [{members[0]}]",
-            "environments: {sandbox: {}, dev: {}, preprod: {}, prod: {}}",
-            "members:", *member_lines,
-            "sagemaker:",
-            "  instance_types: [ml.t3.medium, ml.m5.xlarge]",
-            "  project_templates: [build-train-deploy]",
-            *share,
-        ])
+        share = (
+            [
+                "shares:",
+                f"  - name: {name}-share",
+                f"    kind: {kind}",
+                f"    resource: {resource}",
+                "    from: prod" if kind != "pipeline" else "    from: dev",
+                f"    to: [{{team: {consumer}, environment: {'prod' if kind != 'pipeline' else 'dev'}}}]",
+            ]
+            if teams > 1
+            else []
+        )
+        text = "\n".join(
+            [
+                f"name: {name}",
+                f"description: Synthetic team {i}",
+                f"cost_center: CC-{1000 + i}",
+                f"owners: [{members[0]}]",
+                "environments: {sandbox: {}, dev: {}, preprod: {}, prod: {}}",
+                "members:",
+                *member_lines,
+                "sagemaker:",
+                "  instance_types: [ml.t3.medium, ml.m5.xlarge]",
+                "  project_templates: [build-train-deploy]",
+                *share,
+            ]
+        )
         (reg / "teams" / f"{name}.yaml").write_text(text + "\n")
     return reg
 
@@ -114,8 +127,10 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
 
 def count(out: Path) -> tuple[int, int, str, int]:
     """(stacks, resources, the largest state, its resource count)."""
-    sizes = {p.parent.name: sum(len(v) for v in json.loads(p.read_text()).get("resource", {}).values())
-             for p in (out / "stacks").glob("*/cdk.tf.json")}
+    sizes = {
+        p.parent.name: sum(len(v) for v in json.loads(p.read_text()).get("resource", {}).values())
+        for p in (out / "stacks").glob("*/cdk.tf.json")
+    }
     largest = max(sizes, key=lambda k: sizes[k])
     return len(sizes), sum(sizes.values()), largest, sizes[largest]
 
@@ -177,16 +192,20 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(("one-team edit (a member added)", se, f"{me} MB", worker_peaks(oe)))
             stacks, resources, largest, largest_n = count(many)
             floor = floor_seconds(many)
-            print(f"\n## {n} teams: {stacks} stacks, {resources} resources; largest state {largest} ({largest_n} resources); "
-                  f"json.dumps floor {floor:.2f} s; 1 and {args.jobs} workers byte-identical: {identical}")
+            print(
+                f"\n## {n} teams: {stacks} stacks, {resources} resources; largest state {largest} ({largest_n} resources); "
+                f"json.dumps floor {floor:.2f} s; 1 and {args.jobs} workers byte-identical: {identical}"
+            )
             print(f"{'step':<34} {'seconds':>8} {'x floor':>8} {'peak (tree)':>12}  per worker")
             for name, sec, peak, workers in rows:
                 print(f"{name:<34} {sec:>8.2f} {sec / floor:>8.1f} {peak:>12}  {workers}", flush=True)
         finally:
             if not args.keep:
                 shutil.rmtree(work, ignore_errors=True)
-    print("\nEach step is a whole `python main.py` process timed from outside; peak (tree): the process tree's "
-          "resident memory (Python, worker processes and their Node), sampled from /proc.")
+    print(
+        "\nEach step is a whole `python main.py` process timed from outside; peak (tree): the process tree's "
+        "resident memory (Python, worker processes and their Node), sampled from /proc."
+    )
     return 0
 
 

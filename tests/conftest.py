@@ -11,8 +11,9 @@ use_bundled_node()  # before any test imports cdktn
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/golden from the current compiler output (review the diff like code)")
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden from the current compiler output (review the diff like code)"
+    )
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Shared test helpers: build a registry from the base fixture plus a case's overrides."""
+
 from __future__ import annotations
 
 import shutil

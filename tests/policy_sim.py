@@ -5,6 +5,7 @@ condition operators String(Not)Equals, String(Not)Like, ArnLike/ArnNotLike/ArnEq
 IpAddress/NotIpAddress. Missing condition keys follow IAM's rules: a negated operator on a missing
 key matches, a positive one does not. It is a test aid, not an IAM implementation.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -38,11 +39,15 @@ def _condition(op: str, key: str, expected, req: Request) -> bool:
     actual = req.key(key)
     expected = [str(e) for e in _list(expected)]
     if op.startswith("ForAllValues:"):  # every value of the request matches; no values (a missing key) always does
-        return all(_condition(op.split(":", 1)[1], key, expected, Request(req.action, context={key: v}))
-                   for v in ([] if actual is None else _list(actual)))
+        return all(
+            _condition(op.split(":", 1)[1], key, expected, Request(req.action, context={key: v}))
+            for v in ([] if actual is None else _list(actual))
+        )
     if op.startswith("ForAnyValue:"):  # any value of the request matches; no values (a missing key) never does
-        return any(_condition(op.split(":", 1)[1], key, expected, Request(req.action, context={key: v}))
-                   for v in ([] if actual is None else _list(actual)))
+        return any(
+            _condition(op.split(":", 1)[1], key, expected, Request(req.action, context={key: v}))
+            for v in ([] if actual is None else _list(actual))
+        )
     if op.endswith("IfExists"):  # a missing key makes the condition true; a present one is compared as usual
         return True if actual is None else _condition(op.removesuffix("IfExists"), key, expected, req)
     negated = "Not" in op
@@ -80,8 +85,11 @@ def _applies(st: dict, req: Request) -> bool:
         return False
     if not any(_match(_substitute(r, req), req.resource) for r in _list(st.get("Resource", "*"))):
         return False
-    return all(_condition(op, key, [_substitute(str(v), req) for v in _list(val)], req)
-               for op, keys in st.get("Condition", {}).items() for key, val in keys.items())
+    return all(
+        _condition(op, key, [_substitute(str(v), req) for v in _list(val)], req)
+        for op, keys in st.get("Condition", {}).items()
+        for key, val in keys.items()
+    )
 
 
 def denied(document: dict, req: Request) -> bool:

@@ -1,10 +1,15 @@
 """Stand-ins for Terraform interpolations, so policies in synthesized JSON can be parsed and linted."""
+
 from __future__ import annotations
 
 import re
 
-_ACCOUNT_REF = re.compile(r'(?<!\$)\$\{data\.terraform_remote_state\.organization\.outputs\.account_ids(?:\["([^"]+)"\]|\.([A-Za-z0-9_]+))\}')
-_ORG_ID_REF = re.compile(r"(?<!\$)\$\{data\.(?:terraform_remote_state\.organization\.outputs\.organization_id|aws_organizations_organization\.organization\.id)\}")
+_ACCOUNT_REF = re.compile(
+    r'(?<!\$)\$\{data\.terraform_remote_state\.organization\.outputs\.account_ids(?:\["([^"]+)"\]|\.([A-Za-z0-9_]+))\}'
+)
+_ORG_ID_REF = re.compile(
+    r"(?<!\$)\$\{data\.(?:terraform_remote_state\.organization\.outputs\.organization_id|aws_organizations_organization\.organization\.id)\}"
+)
 _KEY_ARN_REF = re.compile(r"(?<!\$)\$\{aws_kms_key\.[A-Za-z0-9_-]+\.arn\}")
 _OTHER_REF = re.compile(r"(?<!\$)\$\{[^}]*\}")
 

@@ -1,5 +1,6 @@
 """The commands layer: cli.py parses into each command's typed options; each command is a module of its own
 that loads only what it needs."""
+
 from __future__ import annotations
 
 import argparse
@@ -41,24 +42,31 @@ def test_options_are_filled_by_name(run_cli, monkeypatch):
     assert (opts.mode, opts.stacks, opts.job, opts.timeout, opts.all) == ("apply", ("a", "b"), "cost-tags", 5.0, False)
 
 
-@pytest.mark.parametrize("argv,unloaded", [
-    (["validate", "--registry", str(EXAMPLE)], ("cdktn", "jsii", "boto3", "modules.synth")),
-    (["graph", "--registry", str(EXAMPLE)], ("cdktn", "jsii", "boto3")),
-])
+@pytest.mark.parametrize(
+    "argv,unloaded",
+    [
+        (["validate", "--registry", str(EXAMPLE)], ("cdktn", "jsii", "boto3", "modules.synth")),
+        (["graph", "--registry", str(EXAMPLE)], ("cdktn", "jsii", "boto3")),
+    ],
+)
 def test_a_command_loads_only_what_it_needs(argv, unloaded):
-    code = (f"import sys; from modules.cli import main; assert main({argv!r}) == 0; "
-            f"loaded = sorted(m for m in sys.modules if m.startswith({unloaded!r})); assert not loaded, loaded")
+    code = (
+        f"import sys; from modules.cli import main; assert main({argv!r}) == 0; "
+        f"loaded = sorted(m for m in sys.modules if m.startswith({unloaded!r})); assert not loaded, loaded"
+    )
     proc = subprocess.run([sys.executable, "-c", code], cwd=TESTS.parent, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
 
 
 def test_review_and_outputs_do_not_import_synth():
     """The diff command (modules/commands/diff.py) joins review and synth; neither side imports the other back."""
-    code = ("import pkgutil, importlib, sys, modules.review, modules.outputs\n"
-            "for pkg in (modules.review, modules.outputs):\n"
-            "    for m in pkgutil.iter_modules(pkg.__path__):\n"
-            "        importlib.import_module(f'{pkg.__name__}.{m.name}')\n"
-            "assert 'modules.synth' not in sys.modules and 'modules.commands' not in sys.modules")
+    code = (
+        "import pkgutil, importlib, sys, modules.review, modules.outputs\n"
+        "for pkg in (modules.review, modules.outputs):\n"
+        "    for m in pkgutil.iter_modules(pkg.__path__):\n"
+        "        importlib.import_module(f'{pkg.__name__}.{m.name}')\n"
+        "assert 'modules.synth' not in sys.modules and 'modules.commands' not in sys.modules"
+    )
     proc = subprocess.run([sys.executable, "-c", code], cwd=TESTS.parent, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
 

@@ -1,5 +1,6 @@
 """The execution role against what a data scientist does in Studio (issue #17): each journey's calls are
 allowed, and the calls it must never make are not. Studio with Identity Center login acts as this role."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,14 +15,14 @@ ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/{ROLE}"
 BUCKET = "acme-fraud-dev-data"
 KEY = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1111"
 ME, OTHER = "amara", "bruno"
-POLICY = execution_role.execution_role_policy(account_id=ACCOUNT, region=REGION, role_name=ROLE, bucket=BUCKET,
-                                              key_arn=KEY, instance_types=("ml.m5.xlarge", "ml.t3.medium"))
+POLICY = execution_role.execution_role_policy(
+    account_id=ACCOUNT, region=REGION, role_name=ROLE, bucket=BUCKET, key_arn=KEY, instance_types=("ml.m5.xlarge", "ml.t3.medium")
+)
 
 
 def studio(action: str, resource: str, **context) -> Request:
     """A call Studio makes for the signed-in user ME, as the execution role."""
-    return Request(action, ROLE_ARN, resource, context={"sagemaker:DomainId": DOMAIN, "sagemaker:UserProfileName": ME,
-                                                        **context})
+    return Request(action, ROLE_ARN, resource, context={"sagemaker:DomainId": DOMAIN, "sagemaker:UserProfileName": ME, **context})
 
 
 def owned_by(user: str, sharing: str = "Private") -> dict:
@@ -32,13 +33,21 @@ JOURNEYS = {
     "open JupyterLab in a private space": [
         studio("sagemaker:CreateSpace", f"{SM}:space/{DOMAIN}/my-space", **owned_by(ME)),
         studio("sagemaker:DescribeSpace", f"{SM}:space/{DOMAIN}/my-space"),
-        studio("sagemaker:CreateApp", f"{SM}:app/{DOMAIN}/my-space/jupyterlab/default",
-               **owned_by(ME), **{"sagemaker:InstanceTypes": ["ml.t3.medium"]}),
+        studio(
+            "sagemaker:CreateApp",
+            f"{SM}:app/{DOMAIN}/my-space/jupyterlab/default",
+            **owned_by(ME),
+            **{"sagemaker:InstanceTypes": ["ml.t3.medium"]},
+        ),
         studio("sagemaker:ListApps", f"{SM}:app/{DOMAIN}/*"),
         studio("sagemaker:DeleteApp", f"{SM}:app/{DOMAIN}/my-space/jupyterlab/default", **owned_by(ME)),
         studio("sagemaker:UpdateSpace", f"{SM}:space/{DOMAIN}/my-space", **owned_by(ME)),
-        studio("sagemaker:CreateApp", f"{SM}:app/{DOMAIN}/team-space/jupyterserver/default",
-               **owned_by(OTHER, "Shared"), **{"sagemaker:InstanceTypes": ["system"]}),
+        studio(
+            "sagemaker:CreateApp",
+            f"{SM}:app/{DOMAIN}/team-space/jupyterserver/default",
+            **owned_by(OTHER, "Shared"),
+            **{"sagemaker:InstanceTypes": ["system"]},
+        ),
     ],
     "train on an allowed instance type": [
         studio("sagemaker:CreateTrainingJob", f"{SM}:training-job/xgb-1", **{"sagemaker:InstanceTypes": ["ml.m5.xlarge"]}),
@@ -67,16 +76,26 @@ JOURNEYS = {
     ],
 }
 NEVER = {
-    "train on a GPU the team did not list": studio("sagemaker:CreateTrainingJob", f"{SM}:training-job/x",
-                                                   **{"sagemaker:InstanceTypes": ["ml.p4d.24xlarge"]}),
-    "an app on a GPU in one's own space": studio("sagemaker:CreateApp", f"{SM}:app/{DOMAIN}/my-space/jupyterlab/default",
-                                                 **owned_by(ME), **{"sagemaker:InstanceTypes": ["ml.g5.48xlarge"]}),
-    "an app in someone else's private space": studio("sagemaker:CreateApp", f"{SM}:app/{DOMAIN}/their-space/jupyterlab/default",
-                                                     **owned_by(OTHER), **{"sagemaker:InstanceTypes": ["ml.t3.medium"]}),
+    "train on a GPU the team did not list": studio(
+        "sagemaker:CreateTrainingJob", f"{SM}:training-job/x", **{"sagemaker:InstanceTypes": ["ml.p4d.24xlarge"]}
+    ),
+    "an app on a GPU in one's own space": studio(
+        "sagemaker:CreateApp",
+        f"{SM}:app/{DOMAIN}/my-space/jupyterlab/default",
+        **owned_by(ME),
+        **{"sagemaker:InstanceTypes": ["ml.g5.48xlarge"]},
+    ),
+    "an app in someone else's private space": studio(
+        "sagemaker:CreateApp",
+        f"{SM}:app/{DOMAIN}/their-space/jupyterlab/default",
+        **owned_by(OTHER),
+        **{"sagemaker:InstanceTypes": ["ml.t3.medium"]},
+    ),
     "delete someone else's private space": studio("sagemaker:DeleteSpace", f"{SM}:space/{DOMAIN}/their-space", **owned_by(OTHER)),
     "a space in another domain": studio("sagemaker:CreateSpace", f"{SM}:space/d-other/my-space", **owned_by(ME)),
-    "pass another role": Request("iam:PassRole", ROLE_ARN, f"arn:aws:iam::{ACCOUNT}:role/admin",
-                                 context={"iam:PassedToService": "sagemaker.amazonaws.com"}),
+    "pass another role": Request(
+        "iam:PassRole", ROLE_ARN, f"arn:aws:iam::{ACCOUNT}:role/admin", context={"iam:PassedToService": "sagemaker.amazonaws.com"}
+    ),
     "read another team's bucket": Request("s3:GetObject", ROLE_ARN, "arn:aws:s3:::acme-risk-prod-data/x"),
     "create a domain": studio("sagemaker:CreateDomain", f"{SM}:domain/d-new"),
     "delete the domain": studio("sagemaker:DeleteDomain", f"{SM}:domain/{DOMAIN}"),
@@ -118,17 +137,25 @@ def test_the_launch_role_covers_every_resource_type_of_the_shipped_templates():
         types |= {r["Type"] for r in doc.get("Resources", {}).values()}
     types.add("AWS::CodeCommit::Repository")  # what seeded templates create (tests/test_seed.py)
     assert types and types <= set(policies.LAUNCH_HANDLER_PERMISSIONS), types - set(policies.LAUNCH_HANDLER_PERMISSIONS)
-    launch = policies.projects_launch_policy(account_id=ACCOUNT, region=REGION,
-                                             seeds=("acme-sagemaker-catalog", "222222222222"))
-    resources = {"AWS::SageMaker::ModelPackageGroup": f"{SM}:model-package-group/p-1",
-                 "AWS::S3::Bucket": "arn:aws:s3:::sagemaker-project-p-1",
-                 "AWS::CodeCommit::Repository": f"arn:aws:codecommit:{REGION}:{ACCOUNT}:sagemaker-p-1-modelbuild"}
+    launch = policies.projects_launch_policy(account_id=ACCOUNT, region=REGION, seeds=("acme-sagemaker-catalog", "222222222222"))
+    resources = {
+        "AWS::SageMaker::ModelPackageGroup": f"{SM}:model-package-group/p-1",
+        "AWS::S3::Bucket": "arn:aws:s3:::sagemaker-project-p-1",
+        "AWS::CodeCommit::Repository": f"arn:aws:codecommit:{REGION}:{ACCOUNT}:sagemaker-p-1-modelbuild",
+    }
     seed_object = "arn:aws:s3:::acme-sagemaker-catalog/templates/build-train-deploy/1.3.0-seed.zip"
     launch_role = f"arn:aws:iam::{ACCOUNT}:role/acme-projects-launch"
     for rtype in types:
-        missing = [a for a in sorted(policies.LAUNCH_HANDLER_PERMISSIONS[rtype])
-                   if not allowed(launch, Request(a, launch_role, seed_object if a.startswith("s3:") and
-                                                  rtype == "AWS::CodeCommit::Repository" else resources[rtype]))]
+        missing = [
+            a
+            for a in sorted(policies.LAUNCH_HANDLER_PERMISSIONS[rtype])
+            if not allowed(
+                launch,
+                Request(
+                    a, launch_role, seed_object if a.startswith("s3:") and rtype == "AWS::CodeCommit::Repository" else resources[rtype]
+                ),
+            )
+        ]
         assert missing == [], rtype
 
 
@@ -141,7 +168,8 @@ def test_the_launch_role_reads_seed_code_only_where_a_visible_template_has_some(
     assert not allowed(without, Request("s3:GetObject", role, seed_object))
     assert not allowed(seeded, Request("s3:GetObject", role, "arn:aws:s3:::acme-sagemaker-catalog/templates/x/1.0.0.yaml"))
     assert not allowed(seeded, Request("codecommit:DeleteRepository", role, f"arn:aws:codecommit:{REGION}:{ACCOUNT}:team-repo"))
-    decrypt = Request("kms:Decrypt", role, f"arn:aws:kms:{REGION}:222222222222:key/k",
-                      context={"kms:ViaService": f"s3.{REGION}.amazonaws.com"})
+    decrypt = Request(
+        "kms:Decrypt", role, f"arn:aws:kms:{REGION}:222222222222:key/k", context={"kms:ViaService": f"s3.{REGION}.amazonaws.com"}
+    )
     assert allowed(seeded, decrypt)
     assert not allowed(seeded, Request("kms:Decrypt", role, decrypt.resource, context={"kms:ViaService": "sqs"}))

@@ -1,4 +1,5 @@
 """Each guardrail blocks what it must and lets through what it must not block; packing respects AWS limits."""
+
 import json
 
 import pytest
@@ -32,20 +33,50 @@ CASES = [
     (g.protect_audit("log-archive-acme-1"), Request("config:PutConfigurationRecorder", PLATFORM_TF), False),
     (g.protect_audit("log-archive-acme-1"), Request("s3:DeleteObject", PLATFORM_ADMIN, "arn:aws:s3:::log-archive-acme-1/AWSLogs/x"), True),
     (g.protect_audit("log-archive-acme-1"), Request("s3:DeleteObject", TEAM, "arn:aws:s3:::acme-fraud-dev-data/x"), False),
-    (g.protect_platform_roles("acme"), Request("iam:PutRolePolicy", TEAM, "arn:aws:iam::123456789012:role/acme-fraud-dev-sagemaker-execution"), True),
-    (g.protect_platform_roles("acme"), Request("iam:UpdateAssumeRolePolicy", TEAM, "arn:aws:iam::123456789012:role/OrganizationAccountAccessRole"), True),
-    (g.protect_platform_roles("acme"), Request("iam:PutRolePolicy", PLATFORM_TF, "arn:aws:iam::123456789012:role/acme-fraud-dev-sagemaker-execution"), False),
+    (
+        g.protect_platform_roles("acme"),
+        Request("iam:PutRolePolicy", TEAM, "arn:aws:iam::123456789012:role/acme-fraud-dev-sagemaker-execution"),
+        True,
+    ),
+    (
+        g.protect_platform_roles("acme"),
+        Request("iam:UpdateAssumeRolePolicy", TEAM, "arn:aws:iam::123456789012:role/OrganizationAccountAccessRole"),
+        True,
+    ),
+    (
+        g.protect_platform_roles("acme"),
+        Request("iam:PutRolePolicy", PLATFORM_TF, "arn:aws:iam::123456789012:role/acme-fraud-dev-sagemaker-execution"),
+        False,
+    ),
     (g.protect_platform_roles("acme"), Request("iam:PutRolePolicy", PLATFORM_ADMIN, "arn:aws:iam::123456789012:role/acme-deploy"), False),
     (g.protect_platform_roles("acme"), Request("iam:PutRolePolicy", TEAM, "arn:aws:iam::123456789012:role/my-own-role"), False),
     (g.sagemaker_vpc_only(), Request("sagemaker:CreateTrainingJob"), True),
     (g.sagemaker_vpc_only(), Request("sagemaker:CreateTrainingJob", context={"sagemaker:VpcSubnets": ["subnet-1"]}), False),
-    (g.sagemaker_vpc_only(), Request("sagemaker:CreateDomain", context={"sagemaker:AppNetworkAccessType": "PublicInternetOnly",
-                                                                          "sagemaker:VpcSubnets": ["subnet-1"]}), True),
+    (
+        g.sagemaker_vpc_only(),
+        Request(
+            "sagemaker:CreateDomain", context={"sagemaker:AppNetworkAccessType": "PublicInternetOnly", "sagemaker:VpcSubnets": ["subnet-1"]}
+        ),
+        True,
+    ),
     (g.sagemaker_vpc_only(), Request("sagemaker:CreateDomain", context={"sagemaker:AppNetworkAccessType": "VpcOnly"}), False),
-    (g.sagemaker_vpc_only(), Request("sagemaker:CreateNotebookInstance", context={"sagemaker:DirectInternetAccess": "Enabled",
-                                                                                  "sagemaker:VpcSubnets": ["subnet-1"]}), True),
-    (g.studio_source_networks(("203.0.113.0/24",)), Request("sagemaker:CreatePresignedDomainUrl", context={"aws:SourceIp": "198.51.100.7"}), True),
-    (g.studio_source_networks(("203.0.113.0/24",)), Request("sagemaker:CreatePresignedDomainUrl", context={"aws:SourceIp": "203.0.113.9"}), False),
+    (
+        g.sagemaker_vpc_only(),
+        Request(
+            "sagemaker:CreateNotebookInstance", context={"sagemaker:DirectInternetAccess": "Enabled", "sagemaker:VpcSubnets": ["subnet-1"]}
+        ),
+        True,
+    ),
+    (
+        g.studio_source_networks(("203.0.113.0/24",)),
+        Request("sagemaker:CreatePresignedDomainUrl", context={"aws:SourceIp": "198.51.100.7"}),
+        True,
+    ),
+    (
+        g.studio_source_networks(("203.0.113.0/24",)),
+        Request("sagemaker:CreatePresignedDomainUrl", context={"aws:SourceIp": "203.0.113.9"}),
+        False,
+    ),
     (g.studio_source_networks(("203.0.113.0/24",)), Request("sagemaker:DescribeDomain", context={"aws:SourceIp": "198.51.100.7"}), False),
     (g.suspended_lockdown("acme"), Request("s3:GetObject", TEAM), True),
     (g.suspended_lockdown("acme"), Request("s3:GetObject", PLATFORM_ADMIN), False),
@@ -54,17 +85,32 @@ CASES = [
     (g.protect_platform_roles("acme"), Request("iam:PutRolePolicy", LOOKALIKE, "arn:aws:iam::123456789012:role/acme-deploy"), True),
     # The provider's UpdateDomain for idle shutdown or settings carries no AppNetworkAccessType (issue #17).
     (g.sagemaker_vpc_only(), Request("sagemaker:UpdateDomain", PLATFORM_TF), False),
-    (g.sagemaker_vpc_only(), Request("sagemaker:UpdateDomain", PLATFORM_TF,
-                                     context={"sagemaker:AppNetworkAccessType": "PublicInternetOnly"}), True),
+    (
+        g.sagemaker_vpc_only(),
+        Request("sagemaker:UpdateDomain", PLATFORM_TF, context={"sagemaker:AppNetworkAccessType": "PublicInternetOnly"}),
+        True,
+    ),
     (g.sagemaker_vpc_only(), Request("sagemaker:CreateDomain", PLATFORM_TF), True),  # the default is public
-    (g.instance_types("fraud", ("ml.m5.xlarge",)), Request("sagemaker:CreateTrainingJob", PLATFORM_ADMIN,
-                                                          context={"sagemaker:InstanceTypes": ["ml.p4d.24xlarge"]}), True),
-    (g.instance_types("fraud", ("ml.m5.xlarge",)), Request("sagemaker:CreateEndpointConfig", TEAM, context={
-        "sagemaker:InstanceTypes": ["ml.m5.xlarge", "ml.g5.48xlarge"]}), True),
-    (g.instance_types("fraud", ("ml.m5.xlarge",)), Request("sagemaker:CreateTrainingJob", TEAM,
-                                                          context={"sagemaker:InstanceTypes": ["ml.m5.xlarge"]}), False),
-    (g.instance_types("fraud", ("ml.m5.xlarge",)), Request("sagemaker:CreateApp", TEAM,
-                                                          context={"sagemaker:InstanceTypes": ["system"]}), False),
+    (
+        g.instance_types("fraud", ("ml.m5.xlarge",)),
+        Request("sagemaker:CreateTrainingJob", PLATFORM_ADMIN, context={"sagemaker:InstanceTypes": ["ml.p4d.24xlarge"]}),
+        True,
+    ),
+    (
+        g.instance_types("fraud", ("ml.m5.xlarge",)),
+        Request("sagemaker:CreateEndpointConfig", TEAM, context={"sagemaker:InstanceTypes": ["ml.m5.xlarge", "ml.g5.48xlarge"]}),
+        True,
+    ),
+    (
+        g.instance_types("fraud", ("ml.m5.xlarge",)),
+        Request("sagemaker:CreateTrainingJob", TEAM, context={"sagemaker:InstanceTypes": ["ml.m5.xlarge"]}),
+        False,
+    ),
+    (
+        g.instance_types("fraud", ("ml.m5.xlarge",)),
+        Request("sagemaker:CreateApp", TEAM, context={"sagemaker:InstanceTypes": ["system"]}),
+        False,
+    ),
     (g.instance_types("fraud", ("ml.m5.xlarge",)), Request("sagemaker:UpdateDomain", PLATFORM_TF), False),
 ]
 
@@ -78,21 +124,41 @@ def test_every_guardrail_has_a_compliant_and_a_non_compliant_case():
     names = {c[0].name for c in CASES}
     for name in names:
         assert {c[2] for c in CASES if c[0].name == name} == {True, False}, name
-    assert names == {"deny-leave-organization", "deny-unapproved-regions", "deny-root-user", "protect-audit",
-                     "protect-platform-roles", "sagemaker-vpc-only", "studio-source-networks", "suspended-lockdown",
-                     "fraud-instance-types"}
+    assert names == {
+        "deny-leave-organization",
+        "deny-unapproved-regions",
+        "deny-root-user",
+        "protect-audit",
+        "protect-platform-roles",
+        "sagemaker-vpc-only",
+        "studio-source-networks",
+        "suspended-lockdown",
+        "fraud-instance-types",
+    }
 
 
 def inputs(**kw) -> g.Inputs:
-    base = dict(org="acme", allowed_regions=("eu-west-1",), studio_allowed_cidrs=("203.0.113.0/24",), log_bucket="log-archive-acme-1",
-                workload_roots=("Workloads",), vpc_only_ous=("Workloads/Prod",))
+    base = dict(
+        org="acme",
+        allowed_regions=("eu-west-1",),
+        studio_allowed_cidrs=("203.0.113.0/24",),
+        log_bucket="log-archive-acme-1",
+        workload_roots=("Workloads",),
+        vpc_only_ous=("Workloads/Prod",),
+    )
     return g.Inputs(**{**base, **kw})
 
 
 def test_coverage_traces_each_guardrail_to_its_ous():
     cov = {ou: [r.name for r in rails] for ou, rails in g.coverage(inputs()).items()}
-    assert cov["Workloads"] == ["deny-leave-organization", "deny-unapproved-regions", "deny-root-user", "protect-audit",
-                                "protect-platform-roles", "studio-source-networks"]
+    assert cov["Workloads"] == [
+        "deny-leave-organization",
+        "deny-unapproved-regions",
+        "deny-root-user",
+        "protect-audit",
+        "protect-platform-roles",
+        "studio-source-networks",
+    ]
     assert cov["Suspended"][-1] == "suspended-lockdown" and cov["Suspended"][:-1] == cov["Workloads"]
     assert cov["Workloads/Prod"] == ["sagemaker-vpc-only"]  # inherits the rest from Workloads
     assert "studio-source-networks" not in [r.name for r in g.coverage(inputs(studio_allowed_cidrs=()))["Workloads"]]

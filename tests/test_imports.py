@@ -6,6 +6,7 @@ path that must stay fast (cdktn off `validate` and the no-op synth, pydantic off
 above the run of imports it belongs to. Imports under `if TYPE_CHECKING:` are annotations only and count for
 neither check.
 """
+
 from __future__ import annotations
 
 import ast
@@ -28,8 +29,7 @@ def _sources() -> dict[str, tuple[Path, ast.Module, list[str]]]:
 
 def _is_type_checking(node: ast.AST) -> bool:
     test = node.test if isinstance(node, ast.If) else None
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
 def _imports(tree: ast.Module) -> tuple[list[ast.stmt], list[ast.stmt]]:
@@ -84,8 +84,10 @@ def _unmarked() -> dict[str, list[str]]:
 def test_every_function_level_import_says_why():
     found = _unmarked()
     bad = [line for rel, lines in sorted(found.items()) for line in lines]
-    assert not bad, (f"imports inside functions without a `{MARK} <reason>` comment (move them to the top of the "
-                     "module, or say what path they keep a heavy library off):\n" + "\n".join(bad))
+    assert not bad, (
+        f"imports inside functions without a `{MARK} <reason>` comment (move them to the top of the "
+        "module, or say what path they keep a heavy library off):\n" + "\n".join(bad)
+    )
 
 
 def _resolve(importer: str, is_package: bool, node: ast.stmt, known: set[str]) -> set[str]:
@@ -97,7 +99,7 @@ def _resolve(importer: str, is_package: bool, node: ast.stmt, known: set[str]) -
         assert isinstance(node, ast.ImportFrom)
         if node.level:
             package = importer.split(".") if is_package else importer.split(".")[:-1]
-            package = package[:len(package) - (node.level - 1)]
+            package = package[: len(package) - (node.level - 1)]
             bases = [".".join(package + ([node.module] if node.module else []))]
         else:
             bases = [node.module or ""]
@@ -142,7 +144,7 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                return path[path.index(nxt):] + [nxt]
+                return path[path.index(nxt) :] + [nxt]
             if nxt not in state and (found := visit(nxt)):
                 return found
         path.pop()
@@ -167,13 +169,26 @@ def test_the_checks_can_fail():
     known = {"modules", "modules.synth", "modules.build", "modules.aws", "modules.aws.base"}
     tree = ast.parse("from .build import build\nfrom . import build\nfrom .aws.base import X\nimport json\n")
     assert [_resolve("modules.synth", False, n, known) for n in tree.body] == [
-        {"modules.build"}, {"modules", "modules.build"}, {"modules.aws", "modules.aws.base"}, set()]
-    src = ("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\n"
-           "def f():\n    import b\n    # lazy: why\n    import c\n    import d\n    x = 1\n    import e  # lazy: why\n"
-           "    import g\n    # lazy: why\n    import h\n\n    import i\n")
+        {"modules.build"},
+        {"modules", "modules.build"},
+        {"modules.aws", "modules.aws.base"},
+        set(),
+    ]
+    src = (
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import a\n"
+        "def f():\n    import b\n    # lazy: why\n    import c\n    import d\n    x = 1\n    import e  # lazy: why\n"
+        "    import g\n    # lazy: why\n    import h\n\n    import i\n"
+    )
     lines = src.splitlines()
     top, nested = _imports(ast.parse(src))
     assert [n.lineno for n in top] == [1]
     nested_lines = {n.lineno for n in nested}
     assert {n.lineno: _marked(n, lines, nested_lines) for n in nested} == {
-        5: False, 7: True, 8: True, 10: True, 11: False, 13: True, 15: True}
+        5: False,
+        7: True,
+        8: True,
+        10: True,
+        11: False,
+        13: True,
+        15: True,
+    }

@@ -4,6 +4,7 @@ Cross-account access to CodeArtifact needs both halves: the caller's identity po
 the repository (or domain) policy in shared services. `reach` evaluates both, as IAM does for a principal in
 another account (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html).
 """
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,9 @@ from tests.policy_sim import Request, allowed
 def plan(example_registry):
     from modules.stacks import plan as make_plan
 
-    return with_libraries(make_plan(example_registry), publish={"recsys": ("Recsys_Features", "recsys.utils"),
-                                                                 "pricing": ("pricing-tools",)})
+    return with_libraries(
+        make_plan(example_registry), publish={"recsys": ("Recsys_Features", "recsys.utils"), "pricing": ("pricing-tools",)}
+    )
 
 
 def role_arn(acct, role: str) -> str:
@@ -40,8 +42,11 @@ def reach(plan, acct, role: str, action: str, resource: str, *, org_id: str = OR
     principal = role_arn(acct, name)
     req = Request(action, principal, resource, context={"aws:PrincipalOrgID": org_id})
     lib = plan.shared_services.libraries
-    resource_policy = (L.domain_policy(lib, org_id=ORG_ID) if action == "codeartifact:GetAuthorizationToken"
-                       else L.repository_policy(lib, org_id=ORG_ID, deploy_role="northwind-deploy"))
+    resource_policy = (
+        L.domain_policy(lib, org_id=ORG_ID)
+        if action == "codeartifact:GetAuthorizationToken"
+        else L.repository_policy(lib, org_id=ORG_ID, deploy_role="northwind-deploy")
+    )
     return allowed(identity(acct, role), req) and allowed(resource_policy, req)
 
 
@@ -78,17 +83,23 @@ def test_execution_roles_publish_only_where_people_write(plan):
 def test_the_repository_policy_stops_a_role_the_identity_policy_would_let_publish(plan):
     """A team account role with a publishing identity policy but another name (not the platform's) is refused."""
     acct = plan.account("recsys-dev")
-    req = Request("codeartifact:PublishPackageVersion", role_arn(acct, "someone-elses-role"), package(plan, "recsys-features"),
-                  context={"aws:PrincipalOrgID": ORG_ID})
+    req = Request(
+        "codeartifact:PublishPackageVersion",
+        role_arn(acct, "someone-elses-role"),
+        package(plan, "recsys-features"),
+        context={"aws:PrincipalOrgID": ORG_ID},
+    )
     assert allowed(identity(acct, "deploy"), req)
     assert not allowed(L.repository_policy(plan.shared_services.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"), req)
 
 
 def test_every_team_account_reads(plan):
     lib = plan.accounts[0].libraries
-    calls = [("codeartifact:GetAuthorizationToken", L.domain_arn(lib)),
-             ("codeartifact:GetRepositoryEndpoint", L.repository_arn(lib)),
-             ("codeartifact:ReadFromRepository", L.repository_arn(lib))]
+    calls = [
+        ("codeartifact:GetAuthorizationToken", L.domain_arn(lib)),
+        ("codeartifact:GetRepositoryEndpoint", L.repository_arn(lib)),
+        ("codeartifact:ReadFromRepository", L.repository_arn(lib)),
+    ]
     for acct in plan.accounts:
         assert acct.libraries, acct.name
         for role in ("execution", "deploy"):
@@ -96,14 +107,14 @@ def test_every_team_account_reads(plan):
                 assert reach(plan, acct, role, action, resource), (acct.name, role, action)
             bearer = Request("sts:GetServiceBearerToken", context={"sts:AWSServiceName": "codeartifact.amazonaws.com"})
             assert allowed(identity(acct, role), bearer)
-            assert not allowed(identity(acct, role), Request("sts:GetServiceBearerToken",
-                                                             context={"sts:AWSServiceName": "other.amazonaws.com"}))
+            assert not allowed(
+                identity(acct, role), Request("sts:GetServiceBearerToken", context={"sts:AWSServiceName": "other.amazonaws.com"})
+            )
 
 
 def test_nobody_outside_the_organization_reads(plan):
     acct = plan.account("recsys-dev")
-    assert not reach(plan, acct, "execution", "codeartifact:ReadFromRepository", L.repository_arn(acct.libraries),
-                     org_id="o-someoneelse")
+    assert not reach(plan, acct, "execution", "codeartifact:ReadFromRepository", L.repository_arn(acct.libraries), org_id="o-someoneelse")
 
 
 def test_the_repository_policy_does_not_grow_with_teams(plan):
@@ -111,8 +122,11 @@ def test_the_repository_policy_does_not_grow_with_teams(plan):
 
     few = json.dumps(L.repository_policy(plan.shared_services.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"))
     many_publishers = tuple(L.Publisher(f"team-{i}", (f"pkg-{i}",)) for i in range(500))
-    many = json.dumps(L.repository_policy(dataclasses.replace(plan.shared_services.libraries, publishers=many_publishers),
-                                          org_id=ORG_ID, deploy_role="northwind-deploy"))
+    many = json.dumps(
+        L.repository_policy(
+            dataclasses.replace(plan.shared_services.libraries, publishers=many_publishers), org_id=ORG_ID, deploy_role="northwind-deploy"
+        )
+    )
     assert few == many and len(few) < 7168
 
 
@@ -120,25 +134,33 @@ def test_the_pip_script_points_pip_at_the_repository(plan):
     lib = plan.accounts[0].libraries
     script = L.pip_script(lib)
     assert script.startswith("#!/bin/bash\n")
-    assert ("pip config set global.index-url "
-            '"https://aws:$TOKEN@northwind-libs-200000000002.d.codeartifact.eu-west-1.amazonaws.com/pypi/ml-libraries/simple/"'
-            in script)
+    assert (
+        "pip config set global.index-url "
+        '"https://aws:$TOKEN@northwind-libs-200000000002.d.codeartifact.eu-west-1.amazonaws.com/pypi/ml-libraries/simple/"' in script
+    )
     assert "--domain northwind-libs --domain-owner 200000000002 --region eu-west-1" in script
 
 
-@pytest.mark.parametrize("role, may", [
-    ("northwind-deploy", True),
-    ("northwind-recsys-sandbox-sagemaker-execution", True),
-    ("northwind-recsys-dev-sagemaker-execution", True),
-    ("northwind-recsys-prod-sagemaker-execution", False),
-    ("northwind-recsys-preprod-sagemaker-execution", False),
-    ("northwind-prod-sandbox-x-sagemaker-execution", False),  # a name that only contains a write environment
-    ("northwind-sagemaker-projects-launch", False),
-])
+@pytest.mark.parametrize(
+    "role, may",
+    [
+        ("northwind-deploy", True),
+        ("northwind-recsys-sandbox-sagemaker-execution", True),
+        ("northwind-recsys-dev-sagemaker-execution", True),
+        ("northwind-recsys-prod-sagemaker-execution", False),
+        ("northwind-recsys-preprod-sagemaker-execution", False),
+        ("northwind-prod-sandbox-x-sagemaker-execution", False),  # a name that only contains a write environment
+        ("northwind-sagemaker-projects-launch", False),
+    ],
+)
 def test_the_repository_policy_alone_lets_only_publishing_roles_publish(plan, role, may):
     """The second half on its own: even a role whose identity policy allowed it could not publish from production."""
-    req = Request("codeartifact:PublishPackageVersion", f"arn:aws:iam::999900000000:role/{role}",
-                  package(plan, "recsys-features"), context={"aws:PrincipalOrgID": ORG_ID})
+    req = Request(
+        "codeartifact:PublishPackageVersion",
+        f"arn:aws:iam::999900000000:role/{role}",
+        package(plan, "recsys-features"),
+        context={"aws:PrincipalOrgID": ORG_ID},
+    )
     assert allowed(L.repository_policy(plan.shared_services.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"), req) == may
 
 
@@ -147,13 +169,28 @@ def test_the_registry_compiles_to_publishing_environments_and_packages():
     from Studio; a decommissioned team publishes nothing; names are normalized)."""
     from types import SimpleNamespace as NS
 
-    envs = [NS(name="sandbox", human_access="write", production=False), NS(name="dev", human_access="write", production=False),
-            NS(name="preprod", human_access="read", production=False), NS(name="prod", human_access="read", production=True)]
-    teams = [NS(name="a", active=True, libraries=NS(publish=["A_Lib", "a.lib", "b-lib"])),
-             NS(name="old", active=False, libraries=NS(publish=["old-lib"])), NS(name="c", active=True, libraries=NS(publish=[]))]
-    reg = NS(organization=NS(name="acme", shared_services_account_id="222222222222", home_region="eu-west-1",
-                             libraries=NS(domain="acme", repository="ml-libraries", upstreams=["pypi"])),
-             environments=envs, teams=teams, environment=lambda n: next(e for e in envs if e.name == n))
+    envs = [
+        NS(name="sandbox", human_access="write", production=False),
+        NS(name="dev", human_access="write", production=False),
+        NS(name="preprod", human_access="read", production=False),
+        NS(name="prod", human_access="read", production=True),
+    ]
+    teams = [
+        NS(name="a", active=True, libraries=NS(publish=["A_Lib", "a.lib", "b-lib"])),
+        NS(name="old", active=False, libraries=NS(publish=["old-lib"])),
+        NS(name="c", active=True, libraries=NS(publish=[])),
+    ]
+    reg = NS(
+        organization=NS(
+            name="acme",
+            shared_services_account_id="222222222222",
+            home_region="eu-west-1",
+            libraries=NS(domain="acme", repository="ml-libraries", upstreams=["pypi"]),
+        ),
+        environments=envs,
+        teams=teams,
+        environment=lambda n: next(e for e in envs if e.name == n),
+    )
     lib = L.organization_libraries(reg)
     assert lib.publishing_environments == ("dev", "sandbox")
     assert lib.publishers == (L.Publisher("a", ("a-lib", "b-lib")),)

@@ -1,4 +1,5 @@
 """`diff`, the access review and `graph` say who may publish which internal library (issue 14)."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,10 @@ def base(example_registry):
 def test_the_example_registry_reaches_the_review_and_graph(example_registry):
     p = make_plan(example_registry)
     assert [(x.package, x.team) for x in publishing(p)] == [
-        ("pricing-elasticity", "pricing"), ("recsys-features", "recsys"), ("recsys-ranking", "recsys")]
+        ("pricing-elasticity", "pricing"),
+        ("recsys-features", "recsys"),
+        ("recsys-ranking", "recsys"),
+    ]
     assert 'team_pricing(["team pricing"]) -- "publishes pricing-elasticity" --> libraries' in mermaid(p)
 
 
@@ -31,8 +35,10 @@ def test_diff_shows_libraries_created_and_packages_claimed(example_registry, bas
     kinds = [(c.kind, c.facts.get("package")) for c in s.changes if c.section == "libraries"]
     assert kinds == [("libraries_created", None), ("package_claimed", "recsys-features")]
     claimed = next(c for c in s.changes if c.kind == "package_claimed")
-    assert claimed.text == ("team recsys may publish package recsys-features, by its deployments (deploy role) in every "
-                            "environment; from Studio in dev, sandbox")
+    assert claimed.text == (
+        "team recsys may publish package recsys-features, by its deployments (deploy role) in every "
+        "environment; from Studio in dev, sandbox"
+    )
     assert "### Internal libraries" in markdown(s, "Change summary")
 
 
@@ -42,7 +48,8 @@ def test_diff_shows_a_package_changing_owner_and_a_released_one(example_registry
     s = summarize((example_registry, before), (example_registry, after), [])
     assert [(c.kind, c.text) for c in s.changes if c.section == "libraries"] == [
         ("package_released", "team recsys may no longer publish package recsys-features (published versions stay)"),
-        ("package_moved", "package shared-utils changes owner: recsys → pricing")]
+        ("package_moved", "package shared-utils changes owner: recsys → pricing"),
+    ]
 
 
 def test_diff_shows_a_seed_change_as_a_template_change(example_registry, base):
@@ -62,7 +69,8 @@ def test_the_access_review_lists_who_may_publish_what(example_registry, base):
     p = with_libraries(base, publish={"recsys": ("recsys-features",), "churn": ("churn-old",)})
     pubs = publishing(p)
     assert [(x.package, x.team, x.deploy_accounts, x.studio_accounts) for x in pubs] == [
-        ("recsys-features", "recsys", ("recsys-dev", "recsys-prod", "recsys-sandbox"), ("recsys-dev", "recsys-sandbox"))]
+        ("recsys-features", "recsys", ("recsys-dev", "recsys-prod", "recsys-sandbox"), ("recsys-dev", "recsys-sandbox"))
+    ]
     md = access_report(example_registry, p, "md")
     assert "| recsys-features | recsys | recsys-dev, recsys-prod, recsys-sandbox | recsys-dev, recsys-sandbox |" in md
     assert json.loads(access_report(example_registry, p, "json"))["library_publishing"][0]["package"] == "recsys-features"

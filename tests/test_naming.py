@@ -1,4 +1,5 @@
 """Derived names and the AWS limits they must fit."""
+
 import pytest
 
 from modules import naming
@@ -14,13 +15,21 @@ def test_names_follow_the_contract():
     assert naming.account_stack("fraud", "dev") == "fraud-dev"
 
 
-@pytest.mark.parametrize("rule,length,fits", [
-    (naming.ACCOUNT_NAME, 50, True), (naming.ACCOUNT_NAME, 51, False),
-    (naming.IAM_ROLE, 64, True), (naming.IAM_ROLE, 65, False),
-    (naming.PERMISSION_SET, 32, True), (naming.PERMISSION_SET, 33, False),
-    (naming.SAGEMAKER_NAME, 63, True), (naming.SAGEMAKER_NAME, 64, False),
-    (naming.S3_BUCKET, 63, True), (naming.S3_BUCKET, 64, False),
-])
+@pytest.mark.parametrize(
+    "rule,length,fits",
+    [
+        (naming.ACCOUNT_NAME, 50, True),
+        (naming.ACCOUNT_NAME, 51, False),
+        (naming.IAM_ROLE, 64, True),
+        (naming.IAM_ROLE, 65, False),
+        (naming.PERMISSION_SET, 32, True),
+        (naming.PERMISSION_SET, 33, False),
+        (naming.SAGEMAKER_NAME, 63, True),
+        (naming.SAGEMAKER_NAME, 64, False),
+        (naming.S3_BUCKET, 63, True),
+        (naming.S3_BUCKET, 64, False),
+    ],
+)
 def test_length_limits(rule, length, fits):
     name = "a" * length
     problem = naming.check_name(rule, name)
@@ -29,10 +38,17 @@ def test_length_limits(rule, length, fits):
         assert f"is {length} characters; AWS allows at most {rule.max_len}" in problem
 
 
-@pytest.mark.parametrize("rule,name", [
-    (naming.SAGEMAKER_NAME, "bad_name"), (naming.SAGEMAKER_NAME, "-lead"), (naming.S3_BUCKET, "Upper"),
-    (naming.IAM_ROLE, "has space"), (naming.ACCOUNT_EMAIL, "no-at-sign"), (naming.PERMISSION_SET, "a/b"),
-])
+@pytest.mark.parametrize(
+    "rule,name",
+    [
+        (naming.SAGEMAKER_NAME, "bad_name"),
+        (naming.SAGEMAKER_NAME, "-lead"),
+        (naming.S3_BUCKET, "Upper"),
+        (naming.IAM_ROLE, "has space"),
+        (naming.ACCOUNT_EMAIL, "no-at-sign"),
+        (naming.PERMISSION_SET, "a/b"),
+    ],
+)
 def test_patterns(rule, name):
     assert "is not valid" in naming.check_name(rule, name)
 

@@ -2,6 +2,7 @@
 
 tests/synth/test_stacks.py keeps the end-to-end checks that the construct modules render these records;
 tests/synth/test_onboarding.py has the onboarding team's plan (accounts and groups, no account stacks)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -34,8 +35,11 @@ def edited(tmp_path: Path, case: str, rel: str, edit) -> Plan:
 
 
 def test_the_stack_layout(example, example_registry):
-    expected = {*naming.CENTRAL_STACKS, *(f"{t.name}-access" for t in example_registry.teams),
-                *(f"{t.name}-{e}" for t in example_registry.teams for e in t.environments)}
+    expected = {
+        *naming.CENTRAL_STACKS,
+        *(f"{t.name}-access" for t in example_registry.teams),
+        *(f"{t.name}-{e}" for t in example_registry.teams for e in t.environments),
+    }
     assert example.stack_names == tuple(sorted(expected)), "one record per stack, sorted by name"
     assert {a.name for a in example.accounts} | {a.name for a in example.access} == expected - set(naming.CENTRAL_STACKS)
 
@@ -58,7 +62,7 @@ def test_a_team_account_reads_exactly_the_states_it_needs(example):
 
 
 def test_an_adopted_account_without_shares_reads_no_organization_state(tmp_path):
-    p = edited(tmp_path, "unquoted-leading-zero-account", "teams/fraud.yaml", lambda t: t[:t.index("shares:")])
+    p = edited(tmp_path, "unquoted-leading-zero-account", "teams/fraud.yaml", lambda t: t[: t.index("shares:")])
     assert p.account("fraud-prod").account.adopted_id == "033333333333" and not p.account("fraud-prod").shares_out
     assert p.record("fraud-prod").reads == (IDENTITY,)
     assert p.record("fraud-dev").reads == (IDENTITY, ORG)
@@ -117,11 +121,18 @@ def test_assignments_per_role_and_environment(example):
     pricing = next(a for a in example.access if a.team == "pricing")
     by_key = {t.key: sorted((x.group, x.permission_set) for x in t.assignments) for t in pricing.accounts}
     # pricing prod is production (read): lead, ml-engineer and viewer map ReadOnly, data-scientist nothing
-    assert by_key["pricing-prod"] == [("northwind-platform-admins", "PlatformAdmin"), ("northwind-pricing-lead", "ReadOnly"),
-                                      ("northwind-pricing-ml-engineer", "ReadOnly"), ("northwind-pricing-viewer", "ReadOnly")]
+    assert by_key["pricing-prod"] == [
+        ("northwind-platform-admins", "PlatformAdmin"),
+        ("northwind-pricing-lead", "ReadOnly"),
+        ("northwind-pricing-ml-engineer", "ReadOnly"),
+        ("northwind-pricing-viewer", "ReadOnly"),
+    ]
     assert by_key["pricing-sandbox"] == [
-        ("northwind-platform-admins", "PlatformAdmin"), ("northwind-pricing-data-scientist", "DataScientist"),
-        ("northwind-pricing-lead", "DataScientist"), ("northwind-pricing-ml-engineer", "MLEngineer")]
+        ("northwind-platform-admins", "PlatformAdmin"),
+        ("northwind-pricing-data-scientist", "DataScientist"),
+        ("northwind-pricing-lead", "DataScientist"),
+        ("northwind-pricing-ml-engineer", "MLEngineer"),
+    ]
     churn = next(a for a in example.access if a.team == "churn")
     assert churn.groups == () and churn.scp is None, "a decommissioned team keeps only the admins' break-glass"
     assert {x.group for t in churn.accounts for x in t.assignments} == {"northwind-platform-admins"}

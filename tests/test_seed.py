@@ -1,4 +1,5 @@
 """Seed code (issue 14): the zip is reproducible byte for byte, and a seeded template publishes with its seed."""
+
 from __future__ import annotations
 
 import io
@@ -39,8 +40,9 @@ def test_the_zip_holds_the_folder_with_fixed_metadata():
     zf = zipfile.ZipFile(io.BytesIO(seed.pack_folder(SEED)))
     names = zf.namelist()
     assert names == sorted(names)
-    assert {"README.md", "pyproject.toml", ".pre-commit-config.yaml", "src/model_pipeline/pipeline.py",
-            "tests/test_settings.py"} <= set(names)
+    assert {"README.md", "pyproject.toml", ".pre-commit-config.yaml", "src/model_pipeline/pipeline.py", "tests/test_settings.py"} <= set(
+        names
+    )
     for info in zf.infolist():
         assert info.date_time == seed.ZIP_EPOCH and info.extra == b"" and (info.external_attr >> 16) in (0o100644, 0o100755)
     assert zf.read("README.md") == (SEED / "README.md").read_bytes()
@@ -100,7 +102,8 @@ def test_a_seeded_template_publishes_with_its_seed_as_parameter_defaults():
     code = doc["Resources"]["Repo"]["Properties"]["Code"]
     assert code["S3"] == {"Bucket": {"Ref": "SeedCodeBucket"}, "Key": {"Ref": "SeedCodeKey"}}
     assert doc["Resources"]["Repo"]["Properties"]["RepositoryName"] == {
-        "Fn::Sub": "sagemaker-${SageMakerProjectName}-${SageMakerProjectId}"}
+        "Fn::Sub": "sagemaker-${SageMakerProjectName}-${SageMakerProjectId}"
+    }
     assert doc["Outputs"]["Arn"]["Value"] == {"Fn::GetAtt": ["Repo", "Arn"]}
 
 
@@ -113,8 +116,9 @@ def test_published_seeded_templates_pass_cfn_lint(tmp_path):
     for name, text in bodies.items():
         if {"SeedCodeBucket", "SeedCodeKey"} <= cfn_template.declared_parameters(text):
             out = tmp_path / f"{Path(name).stem}.json"
-            out.write_text(cfn_template.with_seed_defaults(text, bucket="northwind-sagemaker-catalog",
-                                                           key=seed.seed_key(Path(name).stem, "1.0.0")))
+            out.write_text(
+                cfn_template.with_seed_defaults(text, bucket="northwind-sagemaker-catalog", key=seed.seed_key(Path(name).stem, "1.0.0"))
+            )
             paths.append(str(out))
     proc = subprocess.run([str(Path(sys.executable).parent / "cfn-lint"), *paths], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,4 +1,5 @@
 """What every stack has: the S3 backend, the AWS provider(s), default tags, remote state of central stacks."""
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,7 @@ class PlatformStack(TerraformStack):
         super().__init__(scope, name)
         self.backend_config = backend
         self._moved: dict[str, str] = {}
-        S3Backend(self, bucket=backend.bucket, key=backend.key(name), region=backend.region,
-                  encrypt=True, use_lockfile=True)
+        S3Backend(self, bucket=backend.bucket, key=backend.key(name), region=backend.region, encrypt=True, use_lockfile=True)
         # The states this stack reads: exactly its record's `reads` (stacks.py), never decided here.
         for stack in reads:
             self.remote_state(stack)
@@ -50,18 +50,34 @@ class PlatformStack(TerraformStack):
             plan_role = naming.plan_role(org)
             allowed = json.dumps([naming.ORGANIZATION_ACCESS_ROLE, plan_role])
             TerraformVariable(
-                self, ROLE_VARIABLE, type="string", nullable=False, default=naming.ORGANIZATION_ACCESS_ROLE,
+                self,
+                ROLE_VARIABLE,
+                type="string",
+                nullable=False,
+                default=naming.ORGANIZATION_ACCESS_ROLE,
                 description=f"Role assumed in every account: {naming.ORGANIZATION_ACCESS_ROLE} to apply, "
-                            f"{plan_role} (read-only) to plan a pull request",
-                validation=[TerraformVariableValidationConfig(
-                    condition=expression(f"contains({allowed}, var.{ROLE_VARIABLE})"),
-                    error_message=f"assume_role_name is {naming.ORGANIZATION_ACCESS_ROLE} (apply) or {plan_role} (plan).")])
+                f"{plan_role} (read-only) to plan a pull request",
+                validation=[
+                    TerraformVariableValidationConfig(
+                        condition=expression(f"contains({allowed}, var.{ROLE_VARIABLE})"),
+                        error_message=f"assume_role_name is {naming.ORGANIZATION_ACCESS_ROLE} (apply) or {plan_role} (plan).",
+                    )
+                ],
+            )
         return expression(f"var.{ROLE_VARIABLE}")
 
-    def provider(self, *, region: str, tags: dict[str, str], allowed_account_ids: list[str] | None = None,
-                 assume_role_arn: str | None = None, alias: str | None = None) -> AwsProvider:
+    def provider(
+        self,
+        *,
+        region: str,
+        tags: dict[str, str],
+        allowed_account_ids: list[str] | None = None,
+        assume_role_arn: str | None = None,
+        alias: str | None = None,
+    ) -> AwsProvider:
         return AwsProvider(
-            self, f"aws-{alias}" if alias else "aws",
+            self,
+            f"aws-{alias}" if alias else "aws",
             alias=alias,
             region=region,
             allowed_account_ids=allowed_account_ids,

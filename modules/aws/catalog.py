@@ -10,6 +10,7 @@ associations are the team's decision, so they live in its access stack (aws/acce
 A portfolio per template keeps each association decision independent; AWS allows 100 portfolios
 per account by default (https://docs.aws.amazon.com/servicecatalog/latest/adminguide/limits.html).
 """
+
 from __future__ import annotations
 
 from cdktn import TerraformOutput
@@ -39,16 +40,27 @@ STUDIO_VISIBILITY_TAG = "sagemaker:studio-visibility"
 
 
 def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: SharedServicesStack) -> None:
-    stack.provider(region=plan.home_region, tags=plan.default_tags, assume_role_arn=org_access_role_arn(stack, plan.org, shared.account_id),
-                   allowed_account_ids=[shared.account_id])
+    stack.provider(
+        region=plan.home_region,
+        tags=plan.default_tags,
+        assume_role_arn=org_access_role_arn(stack, plan.org, shared.account_id),
+        allowed_account_ids=[shared.account_id],
+    )
     build_aggregator(stack, org=plan.org, account_id=shared.account_id)
     build_plan_role(stack, org=plan.org, management_account_id=plan.management_account_id, data_buckets=[])
     org_id = remote_output(naming.ORGANIZATION_STACK, "organization_id")
-    seed_bucket, seed_key = (policies.seed_reader_statements(org=plan.org, org_id=org_id, bucket=shared.catalog_bucket,
-                                                             region=plan.home_region)
-                             if any(t.seed for t in shared.templates) else ([], []))
-    key_arn = build_key(stack, alias=f"alias/{plan.org}-shared-services", account_id=shared.account_id,
-                        description="Shared services: SageMaker Projects catalog", extra_statements=seed_key)
+    seed_bucket, seed_key = (
+        policies.seed_reader_statements(org=plan.org, org_id=org_id, bucket=shared.catalog_bucket, region=plan.home_region)
+        if any(t.seed for t in shared.templates)
+        else ([], [])
+    )
+    key_arn = build_key(
+        stack,
+        alias=f"alias/{plan.org}-shared-services",
+        account_id=shared.account_id,
+        description="Shared services: SageMaker Projects catalog",
+        extra_statements=seed_key,
+    )
     build_data_bucket(stack, name=shared.catalog_bucket, key_arn=key_arn, extra_statements=seed_bucket)
     if shared.libraries:
         build_libraries(stack, lib=shared.libraries, key_arn=key_arn, org_id=org_id)
@@ -58,58 +70,96 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
         tid = safe_id(t.name)
         urls = {}
         if t.seed:  # beside the template; the current version's template defaults its seed parameters to it
-            S3Object(stack, f"seed-{tid}", bucket=bucket_id, key=t.seed.key, content_base64=t.seed.content_base64,
-                     content_type="application/zip", server_side_encryption="aws:kms", kms_key_id=key_arn)
+            S3Object(
+                stack,
+                f"seed-{tid}",
+                bucket=bucket_id,
+                key=t.seed.key,
+                content_base64=t.seed.content_base64,
+                content_type="application/zip",
+                server_side_encryption="aws:kms",
+                kms_key_id=key_arn,
+            )
         for v in t.versions:
             vid = f"template-{tid}-{safe_id(v.version)}"
             body = v.body
             if t.seed and v.version == t.version:
                 body = cfn_template.with_seed_defaults(v.body, bucket=shared.catalog_bucket, key=t.seed.key)
-            S3Object(stack, vid, bucket=bucket_id, key=f"templates/{t.name}/{v.version}.yaml", content=body,
-                     content_type="application/x-yaml", server_side_encryption="aws:kms", kms_key_id=key_arn)
+            S3Object(
+                stack,
+                vid,
+                bucket=bucket_id,
+                key=f"templates/{t.name}/{v.version}.yaml",
+                content=body,
+                content_type="application/x-yaml",
+                server_side_encryption="aws:kms",
+                kms_key_id=key_arn,
+            )
             # A reference, not a literal URL: Service Catalog reads the template when the artifact is created, so
             # the object must exist first.
-            urls[v.version] = (f"https://{ref('aws_s3_bucket', 'data-bucket', 'bucket_regional_domain_name')}/"
-                               f"{ref('aws_s3_object', vid, 'key')}")
+            urls[v.version] = (
+                f"https://{ref('aws_s3_bucket', 'data-bucket', 'bucket_regional_domain_name')}/{ref('aws_s3_object', vid, 'key')}"
+            )
         first, *later = t.versions
         # The product is created with its oldest version; a new version must never replace the product (projects
         # launched from it would lose it), so each later version is a provisioning artifact of its own and the
         # product ignores changes to its first one (provisioning_artifact_parameters forces a new product:
         # https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/servicecatalog_product).
         ServicecatalogProduct(
-            stack, f"product-{tid}", name=t.name, owner=t.owner, description=t.description,
+            stack,
+            f"product-{tid}",
+            name=t.name,
+            owner=t.owner,
+            description=t.description,
             type="CLOUD_FORMATION_TEMPLATE",
             provisioning_artifact_parameters={
-                "name": first.version, "type": "CLOUD_FORMATION_TEMPLATE", "template_url": urls[first.version],
+                "name": first.version,
+                "type": "CLOUD_FORMATION_TEMPLATE",
+                "template_url": urls[first.version],
             },
             tags={STUDIO_VISIBILITY_TAG: "true"},
             lifecycle={"ignore_changes": ["provisioning_artifact_parameters"]},
         )
         for v in later:
             ServicecatalogProvisioningArtifact(
-                stack, f"artifact-{tid}-{safe_id(v.version)}", product_id=ref("aws_servicecatalog_product", f"product-{tid}", "id"),
-                name=v.version, type="CLOUD_FORMATION_TEMPLATE", template_url=urls[v.version],
-                guidance="DEFAULT" if v.version == t.version else "DEPRECATED")
+                stack,
+                f"artifact-{tid}-{safe_id(v.version)}",
+                product_id=ref("aws_servicecatalog_product", f"product-{tid}", "id"),
+                name=v.version,
+                type="CLOUD_FORMATION_TEMPLATE",
+                template_url=urls[v.version],
+                guidance="DEFAULT" if v.version == t.version else "DEPRECATED",
+            )
         product_id = ref("aws_servicecatalog_product", f"product-{tid}", "id")
-        ServicecatalogPortfolio(stack, f"portfolio-{tid}", name=naming.portfolio_name(plan.org, t.name),
-                                provider_name=t.owner, description=t.description)
+        ServicecatalogPortfolio(
+            stack, f"portfolio-{tid}", name=naming.portfolio_name(plan.org, t.name), provider_name=t.owner, description=t.description
+        )
         portfolio_id = ref("aws_servicecatalog_portfolio", f"portfolio-{tid}", "id")
         portfolio_ids[t.name] = portfolio_id
-        ServicecatalogProductPortfolioAssociation(stack, f"portfolio-{tid}-product", portfolio_id=portfolio_id,
-                                                  product_id=product_id)
+        ServicecatalogProductPortfolioAssociation(stack, f"portfolio-{tid}-product", portfolio_id=portfolio_id, product_id=product_id)
         ServicecatalogConstraint(
-            stack, f"portfolio-{tid}-launch", portfolio_id=portfolio_id, product_id=product_id, type="LAUNCH",
+            stack,
+            f"portfolio-{tid}-launch",
+            portfolio_id=portfolio_id,
+            product_id=product_id,
+            type="LAUNCH",
             parameters=policy_json({"LocalRoleName": naming.projects_launch_role(plan.org)}),
         )
         for ou in shared.share_with_ous:
             ServicecatalogPortfolioShare(
-                stack, f"portfolio-{tid}-share-{safe_id(ou)}", portfolio_id=portfolio_id, type="ORGANIZATIONAL_UNIT",
-                principal_id=remote_output(naming.ORGANIZATION_STACK, "ou_ids", ou), share_principals=True)
+                stack,
+                f"portfolio-{tid}-share-{safe_id(ou)}",
+                portfolio_id=portfolio_id,
+                type="ORGANIZATIONAL_UNIT",
+                principal_id=remote_output(naming.ORGANIZATION_STACK, "ou_ids", ou),
+                share_principals=True,
+            )
     TerraformOutput(stack, "portfolio_ids", value=portfolio_ids, description="Projects portfolio id by template name")
 
 
-def build_projects_in_account(scope: Construct, *, org: str, account_id: str, region: str, launch_role: bool,
-                              seeds: tuple[str, str] | None = None) -> None:
+def build_projects_in_account(
+    scope: Construct, *, org: str, account_id: str, region: str, launch_role: bool, seeds: tuple[str, str] | None = None
+) -> None:
     """SageMaker Projects enabled in every team account; where the team lists templates, the local launch role
     the catalog's launch constraint names. seeds: (catalog bucket, shared services account) when a template the
     team sees has seed code, which the launch role then reads to create the project's repository."""
@@ -117,8 +167,17 @@ def build_projects_in_account(scope: Construct, *, org: str, account_id: str, re
     if not launch_role:
         return
     name = naming.projects_launch_role(org)
-    IamRole(scope, "projects-launch-role", name=name, description="Service Catalog launches SageMaker Projects templates",
-            assume_role_policy=policy_json(policies.service_trust("servicecatalog.amazonaws.com", account_id)))
-    IamRolePolicy(scope, "projects-launch-role-policy", name="launch-catalog-templates",
-                  role=ref("aws_iam_role", "projects-launch-role", "id"),
-                  policy=policy_json(policies.projects_launch_policy(account_id=account_id, region=region, seeds=seeds)))
+    IamRole(
+        scope,
+        "projects-launch-role",
+        name=name,
+        description="Service Catalog launches SageMaker Projects templates",
+        assume_role_policy=policy_json(policies.service_trust("servicecatalog.amazonaws.com", account_id)),
+    )
+    IamRolePolicy(
+        scope,
+        "projects-launch-role-policy",
+        name="launch-catalog-templates",
+        role=ref("aws_iam_role", "projects-launch-role", "id"),
+        policy=policy_json(policies.projects_launch_policy(account_id=account_id, region=region, seeds=seeds)),
+    )

@@ -1,6 +1,7 @@
 """Internal libraries (CodeArtifact): the domain and repositories in shared services, and in every team account
 the roles' access and the Studio lifecycle configuration that points pip at the internal repository.
 The policies themselves are pure functions in modules/libraries.py."""
+
 from __future__ import annotations
 
 import base64
@@ -41,20 +42,34 @@ def build_libraries(scope: Construct, *, lib: Libraries, key_arn: str, org_id: s
     upstreams = []
     for up in lib.upstreams:
         CodeartifactRepository(
-            scope, f"libraries-proxy-{up}", domain=domain, repository=lib.proxy_repository(up),
+            scope,
+            f"libraries-proxy-{up}",
+            domain=domain,
+            repository=lib.proxy_repository(up),
             description=f"Proxy of {EXTERNAL_CONNECTIONS[up]}: the internal repository's upstream",
-            external_connections=CodeartifactRepositoryExternalConnections(external_connection_name=EXTERNAL_CONNECTIONS[up]))
-        upstreams.append(CodeartifactRepositoryUpstream(
-            repository_name=ref("aws_codeartifact_repository", f"libraries-proxy-{up}", "repository")))
-    CodeartifactRepository(scope, "libraries-repository", domain=domain, repository=lib.repository,
-                           description="Internal libraries of the ML teams (publishers: the teams' registry files)",
-                           upstream=upstreams or None)
-    CodeartifactDomainPermissionsPolicy(scope, "libraries-domain-policy", domain=domain,
-                                        policy_document=policy_json(domain_policy(lib, org_id=org_id)))
+            external_connections=CodeartifactRepositoryExternalConnections(external_connection_name=EXTERNAL_CONNECTIONS[up]),
+        )
+        upstreams.append(
+            CodeartifactRepositoryUpstream(repository_name=ref("aws_codeartifact_repository", f"libraries-proxy-{up}", "repository"))
+        )
+    CodeartifactRepository(
+        scope,
+        "libraries-repository",
+        domain=domain,
+        repository=lib.repository,
+        description="Internal libraries of the ML teams (publishers: the teams' registry files)",
+        upstream=upstreams or None,
+    )
+    CodeartifactDomainPermissionsPolicy(
+        scope, "libraries-domain-policy", domain=domain, policy_document=policy_json(domain_policy(lib, org_id=org_id))
+    )
     CodeartifactRepositoryPermissionsPolicy(
-        scope, "libraries-repository-policy", domain=domain,
+        scope,
+        "libraries-repository-policy",
+        domain=domain,
         repository=ref("aws_codeartifact_repository", "libraries-repository", "repository"),
-        policy_document=policy_json(repository_policy(lib, org_id=org_id, deploy_role=naming.deploy_role(lib.org))))
+        policy_document=policy_json(repository_policy(lib, org_id=org_id, deploy_role=naming.deploy_role(lib.org))),
+    )
 
 
 def _lcc_id(app_type: str) -> str:
@@ -72,10 +87,19 @@ def build_library_access(scope: Construct, *, org: str, lib: AccountLibraries) -
     read = read_policy(lib)["Statement"]
     publish = (publish_policy(lib) or {"Statement": []})["Statement"]
     for role, may_publish in (("execution-role", lib.execution_role_publishes), ("deploy-role", True)):
-        IamRolePolicy(scope, f"{role}-libraries", name="internal-libraries", role=ref("aws_iam_role", role, "id"),
-                      policy=policy_json({"Version": "2012-10-17", "Statement": read + (publish if may_publish else [])}))
+        IamRolePolicy(
+            scope,
+            f"{role}-libraries",
+            name="internal-libraries",
+            role=ref("aws_iam_role", role, "id"),
+            policy=policy_json({"Version": "2012-10-17", "Statement": read + (publish if may_publish else [])}),
+        )
     script = base64.b64encode(pip_script(lib).encode()).decode("ascii")
     for app in STUDIO_APP_TYPES:
         SagemakerStudioLifecycleConfig(
-            scope, _lcc_id(app), studio_lifecycle_config_name=f"{org}-pip-libraries-{app.lower()}",
-            studio_lifecycle_config_app_type=app, studio_lifecycle_config_content=script)
+            scope,
+            _lcc_id(app),
+            studio_lifecycle_config_name=f"{org}-pip-libraries-{app.lower()}",
+            studio_lifecycle_config_app_type=app,
+            studio_lifecycle_config_content=script,
+        )

@@ -1,6 +1,7 @@
 """IAM Identity Center, organization-wide: users (created or looked up), permission sets, the platform admins.
 
 Teams' groups, memberships and assignments live in their access stacks (aws/access.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -24,46 +25,72 @@ from .refs import data_ref, each, instance, ref
 
 
 def build_identity(stack: PlatformStack, *, values: OrgValues, identity: IdentityStack) -> None:
-    stack.provider(region=values.identity_center_region, tags=values.default_tags,
-                   allowed_account_ids=[values.management_account_id])
+    stack.provider(region=values.identity_center_region, tags=values.default_tags, allowed_account_ids=[values.management_account_id])
     store = identity.identity_store_id
 
     user_ids = {}
     for person in identity.people:
         if identity.managed_users:
             IdentitystoreUser(
-                stack, f"user-{safe_id(person.user_name)}", identity_store_id=store, user_name=person.user_name,
+                stack,
+                f"user-{safe_id(person.user_name)}",
+                identity_store_id=store,
+                user_name=person.user_name,
                 display_name=f"{person.given_name} {person.family_name}",
                 name={"given_name": person.given_name, "family_name": person.family_name},
                 emails={"value": person.email, "primary": True, "type": "work"},
             )
         else:
             DataAwsIdentitystoreUser(
-                stack, f"user-{safe_id(person.user_name)}", identity_store_id=store,
+                stack,
+                f"user-{safe_id(person.user_name)}",
+                identity_store_id=store,
                 alternate_identifier={"unique_attribute": {"attribute_path": "UserName", "attribute_value": person.user_name}},
             )
         uid = f"user-{safe_id(person.user_name)}"
-        user_ids[person.user_name] = (ref("aws_identitystore_user", uid, "user_id") if identity.managed_users
-                                      else data_ref("aws_identitystore_user", uid, "user_id"))
+        user_ids[person.user_name] = (
+            ref("aws_identitystore_user", uid, "user_id") if identity.managed_users else data_ref("aws_identitystore_user", uid, "user_id")
+        )
 
     group_ids = build_groups(stack, store=store, groups=identity.groups, user_id=user_ids.__getitem__)
 
     ps_arns = {}
     for ps in identity.permission_sets:
-        SsoadminPermissionSet(stack, f"ps-{ps.name}", name=ps.name, description=ps.description,
-                              instance_arn=identity.instance_arn, session_duration=ps.session_duration)
+        SsoadminPermissionSet(
+            stack,
+            f"ps-{ps.name}",
+            name=ps.name,
+            description=ps.description,
+            instance_arn=identity.instance_arn,
+            session_duration=ps.session_duration,
+        )
         ps_arns[ps.name] = ref("aws_ssoadmin_permission_set", f"ps-{ps.name}", "arn")
         for arn in ps.managed_policies:
-            SsoadminManagedPolicyAttachment(stack, f"ps-{ps.name}-{safe_id(arn.rsplit('/', 1)[-1])}",
-                                            instance_arn=identity.instance_arn, managed_policy_arn=arn,
-                                            permission_set_arn=ps_arns[ps.name])
+            SsoadminManagedPolicyAttachment(
+                stack,
+                f"ps-{ps.name}-{safe_id(arn.rsplit('/', 1)[-1])}",
+                instance_arn=identity.instance_arn,
+                managed_policy_arn=arn,
+                permission_set_arn=ps_arns[ps.name],
+            )
         if ps.inline_policy:
-            SsoadminPermissionSetInlinePolicy(stack, f"ps-{ps.name}-inline", instance_arn=identity.instance_arn,
-                                              permission_set_arn=ps_arns[ps.name], inline_policy=ps.inline_policy)
+            SsoadminPermissionSetInlinePolicy(
+                stack,
+                f"ps-{ps.name}-inline",
+                instance_arn=identity.instance_arn,
+                permission_set_arn=ps_arns[ps.name],
+                inline_policy=ps.inline_policy,
+            )
 
     for label, account_id in identity.central_assignments:
-        assign(stack, f"assign-{label}", instance_arn=identity.instance_arn, permission_set_arn=ps_arns["PlatformAdmin"],
-               group_id=group_ids[identity.admins_group], account_id=account_id)
+        assign(
+            stack,
+            f"assign-{label}",
+            instance_arn=identity.instance_arn,
+            permission_set_arn=ps_arns["PlatformAdmin"],
+            group_id=group_ids[identity.admins_group],
+            account_id=account_id,
+        )
 
     TerraformOutput(stack, "user_ids", value=user_ids, description="Identity store user id by user name")
     TerraformOutput(stack, "group_ids", value=group_ids, description="Identity store group id by group name")
@@ -75,26 +102,41 @@ def build_groups(stack: PlatformStack, *, store: str, groups: Iterable[Group], u
     (DESIGN.md decision 14; user_id: user name -> reference). Returns group name -> group id."""
     group_ids, members, moves = {}, {}, {}
     for group in groups:
-        IdentitystoreGroup(stack, f"group-{group.name}", identity_store_id=store, display_name=group.name,
-                           description=group.description)
+        IdentitystoreGroup(stack, f"group-{group.name}", identity_store_id=store, display_name=group.name, description=group.description)
         group_ids[group.name] = ref("aws_identitystore_group", f"group-{group.name}", "group_id")
         for member in group.members:
             key = f"{group.name}/{member}"
             members[key] = {"group_id": group_ids[group.name], "member_id": user_id(member)}
             # the membership's address when each was a construct of its own
-            moves[f"aws_identitystore_group_membership.member-{group.name}-{safe_id(member)}"] = \
-                instance("aws_identitystore_group_membership", "members", key)
+            moves[f"aws_identitystore_group_membership.member-{group.name}-{safe_id(member)}"] = instance(
+                "aws_identitystore_group_membership", "members", key
+            )
     if members:
-        IdentitystoreGroupMembership(stack, "members", for_each=for_each(members), identity_store_id=store,
-                                     group_id=each("group_id"), member_id=each("member_id"))
+        IdentitystoreGroupMembership(
+            stack, "members", for_each=for_each(members), identity_store_id=store, group_id=each("group_id"), member_id=each("member_id")
+        )
         stack.moved(moves)
     return group_ids
 
 
-def assign(scope: Construct, cid: str, *, instance_arn: str, permission_set_arn: str, group_id: str, account_id: str,
-           provider: AwsProvider | None = None) -> SsoadminAccountAssignment:
+def assign(
+    scope: Construct,
+    cid: str,
+    *,
+    instance_arn: str,
+    permission_set_arn: str,
+    group_id: str,
+    account_id: str,
+    provider: AwsProvider | None = None,
+) -> SsoadminAccountAssignment:
     return SsoadminAccountAssignment(
-        scope, cid, instance_arn=instance_arn, permission_set_arn=permission_set_arn, principal_id=group_id,
-        principal_type="GROUP", target_id=account_id, target_type="AWS_ACCOUNT", provider=provider,
+        scope,
+        cid,
+        instance_arn=instance_arn,
+        permission_set_arn=permission_set_arn,
+        principal_id=group_id,
+        principal_type="GROUP",
+        target_id=account_id,
+        target_type="AWS_ACCOUNT",
+        provider=provider,
     )
-

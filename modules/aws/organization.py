@@ -1,4 +1,5 @@
 """The organization stack (management account): OU tree, team accounts (created or adopted), baseline SCPs."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -34,7 +35,9 @@ def build_organization_resource(stack: PlatformStack, *, org: OrganizationStack)
         DataAwsOrganizationsOrganization(stack, "organization")
         return []
     resource = OrganizationsOrganization(
-        stack, "organization", feature_set="ALL",
+        stack,
+        "organization",
+        feature_set="ALL",
         aws_service_access_principals=sorted(org.trusted_services),
         enabled_policy_types=list(trusted_access.REQUIRED_POLICY_TYPES),
         lifecycle={"prevent_destroy": True},
@@ -54,7 +57,10 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
     for path in org.ou_paths:
         parent, _, leaf = path.rpartition("/")
         OrganizationsOrganizationalUnit(
-            stack, f"ou-{safe_id(path)}", name=leaf, parent_id=ous[parent] if parent else root_id,
+            stack,
+            f"ou-{safe_id(path)}",
+            name=leaf,
+            parent_id=ous[parent] if parent else root_id,
             tags={"ou_path": path},
         )
         ous[path] = ref("aws_organizations_organizational_unit", f"ou-{safe_id(path)}", "id")
@@ -65,7 +71,8 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
         # outside this tool. Adopted ones are imported; their existing name and email are kept.
         ignore = ["iam_user_access_to_billing", "role_name"] + (["email", "name"] if acct.adopted_id else [])
         resource = OrganizationsAccount(
-            stack, f"account-{acct.key}",
+            stack,
+            f"account-{acct.key}",
             name=acct.name,
             email=acct.email,
             parent_id=ous[acct.ou_path],
@@ -80,36 +87,66 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
         account_ids[acct.key] = ref("aws_organizations_account", f"account-{acct.key}", "id")
 
     for scp in org.scps:
-        OrganizationsPolicy(stack, f"scp-{scp.name}", name=scp.name, description=scp.description,
-                            type="SERVICE_CONTROL_POLICY", content=scp.text, depends_on=after_org)
-        OrganizationsPolicyAttachment(stack, f"scp-{scp.name}-attachment", target_id=ous[scp.target],
-                                      policy_id=ref("aws_organizations_policy", f"scp-{scp.name}", "id"))
+        OrganizationsPolicy(
+            stack,
+            f"scp-{scp.name}",
+            name=scp.name,
+            description=scp.description,
+            type="SERVICE_CONTROL_POLICY",
+            content=scp.text,
+            depends_on=after_org,
+        )
+        OrganizationsPolicyAttachment(
+            stack,
+            f"scp-{scp.name}-attachment",
+            target_id=ous[scp.target],
+            policy_id=ref("aws_organizations_policy", f"scp-{scp.name}", "id"),
+        )
 
     # The log archive account holds the trail's and Config's logs; the trail itself belongs to the management account.
-    log_archive = stack.provider(region=plan.home_region, tags=plan.default_tags, alias="log-archive",
-                                 assume_role_arn=org_access_role_arn(stack, plan.org, org.log_archive_account_id),
-                                 allowed_account_ids=[org.log_archive_account_id])
-    build_plan_role(stack, org=plan.org, management_account_id=plan.management_account_id, data_buckets=[],
-                    provider=log_archive, prefix="log-archive-plan-role")
-    key_arn = build_log_archive(stack, org=plan.org, bucket=org.log_bucket, account_id=org.log_archive_account_id,
-                                org_id=org_id, provider=log_archive)
+    log_archive = stack.provider(
+        region=plan.home_region,
+        tags=plan.default_tags,
+        alias="log-archive",
+        assume_role_arn=org_access_role_arn(stack, plan.org, org.log_archive_account_id),
+        allowed_account_ids=[org.log_archive_account_id],
+    )
+    build_plan_role(
+        stack,
+        org=plan.org,
+        management_account_id=plan.management_account_id,
+        data_buckets=[],
+        provider=log_archive,
+        prefix="log-archive-plan-role",
+    )
+    key_arn = build_log_archive(
+        stack, org=plan.org, bucket=org.log_bucket, account_id=org.log_archive_account_id, org_id=org_id, provider=log_archive
+    )
     logs_group_arn, logs_role_arn = build_trail_monitoring(
-        stack, org=plan.org, account_id=plan.management_account_id, region=plan.home_region,
-        subscribers=org.alarm_subscribers)
-    build_organization_trail(stack, org=plan.org, name=org.trail_name, bucket=org.log_bucket, key_arn=key_arn,
-                             logs_group_arn=logs_group_arn, logs_role_arn=logs_role_arn,
-                             depends_on=[stack.node.find_child("log-archive-policy"),
-                                         stack.node.find_child("trail-logs-role-policy"), *after_org])
+        stack, org=plan.org, account_id=plan.management_account_id, region=plan.home_region, subscribers=org.alarm_subscribers
+    )
+    build_organization_trail(
+        stack,
+        org=plan.org,
+        name=org.trail_name,
+        bucket=org.log_bucket,
+        key_arn=key_arn,
+        logs_group_arn=logs_group_arn,
+        logs_role_arn=logs_role_arn,
+        depends_on=[stack.node.find_child("log-archive-policy"), stack.node.find_child("trail-logs-role-policy"), *after_org],
+    )
 
     # Shared services administers Service Catalog (the Projects portfolios) and Config (the aggregator); AWS
     # refuses a delegated administrator for a service without trusted access (SERVICE_ACCESS_NOT_ENABLED).
     for principal in ("servicecatalog.amazonaws.com", "config.amazonaws.com", "config-multiaccountsetup.amazonaws.com"):
-        OrganizationsDelegatedAdministrator(stack, f"delegated-admin-{principal.split('.')[0]}",
-                                            account_id=plan.shared_services_account_id, service_principal=principal,
-                                            depends_on=after_org)
+        OrganizationsDelegatedAdministrator(
+            stack,
+            f"delegated-admin-{principal.split('.')[0]}",
+            account_id=plan.shared_services_account_id,
+            service_principal=principal,
+            depends_on=after_org,
+        )
 
-    TerraformOutput(stack, "account_ids", value=account_ids,
-                    description="Account id of every team account, by <team>-<environment>")
+    TerraformOutput(stack, "account_ids", value=account_ids, description="Account id of every team account, by <team>-<environment>")
     TerraformOutput(stack, "organization_id", value=org_id, description="The organization's id (o-...)")
-    TerraformOutput(stack, "ou_ids", value={path: ous[path] for path in org.ou_paths},
-                    description="Organizational unit id by OU path")
+    TerraformOutput(stack, "ou_ids", value={path: ous[path] for path in org.ou_paths}, description="Organizational unit id by OU path")

@@ -5,6 +5,7 @@ DESIGN.md), and a token would render as plain `${...}`, which `tfexpr.finalize` 
 text. The logical id of a construct placed directly in a stack is its construct id, so the
 reference is known in Python already.
 """
+
 from __future__ import annotations
 
 from ..tfexpr import expression, index
@@ -33,4 +34,3 @@ def each(attr: str | None = None) -> str:
 def instance(tf_type: str, construct_id: str, key: str) -> str:
     """The address of one instance of a `for_each` resource: `type.name["key"]` (a `moved` target)."""
     return f'{tf_type}.{construct_id}["{key}"]'
-

@@ -3,6 +3,7 @@
 What each half holds comes from the share's kind (modules/shares/<kind>.py) as pure data; this module only
 turns it into constructs, the same way for every kind.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -78,5 +79,10 @@ def build_consumer_permissions(scope: Construct, *, acct: AccountStack) -> None:
     statements = []
     for share in acct.shares_in:
         statements += KINDS[share.kind].consumer_statements(share, endpoint(acct, share.producer), acct.region)
-    IamRolePolicy(scope, "execution-role-shares", name="shared-resources", role=ref("aws_iam_role", "execution-role", "id"),
-                  policy=policy_json({"Version": "2012-10-17", "Statement": statements}))
+    IamRolePolicy(
+        scope,
+        "execution-role-shares",
+        name="shared-resources",
+        role=ref("aws_iam_role", "execution-role", "id"),
+        policy=policy_json({"Version": "2012-10-17", "Statement": statements}),
+    )

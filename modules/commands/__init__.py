@@ -5,6 +5,7 @@ below into exit codes; a command module never parses and never exits. A command 
 `Invalid` (the input is wrong, or a destroy was refused) or `Unusable` (usage or environment) with the exact
 text for stderr; what it finds in a successful run it prints itself.
 """
+
 from __future__ import annotations
 
 EXIT_OK, EXIT_INVALID, EXIT_ENV = 0, 1, 2

@@ -1,4 +1,5 @@
 """`access`: the access review, every person x account, what grants it, Studio (no cdktn)."""
+
 from __future__ import annotations
 
 from ..outputs.access import access_report

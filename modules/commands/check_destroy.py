@@ -1,5 +1,6 @@
 """`check-destroy` (CI): fail when the output destroys or replaces what the base branch's output manages,
 unless the change adds a platform opt-in."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """`check-stacks` (CI, before a plan): refuse stacks that use anything outside the compiler's allow-list."""
+
 from __future__ import annotations
 
 import sys

@@ -1,6 +1,7 @@
 """`diff --base REF`: compile the registry at the ref and now, find the stacks whose Terraform changes, and print
 what the change means. The only part of the change review (modules/review) that reads git and synthesizes;
 the rest is pure (compare, render), so review never imports synth."""
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,7 @@ def diff(opts: DiffOptions) -> int:
     reg = load(opts.registry)
     try:
         plans = read_plans(Path(opts.plans)) if opts.plans else None
-        summary = change_summary(reg, Path(opts.registry), opts.base, Path(opts.out), synth_now=not opts.no_synth,
-                                 plans=plans)
+        summary = change_summary(reg, Path(opts.registry), opts.base, Path(opts.out), synth_now=not opts.no_synth, plans=plans)
     except BaseInvalid as exc:
         raise Unusable(str(exc)) from None
     except (gitbase.GitError, PlanError) as exc:
@@ -55,8 +55,9 @@ def _synth(p: Plan, out: Path) -> Path:
     return out / "stacks"
 
 
-def change_summary(new_reg: Registry, registry_dir: Path, base_ref: str, out: Path, *, synth_now: bool,
-                   plans: list[StackPlan] | None = None) -> Summary:
+def change_summary(
+    new_reg: Registry, registry_dir: Path, base_ref: str, out: Path, *, synth_now: bool, plans: list[StackPlan] | None = None
+) -> Summary:
     """What changes between base_ref and now. The stacks that will plan compare the output committed at the
     ref with a fresh synth of the registry now (or, with synth_now False, with the output folder as it is)."""
     registry_dir = registry_dir.resolve()

@@ -1,4 +1,5 @@
 """`graph`: a Mermaid diagram of OUs, team accounts and shares (no cdktn)."""
+
 from __future__ import annotations
 
 from ..outputs.graph import mermaid

@@ -1,4 +1,5 @@
 """What the commands that read a registry share: loading it (or stopping) and the one-line summary they print."""
+
 from __future__ import annotations
 
 import os
@@ -25,8 +26,10 @@ def summary(reg: Registry) -> str:
     adopted = sum(1 for t in reg.teams for e in t.environments.values() if e.account_id)
     shares = sum(len(t.shares) for t in active)
     decom = sum(t.status == "decommissioned" for t in reg.teams)
-    return (f"{_n(len(reg.teams), 'team')} ({len(active)} active, {decom} decommissioned), "
-            f"{_n(accounts, 'account')} ({adopted} adopted), {_n(len(reg.people), 'person', 'people')}, {_n(shares, 'share')}")
+    return (
+        f"{_n(len(reg.teams), 'team')} ({len(active)} active, {decom} decommissioned), "
+        f"{_n(accounts, 'account')} ({adopted} adopted), {_n(len(reg.people), 'person', 'people')}, {_n(shares, 'share')}"
+    )
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:

@@ -2,6 +2,7 @@
 
 Each field is named as the parser's dest (modules/cli.py fills them by name). Pure dataclasses with no imports of
 the compiler, so parsing the command line loads nothing else."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

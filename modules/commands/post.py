@@ -2,6 +2,7 @@
 
 Its exit codes are its own (modules/post/exits.py): 2 means "changes pending", so a usage problem (Unusable) is 3
 there; cli.py maps it, and an interruption or an internal error is "failed" (1), never 2."""
+
 from __future__ import annotations
 
 import json
@@ -24,13 +25,13 @@ def post(opts: PostOptions) -> int:
         if not stacks:
             raise UsageError("name a stack with --stack NAME (or --all)")
         if (opts.tf_outputs or opts.tf_plan) and len(stacks) != 1:
-            raise UsageError("--tf-outputs and --tf-plan describe one stack: name exactly one --stack with them "
-                             f"(got {len(stacks)})")
+            raise UsageError(f"--tf-outputs and --tf-plan describe one stack: name exactly one --stack with them (got {len(stacks)})")
         outputs, tf_plan = _read(opts.tf_outputs), _read(opts.tf_plan)
         deadline = Deadline.start(opts.timeout, what="run")
         aws = gateway.AwsGateway(deadline=deadline, call_seconds=opts.call_timeout)
-        results = runner.run(stacks, manifests=manifests, gateway=aws, apply=apply, deadline=deadline,
-                             tf_outputs=outputs, tf_plan=tf_plan, only=opts.job)
+        results = runner.run(
+            stacks, manifests=manifests, gateway=aws, apply=apply, deadline=deadline, tf_outputs=outputs, tf_plan=tf_plan, only=opts.job
+        )
     except UsageError as exc:
         raise Unusable(f"error: {exc}") from None
     print(as_json(results, apply=apply) if opts.format == "json" else as_table(results, apply=apply), end="")

@@ -1,4 +1,5 @@
 """`schema`: write the registry's JSON Schema to <registry>/schema.json, or with --check say whether it is stale."""
+
 from __future__ import annotations
 
 import os

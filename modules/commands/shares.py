@@ -1,4 +1,5 @@
 """`shares`: the share graph, producer -> consumers, kind, access (no cdktn)."""
+
 from __future__ import annotations
 
 from ..outputs.shares import shares_json, shares_table

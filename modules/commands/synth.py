@@ -3,6 +3,7 @@
 Its path is staged for speed: a registry and compiler unchanged since the last synth stop after hashing the
 files (fingerprint.py), before the registry model (pydantic) or the compiler is even imported: hence the
 imports inside the function, after that check."""
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,10 @@ def synth(opts: SynthOptions) -> int:
     digest = fingerprint.registry_digest(Path(opts.registry))
     note = None if opts.full else fingerprint.unchanged(out_path, digest, ROOT_FILES if in_project else ())
     if note is not None:  # the very registry and compiler of the last synth, its output intact: nothing to do
-        print(f"{out}: {note} — registry and compiler as at the last synth, checked in "
-              f"{time.perf_counter() - started:.1f} s\nno stack changed")
+        print(
+            f"{out}: {note} — registry and compiler as at the last synth, checked in "
+            f"{time.perf_counter() - started:.1f} s\nno stack changed"
+        )
         return EXIT_OK
     # lazy: past the no-op check, only now the registry model (pydantic) and the compiler are imported
     from ..build import default_jobs, prefetch
@@ -45,17 +48,23 @@ def synth(opts: SynthOptions) -> int:
     reg = load(opts.registry)
     pending = unsynthesized(reg)
     if pending:
-        raise Invalid("\n".join(str(e) for e in pending) +
-                      f"\n{len(pending)} field(s) not synthesized yet; nothing was written.")
+        raise Invalid("\n".join(str(e) for e in pending) + f"\n{len(pending)} field(s) not synthesized yet; nothing was written.")
     the_plan = plan(reg)
     extra = root_files(reg, the_plan, root=root, out=out_path, registry_dir=Path(opts.registry)) if in_project else {}
     try:
         if opts.jobs is not None and opts.jobs < 1:
             raise Unusable("error: --jobs must be at least 1")
-        result = synthesize(the_plan, Path(out), allow_destroy=opts.allow_destroy, root_files=extra,
-                            progress=None if opts.quiet else tty_progress(), full=opts.full,
-                            jobs=opts.jobs or default_jobs(), registry_digest=digest,
-                            note=f"{len(the_plan.stack_names)} stacks — {summary(reg)}")
+        result = synthesize(
+            the_plan,
+            Path(out),
+            allow_destroy=opts.allow_destroy,
+            root_files=extra,
+            progress=None if opts.quiet else tty_progress(),
+            full=opts.full,
+            jobs=opts.jobs or default_jobs(),
+            registry_digest=digest,
+            note=f"{len(the_plan.stack_names)} stacks — {summary(reg)}",
+        )
     except DestroyRefused as exc:
         raise Invalid(exc.report(out)) from None
     except NotAnOutputFolder as exc:
@@ -63,8 +72,10 @@ def synth(opts: SynthOptions) -> int:
     if result.recovered:
         print(f"note: {result.recovered}", file=sys.stderr)
     took = time.perf_counter() - started
-    print(f"{out}: {result.stacks} stacks ({len(result.built)} built, the others unchanged), {result.resources} resources "
-          f"in {took:.1f} s — {summary(reg)}")
+    print(
+        f"{out}: {result.stacks} stacks ({len(result.built)} built, the others unchanged), {result.resources} resources "
+        f"in {took:.1f} s — {summary(reg)}"
+    )
     if result.worker_peaks_kb:
         print("peak memory per build process: " + ", ".join(f"{kb // 1024} MB" for kb in result.worker_peaks_kb))
     if result.changed or result.removed:

@@ -1,4 +1,5 @@
 """`validate`: check the registry and report every mistake with file:line (no cdktn: main.py runs it as it is)."""
+
 from __future__ import annotations
 
 from . import EXIT_OK

@@ -8,6 +8,7 @@ guardrails cover which OU and packs them into as few policies as AWS limits allo
 One module per concern: library.py (the guardrails), packing.py (coverage, inputs and packing). Callers keep
 writing `guardrails.<name>`: the package re-exports every public name (`__all__`).
 """
+
 from __future__ import annotations
 
 from .library import (
@@ -42,9 +43,30 @@ from .packing import (
 )
 
 __all__ = [
-    "GLOBAL_SERVICE_ACTIONS", "INSTANCE_TYPE_LIMITED_ACTIONS", "MAX_POLICIES_PER_TARGET", "MAX_POLICY_CHARS",
-    "PLATFORM_PRINCIPALS", "RESERVED_POLICIES", "STUDIO_SYSTEM_INSTANCE", "VPC_JOB_ACTIONS", "Guardrail", "Inputs",
-    "PackingError", "Scp", "compact", "coverage", "deny_leave_organization", "deny_root_user", "deny_unapproved_regions",
-    "inputs_for", "instance_types", "pack", "protect_audit", "protect_platform_roles", "sagemaker_vpc_only", "scp_plan",
-    "studio_source_networks", "suspended_lockdown",
+    "GLOBAL_SERVICE_ACTIONS",
+    "INSTANCE_TYPE_LIMITED_ACTIONS",
+    "MAX_POLICIES_PER_TARGET",
+    "MAX_POLICY_CHARS",
+    "PLATFORM_PRINCIPALS",
+    "RESERVED_POLICIES",
+    "STUDIO_SYSTEM_INSTANCE",
+    "VPC_JOB_ACTIONS",
+    "Guardrail",
+    "Inputs",
+    "PackingError",
+    "Scp",
+    "compact",
+    "coverage",
+    "deny_leave_organization",
+    "deny_root_user",
+    "deny_unapproved_regions",
+    "inputs_for",
+    "instance_types",
+    "pack",
+    "protect_audit",
+    "protect_platform_roles",
+    "sagemaker_vpc_only",
+    "scp_plan",
+    "studio_source_networks",
+    "suspended_lockdown",
 ]

@@ -1,5 +1,6 @@
 """Which guardrails cover which OU, from the registry's few inputs, and their packing into SCPs within AWS's
 limits (see the package's docstring)."""
+
 from __future__ import annotations
 
 import json
@@ -79,8 +80,13 @@ def inputs_for(reg: Registry) -> Inputs:
 
 def coverage(inputs: Inputs) -> dict[str, tuple[Guardrail, ...]]:
     """Which guardrails attach where. Child OUs inherit what their parents have."""
-    base = [deny_leave_organization(), deny_unapproved_regions(inputs.allowed_regions), deny_root_user(),
-            protect_audit(inputs.log_bucket), protect_platform_roles(inputs.org)]
+    base = [
+        deny_leave_organization(),
+        deny_unapproved_regions(inputs.allowed_regions),
+        deny_root_user(),
+        protect_audit(inputs.log_bucket),
+        protect_platform_roles(inputs.org),
+    ]
     if inputs.studio_allowed_cidrs:
         base.append(studio_source_networks(inputs.studio_allowed_cidrs))
     out: dict[str, tuple[Guardrail, ...]] = {root: tuple(base) for root in inputs.workload_roots}
@@ -99,18 +105,28 @@ def pack(org: str, target: str, rails: tuple[Guardrail, ...]) -> list[Scp]:
             groups[-1] = trial
             continue
         if _size([rail]) > MAX_POLICY_CHARS:
-            raise PackingError(target, f"guardrail '{rail.name}' alone is {_size([rail])} characters; an SCP may have "
-                                       f"at most {MAX_POLICY_CHARS}")
+            raise PackingError(
+                target, f"guardrail '{rail.name}' alone is {_size([rail])} characters; an SCP may have at most {MAX_POLICY_CHARS}"
+            )
         groups.append([rail])
     allowed = MAX_POLICIES_PER_TARGET - RESERVED_POLICIES
     if len(groups) > allowed:
-        raise PackingError(target, f"OU '{target}' needs {len(groups)} SCPs for its guardrails; AWS allows "
-                                   f"{MAX_POLICIES_PER_TARGET} per target, {allowed} besides FullAWSAccess")
+        raise PackingError(
+            target,
+            f"OU '{target}' needs {len(groups)} SCPs for its guardrails; AWS allows "
+            f"{MAX_POLICIES_PER_TARGET} per target, {allowed} besides FullAWSAccess",
+        )
     slug = target.lower().replace("/", "-").replace(" ", "-")
-    return [Scp(name=f"{org}-{slug}-guardrails-{i + 1}", target=target,
-                description="; ".join(r.name for r in group)[:512],
-                document=_document(group), guardrails=tuple(r.name for r in group))
-            for i, group in enumerate(groups)]
+    return [
+        Scp(
+            name=f"{org}-{slug}-guardrails-{i + 1}",
+            target=target,
+            description="; ".join(r.name for r in group)[:512],
+            document=_document(group),
+            guardrails=tuple(r.name for r in group),
+        )
+        for i, group in enumerate(groups)
+    ]
 
 
 def scp_plan(inputs: Inputs) -> tuple[Scp, ...]:

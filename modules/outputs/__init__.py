@@ -1,4 +1,5 @@
 """Files written beside the stacks and at the repository root, and reports. Pure functions of the model."""
+
 from __future__ import annotations
 
 import os

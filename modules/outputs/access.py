@@ -1,4 +1,5 @@
 """Who can do what where: the access review, from the plan (what the compiled Terraform grants)."""
+
 from __future__ import annotations
 
 import csv
@@ -64,11 +65,18 @@ class Publishing:
 def publishing(plan: Plan) -> list[Publishing]:
     out = []
     for acct_team, pkgs in ((p.team, p.packages) for p in publishers(plan)):
-        accts = [(a.account.key, a.libraries) for a in plan.accounts
-                 if a.account.team == acct_team and a.libraries and a.libraries.packages]
+        accts = [
+            (a.account.key, a.libraries) for a in plan.accounts if a.account.team == acct_team and a.libraries and a.libraries.packages
+        ]
         for pkg in pkgs if accts else ():
-            out.append(Publishing(pkg, acct_team, tuple(sorted(key for key, _ in accts)),
-                                  tuple(sorted(key for key, libs in accts if libs.execution_role_publishes))))
+            out.append(
+                Publishing(
+                    pkg,
+                    acct_team,
+                    tuple(sorted(key for key, _ in accts)),
+                    tuple(sorted(key for key, libs in accts if libs.execution_role_publishes)),
+                )
+            )
     return sorted(out)
 
 
@@ -86,23 +94,34 @@ def access_report(reg: Registry, plan: Plan, fmt: str, *, person: str | None = N
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(["person", "platform_admin", "account", "permission_set", "team", "role", "studio"])
         for g in rows:
-            writer.writerow([g.person, "yes" if g.person in admins else "no", g.account, g.permission_set, g.team,
-                             g.role, "yes" if g.studio else "no"])
+            writer.writerow(
+                [g.person, "yes" if g.person in admins else "no", g.account, g.permission_set, g.team, g.role, "yes" if g.studio else "no"]
+            )
         return buf.getvalue()
-    lines = ["# Access review", "",
-             f"{len({g.person for g in rows})} people with access to {len({g.account for g in rows})} accounts; "
-             "**admin** marks platform admins.", "",
-             "| person | account | permission set | granted by | Studio |", "|---|---|---|---|---|"]
+    lines = [
+        "# Access review",
+        "",
+        f"{len({g.person for g in rows})} people with access to {len({g.account for g in rows})} accounts; "
+        "**admin** marks platform admins.",
+        "",
+        "| person | account | permission set | granted by | Studio |",
+        "|---|---|---|---|---|",
+    ]
     for g in rows:
         who = f"{g.person} **admin**" if g.person in admins else g.person
         by = "platform admins" if g.role == "platform-admin" else f"{g.team} / {g.role}"
         lines.append(f"| {who} | {g.account} | {g.permission_set} | {by} | {'yes' if g.studio else ''} |")
     lib = plan.shared_services.libraries
     if lib:
-        lines += ["", "## Internal libraries: who may publish", "",
-                  f"Repository {lib.domain}/{lib.repository}; every team account reads it. "
-                  "Studio members publish through the account's execution role.", "",
-                  "| package | team | deployments (deploy role) | Studio (execution role) |", "|---|---|---|---|"]
-        lines += [f"| {p.package} | {p.team} | {', '.join(p.deploy_accounts)} | {', '.join(p.studio_accounts)} |"
-                  for p in pubs]
+        lines += [
+            "",
+            "## Internal libraries: who may publish",
+            "",
+            f"Repository {lib.domain}/{lib.repository}; every team account reads it. "
+            "Studio members publish through the account's execution role.",
+            "",
+            "| package | team | deployments (deploy role) | Studio (execution role) |",
+            "|---|---|---|---|",
+        ]
+        lines += [f"| {p.package} | {p.team} | {', '.join(p.deploy_accounts)} | {', '.join(p.studio_accounts)} |" for p in pubs]
     return "\n".join(lines) + "\n"

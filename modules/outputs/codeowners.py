@@ -3,6 +3,7 @@
 https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/customizing-your-repository/about-code-owners
 (the last matching pattern wins, so the general rules come first).
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -25,8 +26,19 @@ def codeowners(reg: Registry, files: dict[str, str]) -> str:
         "# each team file belongs to its owners (the platform admins when no owner has a GitHub handle).",
         f"* {admin_text}".rstrip(),
     ]
-    for path in ("/registry/", "/modules/", "/generated/", "/atlantis.yaml", "/.github/", "/main.py", "/Makefile",
-                 "/pyproject.toml", "/cdktf.json", "/tests/", "/.ci/"):
+    for path in (
+        "/registry/",
+        "/modules/",
+        "/generated/",
+        "/atlantis.yaml",
+        "/.github/",
+        "/main.py",
+        "/Makefile",
+        "/pyproject.toml",
+        "/cdktf.json",
+        "/tests/",
+        "/.ci/",
+    ):
         lines.append(f"{path} {admin_text}".rstrip())
     for team in reg.teams:
         owners = _handles(reg, team.owners) or admins

@@ -1,4 +1,5 @@
 """A Mermaid diagram of the OUs, the team accounts in them, and the shares between accounts."""
+
 from __future__ import annotations
 
 import re
@@ -28,8 +29,9 @@ def mermaid(plan: Plan) -> str:
         for child in children.get(path, []):
             emit(child, depth + 1)
         for a in accounts_in.get(path, []):
-            label = f"{a.team} / {a.environment}" + (" (adopted)" if a.adopted_id else "") + (
-                " (decommissioned)" if a.decommissioned else "")
+            label = (
+                f"{a.team} / {a.environment}" + (" (adopted)" if a.adopted_id else "") + (" (decommissioned)" if a.decommissioned else "")
+            )
             lines.append(f'{pad}  acct_{_id(a.key)}["{label}"]')
         lines.append(f"{pad}end")
 

@@ -1,4 +1,5 @@
 """The JSON Schema of the registry files, exported from the models for editors (yaml-language-server)."""
+
 from __future__ import annotations
 
 import json

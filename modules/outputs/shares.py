@@ -1,4 +1,5 @@
 """The share graph for review: producer -> consumers, kind, access."""
+
 from __future__ import annotations
 
 import json
@@ -8,8 +9,10 @@ from ..stacks import Plan
 
 
 def share_records(plan: Plan) -> list[dict[str, Any]]:
-    return [{"name": s.name, "kind": s.kind, "resource": s.resource, "access": s.access, "producer": s.producer,
-             "consumers": list(s.consumers)} for s in plan.shares]
+    return [
+        {"name": s.name, "kind": s.kind, "resource": s.resource, "access": s.access, "producer": s.producer, "consumers": list(s.consumers)}
+        for s in plan.shares
+    ]
 
 
 def shares_json(plan: Plan) -> str:

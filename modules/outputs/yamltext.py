@@ -1,4 +1,5 @@
 """Deterministic YAML for generated files: keys in the order given, block style, no aliases."""
+
 from __future__ import annotations
 
 import yaml

@@ -1,4 +1,5 @@
 """Projects: what Service Catalog's launch role may do in a team account, and how it reads the seed code."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,24 +14,55 @@ from .. import naming
 # AWS::CodeCommit::Repository: its published schema, as cfn-lint ships it in cfnlint/data/schemas).
 # A template that uses another type fails a test until the type is added here.
 LAUNCH_HANDLER_PERMISSIONS: dict[str, frozenset[str]] = {
-    "AWS::SageMaker::ModelPackageGroup": frozenset({
-        "sagemaker:AddTags", "sagemaker:CreateModelPackageGroup", "sagemaker:DeleteModelPackageGroup",
-        "sagemaker:DeleteModelPackageGroupPolicy", "sagemaker:DeleteTags", "sagemaker:DescribeModelPackageGroup",
-        "sagemaker:GetModelPackageGroupPolicy", "sagemaker:ListTags", "sagemaker:PutModelPackageGroupPolicy",
-    }),
-    "AWS::S3::Bucket": frozenset({
-        "s3:CreateBucket", "s3:DeleteBucket", "s3:GetBucketLocation", "s3:GetBucketTagging", "s3:GetBucketVersioning",
-        "s3:GetEncryptionConfiguration", "s3:GetBucketPublicAccessBlock", "s3:ListBucket",
-        "s3:PutBucketPublicAccessBlock", "s3:PutBucketTagging", "s3:PutBucketVersioning", "s3:PutEncryptionConfiguration",
-    }),
+    "AWS::SageMaker::ModelPackageGroup": frozenset(
+        {
+            "sagemaker:AddTags",
+            "sagemaker:CreateModelPackageGroup",
+            "sagemaker:DeleteModelPackageGroup",
+            "sagemaker:DeleteModelPackageGroupPolicy",
+            "sagemaker:DeleteTags",
+            "sagemaker:DescribeModelPackageGroup",
+            "sagemaker:GetModelPackageGroupPolicy",
+            "sagemaker:ListTags",
+            "sagemaker:PutModelPackageGroupPolicy",
+        }
+    ),
+    "AWS::S3::Bucket": frozenset(
+        {
+            "s3:CreateBucket",
+            "s3:DeleteBucket",
+            "s3:GetBucketLocation",
+            "s3:GetBucketTagging",
+            "s3:GetBucketVersioning",
+            "s3:GetEncryptionConfiguration",
+            "s3:GetBucketPublicAccessBlock",
+            "s3:ListBucket",
+            "s3:PutBucketPublicAccessBlock",
+            "s3:PutBucketTagging",
+            "s3:PutBucketVersioning",
+            "s3:PutEncryptionConfiguration",
+        }
+    ),
     # The create handler reads the seed zip (Code.S3) with the caller's credentials: s3:GetObject(Version).
-    "AWS::CodeCommit::Repository": frozenset({
-        "codecommit:CreateCommit", "codecommit:CreateRepository", "codecommit:DeleteRepository", "codecommit:GetRepository",
-        "codecommit:GetRepositoryTriggers", "codecommit:ListRepositories", "codecommit:ListTagsForResource",
-        "codecommit:PutRepositoryTriggers", "codecommit:TagResource", "codecommit:UntagResource",
-        "codecommit:UpdateRepositoryDescription", "codecommit:UpdateRepositoryEncryptionKey",
-        "codecommit:UpdateRepositoryName", "s3:GetObject", "s3:GetObjectVersion",
-    }),
+    "AWS::CodeCommit::Repository": frozenset(
+        {
+            "codecommit:CreateCommit",
+            "codecommit:CreateRepository",
+            "codecommit:DeleteRepository",
+            "codecommit:GetRepository",
+            "codecommit:GetRepositoryTriggers",
+            "codecommit:ListRepositories",
+            "codecommit:ListTagsForResource",
+            "codecommit:PutRepositoryTriggers",
+            "codecommit:TagResource",
+            "codecommit:UntagResource",
+            "codecommit:UpdateRepositoryDescription",
+            "codecommit:UpdateRepositoryEncryptionKey",
+            "codecommit:UpdateRepositoryName",
+            "s3:GetObject",
+            "s3:GetObjectVersion",
+        }
+    ),
 }
 # Repositories the shipped templates create (SageMaker's own templates name them sagemaker-<project>-...).
 PROJECT_REPOSITORY_PATTERNS = ("sagemaker-*",)
@@ -54,8 +86,14 @@ def projects_launch_policy(*, account_id: str, region: str, seeds: tuple[str, st
             {
                 "Sid": "ProvisioningStacks",
                 "Effect": "Allow",
-                "Action": ["cloudformation:CreateStack", "cloudformation:DeleteStack", "cloudformation:DescribeStackEvents",
-                           "cloudformation:DescribeStacks", "cloudformation:SetStackPolicy", "cloudformation:UpdateStack"],
+                "Action": [
+                    "cloudformation:CreateStack",
+                    "cloudformation:DeleteStack",
+                    "cloudformation:DescribeStackEvents",
+                    "cloudformation:DescribeStacks",
+                    "cloudformation:SetStackPolicy",
+                    "cloudformation:UpdateStack",
+                ],
                 "Resource": f"arn:aws:cloudformation:{region}:{account_id}:stack/SC-*",
             },
             {
@@ -91,29 +129,56 @@ def projects_launch_policy(*, account_id: str, region: str, seeds: tuple[str, st
 def _seed_statements(account_id: str, region: str, bucket: str, shared_services_account_id: str) -> list[dict[str, Any]]:
     codecommit = sorted(a for a in LAUNCH_HANDLER_PERMISSIONS["AWS::CodeCommit::Repository"] if a.startswith("codecommit:"))
     return [
-        {"Sid": "ProjectRepositories", "Effect": "Allow", "Action": [a for a in codecommit if a != "codecommit:ListRepositories"],
-         "Resource": [f"arn:aws:codecommit:{region}:{account_id}:{p}" for p in PROJECT_REPOSITORY_PATTERNS]},
+        {
+            "Sid": "ProjectRepositories",
+            "Effect": "Allow",
+            "Action": [a for a in codecommit if a != "codecommit:ListRepositories"],
+            "Resource": [f"arn:aws:codecommit:{region}:{account_id}:{p}" for p in PROJECT_REPOSITORY_PATTERNS],
+        },
         # ListRepositories takes no resource-level scope
         # (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awscodecommit.html).
         {"Sid": "ListProjectRepositories", "Effect": "Allow", "Action": "codecommit:ListRepositories", "Resource": "*"},
-        {"Sid": "ReadSeedCode", "Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"],
-         "Resource": f"arn:aws:s3:::{bucket}/{SEED_OBJECT_PATTERN}"},
-        {"Sid": "DecryptSeedCode", "Effect": "Allow", "Action": "kms:Decrypt",
-         "Resource": f"arn:aws:kms:{region}:{shared_services_account_id}:key/*",
-         "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}},
+        {
+            "Sid": "ReadSeedCode",
+            "Effect": "Allow",
+            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+            "Resource": f"arn:aws:s3:::{bucket}/{SEED_OBJECT_PATTERN}",
+        },
+        {
+            "Sid": "DecryptSeedCode",
+            "Effect": "Allow",
+            "Action": "kms:Decrypt",
+            "Resource": f"arn:aws:kms:{region}:{shared_services_account_id}:key/*",
+            "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+        },
     ]
 
 
 def seed_reader_statements(*, org: str, org_id: str, bucket: str, region: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(catalog bucket statements, catalog key statements): the Projects launch roles of the organization's
     accounts read the seed zips, and decrypt them through S3, nothing else."""
-    launch_roles = {"StringEquals": {"aws:PrincipalOrgID": org_id},
-                    "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{naming.projects_launch_role(org)}"}}
-    bucket_st = [{"Sid": "LaunchRolesReadSeedCode", "Effect": "Allow", "Principal": {"AWS": "*"},
-                  "Action": ["s3:GetObject", "s3:GetObjectVersion"], "Resource": f"arn:aws:s3:::{bucket}/{SEED_OBJECT_PATTERN}",
-                  "Condition": launch_roles}]
-    key_st = [{"Sid": "LaunchRolesDecryptSeedCode", "Effect": "Allow", "Principal": {"AWS": "*"},
-               "Action": "kms:Decrypt", "Resource": "*",
-               "Condition": {**launch_roles, "StringEquals": {**launch_roles["StringEquals"],
-                                                              "kms:ViaService": f"s3.{region}.amazonaws.com"}}}]
+    launch_roles = {
+        "StringEquals": {"aws:PrincipalOrgID": org_id},
+        "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::*:role/{naming.projects_launch_role(org)}"},
+    }
+    bucket_st = [
+        {
+            "Sid": "LaunchRolesReadSeedCode",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+            "Resource": f"arn:aws:s3:::{bucket}/{SEED_OBJECT_PATTERN}",
+            "Condition": launch_roles,
+        }
+    ]
+    key_st = [
+        {
+            "Sid": "LaunchRolesDecryptSeedCode",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+            "Condition": {**launch_roles, "StringEquals": {**launch_roles["StringEquals"], "kms:ViaService": f"s3.{region}.amazonaws.com"}},
+        }
+    ]
     return bucket_st, key_st

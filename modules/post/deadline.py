@@ -3,6 +3,7 @@
 Nothing in the post-step sleeps or waits without asking the deadline first, so persistent throttling or
 a resource that never settles ends in an error that says so, within the bound, instead of a stalled apply.
 """
+
 from __future__ import annotations
 
 import time

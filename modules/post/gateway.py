@@ -8,6 +8,7 @@ cannot multiply (with both, persistent throttling stalled one call for six minut
 transient errors are retried with jittered exponential backoff until the call's bound (`Deadline`), and
 then the call fails saying so. "Not found" is an answer only for the error codes that mean it, per call.
 """
+
 from __future__ import annotations
 
 import random
@@ -27,24 +28,50 @@ from .gateway_org import OrganizationCalls
 
 # https://docs.aws.amazon.com/general/latest/gr/api-retries.html and botocore's standard retry mode
 # (https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html): the codes worth retrying.
-THROTTLING = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded",
-              "ThrottledException", "SlowDown", "RateExceeded", "ProvisionedThroughputExceededException",
-              "RequestThrottled", "RequestThrottledException", "BandwidthLimitExceeded"}
-TRANSIENT = {"InternalError", "InternalFailure", "InternalServerError", "InternalServerException", "ServiceUnavailable",
-             "ServiceUnavailableException", "ServerInternalException", "RequestTimeout", "RequestTimeoutException",
-             "PriorRequestNotComplete"}
+THROTTLING = {
+    "Throttling",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "ThrottledException",
+    "SlowDown",
+    "RateExceeded",
+    "ProvisionedThroughputExceededException",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "BandwidthLimitExceeded",
+}
+TRANSIENT = {
+    "InternalError",
+    "InternalFailure",
+    "InternalServerError",
+    "InternalServerException",
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+    "ServerInternalException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "PriorRequestNotComplete",
+}
 # "Not found" per API (each from the API reference's error list): never ValidationException in general.
 SAGEMAKER_NOT_FOUND = {"ResourceNotFound"}  # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteApp.html
-IDENTITYSTORE_NOT_FOUND = {"ResourceNotFoundException"}  # https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_GetUserId.html
+IDENTITYSTORE_NOT_FOUND = {
+    "ResourceNotFoundException"
+}  # https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_GetUserId.html
 # DescribeModelPackageGroup lists no error codes; a missing group answers ValidationException
 # "ModelPackageGroup <arn> does not exist." (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DescribeModelPackageGroup.html):
 # only that message counts as not found.
 DOES_NOT_EXIST = re.compile(r"\bdoes not exist\.?$")
+
+
 # No retries inside botocore (see above); socket timeouts within the call's bound, so an attempt in flight
 # when the bound comes ends at most one bound later (https://botocore.amazonaws.com/v1/documentation/api/latest/reference/config.html).
 def client_config(call_seconds: float) -> Config:
-    return Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=min(5.0, call_seconds),
-                  read_timeout=min(30.0, call_seconds))
+    return Config(
+        retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=min(5.0, call_seconds), read_timeout=min(30.0, call_seconds)
+    )
+
+
 T = TypeVar("T")
 
 
@@ -96,8 +123,14 @@ class Gateway(Protocol):
 
 
 class AwsGateway(OrganizationCalls):
-    def __init__(self, session: boto3.session.Session | None = None, *, deadline: Deadline | None = None,
-                 call_seconds: float = CALL_SECONDS, rng: random.Random | None = None):
+    def __init__(
+        self,
+        session: boto3.session.Session | None = None,
+        *,
+        deadline: Deadline | None = None,
+        call_seconds: float = CALL_SECONDS,
+        rng: random.Random | None = None,
+    ):
         self.base = session or boto3.session.Session()
         self.deadline = deadline or Deadline.start(900)
         self.call_seconds = call_seconds
@@ -125,11 +158,14 @@ class AwsGateway(OrganizationCalls):
                 try:
                     creds = self.call(sts, "assume_role", RoleArn=role, RoleSessionName="sagemaker-registry-post")["Credentials"]
                 except ClientError as exc:
-                    raise AccountUnreachable(f"cannot assume {role}: {code(exc)}: "
-                                             f"{exc.response.get('Error', {}).get('Message', '')}") from None
+                    raise AccountUnreachable(
+                        f"cannot assume {role}: {code(exc)}: {exc.response.get('Error', {}).get('Message', '')}"
+                    ) from None
                 self._sessions[account_id] = boto3.session.Session(
-                    aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                    aws_session_token=creds["SessionToken"])
+                    aws_access_key_id=creds["AccessKeyId"],
+                    aws_secret_access_key=creds["SecretAccessKey"],
+                    aws_session_token=creds["SessionToken"],
+                )
         return self._sessions[account_id]
 
     def use_access_role(self, account: str, role: str) -> None:
@@ -161,10 +197,9 @@ class AwsGateway(OrganizationCalls):
                 why = type(exc).__name__
             attempt += 1
             # full jitter (https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/)
-            delay = self.rng.uniform(0, min(10.0, 0.5 * 2 ** attempt))
+            delay = self.rng.uniform(0, min(10.0, 0.5 * 2**attempt))
             if not bound.sleep(delay):
-                raise OutOfTime(f"{api}: gave up after {attempt} attempt(s) answered {why}: "
-                                f"another would pass {bound.what}")
+                raise OutOfTime(f"{api}: gave up after {attempt} attempt(s) answered {why}: another would pass {bound.what}")
 
     def _pages(self, client: Any, operation: str, key: str, **kwargs: Any) -> list[Any]:
         out: list[Any] = []
@@ -188,14 +223,15 @@ class AwsGateway(OrganizationCalls):
     def apps(self, account: str, region: str, domain_id: str) -> list[dict[str, Any]]:
         """Apps not yet gone (Pending, InService, Deleting). https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AppDetails.html"""
         sm = self.client("sagemaker", account, region)
-        return [a for a in self._pages(sm, "list_apps", "Apps", DomainIdEquals=domain_id)
-                if a.get("Status") not in ("Deleted", "Failed")]
+        return [a for a in self._pages(sm, "list_apps", "Apps", DomainIdEquals=domain_id) if a.get("Status") not in ("Deleted", "Failed")]
 
     def delete_app(self, account: str, region: str, app: dict[str, Any]) -> None:
         sm = self.client("sagemaker", account, region)
         owner = {"UserProfileName": app["UserProfileName"]} if app.get("UserProfileName") else {"SpaceName": app["SpaceName"]}
-        self._or_none(lambda: self.call(sm, "delete_app", DomainId=app["DomainId"], AppType=app["AppType"],
-                                        AppName=app["AppName"], **owner), SAGEMAKER_NOT_FOUND)
+        self._or_none(
+            lambda: self.call(sm, "delete_app", DomainId=app["DomainId"], AppType=app["AppType"], AppName=app["AppName"], **owner),
+            SAGEMAKER_NOT_FOUND,
+        )
 
     def spaces(self, account: str, region: str, domain_id: str) -> list[dict[str, Any]]:
         """Spaces that exist, Deleting ones included (gone means no longer listed)."""
@@ -214,8 +250,7 @@ class AwsGateway(OrganizationCalls):
         if lookup is None:
             raise ValueError(f"share-artifacts cannot look up a '{kind}'")
         client = self.client(lookup.service, account, region)
-        found = self._or_none(lambda: self.call(client, lookup.describe, **{lookup.name_key: name})[lookup.arn_key],
-                              set(lookup.not_found))
+        found = self._or_none(lambda: self.call(client, lookup.describe, **{lookup.name_key: name})[lookup.arn_key], set(lookup.not_found))
         if found:
             return str(found)
         for item in self._pages(client, lookup.list_op, lookup.list_key):
@@ -226,8 +261,11 @@ class AwsGateway(OrganizationCalls):
 
     def model_package_group_arn(self, account: str, region: str, name: str) -> str | None:
         sm = self.client("sagemaker", account, region)
-        return self._or_none(lambda: str(self.call(sm, "describe_model_package_group", ModelPackageGroupName=name)
-                                         ["ModelPackageGroupArn"]), set(), DOES_NOT_EXIST)
+        return self._or_none(
+            lambda: str(self.call(sm, "describe_model_package_group", ModelPackageGroupName=name)["ModelPackageGroupArn"]),
+            set(),
+            DOES_NOT_EXIST,
+        )
 
     # ------------------------------------------------------------------ ram
     def resource_share_arn(self, account: str, region: str, name: str) -> str | None:
@@ -238,8 +276,9 @@ class AwsGateway(OrganizationCalls):
 
     def shared_resources(self, account: str, region: str, share_arn: str) -> set[str]:
         ram = self.client("ram", account, region)
-        assoc = self._pages(ram, "get_resource_share_associations", "resourceShareAssociations",
-                            associationType="RESOURCE", resourceShareArns=[share_arn])
+        assoc = self._pages(
+            ram, "get_resource_share_associations", "resourceShareAssociations", associationType="RESOURCE", resourceShareArns=[share_arn]
+        )
         return {a["associatedEntity"] for a in assoc if a.get("status") in ("ASSOCIATED", "ASSOCIATING")}
 
     def associate(self, account: str, region: str, share_arn: str, resource_arn: str) -> None:
@@ -286,8 +325,9 @@ class AwsGateway(OrganizationCalls):
 
     def activate_cost_tags(self, region: str, keys: list[str]) -> None:
         ce = self.client("ce", None, "us-east-1")
-        result = self.call(ce, "update_cost_allocation_tags_status",
-                           CostAllocationTagsStatus=[{"TagKey": k, "Status": "Active"} for k in keys])
+        result = self.call(
+            ce, "update_cost_allocation_tags_status", CostAllocationTagsStatus=[{"TagKey": k, "Status": "Active"} for k in keys]
+        )
         errors = result.get("Errors") or []
         if errors:
             raise RuntimeError("; ".join(f"{e.get('TagKey')}: {e.get('Message')}" for e in errors))
@@ -301,8 +341,15 @@ class AwsGateway(OrganizationCalls):
 
     def user_exists(self, region: str, store: str, user_name: str) -> bool:
         ids = self.client("identitystore", None, region)
-        found = self._or_none(lambda: self.call(ids, "get_user_id", IdentityStoreId=store, AlternateIdentifier={
-            "UniqueAttribute": {"AttributePath": "userName", "AttributeValue": user_name}}), IDENTITYSTORE_NOT_FOUND)
+        found = self._or_none(
+            lambda: self.call(
+                ids,
+                "get_user_id",
+                IdentityStoreId=store,
+                AlternateIdentifier={"UniqueAttribute": {"AttributePath": "userName", "AttributeValue": user_name}},
+            ),
+            IDENTITYSTORE_NOT_FOUND,
+        )
         return found is not None
 
 

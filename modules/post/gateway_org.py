@@ -4,6 +4,7 @@ accounts and account quota, the state bucket, whether an account's access role c
 A mixin of `AwsGateway` (gateway.py): it uses the gateway's one retry layer (`call`, `_pages`). Each method
 answers "not there" only for the error codes that mean it, and lets every other error through.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,7 @@ class OrganizationCalls:
     config: Any
 
     if TYPE_CHECKING:  # provided by AwsGateway
+
         def client(self, service: str, account_id: str | None, region: str) -> Any: ...
         def call(self, client: Any, operation: str, **kwargs: Any) -> Any: ...
         def _pages(self, client: Any, operation: str, key: str, **kwargs: Any) -> list[Any]: ...
@@ -124,8 +126,7 @@ class OrganizationCalls:
         if self._me == account:
             return None
         try:
-            self.call(sts, "assume_role", RoleArn=f"arn:aws:iam::{account}:role/{role}",
-                      RoleSessionName="sagemaker-registry-preflight")
+            self.call(sts, "assume_role", RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="sagemaker-registry-preflight")
         except ClientError as exc:
             return _message(exc)
         return None

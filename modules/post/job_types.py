@@ -1,4 +1,5 @@
 """The shapes every job shares: the actions it plans, the notes it leaves, what it is given, and `Job` itself."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

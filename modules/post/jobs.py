@@ -3,9 +3,11 @@
 Every job has one shape (`Job`): `plan(ctx) -> (actions, notes)` and `perform(ctx, action)`. An action is
 one API call that would change something; a note says what cannot be done yet ("waiting": it will be,
 once something else happens; `settling` when AWS itself is getting there, so apply waits for it) or is
-wrong ("missing": a person must fix it; "warning": could not be checked, the run does not fail). Jobs act only on what the manifest names. `JOBS` is the one list
-of job names: the CLI's `--job` choices, the run order and the manifest's keys come from it.
+wrong ("missing": a person must fix it; "warning": could not be checked, the run does not fail). Jobs act
+only on what the manifest names. `JOBS` is the one list of job names: the CLI's `--job` choices, the run order
+and the manifest's keys come from it.
 """
+
 from __future__ import annotations
 
 from ..shares import KINDS
@@ -41,8 +43,11 @@ def studio_cleanup(ctx: Context) -> Planned:
         if not domain_id:
             continue
         what = f"profile {profile}" if profile else f"domain {domain_id}"
-        spaces = [s for s in ctx.gateway.spaces(ctx.account_id, ctx.region, domain_id)
-                  if profile is None or s.get("OwnershipSettingsSummary", {}).get("OwnerUserProfileName") == profile]
+        spaces = [
+            s
+            for s in ctx.gateway.spaces(ctx.account_id, ctx.region, domain_id)
+            if profile is None or s.get("OwnershipSettingsSummary", {}).get("OwnerUserProfileName") == profile
+        ]
         space_names = {s["SpaceName"] for s in spaces}
         busy: set[str] = set()  # spaces with an app not yet Deleted
         for app in ctx.gateway.apps(ctx.account_id, ctx.region, domain_id):
@@ -55,23 +60,38 @@ def studio_cleanup(ctx: Context) -> Planned:
             if app.get("Status") == "Deleting":
                 notes.append(Note("studio-cleanup", "waiting", target, "app is being deleted", settling=True))
                 continue
-            actions.append(Action("studio-cleanup", "sagemaker:DeleteApp", target,
-                                  f"Terraform deletes {what}; its apps must be gone first",
-                                  (("app", tuple(sorted((k, v) for k, v in app.items() if isinstance(v, str)))),)))
+            actions.append(
+                Action(
+                    "studio-cleanup",
+                    "sagemaker:DeleteApp",
+                    target,
+                    f"Terraform deletes {what}; its apps must be gone first",
+                    (("app", tuple(sorted((k, v) for k, v in app.items() if isinstance(v, str)))),),
+                )
+            )
         for space in sorted(spaces, key=lambda s: s["SpaceName"]):
             name, status = space["SpaceName"], space.get("Status")
             target = f"{domain_id}/{name}"
             if status == "Deleting":
                 notes.append(Note("studio-cleanup", "waiting", target, "space is being deleted", settling=True))
             elif status == "Delete_Failed":
-                notes.append(Note("studio-cleanup", "missing", target,
-                                  "SageMaker failed to delete this space: see its FailureReason (DescribeSpace)"))
+                notes.append(
+                    Note(
+                        "studio-cleanup", "missing", target, "SageMaker failed to delete this space: see its FailureReason (DescribeSpace)"
+                    )
+                )
             elif name in busy:
                 notes.append(Note("studio-cleanup", "waiting", target, "deleted once its apps are Deleted", settling=True))
             else:
-                actions.append(Action("studio-cleanup", "sagemaker:DeleteSpace", target,
-                                      f"Terraform deletes {what}; its spaces must be gone first",
-                                      (("domain_id", domain_id), ("space", name))))
+                actions.append(
+                    Action(
+                        "studio-cleanup",
+                        "sagemaker:DeleteSpace",
+                        target,
+                        f"Terraform deletes {what}; its spaces must be gone first",
+                        (("domain_id", domain_id), ("space", name)),
+                    )
+                )
     return actions, notes
 
 
@@ -90,8 +110,9 @@ def share_artifacts(ctx: Context) -> Planned:
     notes: list[Note] = []
     for item in ctx.jobs.share_artifacts or ():
         share = item.share
-        share_arn = (ctx.outputs.get(item.resource_share_output) or {}).get(share) \
-            or ctx.gateway.resource_share_arn(ctx.account_id, ctx.region, share)
+        share_arn = (ctx.outputs.get(item.resource_share_output) or {}).get(share) or ctx.gateway.resource_share_arn(
+            ctx.account_id, ctx.region, share
+        )
         if not share_arn:
             notes.append(Note("share-artifacts", "waiting", share, "the RAM share does not exist yet: apply the stack first"))
             continue
@@ -100,14 +121,26 @@ def share_artifacts(ctx: Context) -> Planned:
         assert lookup is not None  # the manifest lists only kinds that have one
         arn = ctx.gateway.find_by_name_or_tag(ctx.account_id, ctx.region, item.kind, item.resource, share)
         if not arn:
-            notes.append(Note("share-artifacts", "waiting", f"{kind} {item.resource}",
-                              f"not there yet: create the {kind} named '{item.resource}' (or tag one share={share}) "
-                              f"with {lookup.created_with}; share '{share}' picks it up on the next run"))
+            notes.append(
+                Note(
+                    "share-artifacts",
+                    "waiting",
+                    f"{kind} {item.resource}",
+                    f"not there yet: create the {kind} named '{item.resource}' (or tag one share={share}) "
+                    f"with {lookup.created_with}; share '{share}' picks it up on the next run",
+                )
+            )
             continue
         if arn not in ctx.gateway.shared_resources(ctx.account_id, ctx.region, share_arn):
-            actions.append(Action("share-artifacts", "ram:AssociateResourceShare", arn,
-                                  f"share '{share}' must include its {kind}",
-                                  (("share_arn", share_arn), ("resource_arn", arn))))
+            actions.append(
+                Action(
+                    "share-artifacts",
+                    "ram:AssociateResourceShare",
+                    arn,
+                    f"share '{share}' must include its {kind}",
+                    (("share_arn", share_arn), ("resource_arn", arn)),
+                )
+            )
     return actions, notes
 
 
@@ -148,19 +181,34 @@ def promote_shares(ctx: Context) -> Planned:
                 continue
             if share["featureSet"] != "CREATED_FROM_POLICY":
                 continue
-            perms = sorted(p["arn"] for p in ctx.gateway.policy_permissions(ctx.account_id, ctx.region, share["arn"])
-                           if p["featureSet"] == "CREATED_FROM_POLICY")
+            perms = sorted(
+                p["arn"]
+                for p in ctx.gateway.policy_permissions(ctx.account_id, ctx.region, share["arn"])
+                if p["featureSet"] == "CREATED_FROM_POLICY"
+            )
             if perms and customer is None:
                 customer = ctx.gateway.customer_permissions(ctx.account_id, ctx.region)
             for i, perm in enumerate(perms):
                 name = promoted_name(item.share, i)
                 if name not in (customer or {}):
-                    actions.append(Action("promote-shares", "ram:PromotePermissionCreatedFromPolicy", perm,
-                                          f"share '{item.share}': the permission must be promoted (as '{name}') before its share",
-                                          (("permission_arn", perm), ("name", name))))
-            actions.append(Action("promote-shares", "ram:PromoteResourceShareCreatedFromPolicy", share["arn"],
-                                  f"share '{item.share}': model package group {group} discoverable by its consumers",
-                                  (("share_arn", share["arn"]),)))
+                    actions.append(
+                        Action(
+                            "promote-shares",
+                            "ram:PromotePermissionCreatedFromPolicy",
+                            perm,
+                            f"share '{item.share}': the permission must be promoted (as '{name}') before its share",
+                            (("permission_arn", perm), ("name", name)),
+                        )
+                    )
+            actions.append(
+                Action(
+                    "promote-shares",
+                    "ram:PromoteResourceShareCreatedFromPolicy",
+                    share["arn"],
+                    f"share '{item.share}': model package group {group} discoverable by its consumers",
+                    (("share_arn", share["arn"]),),
+                )
+            )
     return actions, notes
 
 
@@ -180,10 +228,21 @@ def cost_tags(ctx: Context) -> Planned:
         return [], []
     keys = list(spec.tags)
     status = ctx.gateway.cost_tag_status(ctx.region, keys)
-    actions = [Action("cost-tags", "ce:UpdateCostAllocationTagsStatus", key, "activate for cost allocation reports",
-                      (("key", key),)) for key in keys if status.get(key) == "Inactive"]
-    notes = [Note("cost-tags", "waiting", key, "billing has not seen this tag yet (it appears within a day of the first "
-                  "tagged cost); it is activated on a later run") for key in keys if key not in status]
+    actions = [
+        Action("cost-tags", "ce:UpdateCostAllocationTagsStatus", key, "activate for cost allocation reports", (("key", key),))
+        for key in keys
+        if status.get(key) == "Inactive"
+    ]
+    notes = [
+        Note(
+            "cost-tags",
+            "waiting",
+            key,
+            "billing has not seen this tag yet (it appears within a day of the first tagged cost); it is activated on a later run",
+        )
+        for key in keys
+        if key not in status
+    ]
     return actions, notes
 
 
@@ -192,12 +251,23 @@ def cost_tags_perform(ctx: Context, action: Action) -> None:
 
 
 # In run order: preflight first (it only reads), studio clean-up before the rest.
-JOBS: dict[str, Job] = {job.name: job for job in (
-    Job("preflight", preflight, preflight_perform, "nothing (it only reads)"),
-    Job("studio-cleanup", studio_cleanup, studio_cleanup_perform,
-        "each app to reach Deleted before its space is deleted, then each space to be gone"),
-    Job("share-artifacts", share_artifacts, share_artifacts_perform, "nothing (an association is immediate)"),
-    Job("promote-shares", promote_shares, promote_shares_perform,
-        "each share to leave PROMOTING_TO_STANDARD (the permission is promoted first, in the same run)"),
-    Job("cost-tags", cost_tags, cost_tags_perform, "nothing"),
-)}
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in (
+        Job("preflight", preflight, preflight_perform, "nothing (it only reads)"),
+        Job(
+            "studio-cleanup",
+            studio_cleanup,
+            studio_cleanup_perform,
+            "each app to reach Deleted before its space is deleted, then each space to be gone",
+        ),
+        Job("share-artifacts", share_artifacts, share_artifacts_perform, "nothing (an association is immediate)"),
+        Job(
+            "promote-shares",
+            promote_shares,
+            promote_shares_perform,
+            "each share to leave PROMOTING_TO_STANDARD (the permission is promoted first, in the same run)",
+        ),
+        Job("cost-tags", cost_tags, cost_tags_perform, "nothing"),
+    )
+}

@@ -5,6 +5,7 @@ One typed definition for both sides: `synth` writes `Manifest.to_json()`, `post`
 Ids known only after apply are named as Terraform outputs of the stack (`*_output`), which
 `post --tf-outputs FILE` reads from `terraform output -json`.
 """
+
 from __future__ import annotations
 
 import json
@@ -113,8 +114,9 @@ class Manifest(_Model):
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise ManifestError(f"{source}: {where}: {first['msg']} ({exc.error_count()} problem(s); "
-                                "regenerate it with `python main.py synth`)") from None
+            raise ManifestError(
+                f"{source}: {where}: {first['msg']} ({exc.error_count()} problem(s); regenerate it with `python main.py synth`)"
+            ) from None
 
 
 class ManifestError(ValueError):
@@ -122,9 +124,13 @@ class ManifestError(ValueError):
 
 
 def _preflight(plan: Plan, users: list[str], **extra: Any) -> Preflight:
-    return Preflight(instance_arn=plan.identity.instance_arn, identity_store_id=plan.identity.identity_store_id,
-                     identity_center_region=getattr(plan.identity, "region", None) or plan.home_region,
-                     external_users=() if plan.identity.managed_users else tuple(users), **extra)
+    return Preflight(
+        instance_arn=plan.identity.instance_arn,
+        identity_store_id=plan.identity.identity_store_id,
+        identity_center_region=getattr(plan.identity, "region", None) or plan.home_region,
+        external_users=() if plan.identity.managed_users else tuple(users),
+        **extra,
+    )
 
 
 def _organization_checks(plan: Plan) -> OrganizationChecks:
@@ -133,11 +139,15 @@ def _organization_checks(plan: Plan) -> OrganizationChecks:
     if org.log_archive_account_id != plan.shared_services.account_id:
         central.append(CentralAccount(label="log-archive", id=org.log_archive_account_id))
     return OrganizationChecks(
-        organization_id=org.organization_id, trusted_services=trusted_access.REQUIRED_TRUSTED_SERVICES,
-        policy_types=trusted_access.REQUIRED_POLICY_TYPES, state_bucket=plan.backend.bucket,
-        state_region=plan.backend.region, central_accounts=tuple(central),
+        organization_id=org.organization_id,
+        trusted_services=trusted_access.REQUIRED_TRUSTED_SERVICES,
+        policy_types=trusted_access.REQUIRED_POLICY_TYPES,
+        state_bucket=plan.backend.bucket,
+        state_region=plan.backend.region,
+        central_accounts=tuple(central),
         adopted_accounts=tuple(sorted(a.adopted_id for a in org.accounts if a.adopted_id)),
-        new_accounts=tuple(sorted(a.name for a in org.accounts if not a.adopted_id)))
+        new_accounts=tuple(sorted(a.name for a in org.accounts if not a.adopted_id)),
+    )
 
 
 def access_role(account: Any) -> str:
@@ -148,31 +158,44 @@ def access_role(account: Any) -> str:
 def manifests(plan: Plan) -> dict[str, Manifest]:
     mgmt = Account(key="management", id=plan.management_account_id, name=None, id_output=None)
     out: dict[str, Manifest] = {
-        naming.ORGANIZATION_STACK: _doc(naming.ORGANIZATION_STACK, plan.home_region, mgmt,
-                                        Jobs(preflight=_preflight(plan, [], organization=_organization_checks(plan)),
-                                             cost_tags=CostTags(tags=COST_TAGS))),
-        naming.IDENTITY_STACK: _doc(naming.IDENTITY_STACK, plan.home_region, mgmt,
-                                    Jobs(preflight=_preflight(plan, [p.user_name for p in plan.identity.people]))),
-        naming.SHARED_SERVICES_STACK: _doc(naming.SHARED_SERVICES_STACK, plan.home_region, Account(
-            key="shared-services", id=plan.shared_services.account_id, name=None, id_output=None), Jobs()),
+        naming.ORGANIZATION_STACK: _doc(
+            naming.ORGANIZATION_STACK,
+            plan.home_region,
+            mgmt,
+            Jobs(preflight=_preflight(plan, [], organization=_organization_checks(plan)), cost_tags=CostTags(tags=COST_TAGS)),
+        ),
+        naming.IDENTITY_STACK: _doc(
+            naming.IDENTITY_STACK, plan.home_region, mgmt, Jobs(preflight=_preflight(plan, [p.user_name for p in plan.identity.people]))
+        ),
+        naming.SHARED_SERVICES_STACK: _doc(
+            naming.SHARED_SERVICES_STACK,
+            plan.home_region,
+            Account(key="shared-services", id=plan.shared_services.account_id, name=None, id_output=None),
+            Jobs(),
+        ),
     }
     for access in plan.access:  # groups, assignments, SCP, catalog associations: nothing beside Terraform
         out[access.name] = _doc(access.name, plan.home_region, mgmt, Jobs())
     for acct in plan.accounts:
         a = acct.account
-        ram = tuple(ShareArtifact(share=s.name, kind=s.kind, resource=s.resource, tag={"share": s.name},
-                                  resource_share_output="ram_share_arns")
-                    for s in acct.shares_out if KINDS[s.kind].artifact_lookup is not None)
-        mpg = tuple(PromoteShare(share=s.name, model_package_group=s.resource)
-                    for s in acct.shares_out if KINDS[s.kind].promotes_policy_share)
+        ram = tuple(
+            ShareArtifact(share=s.name, kind=s.kind, resource=s.resource, tag={"share": s.name}, resource_share_output="ram_share_arns")
+            for s in acct.shares_out
+            if KINDS[s.kind].artifact_lookup is not None
+        )
+        mpg = tuple(
+            PromoteShare(share=s.name, model_package_group=s.resource) for s in acct.shares_out if KINDS[s.kind].promotes_policy_share
+        )
         jobs = Jobs(
             # Studio profiles are bound to Identity Center users: a missing one fails the plan, not the apply;
             # an adopted account's access role is checked before its stack is planned.
-            preflight=_preflight(plan, [u.user_name for u in acct.studio_users],
-                                 access_role=access_role(a) if a.adopted_id else None)
-            if acct.studio_users or a.adopted_id else None,
+            preflight=_preflight(plan, [u.user_name for u in acct.studio_users], access_role=access_role(a) if a.adopted_id else None)
+            if acct.studio_users or a.adopted_id
+            else None,
             studio_cleanup=StudioCleanup(domain_name=acct.domain_name, domain_output="domain_id"),
-            share_artifacts=ram or None, promote_shares=mpg or None)
+            share_artifacts=ram or None,
+            promote_shares=mpg or None,
+        )
         account = Account(key=a.key, id=a.adopted_id, name=a.name, id_output=None if a.adopted_id else "account_id")
         out[acct.name] = _doc(acct.name, acct.region, account, jobs)
     return dict(sorted(out.items()))

@@ -5,6 +5,7 @@ failed (a stack's error, a missing prerequisite from preflight, a time bound rea
 apply); 3 the run could not start (usage or environment: arguments, the manifests folder, an unreadable
 file). A failure in one stack does not stop the others.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,8 +42,9 @@ class StackResult:
 
 def manifests_dir(path: Path) -> Path:
     if not path.is_dir():
-        raise UsageError(f"manifests folder '{path}' not found (run from the project root after `python main.py synth`, "
-                         "or name it with --manifests DIR)")
+        raise UsageError(
+            f"manifests folder '{path}' not found (run from the project root after `python main.py synth`, or name it with --manifests DIR)"
+        )
     return path
 
 
@@ -72,8 +74,10 @@ def context(manifest: Manifest, gateway: Gateway, outputs: dict[str, Any], tf_pl
     if not account_id and acct.name:
         account_id = gateway.account_id_by_name(acct.name, manifest.region)
     if not account_id:
-        raise LookupError(f"account '{acct.name or acct.key}' of stack '{manifest.stack}' not found in Organizations "
-                          "(not created yet? apply the organization stack first)")
+        raise LookupError(
+            f"account '{acct.name or acct.key}' of stack '{manifest.stack}' not found in Organizations "
+            "(not created yet? apply the organization stack first)"
+        )
     role = manifest.jobs.preflight.access_role if manifest.jobs.preflight else None
     if role:  # an adopted account: every job reaches it through the role its Terraform provider assumes
         gateway.use_access_role(str(account_id), role)
@@ -104,8 +108,10 @@ def _converge(ctx: Context, jobs: list[str], result: StackResult, deadline: Dead
             key = (action.call, action.target)
             times[key] = times.get(key, 0) + 1
             if times[key] > 2:
-                raise RuntimeError(f"{action.call} {action.target} was done twice and is still needed: AWS did not "
-                                   "take it (check the resource in the console)")
+                raise RuntimeError(
+                    f"{action.call} {action.target} was done twice and is still needed: AWS did not "
+                    "take it (check the resource in the console)"
+                )
             JOBS[action.job].perform(ctx, action)
             result.done.append(action)
         result.actions, result.notes = plan_stack(ctx, jobs)
@@ -115,18 +121,27 @@ def _converge(ctx: Context, jobs: list[str], result: StackResult, deadline: Dead
         if not settling:
             return
         if not deadline.sleep(poll):
-            raise OutOfTime(f"gave up waiting (waiting longer would pass {deadline.what}) for: "
-                            + "; ".join(f"{n.target} ({n.message})" for n in settling))
+            raise OutOfTime(
+                f"gave up waiting (waiting longer would pass {deadline.what}) for: "
+                + "; ".join(f"{n.target} ({n.message})" for n in settling)
+            )
         poll = min(poll * 1.5, POLL_MAX)
 
 
-def run(stacks: list[str], *, manifests: Path, gateway: Gateway, apply: bool, deadline: Deadline,
-        tf_outputs: dict[str, Any] | None = None, tf_plan: dict[str, Any] | None = None,
-        only: str | None = None) -> list[StackResult]:
+def run(
+    stacks: list[str],
+    *,
+    manifests: Path,
+    gateway: Gateway,
+    apply: bool,
+    deadline: Deadline,
+    tf_outputs: dict[str, Any] | None = None,
+    tf_plan: dict[str, Any] | None = None,
+    only: str | None = None,
+) -> list[StackResult]:
     """Raises UsageError before anything runs; afterwards every failure is a stack's error."""
     if (tf_outputs is not None or tf_plan is not None) and len(stacks) != 1:
-        raise UsageError("--tf-outputs and --tf-plan describe one stack: name exactly one --stack with them "
-                         f"(got {len(stacks)})")
+        raise UsageError(f"--tf-outputs and --tf-plan describe one stack: name exactly one --stack with them (got {len(stacks)})")
     loaded = [load_manifest(manifests_dir(manifests), stack) for stack in stacks]
     results = []
     for manifest in loaded:
@@ -169,14 +184,23 @@ def _action_dict(r: StackResult, a: Action) -> dict[str, str]:
 
 
 def as_json(results: list[StackResult], *, apply: bool) -> str:
-    doc = {"mode": "apply" if apply else "plan", "exit_code": exit_code(results, apply=apply), "summary": verdict(results, apply=apply),
-           "stacks": [{
-               "stack": r.stack, "account": r.account, "region": r.region,
-               "done": [_action_dict(r, a) for a in r.done],
-               "actions": [_action_dict(r, a) for a in r.actions],
-               "notes": [{"job": n.job, "level": n.level, "target": n.target, "message": n.message} for n in r.notes],
-               "errors": r.errors,
-           } for r in results]}
+    doc = {
+        "mode": "apply" if apply else "plan",
+        "exit_code": exit_code(results, apply=apply),
+        "summary": verdict(results, apply=apply),
+        "stacks": [
+            {
+                "stack": r.stack,
+                "account": r.account,
+                "region": r.region,
+                "done": [_action_dict(r, a) for a in r.done],
+                "actions": [_action_dict(r, a) for a in r.actions],
+                "notes": [{"job": n.job, "level": n.level, "target": n.target, "message": n.message} for n in r.notes],
+                "errors": r.errors,
+            }
+            for r in results
+        ],
+    }
     return json.dumps(doc, indent=2) + "\n"
 
 

@@ -1,4 +1,5 @@
 """Turn a location in a registry file into words: the entity path and the message for a pydantic error."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,7 +30,7 @@ def root_entity(file: str, data: Any) -> str:
     """The entity a whole file stands for."""
     name = data.get("name") if isinstance(data, dict) else None
     if file.startswith("teams/"):
-        stem = file[len("teams/"):].rsplit(".", 1)[0]
+        stem = file[len("teams/") :].rsplit(".", 1)[0]
         return f"team '{name if isinstance(name, str) else stem}'"
     if file == "organization.yaml":
         return f"organization '{name}'" if isinstance(name, str) else "organization"
@@ -54,8 +55,14 @@ def entity_path(file: str, data: Any, loc: tuple[Any, ...]) -> str:
             continue
         # role permission_sets map environment -> permission set: its keys are environments, not sets
         reference_map = key == "permission_sets" and parts[-1].startswith("role ")
-        if isinstance(key, str) and key in _MAP_ENTRIES and nxt is not None and isinstance(child, dict) \
-                and not reference_map and not (file == "environments.yaml" and key == "environments"):
+        if (
+            isinstance(key, str)
+            and key in _MAP_ENTRIES
+            and nxt is not None
+            and isinstance(child, dict)
+            and not reference_map
+            and not (file == "environments.yaml" and key == "environments")
+        ):
             parts.append(f"{_MAP_ENTRIES[key]} '{nxt}'")
             node, i = _child(child, nxt), i + 2
             continue
@@ -103,8 +110,9 @@ def message_for(err: dict[str, Any], allowed_fields: list[str] | None, *, hint: 
     if kind in ("decimal_parsing", "decimal_type", "float_parsing", "float_type"):
         return f"invalid value {show(value)}: expected a number"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        bound = {"greater_than": "more than", "greater_than_equal": "at least",
-                 "less_than": "less than", "less_than_equal": "at most"}[kind]
+        bound = {"greater_than": "more than", "greater_than_equal": "at least", "less_than": "less than", "less_than_equal": "at most"}[
+            kind
+        ]
         limit = next(iter(ctx.values()), "")
         return f"invalid value {show(value)}: must be {bound} {limit}"
     if kind in ("decimal_max_places",):

@@ -1,4 +1,5 @@
 """The one error type of the registry: file, line, entity path, message (with the hint inside)."""
+
 from __future__ import annotations
 
 import difflib
@@ -53,8 +54,9 @@ class RegistryInvalid(Exception):
             else:
                 hidden.setdefault(kind, [e, 0])[1] += 1
         for (file, _), (first, count) in sorted(hidden.items(), key=lambda kv: (kv[1][0].file, kv[1][0].line)):
-            lines.append(f"{file}: … and {count} more error{'s' if count != 1 else ''} like the one on line "
-                         f"{first.line}: {_kind(first.message)}")
+            lines.append(
+                f"{file}: … and {count} more error{'s' if count != 1 else ''} like the one on line {first.line}: {_kind(first.message)}"
+            )
         n = len(self.errors)
         lines.append(f"{n} error{'s' if n != 1 else ''} found; nothing was written.")
         return "\n".join(lines)

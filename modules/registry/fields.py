@@ -1,5 +1,6 @@
 """The registry's constrained field types: patterns with their help text, free text, CIDRs, durations, money.
 Each carries its description into the JSON Schema; model.py builds the models from them."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -27,36 +28,70 @@ def pattern(regex: str, help: str, **field: Any) -> Any:
 Slug = Annotated[str, pattern(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$", "3 to 20 lowercase letters, digits or hyphens, starting with a letter")]
 EnvName = Annotated[str, pattern(r"^[a-z][a-z0-9]{1,9}$", "2 to 10 lowercase letters or digits, starting with a letter")]
 RoleName = Annotated[str, pattern(r"^[A-Za-z][A-Za-z0-9_-]{0,30}[A-Za-z0-9]$", "2 to 32 letters, digits, _ or -, starting with a letter")]
-PermissionSetKey = Annotated[str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,32}$", "1 to 32 letters, digits or +=,.@_- (the Identity Center permission set name)")]
+PermissionSetKey = Annotated[
+    str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,32}$", "1 to 32 letters, digits or +=,.@_- (the Identity Center permission set name)")
+]
 AccountId = Annotated[str, pattern(r"^[0-9]{12}$", "exactly 12 digits 0-9, quoted or not (leading zeros are kept)")]
 Region = Annotated[str, pattern(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$", "an AWS region name such as eu-west-1")]
 UserName = Annotated[str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,128}$", "1 to 128 letters, digits or +=,.@_-")]
 Email = Annotated[str, pattern(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", "an email address such as alice@example.com")]
-GitHubHandle = Annotated[str, pattern(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$", "a GitHub user name (letters, digits and inner hyphens, at most 39 characters)")]
+GitHubHandle = Annotated[
+    str,
+    pattern(
+        r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$", "a GitHub user name (letters, digits and inner hyphens, at most 39 characters)"
+    ),
+]
 InstanceType = Annotated[str, pattern(r"^ml\.[a-z0-9]+\.[a-z0-9]+$", "a SageMaker instance type such as ml.m5.xlarge")]
-BucketName = Annotated[str, pattern(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens")]
-OuPath = Annotated[str, pattern(
-    r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}(/[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}){0,4}$",
-    "an OU path under the root such as Workloads/Prod: 1 to 5 names of letters, digits, space, _.- separated by /",
-)]
-ManagedPolicyArn = Annotated[str, pattern(
-    r"^arn:aws[a-z-]*:iam::aws:policy/[A-Za-z0-9+=,.@_/-]{1,512}$",
-    "an AWS managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess",
-)]
-RelPath = Annotated[str, pattern(r"^[A-Za-z0-9_][A-Za-z0-9_/-]*(\.[A-Za-z0-9_/-]+)*$", "a relative path under registry/ such as policies/x.json (letters, digits, _-/ and single dots; no '..', no leading '/')")]
+BucketName = Annotated[
+    str, pattern(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens")
+]
+OuPath = Annotated[
+    str,
+    pattern(
+        r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}(/[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}){0,4}$",
+        "an OU path under the root such as Workloads/Prod: 1 to 5 names of letters, digits, space, _.- separated by /",
+    ),
+]
+ManagedPolicyArn = Annotated[
+    str,
+    pattern(
+        r"^arn:aws[a-z-]*:iam::aws:policy/[A-Za-z0-9+=,.@_/-]{1,512}$",
+        "an AWS managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess",
+    ),
+]
+RelPath = Annotated[
+    str,
+    pattern(
+        r"^[A-Za-z0-9_][A-Za-z0-9_/-]*(\.[A-Za-z0-9_/-]+)*$",
+        "a relative path under registry/ such as policies/x.json (letters, digits, _-/ and single dots; no '..', no leading '/')",
+    ),
+]
 Version = Annotated[str, pattern(r"^[0-9]+\.[0-9]+\.[0-9]+$", "a semantic version such as 1.2.0")]
-ShareName = Annotated[str, pattern(r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$", "3 to 63 lowercase letters, digits or hyphens, starting with a letter")]
-InstanceArn = Annotated[str, pattern(r"^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$", "an Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-1234567890abcdef")]
+ShareName = Annotated[
+    str, pattern(r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$", "3 to 63 lowercase letters, digits or hyphens, starting with a letter")
+]
+InstanceArn = Annotated[
+    str,
+    pattern(
+        r"^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$",
+        "an Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-1234567890abcdef",
+    ),
+]
 IdentityStoreId = Annotated[str, pattern(r"^d-[0-9a-f]{10}$", "an identity store id such as d-1234567890")]
 TagKey = Annotated[str, pattern(r"^[A-Za-z0-9 _.:/=+@-]{1,128}$", "1 to 128 letters, digits, spaces or _.:/=+@-")]
 TagValue = Annotated[str, pattern(r"^[A-Za-z0-9 _.:/=+@-]{0,256}$", "0 to 256 letters, digits, spaces or _.:/=+@-")]
 OrganizationId = Annotated[str, pattern(r"^o-[a-z0-9]{10,32}$", "an organization id such as o-a1b2c3d4e5")]
-ServicePrincipal = Annotated[str, pattern(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*\.amazonaws\.com$",
-                           "an AWS service principal such as guardduty.amazonaws.com")]
+ServicePrincipal = Annotated[
+    str, pattern(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*\.amazonaws\.com$", "an AWS service principal such as guardduty.amazonaws.com")
+]
 BucketSuffix = Annotated[str, pattern(r"^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$", "1 to 16 lowercase letters, digits or inner hyphens")]
-CodeArtifactName = Annotated[str, pattern(r"^[a-z][a-z0-9-]{0,48}[a-z0-9]$", "2 to 50 lowercase letters, digits or hyphens, starting with a letter")]
+CodeArtifactName = Annotated[
+    str, pattern(r"^[a-z][a-z0-9-]{0,48}[a-z0-9]$", "2 to 50 lowercase letters, digits or hyphens, starting with a letter")
+]
 # https://packaging.python.org/en/latest/specifications/name-normalization/ : a valid distribution name
-PackageName = Annotated[str, pattern(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$", "a PyPI package name: letters, digits and ._- inside")]
+PackageName = Annotated[
+    str, pattern(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$", "a PyPI package name: letters, digits and ._- inside")
+]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=700), Field(description="free text, 1 to 700 characters")]
 
 

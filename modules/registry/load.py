@@ -6,6 +6,7 @@ pydantic errors to `file:line` with the entity named, gives every model object i
 catalog templates, seed folders). The cross-reference checks are not its business: validate.py runs
 them on what this returns. Nothing here raises anything but RegistryInvalid for what a registry can contain.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -53,8 +54,7 @@ class _Reading:
         return show_path(self.shown_root, rel)
 
     def origin(self) -> Origin:
-        return Origin(self.root, self.shown_root, frozenset(self.broken_teams), self.teams_unreadable,
-                      frozenset(self.outside))
+        return Origin(self.root, self.shown_root, frozenset(self.broken_teams), self.teams_unreadable, frozenset(self.outside))
 
 
 def _model_for(rel: str) -> type[Base]:
@@ -152,14 +152,21 @@ def _discover(root: Path, src: _Reading) -> tuple[list[str], list[RegistryError]
                     files.append(f"teams/{team_file}")
                 else:
                     src.broken_teams.add(team_file.split(".", 1)[0])  # meant as a team: no cascade of unknown-team errors
-                    errors.append(RegistryError(src.shown(f"teams/{team_file}"), 1, "",
-                                                "not a team file: team files are teams/<team>.yaml"))
+                    errors.append(
+                        RegistryError(src.shown(f"teams/{team_file}"), 1, "", "not a team file: team files are teams/<team>.yaml")
+                    )
             continue
         if name in expected and full.is_file():
             files.append(name)
         elif name.endswith((".yaml", ".yml")) and full.is_file():
-            errors.append(RegistryError(src.shown(name), 1, "", f"unknown registry file{did_you_mean(name, sorted(expected))} "
-                                        f"(registry files: {known(expected)}, teams/<team>.yaml)"))
+            errors.append(
+                RegistryError(
+                    src.shown(name),
+                    1,
+                    "",
+                    f"unknown registry file{did_you_mean(name, sorted(expected))} (registry files: {known(expected)}, teams/<team>.yaml)",
+                )
+            )
     for req in REQUIRED_FILES:
         if req not in files and req not in refused:
             errors.append(RegistryError(src.shown(req), 1, "", "required registry file is missing"))
@@ -207,8 +214,9 @@ def read_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
             validated = model.model_validate(data)
         except ValidationError as exc:
             covered = {path for _, path in doc.problems}  # a set: a file of 80,000 duplicate keys stays linear
-            errors.extend(e for e, loc in validation_errors(doc, rel, model, exc)
-                          if not any(loc[:i] in covered for i in range(len(loc) + 1)))
+            errors.extend(
+                e for e, loc in validation_errors(doc, rel, model, exc) if not any(loc[:i] in covered for i in range(len(loc) + 1))
+            )
             validated = None
         if validated is not None and not doc.problems:
             attach(validated, rel, doc)  # paths as written: before anything is sorted
@@ -226,8 +234,13 @@ def read_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
     for rel, m in named:
         if rel.startswith("teams/"):
             if m.name in teams:  # one team, one file: a second file of the same name is left out
-                errors.append(error(m, "name", f"team {m.name!r} is already defined in "
-                                    f"{source_of(teams[m.name]).doc.file}; one file per team, named after it"))
+                errors.append(
+                    error(
+                        m,
+                        "name",
+                        f"team {m.name!r} is already defined in {source_of(teams[m.name]).doc.file}; one file per team, named after it",
+                    )
+                )
                 continue
             teams[m.name] = m
     access: AccessFile = models["access.yaml"]
@@ -250,7 +263,7 @@ def read_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
 def _team_name_guess(rel: str, doc: Document | None) -> str:
     data = doc.data if doc else None
     name = data.get("name") if isinstance(data, dict) else None
-    return name if isinstance(name, str) else rel[len("teams/"):].rsplit(".", 1)[0]
+    return name if isinstance(name, str) else rel[len("teams/") :].rsplit(".", 1)[0]
 
 
 def _side_files(root: Path, access: AccessFile, catalog: CatalogFile, src: _Reading) -> dict[str, str]:
@@ -281,4 +294,3 @@ def _seed_zips(root: Path, catalog: CatalogFile) -> dict[str, bytes]:
             except (OSError, ValueError):
                 continue
     return out
-

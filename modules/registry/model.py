@@ -3,6 +3,7 @@
 REGISTRY.md is the contract; each field here carries its description so the exported JSON
 Schema helps people in their editor. Cross-references between files live in checks/.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -76,8 +77,9 @@ class IdentityCenter(Base):
     users: Literal["managed", "external"] = Field(
         "managed", description="managed: users are created from people.yaml; external: looked up by user name (IdP/SCIM)"
     )
-    region: Region | None = Field(None, description="where the instance lives (default: home_region); SSO-mode Studio "
-                                                    "domains must be in the same region")
+    region: Region | None = Field(
+        None, description="where the instance lives (default: home_region); SSO-mode Studio domains must be in the same region"
+    )
 
 
 class Network(Base):
@@ -101,7 +103,8 @@ class Organization(Base):
     organization_id: OrganizationId | None = Field(None, description="import the organization and manage its trusted access")
     trusted_services: list[ServicePrincipal] = Field(default_factory=list, description="services the organization already trusts")
     retired_budget_usd: Annotated[Decimal, Field(ge=0, le=100_000_000, max_digits=12, decimal_places=2)] = Field(
-        Decimal("10"), description="monthly budget of a decommissioned account, US dollars")
+        Decimal("10"), description="monthly budget of a decommissioned account, US dollars"
+    )
     bucket_suffix: BucketSuffix | None = Field(None, description="appended to derived bucket names (global uniqueness)")
     home_region: Region
     allowed_regions: list[Region] = Field(min_length=1)
@@ -114,7 +117,8 @@ class Organization(Base):
     platform_admins: list[UserName] = Field(default_factory=list)
     tags: dict[TagKey, TagValue] = Field(default_factory=dict)
     adoptable_accounts: dict[AccountId, AdoptableAccount] = Field(
-        default_factory=dict, description="existing accounts a team may adopt: the platform's consent")
+        default_factory=dict, description="existing accounts a team may adopt: the platform's consent"
+    )
     libraries: Libraries | None = Field(None, description="internal libraries in CodeArtifact (shared services)")
 
     @property
@@ -153,7 +157,6 @@ class Role(Base):
 class AccessFile(Base):
     permission_sets: dict[PermissionSetKey, PermissionSet] = Field(min_length=1)
     roles: dict[RoleName, Role] = Field(min_length=1)
-
 
 
 class Person(Base):

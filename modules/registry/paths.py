@@ -6,6 +6,7 @@ read (registry files, the team folder, inline policies, catalog templates, seed 
 `resolve_inside`, which follows symlinks and refuses anything whose real path leaves the registry folder.
 Seed folders may contain no symlinks at all (they are packed into archives byte for byte).
 """
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,11 @@ def read_folder(root: Path, rel: str, *, max_bytes: int, max_files: int) -> Fold
     if problem:
         return Folder(problem=OUTSIDE)
     if path.is_symlink() or not path.is_dir():
-        return Folder(problem="is not a folder under the registry" if not path.is_symlink() else
-                      "is a symlink; seed folders and what they hold must be plain folders and files")
+        return Folder(
+            problem="is not a folder under the registry"
+            if not path.is_symlink()
+            else "is a symlink; seed folders and what they hold must be plain folders and files"
+        )
     files: list[tuple[str, bytes]] = []
     total = 0
     for dirpath, dirnames, filenames in os.walk(path, followlinks=False):
@@ -61,8 +65,9 @@ def read_folder(root: Path, rel: str, *, max_bytes: int, max_files: int) -> Fold
                 return Folder(problem=f"holds {shown}, which is not a plain file")
             total += full.stat().st_size
             if total > max_bytes:
-                return Folder(problem=f"holds more than {max_bytes} bytes; keep seed code small (the limit is for the archive "
-                              "the compiler uploads)")
+                return Folder(
+                    problem=f"holds more than {max_bytes} bytes; keep seed code small (the limit is for the archive the compiler uploads)"
+                )
             if len(files) >= max_files:
                 return Folder(problem=f"holds more than {max_files} files")
             files.append((shown, full.read_bytes()))

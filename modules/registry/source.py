@@ -8,6 +8,7 @@ the line of every value. A check then says `error(team, ("shares", 0, "name"), m
 The Registry carries an `Origin`: what the loader learned besides positions (the folder, team files that did
 not validate, side files refused), so that a check is `check(registry) -> errors`.
 """
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ it works. `synth` (not `validate`) refuses a registry that SETS any field listed
 Remove an entry in the change that makes synthesis implement it (tests/registry/test_unsynthesized.py
 keeps one case per entry).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ def _org(*fields: str) -> Callable[[Registry], Iterator[Where]]:
             node = getattr(node, f)
         if fields[-1] in node.model_fields_set:
             yield reg.organization, fields
+
     return find
 
 
@@ -39,6 +41,7 @@ def _teams(test: Callable[[Any], bool], path: tuple[Any, ...]) -> Callable[[Regi
         for team in reg.teams:
             if test(team):
                 yield team, path
+
     return find
 
 
@@ -47,6 +50,7 @@ def _templates(field: str) -> Callable[[Registry], Iterator[Where]]:
         for t in reg.templates:
             if getattr(t, field):
                 yield t, field
+
     return find
 
 
@@ -60,6 +64,12 @@ def unsynthesized(reg: Registry) -> list[RegistryError]:
     errors = []
     for pending in NOT_YET_SYNTHESIZED:
         for obj, at in pending.where_set(reg):
-            errors.append(error(obj, at, f"'{pending.field}' is valid but not synthesized yet: synth would ignore it "
-                                "silently, so it refuses; remove it for now (validate accepts it)"))
+            errors.append(
+                error(
+                    obj,
+                    at,
+                    f"'{pending.field}' is valid but not synthesized yet: synth would ignore it "
+                    "silently, so it refuses; remove it for now (validate accepts it)",
+                )
+            )
     return sorted(set(errors))

@@ -3,6 +3,7 @@
 `load_registry` is the public entry: it returns one validated, frozen Registry, or raises RegistryInvalid with
 every mistake, those found reading the files and those the cross-reference checks find, sorted together.
 """
+
 from __future__ import annotations
 
 import os

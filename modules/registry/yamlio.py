@@ -6,6 +6,7 @@ positions) and build the data ourselves. Every plain scalar stays the string it 
 except `null`/`~`/empty, which become None; pydantic then coerces text such as `true` or `500`
 only where the field is a boolean or a number.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -78,8 +79,9 @@ class _Builder:
         if self.values > MAX_VALUES:
             if not self.too_many:
                 self.too_many = True
-                self.error(node, f"more than {MAX_VALUES} values once aliases are expanded (nested aliases?); "
-                           "write the data out plainly", ())  # the whole file is suspect
+                self.error(
+                    node, f"more than {MAX_VALUES} values once aliases are expanded (nested aliases?); write the data out plainly", ()
+                )  # the whole file is suspect
             return None
         if depth > _MAX_DEPTH:
             self.error(node, f"nesting deeper than {_MAX_DEPTH} levels (a recursive alias?)", path)
@@ -177,8 +179,12 @@ def _too_deep(text: str, file: str) -> RegistryError | None:
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return RegistryError(file, event.start_mark.line + 1 if event.start_mark else 1, "", f"nesting deeper than {MAX_DEPTH} levels; "
-                                         "registry files are shallow")
+                    return RegistryError(
+                        file,
+                        event.start_mark.line + 1 if event.start_mark else 1,
+                        "",
+                        f"nesting deeper than {MAX_DEPTH} levels; registry files are shallow",
+                    )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
     except yaml.YAMLError:

@@ -1,4 +1,5 @@
 """The registry and the committed output at a git ref, for `diff --base`. Only reads git; writes a temp folder."""
+
 from __future__ import annotations
 
 import io

@@ -3,8 +3,9 @@
 The output committed in the pull request (the working tree's generated/, proved fresh by the `check` job) is
 compared with the output committed at the base branch, resource by resource (modules/destroy.py). Every
 removal or replacement must be approved in `allow-destroy.yaml`, a file CODEOWNERS gives to the
-platform admins alone (it sits at the repository root, outside the registry folder that teams edit), by an entry that the pull request itself adds: entries already on the base branch
-approve nothing, so an opt-in is spent with the change it was written for and never reused. The file:
+platform admins alone (it sits at the repository root, outside the registry folder that teams edit), by an
+entry that the pull request itself adds: entries already on the base branch approve nothing, so an opt-in is
+spent with the change it was written for and never reused. The file:
 
     allow:
       - stack: risk-dev                      # the whole stack (its removal, or anything in it)
@@ -15,6 +16,7 @@ approve nothing, so an opt-in is spent with the change it was written for and ne
       - share: fraud-models
         reason: risk no longer consumes the model
 """
+
 from __future__ import annotations
 
 import json
@@ -99,9 +101,12 @@ class Verdict:
             o = self.approved.get(f)
             lines.append(f"  - {f.describe()}: " + (f"approved ({o.reason})" if o else "NOT APPROVED"))
         if self.refused:
-            lines += ["", f"{len(self.refused)} not approved. A platform admin approves a destroy by adding an entry to "
-                      f"{ALLOW_FILE} (repository root) in this pull request (stack, optional address, reason); the file is theirs "
-                      "in CODEOWNERS. The safe path for a team is `status: decommissioned` (README, \"Security model\")."]
+            lines += [
+                "",
+                f"{len(self.refused)} not approved. A platform admin approves a destroy by adding an entry to "
+                f"{ALLOW_FILE} (repository root) in this pull request (stack, optional address, reason); the file is theirs "
+                'in CODEOWNERS. The safe path for a team is `status: decommissioned` (README, "Security model").',
+            ]
         return "\n".join(lines) + "\n"
 
 

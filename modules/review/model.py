@@ -1,16 +1,23 @@
 """The change summary as data: typed changes, Terraform's numbers per stack, and the summary that holds them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
 # Sections in the order the comment shows them. Destructive changes of any section are shown once, at the top.
-SECTIONS = ("accounts", "roles", "access", "studio", "side_effects", "shares", "libraries", "cost_capacity", "network",
-            "templates")
+SECTIONS = ("accounts", "roles", "access", "studio", "side_effects", "shares", "libraries", "cost_capacity", "network", "templates")
 HEADINGS = {
-    "roles": "Role changes", "access": "Access", "accounts": "Accounts", "studio": "Studio",
-    "side_effects": "Side effects", "shares": "Shares", "cost_capacity": "Cost and capacity", "network": "Network",
-    "templates": "Templates", "libraries": "Internal libraries",
+    "roles": "Role changes",
+    "access": "Access",
+    "accounts": "Accounts",
+    "studio": "Studio",
+    "side_effects": "Side effects",
+    "shares": "Shares",
+    "cost_capacity": "Cost and capacity",
+    "network": "Network",
+    "templates": "Templates",
+    "libraries": "Internal libraries",
 }
 
 
@@ -26,8 +33,14 @@ class Change:
     details: tuple[str, ...] = ()  # what follows from it (a role change's gains, losses, Studio)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"section": self.section, "kind": self.kind, "destructive": self.destructive, "text": self.text,
-                "details": list(self.details), "facts": self.facts}
+        return {
+            "section": self.section,
+            "kind": self.kind,
+            "destructive": self.destructive,
+            "text": self.text,
+            "details": list(self.details),
+            "facts": self.facts,
+        }
 
 
 @dataclass(frozen=True)
@@ -85,10 +98,18 @@ class StackPlan:
         def actions(items: tuple[ResourceAction, ...]) -> list[dict[str, Any]]:
             return [{"address": r.address, "reason": r.reason, "forced_by": list(r.forced_by)} for r in items]
 
-        return {"stack": self.stack, "add": self.add, "change": self.change, "replace": self.replace,
-                "destroy": self.destroy, "import": self.imports, "errored": self.errored,
-                "replaced": actions(self.replaced), "destroyed": actions(self.destroyed),
-                "imported": [{"address": i.address, "id": i.id, "updates": list(i.updates)} for i in self.imported]}
+        return {
+            "stack": self.stack,
+            "add": self.add,
+            "change": self.change,
+            "replace": self.replace,
+            "destroy": self.destroy,
+            "import": self.imports,
+            "errored": self.errored,
+            "replaced": actions(self.replaced),
+            "destroyed": actions(self.destroyed),
+            "imported": [{"address": i.address, "id": i.id, "updates": list(i.updates)} for i in self.imported],
+        }
 
 
 @dataclass

@@ -1,4 +1,5 @@
 """Who changes: role changes with what follows from them, access gained and lost, Studio profiles, groups."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -72,7 +73,7 @@ def people_changes(base: Compiled | None, new: Compiled) -> list[Change]:
     # Role changes first: what follows from each is said with it, and not again under Access or Studio.
     old_roles, new_roles = _members(base_reg), _members(new_reg)
     read_only, production = _read_only_sets(new_reg), _production(new_reg, new_plan)
-    for (team, person) in sorted(old_roles.keys() & new_roles.keys()):
+    for team, person in sorted(old_roles.keys() & new_roles.keys()):
         old, now = old_roles[(team, person)], new_roles[(team, person)]
         if old == now:
             continue
@@ -91,8 +92,7 @@ def people_changes(base: Compiled | None, new: Compiled) -> list[Change]:
             facts[label] = [{"permission_set": ps, "accounts": sorted(a)} for ps, a in sorted(by_set.items())]
         accounts_of_team = {a.account.key for a in new_plan.accounts if a.account.team == team}
         added = sorted(acct for (p, acct) in prof_after.keys() - prof_before.keys() if p == person and acct in accounts_of_team)
-        removed = sorted(acct for (p, acct), t in prof_before.items() if p == person and t == team
-                         and (p, acct) not in prof_after)
+        removed = sorted(acct for (p, acct), t in prof_before.items() if p == person and t == team and (p, acct) not in prof_after)
         used_profiles |= {(person, a) for a in added}
         studio: defaultdict[tuple[bool, str | None], list[str]] = defaultdict(list)  # (production, permission set) -> accounts
         for acct in added:
@@ -114,16 +114,28 @@ def people_changes(base: Compiled | None, new: Compiled) -> list[Change]:
             grouped[(g.person, g.permission_set, _via(g))].add(g.account)
         for (person, ps, via), accounts in sorted(grouped.items()):
             text = f"{person} {label} {ps} in {_accounts(accounts)} ({'' if label == 'gains' else 'was '}{via})"
-            out.append(Change("access", f"access_{'gained' if label == 'gains' else 'lost'}", text,
-                              {"person": person, "permission_set": ps, "accounts": sorted(accounts), "via": via}))
+            out.append(
+                Change(
+                    "access",
+                    f"access_{'gained' if label == 'gains' else 'lost'}",
+                    text,
+                    {"person": person, "permission_set": ps, "accounts": sorted(accounts), "via": via},
+                )
+            )
 
     # Studio profiles added or deleted (deleting one loses that user's home data: DESIGN decision 8).
     profiles_added: defaultdict[str, set[str]] = defaultdict(set)
     for person, acct in prof_after.keys() - prof_before.keys() - used_profiles:
         profiles_added[person].add(acct)
     for person, accounts in sorted(profiles_added.items()):
-        out.append(Change("studio", "studio_profile_added", f"Studio profile for {person} added in {_accounts(accounts)}",
-                          {"person": person, "accounts": sorted(accounts)}))
+        out.append(
+            Change(
+                "studio",
+                "studio_profile_added",
+                f"Studio profile for {person} added in {_accounts(accounts)}",
+                {"person": person, "accounts": sorted(accounts)},
+            )
+        )
     profiles_removed: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
     for (person, acct), team in prof_before.items():
         if (person, acct) not in prof_after:
@@ -131,11 +143,20 @@ def people_changes(base: Compiled | None, new: Compiled) -> list[Change]:
     for (person, reason), accounts in sorted(profiles_removed.items()):
         # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_DeleteUserProfile.html : "the user loses
         # access to their EFS volume, including data, notebooks, and other artifacts"
-        text = (f"Studio profile for {person} deleted in {_accounts(accounts)}{f' ({reason})' if reason else ''}: "
-                f"studio-cleanup deletes {person}'s apps and spaces first, and {person} loses the home folder "
-                "(data, notebooks) on the domain's EFS volume")
-        out.append(Change("studio", "studio_profile_deleted", text,
-                          {"person": person, "accounts": sorted(accounts), "reason": reason}, destructive=True))
+        text = (
+            f"Studio profile for {person} deleted in {_accounts(accounts)}{f' ({reason})' if reason else ''}: "
+            f"studio-cleanup deletes {person}'s apps and spaces first, and {person} loses the home folder "
+            "(data, notebooks) on the domain's EFS volume"
+        )
+        out.append(
+            Change(
+                "studio",
+                "studio_profile_deleted",
+                text,
+                {"person": person, "accounts": sorted(accounts), "reason": reason},
+                destructive=True,
+            )
+        )
     out += _groups(base_plan, new_plan, base_reg, new_reg)
     return out
 
@@ -159,9 +180,21 @@ def _groups(base: Plan | None, new: Plan, base_reg: Registry | None, new_reg: Re
         gone = ", ".join(f"{p} moved to {moved[p]}" if p in moved else f"{p} left" for p in before[name].members)
         why = f"team {team} is decommissioned" if decom else f"its last member{'s' if len(before[name].members) > 1 else ''}: {gone}"
         tail = f"; its assignments in {_accounts(where)} go with it" if where else ""
-        out.append(Change("side_effects", "group_deleted", f"group {name} emptied and deleted ({why}){tail}",
-                          {"group": name, "former_members": list(before[name].members), "assignments_in": where}))
+        out.append(
+            Change(
+                "side_effects",
+                "group_deleted",
+                f"group {name} emptied and deleted ({why}){tail}",
+                {"group": name, "former_members": list(before[name].members), "assignments_in": where},
+            )
+        )
     for name in sorted(after.keys() - before.keys()):
-        out.append(Change("side_effects", "group_created", f"group {name} created for {', '.join(after[name].members)}",
-                          {"group": name, "members": list(after[name].members)}))
+        out.append(
+            Change(
+                "side_effects",
+                "group_created",
+                f"group {name} created for {', '.join(after[name].members)}",
+                {"group": name, "members": list(after[name].members)},
+            )
+        )
     return out

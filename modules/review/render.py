@@ -1,4 +1,5 @@
 """The summary as a PR comment (Markdown, GitHub alerts) and as JSON with the same facts."""
+
 from __future__ import annotations
 
 import json
@@ -28,18 +29,23 @@ def _plans(s: Summary) -> list[str]:
     else:
         lines.append("No plan files were given.")
     if s.missing_plans:
-        lines += ["", "No plan for: " + ", ".join(f"`{x}`" for x in s.missing_plans)
-                  + " (its plan failed or did not run: look at the workflow log)."]
+        lines += [
+            "",
+            "No plan for: " + ", ".join(f"`{x}`" for x in s.missing_plans) + " (its plan failed or did not run: look at the workflow log).",
+        ]
     return lines + [""]
 
 
 def markdown(s: Summary, title: str) -> str:
     lines = [f"## {title}", ""]
     if s.destructive_plans:
-        lines += ["> [!CAUTION]",
-                  "> **Terraform would replace or destroy resources** in "
-                  + ", ".join(f"`{p.stack}` ({_counts(p)})" for p in s.destructive_plans)
-                  + ": the addresses are under Terraform plans below.", ""]
+        lines += [
+            "> [!CAUTION]",
+            "> **Terraform would replace or destroy resources** in "
+            + ", ".join(f"`{p.stack}` ({_counts(p)})" for p in s.destructive_plans)
+            + ": the addresses are under Terraform plans below.",
+            "",
+        ]
     if s.destructive:
         lines += ["> [!WARNING]", "> **Destructive effects**"]
         for c in s.changes:

@@ -8,6 +8,7 @@ create-before-destroy), ["delete"]. `action_reason` is a display hint (e.g. "rep
 attributes that force a replacement; `change.importing` (Terraform >= 1.5) marks an import. A `format_version`
 with another major version than 1 must be rejected.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,8 +48,9 @@ def stack_plan(stack: str, doc: dict[str, Any]) -> StackPlan:
     """Count what one plan does. A replace counts once as a replace (not as an add and a destroy)."""
     version = str(doc.get("format_version", ""))
     if version.split(".")[0] != "1":
-        raise PlanError(f"plan of {stack}: format_version {version or '(none)'} is not 1.x; "
-                        "expected the output of `terraform show -json <planfile>`")
+        raise PlanError(
+            f"plan of {stack}: format_version {version or '(none)'} is not 1.x; expected the output of `terraform show -json <planfile>`"
+        )
     counts = {"add": 0, "change": 0, "replace": 0, "destroy": 0, "imports": 0}
     replaced, destroyed, imported = [], [], []
     for rc in doc.get("resource_changes") or []:
@@ -76,9 +78,18 @@ def stack_plan(stack: str, doc: dict[str, Any]) -> StackPlan:
             pass
         else:
             raise PlanError(f"plan of {stack}: {address} has unknown actions {actions}")
-    return StackPlan(stack, counts["add"], counts["change"], counts["replace"], counts["destroy"], counts["imports"],
-                     tuple(sorted(replaced, key=lambda r: r.address)), tuple(sorted(destroyed, key=lambda r: r.address)),
-                     tuple(sorted(imported, key=lambda r: r.address)), errored=bool(doc.get("errored")))
+    return StackPlan(
+        stack,
+        counts["add"],
+        counts["change"],
+        counts["replace"],
+        counts["destroy"],
+        counts["imports"],
+        tuple(sorted(replaced, key=lambda r: r.address)),
+        tuple(sorted(destroyed, key=lambda r: r.address)),
+        tuple(sorted(imported, key=lambda r: r.address)),
+        errored=bool(doc.get("errored")),
+    )
 
 
 def read_plans(folder: Path) -> list[StackPlan]:

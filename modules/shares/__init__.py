@@ -3,6 +3,7 @@ kind (see base.ShareKind). Every layer loops over `KINDS`; adding a kind is one 
 
 Pure data, no cdktn: the registry's model builds its `kind` literal from `KINDS`, on the `validate` path.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -10,8 +11,20 @@ import pkgutil
 
 from .base import ACCESS, PRODUCER_POLICIES, Endpoint, Policy, ProducerStatements, Resource, Share, ShareKind, construct_id
 
-__all__ = ["ACCESS", "KINDS", "PRODUCER_POLICIES", "Endpoint", "Policy", "ProducerStatements", "Resource", "Share", "ShareKind",
-           "construct_id", "kind", "names"]
+__all__ = [
+    "ACCESS",
+    "KINDS",
+    "PRODUCER_POLICIES",
+    "Endpoint",
+    "Policy",
+    "ProducerStatements",
+    "Resource",
+    "Share",
+    "ShareKind",
+    "construct_id",
+    "kind",
+    "names",
+]
 
 _NOT_KINDS = {"base"}
 

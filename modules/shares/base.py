@@ -7,6 +7,7 @@ read/write action table, so a read share can never hand out a write action on ei
 Everything here is pure data: no cdktn (the registry's `validate` path imports this package). The producer's
 resources are `Resource` records that `aws/sharing.py` turns into constructs.
 """
+
 from __future__ import annotations
 
 import re
@@ -115,7 +116,7 @@ class ShareKind(ABC):
     promotes_policy_share: ClassVar[bool] = False  # promote-shares looks the resource up as a model package group
 
     def actions(self, access: str) -> tuple[str, ...]:
-        """"write" adds to "read"; nothing else grants share access."""
+        """ "write" adds to "read"; nothing else grants share access."""
         return tuple(sorted(self.read + (self.write if access == "write" else ())))
 
     # ---------------------------------------------------------------- validation and plan
@@ -139,16 +140,20 @@ class ShareKind(ABC):
 
     def consumer_statements(self, share: Share, producer: Endpoint, region: str) -> list[dict[str, Any]]:
         """The consumer half: what the consumer's execution role may do on the producer's resources."""
-        return [{"Sid": f"Share{naming.sid(share.name)}", "Effect": "Allow", "Action": list(self.actions(share.access)),
-                 "Resource": self.arns(share, producer, region)}]
+        return [
+            {
+                "Sid": f"Share{naming.sid(share.name)}",
+                "Effect": "Allow",
+                "Action": list(self.actions(share.access)),
+                "Resource": self.arns(share, producer, region),
+            }
+        ]
 
     @abstractmethod
-    def producer_resources(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str,
-                           key_arn: str) -> list[Resource]:
+    def producer_resources(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str, key_arn: str) -> list[Resource]:
         """The producer half's own resources (construct ids start with `construct_id(share)`)."""
 
-    def producer_statements(self, share: Share, producer: Endpoint, consumers: list[Endpoint],
-                            region: str) -> ProducerStatements:
+    def producer_statements(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str) -> ProducerStatements:
         """The producer half's statements in the producer's data bucket and key policies."""
         return ProducerStatements()
 
@@ -171,8 +176,13 @@ def role_arns(consumers: list[Endpoint]) -> list[str]:
 
 def grant_policy(kind: ShareKind, share: Share, consumers: list[Endpoint], **scope: object) -> dict[str, Any]:
     """A resource policy with one statement: the consumer accounts may take the share's actions."""
-    statement = {"Sid": f"Share{naming.sid(share.name)}", "Effect": "Allow", "Principal": {"AWS": roots(consumers)},
-                 "Action": list(kind.actions(share.access)), **scope}
+    statement = {
+        "Sid": f"Share{naming.sid(share.name)}",
+        "Effect": "Allow",
+        "Principal": {"AWS": roots(consumers)},
+        "Action": list(kind.actions(share.access)),
+        **scope,
+    }
     return {"Version": "2012-10-17", "Statement": [statement]}
 
 
@@ -184,15 +194,20 @@ class RamKind(ShareKind):
     permissions: ClassVar[dict[str, str | None]]
     artifact_lookup: ClassVar[ArtifactLookup]
 
-    def producer_resources(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str,
-                           key_arn: str) -> list[Resource]:
+    def producer_resources(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str, key_arn: str) -> list[Resource]:
         cid = construct_id(share)
         permission = self.permissions[share.access]
-        ram = Resource("aws_ram_resource_share", cid, {"name": share.name, "allow_external_principals": False,
-                                                       "permission_arns": [permission] if permission else None})
-        return [ram] + [Resource("aws_ram_principal_association", f"{cid}-{key}",
-                                 {"principal": consumer.account_id, "resource_share_arn": ram.ref("arn")})
-                        for key, consumer in zip(share.consumers, consumers, strict=True)]
+        ram = Resource(
+            "aws_ram_resource_share",
+            cid,
+            {"name": share.name, "allow_external_principals": False, "permission_arns": [permission] if permission else None},
+        )
+        return [ram] + [
+            Resource(
+                "aws_ram_principal_association", f"{cid}-{key}", {"principal": consumer.account_id, "resource_share_arn": ram.ref("arn")}
+            )
+            for key, consumer in zip(share.consumers, consumers, strict=True)
+        ]
 
     def ram_share_arn(self, share: Share) -> str | None:
         return expression(f"aws_ram_resource_share.{construct_id(share)}.arn")

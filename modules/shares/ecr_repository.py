@@ -2,6 +2,7 @@
 its repository policy with the consumers' execution roles.
 https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html
 """
+
 from __future__ import annotations
 
 import re
@@ -24,17 +25,22 @@ class EcrRepository(ShareKind):
     def arns(self, share: Share, producer: Endpoint, region: str) -> list[str]:
         return [f"arn:aws:ecr:{region}:{producer.account_id}:repository/{share.resource}"]
 
-    def producer_resources(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str,
-                           key_arn: str) -> list[Resource]:
+    def producer_resources(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str, key_arn: str) -> list[Resource]:
         cid = construct_id(share)
-        repo = Resource("aws_ecr_repository", cid, {
-            "name": share.resource, "image_tag_mutability": "IMMUTABLE", "force_delete": False,
-            "image_scanning_configuration": {"scan_on_push": True},
-            "encryption_configuration": [{"encryption_type": "KMS", "kms_key": key_arn}]})
+        repo = Resource(
+            "aws_ecr_repository",
+            cid,
+            {
+                "name": share.resource,
+                "image_tag_mutability": "IMMUTABLE",
+                "force_delete": False,
+                "image_scanning_configuration": {"scan_on_push": True},
+                "encryption_configuration": [{"encryption_type": "KMS", "kms_key": key_arn}],
+            },
+        )
         # The consumers' execution roles, through their accounts.
         policy = grant_policy(self, share, consumers, Condition={"ArnEquals": {"aws:PrincipalArn": role_arns(consumers)}})
-        return [repo, Resource("aws_ecr_repository_policy", f"{cid}-policy", {"repository": repo.ref("name"),
-                                                                              "policy": Policy(policy)})]
+        return [repo, Resource("aws_ecr_repository_policy", f"{cid}-policy", {"repository": repo.ref("name"), "policy": Policy(policy)})]
 
 
 KIND = EcrRepository()

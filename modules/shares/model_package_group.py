@@ -2,6 +2,7 @@
 policy; the post-step promotes the RAM share AWS creates from that policy so consumers can discover the group.
 https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html
 """
+
 from __future__ import annotations
 
 from .. import naming
@@ -26,16 +27,24 @@ class ModelPackageGroup(ShareKind):
         sm, name = f"arn:aws:sagemaker:{region}:{producer.account_id}", share.resource.lower()
         return [f"{sm}:model-package-group/{name}", f"{sm}:model-package/{name}/*"]
 
-    def producer_resources(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str,
-                           key_arn: str) -> list[Resource]:
+    def producer_resources(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str, key_arn: str) -> list[Resource]:
         cid = construct_id(share)
-        group = Resource("aws_sagemaker_model_package_group", cid, {
-            "model_package_group_name": share.resource, "model_package_group_description": f"Shared as {share.name}"})
+        group = Resource(
+            "aws_sagemaker_model_package_group",
+            cid,
+            {"model_package_group_name": share.resource, "model_package_group_description": f"Shared as {share.name}"},
+        )
         # Account principals, no conditions: SageMaker can only promote (make discoverable) a policy whose
         # principals are accounts (https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram-promote.html).
         policy = grant_policy(self, share, consumers, Resource=self.arns(share, producer, region))
-        return [group, Resource("aws_sagemaker_model_package_group_policy", f"{cid}-policy", {
-            "model_package_group_name": group.ref("model_package_group_name"), "resource_policy": Policy(policy)})]
+        return [
+            group,
+            Resource(
+                "aws_sagemaker_model_package_group_policy",
+                f"{cid}-policy",
+                {"model_package_group_name": group.ref("model_package_group_name"), "resource_policy": Policy(policy)},
+            ),
+        ]
 
 
 KIND = ModelPackageGroup()

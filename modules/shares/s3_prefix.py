@@ -2,6 +2,7 @@
 and key policy (the objects are encrypted with the account's key). Consumers also list the bucket under the
 prefix and use the producer's key, through S3 only.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,10 @@ class S3Prefix(ShareKind):
             return []
         buckets = {naming.data_bucket_name(org, t.name, e, suffix) for t in reg.teams for e in t.environments}
         if first in buckets or first.startswith(f"{org}-") or first.endswith("-data"):
-            return [f"s3_prefix {show(resource)} names bucket {show(first)}; a share grants a prefix of the producer's "
-                    f"own data bucket only (allowed: a prefix such as features/daily/, or {own}/<prefix>)"]
+            return [
+                f"s3_prefix {show(resource)} names bucket {show(first)}; a share grants a prefix of the producer's "
+                f"own data bucket only (allowed: a prefix such as features/daily/, or {own}/<prefix>)"
+            ]
         return []
 
     def planned_resource(self, resource: str, producer_bucket: str) -> str:
@@ -54,34 +57,61 @@ class S3Prefix(ShareKind):
     def consumer_statements(self, share: Share, producer: Endpoint, region: str) -> list[dict[str, Any]]:
         sid = naming.sid(share.name)
         return super().consumer_statements(share, producer, region) + [
-            {"Sid": f"Share{sid}List", "Effect": "Allow", "Action": list(LIST_ACTIONS),
-             "Resource": f"arn:aws:s3:::{producer.bucket}", "Condition": {"StringLike": {"s3:prefix": [f"{prefix(share)}*"]}}},
-            {"Sid": f"Share{sid}Key", "Effect": "Allow", "Action": list(KMS_ACTIONS[share.access]),
-             "Resource": f"arn:aws:kms:{region}:{producer.account_id}:key/*",
-             "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": [producer.kms_alias]},
-                           "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}},
+            {
+                "Sid": f"Share{sid}List",
+                "Effect": "Allow",
+                "Action": list(LIST_ACTIONS),
+                "Resource": f"arn:aws:s3:::{producer.bucket}",
+                "Condition": {"StringLike": {"s3:prefix": [f"{prefix(share)}*"]}},
+            },
+            {
+                "Sid": f"Share{sid}Key",
+                "Effect": "Allow",
+                "Action": list(KMS_ACTIONS[share.access]),
+                "Resource": f"arn:aws:kms:{region}:{producer.account_id}:key/*",
+                "Condition": {
+                    "ForAnyValue:StringEquals": {"kms:ResourceAliases": [producer.kms_alias]},
+                    "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
+                },
+            },
         ]
 
-    def producer_resources(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str,
-                           key_arn: str) -> list[Resource]:
+    def producer_resources(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str, key_arn: str) -> list[Resource]:
         return []  # the grant lives in the data bucket's and key's own policies
 
-    def producer_statements(self, share: Share, producer: Endpoint, consumers: list[Endpoint],
-                            region: str) -> ProducerStatements:
+    def producer_statements(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str) -> ProducerStatements:
         sid = naming.sid(share.name)
         principal = {"AWS": roots(consumers)}
         roles = {"ArnEquals": {"aws:PrincipalArn": role_arns(consumers)}}
         bucket = [
-            {"Sid": f"Share{sid}Objects", "Effect": "Allow", "Principal": principal,
-             "Action": list(self.actions(share.access)),
-             "Resource": f"arn:aws:s3:::{producer.bucket}/{prefix(share)}*", "Condition": roles},
-            {"Sid": f"Share{sid}List", "Effect": "Allow", "Principal": principal, "Action": list(LIST_ACTIONS),
-             "Resource": f"arn:aws:s3:::{producer.bucket}",
-             "Condition": {**roles, "StringLike": {"s3:prefix": [f"{prefix(share)}*"]}}},
+            {
+                "Sid": f"Share{sid}Objects",
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": list(self.actions(share.access)),
+                "Resource": f"arn:aws:s3:::{producer.bucket}/{prefix(share)}*",
+                "Condition": roles,
+            },
+            {
+                "Sid": f"Share{sid}List",
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": list(LIST_ACTIONS),
+                "Resource": f"arn:aws:s3:::{producer.bucket}",
+                "Condition": {**roles, "StringLike": {"s3:prefix": [f"{prefix(share)}*"]}},
+            },
         ]
         # The producer's key may be used by the consumers' roles, through S3 only.
-        key = [{"Sid": f"Share{sid}Key", "Effect": "Allow", "Principal": principal, "Action": list(KMS_ACTIONS[share.access]),
-                "Resource": "*", "Condition": {**roles, "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}}}]
+        key = [
+            {
+                "Sid": f"Share{sid}Key",
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": list(KMS_ACTIONS[share.access]),
+                "Resource": "*",
+                "Condition": {**roles, "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+            }
+        ]
         return ProducerStatements(bucket=bucket, key=key)
 
 

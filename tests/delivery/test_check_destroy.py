@@ -1,5 +1,6 @@
 """The destroy guard holds in CI: `check-destroy --base REF` compares with the base branch's committed output,
 and only an opt-in that the pull request adds to the platform's allow-destroy.yaml lets a removal through."""
+
 import shutil
 from pathlib import Path
 
@@ -17,8 +18,9 @@ def base_repo(tmp_path_factory):
     root = tmp_path_factory.mktemp("guard-base")
     materialize(None, root)
     synth(root)
-    (root / "allow-destroy.yaml").write_text("allow:\n  - {stack: fraud-dev, address: 'aws_sagemaker_user_profile.profiles[\"bob\"]', "
-                                             "reason: an earlier change}\n")
+    (root / "allow-destroy.yaml").write_text(
+        "allow:\n  - {stack: fraud-dev, address: 'aws_sagemaker_user_profile.profiles[\"bob\"]', reason: an earlier change}\n"
+    )
     git("init", "-q", "-b", "main", cwd=root)
     git(*COMMIT, "add", "-A", cwd=root)
     git(*COMMIT, "commit", "-qm", "base", cwd=root)
@@ -68,12 +70,14 @@ def test_an_opt_in_added_by_the_change_approves_exactly_what_it_names(pr, bob_le
     (pr / "allow-destroy.yaml").write_text(
         "allow:\n"
         "  - {stack: fraud-dev, address: 'aws_sagemaker_user_profile.profiles[\"bob\"]', reason: an earlier change}\n"
-        "  - {stack: fraud-sandbox, address: 'aws_sagemaker_user_profile.profiles[\"bob\"]', reason: bob left; home exported}\n")
+        "  - {stack: fraud-sandbox, address: 'aws_sagemaker_user_profile.profiles[\"bob\"]', reason: bob left; home exported}\n"
+    )
     code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
     assert code == 1 and out.count("NOT APPROVED") == 1 and 'fraud-dev: aws_sagemaker_user_profile.profiles["bob"]' in out
     (pr / "allow-destroy.yaml").write_text(
         "allow:\n  - {stack: fraud-dev, reason: bob left fraud; home exported}\n"
-        "  - {stack: fraud-sandbox, address: 'aws_sagemaker_user_profile.profiles[\"bob\"]', reason: bob left; home exported}\n")
+        "  - {stack: fraud-sandbox, address: 'aws_sagemaker_user_profile.profiles[\"bob\"]', reason: bob left; home exported}\n"
+    )
     code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
     assert code == 0 and out.count("approved (bob left") == 2
 
@@ -92,14 +96,17 @@ def test_a_cidr_change_is_refused_as_a_replacement(pr, run_cli):
     assert code == 1 and "aws_sagemaker_domain.domain is replaced, forced by vpc_id" in out
 
 
-@pytest.mark.parametrize("text, message", [
-    ("allow:\n  - {stack: fraud-dev}\n", "`reason` is required"),
-    ("allow:\n  - {stack: fraud-dev, reason: '  '}\n", "`reason` is required"),
-    ("allow:\n  - {stack: fraud-dev, share: x, reason: r}\n", "name either a `stack`"),
-    ("allow:\n  - {label: destroy-ok, reason: r}\n", "an entry has `stack`"),
-    ("allow: yes\n", "expected a mapping"),
-    ("allow: [\n", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("allow:\n  - {stack: fraud-dev}\n", "`reason` is required"),
+        ("allow:\n  - {stack: fraud-dev, reason: '  '}\n", "`reason` is required"),
+        ("allow:\n  - {stack: fraud-dev, share: x, reason: r}\n", "name either a `stack`"),
+        ("allow:\n  - {label: destroy-ok, reason: r}\n", "an entry has `stack`"),
+        ("allow: yes\n", "expected a mapping"),
+        ("allow: [\n", "not valid YAML"),
+    ],
+)
 def test_a_wrong_opt_in_is_an_error_not_silence(text, message):
     with pytest.raises(OptInInvalid, match=message.replace("[", r"\[").replace("(", r"\(")):
         parse_opt_ins(text, "allow-destroy.yaml")

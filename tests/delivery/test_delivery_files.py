@@ -1,4 +1,5 @@
 """atlantis.yaml, CODEOWNERS, the workflow, the access review and the README graph."""
+
 import json
 import shutil
 import subprocess
@@ -52,7 +53,8 @@ def test_atlantis_projects_order_and_dependencies(example_registry):
     assert apply_steps[1] == "apply" and "post apply --stack $PROJECT_NAME --tf-outputs" in apply_steps[2]["run"]
     plan_steps = doc["workflows"]["registry"]["plan"]["steps"]
     assert plan_steps[1:] == ["init", "plan"] and plan_steps[0]["run"].endswith(
-        "python main.py post plan --stack $PROJECT_NAME --job preflight"), "a missing user fails the plan, not the apply"
+        "python main.py post plan --stack $PROJECT_NAME --job preflight"
+    ), "a missing user fails the plan, not the apply"
 
 
 def test_codeowners(example_registry):
@@ -65,8 +67,11 @@ def test_codeowners(example_registry):
 
 def test_workflow_validates_against_the_github_schema():
     check = ROOT / ".venv-scan" / "bin" / "check-jsonschema"
-    proc = subprocess.run([str(check), "--builtin-schema", "vendor.github-workflows",
-                           str(ROOT / ".github" / "workflows" / "pull-request.yml")], capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(check), "--builtin-schema", "vendor.github-workflows", str(ROOT / ".github" / "workflows" / "pull-request.yml")],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

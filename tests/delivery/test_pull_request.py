@@ -1,4 +1,5 @@
 """The pull-request path end to end: a git repository, an edit to one team file, synth, diff."""
+
 import json
 import shutil
 import subprocess
@@ -26,8 +27,11 @@ def synth(root: Path) -> None:
 
 
 def tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".git" not in p.parts and "registry" not in p.parts}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.parts and "registry" not in p.parts
+    }
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +45,11 @@ def repo(tmp_path_factory):
     git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base", cwd=root)
     before = tree(root)
     team = root / "registry" / "teams" / "fraud.yaml"
-    team.write_text(team.read_text().replace("  - {person: dave, role: viewer}",
-                                             "  - {person: dave, role: viewer}\n  - {person: carol, role: data-scientist}"))
+    team.write_text(
+        team.read_text().replace(
+            "  - {person: dave, role: viewer}", "  - {person: dave, role: viewer}\n  - {person: carol, role: data-scientist}"
+        )
+    )
     synth(root)
     return root, before, tree(root)
 
@@ -52,8 +59,12 @@ def test_blast_radius_of_one_team_edit(repo):
     changed = sorted(name for name in after if before.get(name) != after[name])
     # carol joins as data-scientist, a role that maps sandbox and dev only: fraud-prod does not move
     # the membership in fraud's access stack, the profiles where carol gains Studio; no central stack
-    assert changed == ["generated/fingerprints.json", "generated/stacks/fraud-access/cdk.tf.json",
-                       "generated/stacks/fraud-dev/cdk.tf.json", "generated/stacks/fraud-sandbox/cdk.tf.json"]
+    assert changed == [
+        "generated/fingerprints.json",
+        "generated/stacks/fraud-access/cdk.tf.json",
+        "generated/stacks/fraud-dev/cdk.tf.json",
+        "generated/stacks/fraud-sandbox/cdk.tf.json",
+    ]
 
 
 def test_diff_names_the_access_change_and_the_stacks_that_plan(repo, run_cli):
@@ -67,7 +78,8 @@ def test_diff_names_the_access_change_and_the_stacks_that_plan(repo, run_cli):
         "### Studio\n"
         "- Studio profile for carol added in fraud-dev, fraud-sandbox\n\n"
         "### Stacks that will plan (3)\n"
-        "`fraud-access`, `fraud-dev`, `fraud-sandbox`\n")
+        "`fraud-access`, `fraud-dev`, `fraud-sandbox`\n"
+    )
     code, out, _ = run_cli(["diff", "--base", "main", "--format", "json"], cwd=root)
     assert '"stacks_to_plan": [' in out and '"destructive": []' in out
 
@@ -104,18 +116,25 @@ def repo_with_plans(tmp_path_factory):
     git("-c", "user.name=t", "-c", "user.email=t@example.com", "add", "-A", cwd=root)
     git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "base", cwd=root)
     team = root / "registry" / "teams" / "fraud.yaml"
-    team.write_text(team.read_text().replace("  - {person: bob, role: data-scientist}\n", "")
-                    .replace("dev: {budget_usd: 3000}", "dev: {budget_usd: 3000, vpc_cidr: 10.21.0.0/22}"))
+    team.write_text(
+        team.read_text()
+        .replace("  - {person: bob, role: data-scientist}\n", "")
+        .replace("dev: {budget_usd: 3000}", "dev: {budget_usd: 3000, vpc_cidr: 10.21.0.0/22}")
+    )
     return root
 
 
 def test_pr_comment_merges_terraform_plans(repo_with_plans, run_cli):
     code, out, err = run_cli(["diff", "--base", "main", "--plans", str(PLANS)], cwd=repo_with_plans)
     assert (code, err) == (0, "")
-    profile_gone = ("Studio profile for bob deleted in fraud-dev, fraud-sandbox (bob leaves fraud): studio-cleanup deletes "
-                    "bob's apps and spaces first, and bob loses the home folder (data, notebooks) on the domain's EFS volume")
-    cidr = ("VPC CIDR of fraud-dev: 10.20.0.0/22 → 10.21.0.0/22: the VPC, its subnets and the Studio domain with its user "
-            "profiles are replaced: apps and spaces are deleted, and the home EFS volume is kept but no longer attached")
+    profile_gone = (
+        "Studio profile for bob deleted in fraud-dev, fraud-sandbox (bob leaves fraud): studio-cleanup deletes "
+        "bob's apps and spaces first, and bob loses the home folder (data, notebooks) on the domain's EFS volume"
+    )
+    cidr = (
+        "VPC CIDR of fraud-dev: 10.20.0.0/22 → 10.21.0.0/22: the VPC, its subnets and the Studio domain with its user "
+        "profiles are replaced: apps and spaces are deleted, and the home EFS volume is kept but no longer attached"
+    )
     gone = "(delete because no resource config)"
     gone_key = "(delete because each key)"  # an instance whose key left its for_each map
     assert out == (
@@ -128,7 +147,7 @@ def test_pr_comment_merges_terraform_plans(repo_with_plans, run_cli):
         f"> - {profile_gone}\n"
         f"> - {cidr}\n"
         ">   - `aws_sagemaker_domain.domain` forced by vpc_id (aws_vpc.vpc is replaced: cidr_block 10.20.0.0/22 → 10.21.0.0/22)\n"
-        ">   - `aws_sagemaker_user_profile.profiles[\"alice\"]` forced by domain_id (aws_sagemaker_domain.domain is replaced: vpc_id)\n"
+        '>   - `aws_sagemaker_user_profile.profiles["alice"]` forced by domain_id (aws_sagemaker_domain.domain is replaced: vpc_id)\n'
         ">   - `aws_subnet.private-0` forced by cidr_block: 10.20.0.0/23 → 10.21.0.0/23\n"
         ">   - `aws_subnet.private-1` forced by cidr_block: 10.20.2.0/23 → 10.21.2.0/23\n"
         ">   - `aws_vpc.vpc` forced by cidr_block: 10.20.0.0/22 → 10.21.0.0/22\n\n"
@@ -147,21 +166,22 @@ def test_pr_comment_merges_terraform_plans(repo_with_plans, run_cli):
         "| `fraud-sandbox` :warning: | 0 | 0 | 0 | 2 | 0 |\n\n"
         "`fraud-access` destroys:\n"
         f"- `aws_identitystore_group.group-acme-fraud-data-scientist` {gone}\n"
-        f"- `aws_identitystore_group_membership.members[\"acme-fraud-data-scientist/bob\"]` {gone_key}\n"
-        f"- `aws_ssoadmin_account_assignment.assignments[\"fraud-dev/acme-fraud-data-scientist/DataScientist\"]` {gone_key}\n"
-        f"- `aws_ssoadmin_account_assignment.assignments[\"fraud-sandbox/acme-fraud-data-scientist/DataScientist\"]` {gone_key}\n\n"
+        f'- `aws_identitystore_group_membership.members["acme-fraud-data-scientist/bob"]` {gone_key}\n'
+        f'- `aws_ssoadmin_account_assignment.assignments["fraud-dev/acme-fraud-data-scientist/DataScientist"]` {gone_key}\n'
+        f'- `aws_ssoadmin_account_assignment.assignments["fraud-sandbox/acme-fraud-data-scientist/DataScientist"]` {gone_key}\n\n'
         "`fraud-dev` replaces:\n"
         "- `aws_sagemaker_domain.domain` (replace because cannot update; forced by subnet_ids, vpc_id)\n"
-        "- `aws_sagemaker_user_profile.profiles[\"alice\"]` (replace because cannot update; forced by domain_id)\n"
+        '- `aws_sagemaker_user_profile.profiles["alice"]` (replace because cannot update; forced by domain_id)\n'
         "- `aws_subnet.private-0` (replace because cannot update; forced by cidr_block, vpc_id)\n"
         "- `aws_subnet.private-1` (replace because cannot update; forced by cidr_block, vpc_id)\n"
         "- `aws_vpc.vpc` (replace because cannot update; forced by cidr_block)\n\n"
         "`fraud-dev` destroys:\n"
-        f"- `aws_sagemaker_user_profile.profiles[\"bob\"]` {gone_key}\n"
-        f"- `aws_ssoadmin_application_assignment.studio-access[\"bob\"]` {gone_key}\n\n"
+        f'- `aws_sagemaker_user_profile.profiles["bob"]` {gone_key}\n'
+        f'- `aws_ssoadmin_application_assignment.studio-access["bob"]` {gone_key}\n\n'
         "`fraud-sandbox` destroys:\n"
-        f"- `aws_sagemaker_user_profile.profiles[\"bob\"]` {gone_key}\n"
-        f"- `aws_ssoadmin_application_assignment.studio-access[\"bob\"]` {gone_key}\n")
+        f'- `aws_sagemaker_user_profile.profiles["bob"]` {gone_key}\n'
+        f'- `aws_ssoadmin_application_assignment.studio-access["bob"]` {gone_key}\n'
+    )
 
 
 def test_pr_comment_json_carries_the_same_facts(repo_with_plans, run_cli):
@@ -177,15 +197,25 @@ def test_pr_comment_json_carries_the_same_facts(repo_with_plans, run_cli):
     assert doc["destructive_plans"] == ["fraud-access", "fraud-dev", "fraud-sandbox"]
     cidr = next(c for c in doc["changes"] if c["kind"] == "vpc_cidr_changed")
     assert [(r["address"], r["attribute"]) for r in cidr["facts"]["replaced"]][:2] == [
-        ("aws_sagemaker_domain.domain", "vpc_id"), ("aws_sagemaker_user_profile.profiles[\"alice\"]", "domain_id")]
+        ("aws_sagemaker_domain.domain", "vpc_id"),
+        ('aws_sagemaker_user_profile.profiles["alice"]', "domain_id"),
+    ]
     # what the compiler predicts from the stack JSON is what Terraform's plan (the fixture) replaces
     terraform = {r["address"] for p in doc["plans"] if p["stack"] == "fraud-dev" for r in p["replaced"]}
     assert {r["address"] for r in cidr["facts"]["replaced"]} == terraform
     dev = next(p for p in doc["plans"] if p["stack"] == "fraud-dev")
-    assert {k: dev[k] for k in ("add", "change", "replace", "destroy", "import")} == \
-        {"add": 0, "change": 1, "replace": 5, "destroy": 2, "import": 0}
-    assert dev["replaced"][0] == {"address": "aws_sagemaker_domain.domain", "reason": "replace_because_cannot_update",
-                                  "forced_by": ["subnet_ids", "vpc_id"]}
+    assert {k: dev[k] for k in ("add", "change", "replace", "destroy", "import")} == {
+        "add": 0,
+        "change": 1,
+        "replace": 5,
+        "destroy": 2,
+        "import": 0,
+    }
+    assert dev["replaced"][0] == {
+        "address": "aws_sagemaker_domain.domain",
+        "reason": "replace_because_cannot_update",
+        "forced_by": ["subnet_ids", "vpc_id"],
+    }
     for p in doc["plans"]:
         for r in p["replaced"] + p["destroyed"]:
             assert f"`{r['address']}`" in md
@@ -216,13 +246,18 @@ def test_adoption_plan_fixtures_match_a_fresh_synth(tmp_path):
     risk = tmp_path / "registry" / "teams" / "risk.yaml"
     risk.write_text(risk.read_text().replace("  dev: {}", '  dev: {}\n  sandbox: {account_id: "555555555555"}', 1))
     org = tmp_path / "registry" / "organization.yaml"
-    org.write_text(org.read_text().replace("adoptable_accounts:\n", 'adoptable_accounts:\n  "555555555555": {team: risk, environment: sandbox}\n'))
+    org.write_text(
+        org.read_text().replace("adoptable_accounts:\n", 'adoptable_accounts:\n  "555555555555": {team: risk, environment: sandbox}\n')
+    )
     synth(tmp_path)
     stacks = tmp_path / "generated" / "stacks"
     fixtures = PLANS.parent / "plans-adoption"
     team = json.loads((stacks / "risk-sandbox" / "cdk.tf.json").read_text())
-    created = {rc["address"] for rc in json.loads((fixtures / "risk-sandbox.json").read_text())["resource_changes"]
-               if rc["change"]["actions"] == ["create"]}
+    created = {
+        rc["address"]
+        for rc in json.loads((fixtures / "risk-sandbox.json").read_text())["resource_changes"]
+        if rc["change"]["actions"] == ["create"]
+    }
     assert created == set(instances(team))
     org = json.loads((stacks / "organization" / "cdk.tf.json").read_text())
     imports = {(i["to"], i["id"]) for i in org["import"]}

@@ -1,4 +1,5 @@
 """The change summary for typical registry edits: exactly what changes, in people's terms, each thing once."""
+
 import json
 from pathlib import Path
 
@@ -40,8 +41,11 @@ def scenario(tmp_path):
 FRAUD = "teams/fraud.yaml"
 RISK = "teams/risk.yaml"
 # The platform's consent to the adoption (organization.yaml adoptable_accounts).
-CONSENT = ("organization.yaml", '  "333333333333": {team: fraud, environment: prod}\n',
-           '  "333333333333": {team: fraud, environment: prod}\n  "555555555555": {team: risk, environment: sandbox}\n')
+CONSENT = (
+    "organization.yaml",
+    '  "333333333333": {team: fraud, environment: prod}\n',
+    '  "333333333333": {team: fraud, environment: prod}\n  "555555555555": {team: risk, environment: sandbox}\n',
+)
 
 
 def said_once(text: str, s) -> None:
@@ -73,7 +77,8 @@ def test_role_change_says_what_follows_from_it(scenario):
         "  - Studio added in fraud-prod (production) behind the read-only permission set ReadOnly\n\n"
         "### Side effects\n"
         "- group acme-fraud-viewer emptied and deleted (its last member: dave moved to lead); "
-        "its assignments in fraud-dev, fraud-prod go with it\n")
+        "its assignments in fraud-dev, fraud-prod go with it\n"
+    )
     said_once(text, s)
     same_facts(s)
     (role,) = s.of("role_changed")
@@ -85,21 +90,31 @@ def test_role_change_that_loses_studio_is_destructive_once(scenario):
     s = scenario((FRAUD, "{person: bob, role: data-scientist}", "{person: bob, role: viewer}"))
     text = markdown(s, "t")
     (role,) = s.of("role_changed")
-    assert role.details == ("gains ReadOnly in fraud-dev, fraud-prod", "loses DataScientist in fraud-dev, fraud-sandbox",
-                            "Studio profile deleted in fraud-dev, fraud-sandbox (see destructive effects)")
-    assert s.destructive == ["Studio profile for bob deleted in fraud-dev, fraud-sandbox (role in fraud now "
-                             "viewer): studio-cleanup deletes bob's "
-                             "apps and spaces first, and bob loses the home folder (data, notebooks) on the domain's EFS volume"]
+    assert role.details == (
+        "gains ReadOnly in fraud-dev, fraud-prod",
+        "loses DataScientist in fraud-dev, fraud-sandbox",
+        "Studio profile deleted in fraud-dev, fraud-sandbox (see destructive effects)",
+    )
+    assert s.destructive == [
+        "Studio profile for bob deleted in fraud-dev, fraud-sandbox (role in fraud now "
+        "viewer): studio-cleanup deletes bob's "
+        "apps and spaces first, and bob loses the home folder (data, notebooks) on the domain's EFS volume"
+    ]
     assert s.access == [] and s.studio == [], "the role change says it; Access and Studio do not repeat it"
     said_once(text, s)
 
 
 def test_budget_and_instance_types(scenario):
-    s = scenario((FRAUD, "dev: {budget_usd: 3000}", "dev: {budget_usd: 5000}"),
-                 (FRAUD, "instance_types: [ml.t3.medium, ml.m5.xlarge]",
-                  "instance_types: [ml.t3.medium, ml.g5.12xlarge, ml.p4d.24xlarge, ml.m5.large]"),
-                 (FRAUD, "idle_shutdown_minutes: 60", "idle_shutdown_minutes: 120"),
-                 ("environments.yaml", "budget_usd: 500", "budget_usd: 800"))
+    s = scenario(
+        (FRAUD, "dev: {budget_usd: 3000}", "dev: {budget_usd: 5000}"),
+        (
+            FRAUD,
+            "instance_types: [ml.t3.medium, ml.m5.xlarge]",
+            "instance_types: [ml.t3.medium, ml.g5.12xlarge, ml.p4d.24xlarge, ml.m5.large]",
+        ),
+        (FRAUD, "idle_shutdown_minutes: 60", "idle_shutdown_minutes: 120"),
+        ("environments.yaml", "budget_usd: 500", "budget_usd: 800"),
+    )
     assert markdown(s, "Registry change since main") == (
         "## Registry change since main\n\n"
         "### Cost and capacity\n"
@@ -107,28 +122,45 @@ def test_budget_and_instance_types(scenario):
         "- budget of fraud-sandbox: $500 → $800 a month\n"
         "- instance types of fraud: added ml.g5.12xlarge (**GPU, large**), ml.m5.large, ml.p4d.24xlarge (**GPU, large**); "
         "removed ml.m5.xlarge\n"
-        "- idle shutdown of fraud: 60 → 120 minutes\n")
+        "- idle shutdown of fraud: 60 → 120 minutes\n"
+    )
     same_facts(s)
     (types,) = s.of("instance_types_changed")
-    assert types.facts == {"team": "fraud", "added": ["ml.g5.12xlarge", "ml.m5.large", "ml.p4d.24xlarge"],
-                           "removed": ["ml.m5.xlarge"],
-                           "flags": {"ml.g5.12xlarge": ["GPU", "large"], "ml.p4d.24xlarge": ["GPU", "large"]}}
+    assert types.facts == {
+        "team": "fraud",
+        "added": ["ml.g5.12xlarge", "ml.m5.large", "ml.p4d.24xlarge"],
+        "removed": ["ml.m5.xlarge"],
+        "flags": {"ml.g5.12xlarge": ["GPU", "large"], "ml.p4d.24xlarge": ["GPU", "large"]},
+    }
     assert [c.facts for c in s.of("budget_changed")][0] == {"account": "fraud-dev", "old_usd": "3000", "new_usd": "5000"}
 
 
-@pytest.mark.parametrize("instance_type, flags", [
-    ("ml.t3.medium", []), ("ml.m5.xlarge", []), ("ml.g5.xlarge", ["GPU"]), ("ml.g4dn.xlarge", ["GPU"]),
-    ("ml.p5.48xlarge", ["GPU", "large"]), ("ml.inf2.xlarge", ["Inferentia"]), ("ml.trn1.32xlarge", ["Trainium", "large"]),
-    ("ml.m5.12xlarge", ["large"]), ("ml.c5.9xlarge", []), ("ml.m5.24xlarge", ["large"]), ("ml.c6i.metal", ["large"]),
-    ("ml.m5.2xlarge", []),
-])
+@pytest.mark.parametrize(
+    "instance_type, flags",
+    [
+        ("ml.t3.medium", []),
+        ("ml.m5.xlarge", []),
+        ("ml.g5.xlarge", ["GPU"]),
+        ("ml.g4dn.xlarge", ["GPU"]),
+        ("ml.p5.48xlarge", ["GPU", "large"]),
+        ("ml.inf2.xlarge", ["Inferentia"]),
+        ("ml.trn1.32xlarge", ["Trainium", "large"]),
+        ("ml.m5.12xlarge", ["large"]),
+        ("ml.c5.9xlarge", []),
+        ("ml.m5.24xlarge", ["large"]),
+        ("ml.c6i.metal", ["large"]),
+        ("ml.m5.2xlarge", []),
+    ],
+)
 def test_instance_flags(instance_type, flags):
     assert instance_flags(instance_type) == flags
 
 
 def test_decommissioning_with_a_share_to_another_team(scenario):
-    s = scenario((RISK, "owners: [carol]", "owners: [carol]\nstatus: decommissioned"),
-                 (FRAUD, "{team: risk, environment: prod}", "{team: fraud, environment: dev}"))
+    s = scenario(
+        (RISK, "owners: [carol]", "owners: [carol]\nstatus: decommissioned"),
+        (FRAUD, "{team: risk, environment: prod}", "{team: fraud, environment: dev}"),
+    )
     text = markdown(s, "Registry change since main")
     assert text == (
         "## Registry change since main\n\n"
@@ -150,7 +182,8 @@ def test_decommissioning_with_a_share_to_another_team(scenario):
         "- group acme-risk-viewer emptied and deleted (team risk is decommissioned); its assignments in risk-dev, risk-prod go with it\n"
         "- share fraud-models no longer reaches risk-prod: team risk is decommissioned\n\n"
         "### Shares\n"
-        "- share fraud-models now also reaches fraud-dev (read)\n")
+        "- share fraud-models now also reaches fraud-dev (read)\n"
+    )
     said_once(text, s)
     same_facts(s)
     assert text.count("Studio profile for carol") == 1, "Studio removals are said once (they were said twice)"
@@ -167,18 +200,29 @@ def test_adoption(scenario):
         "- alice gains PlatformAdmin in risk-sandbox (platform admin)\n"
         "- carol gains DataScientist in risk-sandbox (risk / lead)\n\n"
         "### Studio\n"
-        "- Studio profile for carol added in risk-sandbox\n")
+        "- Studio profile for carol added in risk-sandbox\n"
+    )
     same_facts(s)
     (adopted,) = s.of("account_adopted")
-    assert adopted.facts == {"account": "risk-sandbox", "team": "risk", "environment": "sandbox", "ou": "Workloads/Sandbox",
-                             "budget_usd": "500", "account_id": "555555555555"}
+    assert adopted.facts == {
+        "account": "risk-sandbox",
+        "team": "risk",
+        "environment": "sandbox",
+        "ou": "Workloads/Sandbox",
+        "budget_usd": "500",
+        "account_id": "555555555555",
+    }
 
 
 def test_adoption_with_terraform_plans(scenario):
     """The organization plan imports the existing account and moves it: the comment names both."""
     plans = read_plans(Path(__file__).parent / "plans-adoption")
-    s = scenario(CONSENT, (RISK, "  dev: {}", '  dev: {}\n  sandbox: {account_id: "555555555555"}'),
-                 stacks=["organization", "risk-sandbox"], plans=plans)
+    s = scenario(
+        CONSENT,
+        (RISK, "  dev: {}", '  dev: {}\n  sandbox: {account_id: "555555555555"}'),
+        stacks=["organization", "risk-sandbox"],
+        plans=plans,
+    )
     text = markdown(s, "Registry change since main")
     assert "[!CAUTION]" not in text, "nothing is replaced or destroyed"
     assert text.endswith(
@@ -191,10 +235,16 @@ def test_adoption_with_terraform_plans(scenario):
         "| `risk-sandbox` | 41 | 0 | 0 | 0 | 0 |\n\n"
         "`organization` imports:\n"
         "- `aws_organizations_account.account-risk-sandbox` (existing id 555555555555; then parent_id: ou-ab12-legacy01 "
-        "→ ou-ab12-sbx00001, tags)\n")
+        "→ ou-ab12-sbx00001, tags)\n"
+    )
     doc = as_dict(s)
-    assert doc["plans"][0]["imported"] == [{"address": "aws_organizations_account.account-risk-sandbox", "id": "555555555555",
-                                            "updates": ["parent_id: ou-ab12-legacy01 → ou-ab12-sbx00001", "tags"]}]
+    assert doc["plans"][0]["imported"] == [
+        {
+            "address": "aws_organizations_account.account-risk-sandbox",
+            "id": "555555555555",
+            "updates": ["parent_id: ou-ab12-legacy01 → ou-ab12-sbx00001", "tags"],
+        }
+    ]
 
 
 def test_add_member(scenario):
@@ -208,41 +258,59 @@ def test_remove_member(scenario):
     s = scenario((FRAUD, "  - {person: bob, role: data-scientist}\n", ""))
     assert s.access == ["bob loses DataScientist in fraud-dev, fraud-sandbox (was fraud / data-scientist)"]
     assert s.studio == [], "a deleted profile is destructive: shown at the top, not again under Studio"
-    assert s.destructive == ["Studio profile for bob deleted in fraud-dev, fraud-sandbox (bob leaves fraud): studio-cleanup "
-                             "deletes bob's apps and spaces first, and bob loses the home folder (data, notebooks) on the "
-                             "domain's EFS volume"]
-    assert s.lines("side_effects") == ["group acme-fraud-data-scientist emptied and deleted (its last member: bob left); "
-                                       "its assignments in fraud-dev, fraud-sandbox go with it"]
+    assert s.destructive == [
+        "Studio profile for bob deleted in fraud-dev, fraud-sandbox (bob leaves fraud): studio-cleanup "
+        "deletes bob's apps and spaces first, and bob loses the home folder (data, notebooks) on the "
+        "domain's EFS volume"
+    ]
+    assert s.lines("side_effects") == [
+        "group acme-fraud-data-scientist emptied and deleted (its last member: bob left); "
+        "its assignments in fraud-dev, fraud-sandbox go with it"
+    ]
 
 
 def test_new_environment(scenario):
     s = scenario((RISK, "  dev: {}", "  dev: {}\n  sandbox: {}"))
     assert s.accounts == ["account risk-sandbox created (acme-risk-sandbox) in OU Workloads/Sandbox, budget $500 a month"]
-    assert s.access == ["alice gains PlatformAdmin in risk-sandbox (platform admin)",
-                        "carol gains DataScientist in risk-sandbox (risk / lead)"]
+    assert s.access == [
+        "alice gains PlatformAdmin in risk-sandbox (platform admin)",
+        "carol gains DataScientist in risk-sandbox (risk / lead)",
+    ]
     assert s.studio == ["Studio profile for carol added in risk-sandbox"]
     assert s.destructive == []
 
 
 def test_network_changes(scenario):
-    s = scenario((FRAUD, "dev: {budget_usd: 3000}", "dev: {budget_usd: 3000, vpc_cidr: 10.21.0.0/22}"),
-                 ("environments.yaml", "sagemaker_network: public_internet", "sagemaker_network: vpc_only"))
+    s = scenario(
+        (FRAUD, "dev: {budget_usd: 3000}", "dev: {budget_usd: 3000, vpc_cidr: 10.21.0.0/22}"),
+        ("environments.yaml", "sagemaker_network: public_internet", "sagemaker_network: vpc_only"),
+    )
     assert s.lines("network") == ["Studio network of fraud-sandbox: public internet → VPC only"]
-    assert s.destructive == ["VPC CIDR of fraud-dev: 10.20.0.0/22 → 10.21.0.0/22: the VPC, its subnets and the Studio "
-                             "domain with its user profiles are replaced: apps and spaces are deleted, and the home EFS "
-                             "volume is kept but no longer attached"]
+    assert s.destructive == [
+        "VPC CIDR of fraud-dev: 10.20.0.0/22 → 10.21.0.0/22: the VPC, its subnets and the Studio "
+        "domain with its user profiles are replaced: apps and spaces are deleted, and the home EFS "
+        "volume is kept but no longer attached"
+    ]
 
 
 def test_new_share(scenario):
-    s = scenario((RISK, "  instance_types: [ml.t3.medium]", "  instance_types: [ml.t3.medium]\nshares:\n  - {name: risk-scores, kind: s3_prefix, "
-                  "resource: scores/, from: prod, to: [{team: fraud, environment: prod}]}"))
+    s = scenario(
+        (
+            RISK,
+            "  instance_types: [ml.t3.medium]",
+            "  instance_types: [ml.t3.medium]\nshares:\n  - {name: risk-scores, kind: s3_prefix, "
+            "resource: scores/, from: prod, to: [{team: fraud, environment: prod}]}",
+        )
+    )
     assert s.shares == ["share risk-scores granted: s3_prefix scores/ from risk-prod to fraud-prod (read)"]
     assert (s.access, s.studio, s.accounts, s.destructive) == ([], [], [], [])
 
 
 def test_template_visibility_and_versions(scenario):
-    s = scenario((RISK, "  instance_types: [ml.t3.medium]", "  instance_types: [ml.t3.medium]\n  project_templates: [build-train-deploy]"),
-                 ("catalog.yaml", 'version: "1.0.0"', 'version: "1.1.0"'))
+    s = scenario(
+        (RISK, "  instance_types: [ml.t3.medium]", "  instance_types: [ml.t3.medium]\n  project_templates: [build-train-deploy]"),
+        ("catalog.yaml", 'version: "1.0.0"', 'version: "1.1.0"'),
+    )
     assert s.templates == ["template build-train-deploy visible to risk", "template build-train-deploy: 1.0.0 → 1.1.0"]
 
 

@@ -36,6 +36,7 @@ Injected faults: throttling (every `throttle_every`-th request of any service an
 `throttle_always` names operations that always do) and accounts whose OrganizationAccountAccessRole
 cannot be assumed (`deny_accounts`: AccessDenied). `mutations` records every change that was made.
 """
+
 from __future__ import annotations
 
 import io
@@ -49,8 +50,17 @@ from urllib.parse import parse_qs
 from werkzeug.serving import make_server
 
 APP_SECONDS, SPACE_SECONDS, PROMOTE_SECONDS = 1.0, 1.0, 1.0
-APP_TYPES = {"JupyterServer", "KernelGateway", "DetailedProfiler", "TensorBoard", "RStudioServerPro", "RSessionGateway",
-             "JupyterLab", "CodeEditor", "Canvas"}
+APP_TYPES = {
+    "JupyterServer",
+    "KernelGateway",
+    "DetailedProfiler",
+    "TensorBoard",
+    "RStudioServerPro",
+    "RSessionGateway",
+    "JupyterLab",
+    "CodeEditor",
+    "Canvas",
+}
 MUTATING = re.compile(r"^(Create|Delete|Associate|Promote|Update|Put|Start|Stop|Tag|Untag)", re.IGNORECASE)
 
 
@@ -91,16 +101,28 @@ class Emulation:
         self.apps.append({"DomainId": domain, **owner, "AppType": app_type, "AppName": name, "Status": "InService"})
 
     def add_space(self, domain: str, name: str, owner: str) -> None:
-        self.spaces.append({"DomainId": domain, "SpaceName": name, "Status": "InService",
-                            "OwnershipSettingsSummary": {"OwnerUserProfileName": owner}})
+        self.spaces.append(
+            {"DomainId": domain, "SpaceName": name, "Status": "InService", "OwnershipSettingsSummary": {"OwnerUserProfileName": owner}}
+        )
 
     def add_policy_share(self, account: str, region: str, resource_arn: str) -> str:
         """What RAM does when a resource policy is attached: a CREATED_FROM_POLICY share and permission."""
         n = len(self.policy_shares) + 1
         arn = f"arn:aws:ram:{region}:{account}:resource-share/policy-{n}"
-        self.policy_shares[arn] = {"resource": resource_arn, "featureSet": "CREATED_FROM_POLICY", "since": 0.0, "permissions": [
-            {"arn": f"arn:aws:ram::{account}:permission/policy-{n}", "name": f"policy-{n}", "featureSet": "CREATED_FROM_POLICY",
-             "permissionType": "CUSTOMER_MANAGED", "status": "ATTACHABLE"}]}
+        self.policy_shares[arn] = {
+            "resource": resource_arn,
+            "featureSet": "CREATED_FROM_POLICY",
+            "since": 0.0,
+            "permissions": [
+                {
+                    "arn": f"arn:aws:ram::{account}:permission/policy-{n}",
+                    "name": f"policy-{n}",
+                    "featureSet": "CREATED_FROM_POLICY",
+                    "permissionType": "CUSTOMER_MANAGED",
+                    "status": "ATTACHABLE",
+                }
+            ],
+        }
         return arn
 
     def _tick(self) -> None:
@@ -198,8 +220,15 @@ def create_role(account: str, name: str) -> None:
     """A role in a member account, as an administrator of that account would create it (moto's IAM state)."""
     from moto.iam.models import iam_backends
 
-    iam_backends[account]["global"].create_role(role_name=name, assume_role_policy_document="{}", path="/",
-                                                permissions_boundary=None, description="", tags=[], max_session_duration="3600")
+    iam_backends[account]["global"].create_role(
+        role_name=name,
+        assume_role_policy_document="{}",
+        path="/",
+        permissions_boundary=None,
+        description="",
+        tags=[],
+        max_session_duration="3600",
+    )
 
 
 def delete_role(account: str, name: str) -> None:
@@ -228,8 +257,10 @@ def _error(start_response: Any, service: str, err: ApiError) -> list[bytes]:
         start_response(status, [("Content-Type", "application/xml")])
         return [body]
     if service == "sts":  # query protocol: XML errors
-        body = (f"<ErrorResponse><Error><Type>Sender</Type><Code>{err.code}</Code><Message>{err.message}</Message>"
-                "</Error><RequestId>emulated</RequestId></ErrorResponse>").encode()
+        body = (
+            f"<ErrorResponse><Error><Type>Sender</Type><Code>{err.code}</Code><Message>{err.message}</Message>"
+            "</Error><RequestId>emulated</RequestId></ErrorResponse>"
+        ).encode()
         start_response(status, [("Content-Type", "text/xml")])
         return [body]
     start_response(status, [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-ErrorType", err.code)])
@@ -238,18 +269,26 @@ def _error(start_response: Any, service: str, err: ApiError) -> list[bytes]:
 
 # ---------------------------------------------------------------------------------------------- sagemaker studio
 def list_apps(em: Emulation, p: dict[str, Any], account: str, region: str) -> dict[str, Any]:
-    return {"Apps": [{k: v for k, v in a.items() if k != "since"} for a in em.apps
-                     if a["DomainId"] == p.get("DomainIdEquals", a["DomainId"])]}
+    return {
+        "Apps": [{k: v for k, v in a.items() if k != "since"} for a in em.apps if a["DomainId"] == p.get("DomainIdEquals", a["DomainId"])]
+    }
 
 
 def delete_app(em: Emulation, p: dict[str, Any], account: str, region: str) -> dict[str, Any]:
     if p.get("AppType") not in APP_TYPES:
-        raise ApiError("ValidationException", f"1 validation error detected: Value '{p.get('AppType')}' at 'appType' "
-                       "failed to satisfy constraint: Member must satisfy enum value set")
+        raise ApiError(
+            "ValidationException",
+            f"1 validation error detected: Value '{p.get('AppType')}' at 'appType' "
+            "failed to satisfy constraint: Member must satisfy enum value set",
+        )
     owner = p.get("UserProfileName") or p.get("SpaceName")
     for app in em.apps:
         if (app["DomainId"], app.get("UserProfileName") or app.get("SpaceName"), app["AppType"], app["AppName"]) == (
-                p["DomainId"], owner, p["AppType"], p["AppName"]) and app["Status"] != "Deleted":
+            p["DomainId"],
+            owner,
+            p["AppType"],
+            p["AppName"],
+        ) and app["Status"] != "Deleted":
             if app["Status"] == "Deleting":  # assumed (the API reference does not say); the job never asks twice
                 raise ApiError("ResourceInUse", f"App {p['AppName']} is being deleted")
             app["Status"], app["since"] = "Deleting", time.monotonic()
@@ -258,16 +297,18 @@ def delete_app(em: Emulation, p: dict[str, Any], account: str, region: str) -> d
 
 
 def list_spaces(em: Emulation, p: dict[str, Any], account: str, region: str) -> dict[str, Any]:
-    return {"Spaces": [{k: v for k, v in s.items() if k != "since"} for s in em.spaces
-                       if s["DomainId"] == p.get("DomainIdEquals", s["DomainId"])]}
+    return {
+        "Spaces": [
+            {k: v for k, v in s.items() if k != "since"} for s in em.spaces if s["DomainId"] == p.get("DomainIdEquals", s["DomainId"])
+        ]
+    }
 
 
 def delete_space(em: Emulation, p: dict[str, Any], account: str, region: str) -> dict[str, Any]:
     space = next((s for s in em.spaces if s["DomainId"] == p["DomainId"] and s["SpaceName"] == p["SpaceName"]), None)
     if space is None:
         raise ApiError("ResourceNotFound", f"Space {p['SpaceName']} does not exist")
-    if any(a.get("SpaceName") == p["SpaceName"] and a["DomainId"] == p["DomainId"] and a["Status"] != "Deleted"
-           for a in em.apps):
+    if any(a.get("SpaceName") == p["SpaceName"] and a["DomainId"] == p["DomainId"] and a["Status"] != "Deleted" for a in em.apps):
         # the code is the one DeleteSpace declares; the message is ours
         raise ApiError("ResourceInUse", f"Space {p['SpaceName']} has apps that are not Deleted; delete them first")
     if space["Status"] != "Deleting":
@@ -294,14 +335,29 @@ def associate_resource_share(em: Emulation, p: dict[str, Any], account: str, reg
 
 def list_resources(em: Emulation, p: dict[str, Any], account: str, region: str) -> dict[str, Any]:
     wanted = set(p.get("resourceArns") or [])
-    return {"resources": [{"arn": s["resource"], "resourceShareArn": arn, "status": "AVAILABLE"}
-                          for arn, s in em.policy_shares.items() if s["resource"] in wanted and f":{account}:" in arn]}
+    return {
+        "resources": [
+            {"arn": s["resource"], "resourceShareArn": arn, "status": "AVAILABLE"}
+            for arn, s in em.policy_shares.items()
+            if s["resource"] in wanted and f":{account}:" in arn
+        ]
+    }
 
 
 def get_resource_shares(em: Emulation, p: dict[str, Any], account: str, region: str) -> dict[str, Any]:
-    return {"resourceShares": [{"resourceShareArn": arn, "name": arn.rsplit("/", 1)[1], "owningAccountId": account,
-                                "status": "ACTIVE", "featureSet": em.policy_shares[arn]["featureSet"]}
-                               for arn in p.get("resourceShareArns") or [] if arn in em.policy_shares]}
+    return {
+        "resourceShares": [
+            {
+                "resourceShareArn": arn,
+                "name": arn.rsplit("/", 1)[1],
+                "owningAccountId": account,
+                "status": "ACTIVE",
+                "featureSet": em.policy_shares[arn]["featureSet"],
+            }
+            for arn in p.get("resourceShareArns") or []
+            if arn in em.policy_shares
+        ]
+    }
 
 
 def list_resource_share_permissions(em: Emulation, p: dict[str, Any], account: str, region: str) -> dict[str, Any]:
@@ -323,9 +379,15 @@ def promote_permission_created_from_policy(em: Emulation, p: dict[str, Any], acc
         raise ApiError("UnknownResourceException", f"Permission {p['permissionArn']} could not be found.")
     if (account, p["name"]) in em.customer_permissions:
         raise ApiError("InvalidParameterException", f"A permission named {p['name']} already exists")
-    perm = {"arn": f"arn:aws:ram:{region}:{account}:permission/{p['name']}", "name": p["name"], "version": "1",
-            "featureSet": "STANDARD", "permissionType": "CUSTOMER_MANAGED", "status": "ATTACHABLE",
-            "promoted_from": source["arn"]}
+    perm = {
+        "arn": f"arn:aws:ram:{region}:{account}:permission/{p['name']}",
+        "name": p["name"],
+        "version": "1",
+        "featureSet": "STANDARD",
+        "permissionType": "CUSTOMER_MANAGED",
+        "status": "ATTACHABLE",
+        "promoted_from": source["arn"],
+    }
     em.customer_permissions[(account, p["name"])] = perm
     return {"permission": {k: v for k, v in perm.items() if k != "promoted_from"}}
 
@@ -339,8 +401,11 @@ def promote_resource_share_created_from_policy(em: Emulation, p: dict[str, Any],
     sources = {perm["arn"] for perm in share["permissions"]}
     matching = [perm for (acct, _), perm in em.customer_permissions.items() if acct == account and perm["promoted_from"] in sources]
     if not matching:
-        raise ApiError("UnmatchedPolicyPermissionException", "There isn't an existing managed permission defined in RAM "
-                       "that has the same IAM permissions as the resource-based policy attached to the resource.")
+        raise ApiError(
+            "UnmatchedPolicyPermissionException",
+            "There isn't an existing managed permission defined in RAM "
+            "that has the same IAM permissions as the resource-based policy attached to the resource.",
+        )
     share["featureSet"], share["since"] = "PROMOTING_TO_STANDARD", time.monotonic()
     share["permissions"] = [{k: v for k, v in perm.items() if k != "promoted_from"} for perm in matching]
     return {"returnValue": True}
@@ -349,8 +414,7 @@ def promote_resource_share_created_from_policy(em: Emulation, p: dict[str, Any],
 # ---------------------------------------------------------------------------------------------- cost explorer
 def list_cost_allocation_tags(em: Emulation, p: dict[str, Any], account: str, region: str) -> dict[str, Any]:
     keys = set(p.get("TagKeys") or em.cost_tags)
-    return {"CostAllocationTags": [{"TagKey": k, "Type": "UserDefined", "Status": v}
-                                   for k, v in sorted(em.cost_tags.items()) if k in keys]}
+    return {"CostAllocationTags": [{"TagKey": k, "Type": "UserDefined", "Status": v} for k, v in sorted(em.cost_tags.items()) if k in keys]}
 
 
 def update_cost_allocation_tags_status(em: Emulation, p: dict[str, Any], account: str, region: str) -> dict[str, Any]:
@@ -364,9 +428,16 @@ def update_cost_allocation_tags_status(em: Emulation, p: dict[str, Any], account
 
 
 # ---------------------------------------------------------------------------------------------- service quotas
-ACCOUNT_QUOTA = {"ServiceCode": "organizations", "ServiceName": "AWS Organizations", "QuotaCode": "L-E619E033",
-                 "QuotaName": "Default maximum number of accounts", "Value": 10.0, "Unit": "None", "Adjustable": True,
-                 "GlobalQuota": True}
+ACCOUNT_QUOTA = {
+    "ServiceCode": "organizations",
+    "ServiceName": "AWS Organizations",
+    "QuotaCode": "L-E619E033",
+    "QuotaName": "Default maximum number of accounts",
+    "Value": 10.0,
+    "Unit": "None",
+    "Adjustable": True,
+    "GlobalQuota": True,
+}
 
 
 def _quota(em: Emulation, p: dict[str, Any], account: str, applied: bool) -> dict[str, Any]:
@@ -375,8 +446,7 @@ def _quota(em: Emulation, p: dict[str, Any], account: str, applied: bool) -> dic
     if (p.get("ServiceCode"), p.get("QuotaCode")) != ("organizations", "L-E619E033") or (applied and em.account_quota is None):
         raise ApiError("NoSuchResourceException", "The request failed because the specified service quota does not exist.")
     value = em.account_quota if applied else ACCOUNT_QUOTA["Value"]
-    return {"Quota": {**ACCOUNT_QUOTA, "Value": value,
-                      "QuotaArn": f"arn:aws:servicequotas:us-east-1:{account}:organizations/L-E619E033"}}
+    return {"Quota": {**ACCOUNT_QUOTA, "Value": value, "QuotaArn": f"arn:aws:servicequotas:us-east-1:{account}:organizations/L-E619E033"}}
 
 
 def get_service_quota(em: Emulation, p: dict[str, Any], account: str, region: str) -> dict[str, Any]:
@@ -390,10 +460,14 @@ def get_aws_default_service_quota(em: Emulation, p: dict[str, Any], account: str
 HANDLERS = {
     "servicequotas:getservicequota": get_service_quota,
     "servicequotas:getawsdefaultservicequota": get_aws_default_service_quota,
-    "sagemaker:listapps": list_apps, "sagemaker:deleteapp": delete_app,
-    "sagemaker:listspaces": list_spaces, "sagemaker:deletespace": delete_space,
-    "ram:associateresourceshare": associate_resource_share, "ram:listresources": list_resources,
-    "ram:listresourcesharepermissions": list_resource_share_permissions, "ram:listpermissions": list_permissions,
+    "sagemaker:listapps": list_apps,
+    "sagemaker:deleteapp": delete_app,
+    "sagemaker:listspaces": list_spaces,
+    "sagemaker:deletespace": delete_space,
+    "ram:associateresourceshare": associate_resource_share,
+    "ram:listresources": list_resources,
+    "ram:listresourcesharepermissions": list_resource_share_permissions,
+    "ram:listpermissions": list_permissions,
     "ram:promotepermissioncreatedfrompolicy": promote_permission_created_from_policy,
     "ram:promoteresourcesharecreatedfrompolicy": promote_resource_share_created_from_policy,
     "ce:listcostallocationtags": list_cost_allocation_tags,

@@ -5,6 +5,7 @@ It keeps AWS's states where the jobs depend on them: a deleted app is `Deleting`
 space fails, and a promoted permission is a customer managed copy (the original stays CREATED_FROM_POLICY).
 The HTTP emulation in tests/post/emulation.py does the same with real time and the real protocol.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -111,8 +112,9 @@ class FakeGateway:
     def promote_permission(self, account: str, region: str, permission_arn: str, name: str) -> None:
         self.calls.append(f"promote_permission {permission_arn} as {name}")
         if name in self.customer:
-            raise client_error("InvalidParameterException", f"a permission named {name} already exists",
-                               "PromotePermissionCreatedFromPolicy")
+            raise client_error(
+                "InvalidParameterException", f"a permission named {name} already exists", "PromotePermissionCreatedFromPolicy"
+            )
         self.customer[name] = f"arn:aws:ram::{account}:permission/{name}"
 
     def promote_share(self, account: str, region: str, share_arn: str) -> None:
@@ -121,8 +123,9 @@ class FakeGateway:
         if share["featureSet"] != "CREATED_FROM_POLICY":
             raise client_error("InvalidStateTransitionException", "not CREATED_FROM_POLICY", "PromoteResourceShareCreatedFromPolicy")
         if not self.customer:
-            raise client_error("UnmatchedPolicyPermissionException", "promote the permission first",
-                               "PromoteResourceShareCreatedFromPolicy")
+            raise client_error(
+                "UnmatchedPolicyPermissionException", "promote the permission first", "PromoteResourceShareCreatedFromPolicy"
+            )
         share["featureSet"] = "STANDARD"
 
     def cost_tag_status(self, region: str, keys: list[str]) -> dict[str, str]:

@@ -3,6 +3,7 @@ a healthy organization passes, each missing first-apply prerequisite gives its o
 problem is listed at once. The World (test_e2e_process) seeds the organization as the README's "Before the first
 apply" prepares it; each case here undoes one step.
 """
+
 from types import SimpleNamespace
 
 import pytest
@@ -43,9 +44,14 @@ def test_a_healthy_organization_passes(world):
     assert {"ThrottlingException", "SlowDown"} <= {c for _, c in world.em.errors}, "throttling was injected and survived"
     assert world.em.mutations == seeded, "preflight only reads"
     calls = set(world.em.calls)
-    assert {"organizations:DescribeOrganization", "organizations:ListAWSServiceAccessForOrganization",
-            "organizations:ListRoots", "organizations:ListAccounts", "servicequotas:GetServiceQuota",
-            "sso:ListInstances"} <= calls, calls
+    assert {
+        "organizations:DescribeOrganization",
+        "organizations:ListAWSServiceAccessForOrganization",
+        "organizations:ListRoots",
+        "organizations:ListAccounts",
+        "servicequotas:GetServiceQuota",
+        "sso:ListInstances",
+    } <= calls, calls
 
 
 def _features(world):
@@ -62,8 +68,7 @@ def _disable_scp(world):
 
 
 def _suspend_versioning(world):
-    world.session.client("s3").put_bucket_versioning(Bucket=checks(world)["state_bucket"],
-                                                     VersioningConfiguration={"Status": "Suspended"})
+    world.session.client("s3").put_bucket_versioning(Bucket=checks(world)["state_bucket"], VersioningConfiguration={"Status": "Suspended"})
 
 
 def _management(world):
@@ -80,24 +85,44 @@ def _identity_center_region(world):
 CASES = {
     "all features": (_features, None, "only consolidated billing features: enable all features"),
     "management account": (_management, None, "organization.yaml management_account_id is 100000000001"),
-    "trusted access": (lambda w: w.session.client("organizations").disable_aws_service_access(
-        ServicePrincipal="ram.amazonaws.com"), "ram.amazonaws.com",
-        "--service-principal ram.amazonaws.com"),
+    "trusted access": (
+        lambda w: w.session.client("organizations").disable_aws_service_access(ServicePrincipal="ram.amazonaws.com"),
+        "ram.amazonaws.com",
+        "--service-principal ram.amazonaws.com",
+    ),
     "scp policy type": (_disable_scp, "SERVICE_CONTROL_POLICY", "aws organizations enable-policy-type --root-id r-"),
-    "state bucket missing": (lambda w: edit(w, state_bucket="northwind-no-such-state"), "northwind-no-such-state",
-                             "the state bucket does not exist: create it in eu-west-1 with versioning"),
-    "state bucket region": (lambda w: edit(w, state_region="eu-central-1"), "northwind-terraform-state",
-                            "is in eu-west-1, but organization.yaml state_backend.region says eu-central-1"),
+    "state bucket missing": (
+        lambda w: edit(w, state_bucket="northwind-no-such-state"),
+        "northwind-no-such-state",
+        "the state bucket does not exist: create it in eu-west-1 with versioning",
+    ),
+    "state bucket region": (
+        lambda w: edit(w, state_region="eu-central-1"),
+        "northwind-terraform-state",
+        "is in eu-west-1, but organization.yaml state_backend.region says eu-central-1",
+    ),
     "state bucket versioning": (_suspend_versioning, "northwind-terraform-state", "versioning is suspended"),
-    "central account missing": (lambda w: edit(w, central_accounts=[{"label": "shared-services", "id": "999999999999"}]),
-                                "999999999999", "the shared-services account 999999999999 is not in the organization"),
+    "central account missing": (
+        lambda w: edit(w, central_accounts=[{"label": "shared-services", "id": "999999999999"}]),
+        "999999999999",
+        "the shared-services account 999999999999 is not in the organization",
+    ),
     "central account suspended": (_suspend_log_archive, None, "is SUSPENDED, not ACTIVE"),
-    "central account role": (lambda w: delete_role(w.accounts["shared-services"], "OrganizationAccountAccessRole"), None,
-                             "the shared-services account"),
-    "adopted account missing": (lambda w: edit(w, adopted_accounts=["888888888888"]), "888888888888",
-                                "the adopted account 888888888888 is not in the organization"),
-    "account quota": (lambda w: setattr(w.em, "account_quota", None), "account quota",
-                      "will have 16 accounts (8 now and 8 the organization stack creates), but its quota is 10"),
+    "central account role": (
+        lambda w: delete_role(w.accounts["shared-services"], "OrganizationAccountAccessRole"),
+        None,
+        "the shared-services account",
+    ),
+    "adopted account missing": (
+        lambda w: edit(w, adopted_accounts=["888888888888"]),
+        "888888888888",
+        "the adopted account 888888888888 is not in the organization",
+    ),
+    "account quota": (
+        lambda w: setattr(w.em, "account_quota", None),
+        "account quota",
+        "will have 16 accounts (8 now and 8 the organization stack creates), but its quota is 10",
+    ),
     "identity center region": (_identity_center_region, None, "does not exist in eu-central-1"),
 }
 
@@ -114,8 +139,15 @@ def test_each_missing_prerequisite_says_what_to_do(world, case):
 
 
 def test_every_problem_is_listed_at_once(world):
-    for case in ("all features", "trusted access", "scp policy type", "state bucket versioning", "central account suspended",
-                 "account quota", "identity center region"):
+    for case in (
+        "all features",
+        "trusted access",
+        "scp policy type",
+        "state bucket versioning",
+        "central account suspended",
+        "account quota",
+        "identity center region",
+    ):
         CASES[case][0](world)
     code, out, err = world.post(*ORG)
     assert code == 1, out + err
@@ -139,16 +171,21 @@ def test_with_organization_id_the_id_is_checked_and_trusted_access_is_the_stacks
     assert code == 0, "the organization stack manages trusted access: " + out + err
     edit(world, organization_id="o-zzzzzzzzzz")
     code, out, err = world.post(*ORG)
-    assert code == 1 and [f"preflight o-zzzzzzzzzz: organization.yaml organization_id is o-zzzzzzzzzz, but the organization "
-                          f"is {world.organization['Id']}" in n for n in missing(out)] == [True], out + err
+    assert code == 1 and [
+        f"preflight o-zzzzzzzzzz: organization.yaml organization_id is o-zzzzzzzzzz, but the organization "
+        f"is {world.organization['Id']}" in n
+        for n in missing(out)
+    ] == [True], out + err
 
 
 def test_an_unreadable_quota_is_a_warning(world):
     world.em.quota_denied = True
     code, out, err = world.post(*ORG)
     assert code == 0, out + err
-    assert "warning  organization: preflight account quota: cannot read the account quota (Service Quotas GetServiceQuota " \
-           "organizations L-E619E033: AccessDeniedException" in out
+    assert (
+        "warning  organization: preflight account quota: cannot read the account quota (Service Quotas GetServiceQuota "
+        "organizations L-E619E033: AccessDeniedException" in out
+    )
     assert "the default quota is 10" in out and out.splitlines()[-1] == "post plan: 1 stack(s), 1 warning(s)"
 
 
@@ -184,9 +221,18 @@ def test_the_registry_names_the_access_role_and_the_identity_center_region(examp
     org = example_registry.organization
     base_plan = plan(example_registry)
     adopted = next(a.account.adopted_id for a in base_plan.accounts if a.account.adopted_id)
-    changed = plan(example_registry.model_copy(update={"organization": org.model_copy(update={
-        "adoptable_accounts": {adopted: SimpleNamespace(team="pricing", environment="prod", access_role="LegacyAdmin")},
-        "identity_center": org.identity_center.model_copy(update={"region": "eu-central-1"})})}))
+    changed = plan(
+        example_registry.model_copy(
+            update={
+                "organization": org.model_copy(
+                    update={
+                        "adoptable_accounts": {adopted: SimpleNamespace(team="pricing", environment="prod", access_role="LegacyAdmin")},
+                        "identity_center": org.identity_center.model_copy(update={"region": "eu-central-1"}),
+                    }
+                )
+            }
+        )
+    )
     docs, base = manifests(changed), manifests(base_plan)
     assert docs["pricing-prod"].jobs.preflight.access_role == "LegacyAdmin"
     assert {d.jobs.preflight.identity_center_region for d in docs.values() if d.jobs.preflight} == {"eu-central-1"}
@@ -204,14 +250,21 @@ def test_the_readme_says_what_preflight_checks_and_the_example_needs_16_accounts
     from modules.post.preflight import DEFAULT_ACCOUNT_QUOTA
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    section = readme[readme.index("## Before the first apply"):readme.index("## Pull requests and Atlantis")]
+    section = readme[readme.index("## Before the first apply") : readme.index("## Pull requests and Atlantis")]
     org = manifests(plan(example_registry))["organization"].jobs.preflight.organization
     needed = len(org.new_accounts) + len(org.adopted_accounts) + len(org.central_accounts) + 1  # + management
     assert needed == 16 and f"the example needs {needed}" in section
     assert f"the default is {DEFAULT_ACCOUNT_QUOTA} accounts" in section and f"--quota-code {ACCOUNT_QUOTA[1]}" in section
     assert "python main.py post plan --stack organization --job preflight" in section
-    for what in ("all features", "state bucket", "shared services and log archive", "account quota",
-                 "Identity Center instance", "Adopted accounts", "What preflight cannot check"):
+    for what in (
+        "all features",
+        "state bucket",
+        "shared services and log archive",
+        "account quota",
+        "Identity Center instance",
+        "Adopted accounts",
+        "What preflight cannot check",
+    ):
         assert what in section, what
     for service in org.trusted_services:
         assert f"`{service.removesuffix('.amazonaws.com')}`" in section, service
@@ -225,8 +278,18 @@ def test_every_job_reaches_an_adopted_account_through_the_role_the_registry_name
     delete_role(adopted, "OrganizationAccountAccessRole")
     create_role(adopted, "LegacyAdmin")
     tf_plan = world.tmp / "pricing-prod-plan.json"
-    tf_plan.write_text(json.dumps({"resource_changes": [{"type": "aws_sagemaker_user_profile", "change": {
-        "actions": ["delete"], "before": {"domain_id": "d-emulated01", "user_profile_name": "ivan"}}}]}))
+    tf_plan.write_text(
+        json.dumps(
+            {
+                "resource_changes": [
+                    {
+                        "type": "aws_sagemaker_user_profile",
+                        "change": {"actions": ["delete"], "before": {"domain_id": "d-emulated01", "user_profile_name": "ivan"}},
+                    }
+                ]
+            }
+        )
+    )
     job = ("plan", "--stack", "pricing-prod", "--job", "studio-cleanup", "--tf-plan", str(tf_plan))
     code, out, err = world.post(*job)
     assert code == 1 and "AccountUnreachable: cannot assume" in out and "OrganizationAccountAccessRole" in out, out + err

@@ -6,6 +6,7 @@ apply changes nothing, with throttling injected on every fifth request; then wit
 cannot be assumed, with persistent throttling, and the exit codes of a run that cannot start.
 `POST_MAIN=/path/to/main.py` runs the same tests against another checkout (how they were seen to fail before).
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -30,7 +31,7 @@ def converges(world: World, *args: str) -> None:
     code, out, err = world.post("apply", *args)
     assert code == 0 and out.splitlines()[-1].endswith("nothing to do"), out + err
     assert world.em.mutations == before, "a second apply changed something"
-    assert ("ThrottlingException" in {c for _, c in world.em.errors}), "throttling was injected and survived"
+    assert "ThrottlingException" in {c for _, c in world.em.errors}, "throttling was injected and survived"
 
 
 def test_share_artifacts_converges(world):
@@ -45,7 +46,9 @@ def test_promote_shares_converges_in_two_steps(world):
     converges(world, "--stack", "recsys-prod", "--job", "promote-shares")
     assert world.em.policy_shares[seed["share"]]["featureSet"] == "STANDARD", "apply waited out PROMOTING_TO_STANDARD"
     assert [m for m in world.em.mutations if m.startswith("ram:promote")] == [
-        "ram:promotepermissioncreatedfrompolicy", "ram:promoteresourcesharecreatedfrompolicy"]
+        "ram:promotepermissioncreatedfrompolicy",
+        "ram:promoteresourcesharecreatedfrompolicy",
+    ]
     assert not [e for e in world.em.errors if e[1] != "ThrottlingException"]
 
 
@@ -72,8 +75,12 @@ def test_promote_shares_from_a_permission_promoted_by_an_earlier_run(world):
 
     seed = world.seed_promote_shares()
     account = world.accounts["recsys-prod"]
-    promote_permission_created_from_policy(world.em, {"permissionArn": world.em.policy_shares[seed["share"]]["permissions"][0]["arn"],
-                                                      "name": "recsys-ranker-models-1"}, account, REGION)
+    promote_permission_created_from_policy(
+        world.em,
+        {"permissionArn": world.em.policy_shares[seed["share"]]["permissions"][0]["arn"], "name": "recsys-ranker-models-1"},
+        account,
+        REGION,
+    )
     code, out, err = world.post("plan", "--stack", "recsys-prod", "--job", "promote-shares")
     assert code == 2 and "PromotePermissionCreatedFromPolicy" not in out, out + err
     code, out, err = world.post("apply", "--stack", "recsys-prod", "--job", "promote-shares")
@@ -94,12 +101,16 @@ def test_studio_cleanup_waits_for_deleted_apps_then_gone_spaces(world):
     assert ("sagemaker:DeleteSpace", "ResourceInUse") not in world.em.errors, "DeleteSpace only once its apps were Deleted"
     assert [s["SpaceName"] for s in world.em.spaces] == ["chen-space"], "done only when the space is gone"
     assert {(a.get("SpaceName") or a.get("UserProfileName"), a["Status"]) for a in world.em.apps} == {
-        ("ivan", "Deleted"), ("ivan-space", "Deleted"), ("chen-space", "InService")}
+        ("ivan", "Deleted"),
+        ("ivan-space", "Deleted"),
+        ("chen-space", "InService"),
+    }
 
 
 def add_user(world: World, user: str) -> None:
-    world.session.client("identitystore").create_user(IdentityStoreId=world.instance["IdentityStoreId"], UserName=user,
-                                                      DisplayName=user, Name={"GivenName": user, "FamilyName": "X"})
+    world.session.client("identitystore").create_user(
+        IdentityStoreId=world.instance["IdentityStoreId"], UserName=user, DisplayName=user, Name={"GivenName": user, "FamilyName": "X"}
+    )
 
 
 def test_preflight_fails_the_plan_until_the_user_exists(world):
@@ -124,8 +135,10 @@ def test_one_unreachable_account_fails_its_stack_only(world):
     world.em.deny_accounts = {world.accounts["recsys-prod"]}
     code, out, err = world.post("apply", "--stack", "recsys-prod", "--stack", "pricing-dev", "--stack", "organization")
     assert code == 1, out + err
-    assert (f"error    recsys-prod: AccountUnreachable: cannot assume arn:aws:iam::{world.accounts['recsys-prod']}:role/"
-            "OrganizationAccountAccessRole: AccessDenied") in out
+    assert (
+        f"error    recsys-prod: AccountUnreachable: cannot assume arn:aws:iam::{world.accounts['recsys-prod']}:role/"
+        "OrganizationAccountAccessRole: AccessDenied"
+    ) in out
     assert out.splitlines()[-1] == "post apply: 3 stack(s), FAILED in 1 stack(s) (recsys-prod): 1 error(s); 2 action(s) done"
     assert world.shared(seed) == [seed["pipeline"]] and world.em.cost_tags["team"] == "Active", "the others converged"
     world.em.deny_accounts = set()
@@ -158,8 +171,9 @@ def test_persistent_throttling_ends_at_the_bounds_and_says_so(world):
 def test_a_run_that_cannot_start_exits_3_and_names_why(world, tmp_path):
     code, out, err = world.post("plan", "--stack", "pricing-prod", "--stack", "recsys-dev", "--tf-outputs", __file__)
     assert code == 3 and "name exactly one --stack" in err, out + err
-    proc = subprocess.run([sys.executable, MAIN, "post", "plan", "--all"], cwd=tmp_path, env=world.env,
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, MAIN, "post", "plan", "--all"], cwd=tmp_path, env=world.env, capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 3 and "manifests folder 'generated/post' not found" in proc.stderr, proc.stderr
     code, out, err = world.post("plan", "--stack", "nope")
     assert code == 3 and "no post manifest for stack 'nope'" in err

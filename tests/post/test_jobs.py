@@ -1,4 +1,5 @@
 """Job logic against the in-memory fake: what each job plans, that apply does it, that a second apply does nothing."""
+
 import json
 
 import pytest
@@ -22,8 +23,7 @@ def manifest_dir(tmp_path, example_registry):
 @pytest.fixture
 def aws():
     g = FakeGateway()
-    g.accounts = {"northwind-pricing-dev": "111122223333", "northwind-recsys-prod": "444455556666",
-                  "northwind-recsys-dev": "777788889999"}
+    g.accounts = {"northwind-pricing-dev": "111122223333", "northwind-recsys-prod": "444455556666", "northwind-recsys-dev": "777788889999"}
     g.instances = {"arn:aws:sso:::instance/ssoins-6987a1b2c3d4e5f6": "d-93671a2b3c"}
     healthy_organization(g)
     return g
@@ -34,8 +34,14 @@ def healthy_organization(g: FakeGateway) -> None:
     from modules.trusted_access import REQUIRED_TRUSTED_SERVICES
 
     g.org = {"Id": "o-exampleorg", "FeatureSet": "ALL", "MasterAccountId": "100000000001"}
-    g.accounts.update({"northwind-management": "100000000001", "northwind-shared-services": "200000000002",
-                       "northwind-log-archive": "300000000003", "legacy": "012345678901"})
+    g.accounts.update(
+        {
+            "northwind-management": "100000000001",
+            "northwind-shared-services": "200000000002",
+            "northwind-log-archive": "300000000003",
+            "legacy": "012345678901",
+        }
+    )
     g.trusted = set(REQUIRED_TRUSTED_SERVICES)
     g.policy_types = {"SERVICE_CONTROL_POLICY": "ENABLED"}
     g.buckets = {"northwind-terraform-state": {"region": "eu-west-1", "versioning": "Enabled"}}
@@ -50,8 +56,7 @@ def clock():
 
 def go(manifest_dir, aws, stacks, apply=False, clock=None, seconds=900, **kw):
     c = clock or FakeClock()
-    results = run(stacks, manifests=manifest_dir, gateway=aws, apply=apply,
-                  deadline=Deadline.start(seconds, Clock(c.now, c.sleep)), **kw)
+    results = run(stacks, manifests=manifest_dir, gateway=aws, apply=apply, deadline=Deadline.start(seconds, Clock(c.now, c.sleep)), **kw)
     return results, exit_code(results, apply=apply)
 
 
@@ -75,8 +80,10 @@ def test_share_artifacts_finds_a_pipeline_by_tag_and_reports_what_is_missing(man
     assert code == 0 and results[0].actions == []
     [note] = results[0].notes
     assert note.level == "waiting" and "create the pipeline named 'price-elasticity-training'" in note.message
-    aws.pipelines["elasticity-v2"] = {"arn": "arn:aws:sagemaker:eu-west-1:111122223333:pipeline/elasticity-v2",
-                                      "tags": {"share": "price-elasticity-pipeline"}}
+    aws.pipelines["elasticity-v2"] = {
+        "arn": "arn:aws:sagemaker:eu-west-1:111122223333:pipeline/elasticity-v2",
+        "tags": {"share": "price-elasticity-pipeline"},
+    }
     results, _ = go(manifest_dir, aws, ["pricing-dev"])
     assert [a.target for a in results[0].actions] == ["arn:aws:sagemaker:eu-west-1:111122223333:pipeline/elasticity-v2"]
 
@@ -84,8 +91,10 @@ def test_share_artifacts_finds_a_pipeline_by_tag_and_reports_what_is_missing(man
 def test_the_share_arn_comes_from_terraform_outputs_when_given(manifest_dir, aws):
     aws.ram["other-name"] = {"arn": "arn:aws:ram:eu-west-1:111122223333:resource-share/out", "resources": set()}
     aws.pipelines["price-elasticity-training"] = {"arn": PRICING_DEV}
-    outputs = {"account_id": {"value": "111122223333"},
-               "ram_share_arns": {"value": {"price-elasticity-pipeline": "arn:aws:ram:eu-west-1:111122223333:resource-share/out"}}}
+    outputs = {
+        "account_id": {"value": "111122223333"},
+        "ram_share_arns": {"value": {"price-elasticity-pipeline": "arn:aws:ram:eu-west-1:111122223333:resource-share/out"}},
+    }
     results, _ = go(manifest_dir, aws, ["pricing-dev"], tf_outputs=outputs)
     assert dict(results[0].actions[0].params)["share_arn"] == "arn:aws:ram:eu-west-1:111122223333:resource-share/out"
 
@@ -93,12 +102,12 @@ def test_the_share_arn_comes_from_terraform_outputs_when_given(manifest_dir, aws
 def test_promote_shares_promotes_permission_before_share(manifest_dir, aws):
     arn = "arn:aws:sagemaker:eu-west-1:444455556666:model-package-group/ranker-xgb"
     aws.groups["ranker-xgb"] = arn
-    aws.policy_shares_[arn] = [{"arn": "share-1", "featureSet": "CREATED_FROM_POLICY",
-                                "permissions": [{"arn": "perm-1", "featureSet": "CREATED_FROM_POLICY"}]}]
+    aws.policy_shares_[arn] = [
+        {"arn": "share-1", "featureSet": "CREATED_FROM_POLICY", "permissions": [{"arn": "perm-1", "featureSet": "CREATED_FROM_POLICY"}]}
+    ]
     results, code = go(manifest_dir, aws, ["recsys-prod"])
     assert code == 2
-    assert [a.call for a in results[0].actions] == ["ram:PromotePermissionCreatedFromPolicy",
-                                                    "ram:PromoteResourceShareCreatedFromPolicy"]
+    assert [a.call for a in results[0].actions] == ["ram:PromotePermissionCreatedFromPolicy", "ram:PromoteResourceShareCreatedFromPolicy"]
     _, code = go(manifest_dir, aws, ["recsys-prod"], apply=True)
     assert code == 0 and aws.calls == ["promote_permission perm-1 as recsys-ranker-models-1", "promote_share share-1"]
     results, _ = go(manifest_dir, aws, ["recsys-prod"], apply=True)
@@ -122,8 +131,9 @@ def test_preflight_lists_what_is_missing(manifest_dir, aws, tmp_path):
     aws.instances = {}
     results, code = go(manifest_dir, aws, ["identity"])
     assert code == 1, "the Identity Center instance is missing"
-    assert [(n.level, n.target) for n in results[0].notes] == [("missing", doc["jobs"]["preflight"]["instance_arn"]),
-                                                                ("missing", "zed")], "every problem at once"
+    assert [(n.level, n.target) for n in results[0].notes] == [("missing", doc["jobs"]["preflight"]["instance_arn"]), ("missing", "zed")], (
+        "every problem at once"
+    )
     aws.instances = {doc["jobs"]["preflight"]["instance_arn"]: doc["jobs"]["preflight"]["identity_store_id"]}
     results, code = go(manifest_dir, aws, ["identity"])
     assert code == 1 and [(n.level, n.target) for n in results[0].notes] == [("missing", "zed")]
@@ -131,12 +141,20 @@ def test_preflight_lists_what_is_missing(manifest_dir, aws, tmp_path):
 
 
 def tf_plan_deleting_profile(domain_id="d-1", profile="ivan"):
-    return {"resource_changes": [
-        {"type": "aws_sagemaker_user_profile", "address": 'aws_sagemaker_user_profile.profiles["ivan"]',
-         "change": {"actions": ["delete"], "before": {"domain_id": domain_id, "user_profile_name": profile}}},
-        {"type": "aws_sagemaker_user_profile", "address": 'aws_sagemaker_user_profile.profiles["chen"]',
-         "change": {"actions": ["no-op"], "before": {"domain_id": domain_id, "user_profile_name": "chen"}}},
-    ]}
+    return {
+        "resource_changes": [
+            {
+                "type": "aws_sagemaker_user_profile",
+                "address": 'aws_sagemaker_user_profile.profiles["ivan"]',
+                "change": {"actions": ["delete"], "before": {"domain_id": domain_id, "user_profile_name": profile}},
+            },
+            {
+                "type": "aws_sagemaker_user_profile",
+                "address": 'aws_sagemaker_user_profile.profiles["chen"]',
+                "change": {"actions": ["no-op"], "before": {"domain_id": domain_id, "user_profile_name": "chen"}},
+            },
+        ]
+    }
 
 
 def studio(aws):
@@ -145,10 +163,10 @@ def studio(aws):
         {"DomainId": "d-1", "SpaceName": "ivan-space", "AppType": "JupyterLab", "AppName": "lab", "Status": "InService"},
         {"DomainId": "d-1", "UserProfileName": "chen", "AppType": "JupyterServer", "AppName": "default-chen", "Status": "InService"},
     ]
-    aws.spaces_ = [{"DomainId": "d-1", "SpaceName": "ivan-space", "Status": "InService",
-                    "OwnershipSettingsSummary": {"OwnerUserProfileName": "ivan"}},
-                   {"DomainId": "d-1", "SpaceName": "chen-space", "Status": "InService",
-                    "OwnershipSettingsSummary": {"OwnerUserProfileName": "chen"}}]
+    aws.spaces_ = [
+        {"DomainId": "d-1", "SpaceName": "ivan-space", "Status": "InService", "OwnershipSettingsSummary": {"OwnerUserProfileName": "ivan"}},
+        {"DomainId": "d-1", "SpaceName": "chen-space", "Status": "InService", "OwnershipSettingsSummary": {"OwnerUserProfileName": "chen"}},
+    ]
 
 
 def test_studio_cleanup_deletes_the_apps_and_spaces_of_deleted_profiles_only(manifest_dir, aws):
@@ -157,9 +175,11 @@ def test_studio_cleanup_deletes_the_apps_and_spaces_of_deleted_profiles_only(man
     assert code == 2
     assert [(a.call, a.target) for a in results[0].actions] == [
         ("sagemaker:DeleteApp", "d-1/ivan/JupyterServer/default"),
-        ("sagemaker:DeleteApp", "d-1/ivan-space/JupyterLab/lab")]
-    assert [(n.target, n.message) for n in results[0].notes] == [("d-1/ivan-space", "deleted once its apps are Deleted")], \
+        ("sagemaker:DeleteApp", "d-1/ivan-space/JupyterLab/lab"),
+    ]
+    assert [(n.target, n.message) for n in results[0].notes] == [("d-1/ivan-space", "deleted once its apps are Deleted")], (
         "a space with a running app is not deleted in the same round (SageMaker refuses it)"
+    )
     results, code = go(manifest_dir, aws, ["recsys-dev"], apply=True, tf_plan=tf_plan_deleting_profile(), only="studio-cleanup")
     assert code == 0 and results[0].notes == []
     assert aws.calls == ["delete_app default", "delete_app lab", "delete_space ivan-space"]
@@ -182,8 +202,9 @@ def test_studio_cleanup_waits_for_deleting_apps_before_deleting_the_space(manife
         return out
 
     aws.apps = apps_slowly
-    results, code = go(manifest_dir, aws, ["recsys-dev"], apply=True, clock=clock, tf_plan=tf_plan_deleting_profile(),
-                       only="studio-cleanup")
+    results, code = go(
+        manifest_dir, aws, ["recsys-dev"], apply=True, clock=clock, tf_plan=tf_plan_deleting_profile(), only="studio-cleanup"
+    )
     assert code == 0, results[0].errors
     assert aws.calls[-1] == "delete_space ivan-space" and len(clock.sleeps) >= 2, "it polled until the app was Deleted"
 
@@ -200,14 +221,17 @@ def test_studio_cleanup_gives_up_within_the_run_bound_and_says_so(manifest_dir, 
         return out
 
     aws.apps = never_deleted
-    results, code = go(manifest_dir, aws, ["recsys-dev"], apply=True, clock=clock, seconds=120,
-                       tf_plan=tf_plan_deleting_profile(), only="studio-cleanup")
+    results, code = go(
+        manifest_dir, aws, ["recsys-dev"], apply=True, clock=clock, seconds=120, tf_plan=tf_plan_deleting_profile(), only="studio-cleanup"
+    )
     assert code == 1 and clock.t <= 120
     [error] = results[0].errors
     assert error.startswith("OutOfTime: gave up waiting (waiting longer would pass the run bound of 120 s) for: d-1/ivan/JupyterServer")
     assert "delete_space ivan-space" not in aws.calls
-    assert as_table(results, apply=True).splitlines()[-1] == \
-        "post apply: 1 stack(s), FAILED in 1 stack(s) (recsys-dev): 1 error(s); 2 action(s) done"
+    assert (
+        as_table(results, apply=True).splitlines()[-1]
+        == "post apply: 1 stack(s), FAILED in 1 stack(s) (recsys-dev): 1 error(s); 2 action(s) done"
+    )
 
 
 def test_studio_cleanup_does_nothing_without_a_plan(manifest_dir, aws):
@@ -241,8 +265,7 @@ def test_plan_output_matches_its_golden_file(manifest_dir, aws, update_golden):
         golden.write_text(as_table(results, apply=False))
     assert as_table(results, apply=False) == golden.read_text()
     doc = json.loads(as_json(results, apply=False))
-    assert [a["call"] for s in doc["stacks"] for a in s["actions"]] == ["ram:AssociateResourceShare",
-                                                                        "ce:UpdateCostAllocationTagsStatus"]
+    assert [a["call"] for s in doc["stacks"] for a in s["actions"]] == ["ram:AssociateResourceShare", "ce:UpdateCostAllocationTagsStatus"]
     assert set(doc["stacks"][0]["actions"][0]) == {"account", "region", "job", "call", "target", "reason"}
 
 
@@ -250,16 +273,21 @@ def test_manifests_name_what_each_stack_needs(example_registry):
     docs = {name: json.loads(doc.to_json()) for name, doc in manifests(plan(example_registry)).items()}
     assert docs["organization"]["jobs"]["cost-tags"] == {"tags": ["cost_center", "environment", "team"]}
     checks = docs["organization"]["jobs"]["preflight"]["organization"]
-    assert checks["central_accounts"] == [{"label": "shared-services", "id": "200000000002"},
-                                          {"label": "log-archive", "id": "300000000003"}]
+    assert checks["central_accounts"] == [
+        {"label": "shared-services", "id": "200000000002"},
+        {"label": "log-archive", "id": "300000000003"},
+    ]
     assert checks["adopted_accounts"] == ["012345678901"] and "northwind-pricing-prod" not in checks["new_accounts"]
     assert len(checks["new_accounts"]) == 12, "12 created + 1 adopted + management, shared services, log archive: 16"
-    assert (checks["state_bucket"], checks["state_region"], checks["organization_id"]) == (
-        "northwind-terraform-state", "eu-west-1", None)
+    assert (checks["state_bucket"], checks["state_region"], checks["organization_id"]) == ("northwind-terraform-state", "eu-west-1", None)
     assert docs["pricing-prod"]["jobs"]["preflight"]["access_role"] == "OrganizationAccountAccessRole"
     assert docs["pricing-dev"]["jobs"]["preflight"]["access_role"] is None, "created accounts have the role"
-    assert docs["pricing-prod"]["account"] == {"key": "pricing-prod", "id": "012345678901", "name": "northwind-pricing-prod",
-                                               "id_output": None}
+    assert docs["pricing-prod"]["account"] == {
+        "key": "pricing-prod",
+        "id": "012345678901",
+        "name": "northwind-pricing-prod",
+        "id_output": None,
+    }
     assert docs["recsys-prod"]["jobs"]["promote-shares"] == [{"share": "recsys-ranker-models", "model_package_group": "ranker-xgb"}]
     assert docs["demand-forecast-prod"]["jobs"]["share-artifacts"][0]["kind"] == "feature_group"
     assert "share-artifacts" not in docs["recsys-dev"]["jobs"], "ECR shares need no post-step"
@@ -270,8 +298,9 @@ def test_promote_shares_after_a_partial_failure_does_not_promote_the_permission_
     again under the same name. Now the promoted copy is found by name and only the share is promoted."""
     arn = "arn:aws:sagemaker:eu-west-1:444455556666:model-package-group/ranker-xgb"
     aws.groups["ranker-xgb"] = arn
-    aws.policy_shares_[arn] = [{"arn": "share-1", "featureSet": "CREATED_FROM_POLICY",
-                                "permissions": [{"arn": "perm-1", "featureSet": "CREATED_FROM_POLICY"}]}]
+    aws.policy_shares_[arn] = [
+        {"arn": "share-1", "featureSet": "CREATED_FROM_POLICY", "permissions": [{"arn": "perm-1", "featureSet": "CREATED_FROM_POLICY"}]}
+    ]
     aws.customer["recsys-ranker-models-1"] = "arn:aws:ram::444455556666:permission/recsys-ranker-models-1"
     results, code = go(manifest_dir, aws, ["recsys-prod"])
     assert code == 2 and [a.call for a in results[0].actions] == ["ram:PromoteResourceShareCreatedFromPolicy"]
@@ -298,6 +327,7 @@ def test_tf_outputs_with_several_stacks_is_refused(manifest_dir, aws):
 
 def test_the_last_line_says_what_failed(manifest_dir, aws):
     """Defect: `post plan: 2 stack(s), nothing to do` with exit 1."""
+
     def broken(*a, **k):
         raise RuntimeError("simulated outage")
 
@@ -306,7 +336,8 @@ def test_the_last_line_says_what_failed(manifest_dir, aws):
     results, code = go(manifest_dir, aws, ["recsys-prod", "recsys-dev", "organization"])
     assert code == 1
     assert as_table(results, apply=False).splitlines()[-1] == (
-        "post plan: 3 stack(s), FAILED in 2 stack(s) (recsys-prod, recsys-dev): 2 error(s)")
+        "post plan: 3 stack(s), FAILED in 2 stack(s) (recsys-prod, recsys-dev): 2 error(s)"
+    )
     assert json.loads(as_json(results, apply=False))["summary"].startswith("post plan: 3 stack(s), FAILED in 2 stack(s)")
 
 
@@ -320,5 +351,6 @@ def test_preflight_runs_for_team_stacks_that_assign_users(example_registry):
     docs = manifests(plan(example_registry))
     with_users = {name for name, p in [(a.name, a) for a in plan(example_registry).accounts] if p.studio_users}
     adopted = {a.name for a in plan(example_registry).accounts if a.account.adopted_id}
-    assert with_users and adopted and {n for n, d in docs.items() if d.jobs.preflight} == with_users | adopted | {
-        "identity", "organization"}
+    assert (
+        with_users and adopted and {n for n, d in docs.items() if d.jobs.preflight} == with_users | adopted | {"identity", "organization"}
+    )

@@ -5,6 +5,7 @@ finds nothing to do.
 moto does not implement RAM associations for SageMaker resources; the fixture adds that one call to the
 server (moto's own RAM model holds the association), so the rest of the flow runs against moto as is.
 """
+
 import json
 
 import boto3
@@ -28,8 +29,7 @@ def moto_url():
         params = self.request_params
         share = next(s for s in self.ram_backend.resource_shares if s.arn == params["resourceShareArn"])
         share.add_resources(params["resourceArns"])
-        return json.dumps({"resourceShareAssociations": [{"associatedEntity": a, "status": "ASSOCIATED"}
-                                                         for a in params["resourceArns"]]})
+        return json.dumps({"resourceShareAssociations": [{"associatedEntity": a, "status": "ASSOCIATED"} for a in params["resourceArns"]]})
 
     ResourceAccessManagerResponse.associate_resource_share = associate_resource_share
     ram_urls.url_paths["{0}/associateresourceshare$"] = ResourceAccessManagerResponse.dispatch
@@ -54,10 +54,15 @@ def aws(moto_url, monkeypatch):
 
 
 def member_session(session, account_id):
-    creds = session.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole",
-                                              RoleSessionName="seed")["Credentials"]
-    return boto3.session.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                                 aws_session_token=creds["SessionToken"], region_name="eu-west-1")
+    creds = session.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole", RoleSessionName="seed"
+    )["Credentials"]
+    return boto3.session.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        region_name="eu-west-1",
+    )
 
 
 @pytest.fixture
@@ -75,16 +80,20 @@ def seeded(aws, tmp_path, example_registry):
     account = names["northwind-pricing-dev"]
     member = member_session(aws, account)
     sm = member.client("sagemaker")
-    pipeline = sm.create_pipeline(PipelineName="price-elasticity-training", RoleArn=f"arn:aws:iam::{account}:role/x",
-                                  PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": []}))["PipelineArn"]
+    pipeline = sm.create_pipeline(
+        PipelineName="price-elasticity-training",
+        RoleArn=f"arn:aws:iam::{account}:role/x",
+        PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": []}),
+    )["PipelineArn"]
     ram = member.client("ram")
     share = ram.create_resource_share(name="price-elasticity-pipeline", allowExternalPrincipals=False)["resourceShare"]
     # Identity Center with external users: one of them was never provisioned.
     instance = aws.client("sso-admin").list_instances()["Instances"][0]
     ids = aws.client("identitystore")
     for user in ("amara", "bruno"):
-        ids.create_user(IdentityStoreId=instance["IdentityStoreId"], UserName=user, DisplayName=user,
-                        Name={"GivenName": user, "FamilyName": "X"})
+        ids.create_user(
+            IdentityStoreId=instance["IdentityStoreId"], UserName=user, DisplayName=user, Name={"GivenName": user, "FamilyName": "X"}
+        )
     docs = {name: as_dict(doc) for name, doc in manifests(plan(example_registry)).items()}
     for doc in docs.values():
         if "preflight" in doc["jobs"]:
@@ -124,8 +133,9 @@ def test_preflight_against_moto_lists_the_missing_user(seeded, aws):
 
 
 def test_cli_post_plan_json(seeded, run_cli):
-    code, out, err = run_cli(["post", "plan", "--stack", "pricing-dev", "--stack", "identity",
-                              "--manifests", str(seeded["manifests"]), "--format", "json"])
+    code, out, err = run_cli(
+        ["post", "plan", "--stack", "pricing-dev", "--stack", "identity", "--manifests", str(seeded["manifests"]), "--format", "json"]
+    )
     doc = json.loads(out)
     assert code == 1, "preflight found a missing user"
     by_stack = {s["stack"]: s for s in doc["stacks"]}

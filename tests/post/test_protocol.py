@@ -1,5 +1,6 @@
 """The typed seams of the post-step: the gateway Protocol that both the fake and boto3's gateway satisfy,
 one registry of job names, and one manifest definition that reads back exactly what synth wrote."""
+
 import inspect
 import json
 from pathlib import Path
@@ -29,8 +30,9 @@ def test_gateways_implement_the_protocol(impl):
         assert hasattr(impl, name), f"{impl.__name__} lacks {name}"
         assert params(getattr(impl, name)) == params(getattr(Gateway, name)), f"{impl.__name__}.{name} differs"
         ours = inspect.signature(getattr(impl, name)).return_annotation
-        assert str(ours).replace("'", "") == str(inspect.signature(getattr(Gateway, name)).return_annotation).replace("'", ""), \
+        assert str(ours).replace("'", "") == str(inspect.signature(getattr(Gateway, name)).return_annotation).replace("'", ""), (
             f"{impl.__name__}.{name} returns {ours}"
+        )
 
 
 def test_job_names_come_from_one_registry():
@@ -46,7 +48,7 @@ def test_job_names_come_from_one_registry():
 def test_the_readme_job_table_has_one_row_per_job_in_run_order():
     """A job added to JOBS without its README row (or a row left after a job is removed) fails here."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = readme[readme.index("| job | stack | what it ensures | apply waits for |"):].split("\n\n", 1)[0]
+    table = readme[readme.index("| job | stack | what it ensures | apply waits for |") :].split("\n\n", 1)[0]
     rows = [line.split("|")[1].strip().strip("`") for line in table.splitlines()[2:]]
     assert rows == list(JOBS)
 
@@ -75,7 +77,7 @@ def test_the_readme_documents_every_job_the_exit_codes_and_the_bounds():
     from modules.post.run import EXIT_FAILED, EXIT_NOTHING, EXIT_PENDING, EXIT_USAGE
 
     readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("## The post-step"):readme.index("## Command line")]
+    section = readme[readme.index("## The post-step") : readme.index("## Command line")]
     for name in JOBS:
         assert f"| `{name}` |" in section, f"README: job {name} missing from the post-step table"
     for code in (EXIT_NOTHING, EXIT_FAILED, EXIT_PENDING, EXIT_USAGE):

@@ -1,5 +1,6 @@
 """The emulated organization the end-to-end post-step tests run against: moto plus the stateful emulation
 (tests/post/emulation.py), seeded as the README's "Before the first apply" prepares it. Fixtures: conftest.py."""
+
 from __future__ import annotations
 
 import json
@@ -29,16 +30,24 @@ class World:
         org = self.session.client("organizations")
         self.organization = org.create_organization(FeatureSet="ALL")["Organization"]
         # Four of the example's accounts exist already, the central ones and the account pricing-prod adopts too.
-        for name in ("pricing-dev", "recsys-dev", "recsys-prod", "demand-forecast-prod", "shared-services", "log-archive",
-                     "legacy-pricing"):
+        for name in (
+            "pricing-dev",
+            "recsys-dev",
+            "recsys-prod",
+            "demand-forecast-prod",
+            "shared-services",
+            "log-archive",
+            "legacy-pricing",
+        ):
             org.create_account(Email=f"aws+{name}@northwind.example", AccountName=f"northwind-{name}")
         self.accounts = {a["Name"].removeprefix("northwind-"): a["Id"] for a in org.list_accounts()["Accounts"]}
         self.instance = self.session.client("sso-admin").list_instances()["Instances"][0]
         self.docs = {name: as_dict(doc) for name, doc in manifests(plan(example_registry)).items()}
         for doc in self.docs.values():
             if "preflight" in doc["jobs"]:
-                doc["jobs"]["preflight"].update(instance_arn=self.instance["InstanceArn"],
-                                                identity_store_id=self.instance["IdentityStoreId"])
+                doc["jobs"]["preflight"].update(
+                    instance_arn=self.instance["InstanceArn"], identity_store_id=self.instance["IdentityStoreId"]
+                )
         self.docs["identity"]["jobs"]["preflight"]["external_users"] = ["amara", "zed"]
         # The example's account ids, as moto numbered them: the management account, central and adopted accounts.
         self.docs["organization"]["account"]["id"] = self.organization["MasterAccountId"]
@@ -68,13 +77,24 @@ class World:
 
     def member(self, key: str):
         creds = self.session.client("sts").assume_role(
-            RoleArn=f"arn:aws:iam::{self.accounts[key]}:role/OrganizationAccountAccessRole", RoleSessionName="seed")["Credentials"]
-        return boto3.session.Session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
-                                     aws_session_token=creds["SessionToken"], region_name=REGION)
+            RoleArn=f"arn:aws:iam::{self.accounts[key]}:role/OrganizationAccountAccessRole", RoleSessionName="seed"
+        )["Credentials"]
+        return boto3.session.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+            region_name=REGION,
+        )
 
     def post(self, *args: str, timeout: float = 90) -> tuple[int, str, str]:
-        proc = subprocess.run([sys.executable, MAIN, "post", *args, "--manifests", str(self.manifests)], cwd=ROOT,
-                              env=self.env, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(
+            [sys.executable, MAIN, "post", *args, "--manifests", str(self.manifests)],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         assert "Traceback" not in proc.stdout + proc.stderr, proc.stderr
         return proc.returncode, proc.stdout, proc.stderr
 
@@ -82,10 +102,13 @@ class World:
     def seed_share_artifacts(self, key: str = "pricing-dev") -> dict[str, str]:
         member = self.member(key)
         pipeline = member.client("sagemaker").create_pipeline(
-            PipelineName="price-elasticity-training", RoleArn=f"arn:aws:iam::{self.accounts[key]}:role/x",
-            PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": []}))["PipelineArn"]
-        share = member.client("ram").create_resource_share(name="price-elasticity-pipeline",
-                                                           allowExternalPrincipals=False)["resourceShare"]["resourceShareArn"]
+            PipelineName="price-elasticity-training",
+            RoleArn=f"arn:aws:iam::{self.accounts[key]}:role/x",
+            PipelineDefinition=json.dumps({"Version": "2020-12-01", "Steps": []}),
+        )["PipelineArn"]
+        share = member.client("ram").create_resource_share(name="price-elasticity-pipeline", allowExternalPrincipals=False)[
+            "resourceShare"
+        ]["resourceShareArn"]
         return {"pipeline": pipeline, "share": share, "key": key}
 
     def shared(self, seed: dict[str, str]) -> list[str]:
@@ -105,9 +128,20 @@ class World:
         self.em.add_space(DOMAIN, "ivan-space", "ivan")
         self.em.add_space(DOMAIN, "chen-space", "chen")
         tf_plan = self.tmp / "plan.json"
-        tf_plan.write_text(json.dumps({"resource_changes": [
-            {"type": "aws_sagemaker_user_profile", "change": {"actions": ["delete"],
-                                                              "before": {"domain_id": DOMAIN, "user_profile_name": "ivan"}}},
-            {"type": "aws_sagemaker_user_profile", "change": {"actions": ["no-op"],
-                                                              "before": {"domain_id": DOMAIN, "user_profile_name": "chen"}}}]}))
+        tf_plan.write_text(
+            json.dumps(
+                {
+                    "resource_changes": [
+                        {
+                            "type": "aws_sagemaker_user_profile",
+                            "change": {"actions": ["delete"], "before": {"domain_id": DOMAIN, "user_profile_name": "ivan"}},
+                        },
+                        {
+                            "type": "aws_sagemaker_user_profile",
+                            "change": {"actions": ["no-op"], "before": {"domain_id": DOMAIN, "user_profile_name": "chen"}},
+                        },
+                    ]
+                }
+            )
+        )
         return tf_plan

@@ -1,4 +1,5 @@
 """Every invalid fixture gives exactly its expected messages (file:line, entity, value, what is allowed); valid ones pass."""
+
 from pathlib import Path
 
 import pytest

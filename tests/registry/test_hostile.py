@@ -1,5 +1,6 @@
 """Hostile input: what a pull request could put in the registry to reach outside it. Each case fails closed:
 exact `file:line` message, exit 1, no traceback."""
+
 from __future__ import annotations
 
 import os
@@ -56,7 +57,8 @@ def test_catalog_template_symlinked_out_of_the_registry(tmp_path, elsewhere, run
     (reg / "catalog" / "build-train-deploy.yaml").unlink()
     (reg / "catalog" / "build-train-deploy.yaml").symlink_to(elsewhere / "secret.yaml")
     assert _validate(run_cli, tmp_path) == [
-        f"registry/catalog.yaml:4: template 'build-train-deploy' › template: template file 'catalog/build-train-deploy.yaml' {OUTSIDE}"]
+        f"registry/catalog.yaml:4: template 'build-train-deploy' › template: template file 'catalog/build-train-deploy.yaml' {OUTSIDE}"
+    ]
 
 
 def test_policy_file_symlinked_out_of_the_registry(tmp_path, elsewhere, run_cli):
@@ -64,7 +66,8 @@ def test_policy_file_symlinked_out_of_the_registry(tmp_path, elsewhere, run_cli)
     shutil.move(str(reg / "policies"), elsewhere / "policies")
     (reg / "policies").symlink_to(elsewhere / "policies")
     assert _validate(run_cli, tmp_path) == [
-        f"registry/access.yaml:6: permission set 'DataScientist' › inline_policy: policy file 'policies/data-scientist.json' {OUTSIDE}"]
+        f"registry/access.yaml:6: permission set 'DataScientist' › inline_policy: policy file 'policies/data-scientist.json' {OUTSIDE}"
+    ]
 
 
 def test_symlink_that_stays_inside_the_registry_is_fine(tmp_path, run_cli):

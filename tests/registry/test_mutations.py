@@ -1,4 +1,5 @@
 """Property: whatever is done to a valid registry, the compiler answers with success or file:line errors, never a crash."""
+
 import shutil
 import tempfile
 from pathlib import Path
@@ -40,12 +41,16 @@ def _strings(node):
 VOCABULARY = sorted({s for data in RAW.values() for s in _strings(data)})
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-10**13, 10**13), st.floats(allow_nan=False, allow_infinity=False),
-    st.text(max_size=30), st.sampled_from(VOCABULARY),
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**13), 10**13),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=30),
+    st.sampled_from(VOCABULARY),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                       st.dictionaries(st.text(max_size=8), inner, max_size=3)),
-                      max_leaves=6)
+values = st.recursive(
+    scalars, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=8), inner, max_size=3)), max_leaves=6
+)
 
 
 def _get(node, path):

@@ -5,6 +5,7 @@ and `$` in Python's `re.match` also matches before a trailing newline. The patte
 introspection (the models' JSON Schema, and every compiled pattern in the modules that check names), so a
 pattern added later is swept too.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -87,6 +88,7 @@ def _pydantic(pattern: str):
             return True
         except Exception:
             return False
+
     return ok
 
 
@@ -94,7 +96,7 @@ def _variants(sample: str) -> list[str]:
     out = [sample + "\n", sample + "\r\n", "\n" + sample]
     for i, ch in enumerate(sample):
         if ch.isascii() and ch.isdigit():
-            out += [sample[:i] + d + sample[i + 1:] for d in (UNICODE_DIGITS[int(ch)], UNICODE_DIGITS[10 + int(ch)])]
+            out += [sample[:i] + d + sample[i + 1 :] for d in (UNICODE_DIGITS[int(ch)], UNICODE_DIGITS[10 + int(ch)])]
             break
     return out
 
@@ -107,14 +109,18 @@ def _sweep(pattern: str, accepts, data) -> None:
 
 
 @pytest.mark.parametrize("pattern", SCHEMA_PATTERNS)
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
+)
 @given(data=st.data())
 def test_schema_patterns_accept_ascii_only_and_whole_values(pattern, data):
     _sweep(pattern, _pydantic(pattern), data)
 
 
 @pytest.mark.parametrize("pattern", sorted(set(PYTHON_PATTERNS) - NOT_VALIDATING))
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large]
+)
 @given(data=st.data())
 def test_python_patterns_accept_ascii_only_and_whole_values(pattern, data):
     compiled = PYTHON_PATTERNS[pattern]
@@ -127,8 +133,12 @@ def test_python_patterns_are_used_as_full_matches():
 
     root = Path(__file__).resolve().parents[2] / "modules"
     files = [root / "naming.py", *(root / "registry").rglob("*.py")]
-    offenders = [f"{p.name}:{i}" for p in files for i, line in enumerate(p.read_text().splitlines(), 1)
-                 if re.search(r"(?<!full)match\(|re\.search\(", line) and "fullmatch" not in line]
+    offenders = [
+        f"{p.name}:{i}"
+        for p in files
+        for i, line in enumerate(p.read_text().splitlines(), 1)
+        if re.search(r"(?<!full)match\(|re\.search\(", line) and "fullmatch" not in line
+    ]
     assert offenders == []
 
 

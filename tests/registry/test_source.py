@@ -1,5 +1,6 @@
 """Source positions on the model: each object knows where it was written, checks report at it, and the loader,
 the checks and the plan stay apart."""
+
 from __future__ import annotations
 
 import subprocess
@@ -46,8 +47,7 @@ def test_an_error_names_its_field_or_the_object_it_is_about(tmp_path):
     assert str(error(fraud, ("owners", 0), "m")) == "registry/teams/fraud.yaml:4: team 'fraud' › owners[0]: m"
     # a field the file does not write is reported on the line of the object that would hold it
     sandbox = fraud.environments["sandbox"]
-    assert str(error(sandbox, "account_id", "m")) == \
-        "registry/teams/fraud.yaml:7: team 'fraud' › environment 'sandbox' › account_id: m"
+    assert str(error(sandbox, "account_id", "m")) == "registry/teams/fraud.yaml:7: team 'fraud' › environment 'sandbox' › account_id: m"
 
 
 def test_where_a_model_was_written_does_not_make_it_differ(tmp_path):

@@ -1,4 +1,5 @@
 """Fields that validate but are not synthesized yet: synth refuses a registry that sets one, validate accepts it."""
+
 from __future__ import annotations
 
 import pytest

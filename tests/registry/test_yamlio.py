@@ -1,4 +1,5 @@
 """The positioned loader keeps scalar text, refuses duplicates and tags, and knows every value's line."""
+
 from modules.registry.yamlio import parse
 
 

@@ -1,4 +1,5 @@
 """Runs inside .venv-scan: lint the policies listed in a JSON file with parliament, print findings as JSON."""
+
 import json
 import sys
 

@@ -4,6 +4,7 @@
 
 The scanners live in .venv-scan (see .ci/scanners.txt); this module runs them as programs.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -74,8 +75,12 @@ def run_parliament(stacks: Path) -> list[Finding]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         json.dump(policies, f)
     try:
-        proc = subprocess.run([str(SCAN_BIN / "python"), str(Path(__file__).with_name("parliament_runner.py")), f.name],
-                              capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [str(SCAN_BIN / "python"), str(Path(__file__).with_name("parliament_runner.py")), f.name],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     finally:
         os.unlink(f.name)
     return [Finding("parliament", r["issue"], r["stack"], r["where"], r["detail"]) for r in json.loads(proc.stdout)]
@@ -91,14 +96,32 @@ def run_checkov(stacks: Path) -> list[Finding]:
             target = Path(tmp) / path.parent.name
             target.mkdir()
             (target / "cdk.tf.json").write_text(json.dumps(doc))
-        proc = subprocess.run([str(SCAN_BIN / "checkov"), "-d", tmp, "--framework", "terraform_json", "--skip-download",
-                               "--quiet", "--compact", "-o", "json"], capture_output=True, text=True)
+        proc = subprocess.run(
+            [
+                str(SCAN_BIN / "checkov"),
+                "-d",
+                tmp,
+                "--framework",
+                "terraform_json",
+                "--skip-download",
+                "--quiet",
+                "--compact",
+                "-o",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+        )
         if proc.returncode not in (0, 1):
             raise RuntimeError(f"checkov failed: {proc.stderr[-2000:]}")
         reports = json.loads(proc.stdout or "[]")
     reports = [reports] if isinstance(reports, dict) else reports
-    types = {name: rtype for path in stacks.glob("*/cdk.tf.json")
-             for rtype, named in json.loads(path.read_text()).get("resource", {}).items() for name in named}
+    types = {
+        name: rtype
+        for path in stacks.glob("*/cdk.tf.json")
+        for rtype, named in json.loads(path.read_text()).get("resource", {}).items()
+        for name in named
+    }
     findings = []
     for report in reports:
         if report.get("summary", {}).get("parsing_errors"):
@@ -131,8 +154,12 @@ def split(findings: list[Finding], suppressions: list[dict]) -> tuple[list[Findi
             rule = s.get("check") or s.get("issue")
             wheres = s["where"] if isinstance(s["where"], list) else [s["where"]]
             details = s.get("detail", "*")
-            if (rule == f.rule and any(fnmatch.fnmatch(f.where, w) for w in wheres)
-                    and fnmatch.fnmatchcase(f.detail, details) and fnmatch.fnmatch(f.stack, s.get("stack", "*"))):
+            if (
+                rule == f.rule
+                and any(fnmatch.fnmatch(f.where, w) for w in wheres)
+                and fnmatch.fnmatchcase(f.detail, details)
+                and fnmatch.fnmatch(f.stack, s.get("stack", "*"))
+            ):
                 used[i] = hit = True
         if not hit:
             open_findings.append(f)
@@ -150,8 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, runner, key in (("checkov", run_checkov, "checkov"), ("parliament", run_parliament, "parliament")):
         findings = runner(stacks)
         open_findings, unused = split(findings, sup[key])
-        print(f"{name}: {len(findings)} findings, {len(findings) - len(open_findings)} suppressed with a reason, "
-              f"{len(open_findings)} open")
+        print(f"{name}: {len(findings)} findings, {len(findings) - len(open_findings)} suppressed with a reason, {len(open_findings)} open")
         for f in open_findings:
             print(f"  {f}")
         status |= bool(open_findings)

@@ -1,4 +1,5 @@
 """checkov and parliament over every synthesized stack of the example: no finding outside the reviewed suppressions."""
+
 import pytest
 
 from tests.scan import run
@@ -32,10 +33,18 @@ def test_no_finding_outside_the_suppressions(example_out, suppressions, scanner)
 def test_every_policy_is_linted(example_out):
     policies = run.extract_policies(example_out / "stacks")
     kinds = {p["where"].split(".")[0] for p in policies}
-    assert {"aws_iam_role_policy", "aws_organizations_policy", "aws_ssoadmin_permission_set_inline_policy",
-            "aws_s3_bucket_policy", "aws_kms_key", "aws_ecr_repository_policy", "aws_sagemaker_model_package_group_policy",
-            "aws_iam_role", "aws_codeartifact_domain_permissions_policy",
-            "aws_codeartifact_repository_permissions_policy"} == kinds
+    assert {
+        "aws_iam_role_policy",
+        "aws_organizations_policy",
+        "aws_ssoadmin_permission_set_inline_policy",
+        "aws_s3_bucket_policy",
+        "aws_kms_key",
+        "aws_ecr_repository_policy",
+        "aws_sagemaker_model_package_group_policy",
+        "aws_iam_role",
+        "aws_codeartifact_domain_permissions_policy",
+        "aws_codeartifact_repository_permissions_policy",
+    } == kinds
 
 
 def test_a_real_finding_is_reported(tmp_path, suppressions):

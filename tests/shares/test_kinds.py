@@ -1,4 +1,5 @@
 """Every share kind is one module under modules/shares/: each defines the whole kind, and nothing else needs it."""
+
 import importlib
 import inspect
 import json

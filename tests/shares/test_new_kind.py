@@ -1,6 +1,7 @@
 """A new kind is one module: a toy kind registered here (as its module would be) goes through validation, the
 plan, both halves of the synthesized stacks, the post-step manifest and the gateway's lookup, with nothing else
 told about it."""
+
 import re
 from typing import Literal
 
@@ -31,9 +32,16 @@ class ToyHub(RamKind):
     read = ("sagemaker:DescribeHub", "sagemaker:ListHubContents")
     write = ("sagemaker:ImportHubContent",)
     permissions = {"read": "arn:aws:ram::aws:permission/ToyHubRead", "write": None}
-    artifact_lookup = ArtifactLookup(service="sagemaker", describe="describe_hub", list_op="list_hubs",
-                                     list_key="HubSummaries", name_key="HubName", arn_key="HubArn",
-                                     not_found=frozenset({"ResourceNotFound"}), created_with="the toy SDK")
+    artifact_lookup = ArtifactLookup(
+        service="sagemaker",
+        describe="describe_hub",
+        list_op="list_hubs",
+        list_key="HubSummaries",
+        name_key="HubName",
+        arn_key="HubArn",
+        not_found=frozenset({"ResourceNotFound"}),
+        created_with="the toy SDK",
+    )
 
     def arns(self, share: Share, producer: Endpoint, region: str) -> list[str]:
         return [f"arn:aws:sagemaker:{region}:{producer.account_id}:hub/{share.resource}"]
@@ -62,14 +70,17 @@ def toy_kind():
 def _registry_with_toy_share(tmp_path, resource="model-hub"):
     registry = materialize(None, tmp_path)
     team = registry / "teams" / "fraud.yaml"
-    team.write_text(team.read_text() + f"""  - name: toy-hub-share
+    team.write_text(
+        team.read_text()
+        + f"""  - name: toy-hub-share
     kind: toy_hub
     resource: {resource}
     from: dev
     to:
       - {{team: risk, environment: dev}}
     access: read
-""")
+"""
+    )
     return registry
 
 
@@ -112,8 +123,11 @@ def test_a_new_kind_goes_through_every_layer(tmp_path, toy_kind, gw):  # noqa: F
     # the gateway finds it with the kind's own calls
     s = stub(gw, "sagemaker")
     hub = f"arn:aws:sagemaker:{REGION}:{ACCOUNT}:hub/model-hub"
-    s.add_response("describe_hub", {"HubName": "model-hub", "HubArn": hub, "HubStatus": "InService",
-                                    "CreationTime": "2026-01-01", "LastModifiedTime": "2026-01-01"}, {"HubName": "model-hub"})
+    s.add_response(
+        "describe_hub",
+        {"HubName": "model-hub", "HubArn": hub, "HubStatus": "InService", "CreationTime": "2026-01-01", "LastModifiedTime": "2026-01-01"},
+        {"HubName": "model-hub"},
+    )
     assert gw.find_by_name_or_tag(ACCOUNT, REGION, "toy_hub", "model-hub", "toy-hub-share") == hub
     s.assert_no_pending_responses()
 

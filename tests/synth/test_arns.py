@@ -5,6 +5,7 @@ Issue #10: the log archive bucket policy named `arn:aws:iam::*:role/{'StringEqua
 after references are replaced by stand-ins (tests/resolve.py).
 ARN formats: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
 """
+
 from __future__ import annotations
 
 import json
@@ -59,15 +60,18 @@ def _list(value) -> list:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
-@pytest.mark.parametrize("arn,ok", [
-    ("arn:aws:s3:::northwind-data/AWSLogs/*", True),
-    ("arn:aws:iam::*:role/northwind-config-recorder", True),
-    ("arn:aws:iam::*:role/{'StringEquals': {'aws:SourceOrgID': 'o-x'}}-config-recorder", False),
-    ("arn:aws:kms:eu-west-1:123456789012:key/abc", True),
-    ("arn:aws:kms::123456789012:key/abc", False),
-    ("arn:aws:s3:::bucket/${aws:username}/*", True),
-    ("arn:aws:sagemaker:eu-west-1:12345:model-package-group/x", False),
-])
+@pytest.mark.parametrize(
+    "arn,ok",
+    [
+        ("arn:aws:s3:::northwind-data/AWSLogs/*", True),
+        ("arn:aws:iam::*:role/northwind-config-recorder", True),
+        ("arn:aws:iam::*:role/{'StringEquals': {'aws:SourceOrgID': 'o-x'}}-config-recorder", False),
+        ("arn:aws:kms:eu-west-1:123456789012:key/abc", True),
+        ("arn:aws:kms::123456789012:key/abc", False),
+        ("arn:aws:s3:::bucket/${aws:username}/*", True),
+        ("arn:aws:sagemaker:eu-west-1:12345:model-package-group/x", False),
+    ],
+)
 def test_the_checker_tells_good_from_bad(arn, ok):
     assert well_formed(arn) is ok
 

@@ -1,4 +1,5 @@
 """The audit baseline records and watches: Config in every allowed region, alarms on the organization trail."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,11 @@ def test_config_records_in_every_allowed_region_and_global_resources_once(exampl
     regions = set(example_registry.organization.allowed_regions)
     home = example_registry.organization.home_region
     assert len(regions) > 1, "the example must allow more than one region for this test to mean anything"
-    team_stacks = [p.parent.name for p in (example_out / "stacks").glob("*/cdk.tf.json") if "-" in p.parent.name
-                   and p.parent.name not in ("shared-services",) and not p.parent.name.endswith("-access")]
+    team_stacks = [
+        p.parent.name
+        for p in (example_out / "stacks").glob("*/cdk.tf.json")
+        if "-" in p.parent.name and p.parent.name not in ("shared-services",) and not p.parent.name.endswith("-access")
+    ]
     assert team_stacks
     for name in team_stacks:
         doc = stack(example_out, name)
@@ -51,10 +55,17 @@ def test_every_alarm_has_its_filter_and_notifies_the_platform_admins(organizatio
     assert resources(organization, "aws_sns_topic")["security-alarms"]["kms_master_key_id"]
 
 
-@pytest.mark.parametrize("alarm,event", [
-    ("root-usage", "Root"), ("cloudtrail-changes", "StopLogging"), ("config-changes", "StopConfigurationRecorder"),
-    ("organizations-changes", "AttachPolicy"), ("organizations-changes", "UpdatePolicy"),
-    ("permission-set-changes", "PutInlinePolicyToPermissionSet"), ("iam-policy-changes", "PutRolePolicy"),
-])
+@pytest.mark.parametrize(
+    "alarm,event",
+    [
+        ("root-usage", "Root"),
+        ("cloudtrail-changes", "StopLogging"),
+        ("config-changes", "StopConfigurationRecorder"),
+        ("organizations-changes", "AttachPolicy"),
+        ("organizations-changes", "UpdatePolicy"),
+        ("permission-set-changes", "PutInlinePolicyToPermissionSet"),
+        ("iam-policy-changes", "PutRolePolicy"),
+    ],
+)
 def test_the_filters_watch_what_the_issue_names(alarm, event):
     assert event in ALARMS[alarm][1]

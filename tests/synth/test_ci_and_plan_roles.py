@@ -1,4 +1,5 @@
 """CI reaches only its own team account; plans run read-only. Escalation paths tried here, each blocked."""
+
 import json
 
 import pytest
@@ -17,8 +18,9 @@ def _role(out, name, construct):
 
 
 def _pipeline(project: str) -> Request:
-    return Request("sts:AssumeRole", context={"aws:SourceAccount": SHARED,
-                                              "aws:SourceArn": f"arn:aws:codebuild:eu-west-1:{SHARED}:project/{project}"})
+    return Request(
+        "sts:AssumeRole", context={"aws:SourceAccount": SHARED, "aws:SourceArn": f"arn:aws:codebuild:eu-west-1:{SHARED}:project/{project}"}
+    )
 
 
 @pytest.mark.parametrize("name", TEAM_STACKS)
@@ -30,8 +32,13 @@ def test_an_accounts_ci_role_is_assumable_only_by_its_own_pipelines(example_out,
     others = [f"northwind-{other}-deploy" for other in TEAM_STACKS if other != name] + ["northwind-deploy", "anything"]
     for project in others:  # another team's or environment's project; a project outside the naming scheme
         assert not allowed(trust, _pipeline(project)), project
-    elsewhere = Request("sts:AssumeRole", context={"aws:SourceAccount": "999999999999",
-                                                   "aws:SourceArn": f"arn:aws:codebuild:eu-west-1:999999999999:project/northwind-{name}-x"})
+    elsewhere = Request(
+        "sts:AssumeRole",
+        context={
+            "aws:SourceAccount": "999999999999",
+            "aws:SourceArn": f"arn:aws:codebuild:eu-west-1:999999999999:project/northwind-{name}-x",
+        },
+    )
     assert not allowed(trust, elsewhere), "a project of the same name in another account"
 
 
@@ -64,12 +71,15 @@ def test_every_assumed_role_is_chosen_at_plan_time_and_defaults_to_the_apply_rol
             var = doc["variable"]["assume_role_name"]
             assert var["default"] == "OrganizationAccountAccessRole" and var["nullable"] is False
             assert var["validation"][0]["condition"] == (
-                '${contains(["OrganizationAccountAccessRole", "northwind-plan"], var.assume_role_name)}')
+                '${contains(["OrganizationAccountAccessRole", "northwind-plan"], var.assume_role_name)}'
+            )
         assert "role/OrganizationAccountAccessRole" not in json.dumps(doc.get("provider", {}))
 
 
-@pytest.mark.parametrize("name, construct", [(n, "plan-role") for n in TEAM_STACKS] + [
-    ("shared-services", "plan-role"), ("organization", "log-archive-plan-role")])
+@pytest.mark.parametrize(
+    "name, construct",
+    [(n, "plan-role") for n in TEAM_STACKS] + [("shared-services", "plan-role"), ("organization", "log-archive-plan-role")],
+)
 def test_every_account_has_a_read_only_plan_role_trusted_only_by_the_plan_identity(example_out, name, construct):
     doc = stack(example_out, name)
     role = resources(doc, "aws_iam_role")[construct]
@@ -77,11 +87,13 @@ def test_every_account_has_a_read_only_plan_role_trusted_only_by_the_plan_identi
     trust = json.loads(role["assume_role_policy"])
     plan_identity = "arn:aws:iam::100000000001:role/northwind-github-plan"
     assert allowed(trust, Request("sts:AssumeRole", principal_arn=plan_identity))
-    for principal in ("arn:aws:iam::100000000001:role/OrganizationAccountAccessRole",
-                      "arn:aws:iam::100000000001:role/northwind-github-plan-x", f"arn:aws:iam::{SHARED}:role/northwind-github-plan"):
+    for principal in (
+        "arn:aws:iam::100000000001:role/OrganizationAccountAccessRole",
+        "arn:aws:iam::100000000001:role/northwind-github-plan-x",
+        f"arn:aws:iam::{SHARED}:role/northwind-github-plan",
+    ):
         assert not allowed(trust, Request("sts:AssumeRole", principal_arn=principal)), principal
-    attached = [a for a in resources(doc, "aws_iam_role_policy_attachment").values()
-                if a["role"] == f"${{aws_iam_role.{construct}.name}}"]
+    attached = [a for a in resources(doc, "aws_iam_role_policy_attachment").values() if a["role"] == f"${{aws_iam_role.{construct}.name}}"]
     assert [a["policy_arn"] for a in attached] == ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
     deny = policy(resources(doc, "aws_iam_role_policy")[f"{construct}-no-data"]["policy"])
     assert denied(deny, Request("kms:Decrypt")) and denied(deny, Request("secretsmanager:GetSecretValue"))
@@ -95,6 +107,9 @@ def test_the_guardrails_protect_the_ci_and_plan_roles(example_registry):
 
     doc = {"Statement": list(protect_platform_roles("northwind").statements)}
     for role in ("northwind-pricing-dev-ci", "northwind-plan"):
-        req = Request("iam:UpdateAssumeRolePolicy", resource=f"arn:aws:iam::{SHARED}:role/{role}",
-                      principal_arn=f"arn:aws:iam::{SHARED}:role/AWSReservedSSO_DataScientist_0123")
+        req = Request(
+            "iam:UpdateAssumeRolePolicy",
+            resource=f"arn:aws:iam::{SHARED}:role/{role}",
+            principal_arn=f"arn:aws:iam::{SHARED}:role/AWSReservedSSO_DataScientist_0123",
+        )
         assert denied(doc, req), role

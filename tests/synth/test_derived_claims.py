@@ -1,6 +1,7 @@
 """The derived-name check claims the construct ids the stacks really use: every id it claims for the example
 registry is a resource (or data source) name in that stack's synthesized output. If a construct module renames
 its ids, this fails until modules/registry/checks/derived.py follows."""
+
 from __future__ import annotations
 
 import json

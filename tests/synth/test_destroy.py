@@ -1,4 +1,5 @@
 """Replacement is destruction: force-new attributes, their cascade, guarded removals, and a crash mid-swap."""
+
 import json
 import os
 import shutil
@@ -24,8 +25,12 @@ def _network(cidr, subnet):
     return _stack(
         aws_vpc__vpc={"cidr_block": cidr},
         aws_subnet__private={"cidr_block": subnet, "vpc_id": "${aws_vpc.vpc.id}", "availability_zone": "eu-west-1a"},
-        aws_sagemaker_domain__domain={"domain_name": "d", "vpc_id": "${aws_vpc.vpc.id}",
-                                      "subnet_ids": ["${aws_subnet.private.id}"], "default_user_settings": {"x": 1}},
+        aws_sagemaker_domain__domain={
+            "domain_name": "d",
+            "vpc_id": "${aws_vpc.vpc.id}",
+            "subnet_ids": ["${aws_subnet.private.id}"],
+            "default_user_settings": {"x": 1},
+        },
         aws_sagemaker_user_profile__profile_ann={"domain_id": "${aws_sagemaker_domain.domain.id}", "user_profile_name": "ann"},
         aws_iam_role__role={"name": "r", "assume_role_policy": "{}"},
     )
@@ -34,8 +39,7 @@ def _network(cidr, subnet):
 def test_a_changed_cidr_replaces_the_vpc_and_cascades_to_the_domain_and_profiles():
     found = stack_findings("t-dev", _network("10.0.0.0/22", "10.0.0.0/23"), _network("10.1.0.0/22", "10.1.0.0/23"))
     by = {f.address: f for f in found}
-    assert set(by) == {"aws_vpc.vpc", "aws_subnet.private", "aws_sagemaker_domain.domain",
-                       "aws_sagemaker_user_profile.profile_ann"}
+    assert set(by) == {"aws_vpc.vpc", "aws_subnet.private", "aws_sagemaker_domain.domain", "aws_sagemaker_user_profile.profile_ann"}
     assert (by["aws_vpc.vpc"].attribute, by["aws_vpc.vpc"].old, by["aws_vpc.vpc"].new) == ("cidr_block", "10.0.0.0/22", "10.1.0.0/22")
     domain = by["aws_sagemaker_domain.domain"]
     assert domain.attribute == "vpc_id" and domain.because == "aws_vpc.vpc is replaced: cidr_block 10.0.0.0/22 → 10.1.0.0/22"
@@ -59,13 +63,18 @@ def test_ignore_changes_and_moved_blocks_are_respected():
     renamed = _stack(aws_s3_bucket__new={"bucket": "b"})
     renamed["moved"] = [{"from": "aws_s3_bucket.old", "to": "aws_s3_bucket.new"}]
     assert stack_findings("s", _stack(aws_s3_bucket__old={"bucket": "b"}), renamed) == []
-    assert [f.kind for f in stack_findings("s", _stack(aws_s3_bucket__old={"bucket": "b"}), _stack(aws_s3_bucket__new={"bucket": "b"}))] == ["removed"]
+    assert [
+        f.kind for f in stack_findings("s", _stack(aws_s3_bucket__old={"bucket": "b"}), _stack(aws_s3_bucket__new={"bucket": "b"}))
+    ] == ["removed"]
 
 
 def test_a_renamed_bucket_is_a_replacement_and_a_removed_profile_a_removal():
-    found = findings({"s": _stack(aws_s3_bucket__b={"bucket": "x"}, aws_sagemaker_user_profile__p={"user_profile_name": "p"}),
-                      "gone": _stack()},
-                     {"s": _stack(aws_s3_bucket__b={"bucket": "y"})}, {"share-a"}, set())
+    found = findings(
+        {"s": _stack(aws_s3_bucket__b={"bucket": "x"}, aws_sagemaker_user_profile__p={"user_profile_name": "p"}), "gone": _stack()},
+        {"s": _stack(aws_s3_bucket__b={"bucket": "y"})},
+        {"share-a"},
+        set(),
+    )
     assert [f.describe() for f in found] == [
         "stack gone: removed, so everything it manages is destroyed",
         f"stack s: aws_sagemaker_user_profile.p is destroyed (loses {LOSES['aws_sagemaker_user_profile']})",
@@ -78,11 +87,22 @@ def test_a_renamed_bucket_is_a_replacement_and_a_removed_profile_a_removal():
 def test_every_stateful_type_the_compiler_emits_is_in_the_table(example_out):
     """A new stateful type must be added to modules/forcenew.py: the types that hold data are named here."""
     emitted = {t for p in (example_out / "stacks").glob("*/cdk.tf.json") for t in json.loads(p.read_text()).get("resource", {})}
-    stateful = {"aws_organizations_account", "aws_sagemaker_domain", "aws_sagemaker_user_profile", "aws_s3_bucket",
-                "aws_kms_key", "aws_ecr_repository", "aws_sagemaker_model_package_group", "aws_identitystore_group",
-                "aws_identitystore_user"}
-    assert stateful <= emitted and stateful <= set(FORCE_NEW) and stateful - GUARDED_REMOVAL <= {
-        "aws_identitystore_group", "aws_identitystore_user"}
+    stateful = {
+        "aws_organizations_account",
+        "aws_sagemaker_domain",
+        "aws_sagemaker_user_profile",
+        "aws_s3_bucket",
+        "aws_kms_key",
+        "aws_ecr_repository",
+        "aws_sagemaker_model_package_group",
+        "aws_identitystore_group",
+        "aws_identitystore_user",
+    }
+    assert (
+        stateful <= emitted
+        and stateful <= set(FORCE_NEW)
+        and stateful - GUARDED_REMOVAL <= {"aws_identitystore_group", "aws_identitystore_user"}
+    )
     assert {t for t in emitted if "efs" in t or "fsx" in t or "dynamodb" in t or "rds" in t} == set()
 
 
@@ -107,8 +127,10 @@ def test_a_new_vpc_cidr_is_refused_naming_stack_address_attribute_and_values(sma
     code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
     assert code == 1, err
     assert "stateful resources" in err
-    assert ("stack fraud-dev: aws_sagemaker_domain.domain is replaced, forced by vpc_id, because aws_vpc.vpc is "
-            f"replaced: cidr_block {old_cidr} → 10.99.0.0/22 (loses every app and space") in err
+    assert (
+        "stack fraud-dev: aws_sagemaker_domain.domain is replaced, forced by vpc_id, because aws_vpc.vpc is "
+        f"replaced: cidr_block {old_cidr} → 10.99.0.0/22 (loses every app and space"
+    ) in err
     assert 'aws_sagemaker_user_profile.profiles["alice"] is replaced, forced by domain_id' in err
     assert "aws_vpc.vpc is replaced" not in err.split("aws_sagemaker_domain")[0], "the VPC alone is not a finding"
     assert _tree(out) == before, "a refused run writes nothing"
@@ -174,28 +196,47 @@ def test_a_kill_after_both_renames_leaves_only_garbage_that_the_next_run_removes
 
 def test_for_each_instances_are_compared_one_by_one():
     """A `for_each` over a literal map (DESIGN: one construct for N profiles) keeps the guard per instance."""
+
     def profiles(**users):
-        return {"resource": {"aws_sagemaker_user_profile": {"profiles": {
-            "for_each": users, "domain_id": "${aws_sagemaker_domain.domain.id}",
-            "user_profile_name": "${each.key}", "single_sign_on_user_value": "${each.value.sso}"}}}}
+        return {
+            "resource": {
+                "aws_sagemaker_user_profile": {
+                    "profiles": {
+                        "for_each": users,
+                        "domain_id": "${aws_sagemaker_domain.domain.id}",
+                        "user_profile_name": "${each.key}",
+                        "single_sign_on_user_value": "${each.value.sso}",
+                    }
+                }
+            }
+        }
 
     before = profiles(ann={"sso": "ann"}, bob={"sso": "bob"})
     assert stack_findings("t", before, before) == []
     found = stack_findings("t", before, profiles(ann={"sso": "ann2"}))
     assert [(f.kind, f.address, f.attribute) for f in found] == [
         ("removed", 'aws_sagemaker_user_profile.profiles["bob"]', ""),
-        ("replaced", 'aws_sagemaker_user_profile.profiles["ann"]', "single_sign_on_user_value")]
+        ("replaced", 'aws_sagemaker_user_profile.profiles["ann"]', "single_sign_on_user_value"),
+    ]
     assert found[1].old == "ann" and found[1].new == "ann2"
 
 
 def test_a_replaced_for_each_instance_cascades_to_what_names_it():
-    before = {"resource": {
-        "aws_subnet": {"private": {"for_each": {"a": {"cidr": "10.0.0.0/24"}}, "cidr_block": "${each.value.cidr}"}},
-        "aws_sagemaker_domain": {"domain": {"subnet_ids": ['${aws_subnet.private["a"].id}'], "domain_name": "d"}}}}
+    before = {
+        "resource": {
+            "aws_subnet": {"private": {"for_each": {"a": {"cidr": "10.0.0.0/24"}}, "cidr_block": "${each.value.cidr}"}},
+            "aws_sagemaker_domain": {"domain": {"subnet_ids": ['${aws_subnet.private["a"].id}'], "domain_name": "d"}},
+        }
+    }
     after = json.loads(json.dumps(before))
     after["resource"]["aws_subnet"]["private"]["for_each"]["a"]["cidr"] = "10.1.0.0/24"
     by = {f.address: f for f in stack_findings("t", before, after)}
     assert by["aws_sagemaker_domain.domain"].because == 'aws_subnet.private["a"] is replaced: cidr_block 10.0.0.0/24 → 10.1.0.0/24'
-    assert stack_findings("t", {"resource": {"aws_s3_bucket": {"b": {"bucket": "$${aws_vpc.vpc.id}"}}, "aws_vpc": {"vpc": {"cidr_block": "a"}}}},
-                          {"resource": {"aws_s3_bucket": {"b": {"bucket": "$${aws_vpc.vpc.id}"}}, "aws_vpc": {"vpc": {"cidr_block": "b"}}}}
-                          )[0].address == "aws_vpc.vpc", "an escaped literal `$${` is not a reference"
+    assert (
+        stack_findings(
+            "t",
+            {"resource": {"aws_s3_bucket": {"b": {"bucket": "$${aws_vpc.vpc.id}"}}, "aws_vpc": {"vpc": {"cidr_block": "a"}}}},
+            {"resource": {"aws_s3_bucket": {"b": {"bucket": "$${aws_vpc.vpc.id}"}}, "aws_vpc": {"vpc": {"cidr_block": "b"}}}},
+        )[0].address
+        == "aws_vpc.vpc"
+    ), "an escaped literal `$${` is not a reference"

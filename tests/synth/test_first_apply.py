@@ -1,4 +1,5 @@
 """What AWS needs at apply time, checked on the synthesized JSON (issue #17)."""
+
 from __future__ import annotations
 
 from tests.synth.conftest import resources, stack
@@ -69,8 +70,11 @@ def test_a_named_organization_is_imported_and_everything_that_needs_trusted_acce
     from modules.trusted_access import REQUIRED_TRUSTED_SERVICES
 
     p = plan(example_registry)
-    org = dataclasses.replace(p.organization, organization_id="o-abcdef1234",
-                              trusted_services=tuple(sorted({*REQUIRED_TRUSTED_SERVICES, "guardduty.amazonaws.com"})))
+    org = dataclasses.replace(
+        p.organization,
+        organization_id="o-abcdef1234",
+        trusted_services=tuple(sorted({*REQUIRED_TRUSTED_SERVICES, "guardduty.amazonaws.com"})),
+    )
     synthesize(dataclasses.replace(p, organization=org), tmp_path / "out")
     doc = json.loads((tmp_path / "out" / "stacks" / "organization" / "cdk.tf.json").read_text())
     organization = resources(doc, "aws_organizations_organization")["organization"]
@@ -78,8 +82,12 @@ def test_a_named_organization_is_imported_and_everything_that_needs_trusted_acce
     assert set(REQUIRED_TRUSTED_SERVICES) | {"guardduty.amazonaws.com"} == set(organization["aws_service_access_principals"])
     assert organization["enabled_policy_types"] == ["SERVICE_CONTROL_POLICY"]
     assert {"to": "aws_organizations_organization.organization", "id": "o-abcdef1234"} in [
-        {k: i[k] for k in ("to", "id")} for i in doc["import"]]
-    dependents = [*resources(doc, "aws_organizations_delegated_administrator").values(),
-                  *resources(doc, "aws_organizations_policy").values(), *resources(doc, "aws_cloudtrail").values()]
+        {k: i[k] for k in ("to", "id")} for i in doc["import"]
+    ]
+    dependents = [
+        *resources(doc, "aws_organizations_delegated_administrator").values(),
+        *resources(doc, "aws_organizations_policy").values(),
+        *resources(doc, "aws_cloudtrail").values(),
+    ]
     assert dependents and all("aws_organizations_organization.organization" in d["depends_on"] for d in dependents)
     assert "${aws_organizations_organization.organization.roots[0].id}" in json.dumps(doc)

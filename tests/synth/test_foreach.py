@@ -1,5 +1,6 @@
 """Per-item resources are `for_each` constructs (issue 12, DESIGN decision 14), and every instance takes over the
 state of the resource that was a construct of its own through a `moved` block, so nothing is destroyed."""
+
 import re
 
 from modules.destroy import instances, stack_findings
@@ -11,13 +12,17 @@ EARLIER = {
     "aws_vpc_endpoint": ("interface-endpoints", lambda key: f"endpoint-{key.replace('.', '-')}"),
     "aws_sagemaker_user_profile": ("profiles", lambda key: f"profile-{key}"),
     "aws_ssoadmin_application_assignment": ("studio-access", lambda key: f"studio-access-{key}"),
-    "aws_identitystore_group_membership": ("members", lambda key: "member-{}-{}".format(*key.split("/")[:1],
-                                                                                       safe_id(key.split("/")[1]))),
+    "aws_identitystore_group_membership": ("members", lambda key: "member-{}-{}".format(*key.split("/")[:1], safe_id(key.split("/")[1]))),
     "aws_ssoadmin_account_assignment": ("assignments", lambda key: "assign-" + key.replace("/", "-")),
     # Config, keyed by region: the account's own region had the unsuffixed address (checked below)
-    **{t: (cid, lambda key, cid=cid: f"{cid}-{key}") for t, cid in (
-        ("aws_config_configuration_recorder", "config-recorder"), ("aws_config_delivery_channel", "config-delivery"),
-        ("aws_config_configuration_recorder_status", "config-recorder-status"))},
+    **{
+        t: (cid, lambda key, cid=cid: f"{cid}-{key}")
+        for t, cid in (
+            ("aws_config_configuration_recorder", "config-recorder"),
+            ("aws_config_delivery_channel", "config-delivery"),
+            ("aws_config_configuration_recorder_status", "config-recorder-status"),
+        )
+    },
 }
 _INSTANCE = re.compile(r'^([a-z0-9_]+)\.([A-Za-z0-9_-]+)\["([^"]+)"\]$')
 
@@ -33,8 +38,7 @@ def test_every_instance_takes_over_its_earlier_address(example_out):
             tf_type, name, key = _INSTANCE.match(address).groups()
             construct, earlier = EARLIER[tf_type]
             home = tf_type.startswith("aws_config_") and key == doc["provider"]["aws"][0]["region"]
-            assert name == construct and moves[address] == f"{tf_type}.{construct if home else earlier(key)}", \
-                (path.parent.name, address)
+            assert name == construct and moves[address] == f"{tf_type}.{construct if home else earlier(key)}", (path.parent.name, address)
             checked.add(tf_type)
     # identity's central assignments stay one construct each; team assignments live in the access stacks
     assert checked == set(EARLIER), "the example has instances of every for_each type"
@@ -42,26 +46,46 @@ def test_every_instance_takes_over_its_earlier_address(example_out):
 
 def test_a_profile_keeps_its_state_and_its_guard_through_the_move():
     """The previous output has one construct per profile; the new one a for_each with `moved` blocks."""
-    before = {"resource": {"aws_sagemaker_user_profile": {
-        f"profile-{u}": {"domain_id": "${aws_sagemaker_domain.domain.id}", "user_profile_name": u,
-                         "single_sign_on_user_value": u} for u in ("ann", "bob")}}}
+    before = {
+        "resource": {
+            "aws_sagemaker_user_profile": {
+                f"profile-{u}": {"domain_id": "${aws_sagemaker_domain.domain.id}", "user_profile_name": u, "single_sign_on_user_value": u}
+                for u in ("ann", "bob")
+            }
+        }
+    }
 
     def after(**users):
-        return {"moved": [{"from": f"aws_sagemaker_user_profile.profile-{u}", "to": f'aws_sagemaker_user_profile.profiles["{u}"]'}
-                          for u in sorted(users)],
-                "resource": {"aws_sagemaker_user_profile": {"profiles": {
-                    "for_each": users, "domain_id": "${aws_sagemaker_domain.domain.id}",
-                    "user_profile_name": "${each.value.profile_name}", "single_sign_on_user_value": "${each.key}"}}}}
+        return {
+            "moved": [
+                {"from": f"aws_sagemaker_user_profile.profile-{u}", "to": f'aws_sagemaker_user_profile.profiles["{u}"]'}
+                for u in sorted(users)
+            ],
+            "resource": {
+                "aws_sagemaker_user_profile": {
+                    "profiles": {
+                        "for_each": users,
+                        "domain_id": "${aws_sagemaker_domain.domain.id}",
+                        "user_profile_name": "${each.value.profile_name}",
+                        "single_sign_on_user_value": "${each.key}",
+                    }
+                }
+            },
+        }
 
-    assert stack_findings("t", before, after(ann={"profile_name": "ann"}, bob={"profile_name": "bob"})) == [], \
+    assert stack_findings("t", before, after(ann={"profile_name": "ann"}, bob={"profile_name": "bob"})) == [], (
         "the move itself destroys nothing"
+    )
     found = stack_findings("t", before, after(ann={"profile_name": "ann"}))
-    assert [(f.kind, f.address) for f in found] == [("removed", "aws_sagemaker_user_profile.profile-bob")], \
+    assert [(f.kind, f.address) for f in found] == [("removed", "aws_sagemaker_user_profile.profile-bob")], (
         "a member removed in the same change is still a profile destroyed"
+    )
     found = stack_findings("t", before, after(ann={"profile_name": "ann-2"}, bob={"profile_name": "bob"}))
     assert [(f.kind, f.address, f.attribute, f.old, f.new) for f in found] == [
-        ("replaced", 'aws_sagemaker_user_profile.profiles["ann"]', "user_profile_name", "ann", "ann-2")], \
-        "a force-new change in one instance's value replaces that instance"
+        ("replaced", 'aws_sagemaker_user_profile.profiles["ann"]', "user_profile_name", "ann", "ann-2")
+    ], "a force-new change in one instance's value replaces that instance"
     without_moves = {k: v for k, v in after(ann={"profile_name": "ann"}, bob={"profile_name": "bob"}).items() if k != "moved"}
     assert {f.address for f in stack_findings("t", before, without_moves)} == {
-        "aws_sagemaker_user_profile.profile-ann", "aws_sagemaker_user_profile.profile-bob"}, "no moved block, no move"
+        "aws_sagemaker_user_profile.profile-ann",
+        "aws_sagemaker_user_profile.profile-bob",
+    }, "no moved block, no move"

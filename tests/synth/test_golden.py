@@ -1,4 +1,5 @@
 """The example registry's output: golden files (changed only with --update-golden) and the committed generated/."""
+
 import shutil
 from pathlib import Path
 
@@ -10,8 +11,7 @@ GENERATED = TESTS.parent / "generated"
 
 def _files(root: Path) -> dict[str, bytes]:
     # fingerprints.json is synth's cache (not committed): it changes with the compiler's code, not the output
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != "fingerprints.json"}
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file() and p.name != "fingerprints.json"}
 
 
 def test_every_stack_matches_its_golden_file(example_out, update_golden):

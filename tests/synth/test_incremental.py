@@ -1,4 +1,5 @@
 """Incremental and parallel synthesis give exactly the bytes of a full synthesis in one process."""
+
 import shutil
 import subprocess
 import sys
@@ -38,14 +39,25 @@ def base(tmp_path_factory):
 
 
 MUTATIONS = {
-    "member": [("teams/fraud.yaml", "  - {person: dave, role: viewer}",
-                "  - {person: dave, role: viewer}\n  - {person: carol, role: data-scientist}")],
+    "member": [
+        (
+            "teams/fraud.yaml",
+            "  - {person: dave, role: viewer}",
+            "  - {person: dave, role: viewer}\n  - {person: carol, role: data-scientist}",
+        )
+    ],
     "templates-and-share": [
-        ("teams/risk.yaml", "  instance_types: [ml.t3.medium]",
-         "  instance_types: [ml.t3.medium, ml.m5.large]\n  project_templates: [build-train-deploy]\nshares:\n"
-         "  - {name: risk-scores, kind: s3_prefix, resource: scores/, from: prod, to: [{team: fraud, environment: prod}]}")],
-    "decommission": [("teams/risk.yaml", "owners: [carol]", "owners: [carol]\nstatus: decommissioned"),
-                     ("teams/fraud.yaml", "{team: risk, environment: prod}", "{team: fraud, environment: dev}")],
+        (
+            "teams/risk.yaml",
+            "  instance_types: [ml.t3.medium]",
+            "  instance_types: [ml.t3.medium, ml.m5.large]\n  project_templates: [build-train-deploy]\nshares:\n"
+            "  - {name: risk-scores, kind: s3_prefix, resource: scores/, from: prod, to: [{team: fraud, environment: prod}]}",
+        )
+    ],
+    "decommission": [
+        ("teams/risk.yaml", "owners: [carol]", "owners: [carol]\nstatus: decommissioned"),
+        ("teams/fraud.yaml", "{team: risk, environment: prod}", "{team: fraud, environment: dev}"),
+    ],
 }
 
 
@@ -110,12 +122,15 @@ def test_no_change_does_not_import_cdktn(base, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(full, out)
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
-    code = ("import sys; from modules.cli import main; rc = main(['synth', '--registry', sys.argv[1], '--out', sys.argv[2], "
-            "'--quiet']); assert rc == 0")
+    code = (
+        "import sys; from modules.cli import main; rc = main(['synth', '--registry', sys.argv[1], '--out', sys.argv[2], "
+        "'--quiet']); assert rc == 0"
+    )
     # `full` was written without the registry's digest: this synth loads and plans (and may start importing
     # cdktn beside it, modules/build.py prefetch), builds nothing and keeps every stack file
-    proc = subprocess.run([sys.executable, "-c", code, str(registry), str(out)], cwd=TESTS.parent, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(registry), str(out)], cwd=TESTS.parent, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert "(0 built" in proc.stdout and "no stack changed" in proc.stdout
     code += "; assert not any(m.startswith(('cdktn', 'jsii')) for m in sys.modules), 'cdktn'"
@@ -123,12 +138,19 @@ def test_no_change_does_not_import_cdktn(base, tmp_path):
     assert stacks == {p: t for p, t in before.items() if p.name == "cdk.tf.json"}, "no stack file was rewritten"
     # that synth stored the registry's digest: the next one stops before even loading the registry
     code += "; assert 'pydantic' not in sys.modules, 'pydantic'"
-    proc = subprocess.run([sys.executable, "-c", code, str(registry), str(out)], cwd=TESTS.parent, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(registry), str(out)], cwd=TESTS.parent, capture_output=True, text=True, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     assert "registry and compiler as at the last synth" in proc.stdout and "no stack changed" in proc.stdout
     # an edited output file is never trusted:
     (out / "shares.json").write_text("{}")
-    proc = subprocess.run([sys.executable, "-c", code.split("; assert not")[0], str(registry), str(out)], cwd=TESTS.parent, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code.split("; assert not")[0], str(registry), str(out)],
+        cwd=TESTS.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0 and "(0 built" in proc.stdout, proc.stdout + proc.stderr
     assert (out / "shares.json").read_bytes() == (full / "shares.json").read_bytes()

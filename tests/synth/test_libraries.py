@@ -1,6 +1,7 @@
 """Libraries and seed code in the example's synthesized stacks (issue 14): shared services holds the domain,
 repositories, resource policies and the seed object; every team account its roles' access, Studio's lifecycle
 configurations and, VPC-only, the CodeArtifact endpoints. A seed folder change changes shared-services alone."""
+
 from __future__ import annotations
 
 import base64
@@ -41,13 +42,21 @@ def test_shared_services_holds_domain_repositories_and_policies(example_out):
     assert repos["libraries-proxy-pypi"]["external_connections"] == {"external_connection_name": "public:pypi"}
     assert repos["libraries-repository"]["repository"] == "ml-libraries"
     assert repos["libraries-repository"]["upstream"] == [
-        {"repository_name": "${aws_codeartifact_repository.libraries-proxy-pypi.repository}"}]
+        {"repository_name": "${aws_codeartifact_repository.libraries-proxy-pypi.repository}"}
+    ]
     org_id = "${data.terraform_remote_state.organization.outputs.organization_id}"
     repo_policy = resources(shared, "aws_codeartifact_repository_permissions_policy")["libraries-repository-policy"]
     publish = next(s for s in json.loads(repo_policy["policy_document"])["Statement"] if s["Sid"] == "PlatformRolesPublish")
-    assert publish["Condition"] == {"StringEquals": {"aws:PrincipalOrgID": org_id}, "ArnLike": {"aws:PrincipalArn": [
-        "arn:aws:iam::*:role/northwind-deploy", "arn:aws:iam::*:role/northwind-*-dev-sagemaker-execution",
-        "arn:aws:iam::*:role/northwind-*-sandbox-sagemaker-execution"]}}
+    assert publish["Condition"] == {
+        "StringEquals": {"aws:PrincipalOrgID": org_id},
+        "ArnLike": {
+            "aws:PrincipalArn": [
+                "arn:aws:iam::*:role/northwind-deploy",
+                "arn:aws:iam::*:role/northwind-*-dev-sagemaker-execution",
+                "arn:aws:iam::*:role/northwind-*-sandbox-sagemaker-execution",
+            ]
+        },
+    }
     for team in ("recsys", "pricing"):  # no team is named: the policy does not grow with teams
         assert team not in repo_policy["policy_document"]
     dom_policy = resources(shared, "aws_codeartifact_domain_permissions_policy")["libraries-domain-policy"]
@@ -65,7 +74,9 @@ def test_the_seed_object_sits_beside_the_template_and_the_template_defaults_to_i
     assert body["Parameters"]["SeedCodeBucket"]["Default"] == "northwind-sagemaker-catalog"
     assert body["Parameters"]["SeedCodeKey"]["Default"] == obj["key"]
     assert body["Resources"]["ModelBuildRepository"]["Properties"]["Code"]["S3"] == {
-        "Bucket": {"Ref": "SeedCodeBucket"}, "Key": {"Ref": "SeedCodeKey"}}
+        "Bucket": {"Ref": "SeedCodeBucket"},
+        "Key": {"Ref": "SeedCodeKey"},
+    }
     assert objects["template-batch-inference-0_3_1"]["content"].startswith("AWSTemplateFormatVersion")  # as written
     bucket_policy = policy(resources(shared, "aws_s3_bucket_policy")["data-bucket-policy"]["policy"])
     launch = next(s for s in bucket_policy["Statement"] if s["Sid"] == "LaunchRolesReadSeedCode")
@@ -75,8 +86,11 @@ def test_the_seed_object_sits_beside_the_template_and_the_template_defaults_to_i
 
 def test_a_seed_folder_change_changes_only_shared_services(example_out, changed_seed_out):
     names = sorted(p.name for p in (example_out / "stacks").iterdir())
-    changed = [n for n in names if (example_out / "stacks" / n / "cdk.tf.json").read_bytes()
-               != (changed_seed_out / "stacks" / n / "cdk.tf.json").read_bytes()]
+    changed = [
+        n
+        for n in names
+        if (example_out / "stacks" / n / "cdk.tf.json").read_bytes() != (changed_seed_out / "stacks" / n / "cdk.tf.json").read_bytes()
+    ]
     assert changed == ["shared-services"]
 
 
@@ -88,8 +102,10 @@ def test_every_team_account_reads_and_studio_uses_the_repository(example_out):
         lccs = resources(doc, "aws_sagemaker_studio_lifecycle_config")
         assert {c["studio_lifecycle_config_app_type"] for c in lccs.values()} == {"JupyterLab", "CodeEditor"}, name
         script = base64.b64decode(lccs["libraries-pip-jupyterlab"]["studio_lifecycle_config_content"]).decode()
-        assert ('pip config set global.index-url "https://aws:$TOKEN@northwind-200000000002.d.codeartifact.'
-                'eu-west-1.amazonaws.com/pypi/ml-libraries/simple/"') in script
+        assert (
+            'pip config set global.index-url "https://aws:$TOKEN@northwind-200000000002.d.codeartifact.'
+            'eu-west-1.amazonaws.com/pypi/ml-libraries/simple/"'
+        ) in script
         domain = resources(doc, "aws_sagemaker_domain")["domain"]
         settings = domain["default_user_settings"]
         for app, cid in (("jupyter_lab_app_settings", "jupyterlab"), ("code_editor_app_settings", "codeeditor")):
@@ -97,7 +113,8 @@ def test_every_team_account_reads_and_studio_uses_the_repository(example_out):
             assert settings[app]["lifecycle_config_arns"] == [arn], (name, app)
             assert settings[app]["default_resource_spec"] == {"lifecycle_config_arn": arn}, (name, app)
         assert domain["default_space_settings"]["jupyter_lab_app_settings"]["lifecycle_config_arns"] == [
-            "${aws_sagemaker_studio_lifecycle_config.libraries-pip-jupyterlab.arn}"], name  # shared spaces too
+            "${aws_sagemaker_studio_lifecycle_config.libraries-pip-jupyterlab.arn}"
+        ], name  # shared spaces too
         policies = resources(doc, "aws_iam_role_policy")
         for role in ("execution-role", "deploy-role"):
             sids = {s["Sid"] for s in policy(policies[f"{role}-libraries"]["policy"])["Statement"]}
@@ -152,10 +169,14 @@ def test_a_new_package_plans_only_that_teams_account_stacks(example_out, tmp_pat
     """DESIGN.md decisions 2 and 11: publishing rights live in the team's own stacks, never in shared services."""
     shutil.copytree(EXAMPLE, tmp_path / "registry")
     team = tmp_path / "registry" / "teams" / "recsys.yaml"
-    team.write_text(team.read_text().replace("publish: [recsys-features, recsys-ranking]",
-                                             "publish: [recsys-features, recsys-ranking, recsys-embeddings]"))
+    team.write_text(
+        team.read_text().replace(
+            "publish: [recsys-features, recsys-ranking]", "publish: [recsys-features, recsys-ranking, recsys-embeddings]"
+        )
+    )
     out = synth_registry(tmp_path / "registry", tmp_path / "out")
     names = sorted(p.name for p in (example_out / "stacks").iterdir())
-    changed = [n for n in names if (example_out / "stacks" / n / "cdk.tf.json").read_bytes()
-               != (out / "stacks" / n / "cdk.tf.json").read_bytes()]
+    changed = [
+        n for n in names if (example_out / "stacks" / n / "cdk.tf.json").read_bytes() != (out / "stacks" / n / "cdk.tf.json").read_bytes()
+    ]
     assert changed == ["recsys-dev", "recsys-prod", "recsys-sandbox"]

@@ -4,6 +4,7 @@ Issue #10: CloudFormation's `${SageMakerProjectId}` in a catalog template reache
 unescaped, and Terraform read it as a reference. Every literal from the registry now passes through
 `tfexpr.finalize` (escaped to `$${` / `%%{`), and references are built with `tfexpr.expression`.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,7 +21,7 @@ from modules.tfexpr import OPEN, UnsafeText, expression, finalize, unmarked_inte
 from tests.helpers import EXAMPLE
 
 PAYLOADS = {
-    "dollar": "${file(\"/etc/passwd\")}",
+    "dollar": '${file("/etc/passwd")}',
     "directive": "%{ for x in [1] }x%{ endfor }",
     "policy-variable": "${aws:username}",
 }
@@ -63,14 +64,26 @@ def injected(tmp_path_factory) -> tuple[Path, Path, set[str]]:
     shutil.copytree(EXAMPLE, reg)
     edit(reg / "people.yaml", "given_name: Amara", f"given_name: 'Amara {PAYLOADS['dollar']}'")
     edit(reg / "people.yaml", "family_name: Silva", f"family_name: '{PAYLOADS['directive']}'")
-    edit(reg / "access.yaml", "description: Read-only console access",
-         f"description: 'Read-only {PAYLOADS['dollar']} {PAYLOADS['directive']}'")
-    edit(reg / "teams" / "pricing.yaml", "description: Dynamic pricing and markdown optimisation",
-         f"description: 'Pricing {PAYLOADS['dollar']}'")
-    edit(reg / "policies" / "ml-engineer.json", '"Resource": "arn:aws:logs:*:*:log-group:/aws/sagemaker/*"',
-         f'"Resource": "arn:aws:logs:*:*:log-group:/aws/sagemaker/{PAYLOADS["policy-variable"]}/*"')
-    edit(reg / "catalog" / "batch-inference.yaml", "Description: SageMaker Project - scheduled",
-         f"Description: SageMaker Project {PAYLOADS['directive']} - scheduled")
+    edit(
+        reg / "access.yaml",
+        "description: Read-only console access",
+        f"description: 'Read-only {PAYLOADS['dollar']} {PAYLOADS['directive']}'",
+    )
+    edit(
+        reg / "teams" / "pricing.yaml",
+        "description: Dynamic pricing and markdown optimisation",
+        f"description: 'Pricing {PAYLOADS['dollar']}'",
+    )
+    edit(
+        reg / "policies" / "ml-engineer.json",
+        '"Resource": "arn:aws:logs:*:*:log-group:/aws/sagemaker/*"',
+        f'"Resource": "arn:aws:logs:*:*:log-group:/aws/sagemaker/{PAYLOADS["policy-variable"]}/*"',
+    )
+    edit(
+        reg / "catalog" / "batch-inference.yaml",
+        "Description: SageMaker Project - scheduled",
+        f"Description: SageMaker Project {PAYLOADS['directive']} - scheduled",
+    )
     registry = load_registry(reg)
     inputs = set()
     for path in reg.rglob("*"):

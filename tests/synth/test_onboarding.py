@@ -1,5 +1,6 @@
 """A new team is two pull requests (DESIGN.md decision 7, issue #17): while `status: onboarding`, only its
 accounts and groups exist, so nothing in its first pull request reads an account id before it is created."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """Every Terraform reference in the output points at something the same stack defines, with an attribute
 the provider's typed binding has: the check `terraform validate` would make, without Terraform."""
+
 import importlib
 import json
 import re

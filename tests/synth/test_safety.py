@@ -1,4 +1,5 @@
 """Determinism, the destroy guard and atomic output."""
+
 import random
 import shutil
 from pathlib import Path
@@ -11,8 +12,21 @@ from modules.registry.yamlio import parse
 from tests.helpers import EXAMPLE
 from tests.synth.conftest import synth_registry
 
-SHUFFLED_LISTS = {"people", "templates", "members", "shares", "to", "owners", "instance_types", "project_templates",
-                  "allowed_regions", "platform_admins", "environments", "managed_policies", "studio_allowed_cidrs"}
+SHUFFLED_LISTS = {
+    "people",
+    "templates",
+    "members",
+    "shares",
+    "to",
+    "owners",
+    "instance_types",
+    "project_templates",
+    "allowed_regions",
+    "platform_admins",
+    "environments",
+    "managed_policies",
+    "studio_allowed_cidrs",
+}
 
 
 def _shuffle(node, rng: random.Random, key=None):
@@ -65,7 +79,8 @@ def test_deleting_a_team_file_is_refused(small_out, run_cli):
     before = _tree(out)
     (registry / "teams" / "risk.yaml").unlink()
     (registry / "teams" / "fraud.yaml").write_text(
-        (registry / "teams" / "fraud.yaml").read_text().replace("{team: risk, environment: prod}", "{team: fraud, environment: dev}"))
+        (registry / "teams" / "fraud.yaml").read_text().replace("{team: risk, environment: prod}", "{team: fraud, environment: dev}")
+    )
     code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
     assert code == 1
     assert "  - risk-dev\n  - risk-prod\n" in err and "status: decommissioned" in err
@@ -96,7 +111,8 @@ def test_decommissioning_keeps_every_stack_but_deleting_its_profiles_needs_the_f
     refused = [line for line in err.splitlines() if line.startswith("  - ")]
     assert [line.split(" is destroyed")[0] for line in refused] == [
         '  - stack risk-dev: aws_sagemaker_user_profile.profiles["carol"]',
-        '  - stack risk-prod: aws_sagemaker_user_profile.profiles["carol"]']
+        '  - stack risk-prod: aws_sagemaker_user_profile.profiles["carol"]',
+    ]
     code, out_text, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet", "--allow-destroy"])
     assert (code, err) == (0, "")
     assert (out / "stacks" / "risk-prod" / "cdk.tf.json").is_file()

@@ -1,4 +1,5 @@
 """Each share traced through the output: the producer's grant, each consumer's permission, nobody else."""
+
 import json
 import subprocess
 import sys
@@ -61,8 +62,10 @@ def test_model_package_group_grant(example_out, example_plan):
     assert st["Principal"] == {"AWS": ["arn:aws:iam::012345678901:root"]}  # pricing-prod, adopted
     assert st["Action"] == ["sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages"]
     producer = account_id(example_plan, "recsys-prod")
-    assert st["Resource"] == [f"arn:aws:sagemaker:eu-west-1:{producer}:model-package-group/ranker-xgb",
-                              f"arn:aws:sagemaker:eu-west-1:{producer}:model-package/ranker-xgb/*"]
+    assert st["Resource"] == [
+        f"arn:aws:sagemaker:eu-west-1:{producer}:model-package-group/ranker-xgb",
+        f"arn:aws:sagemaker:eu-west-1:{producer}:model-package/ranker-xgb/*",
+    ]
 
 
 def test_ram_shares_for_feature_groups_and_pipelines(example_out, example_plan):
@@ -73,7 +76,8 @@ def test_ram_shares_for_feature_groups_and_pipelines(example_out, example_plan):
     principals = {a["principal"] for a in resources(doc, "aws_ram_principal_association").values()}
     assert {p.replace('\\"', '"') for p in principals} == {
         '${data.terraform_remote_state.organization.outputs.account_ids["pricing-preprod"]}',
-        "012345678901"}
+        "012345678901",
+    }
     pipeline = resources(stack(example_out, "pricing-dev"), "aws_ram_resource_share")["share-price-elasticity-pipeline"]
     assert pipeline["name"] == "price-elasticity-pipeline"
     [consumer] = share_statements(stack(example_out, "demand-forecast-dev"), "SharePriceElasticityPipeline")
@@ -105,16 +109,24 @@ def test_ecr_repository_grant(example_out, example_plan):
     [st] = policy(resources(doc, "aws_ecr_repository_policy")["share-recsys-base-image-policy"]["policy"])["Statement"]
     assert st["Action"] == ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]
     assert set(st["Condition"]["ArnEquals"]["aws:PrincipalArn"]) == {
-        role_arn(example_plan, "demand-forecast-dev"), role_arn(example_plan, "pricing-dev")}
+        role_arn(example_plan, "demand-forecast-dev"),
+        role_arn(example_plan, "pricing-dev"),
+    }
     assert sorted(st["Principal"]["AWS"]) == sorted(
-        f"arn:aws:iam::{account_id(example_plan, k)}:root" for k in ("demand-forecast-dev", "pricing-dev"))
+        f"arn:aws:iam::{account_id(example_plan, k)}:root" for k in ("demand-forecast-dev", "pricing-dev")
+    )
 
 
 def _all_statements(doc):
     """Every policy statement in a stack: role policies, resource policies, bucket and key policies."""
     out = []
-    for rtype, attr in (("aws_iam_role_policy", "policy"), ("aws_s3_bucket_policy", "policy"), ("aws_kms_key", "policy"),
-                        ("aws_ecr_repository_policy", "policy"), ("aws_sagemaker_model_package_group_policy", "resource_policy")):
+    for rtype, attr in (
+        ("aws_iam_role_policy", "policy"),
+        ("aws_s3_bucket_policy", "policy"),
+        ("aws_kms_key", "policy"),
+        ("aws_ecr_repository_policy", "policy"),
+        ("aws_sagemaker_model_package_group_policy", "resource_policy"),
+    ):
         for r in resources(doc, rtype).values():
             out += policy(r[attr])["Statement"]
     return out
@@ -172,9 +184,12 @@ def test_catalog_visibility_follows_each_team_file(example_out, example_registry
             assert a["principal_type"] == "IAM_PATTERN" and a["provider"] == "aws.shared-services"
             assert f"-{team.name}-" in a["principal_arn"], "a team's stack associates only its own roles"
     for template in example_registry.templates:
-        expected = {f"arn:aws:iam:::role/northwind-{t.name}-{env}-sagemaker-execution"
-                    for t in example_registry.teams if t.active and template.name in t.sagemaker.project_templates
-                    for env in t.environments}
+        expected = {
+            f"arn:aws:iam:::role/northwind-{t.name}-{env}-sagemaker-execution"
+            for t in example_registry.teams
+            if t.active and template.name in t.sagemaker.project_templates
+            for env in t.environments
+        }
         assert seen.get(template.name, set()) == expected
     # recsys lists only build-train-deploy: it must not see batch-inference
     assert not any("recsys" in arn for arn in seen["batch-inference"])

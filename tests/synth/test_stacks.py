@@ -2,6 +2,7 @@
 
 The decisions themselves (who gets what where) are tested on the plan's records in tests/test_plan.py; these
 check that the synthesized stacks render those records."""
+
 import json
 
 from cdktn import Testing as CdktnTesting
@@ -19,8 +20,13 @@ def test_one_folder_per_planned_stack(example_out, example_registry):
 def test_every_stack_has_its_own_encrypted_locked_backend(example_out):
     for path in sorted((example_out / "stacks").iterdir()):
         backend = stack(example_out, path.name)["terraform"]["backend"]["s3"]
-        assert backend == {"bucket": "northwind-terraform-state", "key": f"{path.name}/terraform.tfstate",
-                           "region": "eu-west-1", "encrypt": True, "use_lockfile": True}
+        assert backend == {
+            "bucket": "northwind-terraform-state",
+            "key": f"{path.name}/terraform.tfstate",
+            "region": "eu-west-1",
+            "encrypt": True,
+            "use_lockfile": True,
+        }
 
 
 def test_one_account_per_team_environment_in_its_ou(example_out, example_registry):
@@ -54,8 +60,7 @@ def test_adopted_account_is_imported_not_created(example_out):
     assert {"email", "name"} <= set(adopted["lifecycle"]["ignore_changes"])
     # the adopted account's stack uses the literal id; created ones read the organization's output
     prod = stack(example_out, "pricing-prod")
-    assert prod["provider"]["aws"][0]["assume_role"][0]["role_arn"] == \
-        "arn:aws:iam::012345678901:role/${var.assume_role_name}"
+    assert prod["provider"]["aws"][0]["assume_role"][0]["role_arn"] == "arn:aws:iam::012345678901:role/${var.assume_role_name}"
     access = resources(stack(example_out, "pricing-access"), "aws_ssoadmin_account_assignment")
     assert all(a["target_id"] == "012345678901" for k, a in access.items() if k.startswith('assignments["pricing-prod/'))
     dev = stack(example_out, "pricing-dev")
@@ -69,17 +74,28 @@ def test_guardrails_attached_where_they_must_cover(example_out):
     for a in resources(org, "aws_organizations_policy_attachment").values():
         policy_id = a["policy_id"].split(".")[1]
         attached.setdefault(a["target_id"].split(".")[1], []).append(policy_id)
-    sids = {ou: sorted(st["Sid"] for p in ps for st in json.loads(policies[p]["content"])["Statement"])
-            for ou, ps in attached.items()}
-    baseline = ["DenyLeaveOrganization", "DenyOutsideAllowedRegions", "DenyRootUser", "DenyStudioUrlsOutsideNetworks",
-                "ProtectCloudTrail", "ProtectConfig", "ProtectLogArchive", "ProtectPlatformRoles"]
+    sids = {ou: sorted(st["Sid"] for p in ps for st in json.loads(policies[p]["content"])["Statement"]) for ou, ps in attached.items()}
+    baseline = [
+        "DenyLeaveOrganization",
+        "DenyOutsideAllowedRegions",
+        "DenyRootUser",
+        "DenyStudioUrlsOutsideNetworks",
+        "ProtectCloudTrail",
+        "ProtectConfig",
+        "ProtectLogArchive",
+        "ProtectPlatformRoles",
+    ]
     assert sids["ou-Workloads"] == baseline
     assert sids["ou-Suspended"] == sorted(baseline + ["DenyAllButPlatform"])
     vpc_only = ["DenyNotebookInternet", "DenyPublicStudioDomains", "DenyStudioDomainsTurningPublic", "DenyWorkOutsideVpc"]
     assert sids["ou-Workloads_NonProd"] == vpc_only and sids["ou-Workloads_Prod"] == vpc_only
     assert "ou-Workloads_Sandbox" not in sids  # sandbox is public_internet: no VPC guardrail there
-    regions = next(st for p in attached["ou-Workloads"] for st in json.loads(policies[p]["content"])["Statement"]
-                   if st["Sid"] == "DenyOutsideAllowedRegions")
+    regions = next(
+        st
+        for p in attached["ou-Workloads"]
+        for st in json.loads(policies[p]["content"])["Statement"]
+        if st["Sid"] == "DenyOutsideAllowedRegions"
+    )
     assert regions["Condition"] == {"StringNotEquals": {"aws:RequestedRegion": ["eu-central-1", "eu-west-1"]}}
     assert all(len(p["content"]) <= 5120 for p in policies.values())
 
@@ -105,8 +121,10 @@ def test_config_in_every_team_account_and_an_organization_aggregator(example_out
             home = doc["provider"]["aws"][0]["region"]
             recorder = resources(doc, "aws_config_configuration_recorder")[f'config-recorder["{home}"]']
             assert recorder["recording_group"] == {"all_supported": True, "include_global_resource_types": True}
-            assert resources(doc, "aws_config_delivery_channel")[f'config-delivery["{home}"]']["s3_bucket_name"] == \
-                "log-archive-northwind-300000000003"
+            assert (
+                resources(doc, "aws_config_delivery_channel")[f'config-delivery["{home}"]']["s3_bucket_name"]
+                == "log-archive-northwind-300000000003"
+            )
             assert resources(doc, "aws_flow_log")["vpc-flow-log"]["log_destination"] == "arn:aws:s3:::log-archive-northwind-300000000003"
             delivery = policy(resources(doc, "aws_iam_role_policy")["config-role-delivery"]["policy"])["Statement"]
             put = next(st for st in delivery if st["Sid"] == "DeliverToOwnPrefix")
@@ -131,8 +149,10 @@ def test_identity_groups_memberships_and_permission_sets(example_out):
     users = resources(ident, "aws_identitystore_user")
     assert users["user-amara"]["user_name"] == "amara"
     members = resources(recsys, "aws_identitystore_group_membership")
-    assert members['members["northwind-recsys-ml-engineer/chen"]']["member_id"] == \
-        "${data.terraform_remote_state.identity.outputs.user_ids.chen}"
+    assert (
+        members['members["northwind-recsys-ml-engineer/chen"]']["member_id"]
+        == "${data.terraform_remote_state.identity.outputs.user_ids.chen}"
+    )
     ps = resources(ident, "aws_ssoadmin_permission_set")
     assert ps["ps-DataScientist"]["session_duration"] == "PT8H"
     assert ps["ps-DataScientist"]["name"] == "DataScientist"
@@ -145,13 +165,14 @@ def test_assignments_are_the_access_records_in_the_access_stack(example_out, exa
     assert resources(stack(example_out, "pricing-prod"), "aws_ssoadmin_account_assignment") == {}
     every = resources(stack(example_out, "pricing-access"), "aws_ssoadmin_account_assignment")
     pricing = next(a for a in plan(example_registry).access if a.team == "pricing")
-    assert sorted(every) == sorted(f'assignments["{t.key}/{x.group}/{x.permission_set}"]' for t in pricing.accounts
-                                   for x in t.assignments)
+    assert sorted(every) == sorted(f'assignments["{t.key}/{x.group}/{x.permission_set}"]' for t in pricing.accounts for x in t.assignments)
     prod = {k: v for k, v in every.items() if k.startswith('assignments["pricing-prod/')}
-    assert sorted(prod) == ['assignments["pricing-prod/northwind-platform-admins/PlatformAdmin"]',
-                            'assignments["pricing-prod/northwind-pricing-lead/ReadOnly"]',
-                            'assignments["pricing-prod/northwind-pricing-ml-engineer/ReadOnly"]',
-                            'assignments["pricing-prod/northwind-pricing-viewer/ReadOnly"]']
+    assert sorted(prod) == [
+        'assignments["pricing-prod/northwind-platform-admins/PlatformAdmin"]',
+        'assignments["pricing-prod/northwind-pricing-lead/ReadOnly"]',
+        'assignments["pricing-prod/northwind-pricing-ml-engineer/ReadOnly"]',
+        'assignments["pricing-prod/northwind-pricing-viewer/ReadOnly"]',
+    ]
     for a in prod.values():
         assert a["principal_type"] == "GROUP" and a["target_type"] == "AWS_ACCOUNT"
         assert a["target_id"] == "012345678901"
@@ -163,7 +184,8 @@ def test_decommissioned_team_keeps_account_but_loses_human_access(example_out):
     access = stack(example_out, "churn-access")
     assert sorted(resources(access, "aws_ssoadmin_account_assignment")) == [
         'assignments["churn-prod/northwind-platform-admins/PlatformAdmin"]',
-        'assignments["churn-sandbox/northwind-platform-admins/PlatformAdmin"]']
+        'assignments["churn-sandbox/northwind-platform-admins/PlatformAdmin"]',
+    ]
     assert set(access["resource"]) == {"aws_ssoadmin_account_assignment"}, "no group, no team assignment, no SCP"
     assert resources(churn, "aws_sagemaker_user_profile") == {}
     assert "domain" in resources(churn, "aws_sagemaker_domain"), "the domain and data are kept"
@@ -194,11 +216,16 @@ def test_profiles_only_where_studio_is_granted(example_out, example_registry):
 def test_domains_are_vpc_only_where_the_environment_says(example_out):
     for name, mode in [("recsys-sandbox", "PublicInternetOnly"), ("recsys-dev", "VpcOnly"), ("recsys-prod", "VpcOnly")]:
         synthesized = (example_out / "stacks" / name / "cdk.tf.json").read_text()
-        assert CdktnTesting.to_have_resource_with_properties(synthesized, SagemakerDomain.TF_RESOURCE_TYPE, {
-            "auth_mode": "SSO", "app_network_access_type": mode,
-            "retention_policy": {"home_efs_file_system": "Retain"},
-            "kms_key_id": "${aws_kms_key.kms.arn}",
-        })
+        assert CdktnTesting.to_have_resource_with_properties(
+            synthesized,
+            SagemakerDomain.TF_RESOURCE_TYPE,
+            {
+                "auth_mode": "SSO",
+                "app_network_access_type": mode,
+                "retention_policy": {"home_efs_file_system": "Retain"},
+                "kms_key_id": "${aws_kms_key.kms.arn}",
+            },
+        )
     endpoints = resources(stack(example_out, "recsys-prod"), "aws_vpc_endpoint")
     assert 'interface-endpoints["sagemaker.api"]' in endpoints and "endpoint-s3" in endpoints
     assert endpoints['interface-endpoints["sagemaker.api"]']["service_name"] == "com.amazonaws.eu-west-1.sagemaker.api"
@@ -221,8 +248,10 @@ def test_budgets_with_owner_alerts(example_out):
     assert (budget["limit_amount"], budget["limit_unit"], budget["time_unit"]) == ("2000", "USD", "MONTHLY")
     alerts = {(n["notification_type"], n["threshold"]) for n in budget["notification"]}
     assert alerts == {("FORECASTED", 80), ("ACTUAL", 100)}
-    assert all(n["subscriber_email_addresses"] == ["farah.haddad@northwind.example", "goran.petrovic@northwind.example"]
-               for n in budget["notification"])
+    assert all(
+        n["subscriber_email_addresses"] == ["farah.haddad@northwind.example", "goran.petrovic@northwind.example"]
+        for n in budget["notification"]
+    )
     override = resources(stack(example_out, "demand-forecast-prod"), "aws_budgets_budget")["budget"]
     assert override["limit_amount"] == "12000"
 
@@ -235,13 +264,17 @@ def test_execution_role_trusts_sagemaker_only_and_is_limited_to_instance_types(e
     assert [s["Principal"] for s in trust["Statement"]] == [{"Service": "sagemaker.amazonaws.com"}]
     policy = json.loads(resources(doc, "aws_iam_role_policy")["execution-role-policy"]["policy"])
     compute = next(s for s in policy["Statement"] if s["Sid"] == "ComputeOnTheTeamsInstanceTypes")
-    assert compute["Condition"]["ForAllValues:StringEquals"]["sagemaker:InstanceTypes"] == \
-        ["ml.g5.xlarge", "ml.m5.xlarge", "ml.t3.medium"]
+    assert compute["Condition"]["ForAllValues:StringEquals"]["sagemaker:InstanceTypes"] == ["ml.g5.xlarge", "ml.m5.xlarge", "ml.t3.medium"]
     bucket = next(s for s in policy["Statement"] if s["Sid"] == "ReadWriteTheDataBucket")
     assert bucket["Resource"] == "arn:aws:s3:::northwind-pricing-prod-data/*"
 
 
 def test_team_tags_on_the_provider(example_out):
     tags = stack(example_out, "demand-forecast-dev")["provider"]["aws"][0]["default_tags"][0]["tags"]
-    assert tags == {"company": "northwind", "managed-by": "sagemaker-registry", "team": "demand-forecast",
-                    "environment": "dev", "cost_center": "CC-2101"}
+    assert tags == {
+        "company": "northwind",
+        "managed-by": "sagemaker-registry",
+        "team": "demand-forecast",
+        "environment": "dev",
+        "cost_center": "CC-2101",
+    }

@@ -1,4 +1,5 @@
 """The Terraform tier's session: one stand-in provider, skipped in one line where Terraform cannot run."""
+
 import pytest
 
 from tests.terraform import runner

@@ -16,6 +16,7 @@ come from PyPI `tf` (its own schema API cannot express list and map nesting, so 
 - a data source's result must be wholly known ("produced a value for ... that is not wholly known"):
   https://github.com/hashicorp/terraform/blob/v1.11.4/internal/terraform/node_resource_abstract_instance.go
 """
+
 from __future__ import annotations
 
 import json
@@ -31,25 +32,37 @@ UNKNOWN_CODE = 0
 
 def to_pb_schema(pb, block: dict):
     """A tfplugin6 Schema.Block from the JSON schema (schema.py)."""
-    attrs = [pb.Schema.Attribute(name=name, type=json.dumps(no_dynamic_set(t)).encode(),
-                                 required="r" in flags, optional="o" in flags, computed="c" in flags)
-             for name, (t, flags) in sorted(block["attrs"].items())]
-    nesting = {"list": pb.Schema.NestedBlock.LIST, "set": pb.Schema.NestedBlock.SET,
-               "map": pb.Schema.NestedBlock.MAP, "single": pb.Schema.NestedBlock.SINGLE}
+    attrs = [
+        pb.Schema.Attribute(
+            name=name, type=json.dumps(no_dynamic_set(t)).encode(), required="r" in flags, optional="o" in flags, computed="c" in flags
+        )
+        for name, (t, flags) in sorted(block["attrs"].items())
+    ]
+    nesting = {
+        "list": pb.Schema.NestedBlock.LIST,
+        "set": pb.Schema.NestedBlock.SET,
+        "map": pb.Schema.NestedBlock.MAP,
+        "single": pb.Schema.NestedBlock.SINGLE,
+    }
     blocks = []
     for name, (n, mn, mx, inner) in sorted(block["blocks"].items()):
         if n == "set" and has_dynamic(inner):
             n = "list"  # Terraform refuses dynamic attributes in set blocks (wafv2 rules): same JSON, as a list
         # Terraform wants MinItems and MaxItems 0 in map and single nesting
-        blocks.append(pb.Schema.NestedBlock(type_name=name, nesting=nesting[n], block=to_pb_schema(pb, inner),
-                                            min_items=mn if n in ("list", "set") else 0,
-                                            max_items=mx if n in ("list", "set") else 0))
+        blocks.append(
+            pb.Schema.NestedBlock(
+                type_name=name,
+                nesting=nesting[n],
+                block=to_pb_schema(pb, inner),
+                min_items=mn if n in ("list", "set") else 0,
+                max_items=mx if n in ("list", "set") else 0,
+            )
+        )
     return pb.Schema.Block(attributes=attrs, block_types=blocks)
 
 
 def has_dynamic(block: dict) -> bool:
-    return any("dynamic" in json.dumps(t) for t, _ in block["attrs"].values()) or any(
-        has_dynamic(b[3]) for b in block["blocks"].values())
+    return any("dynamic" in json.dumps(t) for t, _ in block["attrs"].values()) or any(has_dynamic(b[3]) for b in block["blocks"].values())
 
 
 def no_dynamic_set(t, in_set: bool = False):
@@ -74,12 +87,16 @@ def build_response(schema: dict, types: set[str] | None = None) -> bytes:
         return {k: wrap(v) for k, v in schema[kind].items() if types is None or k in types}
 
     resp = pb.GetProviderSchema.Response(
-        provider=wrap(schema["provider"]), resource_schemas=pick("resources"), data_source_schemas=pick("data_sources"),
-        server_capabilities=pb.ServerCapabilities(get_provider_schema_optional=True))
+        provider=wrap(schema["provider"]),
+        resource_schemas=pick("resources"),
+        data_source_schemas=pick("data_sources"),
+        server_capabilities=pb.ServerCapabilities(get_provider_schema_optional=True),
+    )
     return resp.SerializeToString()
 
 
 # ---- values: msgpack-encoded cty values, walked with the JSON schema ----
+
 
 def default_value(t, name: str):
     """A known placeholder for a computed attribute of a data source (Terraform wants data wholly known)."""
@@ -158,8 +175,7 @@ class StandIn:
 
     # ---- RPCs ----
     def GetMetadata(self, req, ctx):
-        return self.pb.GetMetadata.Response(
-            server_capabilities=self.pb.ServerCapabilities(get_provider_schema_optional=True))
+        return self.pb.GetMetadata.Response(server_capabilities=self.pb.ServerCapabilities(get_provider_schema_optional=True))
 
     def GetProviderSchema(self, req, ctx):
         """Only the types the session's stacks name, when the runner lists them: Terraform decodes the whole
@@ -197,8 +213,7 @@ class StandIn:
         block = self.schema["resources"][req.type_name]
         proposed = self.decode(req.proposed_new_state)
         planned = walk(block, proposed, lambda t, n: self.unknown)
-        return self.pb.PlanResourceChange.Response(planned_state=self.encode(planned),
-                                                   planned_private=req.prior_private)
+        return self.pb.PlanResourceChange.Response(planned_state=self.encode(planned), planned_private=req.prior_private)
 
     def ApplyResourceChange(self, req, ctx):
         diag = self.pb.Diagnostic(severity=self.pb.Diagnostic.ERROR, summary="the stand-in provider cannot apply")
@@ -207,8 +222,9 @@ class StandIn:
     def ImportResourceState(self, req, ctx):
         block = self.schema["resources"][req.type_name]
         state = self.encode(empty_object(block, id=req.id))
-        return self.pb.ImportResourceState.Response(imported_resources=[
-            self.pb.ImportResourceState.ImportedResource(type_name=req.type_name, state=state)])
+        return self.pb.ImportResourceState.Response(
+            imported_resources=[self.pb.ImportResourceState.ImportedResource(type_name=req.type_name, state=state)]
+        )
 
     def ReadDataSource(self, req, ctx):
         block = self.schema["data_sources"][req.type_name]
@@ -241,8 +257,7 @@ def serve(schema_path: Path, response_path: Path, types_file: Path | None = None
             continue
         req_cls = getattr(pb, method.input_type.containing_type.name).Request
         ser = (lambda b: b) if method.name == "GetProviderSchema" else (lambda m: m.SerializeToString())
-        handlers[method.name] = grpc.unary_unary_rpc_method_handler(fn, request_deserializer=req_cls.FromString,
-                                                                    response_serializer=ser)
+        handlers[method.name] = grpc.unary_unary_rpc_method_handler(fn, request_deserializer=req_cls.FromString, response_serializer=ser)
     server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("tfplugin6.Provider", handlers)])
 
     class Controller(ctl_rpc.GRPCControllerServicer):
@@ -259,9 +274,20 @@ def serve(schema_path: Path, response_path: Path, types_file: Path | None = None
         sock = f"{tmp}/plugin.sock"
         server.add_insecure_port(f"unix://{sock}")
         server.start()
-        print(json.dumps({"registry.terraform.io/hashicorp/aws": {
-            "Protocol": "grpc", "ProtocolVersion": 6, "Pid": os.getpid(), "Test": True,
-            "Addr": {"Network": "unix", "String": sock}}}), flush=True)
+        print(
+            json.dumps(
+                {
+                    "registry.terraform.io/hashicorp/aws": {
+                        "Protocol": "grpc",
+                        "ProtocolVersion": 6,
+                        "Pid": os.getpid(),
+                        "Test": True,
+                        "Addr": {"Network": "unix", "String": sock},
+                    }
+                }
+            ),
+            flush=True,
+        )
         sys.stdin.read()  # until the runner closes our stdin (or exits)
         server.stop(grace=0.2).wait()
 

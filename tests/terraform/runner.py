@@ -9,6 +9,7 @@ other does not output fails the plan. With the stand-in provider no `terraform i
 process attaches to one provider server (TF_REATTACH_PROVIDERS).
 Exit status 1 when any stack fails, 2 when Terraform is missing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,7 +60,7 @@ def missing() -> str | None:
 class StandIn:
     """The stand-in provider as one process for a session; `env` makes terraform attach to it (no init needed).
 
-        with StandIn() as env: check(stack_dir, env)
+    with StandIn() as env: check(stack_dir, env)
     """
 
     def __init__(self):
@@ -82,9 +83,12 @@ class StandIn:
     def __enter__(self) -> dict[str, str]:
         self.tmp = tempfile.TemporaryDirectory(prefix="tf-standin-types-")
         types = Path(self.tmp.name) / "types.json"
-        self.proc = subprocess.Popen([sys.executable, str(HERE / "provider.py"), str(self.schema_path),
-                                      str(self.response), str(types)],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, str(HERE / "provider.py"), str(self.schema_path), str(self.response), str(types)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         line = self.proc.stdout.readline()
         if not line:
             raise RuntimeError(f"the stand-in provider did not start (exit {self.proc.wait()})")
@@ -108,9 +112,14 @@ def _digest(path: Path) -> str:
 
 
 # Placeholders by output name, well-formed for the real provider's validators too (--real-provider).
-PLACEHOLDERS = [("account", PLACEHOLDER_ACCOUNT), ("arn", f"arn:aws:iam::{PLACEHOLDER_ACCOUNT}:role/stand-in"),
-                ("organization_id", "o-abcdefghij"), ("ou_id", "ou-abcd-abcdefgh"), ("domain_id", "d-abcdefghijkl"),
-                ("id", "01234567-89ab-cdef-0123-456789abcdef")]
+PLACEHOLDERS = [
+    ("account", PLACEHOLDER_ACCOUNT),
+    ("arn", f"arn:aws:iam::{PLACEHOLDER_ACCOUNT}:role/stand-in"),
+    ("organization_id", "o-abcdefghij"),
+    ("ou_id", "ou-abcd-abcdefgh"),
+    ("domain_id", "d-abcdefghijkl"),
+    ("id", "01234567-89ab-cdef-0123-456789abcdef"),
+]
 
 
 def sample(value, output: str):
@@ -142,8 +151,7 @@ def local_state(doc: dict) -> dict:
     for name, out in doc.get("output", {}).items():
         value = sample(out.get("value"), name)
         outputs[name] = {"value": value, "type": cty_type(value)}
-    return {"version": 4, "terraform_version": "1.11.0", "serial": 1, "lineage": "stand-in", "outputs": outputs,
-            "resources": []}
+    return {"version": 4, "terraform_version": "1.11.0", "serial": 1, "lineage": "stand-in", "outputs": outputs, "resources": []}
 
 
 def prepare(stacks: Path, work: Path, real: bool = False) -> list[Path]:
@@ -176,8 +184,13 @@ def _offline_provider_config(doc: dict) -> None:
     configs = doc.get("provider", {}).get("aws", [])
     for cfg in configs if isinstance(configs, list) else [configs]:
         cfg.pop("assume_role", None)
-        cfg.update(access_key="stand-in", secret_key="stand-in", skip_credentials_validation=True,
-                   skip_requesting_account_id=True, skip_metadata_api_check="true")
+        cfg.update(
+            access_key="stand-in",
+            secret_key="stand-in",
+            skip_credentials_validation=True,
+            skip_requesting_account_id=True,
+            skip_metadata_api_check="true",
+        )
         cfg.pop("allowed_account_ids", None)
 
 
@@ -201,8 +214,10 @@ def diagnostics(lines: str, phase: str) -> list[str]:
                 continue
             where = d.get("address") or (d.get("range") or {}).get("filename", "")
             snippet = (d.get("snippet") or {}).get("context") or ""
-            found.append(f"{phase}: {d.get('summary')}: {d.get('detail', '').strip()}"
-                         + (f" ({where}{', ' + snippet if snippet else ''})" if where or snippet else ""))
+            found.append(
+                f"{phase}: {d.get('summary')}: {d.get('detail', '').strip()}"
+                + (f" ({where}{', ' + snippet if snippet else ''})" if where or snippet else "")
+            )
     return found
 
 
@@ -213,8 +228,7 @@ def check(stack_dir: Path, env: dict[str, str], plan: bool = True, init: bool = 
     run_env = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1", "TF_INPUT": "0", **env}
 
     def tf(*args) -> subprocess.CompletedProcess:
-        return subprocess.run([TERRAFORM, f"-chdir={stack_dir}", *args], capture_output=True, text=True,
-                              env=run_env, timeout=600)
+        return subprocess.run([TERRAFORM, f"-chdir={stack_dir}", *args], capture_output=True, text=True, env=run_env, timeout=600)
 
     if init:
         proc = tf("init", "-backend=false", "-input=false", "-no-color")
@@ -228,8 +242,7 @@ def check(stack_dir: Path, env: dict[str, str], plan: bool = True, init: bool = 
         if proc.returncode and not result.errors:
             result.errors.append(f"validate: exit {proc.returncode}: {proc.stderr.strip()[-2000:]}")
     if plan and result.ok:
-        proc = tf("plan", "-refresh=false", "-input=false", "-lock=false", "-json", "-no-color",
-                  "-out", str(stack_dir / "tfplan"))
+        proc = tf("plan", "-refresh=false", "-input=false", "-lock=false", "-json", "-no-color", "-out", str(stack_dir / "tfplan"))
         result.errors += diagnostics(proc.stdout, "plan")
         if proc.returncode and not result.errors:
             result.errors.append(f"plan: exit {proc.returncode}: {proc.stderr.strip()[-2000:]}")
@@ -256,8 +269,7 @@ def announce_types(dirs: list[Path], env: dict[str, str]) -> None:
             tmp.replace(path)
 
 
-def check_all(dirs: list[Path], env: dict[str, str], real: bool = False, workers: int = 2,
-              validate: bool = True) -> list[Result]:
+def check_all(dirs: list[Path], env: dict[str, str], real: bool = False, workers: int = 2, validate: bool = True) -> list[Result]:
     """validate and plan every prepared stack folder, `workers` at a time (validate=False: plan only, which
     validates too and reports the same diagnostics)."""
     announce_types(dirs, env)
@@ -268,11 +280,12 @@ def check_all(dirs: list[Path], env: dict[str, str], real: bool = False, workers
 
     first = [one(dirs[0])] if real and dirs else []  # one init fills the plugin cache before any run in parallel
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return first + list(pool.map(one, dirs[len(first):]))
+        return first + list(pool.map(one, dirs[len(first) :]))
 
 
-def check_sources(sources: dict[str, Path], work: Path, env: dict[str, str], workers: int = 2,
-                  plan_only: tuple[str, ...] = ()) -> dict[str, list]:
+def check_sources(
+    sources: dict[str, Path], work: Path, env: dict[str, str], workers: int = 2, plan_only: tuple[str, ...] = ()
+) -> dict[str, list]:
     """Results per source ({name: stacks folder}), all stacks in one pool; a stack whose JSON and the states it
     reads are byte-identical to one already checked (fixtures share most of the base registry) is run once.
     Sources named in plan_only skip the separate `validate` (plan reports the same diagnostics)."""
@@ -285,8 +298,7 @@ def check_sources(sources: dict[str, Path], work: Path, env: dict[str, str], wor
         for d in dirs:
             original = (stacks / d.name / "cdk.tf.json").read_bytes()
             doc = json.loads((d / "cdk.tf.json").read_text())
-            states = sorted(Path(ds["config"]["path"])
-                            for ds in doc.get("data", {}).get("terraform_remote_state", {}).values())
+            states = sorted(Path(ds["config"]["path"]) for ds in doc.get("data", {}).get("terraform_remote_state", {}).values())
             digest = hashlib.sha256(original + b"".join(p.read_bytes() for p in states if p.is_file())).hexdigest()
             jobs.setdefault(digest, d)
             keys.setdefault(source, []).append((d.name, digest))
@@ -307,9 +319,12 @@ def check_sources(sources: dict[str, Path], work: Path, env: dict[str, str], wor
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.terraform.runner", description=__doc__.split("\n")[0])
     parser.add_argument("stacks", nargs="?", default=str(ROOT / "generated" / "stacks"))
-    parser.add_argument("--real-provider", action="store_true",
-                        help="terraform init downloads hashicorp/aws (needs the registry); plan skips stacks that "
-                             "read AWS (aws data sources, import blocks)")
+    parser.add_argument(
+        "--real-provider",
+        action="store_true",
+        help="terraform init downloads hashicorp/aws (needs the registry); plan skips stacks that "
+        "read AWS (aws data sources, import blocks)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
     why = shutil.which(TERRAFORM) is None and "terraform is not on PATH" or (None if args.real_provider else missing())
@@ -320,8 +335,7 @@ def main(argv: list[str] | None = None) -> int:
         dirs = prepare(Path(args.stacks), Path(tmp) / "stacks", real=args.real_provider)
         if args.real_provider:
             (Path(tmp) / "plugin-cache").mkdir()
-            results = check_all(dirs, {"TF_PLUGIN_CACHE_DIR": str(Path(tmp) / "plugin-cache")}, real=True,
-                                workers=args.workers)
+            results = check_all(dirs, {"TF_PLUGIN_CACHE_DIR": str(Path(tmp) / "plugin-cache")}, real=True, workers=args.workers)
         else:
             with StandIn() as env:
                 results = check_all(dirs, env, workers=args.workers)
@@ -330,8 +344,10 @@ def main(argv: list[str] | None = None) -> int:
         for e in r.errors:
             print(f"     {e}")
     failed = [r.stack for r in results if not r.ok]
-    print(f"terraform: {len(results) - len(failed)} of {len(results)} stacks validate and plan"
-          + (f"; failing: {', '.join(failed)}" if failed else ""))
+    print(
+        f"terraform: {len(results) - len(failed)} of {len(results)} stacks validate and plan"
+        + (f"; failing: {', '.join(failed)}" if failed else "")
+    )
     return 1 if failed else 0
 
 

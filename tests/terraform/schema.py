@@ -10,6 +10,7 @@ The bindings' compiled JavaScript (`cdktn_provider_aws/_jsii/provider-aws@<versi
 
 The result is a plain JSON document (see `block()` for its shape), cached per bindings version in CACHE_DIR.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,11 @@ FORMAT = 3  # bump when the shape of the cached schema changes
 COMMENT = re.compile(r"^\s*// (\w+) - computed: (true|false), optional: (true|false), required: (true|false)$", re.M)
 CLASS = re.compile(r"^class (\w+) extends ([\w.]+) \{\n(.*?)^\}$", re.M | re.S)
 HCL_FN = re.compile(r"^function (\w+)ToHclTerraform\(struct\) \{\n(.*?)^\}$", re.M | re.S)
-HCL_ENTRY = re.compile(r'^\s+"?(\w+)"?: \{\n\s+value: (.*?),\n\s+isBlock: (true|false),\n\s+type: "(\w+)",\n'
-                       r'\s+storageClassType: "(\w+)",', re.M)
+HCL_ENTRY = re.compile(
+    r'^\s+"?(\w+)"?: \{\n\s+value: (.*?),\n\s+isBlock: (true|false),\n\s+type: "(\w+)",\n'
+    r'\s+storageClassType: "(\w+)",',
+    re.M,
+)
 STRUCT_FN = re.compile(r"(\w+)ToHclTerraform\b")
 NEW_COMPLEX = re.compile(r'new (?!cdktn\.)(?:[\w]+\.)?(\w+?)(OutputReference|List|Map)\(this, "\w+"(?:, (true|false))?\)')
 DTS_MEMBER = re.compile(r"#(\w+) \w+#\w+\}\s*\*/\s*readonly (\w+)(\??):", re.S)
@@ -35,12 +39,19 @@ DTS_IFACE = re.compile(r"^export interface (\w+) \{\n(.*?)^\}$", re.M | re.S)
 
 PRIMITIVE = {"string": "string", "number": "number", "boolean": "bool", "any": "dynamic"}
 GETTER = [  # (pattern in the getter, cty type) for attributes that only a getter describes
-    ("Token.asNumberList(cdktn.Fn.tolist(", ["set", "number"]), ("Fn.tolist(this.getListAttribute", ["set", "string"]),
-    ("getNumberListAttribute", ["list", "number"]), ("getListAttribute", ["list", "string"]),
-    ("getStringMapAttribute", ["map", "string"]), ("getNumberMapAttribute", ["map", "number"]),
-    ("getBooleanMapAttribute", ["map", "bool"]), ("new cdktn.StringMap(", ["map", "string"]),
-    ("new cdktn.NumberMap(", ["map", "number"]), ("new cdktn.BooleanMap(", ["map", "bool"]),
-    ("getStringAttribute", "string"), ("getNumberAttribute", "number"), ("getBooleanAttribute", "bool"),
+    ("Token.asNumberList(cdktn.Fn.tolist(", ["set", "number"]),
+    ("Fn.tolist(this.getListAttribute", ["set", "string"]),
+    ("getNumberListAttribute", ["list", "number"]),
+    ("getListAttribute", ["list", "string"]),
+    ("getStringMapAttribute", ["map", "string"]),
+    ("getNumberMapAttribute", ["map", "number"]),
+    ("getBooleanMapAttribute", ["map", "bool"]),
+    ("new cdktn.StringMap(", ["map", "string"]),
+    ("new cdktn.NumberMap(", ["map", "number"]),
+    ("new cdktn.BooleanMap(", ["map", "bool"]),
+    ("getStringAttribute", "string"),
+    ("getNumberAttribute", "number"),
+    ("getBooleanAttribute", "bool"),
 ]
 
 
@@ -63,8 +74,7 @@ def storage_type(kind: str, storage: str):
         if inner.endswith(suffix) and inner != suffix:
             inner = inner[: -len(suffix)]
             break
-    elem = storage_type("simple", inner) if inner in PRIMITIVE else storage_type(
-        "list" if inner.endswith("List") else "map", inner)
+    elem = storage_type("simple", inner) if inner in PRIMITIVE else storage_type("list" if inner.endswith("List") else "map", inner)
     return [kind, elem]
 
 
@@ -78,8 +88,7 @@ class Module:
 
     @staticmethod
     def entries(body: str) -> dict:
-        return {m[1]: {"value": m[2], "block": m[3] == "true", "type": m[4], "storage": m[5]}
-                for m in HCL_ENTRY.finditer(body)}
+        return {m[1]: {"value": m[2], "block": m[3] == "true", "type": m[4], "storage": m[5]} for m in HCL_ENTRY.finditer(body)}
 
     def fields(self, body: str) -> list[tuple[str, str, str]]:
         """(tf name, flags, getter text) for each commented key of a class body."""
@@ -88,7 +97,7 @@ class Module:
         for i, m in enumerate(marks):
             end = marks[i + 1].start() if i + 1 < len(marks) else len(body)
             flags = ("c" if m[2] == "true" else "") + ("o" if m[3] == "true" else "") + ("r" if m[4] == "true" else "")
-            out.append((m[1], flags, body[m.end():end]))
+            out.append((m[1], flags, body[m.end() : end]))
         return out
 
     def struct_kind(self, name: str) -> str | None:
@@ -160,8 +169,7 @@ def block_type(b: list):
     return obj if nesting == "single" else [nesting, obj]
 
 
-BASES = {"cdktn.TerraformResource": "resources", "cdktn.TerraformDataSource": "data_sources",
-         "cdktn.TerraformProvider": "provider"}
+BASES = {"cdktn.TerraformResource": "resources", "cdktn.TerraformDataSource": "data_sources", "cdktn.TerraformProvider": "provider"}
 
 
 def extract(tgz: Path) -> dict:

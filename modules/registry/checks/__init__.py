@@ -4,6 +4,7 @@ Each check is `check(registry) -> errors`: it sees the whole validated Registry 
 objects it is about (source.py `error(obj, field, message)`), the folder's facts in `registry.origin`. They
 never raise.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """Helpers shared by the cross-reference checks."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

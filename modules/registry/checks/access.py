@@ -1,4 +1,5 @@
 """Checks of access.yaml, people.yaml and catalog.yaml."""
+
 from __future__ import annotations
 
 import json
@@ -24,16 +25,21 @@ def check_people(reg: Registry) -> list[RegistryError]:
         if managed:
             absent = [f for f in ("email", "given_name", "family_name") if not getattr(person, f)]
             if absent:
-                errors.append(error(person, None, f"missing {', '.join(absent)}: required when "
-                                    "identity_center.users is managed (users are created from people.yaml)"))
+                errors.append(
+                    error(
+                        person,
+                        None,
+                        f"missing {', '.join(absent)}: required when identity_center.users is managed (users are created from people.yaml)",
+                    )
+                )
         if user in first_user:
-            errors.append(error(person, "user_name",
-                                f"user_name {show(user)} is used twice (first on line {line(first_user[user])})"))
+            errors.append(error(person, "user_name", f"user_name {show(user)} is used twice (first on line {line(first_user[user])})"))
         first_user.setdefault(user, person)
         if email is not None:
             if email in first_email:
-                errors.append(error(person, "email", f"email {show(person.email)} is used twice "
-                                    f"(first on line {line(first_email[email])})"))
+                errors.append(
+                    error(person, "email", f"email {show(person.email)} is used twice (first on line {line(first_email[email])})")
+                )
             first_email.setdefault(email, person)
         if gh is not None:
             if gh.lower() in first_github:
@@ -56,12 +62,22 @@ def check_roles(reg: Registry) -> list[RegistryError]:
                 continue
             env, ps = envs[env_name], reg.permission_sets[ps_name]
             if env.human_access == "none":
-                errors.append(error(role, at, f"environment {show(env_name)} gives people no access "
-                                    f"(human_access: none); remove the mapping to {show(ps_name)}"))
+                errors.append(
+                    error(
+                        role,
+                        at,
+                        f"environment {show(env_name)} gives people no access (human_access: none); remove the mapping to {show(ps_name)}",
+                    )
+                )
             elif env.human_access == "read" and ps.access_level == "write":
                 prod = " production" if env.production else ""
-                errors.append(error(role, at, f"permission set {show(ps_name)} has access_level write but{prod} "
-                                    f"environment {show(env_name)} allows at most read"))
+                errors.append(
+                    error(
+                        role,
+                        at,
+                        f"permission set {show(ps_name)} has access_level write but{prod} environment {show(env_name)} allows at most read",
+                    )
+                )
     return errors
 
 
@@ -69,8 +85,9 @@ def check_permission_sets(reg: Registry) -> list[RegistryError]:
     errors = []
     for key, ps in reg.permission_sets.items():
         if key == naming.PLATFORM_ADMIN_PERMISSION_SET:
-            errors.append(error(ps, None, f"the name {show(key)} is reserved for the "
-                                "platform admins' permission set that the compiler creates"))
+            errors.append(
+                error(ps, None, f"the name {show(key)} is reserved for the platform admins' permission set that the compiler creates")
+            )
         if not ps.managed_policies and not ps.inline_policy:
             errors.append(error(ps, None, "grants nothing: give managed_policies or an inline_policy"))
         if ps.inline_policy:
@@ -99,7 +116,7 @@ def iam_policy_problem(text: str) -> str | None:
     if not isinstance(doc, dict):
         return "must hold a JSON object with Version and Statement"
     if doc.get("Version") != "2012-10-17":
-        return f"must have \"Version\": \"2012-10-17\" (got {doc.get('Version')!r})"
+        return f'must have "Version": "2012-10-17" (got {doc.get("Version")!r})'
     statements = doc.get("Statement")
     if isinstance(statements, dict):
         statements = [statements]

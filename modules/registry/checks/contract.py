@@ -1,5 +1,6 @@
 """Checks of the contract's newer fields: Identity Center's region, bucket names with their suffix, trusted
 services, internal libraries (CodeArtifact), catalog seed folders and earlier template versions."""
+
 from __future__ import annotations
 
 import re
@@ -27,9 +28,15 @@ def check_identity_center_region(reg: Registry) -> list[RegistryError]:
     if region not in known_regions():
         return [error(org, path, unknown("region", region, known_regions()))]
     if region != org.home_region:
-        return [error(org, path, f"Identity Center is in {show(region)} but every team account's Studio domain "
-                          f"(Identity Center auth) is in home_region {show(org.home_region)}; SSO-mode domains must be in "
-                          f"the instance's region (allowed: {org.home_region})")]
+        return [
+            error(
+                org,
+                path,
+                f"Identity Center is in {show(region)} but every team account's Studio domain "
+                f"(Identity Center auth) is in home_region {show(org.home_region)}; SSO-mode domains must be in "
+                f"the instance's region (allowed: {org.home_region})",
+            )
+        ]
     return []
 
 
@@ -55,8 +62,11 @@ def check_bucket_names(reg: Registry) -> list[RegistryError]:
         problem = naming.check_name(naming.S3_BUCKET, name)
         if not problem:
             continue
-        hint = "shorten the organization, team, environment name or bucket_suffix" if suffixed else \
-            "shorten the organization, team or environment name"
+        hint = (
+            "shorten the organization, team, environment name or bucket_suffix"
+            if suffixed
+            else "shorten the organization, team or environment name"
+        )
         if obj is reg.organization and suffixed:
             at = "bucket_suffix"
         errors.append(error(obj, at, f"{problem}; {hint}"))
@@ -84,8 +94,14 @@ def check_libraries(reg: Registry) -> list[RegistryError]:
     for team in reg.teams:
         # at the team: a default `libraries` was not written anywhere (source.py attach)
         if team.libraries.publish and reg.organization.libraries is None:
-            errors.append(error(team, ("libraries", "publish"), "publishing libraries needs `libraries` in "
-                                "organization.yaml (the CodeArtifact domain and repository); none is configured"))
+            errors.append(
+                error(
+                    team,
+                    ("libraries", "publish"),
+                    "publishing libraries needs `libraries` in "
+                    "organization.yaml (the CodeArtifact domain and repository); none is configured",
+                )
+            )
         for i, name in enumerate(team.libraries.publish):
             claims.setdefault(normalize_package(name), []).append((team, ("libraries", "publish", i), name))
     for norm, claimed in claims.items():
@@ -93,8 +109,14 @@ def check_libraries(reg: Registry) -> list[RegistryError]:
             continue
         for owner, at, name in claimed:
             others = [f"{show(n)} at {where(t, a)}" for t, a, n in claimed if t is not owner or a != at]
-            errors.append(error(owner, at, f"package {show(name)} (normalized {show(norm)}) "
-                                f"is also claimed as {', '.join(others)}; a package has one publishing team"))
+            errors.append(
+                error(
+                    owner,
+                    at,
+                    f"package {show(name)} (normalized {show(norm)}) "
+                    f"is also claimed as {', '.join(others)}; a package has one publishing team",
+                )
+            )
     return errors
 
 
@@ -107,8 +129,9 @@ def check_catalog_versions(reg: Registry) -> list[RegistryError]:
         versions = Counter([t.version] + [p.version for p in t.previous])
         for p in t.previous:
             if versions[p.version] > 1:
-                errors.append(error(p, "version", f"version {show(p.version)} of template "
-                                    f"{show(t.name)} is listed {versions[p.version]} times"))
+                errors.append(
+                    error(p, "version", f"version {show(p.version)} of template {show(t.name)} is listed {versions[p.version]} times")
+                )
             if p.template not in reg.files:
                 errors.append(error(p, "template", missing_file(reg.origin, "template file", p.template)))
         if t.seed_code and root is not None:

@@ -12,6 +12,7 @@ The construct ids mirror modules/aws/* (tests/registry/test_derived.py checks ev
 the example's synthesized output, and the property test that every generated registry that validates
 also synthesizes); a new construct whose id derives from a registry key belongs here too.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -77,8 +78,14 @@ def _identity_claims(reg: Registry) -> Iterator[Claim]:
         for m in team.members:
             cid = f"member-{naming.group_name(org, team.name, m.role)}-{naming.safe_id(m.person)}"
             # two people whose user ids collide are reported once, there; memberships live in the team's access stack
-            yield Claim(_stack(naming.access_stack(team.name)), cid, cid, f"member {show(m.person)} of team {show(team.name)} (role {show(m.role)})",
-                        Origin(m, "person", whole=True), same_as=f"{m.role}/{naming.safe_id(m.person)}")
+            yield Claim(
+                _stack(naming.access_stack(team.name)),
+                cid,
+                cid,
+                f"member {show(m.person)} of team {show(team.name)} (role {show(m.role)})",
+                Origin(m, "person", whole=True),
+                same_as=f"{m.role}/{naming.safe_id(m.person)}",
+            )
     platform = naming.PLATFORM_ADMIN_PERMISSION_SET
     for cid in (f"ps-{platform}", f"ps-{platform}-AdministratorAccess"):
         yield Claim(space, cid, cid, "the platform admins' permission set", None)
@@ -88,11 +95,15 @@ def _identity_claims(reg: Registry) -> Iterator[Claim]:
         yield Claim(space, f"ps-{key}", f"ps-{key}", f"permission set {show(key)}", Origin(ps))
         for j, arn in enumerate(ps.managed_policies):
             cid = f"ps-{key}-{naming.safe_id(arn.rsplit('/', 1)[-1])}"
-            yield Claim(space, cid, cid, f"managed policy {show(arn)} of permission set {show(key)}",
-                        Origin(ps, ("managed_policies", j)))
+            yield Claim(space, cid, cid, f"managed policy {show(arn)} of permission set {show(key)}", Origin(ps, ("managed_policies", j)))
         if ps.inline_policy:
-            yield Claim(space, f"ps-{key}-inline", f"ps-{key}-inline", f"the inline policy of permission set {show(key)}",
-                        Origin(ps, "inline_policy"))
+            yield Claim(
+                space,
+                f"ps-{key}-inline",
+                f"ps-{key}-inline",
+                f"the inline policy of permission set {show(key)}",
+                Origin(ps, "inline_policy"),
+            )
 
 
 def _ou_origin(reg: Registry, ou_path: str) -> Origin | None:
@@ -133,8 +144,13 @@ def _catalog_claims(reg: Registry) -> Iterator[Claim]:
         tid = naming.safe_id(t.name)
         origin = Origin(t, "name", whole=True)
         what = f"template {show(t.name)}"
-        for cid in (f"product-{tid}", f"portfolio-{tid}", f"portfolio-{tid}-product", f"portfolio-{tid}-launch",
-                    *(f"template-{tid}-{naming.safe_id(v)}" for v in [t.version, *(p.version for p in t.previous)])):
+        for cid in (
+            f"product-{tid}",
+            f"portfolio-{tid}",
+            f"portfolio-{tid}-product",
+            f"portfolio-{tid}-launch",
+            *(f"template-{tid}-{naming.safe_id(v)}" for v in [t.version, *(p.version for p in t.previous)]),
+        ):
             yield Claim(space, cid, cid, what, origin)
         for ou in roots:
             cid = f"portfolio-{tid}-share-{naming.safe_id(ou)}"
@@ -143,8 +159,9 @@ def _catalog_claims(reg: Registry) -> Iterator[Claim]:
             if team.active and t.name in team.sagemaker.project_templates:
                 for env in team.environments:  # the association lives in the team's access stack
                     cid = f"portfolio-{tid}-{naming.execution_role_name(org, team.name, env)}"
-                    yield Claim(_stack(naming.access_stack(team.name)), cid, cid,
-                                f"{what} for team {show(team.name)} in {show(env)}", origin)
+                    yield Claim(
+                        _stack(naming.access_stack(team.name)), cid, cid, f"{what} for team {show(team.name)} in {show(env)}", origin
+                    )
 
 
 def _account_claims(reg: Registry) -> Iterator[Claim]:
@@ -163,8 +180,7 @@ def _account_claims(reg: Registry) -> Iterator[Claim]:
                     ps = role.permission_sets.get(env_name) if role else None
                     if ps:
                         cid = f"assign-{key}-{naming.group_name(org, team.name, m.role)}-{ps}"
-                        yield Claim(space, cid, cid, f"role {show(m.role)} with permission set {show(ps)}",
-                                    Origin(m, "role", whole=True))
+                        yield Claim(space, cid, cid, f"role {show(m.role)} with permission set {show(ps)}", Origin(m, "role", whole=True))
             admins = f"assign-{key}-{naming.platform_admins_group(org)}-{naming.PLATFORM_ADMIN_PERMISSION_SET}"
             yield Claim(space, admins, admins, "the platform admins' access", None)
     for team in reg.teams:
@@ -175,8 +191,9 @@ def _account_claims(reg: Registry) -> Iterator[Claim]:
             space = _stack(producer)
             consumers = tuple(sorted({naming.account_key(t.team, t.environment) for t in share.to}))
             kind = shares.kind(share.kind)
-            planned = shares.Share(share.name, share.kind, share.resource, share.access,
-                                   naming.account_key(team.name, share.from_), consumers)
+            planned = shares.Share(
+                share.name, share.kind, share.resource, share.access, naming.account_key(team.name, share.from_), consumers
+            )
             # The kind's own output, with placeholder accounts: its construct ids and statement ids are its claims.
             others = [_NOBODY] * len(consumers)
             to = {f"{shares.construct_id(planned)}-{c}": c for c in consumers}

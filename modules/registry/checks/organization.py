@@ -1,4 +1,5 @@
 """Checks of organization.yaml and environments.yaml, and that the guardrails fit AWS's limits."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -28,8 +29,11 @@ def check_regions(reg: Registry) -> list[RegistryError]:
         if region not in regions:
             errors.append(error(org, ("allowed_regions", i), unknown("region", region, regions)))
     if org.home_region not in org.allowed_regions:
-        errors.append(error(org, "home_region", f"home_region {show(org.home_region)} is not in allowed_regions "
-                            f"(allowed: {known(org.allowed_regions)})"))
+        errors.append(
+            error(
+                org, "home_region", f"home_region {show(org.home_region)} is not in allowed_regions (allowed: {known(org.allowed_regions)})"
+            )
+        )
     for region, count in Counter(org.allowed_regions).items():
         if count > 1:
             errors.append(error(org, "allowed_regions", f"region {show(region)} is listed {count} times"))
@@ -41,11 +45,21 @@ def check_regions(reg: Registry) -> list[RegistryError]:
 def check_organization_accounts(reg: Registry) -> list[RegistryError]:
     org = reg.organization
     if org.shared_services_account_id == org.management_account_id:
-        return [error(org, "shared_services_account_id",
-                      f"the shared services account {show(org.shared_services_account_id)} must not be the management account")]
+        return [
+            error(
+                org,
+                "shared_services_account_id",
+                f"the shared services account {show(org.shared_services_account_id)} must not be the management account",
+            )
+        ]
     if org.log_archive_account_id == org.management_account_id:
-        return [error(org, "log_archive_account_id",
-                      f"the log archive account {show(org.log_archive_account_id)} must not be the management account")]
+        return [
+            error(
+                org,
+                "log_archive_account_id",
+                f"the log archive account {show(org.log_archive_account_id)} must not be the management account",
+            )
+        ]
     return []
 
 
@@ -67,14 +81,18 @@ def check_tags(reg: Registry) -> list[RegistryError]:
     errors = []
     for key in org.tags:
         if key in RESERVED_TAGS:
-            errors.append(error(org, ("tags", key), f"tag key {show(key)} is set by the compiler on every resource "
-                                f"(reserved: {', '.join(RESERVED_TAGS)})"))
+            errors.append(
+                error(
+                    org,
+                    ("tags", key),
+                    f"tag key {show(key)} is set by the compiler on every resource (reserved: {', '.join(RESERVED_TAGS)})",
+                )
+            )
         elif key.lower().startswith("aws:"):
             errors.append(error(org, ("tags", key), f"tag key {show(key)} uses the prefix 'aws:', which AWS reserves"))
     # https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html : 50 tags per resource
     if len(org.tags) > 45:
-        errors.append(error(org, "tags", f"{len(org.tags)} tags; at most 45 (AWS allows 50 per resource "
-                            "and the compiler adds up to 5)"))
+        errors.append(error(org, "tags", f"{len(org.tags)} tags; at most 45 (AWS allows 50 per resource and the compiler adds up to 5)"))
     return errors
 
 
@@ -83,16 +101,18 @@ def check_environments(reg: Registry) -> list[RegistryError]:
     seen: dict[str, int] = {}
     for i, env in enumerate(reg.environments):
         if env.name in seen:
-            errors.append(error(env, "name", f"environment {show(env.name)} is defined twice "
-                                f"(first at environments[{seen[env.name]}])"))
+            errors.append(error(env, "name", f"environment {show(env.name)} is defined twice (first at environments[{seen[env.name]}])"))
         seen.setdefault(env.name, i)
         if env.organizational_unit.split("/")[0] == naming.SUSPENDED_OU:
-            errors.append(error(env, "organizational_unit",
-                                f"OU path {show(env.organizational_unit)} is reserved: '{naming.SUSPENDED_OU}' holds "
-                                "decommissioned teams' accounts"))
+            errors.append(
+                error(
+                    env,
+                    "organizational_unit",
+                    f"OU path {show(env.organizational_unit)} is reserved: '{naming.SUSPENDED_OU}' holds decommissioned teams' accounts",
+                )
+            )
         if env.production and env.human_access == "write":
-            errors.append(error(env, "human_access",
-                                "a production environment may not give people write access (allowed: read, none)"))
+            errors.append(error(env, "human_access", "a production environment may not give people write access (allowed: read, none)"))
     return errors
 
 
@@ -104,10 +124,15 @@ def check_environment_ous(reg: Registry) -> list[RegistryError]:
         ou = env.organizational_unit
         if ou in first and first[ou][1] != env.sagemaker_network:
             other, mode = first[ou]
-            errors.append(error(env, "sagemaker_network",
-                                f"environment {show(env.name)} is {env.sagemaker_network} but shares OU {show(ou)} with "
-                                f"{show(other)}, which is {mode}; the OU's guardrails follow the network mode "
-                                "(give it its own organizational_unit)"))
+            errors.append(
+                error(
+                    env,
+                    "sagemaker_network",
+                    f"environment {show(env.name)} is {env.sagemaker_network} but shares OU {show(ou)} with "
+                    f"{show(other)}, which is {mode}; the OU's guardrails follow the network mode "
+                    "(give it its own organizational_unit)",
+                )
+            )
         first.setdefault(ou, (env.name, env.sagemaker_network))
     return errors
 

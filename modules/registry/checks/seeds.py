@@ -4,6 +4,7 @@ The compiler publishes a seeded template with its `SeedCodeBucket` and `SeedCode
 seed zip (modules/cfn_template.py); a template that does not declare them would never read the seed. (Folder
 existence, staying inside the registry, symlinks and size are the loader's checks.)
 """
+
 from __future__ import annotations
 
 from ... import cfn_template
@@ -25,9 +26,14 @@ def check_seed_parameters(reg: Registry) -> list[RegistryError]:
             continue
         missing = [p for p in SEED_PARAMETERS if p not in declared]
         if missing:
-            errors.append(error(t, "seed_code",
-                                f"template '{t.name}' has seed_code, but {t.template} does not declare the "
-                                f"parameter{'s' if len(missing) > 1 else ''} {', '.join(missing)}: the project's "
-                                "repository is created from the seed through them (Type: String; the compiler "
-                                "sets their defaults)"))
+            errors.append(
+                error(
+                    t,
+                    "seed_code",
+                    f"template '{t.name}' has seed_code, but {t.template} does not declare the "
+                    f"parameter{'s' if len(missing) > 1 else ''} {', '.join(missing)}: the project's "
+                    "repository is created from the seed through them (Type: String; the compiler "
+                    "sets their defaults)",
+                )
+            )
     return errors

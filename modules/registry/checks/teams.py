@@ -1,4 +1,5 @@
 """Checks of team files: names, environments, members, owners, templates, accounts, derived names."""
+
 from __future__ import annotations
 
 from ... import naming
@@ -10,10 +11,16 @@ from ..source import error, source_of
 def check_team_file_names(reg: Registry) -> list[RegistryError]:
     errors = []
     for team in reg.teams:
-        stem = source_of(team).rel[len("teams/"):].rsplit(".", 1)[0]
+        stem = source_of(team).rel[len("teams/") :].rsplit(".", 1)[0]
         if stem != team.name:
-            errors.append(error(team, "name", f"name {show(team.name)} must equal the file name "
-                                f"(expected {show(stem)}, or rename the file to teams/{team.name}.yaml)"))
+            errors.append(
+                error(
+                    team,
+                    "name",
+                    f"name {show(team.name)} must equal the file name "
+                    f"(expected {show(stem)}, or rename the file to teams/{team.name}.yaml)",
+                )
+            )
     return errors
 
 
@@ -38,8 +45,14 @@ def check_members(reg: Registry) -> list[RegistryError]:
             if m.role not in reg.roles:
                 errors.append(error(m, "role", unknown("role", m.role, reg.roles), entity_of=m))
             if m.person in seen:
-                errors.append(error(m, "person", f"person {show(m.person)} is a member twice "
-                                    f"(also members[{seen[m.person]}]); give one role per person", entity_of=m))
+                errors.append(
+                    error(
+                        m,
+                        "person",
+                        f"person {show(m.person)} is a member twice (also members[{seen[m.person]}]); give one role per person",
+                        entity_of=m,
+                    )
+                )
             seen.setdefault(m.person, i)
     return errors
 
@@ -61,8 +74,7 @@ def check_owner_emails(reg: Registry) -> list[RegistryError]:
     for team in reg.teams:
         known_owners = [o for o in team.owners if o in emails]
         if known_owners and not any(emails[o] for o in known_owners):
-            errors.append(error(team, "owners", f"no owner of team {show(team.name)} has an email "
-                                "in people.yaml; budget alerts need one"))
+            errors.append(error(team, "owners", f"no owner of team {show(team.name)} has an email in people.yaml; budget alerts need one"))
     return errors
 
 
@@ -73,15 +85,17 @@ def check_team_templates(reg: Registry) -> list[RegistryError]:
         for i, name in enumerate(team.sagemaker.project_templates):
             if name not in names:
                 # at the team: a default `sagemaker` was not written anywhere (source.py attach)
-                errors.append(error(team, ("sagemaker", "project_templates", i),
-                                    unknown("template", name, names, "in catalog.yaml")))
+                errors.append(error(team, ("sagemaker", "project_templates", i), unknown("template", name, names, "in catalog.yaml")))
     return errors
 
 
 def check_adopted_accounts(reg: Registry) -> list[RegistryError]:
     org = reg.organization
-    central = {org.management_account_id: "management account", org.shared_services_account_id: "shared services account",
-               org.log_archive: "log archive account"}
+    central = {
+        org.management_account_id: "management account",
+        org.shared_services_account_id: "shared services account",
+        org.log_archive: "log archive account",
+    }
     first: dict[str, str] = {}
     errors = []
     for team in reg.teams:
@@ -90,19 +104,33 @@ def check_adopted_accounts(reg: Registry) -> list[RegistryError]:
                 continue
             here = f"{team.name}/{env_name}"
             if te.account_id in central:
-                errors.append(error(te, "account_id", f"account {show(te.account_id)} is the "
-                                    f"{central[te.account_id]}; a team account must be its own"))
+                errors.append(
+                    error(
+                        te, "account_id", f"account {show(te.account_id)} is the {central[te.account_id]}; a team account must be its own"
+                    )
+                )
             elif te.account_id not in org.adoptable_accounts:
-                errors.append(error(te, "account_id", f"account {show(te.account_id)} is not in organization.yaml "
-                                    "adoptable_accounts: adopting an existing account needs the platform's consent "
-                                    f"(adoptable by {here}: {_adoptable_for(org, team.name, env_name)})"))
+                errors.append(
+                    error(
+                        te,
+                        "account_id",
+                        f"account {show(te.account_id)} is not in organization.yaml "
+                        "adoptable_accounts: adopting an existing account needs the platform's consent "
+                        f"(adoptable by {here}: {_adoptable_for(org, team.name, env_name)})",
+                    )
+                )
             elif (org.adoptable_accounts[te.account_id].team, org.adoptable_accounts[te.account_id].environment) != (team.name, env_name):
                 allowed = org.adoptable_accounts[te.account_id]
-                errors.append(error(te, "account_id", f"account {show(te.account_id)} is adoptable only by team "
-                                    f"{show(allowed.team)} in {show(allowed.environment)} (organization.yaml adoptable_accounts)"))
+                errors.append(
+                    error(
+                        te,
+                        "account_id",
+                        f"account {show(te.account_id)} is adoptable only by team "
+                        f"{show(allowed.team)} in {show(allowed.environment)} (organization.yaml adoptable_accounts)",
+                    )
+                )
             elif te.account_id in first:
-                errors.append(error(te, "account_id", f"account {show(te.account_id)} is already adopted "
-                                    f"by {first[te.account_id]}"))
+                errors.append(error(te, "account_id", f"account {show(te.account_id)} is already adopted by {first[te.account_id]}"))
             first.setdefault(te.account_id, here)
     return errors
 
@@ -126,8 +154,14 @@ def check_account_emails(reg: Registry) -> list[RegistryError]:
             if problem:
                 errors.append(error(team, path, problem + " (from organization account_email)"))
             elif email.lower() in first:
-                errors.append(error(team, path, f"account email {show(email)} is also the email of "
-                                    f"{first[email.lower()]}; make account_email unique per team and environment"))
+                errors.append(
+                    error(
+                        team,
+                        path,
+                        f"account email {show(email)} is also the email of "
+                        f"{first[email.lower()]}; make account_email unique per team and environment",
+                    )
+                )
             first.setdefault(email.lower(), f"{team.name}/{env_name}")
     return errors
 
@@ -141,21 +175,32 @@ def check_derived_names(reg: Registry) -> list[RegistryError]:
         for env_name in team.environments:
             stack = naming.account_stack(team.name, env_name)
             if stack in naming.CENTRAL_STACKS:
-                errors.append(error(team, ("environments", env_name), f"the stack of team {show(team.name)} in "
-                                    f"{show(env_name)} would be named {show(stack)}, which is a central stack; rename the team"))
+                errors.append(
+                    error(
+                        team,
+                        ("environments", env_name),
+                        f"the stack of team {show(team.name)} in "
+                        f"{show(env_name)} would be named {show(stack)}, which is a central stack; rename the team",
+                    )
+                )
             for rule, name in naming.derived_names(org, team.name, env_name):
                 problem = naming.check_name(rule, name)
                 if problem:
-                    errors.append(error(team, ("environments", env_name), f"{problem}; shorten the organization, team or "
-                                        "environment name"))
+                    errors.append(error(team, ("environments", env_name), f"{problem}; shorten the organization, team or environment name"))
         for role in sorted({m.role for m in team.members}):
             group = naming.group_name(org, team.name, role)
             problem = naming.check_name(naming.GROUP, group)
             if problem:
                 errors.append(error(team, "members", problem))
             elif group in groups:
-                errors.append(error(team, "members", f"Identity Center group {show(group)} (role {show(role)}) is also "
-                                    f"the group of {groups[group]}; rename the team or the role"))
+                errors.append(
+                    error(
+                        team,
+                        "members",
+                        f"Identity Center group {show(group)} (role {show(role)}) is also "
+                        f"the group of {groups[group]}; rename the team or the role",
+                    )
+                )
             groups.setdefault(group, f"team {show(team.name)}, role {show(role)}")
         profiles: dict[str, str] = {}
         for m in team.members:
@@ -167,7 +212,10 @@ def check_derived_names(reg: Registry) -> list[RegistryError]:
             if problem:
                 errors.append(error(m, "person", f"Studio user profile: {problem}", entity_of=m))
             elif profile in profiles:
-                errors.append(error(m, "person", f"Studio user profile name {show(profile)} is also "
-                                    f"derived from {show(profiles[profile])}", entity_of=m))
+                errors.append(
+                    error(
+                        m, "person", f"Studio user profile name {show(profile)} is also derived from {show(profiles[profile])}", entity_of=m
+                    )
+                )
             profiles.setdefault(profile, m.person)
     return errors
