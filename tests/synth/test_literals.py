@@ -88,7 +88,9 @@ def injected(tmp_path_factory) -> tuple[Path, Path, set[str]]:
     inputs = set()
     for path in reg.rglob("*"):
         if path.is_file():
-            inputs |= {m.group(0) for m in _OPEN_INTERPOLATION.finditer(path.read_text(encoding="utf-8"))}
+            # bytes a tool's cache may leave in a seed folder (never packed: seed.IGNORED_NAMES) are not text
+            text = path.read_bytes().decode("utf-8", errors="replace")
+            inputs |= {m.group(0) for m in _OPEN_INTERPOLATION.finditer(text)}
     out = root / "out"
     build_app(plan(registry), str(out)).synth()
     raw = root / "raw"
