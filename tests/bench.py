@@ -22,6 +22,8 @@ import threading
 import time
 from pathlib import Path
 
+from modules.destroy import instances
+
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "registry"
 ENVIRONMENTS = ("sandbox", "dev", "preprod", "prod")
@@ -126,11 +128,9 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
 
 
 def count(out: Path) -> tuple[int, int, str, int]:
-    """(stacks, resources, the largest state, its resource count)."""
-    sizes = {
-        p.parent.name: sum(len(v) for v in json.loads(p.read_text()).get("resource", {}).values())
-        for p in (out / "stacks").glob("*/cdk.tf.json")
-    }
+    """(stacks, resources, the largest state, its resource count): resources as Terraform counts them in state,
+    each instance of a `for_each` construct one."""
+    sizes = {p.parent.name: len(instances(json.loads(p.read_text()))) for p in (out / "stacks").glob("*/cdk.tf.json")}
     largest = max(sizes, key=lambda k: sizes[k])
     return len(sizes), sum(sizes.values()), largest, sizes[largest]
 
