@@ -23,18 +23,13 @@ import time
 from pathlib import Path
 
 from modules.destroy import instances
+from modules.shares import KINDS as SHARE_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "registry"
 ENVIRONMENTS = ("sandbox", "dev", "preprod", "prod")
 ROLES = ("lead", "ml-engineer", "data-scientist", "viewer")
-KINDS = (
-    ("model_package_group", "models"),
-    ("feature_group", "features"),
-    ("pipeline", "training"),
-    ("s3_prefix", "exports/daily/"),
-    ("ecr_repository", "images/base"),
-)
+KINDS = tuple((name, kind.example) for name, kind in SHARE_KINDS.items())
 
 
 def generate(dest: Path, teams: int, seed: int = 7) -> Path:

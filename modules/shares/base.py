@@ -108,6 +108,7 @@ class ShareKind(ABC):
     order: ClassVar[int]  # position in the registry's `kind` enum (the JSON Schema lists kinds in this order)
     pattern: ClassVar[re.Pattern[str]]  # a valid `resource:` (".." is refused for every kind)
     allowed: ClassVar[str]  # what the pattern allows, in the error message
+    example: ClassVar[str]  # a valid `resource:` (generated registries, docs; tests check it matches `pattern`)
     read: ClassVar[tuple[str, ...]]  # actions of a read share
     write: ClassVar[tuple[str, ...]]  # actions a write share adds
     # Post-step needs: the lookup of a team-made artifact to associate with the RAM share (share-artifacts),

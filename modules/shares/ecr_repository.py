@@ -16,6 +16,7 @@ class EcrRepository(ShareKind):
     # https://docs.aws.amazon.com/AmazonECR/latest/APIReference/API_CreateRepository.html
     pattern = re.compile(r"(?=.{2,256}\Z)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*")
     allowed = "an ECR repository name: lowercase letters, digits and ._-/ , 2 to 256 characters"
+    example = "images/base"
     read = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
     write = ("ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart")
 

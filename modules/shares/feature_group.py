@@ -14,6 +14,7 @@ class FeatureGroup(RamKind):
     # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateFeatureGroup.html
     pattern = naming.SAGEMAKER_NAME.pattern
     allowed = "a feature group name: letters, digits and inner hyphens, at most 63"
+    example = "features"
     read = ("sagemaker:BatchGetRecord", "sagemaker:DescribeFeatureGroup", "sagemaker:DescribeFeatureMetadata", "sagemaker:GetRecord")
     write = ("sagemaker:DeleteRecord", "sagemaker:PutRecord")
     permissions = {

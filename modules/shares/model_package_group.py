@@ -15,6 +15,7 @@ class ModelPackageGroup(ShareKind):
     # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateModelPackageGroup.html
     pattern = naming.SAGEMAKER_NAME.pattern
     allowed = "a model package group name: letters, digits and inner hyphens, at most 63"
+    example = "models"
     read = ("sagemaker:DescribeModelPackage", "sagemaker:DescribeModelPackageGroup", "sagemaker:ListModelPackages")
     write = ("sagemaker:CreateModelPackage", "sagemaker:UpdateModelPackage")
     promotes_policy_share = True

@@ -15,6 +15,7 @@ class Pipeline(RamKind):
     # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreatePipeline.html
     pattern = re.compile(r"[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}")
     allowed = "a pipeline name: letters, digits and inner hyphens, at most 256"
+    example = "training"
     read = (
         "sagemaker:DescribePipeline",
         "sagemaker:DescribePipelineDefinitionForExecution",

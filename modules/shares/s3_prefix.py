@@ -28,6 +28,7 @@ class S3Prefix(ShareKind):
     order = 40
     pattern = re.compile(r"[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/?")
     allowed = "a key prefix in the producer's data bucket such as features/daily/ (no leading '/', no '..')"
+    example = "exports/daily/"
     read = ("s3:GetObject", "s3:GetObjectVersion")
     write = ("s3:AbortMultipartUpload", "s3:PutObject")
 

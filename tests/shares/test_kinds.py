@@ -14,7 +14,7 @@ from modules.shares import KINDS, Endpoint, Policy, Share, ShareKind
 from modules.shares.base import ProducerStatements
 
 MODULES = sorted(i.name for i in pkgutil.iter_modules(shares.__path__) if i.name != "base")
-FACTS = ("name", "order", "pattern", "allowed", "read", "write")
+FACTS = ("name", "order", "pattern", "allowed", "example", "read", "write")
 PRODUCER = Endpoint("111122223333", "producer-role", "producer-data", "alias/producer")
 CONSUMERS = [Endpoint("444455556666", "consumer-role", "consumer-data", "alias/consumer")]
 
@@ -35,6 +35,7 @@ def test_every_module_defines_its_whole_kind(module):
         assert getattr(kind, fact, None) not in (None, "", ()), f"{module} lacks {fact}"
     assert kind.read and kind.write and not set(kind.read) & set(kind.write)
     assert not kind.pattern.fullmatch("")
+    assert kind.pattern.fullmatch(kind.example), f"{module}'s example is not a valid resource"
 
 
 def _all_statements(kind, share):

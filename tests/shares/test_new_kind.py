@@ -29,6 +29,7 @@ class ToyHub(RamKind):
     order = 1000
     pattern = re.compile(r"[a-z][a-z0-9-]{0,62}")
     allowed = "a hub name: lowercase letters, digits and hyphens"
+    example = "model-hub"
     read = ("sagemaker:DescribeHub", "sagemaker:ListHubContents")
     write = ("sagemaker:ImportHubContent",)
     permissions = {"read": "arn:aws:ram::aws:permission/ToyHubRead", "write": None}
