@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator, Set
 from dataclasses import dataclass
 from pathlib import Path
@@ -153,9 +154,16 @@ def instances(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _moves(doc: dict[str, Any]) -> dict[str, str]:
+def _moves(doc: dict[str, Any], old: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
+    """The moves Terraform will make: from an address the previous output has to one it does not and the new one
+    does. Terraform refuses a move onto an address that already exists and then destroys the `from` resource,
+    so any other moved block leaves its `from` to be judged as itself; two moves onto one address are both refused.
+    https://developer.hashicorp.com/terraform/language/modules/develop/refactoring#moved-block-syntax"""
     moved = doc.get("moved") or []
-    return {m["from"]: m["to"] for m in moved if isinstance(m, dict) and "from" in m and "to" in m}
+    pairs = [(m["from"], m["to"]) for m in moved if isinstance(m, dict) and "from" in m and "to" in m]
+    pairs = [(f, t) for f, t in pairs if f in old and t not in old and t in new]
+    targets = Counter(t for _, t in pairs)
+    return {f: t for f, t in pairs if targets[t] == 1}
 
 
 def _ignored(body: dict[str, Any]) -> set[str]:
@@ -165,7 +173,7 @@ def _ignored(body: dict[str, Any]) -> set[str]:
 def stack_findings(stack: str, before: dict[str, Any], after: dict[str, Any]) -> list[Finding]:
     """Replacements and guarded removals inside one stack that both outputs have."""
     old, new = instances(before), instances(after)
-    moves = _moves(after)
+    moves = _moves(after, old, new)
     renamed = {moves.get(a, a): a for a in old}  # new address -> old address
     findings: list[Finding] = []
     for address in sorted(old):

@@ -89,3 +89,41 @@ def test_a_profile_keeps_its_state_and_its_guard_through_the_move():
         "aws_sagemaker_user_profile.profile-ann",
         "aws_sagemaker_user_profile.profile-bob",
     }, "no moved block, no move"
+
+
+def test_a_moved_block_onto_an_address_that_already_exists_does_not_hide_a_destruction():
+    """Terraform refuses that move and destroys the `from` resource: the guard says so (and so for two moves onto
+    one address)."""
+    profile = {"domain_id": "d", "user_profile_name": "alice"}
+    before = {
+        "resource": {
+            "aws_sagemaker_user_profile": {
+                "profile-bob": {"domain_id": "d", "user_profile_name": "bob"},
+                "profiles": {"for_each": {"alice": {}}, **profile},
+            }
+        }
+    }
+    onto_existing = {
+        "resource": {"aws_sagemaker_user_profile": {"profiles": {"for_each": {"alice": {}}, **profile}}},
+        "moved": [{"from": "aws_sagemaker_user_profile.profile-bob", "to": 'aws_sagemaker_user_profile.profiles["alice"]'}],
+    }
+    assert [f.address for f in stack_findings("s", before, onto_existing)] == ["aws_sagemaker_user_profile.profile-bob"]
+    two = {
+        "resource": {
+            "aws_sagemaker_user_profile": {
+                "profile-bob": {"domain_id": "d", "user_profile_name": "bob"},
+                "profile-carol": {"domain_id": "d", "user_profile_name": "carol"},
+            }
+        }
+    }
+    both = {
+        "resource": {"aws_sagemaker_user_profile": {"profiles": {"for_each": {"bob": {}}, **profile}}},
+        "moved": [
+            {"from": f"aws_sagemaker_user_profile.profile-{p}", "to": 'aws_sagemaker_user_profile.profiles["bob"]'}
+            for p in ("bob", "carol")
+        ],
+    }
+    assert sorted(f.address for f in stack_findings("s", two, both)) == [
+        "aws_sagemaker_user_profile.profile-bob",
+        "aws_sagemaker_user_profile.profile-carol",
+    ]
