@@ -16,7 +16,6 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -33,9 +32,9 @@ if TYPE_CHECKING:  # annotations only: importing cdktn is what the lazy imports 
 BATCH = 40  # stacks per cdktn App: bounds a worker's Node heap (measured in `make bench`)
 MIN_PER_WORKER = 30  # below this many stacks per worker, a worker's own cdktn import costs more than it saves
 # jsii's Node keeps every object a process ever created, so a worker's memory grows with each batch it builds
-# (2.1 GB after 63 batches at 500 teams). Workers are replaced by fresh ones after this many batches each: one
-# more cdktn import (~4 s CPU) per 480 stacks a worker builds, and a peak near 1.4 GB (24: 1.76 GB). (A pool of its own per round, not
-# ProcessPoolExecutor's max_tasks_per_child, which deadlocks on Python 3.11: https://github.com/python/cpython/issues/115634)
+# (2.1 GB after 63 batches at 500 teams). A worker is replaced by a fresh one after this many batches: one more
+# cdktn import (~4 s CPU) per 480 stacks, and a peak near 1.4 GB (24: 1.76 GB). multiprocessing's Pool, not
+# ProcessPoolExecutor, whose max_tasks_per_child deadlocks on Python 3.11: https://github.com/python/cpython/issues/115634
 BATCHES_PER_WORKER = 12
 
 Built = dict[str, tuple[str, int]]  # stack -> (sha256 of its cdk.tf.json, resource count)
@@ -119,6 +118,10 @@ def _init_worker(plan: Plan) -> None:
     import cdktn_provider_aws  # noqa: F401
 
 
+def _worker_task(task: tuple[list[str], str]) -> tuple[Built, int, int]:
+    return _worker_batch(*task)
+
+
 def _worker_batch(names: list[str], stage: str) -> tuple[Built, int, int]:
     assert _WORKER_PLAN is not None
     built = _build_batch(_WORKER_PLAN, names, Path(stage))
@@ -198,14 +201,13 @@ def build(
     peaks: dict[int, int] = {}
     # spawn, not fork: a forked child would share the parent's jsii pipes (and Node must not be forked).
     ctx = multiprocessing.get_context("spawn")
-    todo = batches(names, min(BATCH, -(-total // jobs)))
-    per_round = jobs * BATCHES_PER_WORKER
-    for start in range(0, len(todo), per_round):
-        round_ = todo[start : start + per_round]
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker, initargs=(plan,)) as pool:
-            for built, pid, peak in pool.map(_worker_batch, round_, [str(stage)] * len(round_)):
-                out.update(built)
-                peaks[pid] = max(peak, peaks.get(pid, 0))
-                if progress:
-                    progress(len(out), total)
+    tasks = [(batch, str(stage)) for batch in batches(names, min(BATCH, -(-total // jobs)))]
+    # multiprocessing's Pool replaces a worker after maxtasksperchild batches (each task is one batch), so no
+    # worker builds more than BATCHES_PER_WORKER; leaving the block on an error terminates the workers at once.
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(plan,), maxtasksperchild=BATCHES_PER_WORKER) as pool:
+        for built, pid, peak in pool.imap(_worker_task, tasks):
+            out.update(built)
+            peaks[pid] = max(peak, peaks.get(pid, 0))
+            if progress:
+                progress(len(out), total)
     return out, sorted(peaks.values())
