@@ -134,7 +134,11 @@ def _each(node: Any, key: str, value: Any) -> Any:
     whole = _EACH.fullmatch(node)
     if whole:
         return lookup(whole)
-    return _EACH.sub(lambda m: str(lookup(m)), node)
+    text = _EACH.sub(lambda m: str(lookup(m)), node)
+    if "each." in text:  # an expression of each.* this cannot evaluate, such as ${lower(each.value.name)}: it stands
+        # for the instance's whole value, so any change of that value counts as a change here (errs towards guarding)
+        text += " <each=" + json.dumps({"key": key, "value": value}, sort_keys=True) + ">"
+    return text
 
 
 def instances(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -127,3 +127,15 @@ def test_a_moved_block_onto_an_address_that_already_exists_does_not_hide_a_destr
         "aws_sagemaker_user_profile.profile-bob",
         "aws_sagemaker_user_profile.profile-carol",
     ]
+
+
+def test_an_each_expression_the_guard_cannot_evaluate_stands_for_the_whole_instance_value():
+    """${lower(each.value.name)} in a force-new attribute: a change of the instance's value is a replacement."""
+
+    def doc(name):
+        body = {"for_each": {"bob": {"name": name}}, "domain_id": "d", "user_profile_name": "${lower(each.value.name)}"}
+        return {"resource": {"aws_sagemaker_user_profile": {"profiles": body}}}
+
+    assert stack_findings("s", doc("Bob"), doc("Bob")) == []
+    found = stack_findings("s", doc("Bob"), doc("Robert"))
+    assert [(f.kind, f.address) for f in found] == [("replaced", 'aws_sagemaker_user_profile.profiles["bob"]')]
