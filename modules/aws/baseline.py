@@ -27,6 +27,7 @@ from cdktn_provider_aws.s3_bucket_server_side_encryption_configuration import (
 from cdktn_provider_aws.s3_bucket_versioning import S3BucketVersioningA
 from constructs import Construct
 
+from .. import policies
 from .base import policy_json
 from .refs import ref
 
@@ -48,13 +49,7 @@ def build_key(
             {
                 "Version": "2012-10-17",
                 "Statement": [
-                    {
-                        "Sid": "AccountAdministersKeyThroughIam",
-                        "Effect": "Allow",
-                        "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-                        "Action": "kms:*",
-                        "Resource": "*",
-                    },
+                    policies.key_admin_statement(account_id),
                     *(extra_statements or []),
                 ],
             }

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from .audit import config_delivery_policy, log_archive_bucket_statements, log_archive_key_policy, monitoring_key_policy, trail_logs_policy
+from .audit import (
+    config_delivery_policy,
+    key_admin_statement,
+    log_archive_bucket_statements,
+    log_archive_key_policy,
+    monitoring_key_policy,
+    trail_logs_policy,
+)
 from .pipelines import DEPLOY_ACTIONS, READ_ONLY_POLICY_ARN, ci_policy, ci_trust, deploy_policy, deploy_trust, plan_deny_data, plan_trust
 from .projects import (
     LAUNCH_HANDLER_PERMISSIONS,
@@ -30,6 +37,7 @@ __all__ = [
     "ci_policy",
     "ci_trust",
     "config_delivery_policy",
+    "key_admin_statement",
     "deploy_policy",
     "deploy_trust",
     "log_archive_bucket_statements",

@@ -16,19 +16,24 @@ def _org_config_recorders(org: str, org_id: str) -> dict[str, Any]:
     }
 
 
+def key_admin_statement(account_id: str) -> dict[str, Any]:
+    """A key policy's first statement: the key's account administers it through IAM (every platform key)."""
+    return {
+        "Sid": "AccountAdministersKeyThroughIam",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }
+
+
 def log_archive_key_policy(*, org: str, account_id: str, org_id: str, services: tuple[str, ...]) -> dict[str, Any]:
     """The log archive key: administered through IAM in its account; used by the log-writing services and
     the organization's Config recorder roles, only for accounts of this organization."""
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Sid": "AccountAdministersKeyThroughIam",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-                "Action": "kms:*",
-                "Resource": "*",
-            },
+            key_admin_statement(account_id),
             {
                 "Sid": "LogWritersEncrypt",
                 "Effect": "Allow",
@@ -136,13 +141,7 @@ def monitoring_key_policy(*, account_id: str, region: str, log_group: str) -> di
     return {
         "Version": "2012-10-17",
         "Statement": [
-            {
-                "Sid": "AccountAdministersKeyThroughIam",
-                "Effect": "Allow",
-                "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
-                "Action": "kms:*",
-                "Resource": "*",
-            },
+            key_admin_statement(account_id),
             {
                 "Sid": "CloudWatchLogsEncryptsTheTrailGroup",
                 "Effect": "Allow",
