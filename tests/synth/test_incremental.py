@@ -1,5 +1,7 @@
 """Incremental and parallel synthesis give exactly the bytes of a full synthesis in one process."""
 
+import multiprocessing
+import os
 import shutil
 import subprocess
 import sys
@@ -115,6 +117,18 @@ def test_parallel_equals_one_process(base, tmp_path, monkeypatch):
     # built in worker processes (their own tfexpr nonce); a worker that starts late may find no batch left
     assert 1 <= len(result.worker_peaks_kb) <= 2 and all(kb > 0 for kb in result.worker_peaks_kb)
     assert tree(out) == tree(full)
+
+
+def test_workers_run_optimized_and_the_environment_is_restored(monkeypatch):
+    """Workers skip the bindings' Python-side type checks (`if __debug__`); this process and its other children do not."""
+    monkeypatch.setenv("PYTHONOPTIMIZE", "")
+    with modules.build._optimized_workers(), multiprocessing.get_context("spawn").Pool(1) as pool:
+        assert pool.apply(eval, ("__import__('sys').flags.optimize, __debug__",)) == (1, False)
+    assert os.environ["PYTHONOPTIMIZE"] == ""
+    monkeypatch.delenv("PYTHONOPTIMIZE")
+    with modules.build._optimized_workers():
+        pass
+    assert "PYTHONOPTIMIZE" not in os.environ
 
 
 def test_no_change_does_not_import_cdktn(base, tmp_path):
