@@ -28,6 +28,9 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
 	$(VENV)/bin/npm install --silent --no-audit --no-fund --prefix $(VENV)/cdktn-cli cdktn-cli@$(CDKTN_CLI_VERSION)
+	# main.py builds under `python -O` (no jsii runtime type checks); pip writes only the plain .pyc, and where
+	# PYTHONDONTWRITEBYTECODE is set (CI images) -O would compile the bindings from source on every run (~3 s).
+	$(PY) -O -m compileall -q -j 0 $(VENV)/lib > /dev/null
 	touch $(STAMP)
 
 validate: setup

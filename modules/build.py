@@ -184,7 +184,8 @@ def default_jobs() -> int:
 
 @contextlib.contextmanager
 def _optimized_workers() -> Iterator[None]:
-    """Workers started inside this block run Python optimized (PYTHONOPTIMIZE=1, as `python -O`).
+    """Workers started inside this block run Python optimized (PYTHONOPTIMIZE=1, as `python -O`), also when
+    this process is not (main.py re-runs itself optimized; a test or another caller of build may not).
 
     jsii's generated bindings check every argument's type in Python on every call, inside `if __debug__:`, which
     optimized mode removes (https://github.com/aws/jsii/pull/3660): ~30 % of a worker's build time. The kernel

@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
@@ -92,6 +92,17 @@ def stack_files(stacks: Path) -> dict[str, bytes]:
     return {p.parent.name: p.read_bytes() for p in stacks.glob("*/cdk.tf.json")} if stacks.is_dir() else {}
 
 
+def _read_stacks(stacks: Path, names: set[str]) -> dict[str, bytes]:
+    """These stacks' cdk.tf.json under a stacks folder, as bytes; a stack without one is left out."""
+    found = {}
+    for name in sorted(names):
+        try:
+            found[name] = (stacks / name / "cdk.tf.json").read_bytes()
+        except FileNotFoundError:
+            pass
+    return found
+
+
 def previous_stacks(out: Path) -> set[str]:
     stacks = out / "stacks"
     if not stacks.is_dir():
@@ -115,11 +126,17 @@ def guard_destroy(plan: Plan, out: Path, *, allow_destroy: bool) -> None:
         raise DestroyRefused(found)
 
 
-def guard_resources(out: Path, stage: Path, *, allow_destroy: bool) -> None:
+def guard_resources(out: Path, stage: Path, *, allow_destroy: bool, built: Iterable[str] | None = None) -> None:
     """The full check, on the built output: stateful resources removed or replaced, resource by resource.
     A stack whose bytes did not change destroys nothing, so only the others are parsed (a one-team edit at 100
-    teams parses 6 documents instead of 1,000: 0.9 s)."""
-    before, after = stack_files(out / "stacks"), stack_files(stage / "stacks")
+    teams parses 6 documents instead of 1,000: 0.9 s). `built`: the stacks written anew into stage; every other
+    stack there is a hard link to out's file (the same bytes), so only these and the removed ones are read."""
+    if built is None:
+        before, after = stack_files(out / "stacks"), stack_files(stage / "stacks")
+    else:
+        removed = previous_stacks(out) - previous_stacks(stage)
+        before = _read_stacks(out / "stacks", set(built) | removed)
+        after = _read_stacks(stage / "stacks", set(built))
     differ = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
     found = guarded(
         findings(
@@ -234,7 +251,7 @@ def _synthesize(
         removed = tuple(sorted(before.keys() - set(names)))
         if stage is not None:
             # The full check on the built output: stateful resources removed or replaced, resource by resource.
-            guard_resources(previous_dir, stage, allow_destroy=allow_destroy)
+            guard_resources(previous_dir, stage, allow_destroy=allow_destroy, built=todo)
             _swap(stage, out)
     except BaseException:
         if stage is not None:
