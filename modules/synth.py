@@ -141,7 +141,7 @@ def guard_resources(out: Path, stage: Path, *, allow_destroy: bool, built: Itera
     found = guarded(
         findings(
             {n: json.loads(before[n]) for n in sorted(differ & before.keys())},
-            {n: json.loads(after[n]) for n in sorted(differ & after.keys())},
+            {n: json.loads(after[n]) for n in sorted(differ & after.keys() & before.keys())},  # a new stack destroys nothing
             previous_shares(out),
             previous_shares(stage),
         )
