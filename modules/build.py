@@ -78,6 +78,7 @@ def build_stack(app: App, plan: Plan, name: str) -> None:
     from .aws.account import build_account
     from .aws.base import PlatformStack
     from .aws.catalog import build_shared_services
+    from .aws.iam import iam
     from .aws.identity_center import build_identity
     from .aws.organization import build_organization
 
@@ -93,6 +94,7 @@ def build_stack(app: App, plan: Plan, name: str) -> None:
         build_access(stack, values=plan.values, access=what)
     else:
         build_account(stack, values=plan.values, acct=cast(AccountStack, what))
+    iam(stack).finish()  # the stack's IAM roles and policies, declared by its builders, as for_each constructs
 
 
 def _build_batch(plan: Plan, names: list[str], stage: Path) -> Built:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from cdktn import TerraformOutput
-from cdktn_provider_aws.iam_role import IamRole
-from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 
 from .. import naming, policies
 from ..records import OrgValues
@@ -15,6 +13,7 @@ from .base import PlatformStack, org_access_role_arn, policy_json
 from .baseline import build_budget, build_data_bucket, build_key
 from .catalog import build_projects_in_account
 from .codeartifact import build_library_access, lifecycle_config_arns
+from .iam import iam
 from .network import LIBRARY_ENDPOINTS, build_network
 from .planrole import build_plan_role
 from .refs import ref, remote_output
@@ -118,8 +117,8 @@ def build_deploy_role(stack: PlatformStack, *, values: OrgValues, acct: AccountS
         assume_role_arn=org_access_role_arn(stack, values.org, shared_id),
         allowed_account_ids=[shared_id],
     )
-    ci = IamRole(
-        stack,
+    roles = iam(stack)
+    roles.role(
         "ci-role",
         provider=shared,
         name=ci_name,
@@ -127,26 +126,22 @@ def build_deploy_role(stack: PlatformStack, *, values: OrgValues, acct: AccountS
         assume_role_policy=policy_json(policies.ci_trust(account_id=shared_id, region=values.home_region, prefix=acct.account.name)),
     )
     name = naming.deploy_role(values.org)
-    IamRolePolicy(
-        stack,
+    roles.inline_policy(
         "ci-role-policy",
-        provider=shared,
+        role="ci-role",
         name="assume-this-accounts-deploy-role",
-        role=ref("aws_iam_role", "ci-role", "id"),
         policy=policy_json(policies.ci_policy(account_id=account_id, deploy_role=name)),
     )
-    IamRole(
-        stack,
+    roles.role(
         "deploy-role",
         name=name,
         description="Deployments by this account's CI role in shared services",
         assume_role_policy=policy_json(policies.deploy_trust(shared_services_account_id=shared_id, ci_role=ci_name)),
-        depends_on=[ci],
+        after=["ci-role"],
     )  # IAM refuses a trust policy naming a role that does not exist yet
-    IamRolePolicy(
-        stack,
+    roles.inline_policy(
         "deploy-role-policy",
+        role="deploy-role",
         name="deploy-models",
-        role=ref("aws_iam_role", "deploy-role", "id"),
         policy=policy_json(policies.deploy_policy(account_id=account_id, region=acct.region, execution_role=acct.role_name)),
     )

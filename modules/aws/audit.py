@@ -10,9 +10,6 @@ from cdktn_provider_aws.config_configuration_recorder import ConfigConfiguration
 from cdktn_provider_aws.config_configuration_recorder_status import ConfigConfigurationRecorderStatus
 from cdktn_provider_aws.config_delivery_channel import ConfigDeliveryChannel
 from cdktn_provider_aws.flow_log import FlowLog
-from cdktn_provider_aws.iam_role import IamRole
-from cdktn_provider_aws.iam_role_policy import IamRolePolicy
-from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from cdktn_provider_aws.kms_alias import KmsAlias
 from cdktn_provider_aws.kms_key import KmsKey
 from cdktn_provider_aws.provider import AwsProvider
@@ -22,6 +19,7 @@ from .. import naming, policies
 from ..tfexpr import expression
 from .base import PlatformStack, for_each, policy_json
 from .baseline import build_bucket
+from .iam import iam
 from .refs import each, instance, ref
 
 # Services that write into the log archive, each only for accounts of this organization.
@@ -69,10 +67,10 @@ def build_organization_trail(
     logs_group_arn: str,
     logs_role_arn: str,
     depends_on: list[Any] | None = None,
-) -> None:
+) -> Cloudtrail:
     """All regions, every account, log file validation, KMS; S3 data events of the platform's buckets,
     which is where object-level access to team data is recorded."""
-    Cloudtrail(
+    return Cloudtrail(
         scope,
         "organization-trail",
         name=name,
@@ -110,24 +108,18 @@ def build_config_recorder(
     once, in the account's own region) and delivers to the log archive, with one role (AWS_ConfigRole to read,
     and delivery rights to its prefix of the log archive). Config is regional: a recorder per region
     (https://docs.aws.amazon.com/config/latest/developerguide/select-resources.html#select-resources-all)."""
-    IamRole(
-        scope,
+    roles = iam(scope)
+    roles.role(
         "config-role",
         name=naming.config_role(org),
         description="AWS Config recorder",
         assume_role_policy=policy_json(policies.service_trust("config.amazonaws.com", account_id)),
     )
-    IamRolePolicyAttachment(
-        scope,
-        "config-role-policy",
-        role=ref("aws_iam_role", "config-role", "name"),
-        policy_arn="arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
-    )
-    IamRolePolicy(
-        scope,
+    roles.attach("config-role-policy", role="config-role", policy_arn="arn:aws:iam::aws:policy/service-role/AWS_ConfigRole")
+    roles.inline_policy(
         "config-role-delivery",
+        role="config-role",
         name="deliver-to-log-archive",
-        role=ref("aws_iam_role", "config-role", "id"),
         policy=policy_json(
             policies.config_delivery_policy(
                 account_id=account_id,
@@ -152,7 +144,7 @@ def build_config_recorder(
         "config-recorder",
         for_each=for_each({w: {"region": w, "global": w == region} for w in wheres}),
         name="default",
-        role_arn=ref("aws_iam_role", "config-role", "arn"),
+        role_arn=roles.role_ref("config-role", "arn"),
         region=each("region"),
         recording_group={"all_supported": True, "include_global_resource_types": False},
     )
@@ -193,24 +185,23 @@ def build_flow_log(scope: Construct, *, vpc_id: str, log_bucket: str) -> None:
     )
 
 
-def build_aggregator(scope: Construct, *, org: str, account_id: str) -> None:
+def build_aggregator(scope: PlatformStack, *, org: str, account_id: str) -> None:
     """The organization's Config aggregator in shared services (a delegated administrator for Config)."""
-    IamRole(
-        scope,
+    roles = iam(scope)
+    roles.role(
         "config-aggregator-role",
         name=f"{org}-config-aggregator",
         description="AWS Config organization aggregator",
         assume_role_policy=policy_json(policies.service_trust("config.amazonaws.com", account_id)),
     )
-    IamRolePolicyAttachment(
-        scope,
+    roles.attach(
         "config-aggregator-role-policy",
-        role=ref("aws_iam_role", "config-aggregator-role", "name"),
+        role="config-aggregator-role",
         policy_arn="arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations",
     )
     ConfigConfigurationAggregator(
         scope,
         "config-aggregator",
         name=f"{org}-organization",
-        organization_aggregation_source={"all_regions": True, "role_arn": ref("aws_iam_role", "config-aggregator-role", "arn")},
+        organization_aggregation_source={"all_regions": True, "role_arn": roles.role_ref("config-aggregator-role", "arn")},
     )

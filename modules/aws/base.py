@@ -39,6 +39,7 @@ class PlatformStack(TerraformStack):
         super().__init__(scope, name)
         self.backend_config = backend
         self._moved: dict[str, str] = {}
+        self._provider_aliases: list[tuple[AwsProvider, str | None]] = []
         S3Backend(self, bucket=backend.bucket, key=backend.key(name), region=backend.region, encrypt=True, use_lockfile=True)
         # The states this stack reads: exactly its record's `reads` (stacks.py), never decided here.
         for stack in reads:
@@ -75,7 +76,7 @@ class PlatformStack(TerraformStack):
         assume_role_arn: str | None = None,
         alias: str | None = None,
     ) -> AwsProvider:
-        return AwsProvider(
+        provider = AwsProvider(
             self,
             f"aws-{alias}" if alias else "aws",
             alias=alias,
@@ -84,6 +85,17 @@ class PlatformStack(TerraformStack):
             assume_role=[AwsProviderAssumeRole(role_arn=assume_role_arn, session_name="sagemaker-registry")] if assume_role_arn else None,
             default_tags=[AwsProviderDefaultTags(tags=dict(sorted(tags.items())))] if tags else None,
         )
+        self._provider_aliases.append((provider, alias))
+        return provider
+
+    def provider_alias(self, provider: AwsProvider | None) -> str | None:
+        """The alias of a provider made by `provider` (None: the stack's default provider, or no provider given)."""
+        if provider is None:
+            return None
+        for made, alias in self._provider_aliases:
+            if made is provider:
+                return alias
+        raise ValueError(f"provider not made by stack {self.node.id}'s provider()")
 
     def moved(self, moves: dict[str, str]) -> None:
         """`moved` blocks (old address -> new address): the state of a resource that became one instance of a

@@ -14,8 +14,6 @@ per account by default (https://docs.aws.amazon.com/servicecatalog/latest/adming
 from __future__ import annotations
 
 from cdktn import TerraformOutput
-from cdktn_provider_aws.iam_role import IamRole
-from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 from cdktn_provider_aws.s3_object import S3Object
 from cdktn_provider_aws.sagemaker_servicecatalog_portfolio_status import SagemakerServicecatalogPortfolioStatus
 from cdktn_provider_aws.servicecatalog_constraint import ServicecatalogConstraint
@@ -24,7 +22,6 @@ from cdktn_provider_aws.servicecatalog_portfolio_share import ServicecatalogPort
 from cdktn_provider_aws.servicecatalog_product import ServicecatalogProduct
 from cdktn_provider_aws.servicecatalog_product_portfolio_association import ServicecatalogProductPortfolioAssociation
 from cdktn_provider_aws.servicecatalog_provisioning_artifact import ServicecatalogProvisioningArtifact
-from constructs import Construct
 
 from .. import cfn_template, naming, policies
 from ..naming import safe_id
@@ -33,6 +30,7 @@ from .audit import build_aggregator
 from .base import PlatformStack, org_access_role_arn, policy_json
 from .baseline import build_data_bucket, build_key
 from .codeartifact import build_libraries
+from .iam import iam
 from .planrole import build_plan_role
 from .refs import ref, remote_output
 
@@ -158,7 +156,7 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
 
 
 def build_projects_in_account(
-    scope: Construct, *, org: str, account_id: str, region: str, launch_role: bool, seeds: tuple[str, str] | None = None
+    scope: PlatformStack, *, org: str, account_id: str, region: str, launch_role: bool, seeds: tuple[str, str] | None = None
 ) -> None:
     """SageMaker Projects enabled in every team account; where the team lists templates, the local launch role
     the catalog's launch constraint names. seeds: (catalog bucket, shared services account) when a template the
@@ -167,17 +165,16 @@ def build_projects_in_account(
     if not launch_role:
         return
     name = naming.projects_launch_role(org)
-    IamRole(
-        scope,
+    roles = iam(scope)
+    roles.role(
         "projects-launch-role",
         name=name,
         description="Service Catalog launches SageMaker Projects templates",
         assume_role_policy=policy_json(policies.service_trust("servicecatalog.amazonaws.com", account_id)),
     )
-    IamRolePolicy(
-        scope,
+    roles.inline_policy(
         "projects-launch-role-policy",
+        role="projects-launch-role",
         name="launch-catalog-templates",
-        role=ref("aws_iam_role", "projects-launch-role", "id"),
         policy=policy_json(policies.projects_launch_policy(account_id=account_id, region=region, seeds=seeds)),
     )

@@ -14,7 +14,6 @@ from cdktn_provider_aws.codeartifact_repository import (
     CodeartifactRepositoryUpstream,
 )
 from cdktn_provider_aws.codeartifact_repository_permissions_policy import CodeartifactRepositoryPermissionsPolicy
-from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 from cdktn_provider_aws.sagemaker_studio_lifecycle_config import SagemakerStudioLifecycleConfig
 from constructs import Construct
 
@@ -30,7 +29,8 @@ from ..libraries import (
     read_policy,
     repository_policy,
 )
-from .base import policy_json
+from .base import PlatformStack, policy_json
+from .iam import iam
 from .refs import ref
 
 
@@ -81,17 +81,16 @@ def lifecycle_config_arns() -> dict[str, str]:
     return {app: ref("aws_sagemaker_studio_lifecycle_config", _lcc_id(app), "arn") for app in STUDIO_APP_TYPES}
 
 
-def build_library_access(scope: Construct, *, org: str, lib: AccountLibraries) -> None:
+def build_library_access(scope: PlatformStack, *, org: str, lib: AccountLibraries) -> None:
     """The execution and deploy roles read (and publish the team's packages where allowed); Studio's lifecycle
     configurations, one per app type."""
     read = read_policy(lib)["Statement"]
     publish = (publish_policy(lib) or {"Statement": []})["Statement"]
     for role, may_publish in (("execution-role", lib.execution_role_publishes), ("deploy-role", True)):
-        IamRolePolicy(
-            scope,
+        iam(scope).inline_policy(
             f"{role}-libraries",
+            role=role,
             name="internal-libraries",
-            role=ref("aws_iam_role", role, "id"),
             policy=policy_json({"Version": "2012-10-17", "Statement": read + (publish if may_publish else [])}),
         )
     script = base64.b64encode(pip_script(lib).encode()).decode("ascii")

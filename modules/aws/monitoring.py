@@ -12,17 +12,15 @@ from __future__ import annotations
 from cdktn_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktn_provider_aws.cloudwatch_log_metric_filter import CloudwatchLogMetricFilter
 from cdktn_provider_aws.cloudwatch_metric_alarm import CloudwatchMetricAlarm
-from cdktn_provider_aws.iam_role import IamRole
-from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 from cdktn_provider_aws.kms_alias import KmsAlias
 from cdktn_provider_aws.kms_key import KmsKey
 from cdktn_provider_aws.sns_topic import SnsTopic
 from cdktn_provider_aws.sns_topic_subscription import SnsTopicSubscription
-from constructs import Construct
 
 from .. import naming, policies
 from ..naming import safe_id
-from .base import policy_json
+from .base import PlatformStack, policy_json
+from .iam import iam
 from .refs import ref
 
 
@@ -206,7 +204,7 @@ LOG_RETENTION_DAYS = 365
 
 
 def build_trail_monitoring(
-    scope: Construct, *, org: str, account_id: str, region: str, subscribers: tuple[tuple[str, str], ...]
+    scope: PlatformStack, *, org: str, account_id: str, region: str, subscribers: tuple[tuple[str, str], ...]
 ) -> tuple[str, str]:
     """Log group, alarms and their topic in the management account; returns (log group ARN for the trail,
     the role CloudTrail delivers with)."""
@@ -222,18 +220,17 @@ def build_trail_monitoring(
     KmsAlias(scope, "monitoring-kms-alias", name=f"alias/{org}-monitoring", target_key_id=ref("aws_kms_key", "monitoring-kms", "key_id"))
     key_arn = ref("aws_kms_key", "monitoring-kms", "arn")
     CloudwatchLogGroup(scope, "trail-log-group", name=group, retention_in_days=LOG_RETENTION_DAYS, kms_key_id=key_arn)
-    IamRole(
-        scope,
+    roles = iam(scope)
+    roles.role(
         "trail-logs-role",
         name=f"{org}-cloudtrail-logs",
         description="CloudTrail delivers to CloudWatch Logs",
         assume_role_policy=policy_json(policies.service_trust("cloudtrail.amazonaws.com", account_id)),
     )
-    IamRolePolicy(
-        scope,
+    roles.inline_policy(
         "trail-logs-role-policy",
+        role="trail-logs-role",
         name="deliver-trail-events",
-        role=ref("aws_iam_role", "trail-logs-role", "id"),
         policy=policy_json(policies.trail_logs_policy(account_id=account_id, region=region, log_group=group)),
     )
     SnsTopic(scope, "security-alarms", name=f"{org}-security-alarms", kms_master_key_id=key_arn)
@@ -268,4 +265,4 @@ def build_trail_monitoring(
             treat_missing_data="notBreaching",
             alarm_actions=[topic],
         )
-    return f"{ref('aws_cloudwatch_log_group', 'trail-log-group', 'arn')}:*", ref("aws_iam_role", "trail-logs-role", "arn")
+    return f"{ref('aws_cloudwatch_log_group', 'trail-log-group', 'arn')}:*", roles.role_ref("trail-logs-role", "arn")

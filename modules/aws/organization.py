@@ -19,6 +19,7 @@ from ..records import OrgValues
 from ..stacks import OrganizationStack
 from .audit import build_log_archive, build_organization_trail
 from .base import PlatformStack, org_access_role_arn
+from .iam import iam
 from .monitoring import build_trail_monitoring
 from .planrole import build_plan_role
 from .refs import data_ref, ref
@@ -125,7 +126,7 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
     logs_group_arn, logs_role_arn = build_trail_monitoring(
         stack, org=plan.org, account_id=plan.management_account_id, region=plan.home_region, subscribers=org.alarm_subscribers
     )
-    build_organization_trail(
+    trail = build_organization_trail(
         stack,
         org=plan.org,
         name=org.trail_name,
@@ -133,8 +134,9 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
         key_arn=key_arn,
         logs_group_arn=logs_group_arn,
         logs_role_arn=logs_role_arn,
-        depends_on=[stack.node.find_child("log-archive-policy"), stack.node.find_child("trail-logs-role-policy"), *after_org],
+        depends_on=[stack.node.find_child("log-archive-policy"), *after_org],
     )
+    iam(stack).after_policies(trail)  # CloudTrail checks at creation that its role may deliver to the log group
 
     # Shared services administers Service Catalog (the Projects portfolios) and Config (the aggregator); AWS
     # refuses a delegated administrator for a service without trusted access (SERVICE_ACCESS_NOT_ENABLED).

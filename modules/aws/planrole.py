@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from cdktn_provider_aws.iam_role import IamRole
-from cdktn_provider_aws.iam_role_policy import IamRolePolicy
-from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from cdktn_provider_aws.provider import AwsProvider
-from constructs import Construct
 
 from .. import naming, policies
-from .base import policy_json
-from .refs import ref
+from .base import PlatformStack, policy_json
+from .iam import iam
 
 
 def build_plan_role(
-    scope: Construct,
+    scope: PlatformStack,
     *,
     org: str,
     management_account_id: str,
@@ -24,8 +20,8 @@ def build_plan_role(
 ) -> None:
     """`<org>-plan`: ReadOnlyAccess minus data reads, trusted only by the management account's plan identity.
     It writes nothing: the state is read by the plan identity itself, and plans run with -lock=false."""
-    IamRole(
-        scope,
+    roles = iam(scope)
+    roles.role(
         prefix,
         provider=provider,
         name=naming.plan_role(org),
@@ -34,14 +30,10 @@ def build_plan_role(
             policies.plan_trust(management_account_id=management_account_id, github_plan_role=naming.github_plan_role(org))
         ),
     )
-    IamRolePolicyAttachment(
-        scope, f"{prefix}-read-only", provider=provider, role=ref("aws_iam_role", prefix, "name"), policy_arn=policies.READ_ONLY_POLICY_ARN
-    )
-    IamRolePolicy(
-        scope,
+    roles.attach(f"{prefix}-read-only", role=prefix, policy_arn=policies.READ_ONLY_POLICY_ARN)
+    roles.inline_policy(
         f"{prefix}-no-data",
-        provider=provider,
+        role=prefix,
         name="no-data-reads",
-        role=ref("aws_iam_role", prefix, "id"),
         policy=policy_json(policies.plan_deny_data(data_buckets=data_buckets)),
     )

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from cdktn_provider_aws.iam_role import IamRole
-from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 from cdktn_provider_aws.provider import AwsProvider
 from cdktn_provider_aws.sagemaker_domain import SagemakerDomain
 from cdktn_provider_aws.sagemaker_user_profile import SagemakerUserProfile
@@ -16,24 +14,24 @@ from constructs import Construct
 from .. import execution_role
 from ..stacks import AccountStack
 from .base import PlatformStack, for_each, policy_json
+from .iam import iam
 from .network import Network
 from .refs import each, instance, ref
 
 
-def build_execution_role(scope: Construct, *, acct: AccountStack, account_id: str, key_arn: str) -> str:
+def build_execution_role(scope: PlatformStack, *, acct: AccountStack, account_id: str, key_arn: str) -> str:
     """The team's execution role and its least-privilege policy; returns the role ARN."""
-    IamRole(
-        scope,
+    roles = iam(scope)
+    roles.role(
         "execution-role",
         name=acct.role_name,
         description=f"SageMaker execution role of {acct.account.team} in {acct.account.environment}",
         assume_role_policy=policy_json(execution_role.sagemaker_trust(account_id)),
     )
-    IamRolePolicy(
-        scope,
+    roles.inline_policy(
         "execution-role-policy",
+        role="execution-role",
         name="least-privilege",
-        role=ref("aws_iam_role", "execution-role", "id"),
         policy=policy_json(
             execution_role.execution_role_policy(
                 account_id=account_id,
@@ -45,7 +43,7 @@ def build_execution_role(scope: Construct, *, acct: AccountStack, account_id: st
             )
         ),
     )
-    return ref("aws_iam_role", "execution-role", "arn")
+    return roles.role_ref("execution-role", "arn")
 
 
 def build_domain(

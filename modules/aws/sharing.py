@@ -9,14 +9,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
 from .. import naming
 from ..shares import KINDS, Endpoint, Policy, ProducerStatements, Resource
 from ..stacks import AccountStack
-from .base import policy_json
-from .refs import ref, remote_output
+from .base import PlatformStack, policy_json
+from .iam import iam
+from .refs import remote_output
 
 
 def endpoint(acct: AccountStack, key: str) -> Endpoint:
@@ -72,17 +72,16 @@ def build_producer_grants(scope: Construct, *, acct: AccountStack, key_arn: str)
             build_resource(scope, resource)
 
 
-def build_consumer_permissions(scope: Construct, *, acct: AccountStack) -> None:
+def build_consumer_permissions(scope: PlatformStack, *, acct: AccountStack) -> None:
     """The consumer half: the execution role may use exactly the shared resources, with the shared access."""
     if not acct.shares_in:
         return
     statements = []
     for share in acct.shares_in:
         statements += KINDS[share.kind].consumer_statements(share, endpoint(acct, share.producer), acct.region)
-    IamRolePolicy(
-        scope,
+    iam(scope).inline_policy(
         "execution-role-shares",
+        role="execution-role",
         name="shared-resources",
-        role=ref("aws_iam_role", "execution-role", "id"),
         policy=policy_json({"Version": "2012-10-17", "Statement": statements}),
     )

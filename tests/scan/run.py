@@ -10,6 +10,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from modules.destroy import instances
 from tests.resolve import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,6 +31,7 @@ SUPPRESSIONS = Path(__file__).with_name("suppressions.yaml")
 # finding's text (parliament: "Unknown condition <key> for action <action>"), so a suppression names the exact
 # statement and condition key it is for and a new typo elsewhere is still reported. An optional `stack` globs the
 # stack name, for a construct id that every stack uses (data-bucket-policy) but only one stack's finding is reviewed.
+# An instance of a for_each resource is `<type>.<name>["<key>"]`: in `where` a bracket is literal (no [...] classes).
 
 # Policy documents in the output: resource type -> attribute holding the JSON.
 POLICY_FIELDS = {
@@ -60,13 +63,13 @@ class Finding:
 def extract_policies(stacks: Path) -> list[dict]:
     out = []
     for path in sorted(stacks.glob("*/cdk.tf.json")):
-        doc = json.loads(path.read_text())
-        for rtype, field in POLICY_FIELDS.items():
-            for name, res in sorted(doc.get("resource", {}).get(rtype, {}).items()):
-                if field in res:
-                    # What IAM sees: Terraform's escape of a policy variable ($${aws:username}) undone.
-                    text = resolve(res[field]).replace("$${", "${")
-                    out.append({"stack": path.parent.name, "where": f"{rtype}.{name}", "text": text})
+        # each instance of a for_each resource on its own (`aws_iam_role_policy.role-policies["x"]`), as planned
+        for address, res in sorted(instances(json.loads(path.read_text())).items()):
+            field = POLICY_FIELDS.get(address.split(".", 1)[0])
+            if field and field in res:
+                # What IAM sees: Terraform's escape of a policy variable ($${aws:username}) undone.
+                text = resolve(res[field]).replace("$${", "${")
+                out.append({"stack": path.parent.name, "where": address, "text": text})
     return out
 
 
@@ -86,16 +89,49 @@ def run_parliament(stacks: Path) -> list[Finding]:
     return [Finding("parliament", r["issue"], r["stack"], r["where"], r["detail"]) for r in json.loads(proc.stdout)]
 
 
+_EACH_MARK = re.compile(r" <each=.*>$")
+
+
+def _indexed(value: object, key: str) -> object:
+    """An instance's settings with `[each.key]` inside a reference read as the instance's own key (instances()
+    leaves such an expression whole, marked with the instance), so checkov's graph links it to that instance."""
+    if isinstance(value, dict):
+        return {k: _indexed(v, key) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_indexed(v, key) for v in value]
+    if isinstance(value, str) and "[each.key]" in value:
+        return _EACH_MARK.sub("", value).replace("[each.key]", f'["{key}"]')
+    return value
+
+
 def run_checkov(stacks: Path) -> list[Finding]:
+    # Each instance of a for_each resource is written as a resource of its own, its each.key/each.value replaced
+    # (modules.destroy.instances: what Terraform plans), so checkov reads every instance's real settings; a
+    # finding names the instance's address (`aws_iam_role.roles["plan-role"]`).
+    addresses: dict[tuple[str, str], str] = {}  # (stack, "<type>.<name as scanned>") -> the address in the output
     with tempfile.TemporaryDirectory() as tmp:
         for path in sorted(stacks.glob("*/cdk.tf.json")):
             doc = json.loads(path.read_text())
             # checkov's terraform_json parser cannot read `import` or `moved` blocks (lists); they hold no settings to scan.
             doc.pop("import", None)
             doc.pop("moved", None)
+            resources: dict[str, dict[str, dict]] = {}
+            renamed = {}
+            for i, (address, body) in enumerate(sorted(instances(doc).items())):
+                rtype, name = address.split(".", 1)
+                scanned = name if "[" not in name else f"{name.split('[', 1)[0]}--instance{i}"
+                resources.setdefault(rtype, {})[scanned] = body if scanned == name else _indexed(body, name.split('["', 1)[1][:-2])
+                addresses[(path.parent.name, f"{rtype}.{scanned}")] = address
+                if scanned != name:
+                    renamed[address] = f"{rtype}.{scanned}"
+            if resources:
+                doc["resource"] = resources
+            text = json.dumps(doc)
+            for address, scanned in renamed.items():  # references to an instance follow it (checkov's graph checks)
+                text = text.replace(json.dumps(address)[1:-1], scanned)
             target = Path(tmp) / path.parent.name
             target.mkdir()
-            (target / "cdk.tf.json").write_text(json.dumps(doc))
+            (target / "cdk.tf.json").write_text(text)
         proc = subprocess.run(
             [
                 str(SCAN_BIN / "checkov"),
@@ -116,12 +152,7 @@ def run_checkov(stacks: Path) -> list[Finding]:
             raise RuntimeError(f"checkov failed: {proc.stderr[-2000:]}")
         reports = json.loads(proc.stdout or "[]")
     reports = [reports] if isinstance(reports, dict) else reports
-    types = {
-        name: rtype
-        for path in stacks.glob("*/cdk.tf.json")
-        for rtype, named in json.loads(path.read_text()).get("resource", {}).items()
-        for name in named
-    }
+    types = {(stack, key.split(".", 1)[1]): key.split(".", 1)[0] for stack, key in addresses}
     findings = []
     for report in reports:
         if report.get("summary", {}).get("parsing_errors"):
@@ -129,14 +160,10 @@ def run_checkov(stacks: Path) -> list[Finding]:
         for failed in report.get("results", {}).get("failed_checks", []):
             stack = Path(failed["file_path"]).parent.name
             where = failed["resource"]
-            if where.endswith(('["__startline__"]', '["__endline__"]')):
-                # checkov's terraform_json parser expands its own line markers of a for_each map as instances
-                # (checkov 3.3): no resource of ours; the real instances are checked one by one
-                continue
             if where.startswith("resource."):  # some checks name only the resource: construct ids are unique per stack
                 name = where.removeprefix("resource.")
-                where = f"{types.get(name, 'resource')}.{name}"
-            findings.append(Finding("checkov", failed["check_id"], stack, where, failed["check_name"]))
+                where = f"{types.get((stack, name), 'resource')}.{name}"
+            findings.append(Finding("checkov", failed["check_id"], stack, addresses.get((stack, where), where), failed["check_name"]))
     return findings
 
 
@@ -156,7 +183,7 @@ def split(findings: list[Finding], suppressions: list[dict]) -> tuple[list[Findi
             details = s.get("detail", "*")
             if (
                 rule == f.rule
-                and any(fnmatch.fnmatch(f.where, w) for w in wheres)
+                and any(fnmatch.fnmatch(f.where, w.replace("[", "[[]")) for w in wheres)
                 and fnmatch.fnmatchcase(f.detail, details)
                 and fnmatch.fnmatch(f.stack, s.get("stack", "*"))
             ):

@@ -19,7 +19,7 @@ from modules.shares.base import ArtifactLookup, Endpoint, RamKind, Share
 from modules.stacks import plan
 from tests.helpers import materialize
 from tests.post.test_gateway_stubbed import ACCOUNT, REGION, clock, gw, stub  # noqa: F401 - fixtures
-from tests.synth.conftest import policy, resources, stack
+from tests.synth.conftest import iam_items, policy, resources, stack
 
 
 class ToyHub(RamKind):
@@ -110,7 +110,7 @@ def test_a_new_kind_goes_through_every_layer(tmp_path, toy_kind, gw):  # noqa: F
     assert ram["permission_arns"] == ["arn:aws:ram::aws:permission/ToyHubRead"]
     assert "share-toy-hub-share-risk-dev" in resources(producer, "aws_ram_principal_association")
     assert "toy-hub-share" in producer["output"]["ram_share_arns"]["value"]
-    consumer = policy(resources(stack(tmp_path / "out", "risk-dev"), "aws_iam_role_policy")["execution-role-shares"]["policy"])
+    consumer = policy(iam_items(stack(tmp_path / "out", "risk-dev"), "aws_iam_role_policy")["execution-role-shares"]["policy"])
     [grant] = [s for s in consumer["Statement"] if s["Sid"] == "ShareToyHubShare"]
     assert grant["Action"] == ["sagemaker:DescribeHub", "sagemaker:ListHubContents"]
     assert grant["Resource"][0].startswith("arn:aws:sagemaker:") and grant["Resource"][0].endswith(":hub/model-hub")

@@ -26,3 +26,9 @@ def resources(doc: dict, rtype: str) -> dict:
 
 def policy(text: str) -> dict:
     return json.loads(resolve(text))
+
+
+def iam_items(doc: dict, rtype: str) -> dict:
+    """IAM roles, inline policies or attachments by the key each has in its stack (modules/aws/iam.py writes them
+    as instances of one for_each resource per provider: `aws_iam_role.roles["execution-role"]` is "execution-role")."""
+    return {name.split('["', 1)[1][:-2]: body for name, body in resources(doc, rtype).items()}

@@ -36,7 +36,7 @@ def organization(example_out) -> dict:
 def test_the_trail_streams_to_an_encrypted_log_group_kept_a_year(organization):
     trail = resources(organization, "aws_cloudtrail")["organization-trail"]
     assert trail["cloud_watch_logs_group_arn"] == "${aws_cloudwatch_log_group.trail-log-group.arn}:*"
-    assert trail["cloud_watch_logs_role_arn"] == "${aws_iam_role.trail-logs-role.arn}"
+    assert trail["cloud_watch_logs_role_arn"] == '${aws_iam_role.roles["trail-logs-role"].arn}'
     group = resources(organization, "aws_cloudwatch_log_group")["trail-log-group"]
     assert group["retention_in_days"] >= 365 and group["kms_key_id"] == "${aws_kms_key.monitoring-kms.arn}"
 

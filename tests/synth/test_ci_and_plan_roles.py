@@ -7,14 +7,14 @@ import pytest
 from modules import naming
 from tests.policy_sim import Request, allowed, denied
 from tests.resolve import fake_account_id
-from tests.synth.conftest import policy, resources, stack
+from tests.synth.conftest import iam_items, policy, resources, stack
 
 SHARED = "200000000002"
 TEAM_STACKS = ("pricing-dev", "pricing-prod", "recsys-dev", "demand-forecast-prod")
 
 
 def _role(out, name, construct):
-    return resources(stack(out, name), "aws_iam_role")[construct]
+    return iam_items(stack(out, name), "aws_iam_role")[construct]
 
 
 def _pipeline(project: str) -> Request:
@@ -44,7 +44,7 @@ def test_an_accounts_ci_role_is_assumable_only_by_its_own_pipelines(example_out,
 
 @pytest.mark.parametrize("name", TEAM_STACKS)
 def test_an_accounts_ci_role_assumes_only_that_accounts_deploy_role(example_out, name):
-    doc = policy(resources(stack(example_out, name), "aws_iam_role_policy")["ci-role-policy"]["policy"])
+    doc = policy(iam_items(stack(example_out, name), "aws_iam_role_policy")["ci-role-policy"]["policy"])
     deploy = naming.deploy_role("northwind")
     for other in TEAM_STACKS:
         account = "012345678901" if other == "pricing-prod" else fake_account_id(other)  # pricing-prod is adopted
@@ -58,7 +58,7 @@ def test_an_accounts_ci_role_assumes_only_that_accounts_deploy_role(example_out,
 
 
 def test_no_central_ci_role_reaches_every_account_any_more(example_out):
-    shared = resources(stack(example_out, "shared-services"), "aws_iam_role")
+    shared = iam_items(stack(example_out, "shared-services"), "aws_iam_role")
     assert "ci-role" not in shared and not any(r["name"] == "northwind-ci" for r in shared.values())
 
 
@@ -82,7 +82,7 @@ def test_every_assumed_role_is_chosen_at_plan_time_and_defaults_to_the_apply_rol
 )
 def test_every_account_has_a_read_only_plan_role_trusted_only_by_the_plan_identity(example_out, name, construct):
     doc = stack(example_out, name)
-    role = resources(doc, "aws_iam_role")[construct]
+    role = iam_items(doc, "aws_iam_role")[construct]
     assert role["name"] == "northwind-plan"
     trust = json.loads(role["assume_role_policy"])
     plan_identity = "arn:aws:iam::100000000001:role/northwind-github-plan"
@@ -93,9 +93,9 @@ def test_every_account_has_a_read_only_plan_role_trusted_only_by_the_plan_identi
         f"arn:aws:iam::{SHARED}:role/northwind-github-plan",
     ):
         assert not allowed(trust, Request("sts:AssumeRole", principal_arn=principal)), principal
-    attached = [a for a in resources(doc, "aws_iam_role_policy_attachment").values() if a["role"] == f"${{aws_iam_role.{construct}.name}}"]
+    attached = [a for a in iam_items(doc, "aws_iam_role_policy_attachment").values() if a["role"].endswith(f'["{construct}"].name}}')]
     assert [a["policy_arn"] for a in attached] == ["arn:aws:iam::aws:policy/ReadOnlyAccess"]
-    deny = policy(resources(doc, "aws_iam_role_policy")[f"{construct}-no-data"]["policy"])
+    deny = policy(iam_items(doc, "aws_iam_role_policy")[f"{construct}-no-data"]["policy"])
     assert denied(deny, Request("kms:Decrypt")) and denied(deny, Request("secretsmanager:GetSecretValue"))
     if name in TEAM_STACKS:
         bucket = resources(doc, "aws_s3_bucket")["data-bucket"]["bucket"]

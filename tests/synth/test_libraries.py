@@ -14,7 +14,7 @@ import pytest
 
 from modules import seed
 from tests.helpers import EXAMPLE
-from tests.synth.conftest import policy, resources, stack, synth_registry
+from tests.synth.conftest import iam_items, policy, resources, stack, synth_registry
 
 SEED_DIR = EXAMPLE / "catalog" / "build-train-deploy-seed"
 CENTRAL = ("organization", "identity", "shared-services")
@@ -115,7 +115,7 @@ def test_every_team_account_reads_and_studio_uses_the_repository(example_out):
         assert domain["default_space_settings"]["jupyter_lab_app_settings"]["lifecycle_config_arns"] == [
             "${aws_sagemaker_studio_lifecycle_config.libraries-pip-jupyterlab.arn}"
         ], name  # shared spaces too
-        policies = resources(doc, "aws_iam_role_policy")
+        policies = iam_items(doc, "aws_iam_role_policy")
         for role in ("execution-role", "deploy-role"):
             sids = {s["Sid"] for s in policy(policies[f"{role}-libraries"]["policy"])["Statement"]}
             assert {"LibrariesToken", "LibrariesBearerToken", "LibrariesRead"} <= sids, (name, role)
@@ -129,7 +129,7 @@ def test_every_team_account_reads_and_studio_uses_the_repository(example_out):
 def test_publishing_is_granted_in_the_teams_own_accounts_only(example_out):
     def publishes(name: str, role: str) -> list[str]:
         doc = stack(example_out, name)
-        st = policy(resources(doc, "aws_iam_role_policy")[f"{role}-libraries"]["policy"])["Statement"]
+        st = policy(iam_items(doc, "aws_iam_role_policy")[f"{role}-libraries"]["policy"])["Statement"]
         return [r for s in st if s["Sid"] == "PublishTheTeamsPackages" for r in s["Resource"]]
 
     pkg = "arn:aws:codeartifact:eu-west-1:200000000002:package/northwind/ml-libraries/pypi//"
@@ -145,7 +145,7 @@ def test_publishing_is_granted_in_the_teams_own_accounts_only(example_out):
 def test_the_launch_role_reads_seeds_where_the_team_sees_a_seeded_template(example_out):
     """build-train-deploy has seed code; recsys, pricing and demand-forecast list it, churn is decommissioned."""
     for name in account_stacks(example_out):
-        launch = resources(stack(example_out, name), "aws_iam_role_policy").get("projects-launch-role-policy")
+        launch = iam_items(stack(example_out, name), "aws_iam_role_policy").get("projects-launch-role-policy")
         sids = {s["Sid"] for s in policy(launch["policy"])["Statement"]} if launch else set()
         assert ("ReadSeedCode" in sids) == name.startswith(("recsys-", "pricing-", "demand-forecast-")), name
 
@@ -156,10 +156,10 @@ def test_a_repository_without_upstreams_has_no_proxy(synthesized_fixture):
     _, out = synthesized_fixture(FIXTURES / "valid" / "libraries-without-upstreams")
     repos = resources(stack(out, "shared-services"), "aws_codeartifact_repository")
     assert list(repos) == ["libraries-repository"] and "upstream" not in repos["libraries-repository"]
-    dev = policy(resources(stack(out, "risk-dev"), "aws_iam_role_policy")["execution-role-libraries"]["policy"])
+    dev = policy(iam_items(stack(out, "risk-dev"), "aws_iam_role_policy")["execution-role-libraries"]["policy"])
     pkgs = [r.rsplit("/", 1)[1] for s in dev["Statement"] if s["Sid"] == "PublishTheTeamsPackages" for r in s["Resource"]]
     assert pkgs == ["risk-features", "risk-scores"]
-    prod = policy(resources(stack(out, "risk-prod"), "aws_iam_role_policy")["execution-role-libraries"]["policy"])
+    prod = policy(iam_items(stack(out, "risk-prod"), "aws_iam_role_policy")["execution-role-libraries"]["policy"])
     assert "PublishTheTeamsPackages" not in {s["Sid"] for s in prod["Statement"]}
     fraud = resources(stack(out, "fraud-dev"), "aws_sagemaker_studio_lifecycle_config")  # reads without publishing
     assert set(fraud) == {"libraries-pip-jupyterlab", "libraries-pip-codeeditor"}

@@ -10,7 +10,7 @@ import pytest
 from modules.shares import KINDS
 from modules.stacks import plan
 from tests.helpers import EXAMPLE, materialize
-from tests.synth.conftest import fake_account_id, policy, resources, stack, synth_registry
+from tests.synth.conftest import fake_account_id, iam_items, policy, resources, stack, synth_registry
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +27,7 @@ def role_arn(example_plan, key):
 
 
 def share_statements(doc, sid):
-    policies = resources(doc, "aws_iam_role_policy")
+    policies = iam_items(doc, "aws_iam_role_policy")
     if "execution-role-shares" not in policies:
         return []
     return [s for s in policy(policies["execution-role-shares"]["policy"])["Statement"] if s["Sid"].startswith(sid)]
@@ -205,10 +205,10 @@ def test_catalog_visibility_follows_each_team_file(example_out, example_registry
 def test_projects_enabled_with_a_launch_role_where_the_team_uses_templates(example_out):
     doc = stack(example_out, "pricing-dev")
     assert resources(doc, "aws_sagemaker_servicecatalog_portfolio_status")["sagemaker-projects"]["status"] == "Enabled"
-    assert resources(doc, "aws_iam_role")["projects-launch-role"]["name"] == "northwind-sagemaker-projects-launch"
+    assert iam_items(doc, "aws_iam_role")["projects-launch-role"]["name"] == "northwind-sagemaker-projects-launch"
     churn = stack(example_out, "churn-prod")  # decommissioned: lists no templates any more
     assert resources(churn, "aws_sagemaker_servicecatalog_portfolio_status")["sagemaker-projects"]["status"] == "Enabled"
-    assert "projects-launch-role" not in resources(churn, "aws_iam_role")
+    assert "projects-launch-role" not in iam_items(churn, "aws_iam_role")
 
 
 def test_shares_command_prints_the_graph(run_cli):

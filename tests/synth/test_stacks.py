@@ -9,7 +9,7 @@ from cdktn import Testing as CdktnTesting
 from cdktn_provider_aws.sagemaker_domain import SagemakerDomain
 
 from modules.stacks import plan
-from tests.synth.conftest import policy, resources, stack
+from tests.synth.conftest import iam_items, policy, resources, stack
 
 
 def test_one_folder_per_planned_stack(example_out, example_registry):
@@ -126,7 +126,7 @@ def test_config_in_every_team_account_and_an_organization_aggregator(example_out
                 == "log-archive-northwind-300000000003"
             )
             assert resources(doc, "aws_flow_log")["vpc-flow-log"]["log_destination"] == "arn:aws:s3:::log-archive-northwind-300000000003"
-            delivery = policy(resources(doc, "aws_iam_role_policy")["config-role-delivery"]["policy"])["Statement"]
+            delivery = policy(iam_items(doc, "aws_iam_role_policy")["config-role-delivery"]["policy"])["Statement"]
             put = next(st for st in delivery if st["Sid"] == "DeliverToOwnPrefix")
             assert put["Resource"].startswith("arn:aws:s3:::log-archive-northwind-300000000003/AWSLogs/")
     aggregator = resources(stack(example_out, "shared-services"), "aws_config_configuration_aggregator")["config-aggregator"]
@@ -134,7 +134,7 @@ def test_config_in_every_team_account_and_an_organization_aggregator(example_out
 
 
 def test_deployments_go_through_a_role_that_trusts_only_the_accounts_own_ci_role(example_out):
-    role = resources(stack(example_out, "pricing-prod"), "aws_iam_role")["deploy-role"]
+    role = iam_items(stack(example_out, "pricing-prod"), "aws_iam_role")["deploy-role"]
     trust = json.loads(role["assume_role_policy"])
     assert [s["Principal"] for s in trust["Statement"]] == [{"AWS": "arn:aws:iam::200000000002:role/northwind-pricing-prod-ci"}]
 
@@ -258,11 +258,11 @@ def test_budgets_with_owner_alerts(example_out):
 
 def test_execution_role_trusts_sagemaker_only_and_is_limited_to_instance_types(example_out):
     doc = stack(example_out, "pricing-prod")
-    role = resources(doc, "aws_iam_role")["execution-role"]
+    role = iam_items(doc, "aws_iam_role")["execution-role"]
     assert role["name"] == "northwind-pricing-prod-sagemaker-execution"
     trust = json.loads(role["assume_role_policy"])
     assert [s["Principal"] for s in trust["Statement"]] == [{"Service": "sagemaker.amazonaws.com"}]
-    policy = json.loads(resources(doc, "aws_iam_role_policy")["execution-role-policy"]["policy"])
+    policy = json.loads(iam_items(doc, "aws_iam_role_policy")["execution-role-policy"]["policy"])
     compute = next(s for s in policy["Statement"] if s["Sid"] == "ComputeOnTheTeamsInstanceTypes")
     assert compute["Condition"]["ForAllValues:StringEquals"]["sagemaker:InstanceTypes"] == ["ml.g5.xlarge", "ml.m5.xlarge", "ml.t3.medium"]
     bucket = next(s for s in policy["Statement"] if s["Sid"] == "ReadWriteTheDataBucket")
