@@ -19,39 +19,17 @@ from cdktn_provider_aws.ssoadmin_permission_set_inline_policy import SsoadminPer
 from constructs import Construct
 
 from ..naming import safe_id
-from ..records import Group, IdentityStack, OrgValues
+from ..records import Group, IdentityStack, OrgValues, Person
+from ..tfexpr import expression
 from .base import PlatformStack, for_each
-from .refs import data_ref, each, instance, ref
+from .refs import each, instance, ref
 
 
 def build_identity(stack: PlatformStack, *, values: OrgValues, identity: IdentityStack) -> None:
     stack.provider(region=values.identity_center_region, tags=values.default_tags, allowed_account_ids=[values.management_account_id])
     store = identity.identity_store_id
 
-    user_ids = {}
-    for person in identity.people:
-        if identity.managed_users:
-            IdentitystoreUser(
-                stack,
-                f"user-{safe_id(person.user_name)}",
-                identity_store_id=store,
-                user_name=person.user_name,
-                display_name=f"{person.given_name} {person.family_name}",
-                name={"given_name": person.given_name, "family_name": person.family_name},
-                emails={"value": person.email, "primary": True, "type": "work"},
-            )
-        else:
-            DataAwsIdentitystoreUser(
-                stack,
-                f"user-{safe_id(person.user_name)}",
-                identity_store_id=store,
-                alternate_identifier={"unique_attribute": {"attribute_path": "UserName", "attribute_value": person.user_name}},
-            )
-        uid = f"user-{safe_id(person.user_name)}"
-        user_ids[person.user_name] = (
-            ref("aws_identitystore_user", uid, "user_id") if identity.managed_users else data_ref("aws_identitystore_user", uid, "user_id")
-        )
-
+    user_ids = build_users(stack, store=store, identity=identity)
     group_ids = build_groups(stack, store=store, groups=identity.groups, user_id=user_ids.__getitem__)
 
     ps_arns = {}
@@ -95,6 +73,53 @@ def build_identity(stack: PlatformStack, *, values: OrgValues, identity: Identit
     TerraformOutput(stack, "user_ids", value=user_ids, description="Identity store user id by user name")
     TerraformOutput(stack, "group_ids", value=group_ids, description="Identity store group id by group name")
     TerraformOutput(stack, "permission_set_arns", value=ps_arns, description="Permission set ARN by name")
+
+
+def build_users(stack: PlatformStack, *, store: str, identity: IdentityStack) -> dict[str, str]:
+    """Every person as one instance of a `for_each` user (or, with an external IdP, of a lookup), keyed by user
+    name; the `moved` blocks carry the state of the earlier one-construct-per-user addresses. Returns each
+    person's user id reference."""
+    people = sorted(identity.people, key=lambda p: p.user_name)
+    if not people:
+        return {}
+    if identity.managed_users:
+        IdentitystoreUser(
+            stack,
+            "users",
+            for_each=for_each({p.user_name: _managed_user(p) for p in people}),
+            identity_store_id=store,
+            user_name=each(),
+            display_name=each("display_name"),
+            name={"given_name": each("given_name"), "family_name": each("family_name")},
+            emails={"value": each("email"), "primary": True, "type": "work"},
+        )
+        stack.moved(
+            {
+                f"aws_identitystore_user.user-{safe_id(p.user_name)}": instance("aws_identitystore_user", "users", p.user_name)
+                for p in people
+            }
+        )
+        return {p.user_name: expression(f"{instance('aws_identitystore_user', 'users', p.user_name)}.user_id") for p in people}
+    DataAwsIdentitystoreUser(
+        stack,
+        "users",
+        for_each=for_each({p.user_name: {"user_name": p.user_name} for p in people}),
+        identity_store_id=store,
+        alternate_identifier={"unique_attribute": {"attribute_path": "UserName", "attribute_value": each()}},
+    )
+    return {p.user_name: expression(f"data.{instance('aws_identitystore_user', 'users', p.user_name)}.user_id") for p in people}
+
+
+def _managed_user(person: Person) -> dict[str, str]:
+    """A user this tool creates: validation requires the names and the email (registry/checks)."""
+    if person.given_name is None or person.family_name is None or person.email is None:
+        raise ValueError(f"person {person.user_name}: a managed user needs given_name, family_name and email")
+    return {
+        "display_name": f"{person.given_name} {person.family_name}",
+        "given_name": person.given_name,
+        "family_name": person.family_name,
+        "email": person.email,
+    }
 
 
 def build_groups(stack: PlatformStack, *, store: str, groups: Iterable[Group], user_id: Callable[[str], str]) -> dict[str, str]:

@@ -47,9 +47,11 @@ def test_external_users_are_looked_up_not_created(tmp_path):
     out = synth_registry(registry, tmp_path / "out")
     identity = stack(out, "identity")
     assert resources(identity, "aws_identitystore_user") == {}
-    lookup = identity["data"]["aws_identitystore_user"]["user-bob"]
-    assert lookup["alternate_identifier"] == {"unique_attribute": {"attribute_path": "UserName", "attribute_value": "bob"}}
-    assert identity["output"]["user_ids"]["value"]["alice"] == "${data.aws_identitystore_user.user-alice.user_id}"
+    lookup = identity["data"]["aws_identitystore_user"]["users"]
+    assert "bob" in lookup["for_each"]
+    assert not [m for m in identity.get("moved", []) if "identitystore_user" in m["from"]], "a lookup holds no state to move"
+    assert lookup["alternate_identifier"] == {"unique_attribute": {"attribute_path": "UserName", "attribute_value": "${each.key}"}}
+    assert identity["output"]["user_ids"]["value"]["alice"] == '${data.aws_identitystore_user.users["alice"].user_id}'
     access = stack(out, "fraud-access")
     assert (
         resources(access, "aws_identitystore_group_membership")['members["acme-fraud-lead/alice"]']["member_id"]

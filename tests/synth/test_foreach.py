@@ -11,6 +11,7 @@ from tests.synth.conftest import stack
 EARLIER = {
     "aws_vpc_endpoint": ("interface-endpoints", lambda key: f"endpoint-{key.replace('.', '-')}"),
     "aws_sagemaker_user_profile": ("profiles", lambda key: f"profile-{key}"),
+    "aws_identitystore_user": ("users", lambda key: f"user-{safe_id(key)}"),
     "aws_ssoadmin_application_assignment": ("studio-access", lambda key: f"studio-access-{key}"),
     "aws_identitystore_group_membership": ("members", lambda key: "member-{}-{}".format(*key.split("/")[:1], safe_id(key.split("/")[1]))),
     "aws_ssoadmin_account_assignment": ("assignments", lambda key: "assign-" + key.replace("/", "-")),

@@ -147,7 +147,8 @@ def test_identity_groups_memberships_and_permission_sets(example_out):
     assert "northwind-recsys-ml-engineer" in {g["display_name"] for g in resources(recsys, "aws_identitystore_group").values()}
     assert resources(stack(example_out, "churn-access"), "aws_identitystore_group") == {}, "nothing for decommissioned teams"
     users = resources(ident, "aws_identitystore_user")
-    assert users["user-amara"]["user_name"] == "amara"
+    assert users['users["amara"]']["user_name"] == "amara"
+    assert users['users["amara"]']["emails"] == {"value": "amara.okafor@northwind.example", "primary": True, "type": "work"}
     members = resources(recsys, "aws_identitystore_group_membership")
     assert (
         members['members["northwind-recsys-ml-engineer/chen"]']["member_id"]
