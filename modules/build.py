@@ -33,9 +33,10 @@ if TYPE_CHECKING:  # annotations only: importing cdktn is what the lazy imports 
 BATCH = 40  # stacks per cdktn App: bounds a worker's Node heap (measured in `make bench`)
 MIN_PER_WORKER = 30  # below this many stacks per worker, a worker's own cdktn import costs more than it saves
 # jsii's Node keeps every object a process ever created, so a worker's memory grows with each batch it builds
-# (2.1 GB after 63 batches at 500 teams). A worker is replaced by a fresh one after this many batches: one more
-# cdktn import (~4 s CPU) per 480 stacks, and a peak near 1.4 GB (24: 1.76 GB). multiprocessing's Pool, not
-# ProcessPoolExecutor, whose max_tasks_per_child deadlocks on Python 3.11: https://github.com/python/cpython/issues/115634
+# (2.1 GB after 63 batches at 500 teams, before the lazy provider index). A worker is replaced by a fresh one
+# after this many batches: one more start and cdktn import (~2 s CPU) per 480 stacks, and a peak near 0.6 GB
+# (24: 0.68 GB and no faster; `make bench`, 500 teams). multiprocessing's Pool, not ProcessPoolExecutor, whose
+# max_tasks_per_child deadlocks on Python 3.11: https://github.com/python/cpython/issues/115634
 BATCHES_PER_WORKER = 12
 
 Built = dict[str, tuple[str, int]]  # stack -> (sha256 of its cdk.tf.json, resource count)
@@ -55,7 +56,7 @@ def write_stack(stage: Path, name: str, raw: str) -> tuple[str, int]:
 def new_app(outdir: str) -> App:
     """An empty cdktn App writing under outdir, with the provider versions every stack pins."""
     use_bundled_node()  # PATH for jsii, before cdktn starts Node
-    # lazy: cdktn costs 4-9 s (Node loading the provider's jsii assembly); validate and the no-op synth never load it
+    # lazy: cdktn costs ~1.2 s and ~0.2 GB (jsii's Node); validate and the no-op synth never load it
     from cdktn import App
 
     from .aws.base import TARGET_VERSIONS
@@ -73,7 +74,7 @@ def build_app(plan: Plan, outdir: str) -> App:
 
 def build_stack(app: App, plan: Plan, name: str) -> None:
     """One stack of the plan as constructs: its construct module gets its own record and the organization-wide values."""
-    # lazy: the construct modules import cdktn (4-9 s); validate and the no-op synth never load them
+    # lazy: the construct modules import cdktn (~1.2 s); validate and the no-op synth never load them
     from .aws.access import build_access
     from .aws.account import build_account
     from .aws.base import PlatformStack
@@ -116,7 +117,7 @@ def _init_worker(plan: Plan) -> None:
     global _WORKER_PLAN
     _WORKER_PLAN = plan
     use_bundled_node()
-    # lazy: cdktn (4-9 s) once per worker, before its first batch; at module level every importer of build pays it
+    # lazy: cdktn (~1.2 s) once per worker, before its first batch; at module level every importer of build pays it
     import cdktn  # noqa: F401
     import cdktn_provider_aws  # noqa: F401
 
@@ -151,14 +152,14 @@ def _peak_rss_kb() -> int:
 def prefetch() -> threading.Thread:
     """Start importing cdktn, the AWS bindings and the construct modules in a background thread.
 
-    The import is ~4-9 s, nearly all of it in Node loading the provider's jsii assembly, so the GIL is free
-    and loading and planning the registry run beside it: an incremental synth that builds a few stacks
-    pays max(import, load) instead of their sum. Imports are thread-safe (per-module locks)."""
+    The import is ~1.2 s (Node loads only the resource modules used, node.py), part of it in Node with the GIL
+    free, so loading and planning the registry run beside it: a one-team edit at 100 teams is ~3 % faster
+    than importing after the plan (measured with farm-bench). Imports are thread-safe (per-module locks)."""
     use_bundled_node()  # PATH for jsii, set from this thread before the other starts
 
     def run() -> None:
         try:
-            # lazy: the point of this thread: cdktn (4-9 s) loads beside the registry, and only when stacks are built
+            # lazy: the point of this thread: cdktn (~1.2 s) loads beside the registry, and only when stacks are built
             import cdktn  # noqa: F401
 
             from .aws import access, account, catalog, identity_center, organization  # noqa: F401
@@ -170,7 +171,7 @@ def prefetch() -> threading.Thread:
     return thread
 
 
-WORKER_MEMORY_KB = 1_600_000  # a worker's peak at 500 teams is ~1.3 GB (Python, jsii's Node; `make bench`)
+WORKER_MEMORY_KB = 1_000_000  # a worker's peak at 500 teams is ~0.6 GB (Python, jsii's Node; `make bench`)
 
 
 def default_jobs() -> int:
