@@ -96,6 +96,7 @@ def build_stack(app: App, plan: Plan, name: str) -> None:
     else:
         build_account(stack, values=plan.values, acct=cast(AccountStack, what))
     iam(stack).finish()  # the stack's IAM roles and policies, declared by its builders, as for_each constructs
+    stack.write_moved()
 
 
 def _build_batch(plan: Plan, names: list[str], stage: Path) -> Built:

@@ -99,10 +99,15 @@ class PlatformStack(TerraformStack):
 
     def moved(self, moves: dict[str, str]) -> None:
         """`moved` blocks (old address -> new address): the state of a resource that became one instance of a
-        `for_each` resource follows it instead of being destroyed and re-created. A stack-level override, since a
-        `moved` block is no resource; written again on each call so every builder can add its own."""
+        `for_each` resource follows it instead of being destroyed and re-created. Every builder adds its own;
+        `write_moved` writes them once the stack is built."""
         self._moved.update(moves)
-        self.add_override("moved", [{"from": a, "to": b} for a, b in sorted(self._moved.items())])
+
+    def write_moved(self) -> None:
+        """The `moved` blocks as one stack-level override (a `moved` block is no resource), in address order.
+        Once per stack: an override sends its whole value to Node, and cdktn's synth merges each one."""
+        if self._moved:
+            self.add_override("moved", [{"from": a, "to": b} for a, b in sorted(self._moved.items())])
 
     def remote_state(self, stack: str) -> DataTerraformRemoteStateS3:
         """Outputs of another stack, read from its state (that stack applies before this one)."""
