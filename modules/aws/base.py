@@ -39,6 +39,7 @@ class PlatformStack(TerraformStack):
         super().__init__(scope, name)
         self.backend_config = backend
         self._moved: dict[str, str] = {}
+        self._role_variable = False
         self._provider_aliases: list[tuple[AwsProvider, str | None]] = []
         S3Backend(self, bucket=backend.bucket, key=backend.key(name), region=backend.region, encrypt=True, use_lockfile=True)
         # The states this stack reads: exactly its record's `reads` (stacks.py), never decided here.
@@ -47,7 +48,8 @@ class PlatformStack(TerraformStack):
 
     def role_variable(self, org: str) -> str:
         """`${var.assume_role_name}`, declaring the variable on first use (stacks without assumed roles have none)."""
-        if self.node.try_find_child(ROLE_VARIABLE) is None:
+        if not self._role_variable:  # remembered here: asking the construct tree is two round trips to Node
+            self._role_variable = True
             plan_role = naming.plan_role(org)
             allowed = json.dumps([naming.ORGANIZATION_ACCESS_ROLE, plan_role])
             TerraformVariable(
