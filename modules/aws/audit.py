@@ -199,9 +199,12 @@ def build_aggregator(scope: PlatformStack, *, org: str, account_id: str) -> None
         role="config-aggregator-role",
         policy_arn="arn:aws:iam::aws:policy/service-role/AWSConfigRoleForOrganizations",
     )
-    ConfigConfigurationAggregator(
+    aggregator = ConfigConfigurationAggregator(
         scope,
         "config-aggregator",
         name=f"{org}-organization",
         organization_aggregation_source={"all_regions": True, "role_arn": roles.role_ref("config-aggregator-role", "arn")},
     )
+    # Config checks the role's organization permissions when the aggregator is created, as the provider's
+    # example orders it: https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/config_configuration_aggregator
+    roles.after_role(aggregator, "config-aggregator-role")

@@ -102,8 +102,11 @@ class PlatformStack(TerraformStack):
     def moved(self, moves: dict[str, str]) -> None:
         """`moved` blocks (old address -> new address): the state of a resource that became one instance of a
         `for_each` resource follows it instead of being destroyed and re-created. Every builder adds its own;
-        `write_moved` writes them once the stack is built."""
-        self._moved.update(moves)
+        `write_moved` writes them once the stack is built. Two moves from one address are a builder's mistake
+        (one would be lost, and its resource destroyed): refused."""
+        for old, new in moves.items():
+            if self._moved.setdefault(old, new) != new:
+                raise ValueError(f"two moved blocks from {old}: {self._moved[old]} and {new}")
 
     def write_moved(self) -> None:
         """The `moved` blocks as one stack-level override (a `moved` block is no resource), in address order.

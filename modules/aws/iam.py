@@ -48,7 +48,8 @@ class Iam:
         self._stack = stack
         self._groups: dict[str | None, _Group] = {}
         self._role_group: dict[str, _Group] = {}
-        self._after_policies: list[tuple[TerraformResource, str | None]] = []
+        self._after_roles: list[tuple[TerraformResource, str]] = []
+        self._role_items: dict[str, set[str]] = {}  # role -> the types (policies, attachments) it has items of
         self._finished = False
 
     def _group(self, provider: AwsProvider | None) -> _Group:
@@ -67,46 +68,49 @@ class Iam:
         provider: AwsProvider | None = None,
         after: Iterable[str] = (),
     ) -> None:
-        """A role; `after`: roles (of another provider) that must exist first, e.g. one its trust policy names
-        (IAM refuses a trust policy naming a role that does not exist yet)."""
+        """A role; `after`: roles of another provider that must exist first, e.g. one its trust policy names
+        (IAM refuses a trust policy naming a role that does not exist yet). Instances of one for_each resource
+        are created in parallel, so a role cannot wait for a role of its own provider: refused."""
         group = self._group(provider)
         if key in self._role_group:
             raise ValueError(f"IAM role {key!r} declared twice in stack {self._stack.node.id}")
+        for r in after:
+            if self._role_group[r] is group:
+                raise ValueError(f"IAM role {key!r} cannot wait for {r!r}: both are instances of one resource, created together")
         group.items[ROLES][key] = {"name": name, "description": description, "assume_role_policy": assume_role_policy}
         self._role_group[key] = group
-        group.after.update(self._role_group[r].alias for r in after if self._role_group[r] is not group)
+        group.after.update(self._role_group[r].alias for r in after)
 
     def inline_policy(self, key: str, *, role: str, name: str, policy: str) -> None:
         """An inline policy of a role declared in this stack (with the role's provider)."""
-        group = self._role_group[role]
-        self._add(group, POLICIES, key, {"role": self.role_ref(role, "id"), "name": name, "policy": policy})
+        self._add(role, POLICIES, key, {"role": self.role_ref(role, "id"), "name": name, "policy": policy})
 
     def attach(self, key: str, *, role: str, policy_arn: str) -> None:
         """A managed policy attached to a role declared in this stack."""
-        group = self._role_group[role]
-        self._add(group, ATTACHMENTS, key, {"role": self.role_ref(role, "name"), "policy_arn": policy_arn})
+        self._add(role, ATTACHMENTS, key, {"role": self.role_ref(role, "name"), "policy_arn": policy_arn})
 
-    def _add(self, group: _Group, tf_type: str, key: str, value: dict[str, str]) -> None:
+    def _add(self, role: str, tf_type: str, key: str, value: dict[str, str]) -> None:
         if self._finished:
             raise RuntimeError("IAM items declared after the stack's IAM was written (aws/iam.py finish)")
-        if key in group.items[tf_type]:
+        if any(key in g.items[tf_type] for g in self._groups.values()):  # its moved block's `from` is type.key
             raise ValueError(f"{tf_type} {key!r} declared twice in stack {self._stack.node.id}")
-        group.items[tf_type][key] = value
+        self._role_group[role].items[tf_type][key] = value
+        self._role_items.setdefault(role, set()).add(tf_type)
 
     def role_ref(self, role: str, attr: str) -> str:
         """`${aws_iam_role.roles["<role>"].<attr>}` of a role declared in this stack."""
         return expression(f"{instance(ROLES, self._role_group[role].construct_id(ROLES), role)}.{attr}")
 
-    def after_policies(self, resource: TerraformResource, provider: AwsProvider | None = None) -> None:
-        """`resource` is created only once every inline policy of the provider's roles is in place (CloudTrail
-        checks at creation that its role may write to CloudWatch Logs)."""
-        self._after_policies.append((resource, self._stack.provider_alias(provider)))
+    def after_role(self, resource: TerraformResource, role: str) -> None:
+        """`resource` is created only once the role's inline policies and attachments are in place, for a
+        service that checks at creation what its role may do (CloudTrail delivering to CloudWatch Logs, Config's
+        aggregator reading the organization). It waits for the whole resource holding them."""
+        self._after_roles.append((resource, role))
 
     def finish(self) -> None:
         """Write the `for_each` constructs, each group after the groups its roles wait for, and their `moved` blocks."""
         self._finished = True
         written: dict[str | None, IamRole] = {}
-        policies: dict[str | None, IamRolePolicy] = {}
         for group in self._ordered():
             roles, inline, attached = (group.items[t] for t in (ROLES, POLICIES, ATTACHMENTS))
             if roles:
@@ -121,7 +125,7 @@ class Iam:
                     depends_on=[written[a] for a in sorted(group.after, key=str)] or None,
                 )
             if inline:
-                policies[group.alias] = IamRolePolicy(
+                IamRolePolicy(
                     self._stack,
                     group.construct_id(POLICIES),
                     for_each=for_each(inline),
@@ -142,9 +146,12 @@ class Iam:
             self._stack.moved(
                 {f"{t}.{key}": instance(t, group.construct_id(t), key) for t in (ROLES, POLICIES, ATTACHMENTS) for key in group.items[t]}
             )
-        for resource, alias in self._after_policies:
-            if alias in policies:
-                resource.depends_on = [*(resource.depends_on or []), f"{POLICIES}.{group_id(POLICIES, alias)}"]
+        for resource, role in self._after_roles:
+            group = self._role_group[role]
+            waits = [f"{t}.{group.construct_id(t)}" for t in (POLICIES, ATTACHMENTS) if t in self._role_items.get(role, set())]
+            if not waits:
+                raise ValueError(f"{resource.node.id} waits for role {role!r}, which has no policy in stack {self._stack.node.id}")
+            resource.depends_on = [*(resource.depends_on or []), *waits]
 
     def _ordered(self) -> list[_Group]:
         """Groups in a stable order, each after the groups it waits for."""

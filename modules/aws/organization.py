@@ -136,7 +136,7 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
         logs_role_arn=logs_role_arn,
         depends_on=[stack.node.find_child("log-archive-policy"), *after_org],
     )
-    iam(stack).after_policies(trail)  # CloudTrail checks at creation that its role may deliver to the log group
+    iam(stack).after_role(trail, "trail-logs-role")  # CloudTrail checks at creation that its role may deliver to the log group
 
     # Shared services administers Service Catalog (the Projects portfolios) and Config (the aggregator); AWS
     # refuses a delegated administrator for a service without trusted access (SERVICE_ACCESS_NOT_ENABLED).

@@ -8,6 +8,8 @@ reference is known in Python already.
 
 from __future__ import annotations
 
+import re
+
 from ..tfexpr import expression, index
 
 
@@ -31,6 +33,13 @@ def each(attr: str | None = None) -> str:
     return expression("each.key" if attr is None else f"each.value{index(attr)}")
 
 
+_KEY = re.compile(r"[A-Za-z0-9+=,.@_/ -]+")
+
+
 def instance(tf_type: str, construct_id: str, key: str) -> str:
-    """The address of one instance of a `for_each` resource: `type.name["key"]` (a `moved` target)."""
+    """The address of one instance of a `for_each` resource: `type.name["key"]` (a `moved` target). Keys come
+    from validated names (user names, group names, regions, construct ids); a key that could end the quoted
+    string or start a template (`"`, `\\`, `${`) is refused rather than written into an address."""
+    if not _KEY.fullmatch(key):
+        raise ValueError(f"for_each key {key!r} is not a plain name")
     return f'{tf_type}.{construct_id}["{key}"]'

@@ -1,5 +1,7 @@
 """checkov and parliament over every synthesized stack of the example: no finding outside the reviewed suppressions."""
 
+import json
+
 import pytest
 
 from tests.scan import run
@@ -45,6 +47,12 @@ def test_every_policy_is_linted(example_out):
         "aws_codeartifact_domain_permissions_policy",
         "aws_codeartifact_repository_permissions_policy",
     } == kinds
+    # every document with its own values: an instance's policy, not the for_each's `${each.value.policy}`
+    assert not [p["where"] for p in policies if "each." in p["text"]]
+    for p in policies:
+        json.loads(p["text"])
+    trusts = {p["where"] for p in policies if p["where"].startswith("aws_iam_role.")}
+    assert 'aws_iam_role.roles["execution-role"]' in trusts and 'aws_iam_role.roles-shared-services["ci-role"]' in trusts
 
 
 def test_a_real_finding_is_reported(tmp_path, suppressions):

@@ -8,6 +8,7 @@ import pytest
 
 from modules.aws.base import PlatformStack
 from modules.aws.iam import group_id, iam
+from modules.aws.refs import instance
 from modules.build import new_app
 from modules.destroy import instances
 from modules.records import Backend
@@ -75,3 +76,40 @@ def test_a_duplicate_or_late_declaration_is_refused(bare_stack):
     roles.finish()
     with pytest.raises(RuntimeError, match="after the stack's IAM was written"):
         roles.attach("a", role="r", policy_arn="arn:aws:iam::aws:policy/ReadOnlyAccess")
+
+
+def test_a_role_cannot_wait_for_a_role_created_with_it(bare_stack):
+    """Instances of one for_each resource are created together: an order between them cannot be kept."""
+    roles = iam(bare_stack)
+    roles.role("ci", name="ci", description="d", assume_role_policy="{}")
+    with pytest.raises(ValueError, match="created together"):
+        roles.role("deploy", name="deploy", description="d", assume_role_policy="{}", after=["ci"])
+
+
+def test_one_key_for_two_providers_is_refused(bare_stack):
+    """Each item's moved block starts at `type.key`: the same key under two providers would lose one item's state."""
+    other = bare_stack.provider(region="eu-west-1", tags={}, alias="other")
+    roles = iam(bare_stack)
+    roles.role("a", name="a", description="d", assume_role_policy="{}")
+    roles.role("b", name="b", description="d", assume_role_policy="{}", provider=other)
+    roles.inline_policy("p", role="a", name="p", policy="{}")
+    with pytest.raises(ValueError, match="declared twice"):
+        roles.inline_policy("p", role="b", name="p", policy="{}")
+
+
+def test_waiting_for_a_role_without_policies_is_refused(bare_stack):
+    roles = iam(bare_stack)
+    roles.role("r", name="r", description="d", assume_role_policy="{}")
+    roles.after_role(bare_stack.provider(region="eu-west-1", tags={}), "r")
+    with pytest.raises(ValueError, match="has no policy"):
+        roles.finish()
+
+
+def test_two_moves_from_one_address_and_a_quoted_key_are_refused(bare_stack):
+    bare_stack.moved({"aws_x.a": 'aws_x.all["a"]'})
+    bare_stack.moved({"aws_x.a": 'aws_x.all["a"]'})  # the same move again is harmless
+    with pytest.raises(ValueError, match="two moved blocks"):
+        bare_stack.moved({"aws_x.a": 'aws_x.other["a"]'})
+    for key in ('a"b', "a\\b", "${x}"):
+        with pytest.raises(ValueError, match="not a plain name"):
+            instance("aws_x", "all", key)
