@@ -126,17 +126,14 @@ def guard_destroy(plan: Plan, out: Path, *, allow_destroy: bool) -> None:
         raise DestroyRefused(found)
 
 
-def guard_resources(out: Path, stage: Path, *, allow_destroy: bool, built: Iterable[str] | None = None) -> None:
+def guard_resources(out: Path, stage: Path, *, allow_destroy: bool, built: Iterable[str]) -> None:
     """The full check, on the built output: stateful resources removed or replaced, resource by resource.
     A stack whose bytes did not change destroys nothing, so only the others are parsed (a one-team edit at 100
     teams parses 6 documents instead of 1,000: 0.9 s). `built`: the stacks written anew into stage; every other
     stack there is a hard link to out's file (the same bytes), so only these and the removed ones are read."""
-    if built is None:
-        before, after = stack_files(out / "stacks"), stack_files(stage / "stacks")
-    else:
-        removed = previous_stacks(out) - previous_stacks(stage)
-        before = _read_stacks(out / "stacks", set(built) | removed)
-        after = _read_stacks(stage / "stacks", set(built))
+    removed = previous_stacks(out) - previous_stacks(stage)
+    before = _read_stacks(out / "stacks", set(built) | removed)
+    after = _read_stacks(stage / "stacks", set(built))
     differ = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
     found = guarded(
         findings(
