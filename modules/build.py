@@ -2,7 +2,7 @@
 
 Stacks are independent (each reads others only through remote state), so they build in any grouping:
 one cdktn App per batch, batches spread over `jobs` worker processes. Each worker imports cdktn once
-(~0.7 s and ~0.2 GB with the lazy provider index, node.py) and builds its batches in turn; a batch's App is dropped after
+(~1.2 s and ~0.2 GB with the lazy provider index, node.py) and builds its batches in turn; a batch's App is dropped after
 its synth so Node's memory stays bounded. `tfexpr`'s nonce is per process, so each stack is finalized
 (`write_stack`) in the process that built it. Output bytes do not depend on the batching (tested).
 """

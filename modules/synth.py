@@ -87,15 +87,13 @@ class SynthResult:
     recovered: str | None = None  # what recover() did about an interrupted earlier run
 
 
-def stack_files(stacks: Path) -> dict[str, bytes]:
-    """Each stack's cdk.tf.json under a stacks folder, as bytes (none when the folder is missing)."""
-    return {p.parent.name: p.read_bytes() for p in stacks.glob("*/cdk.tf.json")} if stacks.is_dir() else {}
-
-
-def _read_stacks(stacks: Path, names: set[str]) -> dict[str, bytes]:
-    """These stacks' cdk.tf.json under a stacks folder, as bytes; a stack without one is left out."""
+def stack_files(stacks: Path, names: Iterable[str] | None = None) -> dict[str, bytes]:
+    """Each stack's cdk.tf.json under a stacks folder, as bytes (none when the folder is missing); with names,
+    only those stacks (a stack without one is left out)."""
+    if names is None:
+        return {p.parent.name: p.read_bytes() for p in stacks.glob("*/cdk.tf.json")} if stacks.is_dir() else {}
     found = {}
-    for name in sorted(names):
+    for name in sorted(set(names)):
         try:
             found[name] = (stacks / name / "cdk.tf.json").read_bytes()
         except FileNotFoundError:
@@ -132,8 +130,8 @@ def guard_resources(out: Path, stage: Path, *, allow_destroy: bool, built: Itera
     teams parses 6 documents instead of 1,000: 0.9 s). `built`: the stacks written anew into stage; every other
     stack there is a hard link to out's file (the same bytes), so only these and the removed ones are read."""
     removed = previous_stacks(out) - previous_stacks(stage)
-    before = _read_stacks(out / "stacks", set(built) | removed)
-    after = _read_stacks(stage / "stacks", set(built))
+    before = stack_files(out / "stacks", {*built, *removed})
+    after = stack_files(stage / "stacks", built)
     differ = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
     found = guarded(
         findings(

@@ -52,9 +52,12 @@ class Iam:
         self._role_items: dict[str, set[str]] = {}  # role -> the types (policies, attachments) it has items of
         self._finished = False
 
-    def _group(self, provider: AwsProvider | None) -> _Group:
+    def _open(self) -> None:
         if self._finished:
             raise RuntimeError("IAM items declared after the stack's IAM was written (aws/iam.py finish)")
+
+    def _group(self, provider: AwsProvider | None) -> _Group:
+        self._open()
         alias = self._stack.provider_alias(provider)
         return self._groups.setdefault(alias, _Group(provider, alias))
 
@@ -90,8 +93,7 @@ class Iam:
         self._add(role, ATTACHMENTS, key, {"role": self.role_ref(role, "name"), "policy_arn": policy_arn})
 
     def _add(self, role: str, tf_type: str, key: str, value: dict[str, str]) -> None:
-        if self._finished:
-            raise RuntimeError("IAM items declared after the stack's IAM was written (aws/iam.py finish)")
+        self._open()
         if any(key in g.items[tf_type] for g in self._groups.values()):  # its moved block's `from` is type.key
             raise ValueError(f"{tf_type} {key!r} declared twice in stack {self._stack.node.id}")
         self._role_group[role].items[tf_type][key] = value
