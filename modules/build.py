@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from . import naming
+from . import jsii_structs, naming
 from .fingerprint import output_digest
 from .node import use_bundled_node
 from .records import AccessStack, IdentityStack, SharedServicesStack
@@ -60,6 +60,8 @@ def new_app(outdir: str) -> App:
     from cdktn import App
 
     from .aws.base import TARGET_VERSIONS
+
+    jsii_structs.install()  # structs sent with only their set fields: ~16 % less CPU per stack (jsii_structs.py)
 
     return App(outdir=outdir, context={"targetVersions": TARGET_VERSIONS}, stack_traces=False)
 
