@@ -119,6 +119,42 @@ def test_parallel_equals_one_process(base, tmp_path, monkeypatch):
     assert tree(out) == tree(full)
 
 
+def test_forked_workers_build_the_same_bytes(base, tmp_path):
+    """main.py runs optimized and has not started jsii when it builds: its workers are forked, not spawned."""
+    registry, full = base
+    out = tmp_path / "forked"
+    code = (
+        "import sys, modules.build as b; from modules.synth import synthesize; from modules.stacks import plan; "
+        "from modules.registry.validate import load_registry; b.MIN_PER_WORKER = 1; b.BATCH = 3; "
+        "assert b._start_method() == 'fork', b._start_method(); "
+        "r = synthesize(plan(load_registry(sys.argv[1])), __import__('pathlib').Path(sys.argv[2]), full=True, jobs=2); "
+        "assert 'jsii' not in sys.modules and len(r.worker_peaks_kb) >= 1, r"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-O", "-c", code, str(registry), str(out)], cwd=TESTS.parent, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert tree(out) == tree(full)
+
+
+def test_workers_are_spawned_where_forking_is_unsafe():
+    # this process has started jsii (the fixtures build in it) and does not run optimized
+    assert "jsii" in sys.modules or not sys.flags.optimize
+    assert modules.build._start_method() == "spawn"
+
+
+@pytest.mark.parametrize("total,jobs", [(503, 2), (2003, 2), (20, 2), (7, 3), (80, 2), (1, 1)])
+def test_batches_keep_every_stack_in_order_and_end_small(total, jobs):
+    names = [f"s{i:04d}" for i in range(total)]
+    size = min(modules.build.BATCH, -(-total // jobs))
+    got = modules.build.batches(names, size, tail=jobs * size)
+    assert [n for batch in got for n in batch] == names
+    assert all(0 < len(batch) <= size for batch in got)
+    if total >= 4 * jobs * size:  # the last batches are a quarter the size, so workers finish together
+        assert all(len(batch) <= max(1, size // 4) for batch in got[-4 * jobs :])
+    assert modules.build.batches(names, size) == [names[i : i + size] for i in range(0, total, size)]
+
+
 def test_workers_run_optimized_and_the_environment_is_restored(monkeypatch):
     """Workers skip the bindings' Python-side type checks (`if __debug__`); this process and its other children do not."""
     monkeypatch.setenv("PYTHONOPTIMIZE", "")
