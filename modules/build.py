@@ -10,14 +10,17 @@ its synth so Node's memory stays bounded. `tfexpr`'s nonce is per process, so ea
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import multiprocessing
 import os
+import pickle
 import shutil
 import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -115,22 +118,30 @@ def _build_batch(plan: Plan, names: list[str], stage: Path) -> Built:
 
 
 _WORKER_PLAN: Plan | None = None
+_WORKER_PLAN_FILE: str | None = None
 
 
-def _init_worker(plan: Plan) -> None:
+def _init_worker(plan: Plan | None) -> None:
     global _WORKER_PLAN
-    _WORKER_PLAN = plan
+    _WORKER_PLAN = plan  # None in workers started before the plan existed (early_workers): it comes as a file
     use_bundled_node()
-    # lazy: cdktn (~1.2 s) once per worker, before its first batch; at module level every importer of build pays it
+    # lazy: cdktn (~1 s) once per worker, before its first batch; at module level every importer of build pays it
     import cdktn  # noqa: F401
     import cdktn_provider_aws  # noqa: F401
 
-
-def _worker_task(task: tuple[list[str], str]) -> tuple[Built, int, int]:
-    return _worker_batch(*task)
+    from .aws import access, account, catalog, identity_center, organization  # noqa: F401
 
 
-def _worker_batch(names: list[str], stage: str) -> tuple[Built, int, int]:
+Task = tuple[list[str], str, str | None]  # stacks, stage folder, the pickled plan (None: the worker has it)
+
+
+def _worker_task(task: Task) -> tuple[Built, int, int]:
+    global _WORKER_PLAN, _WORKER_PLAN_FILE
+    names, stage, plan_file = task
+    if plan_file is not None and plan_file != _WORKER_PLAN_FILE:
+        with open(plan_file, "rb") as f:
+            _WORKER_PLAN = pickle.load(f)  # written by this run's build() a moment ago, never by anyone else
+        _WORKER_PLAN_FILE = plan_file
     assert _WORKER_PLAN is not None
     built = _build_batch(_WORKER_PLAN, names, Path(stage))
     return built, os.getpid(), _peak_rss_kb()
@@ -237,28 +248,76 @@ def _start_method() -> str:
     return "spawn"
 
 
-def build(
-    plan: Plan, names: list[str], stage: Path, *, jobs: int, progress: Callable[[int, int], None] | None = None
-) -> tuple[Built, list[int]]:
-    """Build these stacks into stage/stacks; returns what was written and each worker's peak memory (kB)."""
-    out: Built = {}
-    total = len(names)
-    jobs = max(1, min(jobs, total // MIN_PER_WORKER or 1))
-    if jobs == 1 and total <= BATCH * BATCHES_PER_WORKER:  # this process builds: it has started importing cdktn
-        for batch in batches(names):
-            out.update(_build_batch(plan, batch, stage))
-            if progress:
-                progress(len(out), total)
-        return out, [_peak_rss_kb()]
-    peaks: dict[int, int] = {}
-    ctx = multiprocessing.get_context(_start_method())
+@dataclasses.dataclass
+class Workers:
+    """Build processes started before the registry is loaded (early_workers), used by one build()."""
+
+    pool: Pool
+    jobs: int
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.pool.terminate()  # at once, also when loading the registry failed
+        self.pool.join()
+
+
+def early_workers(jobs: int) -> Workers | None:
+    """Start the build workers now, so that their cdktn import (~1 s each at 100 teams) runs while this process
+    loads and plans the registry, not after: for a synth that rebuilds every stack (--full, or a changed
+    compiler). Only where workers can be forked (_start_method): a spawned worker needs the plan to start."""
+    if _start_method() != "fork":
+        return None
+    ctx = multiprocessing.get_context("fork")
     for stream in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherited when it exits: not twice
         stream.flush()
-    size = min(BATCH, -(-total // jobs))
-    tasks = [(batch, str(stage)) for batch in batches(names, size, tail=jobs * size)]
     # multiprocessing's Pool replaces a worker after maxtasksperchild batches (each task is one batch), so no
-    # worker builds more than BATCHES_PER_WORKER; leaving the block on an error terminates the workers at once.
-    with _optimized_workers(), ctx.Pool(jobs, initializer=_init_worker, initargs=(plan,), maxtasksperchild=BATCHES_PER_WORKER) as pool:
+    # worker builds more than BATCHES_PER_WORKER
+    return Workers(ctx.Pool(jobs, initializer=_init_worker, initargs=(None,), maxtasksperchild=BATCHES_PER_WORKER), jobs)
+
+
+def build(
+    plan: Plan,
+    names: list[str],
+    stage: Path,
+    *,
+    jobs: int,
+    progress: Callable[[int, int], None] | None = None,
+    workers: Workers | None = None,
+) -> tuple[Built, list[int]]:
+    """Build these stacks into stage/stacks; returns what was written and each worker's peak memory (kB).
+    With `workers` (early_workers) the stacks are built by them, whatever their number."""
+    out: Built = {}
+    total = len(names)
+    if workers is None:
+        jobs = max(1, min(jobs, total // MIN_PER_WORKER or 1))
+        if jobs == 1 and total <= BATCH * BATCHES_PER_WORKER:  # this process builds: it has started importing cdktn
+            for batch in batches(names):
+                out.update(_build_batch(plan, batch, stage))
+                if progress:
+                    progress(len(out), total)
+            return out, [_peak_rss_kb()]
+    else:
+        jobs = workers.jobs
+    peaks: dict[int, int] = {}
+    size = min(BATCH, -(-total // jobs))
+    with contextlib.ExitStack() as cleanup:
+        plan_file = None
+        if workers is None:
+            ctx = multiprocessing.get_context(_start_method())
+            for stream in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherited when it exits
+                stream.flush()
+            # leaving the block on an error terminates the workers at once
+            cleanup.enter_context(_optimized_workers())
+            pool = cleanup.enter_context(ctx.Pool(jobs, initializer=_init_worker, initargs=(plan,), maxtasksperchild=BATCHES_PER_WORKER))
+        else:
+            pool = workers.pool
+            fd, plan_file = tempfile.mkstemp(prefix=".plan-", suffix=".pickle", dir=stage)
+            cleanup.callback(os.unlink, plan_file)
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(plan, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tasks: list[Task] = [(batch, str(stage), plan_file) for batch in batches(names, size, tail=jobs * size)]
         for built, pid, peak in pool.imap(_worker_task, tasks):
             out.update(built)
             peaks[pid] = max(peak, peaks.get(pid, 0))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from . import fingerprint
-from .build import build
+from .build import Workers, build
 from .destroy import Finding, findings, guarded
 from .outputs import files_beside_stacks
 from .review import gitbase
@@ -156,6 +156,7 @@ def synthesize(
     jobs: int = 1,
     registry_digest: str | None = None,
     note: str = "",
+    workers: Workers | None = None,
 ) -> SynthResult:
     """Write the whole output to a staging folder beside out, then swap it in. A failure leaves out untouched.
 
@@ -163,7 +164,7 @@ def synthesize(
     (`full` builds every stack). With nothing to build cdktn is not imported, and with nothing changed at all
     nothing is written. root_files (atlantis.yaml, CODEOWNERS: paths relative to out's parent) are replaced one
     by one after the swap. registry_digest and note (fingerprint.py) let the next synth of the same registry
-    stop before loading it."""
+    stop before loading it. `workers` (build.early_workers) build the stacks instead of new ones."""
     out = out.resolve()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").is_file())):
         raise NotAnOutputFolder(
@@ -184,6 +185,7 @@ def synthesize(
             jobs=jobs,
             registry_digest=registry_digest,
             note=note,
+            workers=workers,
         )
     finally:
         if committed is not None:
@@ -203,6 +205,7 @@ def _synthesize(
     jobs: int,
     registry_digest: str | None,
     note: str,
+    workers: Workers | None = None,
 ) -> SynthResult:
     guard_destroy(plan, previous_dir, allow_destroy=allow_destroy)
     names = list(plan.stack_names)
@@ -234,7 +237,7 @@ def _synthesize(
         if todo or not _same_files(out, {**files, fingerprint.FILE: record(keep)}):
             out.parent.mkdir(parents=True, exist_ok=True)
             stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
-            built, peaks = build(plan, todo, stage, jobs=jobs, progress=progress) if todo else ({}, [])
+            built, peaks = build(plan, todo, stage, jobs=jobs, progress=progress, workers=workers) if todo else ({}, [])
             entries.update({n: {"inputs": digests[n], "output": sha, "resources": count} for n, (sha, count) in built.items()})
             for name in keep:
                 _keep_file(out / "stacks" / name / "cdk.tf.json", stage / "stacks" / name / "cdk.tf.json")

@@ -6,15 +6,20 @@ imports inside the function, after that check."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import fingerprint
 from ..outputs import ROOT_FILES
 from . import EXIT_OK, Invalid, Unusable
 from .options import SynthOptions
+
+if TYPE_CHECKING:  # annotations only: build imports the registry model, which the no-op check never loads
+    from ..build import Workers
 
 
 def synth(opts: SynthOptions) -> int:
@@ -33,17 +38,39 @@ def synth(opts: SynthOptions) -> int:
         )
         return EXIT_OK
     # lazy: past the no-op check, only now the registry model (pydantic) and the compiler are imported
-    from ..build import default_jobs, prefetch
+    from ..build import default_jobs, early_workers, prefetch
+
+    if opts.jobs is not None and opts.jobs < 1:
+        raise Unusable("error: --jobs must be at least 1")
+    jobs = opts.jobs or default_jobs()
+    # A registry edit under the same compiler rebuilds a few stacks, in this process: import cdktn meanwhile.
+    # Rebuilding everything (--full, or a changed compiler), the workers start now and import it meanwhile.
+    workers = None
+    if not opts.full and fingerprint.same_compiler(out_path):
+        prefetch()
+    else:
+        workers = early_workers(jobs)
+    with workers or contextlib.nullcontext():
+        return _synth(opts, out, out_path, root, in_project, digest, started, jobs, workers)
+
+
+def _synth(
+    opts: SynthOptions,
+    out: str,
+    out_path: Path,
+    root: Path,
+    in_project: bool,
+    digest: str | None,
+    started: float,
+    jobs: int,
+    workers: Workers | None,
+) -> int:
+    # lazy: as in synth
     from ..outputs import root_files
     from ..registry.unsynthesized import unsynthesized
     from ..stacks import plan
     from ..synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
     from .loading import load, summary
-
-    # A registry edit under the same compiler rebuilds a few stacks, in this process: import cdktn meanwhile.
-    # (A changed compiler rebuilds everything in worker processes: importing here too would only compete.)
-    if not opts.full and fingerprint.same_compiler(out_path):
-        prefetch()
 
     reg = load(opts.registry)
     pending = unsynthesized(reg)
@@ -52,8 +79,6 @@ def synth(opts: SynthOptions) -> int:
     the_plan = plan(reg)
     extra = root_files(reg, the_plan, root=root, out=out_path, registry_dir=Path(opts.registry)) if in_project else {}
     try:
-        if opts.jobs is not None and opts.jobs < 1:
-            raise Unusable("error: --jobs must be at least 1")
         result = synthesize(
             the_plan,
             Path(out),
@@ -61,9 +86,10 @@ def synth(opts: SynthOptions) -> int:
             root_files=extra,
             progress=None if opts.quiet else tty_progress(),
             full=opts.full,
-            jobs=opts.jobs or default_jobs(),
+            jobs=jobs,
             registry_digest=digest,
             note=f"{len(the_plan.stack_names)} stacks — {summary(reg)}",
+            workers=workers,
         )
     except DestroyRefused as exc:
         raise Invalid(exc.report(out)) from None

@@ -13,7 +13,7 @@ import modules.build
 from modules.registry.validate import load_registry
 from modules.stacks import plan
 from modules.synth import synthesize
-from tests.helpers import TESTS, materialize
+from tests.helpers import FIXTURES, TESTS, materialize
 from tests.synth.test_safety import shuffled_copy
 
 
@@ -135,6 +135,38 @@ def test_forked_workers_build_the_same_bytes(base, tmp_path):
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert tree(out) == tree(full)
+
+
+def test_workers_started_before_the_registry_is_loaded_build_the_same_bytes(base, tmp_path):
+    """A full synth starts its workers first (they import cdktn while the registry loads) and sends them the plan."""
+    registry, full = base
+    out = tmp_path / "early"
+    code = (
+        "import sys, pathlib, modules.build as b; from modules.synth import synthesize; from modules.stacks import plan; "
+        "from modules.registry.validate import load_registry; b.BATCH = 3; w = b.early_workers(2); assert w is not None\n"
+        "with w: r = synthesize(plan(load_registry(sys.argv[1])), pathlib.Path(sys.argv[2]), full=True, jobs=1, workers=w)\n"
+        "assert 'jsii' not in sys.modules and len(r.worker_peaks_kb) == 2, r"  # both built, though jobs=1 and few stacks
+    )
+    proc = subprocess.run(
+        [sys.executable, "-O", "-c", code, str(registry), str(out)], cwd=TESTS.parent, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert tree(out) == tree(full)
+    assert not list(out.rglob("*.pickle")), "the plan sent to the workers stays out of the output"
+
+
+def test_an_invalid_registry_stops_the_early_workers_and_writes_nothing(tmp_path):
+    registry = materialize(FIXTURES / "invalid" / "account-email-collision", tmp_path)
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "main.py", "synth", "--full", "--jobs", "2", "--registry", str(registry), "--out", str(out)],
+        cwd=TESTS.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
 
 
 def test_workers_are_spawned_where_forking_is_unsafe():
