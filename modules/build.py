@@ -24,7 +24,7 @@ from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from . import jsii_structs, naming
+from . import jsii_fast, naming
 from .fingerprint import output_digest
 from .node import use_bundled_node
 from .records import AccessStack, IdentityStack, SharedServicesStack
@@ -65,7 +65,7 @@ def new_app(outdir: str) -> App:
 
     from .aws.base import TARGET_VERSIONS
 
-    jsii_structs.install()  # structs sent with only their set fields: ~16 % less CPU per stack (jsii_structs.py)
+    jsii_fast.install()  # ~20 % less CPU per stack in jsii's Python runtime, the same output (jsii_fast.py)
 
     return App(outdir=outdir, context={"targetVersions": TARGET_VERSIONS}, stack_traces=False)
 
