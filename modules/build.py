@@ -220,6 +220,30 @@ def _optimized_workers() -> Iterator[None]:
             os.environ["PYTHONOPTIMIZE"] = before
 
 
+@contextlib.contextmanager
+def _beside(work: Callable[[], None] | None) -> Iterator[None]:
+    """Run work in a thread while the block runs; its exception, if any, is raised when both are done."""
+    if work is None:
+        yield
+        return
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 - raised again in the calling thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name="synth-files", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+    if failed:
+        raise failed[0]
+
+
 def batches(names: list[str], size: int = BATCH, *, tail: int = 0) -> list[list[str]]:
     """names in batches of size; the last `tail` stacks in batches of a quarter of that, so that the workers
     finish together: the first to run out of work waits for the others' last batch (~2 s for 40 stacks)."""
@@ -285,18 +309,22 @@ def build(
     jobs: int,
     progress: Callable[[int, int], None] | None = None,
     workers: Workers | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[Built, list[int]]:
     """Build these stacks into stage/stacks; returns what was written and each worker's peak memory (kB).
-    With `workers` (early_workers) the stacks are built by them, whatever their number."""
+    With `workers` (early_workers) the stacks are built by them, whatever their number. `meanwhile` (file work
+    of the caller's, in stage but not in stage/stacks/<these stacks>) runs while the stacks are built."""
     out: Built = {}
     total = len(names)
     if workers is None:
         jobs = max(1, min(jobs, total // MIN_PER_WORKER or 1))
         if jobs == 1 and total <= BATCH * BATCHES_PER_WORKER:  # this process builds: it has started importing cdktn
-            for batch in batches(names):
-                out.update(_build_batch(plan, batch, stage))
-                if progress:
-                    progress(len(out), total)
+            # in a thread: its file system calls overlap the build's waits for Node (jsii calls stay in this one)
+            with _beside(meanwhile):
+                for batch in batches(names):
+                    out.update(_build_batch(plan, batch, stage))
+                    if progress:
+                        progress(len(out), total)
             return out, [_peak_rss_kb()]
     else:
         jobs = workers.jobs
@@ -318,7 +346,10 @@ def build(
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(plan, f, protocol=pickle.HIGHEST_PROTOCOL)
         tasks: list[Task] = [(batch, str(stage), plan_file) for batch in batches(names, size, tail=jobs * size)]
-        for built, pid, peak in pool.imap(_worker_task, tasks):
+        results = pool.imap(_worker_task, tasks)  # the workers start on the first batches now
+        if meanwhile:
+            meanwhile()
+        for built, pid, peak in results:
             out.update(built)
             peaks[pid] = max(peak, peaks.get(pid, 0))
             if progress:

@@ -237,14 +237,19 @@ def _synthesize(
         if todo or not _same_files(out, {**files, fingerprint.FILE: record(keep)}):
             out.parent.mkdir(parents=True, exist_ok=True)
             stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
-            built, peaks = build(plan, todo, stage, jobs=jobs, progress=progress, workers=workers) if todo else ({}, [])
+
+            def other_files() -> None:  # while the stacks are built: ~0.5 s for 500 post manifests, more kept stacks
+                for name in keep:
+                    _keep_file(out / "stacks" / name / "cdk.tf.json", stage / "stacks" / name / "cdk.tf.json")
+                _write_files(stage, files)
+
+            if todo:
+                built, peaks = build(plan, todo, stage, jobs=jobs, progress=progress, workers=workers, meanwhile=other_files)
+            else:
+                built, peaks = {}, []
+                other_files()
             entries.update({n: {"inputs": digests[n], "output": sha, "resources": count} for n, (sha, count) in built.items()})
-            for name in keep:
-                _keep_file(out / "stacks" / name / "cdk.tf.json", stage / "stacks" / name / "cdk.tf.json")
-            for rel, text in sorted({**files, fingerprint.FILE: record(entries)}.items()):
-                path = stage / rel
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
+            _write_files(stage, {fingerprint.FILE: record(entries)})
         changed = tuple(sorted(n for n in names if before_sha.get(n) != entries[n]["output"]))
         removed = tuple(sorted(before.keys() - set(names)))
         if stage is not None:
@@ -319,6 +324,13 @@ def _same_files(out: Path, expected: dict[str, str]) -> bool:
             return False
     present = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != "cdk.tf.json"}
     return present == set(expected)
+
+
+def _write_files(stage: Path, files: dict[str, str]) -> None:
+    for rel, text in sorted(files.items()):
+        path = stage / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 def _keep_file(src: Path, dst: Path) -> None:

@@ -169,6 +169,18 @@ def test_an_invalid_registry_stops_the_early_workers_and_writes_nothing(tmp_path
     assert "Traceback" not in proc.stderr and not out.exists()
 
 
+def test_file_work_beside_the_build_raises_its_error_once_both_are_done():
+    done = []
+
+    def fails() -> None:
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        with modules.build._beside(fails):
+            done.append("block")
+    assert done == ["block"]
+
+
 def test_workers_are_spawned_where_forking_is_unsafe():
     # this process has started jsii (the fixtures build in it) and does not run optimized
     assert "jsii" in sys.modules or not sys.flags.optimize
