@@ -37,8 +37,12 @@ def synth(opts: SynthOptions) -> int:
             f"{time.perf_counter() - started:.1f} s\nno stack changed"
         )
         return EXIT_OK
-    # lazy: past the no-op check, only now the registry model (pydantic) and the compiler are imported
+    # lazy: past the no-op check, only now the registry model (pydantic) and the compiler are imported; before
+    # early_workers forks, so that the workers inherit them rather than import them again (~0.2 s CPU each)
     from ..build import default_jobs, early_workers, prefetch
+    from ..stacks import plan  # noqa: F401
+    from ..synth import synthesize  # noqa: F401
+    from .loading import load  # noqa: F401
 
     if opts.jobs is not None and opts.jobs < 1:
         raise Unusable("error: --jobs must be at least 1")
