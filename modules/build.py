@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import json
 import multiprocessing
+import multiprocessing.util
 import os
 import pickle
 import shutil
@@ -22,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterator
 from multiprocessing.pool import Pool
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from . import jsii_fast, naming
 from .fingerprint import output_digest
@@ -130,6 +131,21 @@ def _init_worker(plan: Plan | None) -> None:
     import cdktn_provider_aws  # noqa: F401
 
     from .aws import access, account, catalog, identity_center, organization  # noqa: F401
+
+    # A worker leaves through multiprocessing's exit path, which runs its finalizers but not atexit, where jsii
+    # stops its Node process and removes the copy of its runtime it wrote to a temporary folder: ~2 MB left in
+    # the temporary folder per worker and run. Stopped here instead (build closes its pools, not terminates).
+    multiprocessing.util.Finalize(None, _stop_jsii, exitpriority=10)
+
+
+def _stop_jsii() -> None:
+    try:
+        from jsii._runtime import kernel  # lazy: started by this worker's _init_worker
+
+        provider: Any = kernel.provider  # a ProcessProvider; its process is started (cdktn is imported)
+        provider._process.stop()
+    except Exception:  # noqa: BLE001 - best effort on the way out; Node also exits when its pipe closes
+        pass
 
 
 Task = tuple[list[str], str, str | None]  # stacks, stage folder, the pickled plan (None: the worker has it)
@@ -282,8 +298,11 @@ class Workers:
     def __enter__(self) -> Workers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.pool.terminate()  # at once, also when loading the registry failed
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is None:
+            self.pool.close()  # the workers leave through their exit path (_init_worker)
+        else:
+            self.pool.terminate()  # at once, also when loading the registry failed
         self.pool.join()
 
 
@@ -293,6 +312,7 @@ def early_workers(jobs: int) -> Workers | None:
     compiler). Only where workers can be forked (_start_method): a spawned worker needs the plan to start."""
     if _start_method() != "fork":
         return None
+    use_bundled_node()  # once here: the workers inherit PATH and jsii's runtime (node.py)
     ctx = multiprocessing.get_context("fork")
     for stream in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherited when it exits: not twice
         stream.flush()
@@ -334,6 +354,7 @@ def build(
         plan_file = None
         if workers is None:
             ctx = multiprocessing.get_context(_start_method())
+            use_bundled_node()  # once here: the workers inherit PATH and jsii's runtime (node.py)
             for stream in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherited when it exits
                 stream.flush()
             # leaving the block on an error terminates the workers at once
@@ -354,4 +375,7 @@ def build(
             peaks[pid] = max(peak, peaks.get(pid, 0))
             if progress:
                 progress(len(out), total)
+        if workers is None:
+            pool.close()  # the workers leave through their exit path (_init_worker); on an error: terminated
+            pool.join()
     return out, sorted(peaks.values())

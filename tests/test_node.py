@@ -13,6 +13,7 @@ import json
 import os
 import re
 import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -129,3 +130,62 @@ def test_the_installed_bindings_ship_a_lazy_index_with_the_same_exports():
     )
     assert len(eager) > 2000 and "provider" in eager and "iamRole" in eager
     assert lazy == eager
+
+
+def jsii_program() -> str:
+    spec = importlib.util.find_spec("jsii")
+    assert spec is not None and spec.origin is not None
+    return (Path(spec.origin).parent / "_embedded" / "jsii" / "lib__program.js").read_text(encoding="utf-8")
+
+
+def test_each_kernel_patch_applies_once_to_the_pinned_jsii():
+    """A jsii upgrade that changes the patched text would silently lose the fix: caught here (pyproject pins jsii)."""
+    program = jsii_program()
+    for old, new in node.JSII_KERNEL_PATCHES:
+        assert program.count(old) == 1, old
+        assert new not in program
+    patched = node.patch_kernel(program)
+    assert all(patched.count(new) == 1 and old not in patched for old, new in node.JSII_KERNEL_PATCHES)
+    assert len(patched) - len(program) == sum(len(new) - len(old) for old, new in node.JSII_KERNEL_PATCHES)
+
+
+def test_jsii_runs_the_runtime_written_once_with_the_patches(tmp_path):
+    node.use_bundled_node()
+    entry = Path(os.environ["JSII_RUNTIME"])
+    program = (entry.parent.parent / "lib" / "program.js").read_text(encoding="utf-8")
+    assert program == node.patch_kernel(jsii_program())
+    # a process started from this one uses the same runtime: nothing is written again
+    out = subprocess.run(
+        [sys.executable, "-c", "import os, modules.node as n; n.use_bundled_node(); print(os.environ['JSII_RUNTIME'])"],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp_path)},
+        check=True,
+    )
+    assert out.stdout.strip() == str(entry) and list(tmp_path.iterdir()) == []
+
+
+def test_the_kernel_patches_change_no_byte(example_out, tmp_path):
+    """The example, synthesized with jsii's own kernel in a process of its own, is the same bytes."""
+    plain = tmp_path / "plain"
+    (plain / "lib").mkdir(parents=True)
+    (plain / "bin").mkdir()
+    spec = importlib.util.find_spec("jsii")
+    assert spec is not None and spec.origin is not None
+    for source in (Path(spec.origin).parent / "_embedded" / "jsii").glob("*__*.js*"):
+        (plain / source.name.replace("__", "/", 1)).write_bytes(source.read_bytes())
+    out = tmp_path / "generated"
+    proc = subprocess.run(
+        [sys.executable, "main.py", "synth", "--full", "--quiet", "--registry", "registry", "--out", str(out)],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "JSII_RUNTIME": str(plain / "bin" / "jsii-runtime.js")},
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    files = lambda root: {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}  # noqa: E731
+    ours, theirs = files(example_out), files(out)
+    assert ours.pop("fingerprints.json", None) is not None and theirs.pop("fingerprints.json", None) is not None
+    assert theirs == ours

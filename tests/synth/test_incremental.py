@@ -147,12 +147,21 @@ def test_workers_started_before_the_registry_is_loaded_build_the_same_bytes(base
         "with w: r = synthesize(plan(load_registry(sys.argv[1])), pathlib.Path(sys.argv[2]), full=True, jobs=1, workers=w)\n"
         "assert 'jsii' not in sys.modules and len(r.worker_peaks_kb) == 2, r"  # both built, though jobs=1 and few stacks
     )
+    temp = tmp_path / "temp"
+    temp.mkdir()
     proc = subprocess.run(
-        [sys.executable, "-O", "-c", code, str(registry), str(out)], cwd=TESTS.parent, capture_output=True, text=True, timeout=300
+        [sys.executable, "-O", "-c", code, str(registry), str(out)],
+        cwd=TESTS.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "TMPDIR": str(temp), "JSII_RUNTIME": ""},
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert tree(out) == tree(full)
     assert not list(out.rglob("*.pickle")), "the plan sent to the workers stays out of the output"
+    # every worker stopped its jsii, which removed the runtime it had written; the process removed its own
+    assert list(temp.iterdir()) == []
 
 
 def test_an_invalid_registry_stops_the_early_workers_and_writes_nothing(tmp_path):
