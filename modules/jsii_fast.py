@@ -118,7 +118,8 @@ def uninstall() -> None:
 
 
 def installed() -> bool:
-    import jsii._kernel as kernel_module  # lazy: as in install
+    # lazy: as in install
+    import jsii._kernel as kernel_module
     from jsii._kernel.types import CreateRequest
 
     if getattr(kernel_module, "_make_reference_for_native", None) is not _reference:
