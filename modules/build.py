@@ -122,8 +122,15 @@ _WORKER_PLAN: Plan | None = None
 _WORKER_PLAN_FILE: str | None = None
 
 
-def _init_worker(plan: Plan | None) -> None:
+def _init_worker(plan: Plan | None, temp: str) -> None:
     global _WORKER_PLAN
+    # A replacement worker is forked by the pool's handler thread while this process's other threads may hold
+    # the locks of its standard streams (progress lines): fresh streams, so that flushing them cannot block
+    sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115 - this worker's stdout until it exits
+    sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115 - as stdout
+    # jsii writes a copy of its runtime to the temporary folder in every process: here the run's own folder,
+    # which the synth process removes with its workers however they ended (Workers.stop)
+    os.environ["TMPDIR"] = tempfile.tempdir = temp
     _WORKER_PLAN = plan  # None in workers started before the plan existed (early_workers): it comes as a file
     use_bundled_node()
     # lazy: cdktn (~1 s) once per worker, before its first batch; at module level every importer of build pays it
@@ -133,8 +140,7 @@ def _init_worker(plan: Plan | None) -> None:
     from .aws import access, account, catalog, identity_center, organization  # noqa: F401
 
     # A worker leaves through multiprocessing's exit path, which runs its finalizers but not atexit, where jsii
-    # stops its Node process and removes the copy of its runtime it wrote to a temporary folder: ~2 MB left in
-    # the temporary folder per worker and run. Stopped here instead (build closes its pools, not terminates).
+    # stops its Node process (and removes its runtime copy): stopped here instead, when the pool is closed.
     multiprocessing.util.Finalize(None, _stop_jsii, exitpriority=10)
 
 
@@ -290,20 +296,60 @@ def _start_method() -> str:
 
 @dataclasses.dataclass
 class Workers:
-    """Build processes started before the registry is loaded (early_workers), used by one build()."""
+    """Build processes (a pool) and their temporary folder; stopped and removed together, once."""
 
     pool: Pool
     jobs: int
+    temp: Path
+    env: contextlib.ExitStack  # PYTHONOPTIMIZE for the pool's lifetime: it also starts replacement workers
+    stopped: bool = False
 
     def __enter__(self) -> Workers:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
-        if kind is None:
-            self.pool.close()  # the workers leave through their exit path (_init_worker)
+        self.stop(failed=kind is not None)
+
+    def stop(self, *, failed: bool) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
+        if failed:
+            self.pool.terminate()  # at once: nothing they would still write is wanted
         else:
-            self.pool.terminate()  # at once, also when loading the registry failed
+            self.pool.close()  # the workers leave through their exit path (_init_worker)
         self.pool.join()
+        shutil.rmtree(self.temp, ignore_errors=True)
+        self.env.close()
+
+
+def _start_workers(method: str, jobs: int, plan: Plan | None) -> Workers:
+    use_bundled_node()  # once here: the workers inherit PATH and jsii's runtime (node.py)
+    for stream in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherited when it exits: not twice
+        stream.flush()
+    temp = Path(tempfile.mkdtemp(prefix="sagemaker-registry-workers-"))
+    # multiprocessing's Pool replaces a worker after maxtasksperchild batches (each task is one batch), so no
+    # worker builds more than BATCHES_PER_WORKER
+    env = contextlib.ExitStack()
+    env.enter_context(_optimized_workers())
+    try:
+        pool = multiprocessing.get_context(method).Pool(
+            jobs, initializer=_init_worker, initargs=(plan, str(temp)), maxtasksperchild=BATCHES_PER_WORKER
+        )
+    except BaseException:
+        env.close()
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    return Workers(pool, jobs, temp, env)
+
+
+def _stop_on_error(workers: Workers) -> Callable[..., bool]:
+    def exit_(kind: type[BaseException] | None, *exc: object) -> bool:
+        if kind is not None:
+            workers.stop(failed=True)
+        return False
+
+    return exit_
 
 
 def early_workers(jobs: int) -> Workers | None:
@@ -312,13 +358,7 @@ def early_workers(jobs: int) -> Workers | None:
     compiler). Only where workers can be forked (_start_method): a spawned worker needs the plan to start."""
     if _start_method() != "fork":
         return None
-    use_bundled_node()  # once here: the workers inherit PATH and jsii's runtime (node.py)
-    ctx = multiprocessing.get_context("fork")
-    for stream in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherited when it exits: not twice
-        stream.flush()
-    # multiprocessing's Pool replaces a worker after maxtasksperchild batches (each task is one batch), so no
-    # worker builds more than BATCHES_PER_WORKER
-    return Workers(ctx.Pool(jobs, initializer=_init_worker, initargs=(None,), maxtasksperchild=BATCHES_PER_WORKER), jobs)
+    return _start_workers("fork", jobs, None)
 
 
 def build(
@@ -353,21 +393,17 @@ def build(
     with contextlib.ExitStack() as cleanup:
         plan_file = None
         if workers is None:
-            ctx = multiprocessing.get_context(_start_method())
-            use_bundled_node()  # once here: the workers inherit PATH and jsii's runtime (node.py)
-            for stream in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherited when it exits
-                stream.flush()
-            # leaving the block on an error terminates the workers at once
-            cleanup.enter_context(_optimized_workers())
-            pool = cleanup.enter_context(ctx.Pool(jobs, initializer=_init_worker, initargs=(plan,), maxtasksperchild=BATCHES_PER_WORKER))
+            # leaving the block stops them: closed after the last batch, terminated at once on an error
+            own = cleanup.enter_context(_start_workers(_start_method(), jobs, plan))
         else:
-            pool = workers.pool
+            own = workers
+            cleanup.push(_stop_on_error(workers))  # before the caller removes stage: no worker writes into it then
             fd, plan_file = tempfile.mkstemp(prefix=".plan-", suffix=".pickle", dir=stage)
             cleanup.callback(os.unlink, plan_file)
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(plan, f, protocol=pickle.HIGHEST_PROTOCOL)
         tasks: list[Task] = [(batch, str(stage), plan_file) for batch in batches(names, size, tail=jobs * size)]
-        results = pool.imap(_worker_task, tasks)  # the workers start on the first batches now
+        results = own.pool.imap(_worker_task, tasks)  # the workers start on the first batches now
         if meanwhile:
             meanwhile()
         for built, pid, peak in results:
@@ -375,7 +411,4 @@ def build(
             peaks[pid] = max(peak, peaks.get(pid, 0))
             if progress:
                 progress(len(out), total)
-        if workers is None:
-            pool.close()  # the workers leave through their exit path (_init_worker); on an error: terminated
-            pool.join()
     return out, sorted(peaks.values())

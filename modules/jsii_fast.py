@@ -41,7 +41,9 @@ def _reference(kernel: Any, value: Any) -> Any:
     fields = getattr(value, "_values", None)
     fqn = getattr(kind, "__jsii_type__", None)
     if mapping is not None and fqn is not None and type(fields) is dict and fields.keys() <= mapping.keys():
-        return {"$jsii.struct": {"fqn": fqn, "data": {mapping[k]: _reference(kernel, v) for k, v in fields.items()}}}
+        # in the mapping's order, as jsii sends them (a struct's _values starts with its own required fields)
+        data = {jsii_name: _reference(kernel, fields[name]) for name, jsii_name in mapping.items() if name in fields}
+        return {"$jsii.struct": {"fqn": fqn, "data": data}}
     assert _ORIGINAL is not None  # installed before any call
     return _ORIGINAL(kernel, value)
 

@@ -52,11 +52,9 @@ def node_require_option(script: Path) -> str:
 def jsii_runtime(folder: Path) -> Path:
     """jsii's Node runtime written to folder (removed when this process exits), with JSII_KERNEL_PATCHES
     applied where their text is found; returns its entry point, for the JSII_RUNTIME variable jsii reads.
-
-    Without it, every process that starts jsii writes the runtime to a temporary folder of its own, removed
-    at its exit (atexit): a build worker is stopped or forked, exits without running atexit, and left ~2 MB
-    behind in /tmp per worker and run. Written once here, before any worker starts, workers inherit the
-    variable and write nothing."""
+    Written once per process tree: the build workers inherit the variable. (jsii still writes a copy of its
+    own in every process, evaluated as the default of `environ.get`, and removes it at exit; build.py gives
+    its workers a temporary folder of their own, removed with them.)"""
     # found, not imported: importing jsii here would make a later fork of this process unsafe (build._start_method)
     spec = importlib.util.find_spec("jsii")
     if spec is None or spec.origin is None:

@@ -54,7 +54,9 @@ class PlatformStack(TerraformStack):
         can occur here: the compiler writes no cdktn references (its own are tfexpr markers, and a test fails on
         any other `${` in cdktn's raw output), no cdktn function (`Fn`) and no write-only attribute. That resolve
         was a third of cdktn's synth of a stack, ~12 % of a stack's CPU; the output is the same bytes
-        (tests/synth/test_prepare.py builds the example both ways)."""
+        (tests/synth/test_prepare.py builds the example both ways). What it gave up: cdktn's check of such
+        functions and write-only attributes against the target Terraform versions; a construct module that
+        starts using either must bring this resolve back (call TerraformStack.prepare_stack)."""
         self.ensure_backend_exists()
 
     def role_variable(self, org: str) -> str:
