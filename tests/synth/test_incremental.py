@@ -119,12 +119,31 @@ def test_parallel_equals_one_process(base, tmp_path, monkeypatch):
     assert tree(out) == tree(full)
 
 
-# The code below runs under `python -O`, where `assert` is removed: it checks with check() instead.
+# The code below runs under `python -O` (as main.py does), where `assert` is removed: it checks with check().
 CHECK = "def check(ok, what):\n    if not ok: raise SystemExit(f'check failed: {what}')\n"
-RECORD_START_METHOD = CHECK + (
-    "import multiprocessing as mp; used = []; get = mp.get_context; "
-    "mp.get_context = lambda method=None: (used.append(method), get(method))[1]; "
+PRELUDE = CHECK + (
+    "import sys, pathlib, multiprocessing as mp, modules.build as b; from modules.synth import synthesize; "
+    "from modules.stacks import plan; from modules.registry.validate import load_registry\n"
+    # the start methods the build asks for
+    "used = []; get = mp.get_context; mp.get_context = lambda method=None: (used.append(method), get(method))[1]\n"
+    "the_plan = lambda: plan(load_registry(sys.argv[1])); out = pathlib.Path(sys.argv[2])\n"
 )
+
+
+def run_optimized(code: str, registry: Path, out: Path, tmp_path: Path) -> Path:
+    """Run PRELUDE + code in `python -O` with a TMPDIR of its own; returns that folder, for what was left in it."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    proc = subprocess.run(
+        [sys.executable, "-O", "-c", PRELUDE + code, str(registry), str(out)],
+        cwd=TESTS.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "TMPDIR": str(temp), "JSII_RUNTIME": ""},
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return temp
 
 
 def test_forked_workers_build_the_same_bytes(base, tmp_path):
@@ -132,24 +151,12 @@ def test_forked_workers_build_the_same_bytes(base, tmp_path):
     also the ones that replace a worker after BATCHES_PER_WORKER batches."""
     registry, full = base
     out = tmp_path / "forked"
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    code = RECORD_START_METHOD + (
-        "import sys, modules.build as b; from modules.synth import synthesize; from modules.stacks import plan; "
-        "from modules.registry.validate import load_registry; b.MIN_PER_WORKER = 1; b.BATCH = 3; "
-        "b.BATCHES_PER_WORKER = 1; "
-        "r = synthesize(plan(load_registry(sys.argv[1])), __import__('pathlib').Path(sys.argv[2]), full=True, jobs=2); "
-        "check('jsii' not in sys.modules and len(r.worker_peaks_kb) > 2, r); check(used == ['fork'], used)"
+    code = (
+        "b.MIN_PER_WORKER = 1; b.BATCH = 3; b.BATCHES_PER_WORKER = 1\n"
+        "r = synthesize(the_plan(), out, full=True, jobs=2)\n"
+        "check('jsii' not in sys.modules and len(r.worker_peaks_kb) > 2, r); check(used == ['fork'], used)\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-O", "-c", code, str(registry), str(out)],
-        cwd=TESTS.parent,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "TMPDIR": str(temp), "JSII_RUNTIME": ""},
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    temp = run_optimized(code, registry, out, tmp_path)
     assert tree(out) == tree(full)
     assert list(temp.iterdir()) == [], "workers and their jsii leave nothing in the temporary folder"
 
@@ -157,29 +164,18 @@ def test_forked_workers_build_the_same_bytes(base, tmp_path):
 def test_a_failed_batch_stops_the_early_workers_before_the_staging_folder_goes(base, tmp_path):
     registry, _ = base
     out = tmp_path / "failed"
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    code = CHECK + (
-        "import sys, pathlib, modules.build as b; from modules.synth import synthesize; from modules.stacks import plan; "
-        "from modules.registry.validate import load_registry; b.BATCH = 2; build_stack = b.build_stack\n"
+    code = (
+        "b.BATCH = 2; build_stack = b.build_stack\n"
         "def failing(app, plan, name):\n"
         "    if name == 'fraud-dev': raise RuntimeError('broken stack')\n"
         "    build_stack(app, plan, name)\n"
         "b.build_stack = failing; w = b.early_workers(2); check(w is not None, 'forked')\n"
         "with w:\n"
-        "    try: synthesize(plan(load_registry(sys.argv[1])), pathlib.Path(sys.argv[2]), full=True, workers=w)\n"
+        "    try: synthesize(the_plan(), out, full=True, workers=w)\n"
         "    except RuntimeError as e: check('broken stack' in str(e) and w.stopped, ('workers still running', e))\n"
         "    else: check(False, 'the failed batch was not reported')\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-O", "-c", code, str(registry), str(out)],
-        cwd=TESTS.parent,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "TMPDIR": str(temp), "JSII_RUNTIME": ""},
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    temp = run_optimized(code, registry, out, tmp_path)
     assert not out.exists() and not list(tmp_path.glob(".failed-*")), "nothing written, no staging folder left"
     assert list(temp.iterdir()) == [], "terminated workers leave nothing in the temporary folder either"
 
@@ -188,23 +184,12 @@ def test_workers_started_before_the_registry_is_loaded_build_the_same_bytes(base
     """A full synth starts its workers first (they import cdktn while the registry loads) and sends them the plan."""
     registry, full = base
     out = tmp_path / "early"
-    code = CHECK + (
-        "import sys, pathlib, modules.build as b; from modules.synth import synthesize; from modules.stacks import plan; "
-        "from modules.registry.validate import load_registry; b.BATCH = 3; w = b.early_workers(2); check(w is not None, 'forked')\n"
-        "with w: r = synthesize(plan(load_registry(sys.argv[1])), pathlib.Path(sys.argv[2]), full=True, jobs=1, workers=w)\n"
-        "check('jsii' not in sys.modules and len(r.worker_peaks_kb) == 2, r)"  # both built, though jobs=1 and few stacks
+    code = (
+        "b.BATCH = 3; w = b.early_workers(2); check(w is not None and used == ['fork'], used)\n"
+        "with w: r = synthesize(the_plan(), out, full=True, jobs=1, workers=w)\n"
+        "check('jsii' not in sys.modules and len(r.worker_peaks_kb) == 2, r)\n"  # both built, though jobs=1
     )
-    temp = tmp_path / "temp"
-    temp.mkdir()
-    proc = subprocess.run(
-        [sys.executable, "-O", "-c", code, str(registry), str(out)],
-        cwd=TESTS.parent,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "TMPDIR": str(temp), "JSII_RUNTIME": ""},
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    temp = run_optimized(code, registry, out, tmp_path)
     assert tree(out) == tree(full)
     assert not list(out.rglob("*.pickle")), "the plan sent to the workers stays out of the output"
     # every worker stopped its jsii, which removed the runtime it had written; the process removed its own
