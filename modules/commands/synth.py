@@ -11,18 +11,19 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .. import fingerprint
 from ..outputs import ROOT_FILES
 from . import EXIT_OK, Invalid, Unusable
 from .options import SynthOptions
 
-if TYPE_CHECKING:  # annotations only: build imports the registry model, which the no-op check never loads
-    from ..build import Workers
-
 
 def synth(opts: SynthOptions) -> int:
+    with contextlib.ExitStack() as running:  # early build workers, if started, stop when synth ends
+        return _synth(opts, running)
+
+
+def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     out = opts.out or os.environ.get("CDKTF_OUTDIR") or "generated"
     started = time.perf_counter()
     out_path = Path(out).resolve()
@@ -40,9 +41,11 @@ def synth(opts: SynthOptions) -> int:
     # lazy: past the no-op check, only now the registry model (pydantic) and the compiler are imported; before
     # early_workers forks, so that the workers inherit them rather than import them again (~0.2 s CPU each)
     from ..build import default_jobs, early_workers, prefetch
-    from ..stacks import plan  # noqa: F401
-    from ..synth import synthesize  # noqa: F401
-    from .loading import load  # noqa: F401
+    from ..outputs import root_files
+    from ..registry.unsynthesized import unsynthesized
+    from ..stacks import plan
+    from ..synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
+    from .loading import load, summary
 
     if opts.jobs is not None and opts.jobs < 1:
         raise Unusable("error: --jobs must be at least 1")
@@ -52,29 +55,8 @@ def synth(opts: SynthOptions) -> int:
     workers = None
     if not opts.full and fingerprint.same_compiler(out_path):
         prefetch()
-    else:
-        workers = early_workers(jobs)
-    with workers or contextlib.nullcontext():
-        return _synth(opts, out, out_path, root, in_project, digest, started, jobs, workers)
-
-
-def _synth(
-    opts: SynthOptions,
-    out: str,
-    out_path: Path,
-    root: Path,
-    in_project: bool,
-    digest: str | None,
-    started: float,
-    jobs: int,
-    workers: Workers | None,
-) -> int:
-    # lazy: as in synth
-    from ..outputs import root_files
-    from ..registry.unsynthesized import unsynthesized
-    from ..stacks import plan
-    from ..synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
-    from .loading import load, summary
+    elif started_early := early_workers(jobs):
+        workers = running.enter_context(started_early)
 
     reg = load(opts.registry)
     pending = unsynthesized(reg)
