@@ -243,14 +243,14 @@ def test_the_registry_names_the_access_role_and_the_identity_center_region(examp
     assert base_plan.account("pricing-prod").account.access_role is None
 
 
-def test_the_readme_says_what_preflight_checks_and_the_example_needs_16_accounts(example_registry):
+def test_the_operators_guide_says_what_preflight_checks_and_the_example_needs_16_accounts(example_registry):
     from pathlib import Path
 
     from modules.post.gateway_org import ACCOUNT_QUOTA
     from modules.post.preflight import DEFAULT_ACCOUNT_QUOTA
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    section = readme[readme.index("## Before the first apply") : readme.index("## Pull requests and Atlantis")]
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text()
+    section = guide[guide.index("## Before the first apply") : guide.index("## Pull requests and Atlantis")]
     org = manifests(plan(example_registry))["organization"].jobs.preflight.organization
     needed = len(org.new_accounts) + len(org.adopted_accounts) + len(org.central_accounts) + 1  # + management
     assert needed == 16 and f"the example needs {needed}" in section

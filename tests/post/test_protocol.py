@@ -45,9 +45,9 @@ def test_job_names_come_from_one_registry():
         assert spec.name == name and spec.waits_for
 
 
-def test_the_readme_job_table_has_one_row_per_job_in_run_order():
-    """A job added to JOBS without its README row (or a row left after a job is removed) fails here."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+def test_the_post_step_docs_job_table_has_one_row_per_job_in_run_order():
+    """A job added to JOBS without its row in docs/post-step.md (or a row left after a job is removed) fails here."""
+    readme = (ROOT / "docs" / "post-step.md").read_text(encoding="utf-8")
     table = readme[readme.index("| job | stack | what it ensures | apply waits for |") :].split("\n\n", 1)[0]
     rows = [line.split("|")[1].strip().strip("`") for line in table.splitlines()[2:]]
     assert rows == list(JOBS)
@@ -72,14 +72,13 @@ def test_a_stale_manifest_is_refused_with_the_field_that_is_wrong(tmp_path):
         load_manifest(tmp_path, "recsys-prod")
 
 
-def test_the_readme_documents_every_job_the_exit_codes_and_the_bounds():
+def test_the_post_step_docs_document_every_job_the_exit_codes_and_the_bounds():
     from modules.post.deadline import CALL_SECONDS, RUN_SECONDS
     from modules.post.run import EXIT_FAILED, EXIT_NOTHING, EXIT_PENDING, EXIT_USAGE
 
-    readme = (ROOT / "README.md").read_text()
-    section = readme[readme.index("## The post-step") : readme.index("## Command line")]
+    section = (ROOT / "docs" / "post-step.md").read_text()
     for name in JOBS:
-        assert f"| `{name}` |" in section, f"README: job {name} missing from the post-step table"
+        assert f"| `{name}` |" in section, f"docs/post-step.md: job {name} missing from the post-step table"
     for code in (EXIT_NOTHING, EXIT_FAILED, EXIT_PENDING, EXIT_USAGE):
         assert f"\n| {code} | " in section
     assert f"default {RUN_SECONDS:g} s" in section and f"default {CALL_SECONDS:g} s" in section
