@@ -22,6 +22,7 @@ from .fields import (
     EmailTemplate,
     EnvName,
     GitHubHandle,
+    IamRoleName,
     IdentityStoreId,
     InstanceArn,
     InstanceType,
@@ -89,6 +90,11 @@ class Network(Base):
 class AdoptableAccount(Base):
     team: Slug
     environment: EnvName
+    access_role: IamRoleName | None = Field(
+        None,
+        description="the account's administrator role that the management account may assume, when it is not "
+        "OrganizationAccountAccessRole (Organizations creates that one only in the accounts it creates)",
+    )
 
 
 class Libraries(Base):

@@ -18,7 +18,7 @@ TOP_LEVEL = frozenset({"//", "terraform", "provider", "resource", "data", "outpu
 TERRAFORM_BLOCK = frozenset({"//", "backend", "required_providers", "required_version"})
 PROVIDERS = {"aws": "hashicorp/aws"}
 BACKENDS = frozenset({"s3"})
-VARIABLES = frozenset({"assume_role_name"})
+VARIABLES = frozenset({"access_mode"})
 DATA_SOURCES = frozenset({"aws_identitystore_user", "aws_organizations_organization", "terraform_remote_state"})
 RESOURCE_TYPES = frozenset(
     {
