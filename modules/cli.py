@@ -96,9 +96,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     cs = sub.add_parser(
         "check-stacks",
-        help="CI, before a plan: refuse stacks that use a provider, data source, resource type or block outside the compiler's allow-list",
+        help="CI and Atlantis, before terraform init: refuse a commit's stacks unless they hold only what the compiler emits "
+        "for its registry (read from git's tree, never from a working folder)",
     )
-    cs.add_argument("stacks", nargs="?", default="generated/stacks", metavar="DIR", help="default: generated/stacks")
+    cs.add_argument("--repo", default=".", metavar="DIR", help="a folder inside the repository (default: .)")
+    cs.add_argument("--rev", default="HEAD", metavar="REV", help="the commit to check (default: HEAD)")
+    cs.add_argument("--stack", action="append", default=[], dest="stacks", metavar="NAME", help="only this stack (repeatable)")
+    cs.add_argument(
+        "--rebuild",
+        choices=("auto", "never"),
+        default="auto",
+        help="auto: when the commit's compiler is this one, its stacks must equal this compiler's build of its registry",
+    )
+    cs.add_argument(
+        "--atlantis",
+        action="store_true",
+        help="an Atlantis step: check only the project it runs for (PROJECT_NAME, REPO_REL_DIR, WORKSPACE) and atlantis.yaml",
+    )
     a = with_registry(sub.add_parser("access", help="the access review: every person x account, what grants it, Studio"))
     a.add_argument("--format", choices=("md", "csv", "json"), default="md")
     a.add_argument("--person", metavar="USER", help="only this person's access")
