@@ -67,11 +67,11 @@ def check_stacks(opts: CheckStacksOptions) -> int:
         print(f"check-stacks: {len(found)} problem(s): nothing may be planned until they are gone", file=sys.stderr)
         return EXIT_INVALID
     how = (
-        "and equal, byte for byte, to this compiler's build of the commit's registry"
+        ", and equal this compiler's build of the commit's registry"
         if not changed
-        else f"(the commit changes the compiler: {_few(changed)}; not compared with a rebuild)"
+        else f" (the commit changes the compiler: {_few(changed)}; not compared with a rebuild)"
     )
-    print(f"check-stacks: {len(tree.files)} stack(s) hold only what the compiler emits {how}")
+    print(f"check-stacks: {len(tree.files)} stack(s) hold only what the compiler emits{how}")
     return EXIT_OK
 
 

@@ -78,13 +78,13 @@ def expect(plan: Plan, regions: tuple[str, ...]) -> Expect:
 def differences(path: str, got: object, want: object) -> list[str]:
     """Where got differs from want, as `path: ...` lines (every difference, not only the first)."""
     if isinstance(want, dict) and isinstance(got, dict):
-        out = [f"{path}.{k}: missing (the compiler writes {shown(json.dumps(want[k]))})" for k in sorted(set(want) - set(got))]
+        out = [f"{path}.{k}: missing (the compiler writes {shown(want[k])})" for k in sorted(set(want) - set(got))]
         out += [f"{path}.{shown(k)}: not allowed here" for k in sorted(set(got) - set(want))]
         for k in sorted(set(want) & set(got)):
             out += differences(f"{path}.{k}", got[k], want[k])
         return out
     if got != want or type(got) is not type(want):
-        return [f"{path}: {shown(json.dumps(got))} where the compiler writes {shown(json.dumps(want))}"]
+        return [f"{path}: {shown(got)} where the compiler writes {shown(want)}"]
     return []
 
 
@@ -106,9 +106,9 @@ def provider_problems(providers: object, e: Expect) -> list[str]:
         aliases.append(cfg.get("alias"))
         alias = cfg.get("alias")
         if alias is not None and not (isinstance(alias, str) and _ALIAS.fullmatch(alias)):
-            out.append(f"{where}.alias: {shown(str(alias))} is not an alias the compiler writes")
+            out.append(f"{where}.alias: {shown(alias)} is not an alias the compiler writes")
         if cfg.get("region") not in e.regions:
-            out.append(f"{where}.region: {shown(str(cfg.get('region')))} is not a region of the organization")
+            out.append(f"{where}.region: {shown(cfg.get('region'))} is not a region of the organization")
         ids = cfg.get("allowed_account_ids", [])
         if not isinstance(ids, list) or not all(isinstance(i, str) and i in e.account_ids for i in ids):
             out.append(f"{where}.allowed_account_ids: only accounts the registry knows")
@@ -133,7 +133,7 @@ def _assume_role(where: str, value: object, e: Expect) -> list[str]:
         out.append(f"{where}.assume_role.session_name: must be {SESSION_NAME}")
     if role["role_arn"] not in e.role_arns:
         out.append(
-            f"{where}.assume_role.role_arn: {shown(str(role['role_arn']))} is not an account's role the compiler assumes "
+            f"{where}.assume_role.role_arn: {shown(role['role_arn'])} is not an account's role the compiler assumes "
             "(a known account, its access role to apply and the plan role to plan)"
         )
     return out
