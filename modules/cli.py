@@ -134,6 +134,12 @@ def _parser() -> argparse.ArgumentParser:
         "--tf-plan", metavar="FILE", help="`terraform show -json` of the stack's plan (for studio-cleanup; exactly one --stack)"
     )
     po.add_argument("--manifests", default="generated/post", metavar="DIR", help="default: generated/post")
+    po.add_argument(
+        "--registry",
+        metavar="DIR",
+        help="rebuild the manifests from this registry with this compiler instead of reading --manifests "
+        "(Atlantis: a checkout's generated/post is never trusted as it is)",
+    )
     po.add_argument("--format", choices=("table", "json"), default="table")
     po.add_argument(
         "--timeout",

@@ -78,6 +78,7 @@ class PostOptions:
     format: str  # table | json
     timeout: float
     call_timeout: float
+    registry: str | None = None  # rebuild the manifests from this registry instead of reading --manifests
 
 
 @dataclass(frozen=True)
