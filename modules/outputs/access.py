@@ -11,6 +11,7 @@ from .. import naming
 from ..libraries import publishers
 from ..records import Assignment
 from ..registry.model import Registry, Team
+from ..review.mdtext import text
 from ..stacks import Plan
 
 
@@ -107,21 +108,24 @@ def access_report(reg: Registry, plan: Plan, fmt: str, *, person: str | None = N
         "| person | account | permission set | granted by | Studio |",
         "|---|---|---|---|---|",
     ]
-    for g in rows:
-        who = f"{g.person} **admin**" if g.person in admins else g.person
-        by = "platform admins" if g.role == "platform-admin" else f"{g.team} / {g.role}"
-        lines.append(f"| {who} | {g.account} | {g.permission_set} | {by} | {'yes' if g.studio else ''} |")
+    for g in rows:  # every value through mdtext.text: the registry is edited in pull requests
+        who = f"{text(g.person)} **admin**" if g.person in admins else text(g.person)
+        by = "platform admins" if g.role == "platform-admin" else text(f"{g.team} / {g.role}")
+        lines.append(f"| {who} | {text(g.account)} | {text(g.permission_set)} | {by} | {'yes' if g.studio else ''} |")
     lib = plan.shared_services.libraries
     if lib:
         lines += [
             "",
             "## Internal libraries: who may publish",
             "",
-            f"Repository {lib.domain}/{lib.repository}; every team account reads it. "
+            f"Repository {text(lib.domain)}/{text(lib.repository)}; every team account reads it. "
             "Studio members publish through the account's execution role.",
             "",
             "| package | team | deployments (deploy role) | Studio (execution role) |",
             "|---|---|---|---|",
         ]
-        lines += [f"| {p.package} | {p.team} | {', '.join(p.deploy_accounts)} | {', '.join(p.studio_accounts)} |" for p in pubs]
+        lines += [
+            f"| {text(p.package)} | {text(p.team)} | {text(', '.join(p.deploy_accounts))} | {text(', '.join(p.studio_accounts))} |"
+            for p in pubs
+        ]
     return "\n".join(lines) + "\n"
