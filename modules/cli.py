@@ -35,7 +35,7 @@ from .post.jobs import JOBS  # the one registry of job names: --job's choices
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python main.py",
+        prog="sagemaker-registry" if os.path.basename(sys.argv[0]) == "sagemaker-registry" else "python main.py",
         description="Compile the SageMaker platform registry (YAML) into Terraform with CDK Terrain.",
         epilog="Exit codes: 0 success, 1 the registry is wrong (every mistake is listed) or a destroy was refused, "
         "2 usage or environment problem. post has its own: 0 nothing pending, 1 failed, 2 changes pending, "
@@ -203,6 +203,11 @@ def wants_cdktn(argv: list[str]) -> bool:
     """Whether these arguments run a command that builds constructs (no arguments means synth)."""
     first = next((a for a in argv if not a.startswith("-")), "synth")
     return first in COMMANDS and COMMANDS[first].cdktn and "--help" not in argv and "-h" not in argv
+
+
+def entry() -> None:
+    """The installed command `sagemaker-registry` (pyproject.toml [project.scripts]): `python main.py` without main.py."""
+    sys.exit(main())
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,9 +4,11 @@ The repository's `atlantis.yaml` is read by Atlantis from the pull request: the 
 (atlantis/repos.yaml) lets it override nothing (`allowed_overrides: []`: no workflow, no requirements), but
 a project's `dir`, `workspace`, `terraform_version`, `branch` and the repository's `autodiscover` and
 `policies` keys are not overrides, so a pull request could still point a project at a folder of its own or pick
-another Terraform. Atlantis passes the project to each step (`PROJECT_NAME`, `REPO_REL_DIR`, `WORKSPACE`,
+another Terraform, and a comment can append Terraform arguments (`atlantis plan -- -var-file=...`). Atlantis passes
+the project and those arguments to each step (`PROJECT_NAME`, `REPO_REL_DIR`, `WORKSPACE`, `COMMENT_ARGS`,
 https://www.runatlantis.io/docs/custom-workflows#custom-run-command); this refuses a project that is not one of
-the registry's stacks in its own folder, and an `atlantis.yaml` with any key the compiler does not write.
+the registry's stacks in its own folder, comment arguments, and an `atlantis.yaml` with any key the compiler does not
+write.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ def env_problems(env: Mapping[str, str], stacks: frozenset[str]) -> list[str]:
         out.append(f"Atlantis project {shown(name)} runs in {shown(rel_dir)}, not in its stack folder {STACKS}/{name}")
     if workspace != "default":
         out.append(f"Atlantis project {shown(name)} uses workspace {shown(workspace)}; every stack plans in `default`")
+    if env.get("COMMENT_ARGS"):
+        # `atlantis plan -- -var-file=/proc/self/environ`: Terraform would quote the file in its error message
+        out.append("extra Terraform arguments from a comment (atlantis plan -- ...) are not accepted: the stacks need none")
     return out
 
 

@@ -195,7 +195,7 @@ def test_a_pull_request_that_changes_the_compiler_is_held_to_the_allow_list(repo
     assert "pyproject.toml (the compiler's pinned dependencies)" in check(run_cli, repo, bumped)[1]
 
 
-ATLANTIS_ENV = {"PROJECT_NAME": "pricing-dev", "REPO_REL_DIR": STACK, "WORKSPACE": "default"}
+ATLANTIS_ENV = {"PROJECT_NAME": "pricing-dev", "REPO_REL_DIR": STACK, "WORKSPACE": "default", "COMMENT_ARGS": ""}
 
 
 @pytest.mark.parametrize(
@@ -205,9 +205,10 @@ ATLANTIS_ENV = {"PROJECT_NAME": "pricing-dev", "REPO_REL_DIR": STACK, "WORKSPACE
         ({"PROJECT_NAME": "evil", "REPO_REL_DIR": "evil"}, None, 'Atlantis project "evil" is not a stack the registry derives'),
         ({"REPO_REL_DIR": "registry"}, None, 'Atlantis project "pricing-dev" runs in "registry", not in its stack folder'),
         ({"WORKSPACE": "x"}, None, 'uses workspace "x"'),
+        ({"COMMENT_ARGS": "-var-file=/proc/self/environ"}, None, "extra Terraform arguments from a comment"),
         ({}, _edit_text("atlantis.yaml", "projects:", "workflows: {x: {}}\nprojects:"), "atlantis.yaml: differs from what the registry"),
     ],
-    ids=["its-own-project", "a-project-of-its-own", "another-folder", "another-workspace", "atlantis-yaml-edited"],
+    ids=["its-own-project", "a-project-of-its-own", "another-folder", "another-workspace", "comment-arguments", "atlantis-yaml-edited"],
 )
 def test_an_atlantis_step_checks_its_project_and_atlantis_yaml(repo, run_cli, monkeypatch, env, change, message):
     for key, value in {**ATLANTIS_ENV, **env}.items():
