@@ -107,21 +107,26 @@ def provider_problems(providers: object, e: Expect) -> list[str]:
         alias = cfg.get("alias")
         if alias is not None and not (isinstance(alias, str) and _ALIAS.fullmatch(alias)):
             out.append(f"{where}.alias: {shown(alias)} is not an alias the compiler writes")
-        if cfg.get("region") not in e.regions:
-            out.append(f"{where}.region: {shown(cfg.get('region'))} is not a region of the organization")
+        region = cfg.get("region")
+        if not isinstance(region, str) or region not in e.regions:
+            out.append(f"{where}.region: {shown(region)} is not a region of the organization")
         ids = cfg.get("allowed_account_ids", [])
         if not isinstance(ids, list) or not all(isinstance(i, str) and i in e.account_ids for i in ids):
             out.append(f"{where}.allowed_account_ids: only accounts the registry knows")
         if "assume_role" in cfg:
             out += _assume_role(where, cfg["assume_role"], e)
-        if "default_tags" in cfg:
-            tags = cfg["default_tags"]
-            ok = isinstance(tags, list) and len(tags) == 1 and isinstance(tags[0], dict) and set(tags[0]) == {"tags"}
-            if not ok or not all(isinstance(k, str) and isinstance(v, str) for k, v in tags[0]["tags"].items()):
-                out.append(f"{where}.default_tags: only one `tags` map of strings")
+        if "default_tags" in cfg and not _tags_ok(cfg["default_tags"]):
+            out.append(f"{where}.default_tags: only one `tags` map of strings")
     if len(aliases) != len(set(map(str, aliases))):
         out.append("provider.aws: two configurations with one alias")
     return out
+
+
+def _tags_ok(value: object) -> bool:
+    if not (isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) and set(value[0]) == {"tags"}):
+        return False
+    tags = value[0]["tags"]
+    return isinstance(tags, dict) and all(isinstance(v, str) for v in tags.values())
 
 
 def _assume_role(where: str, value: object, e: Expect) -> list[str]:
@@ -131,7 +136,7 @@ def _assume_role(where: str, value: object, e: Expect) -> list[str]:
     out = []
     if role["session_name"] != SESSION_NAME:
         out.append(f"{where}.assume_role.session_name: must be {SESSION_NAME}")
-    if role["role_arn"] not in e.role_arns:
+    if not isinstance(role["role_arn"], str) or role["role_arn"] not in e.role_arns:
         out.append(
             f"{where}.assume_role.role_arn: {shown(role['role_arn'])} is not an account's role the compiler assumes "
             "(a known account, its access role to apply and the plan role to plan)"

@@ -6,6 +6,8 @@ import copy
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from modules.registry.validate import load_registry
 from modules.review.allowlist import DATA_SOURCES, FUNCTIONS, RESOURCE_TYPES, problems
@@ -233,3 +235,38 @@ def test_the_scan_reads_escapes_as_terraform_does():
 
 def test_names_from_a_pull_request_are_shown_quoted_on_one_line():
     assert shown("x` <!--\n::error::y") == '"x\\u0060 \\u003c!--\\n::error::y"'
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _paths(value, path=()):
+    yield path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        yield from _paths(item, (*path, key))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_value_anywhere_in_a_stack_is_refused_or_accepted_never_crashed_on(example_out, example_expect, data):
+    """A pull request controls every byte: whatever JSON replaces whatever node, the check answers with lines."""
+    doc = json.loads((example_out / "stacks" / DEV / "cdk.tf.json").read_text())
+    paths = [p for p in _paths(doc) if p and len(p) <= 6]
+    path = data.draw(st.sampled_from(paths))
+    _set(list(path), data.draw(JSON))(doc)
+    found = problems(DEV, doc, example_expect)
+    assert isinstance(found, list) and all(isinstance(line, str) for line in found)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from('${}%"\\()#/<a-_:.é ?\n'), max_size=40))
+def test_the_scan_answers_or_refuses_any_template(template):
+    try:
+        scan_template(template, Found())
+    except Unscannable:
+        pass
