@@ -3,7 +3,7 @@ compiler emits for the commit's own registry (modules/review/allowlist.py), read
 
 Runs the compiler it is part of (the default branch's, or the one installed in the Atlantis image) and reads the
 commit as data: its registry (extracted from the tree into a temporary folder, loaded and validated), its
-`generated/stacks` (stacktree.py) and, for an Atlantis step, its atlantis.yaml. When the commit's compiler is this
+`generated/stacks` (stacktree.py) and its atlantis.yaml (checked when the whole commit or an Atlantis step is). When the commit's compiler is this
 very compiler (samecompiler.py), its stacks must also equal, byte for byte, what this compiler builds from its
 registry (`--rebuild auto`, the default).
 """
@@ -56,8 +56,8 @@ def check_stacks(opts: CheckStacksOptions) -> int:
             continue
         found += allowlist.problems(name, doc, expect)
     changed = samecompiler.differences(root, rev) if opts.rebuild == "auto" else ["--rebuild never"]
-    if opts.atlantis:
-        text = stacktree.show(root, rev, "atlantis.yaml")
+    text = stacktree.show(root, rev, "atlantis.yaml")
+    if opts.atlantis or (text is not None and not opts.stacks):  # an Atlantis step, or the whole commit
         found += atlantis_project.repo_config_problems(text, stacks, None if changed else atlantis_yaml(the_plan, stacktree.STACKS))
     if not found and not changed:
         found += _rebuilt_differs(the_plan, tree.files)

@@ -176,6 +176,9 @@ def global_cfg_error(cfg: Any) -> str | None:
         branch = repo.get("branch", "")
         if branch and (not _regex(branch) or not _compiles(branch[1:-1])):
             return "branch: regex must begin and end with a slash '/'"
+        for hook in (repo.get("pre_workflow_hooks") or []) + (repo.get("post_workflow_hooks") or []):
+            if not isinstance(hook, dict) or list(hook) != ["run"] or not isinstance(hook["run"], str):
+                return "workflow hooks: step element can only contain a single key, run"  # raw/workflow_step.go
         for override in repo.get("allowed_overrides") or []:
             if override not in OVERRIDES:
                 return f"{override!r} is not a valid override"

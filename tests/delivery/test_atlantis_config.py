@@ -35,6 +35,9 @@ def test_the_shipped_repo_config_is_valid_and_admits_the_committed_atlantis_yaml
 
 def test_the_repository_may_override_nothing_and_define_no_workflow():
     (repo,) = REPOS["repos"]
+    # once per command, the whole commit compared with a rebuild; a failing hook stops the command
+    assert repo["pre_workflow_hooks"] == [{"run": 'sagemaker-registry check-stacks --repo "$DIR"'}]
+    assert "ATLANTIS_FAIL_ON_PRE_WORKFLOW_HOOK_ERROR=true" in DOCKERFILE
     assert repo["workflow"] == "registry" and repo["allowed_workflows"] == ["registry"]
     assert repo["allowed_overrides"] == [] and repo["allow_custom_workflows"] is False
     assert repo["apply_requirements"] == ["approved", "mergeable"] and repo["import_requirements"] == ["approved", "mergeable"]
@@ -80,6 +83,7 @@ def test_the_rules_refuse_a_repo_config_atlantis_refuses():
         ({"repos": [{"id": "/.*/", "apply_requirements": ["reviewed"]}]}, "is not a valid apply_requirement"),
         ({"repos": [{"id": "/.*/", "allow_overrides": []}]}, "field allow_overrides not found"),
         ({"repos": [{}]}, "id: cannot be blank"),
+        ({"repos": [{"id": "/.*/", "pre_workflow_hooks": [{"run": "x", "description": "y"}]}]}, "can only contain a single key"),
         ({"workflows": {"w": {"plan": {"steps": ["terraform plan"]}}}}, "maybe you omitted the 'run' key"),
         ({"workflows": {"w": {"plan": {"steps": [{"init": {"args": []}}]}}}}, "built-in steps only support a single extra_args key"),
         ({"workflows": {"w": {"plan": {"steps": [{"env": {"value": "x"}}]}}}}, "env steps must have a 'name' key set"),
@@ -94,7 +98,7 @@ def test_every_stage_checks_first_and_runs_only_the_installed_compiler():
     for stage in STAGES:
         steps = _steps(stage)
         first_run = next(s for s in steps if isinstance(s, dict) and "run" in s)
-        assert first_run["run"].startswith("sagemaker-registry check-stacks --atlantis"), stage
+        assert first_run["run"].startswith("sagemaker-registry check-stacks --atlantis --rebuild never"), stage
         terraform = [i for i, s in enumerate(steps) if s in ("init", "plan", "apply", "import", "state_rm") or "init" in s]
         assert steps.index(first_run) < min(terraform), f"{stage}: the check runs before Terraform"
         assert {"env": {"name": "TF_VAR_access_mode", "value": "apply"}} in steps, stage

