@@ -3,9 +3,9 @@ compiler emits for the commit's own registry (modules/review/allowlist.py), read
 
 Runs the compiler it is part of (the default branch's, or the one installed in the Atlantis image) and reads the
 commit as data: its registry (extracted from the tree into a temporary folder, loaded and validated), its
-`generated/stacks` (stacktree.py) and its atlantis.yaml (checked when the whole commit or an Atlantis step is). When the commit's compiler is this
-very compiler (samecompiler.py), its stacks must also equal, byte for byte, what this compiler builds from its
-registry (`--rebuild auto`, the default).
+`generated/stacks` (stacktree.py) and its atlantis.yaml (checked when the whole commit or an Atlantis step is).
+When the commit's compiler is this very compiler (samecompiler.py), its stacks must also equal, byte for byte,
+what this compiler builds from its registry (`--rebuild auto`, the default).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tarfile
 import tempfile
 from pathlib import Path
 
@@ -83,7 +84,10 @@ def _registry(root: Path, rev: str) -> tuple[Plan, tuple[str, ...]]:
     """The commit's registry, read from its tree as data, validated, and planned (pure Python: no cdktn)."""
     tmp = Path(tempfile.mkdtemp(prefix="check-stacks-"))
     try:
-        folder = extract(rev, "registry", root, tmp)
+        try:
+            folder = extract(rev, "registry", root, tmp)
+        except tarfile.FilterError as exc:  # a link out of the registry (an absolute one, or one through ..)
+            raise Invalid(f"check-stacks: the commit's registry holds a link that leaves it ({exc}): nothing may be planned") from None
         if folder is None or not folder.is_dir():
             raise Invalid("check-stacks: the commit has no registry/ folder")
         try:

@@ -160,6 +160,14 @@ ATTACKS = [
         '"x\\u0060 \\u003c!--": not a stack the registry derives',
     ),
     (
+        "a registry file linked to a secret",
+        lambda root: (
+            (root / "registry/teams/pricing.yaml").unlink(),
+            os.symlink("/proc/self/environ", root / "registry/teams/pricing.yaml"),
+        ),
+        "check-stacks: the commit's registry holds a link that leaves it",
+    ),
+    (
         "an invalid registry",
         _edit_text("registry/teams/pricing.yaml", "status: active", "status: activ"),
         "check-stacks: the commit's registry is invalid: nothing may be planned",
