@@ -22,8 +22,14 @@ def optimized_bytecode_ready() -> bool:
 
 
 if __name__ == "__main__":
-    # jsii's generated bindings check argument types at run time unless Python runs with -O; for
-    # commands that build constructs that halves construction time (DESIGN.md), so re-run optimized.
-    if wants_cdktn(sys.argv[1:]) and not sys.flags.optimize and not os.environ.get("REGISTRY_NO_REEXEC") and optimized_bytecode_ready():
-        os.execv(sys.executable, [sys.executable, "-O", *sys.argv])
+    # jsii's generated bindings check argument types at run time unless Python runs with -O; for commands that
+    # build constructs that is a large share of construction time (docs/performance.md), so re-run optimized.
+    if wants_cdktn(sys.argv[1:]) and not sys.flags.optimize and not os.environ.get("REGISTRY_NO_REEXEC"):
+        if optimized_bytecode_ready():
+            os.execv(sys.executable, [sys.executable, "-O", *sys.argv])
+        print(
+            "note: a speed shortcut is inactive, optimized bytecode: the venv has no `python -O` bytecode of cdktn and its "
+            "bindings (`make setup` compiles it), so stacks built here keep jsii's run-time type checks (the output is the same)",
+            file=sys.stderr,
+        )
     sys.exit(main())

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from .. import fingerprint
+from .. import fingerprint, shortcuts
 from ..outputs import ROOT_FILES
 from . import EXIT_OK, Invalid, Unusable
 from .options import SynthOptions
@@ -20,7 +20,11 @@ from .options import SynthOptions
 
 def synth(opts: SynthOptions) -> int:
     with contextlib.ExitStack() as running:  # early build workers, if started, stop when synth ends
-        return _synth(opts, running)
+        notes = running.enter_context(shortcuts.recording())  # before any worker starts: they inherit the folder
+        code = _synth(opts, running)
+        for line in shortcuts.notes(notes):
+            print(f"note: a speed shortcut is inactive, {line} (the output is the same, the build slower)", file=sys.stderr)
+        return code
 
 
 def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
