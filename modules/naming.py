@@ -213,6 +213,18 @@ def team_inside(team: str, teams: Iterable[str], environments: Iterable[str]) ->
     return None
 
 
+def normalize_package(name: str) -> str:
+    """PyPI's name normalization (PEP 503): runs of -, _ and . are one '-', case is ignored, so `Fraud_Utils` and
+    `fraud-utils` are one package (https://packaging.python.org/en/latest/specifications/name-normalization/)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def package_prefix(org: str, configured: str | None) -> str:
+    """The normalized prefix every team package name begins with: organization.yaml's libraries.package_prefix,
+    by default `<org>-`."""
+    return normalize_package(configured or f"{org}-")
+
+
 def plan_role(org: str) -> str:
     """The read-only role in every account that pull-request plans assume instead of the apply role."""
     return f"{org}-plan"

@@ -31,6 +31,7 @@ from .fields import (
     OrganizationId,
     OuPath,
     PackageName,
+    PackagePrefix,
     PermissionSetKey,
     Region,
     RelPath,
@@ -94,7 +95,14 @@ class AdoptableAccount(Base):
 class Libraries(Base):
     domain: CodeArtifactName
     repository: CodeArtifactName
-    upstreams: list[Literal["pypi", "npmjs", "maven-central", "nuget", "crates-io", "rubygems"]] = Field(default_factory=list)
+    upstreams: list[Literal["pypi", "npmjs", "maven-central", "nuget", "crates-io", "rubygems"]] = Field(
+        default_factory=list, description="public repositories reached through a proxy repository"
+    )
+    package_prefix: PackagePrefix | None = Field(
+        None,
+        description="every package a team publishes begins with it (compared after PyPI's normalization), so no team "
+        "can publish a public package's name to every team's Studio; default: the organization's name and '-'",
+    )
 
 
 class Organization(Base):
@@ -233,7 +241,11 @@ class Share(Base):
 
 
 class TeamLibraries(Base):
-    publish: list[PackageName] = Field(default_factory=list, description="PyPI names this team alone may publish")
+    publish: list[PackageName] = Field(
+        default_factory=list,
+        description="PyPI names this team alone may publish (compared normalized), each beginning with organization.yaml "
+        "libraries.package_prefix (default '<organization name>-')",
+    )
 
 
 class Team(Base):
