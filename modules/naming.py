@@ -135,6 +135,16 @@ def account_key(team: str, environment: str) -> str:
     return f"{team}-{environment}"
 
 
+def account_construct(key: str) -> str:
+    """The construct id of a team account in the organization stack."""
+    return f"account-{key}"
+
+
+def account_resource(key: str) -> str:
+    """Its Terraform address there (the review matches destroy findings to accounts by it)."""
+    return f"aws_organizations_account.{account_construct(key)}"
+
+
 def account_name(org: str, team: str, environment: str) -> str:
     return f"{org}-{team}-{environment}"
 
