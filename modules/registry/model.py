@@ -100,8 +100,9 @@ class Libraries(Base):
     )
     package_prefix: PackagePrefix | None = Field(
         None,
-        description="every package a team publishes begins with it (compared after PyPI's normalization), so no team "
-        "can publish a public package's name to every team's Studio; default: the organization's name and '-'",
+        description="every package a team publishes begins with it, so that no team can publish a public package's name "
+        "to every team's Studio: at least 3 characters, ending with -, _ or . (compared after PyPI's normalization: "
+        "'Acme_' is 'acme-'); default: the organization's name and '-'",
     )
 
 
@@ -249,7 +250,11 @@ class TeamLibraries(Base):
 
 
 class Team(Base):
-    name: Slug
+    name: Slug = Field(
+        description="3 to 20 lowercase letters, digits or hyphens, starting with a letter; the team's file is "
+        "teams/<name>.yaml, and the name may not begin with another team's "
+        "name followed by -<environment> (pricing-dev beside pricing), whose names and pipeline trust it would share"
+    )
     description: Text | None = None
     cost_center: TagValue
     owners: list[UserName] = Field(min_length=1)
