@@ -59,7 +59,7 @@ class DestroyRefused(Exception):
             )
             lines += [f"  - {f.describe()}" for f in resources]
         if self.removed or self.removed_shares:
-            lines.append('The safe path: keep the team file and set `status: decommissioned` (REGISTRY.md, "Removing things").')
+            lines.append('The safe path: keep the team file and set `status: decommissioned` (README, "Removing things").')
         if resources:
             lines.append(
                 "If this is not what you meant, undo the registry change that causes it (a renamed organization, "
@@ -173,6 +173,7 @@ def synthesize(
             f"refusing to replace {out}: it exists and is not a synthesized output (no manifest.json); choose an empty or new --out folder"
         )
     recovered = recover(out)
+    safewrite.refuse_linked_folder(out)  # what recover() put back is judged like what was there
     committed = None if out.exists() or allow_destroy else committed_output(out)
     previous_dir = committed or out  # a folder deleted by hand is compared with what git has (never with nothing)
     try:
