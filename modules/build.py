@@ -53,7 +53,7 @@ def write_stack(stage: Path, name: str, raw: str) -> tuple[str, int]:
     path = stage / "stacks" / name / "cdk.tf.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8")
-    safewrite.write_new(path, data)  # a fresh staging folder: never through a link, never over a file
+    safewrite.replace_file(path, text)  # never through a link
     resources = sum(len(v) for v in json.loads(raw).get("resource", {}).values())
     return output_digest(data), resources
 

@@ -45,8 +45,8 @@ def check_team_names_apart(reg: Registry) -> list[RegistryError]:
                 "name",
                 f"team name {show(team.name)} begins with team {show(other)}{defined} followed by environment "
                 f"'-{env}': its projects and pipelines ({org}-{team.name}-<environment>-*) would match the pipeline "
-                f"trust of team {show(other)} in {env} ({naming.pipeline_prefix(org, other, env)}-*); rename the team "
-                f"so that it does not begin with '{other}-<environment>'",
+                f"trust of team {show(other)} in {env} ({naming.pipeline_prefix(org, other, env)}-*); rename the newer "
+                f"of the two teams (so that no team name begins with '{other}-<environment>')",
             )
         )
     return errors
