@@ -25,7 +25,7 @@ from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from . import jsii_fast, naming, shortcuts
+from . import jsii_fast, naming, safewrite, shortcuts
 from .fingerprint import output_digest
 from .node import use_bundled_node
 from .records import AccessStack, IdentityStack, SharedServicesStack
@@ -55,7 +55,7 @@ def write_stack(stage: Path, name: str, raw: str) -> tuple[str, int]:
     path = stage / "stacks" / name / "cdk.tf.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8")
-    path.write_bytes(data)
+    safewrite.replace_file(path, text)  # never through a link
     resources = sum(len(v) for v in json.loads(raw).get("resource", {}).values())
     return output_digest(data), resources
 

@@ -20,10 +20,10 @@ ARN formats and actions: https://docs.aws.amazon.com/service-authorization/lates
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .naming import normalize_package as normalize
 from .registry.model import Environment, Registry, Team
 from .seed import seed_bucket
 
@@ -49,12 +49,6 @@ PUBLISH_ACTIONS = ("codeartifact:PublishPackageVersion", "codeartifact:PutPackag
 BEARER_CONDITION = {"StringEquals": {"sts:AWSServiceName": "codeartifact.amazonaws.com"}}
 # Studio app types a lifecycle configuration is made for (one configuration per app type).
 STUDIO_APP_TYPES = ("JupyterLab", "CodeEditor")
-
-
-def normalize(name: str) -> str:
-    """PyPI's name normalization: runs of -, _ and . become one -, lowercase (PEP 503), so `Fraud_Utils`
-    and `fraud-utils` are the same package (https://packaging.python.org/en/latest/specifications/name-normalization/)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @dataclass(frozen=True)

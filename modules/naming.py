@@ -7,6 +7,7 @@ checks call it so a name that AWS would refuse is reported at `file:line`, befor
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Names as AWS constrains them (each with the page that states the limit). ASCII classes, used with fullmatch.
@@ -134,6 +135,16 @@ def account_key(team: str, environment: str) -> str:
     return f"{team}-{environment}"
 
 
+def account_construct(key: str) -> str:
+    """The construct id of a team account in the organization stack."""
+    return f"account-{key}"
+
+
+def account_resource(key: str) -> str:
+    """Its Terraform address there (the review matches destroy findings to accounts by it)."""
+    return f"aws_organizations_account.{account_construct(key)}"
+
+
 def account_name(org: str, team: str, environment: str) -> str:
     return f"{org}-{team}-{environment}"
 
@@ -191,6 +202,37 @@ def ci_role(org: str, team: str, environment: str) -> str:
     """The CI role in the shared services account for one team account: the only principal that account's deploy
     role trusts, assumable only by the CodeBuild projects and pipelines named with the same prefix."""
     return f"{org}-{team}-{environment}-ci"
+
+
+def pipeline_prefix(org: str, team: str, environment: str) -> str:
+    """What the CI role of one team account trusts: CodeBuild projects and pipelines named `<prefix>-*`
+    (policies/pipelines.py). Unambiguous because no team name begins with another team's name followed by
+    `-<environment>` (team_inside, refused at file:line): then no account's `<prefix>-` begins another's."""
+    return f"{org}-{team}-{environment}"
+
+
+def team_inside(team: str, teams: Iterable[str], environments: Iterable[str]) -> tuple[str, str] | None:
+    """(other team, environment) when `team` is `<other>-<environment>` or begins with `<other>-<environment>-`
+    for an environment of the ladder (any, not only the other team's: it may add one later). Such a team's
+    names `<org>-<team>-...` fall inside the other team's account names and pipeline trust (pipeline_prefix)."""
+    others, envs = set(teams) - {team}, set(environments)
+    parts = team.split("-")
+    for i in range(1, len(parts)):
+        if "-".join(parts[:i]) in others and parts[i] in envs:
+            return "-".join(parts[:i]), parts[i]
+    return None
+
+
+def normalize_package(name: str) -> str:
+    """PyPI's name normalization (PEP 503): runs of -, _ and . are one '-', case is ignored, so `Fraud_Utils` and
+    `fraud-utils` are one package (https://packaging.python.org/en/latest/specifications/name-normalization/)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def package_prefix(org: str, configured: str | None) -> str:
+    """The normalized prefix every team package name begins with: organization.yaml's libraries.package_prefix,
+    by default `<org>-`."""
+    return normalize_package(configured or f"{org}-")
 
 
 def plan_role(org: str) -> str:

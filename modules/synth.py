@@ -14,7 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import fingerprint
+from . import fingerprint, safewrite
 from .build import Workers, build
 from .destroy import Finding, findings, guarded
 from .outputs import files_beside_stacks
@@ -59,11 +59,12 @@ class DestroyRefused(Exception):
             )
             lines += [f"  - {f.describe()}" for f in resources]
         if self.removed or self.removed_shares:
-            lines.append('The safe path: keep the team file and set `status: decommissioned` (REGISTRY.md, "Removing things").')
+            lines.append('The safe path: keep the team file and set `status: decommissioned` (README, "Removing things").')
         if resources:
             lines.append(
                 "If this is not what you meant, undo the registry change that causes it (a renamed organization, "
-                "a changed vpc_cidr, a share's resource, from or kind, a removed member or team)."
+                "a changed vpc_cidr, a share's resource, from or kind, a removed member or team, an adopted account_id "
+                "removed or changed)."
             )
         lines.append(
             "To destroy on purpose: synth with --allow-destroy, and in the pull request have a platform admin add "
@@ -165,12 +166,14 @@ def synthesize(
     nothing is written. root_files (atlantis.yaml, CODEOWNERS: paths relative to out's parent) are replaced one
     by one after the swap. registry_digest and note (fingerprint.py) let the next synth of the same registry
     stop before loading it. `workers` (build.early_workers) build the stacks instead of new ones."""
+    safewrite.check_output(out, root_files or {})  # before resolve(): a symlinked output folder is refused, not followed
     out = out.resolve()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").is_file())):
         raise NotAnOutputFolder(
             f"refusing to replace {out}: it exists and is not a synthesized output (no manifest.json); choose an empty or new --out folder"
         )
     recovered = recover(out)
+    safewrite.refuse_linked_folder(out)  # what recover() put back is judged like what was there
     committed = None if out.exists() or allow_destroy else committed_output(out)
     previous_dir = committed or out  # a folder deleted by hand is compared with what git has (never with nothing)
     try:
@@ -263,7 +266,7 @@ def _synthesize(
     for rel, text in sorted((root_files or {}).items()):
         path = out.parent / rel
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            write_atomically(path, text)
+            safewrite.replace_file(path, text)
     return SynthResult(
         stacks=len(names),
         resources=sum(e["resources"] for e in entries.values()),
@@ -330,7 +333,7 @@ def _write_files(stage: Path, files: dict[str, str]) -> None:
     for rel, text in sorted(files.items()):
         path = stage / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        safewrite.write_new(path, text.encode("utf-8"))
 
 
 def _keep_file(src: Path, dst: Path) -> None:
@@ -340,13 +343,6 @@ def _keep_file(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copyfile(src, dst)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _swap(stage: Path, out: Path) -> None:
@@ -370,7 +366,9 @@ def _swap(stage: Path, out: Path) -> None:
 def _leftovers(out: Path, kind: str) -> list[Path]:
     if not out.parent.is_dir():
         return []
-    return sorted((p for p in out.parent.glob(f".{out.name}-{kind}-*") if p.is_dir()), key=lambda p: (p.stat().st_mtime, p.name))
+    # a committed symlink of that name is none of ours: never renamed into place, never removed through
+    found = (p for p in out.parent.glob(f".{out.name}-{kind}-*") if p.is_dir() and not p.is_symlink())
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
 
 
 def recover(out: Path) -> str | None:

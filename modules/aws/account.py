@@ -123,7 +123,13 @@ def build_deploy_role(stack: PlatformStack, *, values: OrgValues, acct: AccountS
         provider=shared,
         name=ci_name,
         description=f"Deployment pipelines of {acct.account.name} in shared services",
-        assume_role_policy=policy_json(policies.ci_trust(account_id=shared_id, region=values.home_region, prefix=acct.account.name)),
+        assume_role_policy=policy_json(
+            policies.ci_trust(
+                account_id=shared_id,
+                region=values.home_region,
+                prefix=naming.pipeline_prefix(values.org, acct.account.team, acct.account.environment),
+            )
+        ),
     )
     name = naming.deploy_role(values.org)
     roles.inline_policy(

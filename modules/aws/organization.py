@@ -73,7 +73,7 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
         ignore = ["iam_user_access_to_billing", "role_name"] + (["email", "name"] if acct.adopted_id else [])
         resource = OrganizationsAccount(
             stack,
-            f"account-{acct.key}",
+            naming.account_construct(acct.key),
             name=acct.name,
             email=acct.email,
             parent_id=ous[acct.ou_path],
@@ -85,7 +85,7 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
         )
         if acct.adopted_id:
             resource.import_from(acct.adopted_id)
-        account_ids[acct.key] = ref("aws_organizations_account", f"account-{acct.key}", "id")
+        account_ids[acct.key] = ref("aws_organizations_account", naming.account_construct(acct.key), "id")
 
     for scp in org.scps:
         OrganizationsPolicy(

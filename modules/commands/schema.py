@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
+from .. import safewrite
 from ..outputs.schema import schema_text
-from . import EXIT_INVALID, EXIT_OK
+from . import EXIT_INVALID, EXIT_OK, Unusable
 from .options import SchemaOptions
 
 
@@ -21,8 +21,9 @@ def schema(opts: SchemaOptions) -> int:
             return EXIT_INVALID
         print(f"{path} is up to date")
         return EXIT_OK
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        safewrite.replace_file(path, text)
+    except safewrite.UnsafeTarget as exc:
+        raise Unusable(f"error: {exc}") from None
     print(f"wrote {path}")
     return EXIT_OK

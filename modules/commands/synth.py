@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from .. import fingerprint, shortcuts
+from .. import fingerprint, safewrite, shortcuts
 from ..outputs import ROOT_FILES
 from . import EXIT_OK, Invalid, Unusable
 from .options import SynthOptions
@@ -30,10 +30,14 @@ def synth(opts: SynthOptions) -> int:
 def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     out = opts.out or os.environ.get("CDKTF_OUTDIR") or "generated"
     started = time.perf_counter()
-    out_path = Path(out).resolve()
-    # atlantis.yaml and CODEOWNERS belong at the project root: written only when --out sits in one.
-    root = out_path.parent
-    in_project = (root / "cdktf.json").is_file() or (root / ".git").exists()
+    try:  # before the no-op check: a symlinked target is refused (never followed) even when nothing changed
+        out_path = Path(out).resolve()
+        # atlantis.yaml and CODEOWNERS belong at the project root: written only when --out sits in one.
+        root = out_path.parent
+        in_project = (root / "cdktf.json").is_file() or (root / ".git").exists()
+        safewrite.check_output(Path(out), ROOT_FILES if in_project else ())  # the folder itself first
+    except safewrite.UnsafeTarget as exc:
+        raise Unusable(f"error: {exc}") from None
     digest = fingerprint.registry_digest(Path(opts.registry))
     note = None if opts.full else fingerprint.unchanged(out_path, digest, ROOT_FILES if in_project else ())
     if note is not None:  # the very registry and compiler of the last synth, its output intact: nothing to do
@@ -83,7 +87,7 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
         )
     except DestroyRefused as exc:
         raise Invalid(exc.report(out)) from None
-    except NotAnOutputFolder as exc:
+    except (NotAnOutputFolder, safewrite.UnsafeTarget) as exc:
         raise Unusable(f"error: {exc}") from None
     if result.recovered:
         print(f"note: {result.recovered}", file=sys.stderr)

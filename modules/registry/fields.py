@@ -92,6 +92,13 @@ CodeArtifactName = Annotated[
 PackageName = Annotated[
     str, pattern(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$", "a PyPI package name: letters, digits and ._- inside")
 ]
+PackagePrefix = Annotated[
+    str,
+    pattern(
+        r"^[A-Za-z0-9][A-Za-z0-9._-]{0,48}[-_.]$",
+        "the start of a PyPI package name, ending with -, _ or . (compared normalized: 'Acme_' is 'acme-')",
+    ),
+]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=700), Field(description="free text, 1 to 700 characters")]
 
 

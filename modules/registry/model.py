@@ -31,6 +31,7 @@ from .fields import (
     OrganizationId,
     OuPath,
     PackageName,
+    PackagePrefix,
     PermissionSetKey,
     Region,
     RelPath,
@@ -94,7 +95,15 @@ class AdoptableAccount(Base):
 class Libraries(Base):
     domain: CodeArtifactName
     repository: CodeArtifactName
-    upstreams: list[Literal["pypi", "npmjs", "maven-central", "nuget", "crates-io", "rubygems"]] = Field(default_factory=list)
+    upstreams: list[Literal["pypi", "npmjs", "maven-central", "nuget", "crates-io", "rubygems"]] = Field(
+        default_factory=list, description="public repositories reached through a proxy repository"
+    )
+    package_prefix: PackagePrefix | None = Field(
+        None,
+        description="every package a team publishes begins with it, so that no team can publish a public package's name "
+        "to every team's Studio: at least 3 characters, ending with -, _ or . (compared after PyPI's normalization: "
+        "'Acme_' is 'acme-'); default: the organization's name and '-'",
+    )
 
 
 class Organization(Base):
@@ -233,11 +242,19 @@ class Share(Base):
 
 
 class TeamLibraries(Base):
-    publish: list[PackageName] = Field(default_factory=list, description="PyPI names this team alone may publish")
+    publish: list[PackageName] = Field(
+        default_factory=list,
+        description="PyPI names this team alone may publish (compared normalized), each beginning with organization.yaml "
+        "libraries.package_prefix (default '<organization name>-')",
+    )
 
 
 class Team(Base):
-    name: Slug
+    name: Slug = Field(
+        description="3 to 20 lowercase letters, digits or hyphens, starting with a letter; the team's file is "
+        "teams/<name>.yaml, and the name may not begin with another team's "
+        "name followed by -<environment> (pricing-dev beside pricing), whose names and pipeline trust it would share"
+    )
     description: Text | None = None
     cost_center: TagValue
     owners: list[UserName] = Field(min_length=1)

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from .. import naming
 from ..registry.model import Registry
 from ..stacks import AccountStack, Plan
 from .model import Change
@@ -130,16 +131,8 @@ def _accounts(base: Plan | None, new: Plan) -> list[Change]:
             out.append(
                 Change("accounts", "account_moved", f"account {key} moves from OU {b.account.ou_path} to {a.account.ou_path}", facts)
             )
-        if a.account.adopted_id and a.account.adopted_id != b.account.adopted_id:
-            out.append(
-                Change(
-                    "accounts",
-                    "account_adopted",
-                    f"account {key} now adopts existing account {a.account.adopted_id} (team "
-                    f"{a.account.team}, {a.account.environment}): imported into OU {a.account.ou_path}",
-                    {**facts, "account_id": a.account.adopted_id},
-                )
-            )
+        if a.account.adopted_id != b.account.adopted_id:
+            out.append(_identity(b, a))
         if a.budget_usd != b.budget_usd:
             out.append(
                 Change(
@@ -151,6 +144,32 @@ def _accounts(base: Plan | None, new: Plan) -> list[Change]:
             )
         out += _network(b, a)
     return out
+
+
+def _identity(b: AccountStack, a: AccountStack) -> Change:
+    """An account whose adoption is dropped or points at another account: the organization stack's state holds
+    one account and the registry names another. Destructive, whichever way (modules/destroy.py finds the same
+    change as the account resource's identity and the destroy guard refuses it without an opt-in)."""
+    key, old, new = a.account.key, b.account.adopted_id, a.account.adopted_id
+    facts = {
+        "account": key,
+        "old_account_id": old,
+        "new_account_id": new,
+        "stack": naming.ORGANIZATION_STACK,
+        "address": naming.account_resource(key),
+    }
+    if new is None:
+        text = (
+            f"account {key} no longer adopts existing account {old}: Terraform would manage its name and email again, "
+            "which replaces it (a new account is created and the adopted one leaves the organization); keep its account_id"
+        )
+        return Change("accounts", "account_adoption_dropped", text, facts, destructive=True)
+    was = f"existing account {old}" if old else "the account the platform created"
+    text = (
+        f"account {key} now names existing account {new} instead of {was}: the organization stack's state keeps the "
+        f"account it has (Terraform skips an import into an address it already manages) while the team's stacks turn to {new}"
+    )
+    return Change("accounts", "account_identity_changed", text, {**facts, "account_id": new}, destructive=True)
 
 
 def _network(b: AccountStack, a: AccountStack) -> list[Change]:

@@ -31,12 +31,14 @@ class Change:
     facts: dict[str, Any] = field(default_factory=dict)
     destructive: bool = False
     details: tuple[str, ...] = ()  # what follows from it (a role change's gains, losses, Studio)
+    caution: bool = False  # not destructive, but a right a reviewer should look at twice (a package others install)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "section": self.section,
             "kind": self.kind,
             "destructive": self.destructive,
+            "caution": self.caution,
             "text": self.text,
             "details": list(self.details),
             "facts": self.facts,

@@ -60,7 +60,7 @@ def markdown(s: Summary, title: str) -> str:
         if items:
             lines.append(f"### {HEADINGS[section]}")
             for c in items:
-                lines.append(f"- {c.text}")
+                lines.append(f"- :warning: {c.text}" if c.caution else f"- {c.text}")
                 lines += [f"  - {d}" for d in c.details]
             lines.append("")
     if s.stacks_to_plan:

@@ -42,6 +42,7 @@ from .teams import (
     check_owners,
     check_team_environments,
     check_team_file_names,
+    check_team_names_apart,
     check_team_templates,
 )
 
@@ -58,6 +59,7 @@ CHECKS: tuple[Check, ...] = (
     check_permission_sets,
     check_catalog,
     check_team_file_names,
+    check_team_names_apart,
     check_team_environments,
     check_members,
     check_owner_emails,
