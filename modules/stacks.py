@@ -85,6 +85,12 @@ class Plan:
     def stack_names(self) -> tuple[str, ...]:
         return tuple(r.name for r in self.records)
 
+    @property
+    def team_accounts(self) -> tuple[Account, ...]:
+        """Every team account the plan holds, whichever stack manages it: an onboarding team's too, though it has
+        no account stacks yet. What reviews and the output's facts read (never which stack holds the resource)."""
+        return self.organization.accounts
+
     def account(self, key: str) -> AccountStack:
         return next(a for a in self.accounts if a.account.key == key)
 

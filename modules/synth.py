@@ -10,7 +10,6 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,6 +17,7 @@ from . import fingerprint
 from .build import Workers, build
 from .destroy import Finding, findings, guarded
 from .outputs import files_beside_stacks
+from .outputs.facts import MANIFEST, manifest_text
 from .review import gitbase
 from .stacks import Plan
 
@@ -223,7 +223,7 @@ def _synthesize(
         }
     )
     todo = [n for n in names if n not in keep]
-    files = {"manifest.json": cdktn_manifest(names), **files_beside_stacks(plan)}
+    files = {MANIFEST: manifest_text(plan), **files_beside_stacks(plan)}
     written = {rel: fingerprint.output_digest(text.encode()) for rel, text in files.items()}
     written.update({f"../{rel}": fingerprint.output_digest(text.encode()) for rel, text in (root_files or {}).items()})
 
@@ -295,23 +295,6 @@ def committed_output(out: Path) -> Path | None:
 
 def _temp_root(path: Path) -> Path:
     return next(p for p in [path, *path.parents] if p.name.startswith(_COMMITTED_PREFIX))
-
-
-def cdktn_manifest(names: list[str]) -> str:
-    """manifest.json as cdktn writes it (its CLI reads it), listing every stack, also those kept from the last synth."""
-    stacks = {
-        n: {
-            "annotations": [],
-            "constructPath": n,
-            "dependencies": [],
-            "name": n,
-            "stackMetadataPath": f"stacks/{n}/metadata.json",
-            "synthesizedStackPath": f"stacks/{n}/cdk.tf.json",
-            "workingDirectory": f"stacks/{n}",
-        }
-        for n in sorted(names)
-    }
-    return json.dumps({"stacks": stacks, "version": version("cdktn")}, indent=2, sort_keys=True)
 
 
 def _same_files(out: Path, expected: dict[str, str]) -> bool:
