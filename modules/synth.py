@@ -15,7 +15,7 @@ from typing import Any, TextIO
 
 from . import fingerprint
 from .build import Workers, build
-from .destroy import Finding, findings, guarded
+from .destroy import Finding, findings, guarded, opt_in_entries
 from .outputs import files_beside_stacks
 from .outputs.facts import MANIFEST, manifest_text
 from .review import gitbase
@@ -58,17 +58,26 @@ class DestroyRefused(Exception):
                 "(a replacement is a destroy and a create: what the resource holds is lost):"
             )
             lines += [f"  - {f.describe()}" for f in resources]
-        if self.removed or self.removed_shares:
-            lines.append('The safe path: keep the team file and set `status: decommissioned` (REGISTRY.md, "Removing things").')
+        if self.removed:
+            lines.append(
+                "To retire a team, keep its file and set `status: decommissioned` instead (docs/design.md, \"Decommissioning\"): "
+                "its accounts, domains, buckets and keys are kept; only its access and Studio profiles go."
+            )
+        if any(f.resource_type == "aws_sagemaker_user_profile" for f in resources):
+            lines.append(
+                "A member who leaves, a role without Studio and a decommissioned team delete Studio profiles: when that is the "
+                "change you mean, approve them as below."
+            )
         if resources:
             lines.append(
                 "If this is not what you meant, undo the registry change that causes it (a renamed organization, "
                 "a changed vpc_cidr, a share's resource, from or kind, a removed member or team)."
             )
         lines.append(
-            "To destroy on purpose: synth with --allow-destroy, and in the pull request have a platform admin add "
-            'the stacks or addresses with a reason to allow-destroy.yaml (README, "Security model").'
+            "To destroy on purpose: synth with --allow-destroy, and in the pull request a platform admin adds these entries "
+            "to allow-destroy.yaml (repository root; docs/security.md), each with its real reason:"
         )
+        lines.append(opt_in_entries(self.findings))
         return "\n".join(lines)
 
 
