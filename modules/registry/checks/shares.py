@@ -45,8 +45,9 @@ def check_shares(reg: Registry) -> list[RegistryError]:
                     error(
                         share,
                         None,
-                        f"team {show(team.name)} is decommissioned; remove this share from its file in the same change "
-                        f"(both halves are revoked: a platform admin approves it in allow-destroy.yaml as `share: {share.name}`)",
+                        f"team {show(team.name)} is decommissioned; remove this share in the same change (it is revoked for "
+                        "its consumers, and what it created in the producer account, such as a model package group, is destroyed: "
+                        "synth lists the allow-destroy.yaml entries that approve it)",
                     )
                 )
                 continue
