@@ -60,7 +60,7 @@ class DestroyRefused(Exception):
             lines += [f"  - {f.describe()}" for f in resources]
         if self.removed:
             lines.append(
-                "To retire a team, keep its file and set `status: decommissioned` instead (docs/design.md, \"Decommissioning\"): "
+                'To retire a team, keep its file and set `status: decommissioned` instead (docs/design.md, "Decommissioning"): '
                 "its accounts, domains, buckets and keys are kept; only its access and Studio profiles go."
             )
         if any(f.resource_type == "aws_sagemaker_user_profile" for f in resources):

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..destroy import findings
+from ..outputs.facts import previous_facts, unready_teams
 from ..registry.errors import RegistryInvalid
 from ..registry.model import Registry
 from ..registry.validate import load_registry
@@ -20,7 +21,6 @@ from ..review.model import StackPlan, Summary
 from ..review.tfplan import PlanError, read_plans
 from ..stacks import Plan, plan
 from ..synth import stack_files, synthesize
-from ..outputs.facts import previous_facts, unready_teams
 from . import EXIT_OK, Invalid, Unusable
 from .loading import load
 from .options import DiffOptions

@@ -60,7 +60,8 @@ def _accounts(base: Plan | None, new: Plan) -> list[Change]:
         facts = {"account": key, "team": acct.team, "environment": acct.environment, "ou": acct.ou_path}
         if stack is not None:
             facts["budget_usd"] = str(stack.budget_usd)
-        then = f", budget {usd(stack.budget_usd)} a month" if stack else f"; its stack (budget, Studio) comes when team {acct.team} is active"
+        later = f"; its stack (budget, Studio) comes when team {acct.team} is active"
+        then = f", budget {usd(stack.budget_usd)} a month" if stack else later
         if acct.adopted_id:
             facts["account_id"] = acct.adopted_id
             out.append(

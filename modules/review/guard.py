@@ -109,9 +109,7 @@ class Verdict:
                 opt_in_entries(self.refused),
             ]
             if any(f.kind == "stack_removed" for f in self.refused):
-                lines.append(
-                    "To retire a team instead, keep its file and set `status: decommissioned`: its accounts and data are kept."
-                )
+                lines.append("To retire a team instead, keep its file and set `status: decommissioned`: its accounts and data are kept.")
         return "\n".join(lines) + "\n"
 
 

@@ -106,7 +106,7 @@ def test_the_refusal_prints_the_entries_that_approve_exactly_what_it_refuses(pr,
     code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
     # fraud-dev's entry is already on the base branch (spent by an earlier change): only fraud-sandbox's counts
     assert code == 1 and out.count("approved (bob left; home exported (TICKET-9))") == 1
-    assert '  - stack: \'fraud-dev\'\n' in out.split("\nallow:\n", 1)[1] and "fraud-sandbox'" not in out.split("\nallow:\n", 1)[1]
+    assert "  - stack: 'fraud-dev'\n" in out.split("\nallow:\n", 1)[1] and "fraud-sandbox'" not in out.split("\nallow:\n", 1)[1]
 
 
 def test_a_removed_stack_is_told_the_decommissioning_path(pr, run_cli):

@@ -204,7 +204,9 @@ def test_a_teams_whole_journey(repo, run_cli):
     r.team.write_text(r.team.read_text() + SHARE)
     synth_out, md = r.pull_request("share")
     assert _stacks_line(synth_out) == "changed stacks: ledger-prod, pricing-prod"
-    assert _sentences(md) == ["share ledger-anomaly-models granted: model_package_group ledger-anomaly from ledger-prod to pricing-prod (read)"]
+    assert _sentences(md) == [
+        "share ledger-anomaly-models granted: model_package_group ledger-anomaly from ledger-prod to pricing-prod (read)"
+    ]
     r.merge("ledger shares its models with pricing")
 
     # 6. Publish a library (a name with the organization's prefix).
