@@ -135,7 +135,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"bound of one API call, throttling retries included (default: {CALL_SECONDS:g})",
     )
-    sc = with_registry(sub.add_parser("schema", help="write the registry's JSON Schema to <registry>/schema.json"))
+    sc = with_registry(
+        sub.add_parser("schema", help="write the registry's JSON Schema (<registry>/schema.json) and reference (docs/registry.md)")
+    )
     sc.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale instead of writing")
     return p
 
