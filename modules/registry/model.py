@@ -1,6 +1,6 @@
 """The registry's shape as pydantic v2 models: frozen, unknown keys forbidden, every field constrained.
 
-REGISTRY.md is the contract; each field here carries its description so the exported JSON
+docs/registry.md is generated from these models; each field carries its description so the exported JSON
 Schema helps people in their editor. Cross-references between files live in checks/.
 """
 

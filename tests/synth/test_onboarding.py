@@ -1,4 +1,4 @@
-"""A new team is two pull requests (DESIGN.md decision 7, issue #17): while `status: onboarding`, only its
+"""A new team is two pull requests (docs/design.md, "A new team is two pull requests"): while `status: onboarding`, only its
 accounts and groups exist, so nothing in its first pull request reads an account id before it is created."""
 
 from __future__ import annotations

@@ -102,7 +102,7 @@ def test_deleting_one_environment_of_a_team_is_refused(small_out, run_cli):
 
 def test_decommissioning_keeps_every_stack_but_deleting_its_profiles_needs_the_flag(small_out, run_cli):
     """Decommissioning destroys no account, domain or bucket; it deletes the Studio profiles, and with them
-    their home folders (DESIGN decision 8): that part is guarded like any removal."""
+    their home folders (docs/design.md, "Decommissioning"): that part is guarded like any removal."""
     registry, out = small_out
     team = registry / "teams" / "risk.yaml"
     team.write_text(team.read_text().replace("owners: [carol]", "owners: [carol]\nstatus: decommissioned"))
