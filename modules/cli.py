@@ -60,7 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--full", action="store_true", help="rebuild every stack (default: only stacks whose inputs changed since the last synth)"
     )
-    s.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes that build stacks (default: one per core)")
+    s.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes that build stacks (default: one per core that has 1 GB of memory free)",
+    )
     sh = with_registry(sub.add_parser("shares", help="print the share graph: producer -> consumers, kind, access"))
     sh.add_argument("--format", choices=("table", "json"), default="table")
     d = with_registry(sub.add_parser("diff", help="what the change since a git ref means: access, accounts, shares, stacks"))
