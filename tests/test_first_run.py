@@ -4,6 +4,7 @@ project's .venv or says in one line what to run."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,9 @@ def clean_tree(tmp_path) -> Path:
 def dry_run(tree: Path, target: str) -> str:
     if shutil.which("make") is None:
         pytest.skip("make is not installed")
-    proc = subprocess.run(["make", "-n", target], cwd=tree, capture_output=True, text=True, check=True)
+    # as a user runs it, also when the tests themselves run under `make test` (a sub-make prints its directory)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES")}
+    proc = subprocess.run(["make", "-n", target], cwd=tree, capture_output=True, text=True, check=True, env=env)
     return proc.stdout
 
 
