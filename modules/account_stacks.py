@@ -12,7 +12,7 @@ from .shares import KINDS, Share
 
 # Decommissioned accounts keep what holds data (keys, buckets, home volumes), which costs a little every month:
 # their budget is organization.yaml's retired_budget_usd (default 10) rather than a zero-spend $0.01 that would
-# alert every month (DESIGN.md, decision 12).
+# alert every month (docs/design.md, "Decommissioning").
 DEFAULT_RETIRED_BUDGET = Decimal("10")
 
 

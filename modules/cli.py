@@ -60,7 +60,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--full", action="store_true", help="rebuild every stack (default: only stacks whose inputs changed since the last synth)"
     )
-    s.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes that build stacks (default: one per core)")
+    s.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes that build stacks (default: one per core that has 1 GB of memory free)",
+    )
     sh = with_registry(sub.add_parser("shares", help="print the share graph: producer -> consumers, kind, access"))
     sh.add_argument("--format", choices=("table", "json"), default="table")
     d = with_registry(sub.add_parser("diff", help="what the change since a git ref means: access, accounts, shares, stacks"))
@@ -135,7 +141,9 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"bound of one API call, throttling retries included (default: {CALL_SECONDS:g})",
     )
-    sc = with_registry(sub.add_parser("schema", help="write the registry's JSON Schema to <registry>/schema.json"))
+    sc = with_registry(
+        sub.add_parser("schema", help="write the registry's JSON Schema (<registry>/schema.json) and reference (docs/registry.md)")
+    )
     sc.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale instead of writing")
     return p
 

@@ -278,3 +278,26 @@ def read_stacks(stacks_dir: str | os.PathLike[str]) -> dict[str, dict[str, Any]]
     if not root.is_dir():
         return {}
     return {p.parent.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(root.glob("*/cdk.tf.json"))}
+
+
+# What a suggested entry's reason says until a platform admin writes the real one (check-destroy refuses it as it is).
+REASON_PLACEHOLDER = "<why destroying it is right, and where its data went>"
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"  # YAML single quotes: addresses hold [ and "
+
+
+def opt_in_entries(found: list[Finding]) -> str:
+    """The allow-destroy.yaml entries that would approve exactly these findings, ready to paste (each reason to be
+    written by the platform admin who approves it)."""
+    lines = ["allow:"]
+    for f in found:
+        if f.kind == "share_removed":
+            lines.append(f"  - share: {_quoted(f.address)}")
+        else:
+            lines.append(f"  - stack: {_quoted(f.stack)}")
+            if f.kind != "stack_removed":
+                lines.append(f"    address: {_quoted(f.address)}")
+        lines.append(f"    reason: {_quoted(REASON_PLACEHOLDER)}")
+    return "\n".join(lines)

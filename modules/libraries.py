@@ -1,4 +1,4 @@
-"""Internal libraries in AWS CodeArtifact (issue 14, DESIGN.md decision 11), as pure data and policy documents.
+"""Internal libraries in AWS CodeArtifact (docs/design.md, "Internal libraries"), as pure data and policy documents.
 
 Who may do what:
 - Every principal of the organization may get a token for the domain (domain policy) and read the internal
@@ -9,8 +9,9 @@ Who may do what:
   write, may publish. It never names a team, so it does not grow with teams (a resource policy holds at most
   7,168 characters: https://docs.aws.amazon.com/codeartifact/latest/ug/service-limits.html). Which packages a
   role may publish is said by the identity policy in the team's own account, with package-level ARNs; so a
-  team's pull request plans only its own stacks (decision 2). The role names are safe to match by pattern:
-  the ProtectPlatformRoles SCP stops anyone but the platform creating or changing a role of those names.
+  team's pull request plans only its own stacks (docs/design.md, "Where team-scoped things live"). The role names
+  are safe to match by pattern: the ProtectPlatformRoles SCP stops anyone but the platform creating or changing a
+  role of those names.
 - Reading through the internal repository also reads its upstream proxy: CodeArtifact checks permissions
   only on the repository a client connects to (https://docs.aws.amazon.com/codeartifact/latest/ug/repos-upstream.html).
 

@@ -89,7 +89,7 @@ def check_name(rule: NameRule, name: str) -> str | None:
     return None
 
 
-# Stack names (DESIGN.md "Contracts other tools rely on").
+# Stack names (docs/output.md).
 ORGANIZATION_STACK = "organization"
 IDENTITY_STACK = "identity"
 SHARED_SERVICES_STACK = "shared-services"
@@ -162,7 +162,7 @@ def platform_admins_group(org: str) -> str:
 
 
 def permission_set_name(key: str) -> str:
-    """Permission sets keep their registry key (DESIGN.md)."""
+    """Permission sets keep their registry key."""
     return key
 
 
@@ -171,7 +171,7 @@ def execution_role_name(org: str, team: str, environment: str) -> str:
 
 
 def _suffixed(name: str, suffix: str | None) -> str:
-    """organization.yaml's bucket_suffix makes derived bucket names globally unique (DESIGN.md, decision 13);
+    """organization.yaml's bucket_suffix makes derived bucket names globally unique (docs/design.md, "Bucket names");
     without it the names stay as existing deployments have them (a rename is a replacement)."""
     return f"{name}-{suffix}" if suffix else name
 
@@ -241,7 +241,7 @@ def plan_role(org: str) -> str:
 
 
 def github_plan_role(org: str) -> str:
-    """The role in the management account that GitHub's OIDC token of the plan workflow assumes (README)."""
+    """The role in the management account that GitHub's OIDC token of the plan workflow assumes (docs/security.md)."""
     return f"{org}-github-plan"
 
 

@@ -10,14 +10,14 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TextIO
 
 from . import fingerprint, safewrite
 from .build import Workers, build
-from .destroy import Finding, findings, guarded
+from .destroy import Finding, findings, guarded, opt_in_entries
 from .outputs import files_beside_stacks
+from .outputs.facts import MANIFEST, manifest_text
 from .review import gitbase
 from .stacks import Plan
 
@@ -58,8 +58,16 @@ class DestroyRefused(Exception):
                 "(a replacement is a destroy and a create: what the resource holds is lost):"
             )
             lines += [f"  - {f.describe()}" for f in resources]
-        if self.removed or self.removed_shares:
-            lines.append('The safe path: keep the team file and set `status: decommissioned` (README, "Removing things").')
+        if self.removed:
+            lines.append(
+                'To retire a team, keep its file and set `status: decommissioned` instead (docs/design.md, "Decommissioning"): '
+                "its accounts, domains, buckets and keys are kept; only its access and Studio profiles go."
+            )
+        if any(f.resource_type == "aws_sagemaker_user_profile" for f in resources):
+            lines.append(
+                "A member who leaves, a role without Studio and a decommissioned team delete Studio profiles: when that is the "
+                "change you mean, approve them as below."
+            )
         if resources:
             lines.append(
                 "If this is not what you meant, undo the registry change that causes it (a renamed organization, "
@@ -67,9 +75,10 @@ class DestroyRefused(Exception):
                 "removed or changed)."
             )
         lines.append(
-            "To destroy on purpose: synth with --allow-destroy, and in the pull request have a platform admin add "
-            'the stacks or addresses with a reason to allow-destroy.yaml (README, "Security model").'
+            "To destroy on purpose: synth with --allow-destroy, and in the pull request a platform admin adds these entries "
+            "to allow-destroy.yaml (repository root; docs/security.md), each with its real reason:"
         )
+        lines.append(opt_in_entries(self.findings))
         return "\n".join(lines)
 
 
@@ -117,15 +126,14 @@ def previous_shares(out: Path) -> set[str]:
         return set()
 
 
-def guard_destroy(plan: Plan, out: Path, *, allow_destroy: bool) -> None:
+def guard_destroy(plan: Plan, out: Path) -> list[Finding]:
     """The early check, before anything is built: stacks and shares the registry no longer has."""
     found = [Finding("stack_removed", name) for name in sorted(previous_stacks(out) - set(plan.stack_names))]
     found += [Finding("share_removed", "shares", name) for name in sorted(previous_shares(out) - {s.name for s in plan.shares})]
-    if found and not allow_destroy:
-        raise DestroyRefused(found)
+    return found
 
 
-def guard_resources(out: Path, stage: Path, *, allow_destroy: bool, built: Iterable[str]) -> None:
+def guard_resources(out: Path, stage: Path, *, allow_destroy: bool, built: Iterable[str], early: Iterable[Finding] = ()) -> None:
     """The full check, on the built output: stateful resources removed or replaced, resource by resource.
     A stack whose bytes did not change destroys nothing, so only the others are parsed (a one-team edit at 100
     teams parses 6 documents instead of 1,000: 0.9 s). `built`: the stacks written anew into stage; every other
@@ -142,6 +150,7 @@ def guard_resources(out: Path, stage: Path, *, allow_destroy: bool, built: Itera
             previous_shares(stage),
         )
     )
+    found = [*early, *(f for f in found if f not in set(early))]  # one refusal that lists everything, not one at a time
     if found and not allow_destroy:
         raise DestroyRefused(found)
 
@@ -210,7 +219,7 @@ def _synthesize(
     note: str,
     workers: Workers | None = None,
 ) -> SynthResult:
-    guard_destroy(plan, previous_dir, allow_destroy=allow_destroy)
+    early = [] if allow_destroy else guard_destroy(plan, previous_dir)
     names = list(plan.stack_names)
     digests = fingerprint.stack_digests(plan)
     previous = fingerprint.read(out)
@@ -226,7 +235,7 @@ def _synthesize(
         }
     )
     todo = [n for n in names if n not in keep]
-    files = {"manifest.json": cdktn_manifest(names), **files_beside_stacks(plan)}
+    files = {MANIFEST: manifest_text(plan), **files_beside_stacks(plan)}
     written = {rel: fingerprint.output_digest(text.encode()) for rel, text in files.items()}
     written.update({f"../{rel}": fingerprint.output_digest(text.encode()) for rel, text in (root_files or {}).items()})
 
@@ -257,8 +266,10 @@ def _synthesize(
         removed = tuple(sorted(before.keys() - set(names)))
         if stage is not None:
             # The full check on the built output: stateful resources removed or replaced, resource by resource.
-            guard_resources(previous_dir, stage, allow_destroy=allow_destroy, built=todo)
+            guard_resources(previous_dir, stage, allow_destroy=allow_destroy, built=todo, early=early)
             _swap(stage, out)
+        elif early:
+            raise DestroyRefused(early)
     except BaseException:
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
@@ -298,23 +309,6 @@ def committed_output(out: Path) -> Path | None:
 
 def _temp_root(path: Path) -> Path:
     return next(p for p in [path, *path.parents] if p.name.startswith(_COMMITTED_PREFIX))
-
-
-def cdktn_manifest(names: list[str]) -> str:
-    """manifest.json as cdktn writes it (its CLI reads it), listing every stack, also those kept from the last synth."""
-    stacks = {
-        n: {
-            "annotations": [],
-            "constructPath": n,
-            "dependencies": [],
-            "name": n,
-            "stackMetadataPath": f"stacks/{n}/metadata.json",
-            "synthesizedStackPath": f"stacks/{n}/cdk.tf.json",
-            "workingDirectory": f"stacks/{n}",
-        }
-        for n in sorted(names)
-    }
-    return json.dumps({"stacks": stacks, "version": version("cdktn")}, indent=2, sort_keys=True)
 
 
 def _same_files(out: Path, expected: dict[str, str]) -> bool:

@@ -1,4 +1,4 @@
-"""The plan of each team's access stack (DESIGN.md decision 2). Pure Python, no cdktn.
+"""The plan of each team's access stack (docs/design.md, "Where team-scoped things live"). Pure Python, no cdktn.
 
 Whatever only one team's file decides about access lives in `<team>-access`, so a team's pull request
 plans that team's stacks and no central one: adding a member plans its access stack (the membership)

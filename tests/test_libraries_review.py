@@ -1,4 +1,4 @@
-"""`diff`, the access review and `graph` say who may publish which internal library (issue 14)."""
+"""`diff`, the access review and `graph` say who may publish which internal library."""
 
 from __future__ import annotations
 

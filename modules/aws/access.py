@@ -4,8 +4,8 @@ Groups and memberships (user ids from `identity`), every assignment into the tea
 ids from `organization`, permission sets and the platform admins' group from `identity`), the Service
 Catalog associations that show the team's templates in Studio (in the shared services account, portfolio
 ids from `shared-services`), and the team's instance-type SCP attached to each of its active accounts.
-Construct ids of groups are the ones `identity` used, so the one-time migration (README, "Moving team access
-out of identity") is a `terraform state mv` with the same address; the `moved` blocks then carry memberships
+Construct ids of groups are the ones `identity` used, so the one-time migration (docs/output.md, "Moving team
+access out of identity") is a `terraform state mv` with the same address; the `moved` blocks then carry memberships
 and assignments to their `for_each` instances.
 """
 

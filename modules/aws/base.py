@@ -25,7 +25,7 @@ from ..tfexpr import OPEN, expression
 
 # The role every provider of a stack assumes in its account, chosen at plan time: the apply role by default
 # (Atlantis applies with it), the read-only plan role in pull-request plans (`-var assume_role_name=<org>-plan`,
-# README "Security model"). Only these two names are accepted.
+# docs/security.md). Only these two names are accepted.
 ROLE_VARIABLE = "assume_role_name"
 
 # Terraform >= 1.10 for S3-native state locking (use_lockfile); cdktf.json declares the same.

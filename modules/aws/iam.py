@@ -1,7 +1,7 @@
 """A stack's IAM roles, their inline policies and managed-policy attachments: `for_each` constructs, not one each.
 
 A team account holds about six roles with eight inline policies and two attachments; as constructs of their
-own they were 6,500 of the 21,600 constructs at 100 teams, each paying jsii's per-construct cost (DESIGN.md).
+own they were 6,500 of the 21,600 constructs at 100 teams, each paying jsii's per-construct cost (docs/performance.md).
 Builders declare them here (`iam(stack).role(...)`) and `finish` writes, per provider, one `aws_iam_role`,
 one `aws_iam_role_policy` and one `aws_iam_role_policy_attachment` with an instance per item, keyed by the
 construct id the item had (`aws_iam_role.roles["execution-role"]`), plus a `moved` block from that old address

@@ -31,7 +31,7 @@ def build_organization_resource(stack: PlatformStack, *, org: OrganizationStack)
     resources that need them can be ordered after it; returns what they depend on. The resource manages the
     complete lists: a service the organization already trusts must be in trusted_services, or the apply
     would switch it off (the import's plan shows the difference first). Without organization_id nothing is
-    managed and the post-step's preflight checks trusted access instead (DESIGN.md, decision 5)."""
+    managed and the post-step's preflight checks trusted access instead (docs/design.md, "The organization resource")."""
     if not org.organization_id:
         DataAwsOrganizationsOrganization(stack, "organization")
         return []

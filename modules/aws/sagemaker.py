@@ -96,7 +96,7 @@ def build_profiles(
     scope: PlatformStack, *, acct: AccountStack, role_arn: str, user_ids: Callable[[str], str], management: AwsProvider
 ) -> None:
     """A user profile per Studio member, and that member's access to the domain's Identity Center application: one
-    `for_each` construct each, keyed by user name (DESIGN.md decision 14). The `moved` blocks carry the state of
+    `for_each` construct each, keyed by user name (docs/design.md, "Stable construct ids"). The `moved` blocks carry the state of
     the earlier one-construct-per-member addresses; a member removed from the map is a profile destroyed (guarded)."""
     users = sorted(acct.studio_users, key=lambda u: u.user_name)
     # SageMaker creates an Identity Center user's profile only once the user is assigned to the domain's

@@ -50,6 +50,8 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     # early_workers forks, so that the workers inherit them rather than import them again (~0.2 s CPU each)
     from ..build import default_jobs, early_workers, prefetch
     from ..outputs import root_files
+    from ..outputs.facts import previous_facts, unready_teams
+    from ..registry.errors import RegistryInvalid
     from ..registry.unsynthesized import unsynthesized
     from ..stacks import plan
     from ..synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
@@ -71,6 +73,10 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     if pending:
         raise Invalid("\n".join(str(e) for e in pending) + f"\n{len(pending)} field(s) not synthesized yet; nothing was written.")
     the_plan = plan(reg)
+    # A new team may be `active` only once the previous output creates its accounts (no output: a bootstrap).
+    unready = unready_teams(reg, the_plan, previous_facts(out_path if out_path.is_dir() else None))
+    if unready:
+        raise Invalid(RegistryInvalid(unready).report())
     extra = root_files(reg, the_plan, root=root, out=out_path, registry_dir=Path(opts.registry)) if in_project else {}
     try:
         result = synthesize(

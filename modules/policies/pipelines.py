@@ -113,7 +113,7 @@ READ_ONLY_POLICY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 
 def plan_trust(*, management_account_id: str, github_plan_role: str) -> dict[str, Any]:
     """Only the plan identity of the management account (the role GitHub's OIDC token of the plan workflow
-    assumes, README "Security model") may assume a plan role. Named through aws:PrincipalArn so the trust is
+    assumes, docs/security.md) may assume a plan role. Named through aws:PrincipalArn so the trust is
     valid before that role exists (IAM refuses a missing role as a principal)."""
     return {
         "Version": "2012-10-17",

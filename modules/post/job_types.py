@@ -51,4 +51,4 @@ class Job:
     name: str
     plan: Callable[[Context], Planned]
     perform: Callable[[Context, Action], None]
-    waits_for: str  # what apply waits for (README)
+    waits_for: str  # what apply waits for (docs/post-step.md)

@@ -38,7 +38,7 @@ class CentralAccount(_Model):
 
 
 class OrganizationChecks(_Model):
-    """First-apply prerequisites of the organization stack (README "Before the first apply")."""
+    """First-apply prerequisites of the organization stack (docs/operations.md, "Before the first apply")."""
 
     organization_id: str | None  # organization.yaml names it: the stack imports it and owns trusted access
     trusted_services: tuple[str, ...]  # checked only without organization_id (then nothing manages them)

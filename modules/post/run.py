@@ -1,6 +1,6 @@
 """`python main.py post plan|apply`: run the jobs of one or more stacks' manifests.
 
-Exit codes (also in `--help` and the README): 0 nothing pending; 2 changes pending (`plan` only); 1 something
+Exit codes (also in `--help` and docs/post-step.md): 0 nothing pending; 2 changes pending (`plan` only); 1 something
 failed (a stack's error, a missing prerequisite from preflight, a time bound reached, changes left after
 apply); 3 the run could not start (usage or environment: arguments, the manifests folder, an unreadable
 file). A failure in one stack does not stop the others.

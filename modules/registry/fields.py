@@ -8,7 +8,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 # Patterns are ASCII classes only ([0-9], never \d, which is Unicode and lets '１２３' or '١٢٣' through) and
@@ -31,7 +31,23 @@ RoleName = Annotated[str, pattern(r"^[A-Za-z][A-Za-z0-9_-]{0,30}[A-Za-z0-9]$", "
 PermissionSetKey = Annotated[
     str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,32}$", "1 to 32 letters, digits or +=,.@_- (the Identity Center permission set name)")
 ]
-AccountId = Annotated[str, pattern(r"^[0-9]{12}$", "exactly 12 digits 0-9, quoted or not (leading zeros are kept)")]
+# Quote account ids ("012345678901"). The compiler keeps an unquoted one's text too, but YAML 1.2 tools (editors,
+# check-jsonschema, yq) read it as a number and drop leading zeros: the schema accepts that number, so they do not
+# flag a file the compiler accepts.
+ACCOUNT_ID_HELP = 'exactly 12 digits 0-9; quote it ("012345678901"): unquoted, YAML 1.2 tools read a number'
+AccountId = Annotated[
+    str,
+    pattern(r"^[0-9]{12}$", ACCOUNT_ID_HELP),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": "^[0-9]{12}$"},
+                {"type": "integer", "minimum": 0, "maximum": 999999999999},
+            ],
+            "description": ACCOUNT_ID_HELP,
+        }
+    ),
+]
 Region = Annotated[str, pattern(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$", "an AWS region name such as eu-west-1")]
 UserName = Annotated[str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,128}$", "1 to 128 letters, digits or +=,.@_-")]
 Email = Annotated[str, pattern(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", "an email address such as alice@example.com")]

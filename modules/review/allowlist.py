@@ -1,7 +1,7 @@
 """`check-stacks DIR`: refuse, before any plan, a stack that uses anything the compiler does not emit.
 
 A pull request's plan runs Terraform on the pull request's own stack files with AWS credentials (read-only,
-README "Security model"). A plan executes more than one might think: providers are plugins run locally
+docs/security.md). A plan executes more than one might think: providers are plugins run locally
 (`external`, `http`, `local` run commands or reach the network), data sources are read during plan, a
 `check` block or a `module` pulls in other code, a backend other than the state bucket sends the state
 elsewhere. So the plan job first checks every stack against this allow-list, in the default branch's code,

@@ -123,7 +123,7 @@ def people_changes(base: Compiled | None, new: Compiled) -> list[Change]:
                 )
             )
 
-    # Studio profiles added or deleted (deleting one loses that user's home data: DESIGN decision 8).
+    # Studio profiles added or deleted (deleting one loses that user's home data: docs/design.md, "Decommissioning").
     profiles_added: defaultdict[str, set[str]] = defaultdict(set)
     for person, acct in prof_after.keys() - prof_before.keys() - used_profiles:
         profiles_added[person].add(acct)

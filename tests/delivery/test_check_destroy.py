@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from modules.destroy import REASON_PLACEHOLDER
 from modules.review.guard import OptInInvalid, parse_opt_ins
 from tests.delivery.test_pull_request import git, synth
 from tests.helpers import materialize
@@ -81,6 +82,41 @@ def test_an_opt_in_added_by_the_change_approves_exactly_what_it_names(pr, bob_le
     )
     code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
     assert code == 0 and out.count("approved (bob left") == 2
+
+
+def test_the_refusal_prints_the_entries_that_approve_exactly_what_it_refuses(pr, bob_leaves, run_cli):
+    """The refusal ends with ready-to-paste entries: with their reasons written, the same check passes; as pasted,
+    with the placeholder reason, it is refused. A removal that is not a stack's is not told to decommission."""
+    _apply(bob_leaves, pr)
+    code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
+    assert code == 1 and "status: decommissioned" not in out
+    block = "allow:\n" + out.split("\nallow:\n", 1)[1]
+    assert block == (
+        "allow:\n"
+        "  - stack: 'fraud-dev'\n"
+        "    address: 'aws_sagemaker_user_profile.profiles[\"bob\"]'\n"
+        f"    reason: '{REASON_PLACEHOLDER}'\n"
+        "  - stack: 'fraud-sandbox'\n"
+        "    address: 'aws_sagemaker_user_profile.profiles[\"bob\"]'\n"
+        f"    reason: '{REASON_PLACEHOLDER}'\n"
+    )
+    (pr / "allow-destroy.yaml").write_text(block)
+    code, out, err = run_cli(["check-destroy", "--base", "main"], cwd=pr)
+    assert code == 1 and "`reason` is required" in err
+    (pr / "allow-destroy.yaml").write_text(block.replace(REASON_PLACEHOLDER, "bob left; home exported (TICKET-9)"))
+    code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
+    # fraud-dev's entry is already on the base branch (spent by an earlier change): only fraud-sandbox's counts
+    assert code == 1 and out.count("approved (bob left; home exported (TICKET-9))") == 1
+    assert "  - stack: 'fraud-dev'\n" in out.split("\nallow:\n", 1)[1] and "fraud-sandbox'" not in out.split("\nallow:\n", 1)[1]
+
+
+def test_a_removed_stack_is_told_the_decommissioning_path(pr, run_cli):
+    (pr / "registry" / "teams" / "risk.yaml").unlink()
+    fraud = pr / "registry" / "teams" / "fraud.yaml"
+    fraud.write_text(fraud.read_text().replace("{team: risk, environment: prod}", "{team: fraud, environment: dev}"))
+    synth(pr)
+    code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
+    assert code == 1 and "set `status: decommissioned`" in out and "  - stack: 'risk-dev'\n    reason:" in out
 
 
 def test_a_missing_output_folder_is_every_stack_removed(pr, run_cli):

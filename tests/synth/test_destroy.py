@@ -195,7 +195,7 @@ def test_a_kill_after_both_renames_leaves_only_garbage_that_the_next_run_removes
 
 
 def test_for_each_instances_are_compared_one_by_one():
-    """A `for_each` over a literal map (DESIGN: one construct for N profiles) keeps the guard per instance."""
+    """A `for_each` over a literal map (one construct for N profiles) keeps the guard per instance."""
 
     def profiles(**users):
         return {

@@ -1,4 +1,4 @@
-"""Per-item resources are `for_each` constructs (issue 12, DESIGN decision 14), and every instance takes over the
+"""Per-item resources are `for_each` constructs (docs/design.md, "Stable construct ids"), and every instance takes over the
 state of the resource that was a construct of its own through a `moved` block, so nothing is destroyed."""
 
 import re

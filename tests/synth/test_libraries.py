@@ -1,4 +1,4 @@
-"""Libraries and seed code in the example's synthesized stacks (issue 14): shared services holds the domain,
+"""Libraries and seed code in the example's synthesized stacks : shared services holds the domain,
 repositories, resource policies and the seed object; every team account its roles' access, Studio's lifecycle
 configurations and, VPC-only, the CodeArtifact endpoints. A seed folder change changes shared-services alone."""
 
@@ -166,7 +166,7 @@ def test_a_repository_without_upstreams_has_no_proxy(synthesized_fixture):
 
 
 def test_a_new_package_plans_only_that_teams_account_stacks(example_out, tmp_path):
-    """DESIGN.md decisions 2 and 11: publishing rights live in the team's own stacks, never in shared services."""
+    """docs/design.md, "Internal libraries": publishing rights live in the team's own stacks, never in shared services."""
     shutil.copytree(EXAMPLE, tmp_path / "registry")
     team = tmp_path / "registry" / "teams" / "recsys.yaml"
     team.write_text(

@@ -1,4 +1,4 @@
-"""Focused assertions on what each stack holds, against REGISTRY.md's "what one team file compiles to".
+"""Focused assertions on what each stack holds, against docs/output.md.
 
 The decisions themselves (who gets what where) are tested on the plan's records in tests/test_plan.py; these
 check that the synthesized stacks render those records."""
