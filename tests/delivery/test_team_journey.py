@@ -88,12 +88,13 @@ class Repo:
 
 
 def _sentences(md: str) -> list[str]:
-    """The summary's sentences in order: list items, the destructive ones inside the warning too."""
+    """The summary's sentences in order: list items, the destructive ones inside the warning too, a caution's
+    marker left out (the JSON says `caution` instead)."""
     out = []
     for line in md.splitlines():
         line = line.removeprefix("> ")
         if line.startswith("- "):
-            out.append(line[2:])
+            out.append(line[2:].removeprefix(":warning: "))
     return out
 
 
@@ -215,8 +216,9 @@ def test_a_teams_whole_journey(repo, run_cli):
     assert _stacks_line(synth_out) == "changed stacks: ledger-dev, ledger-prod"
     assert _sentences(md) == [
         "team ledger may publish package northwind-ledger-features, by its deployments (deploy role) in every environment; "
-        "from Studio in dev"
+        "from Studio in dev: every team account installs from this repository, so check that the name is the team's own"
     ]
+    assert "- :warning: team ledger may publish package northwind-ledger-features" in md, "a new publish right is a caution"
     r.merge("ledger publishes a library")
 
     # 7. Decommission: the share must go in the same change (validate says so) ...
