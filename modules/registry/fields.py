@@ -41,7 +41,11 @@ GitHubHandle = Annotated[
         r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$", "a GitHub user name (letters, digits and inner hyphens, at most 39 characters)"
     ),
 ]
-InstanceType = Annotated[str, pattern(r"^ml\.[a-z0-9]+\.[a-z0-9]+$", "a SageMaker instance type such as ml.m5.xlarge")]
+# Each part at most 16 characters: the instance-type SCP and the execution role's conditions list them all.
+InstanceType = Annotated[
+    str,
+    pattern(r"^ml\.[a-z0-9]{1,16}\.[a-z0-9]{1,16}$", "a SageMaker instance type such as ml.m5.xlarge (each part at most 16 characters)"),
+]
 BucketName = Annotated[
     str, pattern(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens")
 ]
@@ -79,7 +83,15 @@ InstanceArn = Annotated[
 ]
 IdentityStoreId = Annotated[str, pattern(r"^d-[0-9a-f]{10}$", "an identity store id such as d-1234567890")]
 TagKey = Annotated[str, pattern(r"^[A-Za-z0-9 _.:/=+@-]{1,128}$", "1 to 128 letters, digits, spaces or _.:/=+@-")]
-TagValue = Annotated[str, pattern(r"^[A-Za-z0-9 _.:/=+@-]{0,256}$", "0 to 256 letters, digits, spaces or _.:/=+@-")]
+# An empty tag value is refused: CloudTrail's and Service Catalog's tags need at least one character
+# (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Tag.html).
+TagValue = Annotated[
+    str,
+    pattern(
+        r"^[A-Za-z0-9 _.:/=+@-]{1,256}$",
+        "1 to 256 letters, digits, spaces or _.:/=+@- (CloudTrail and Service Catalog refuse an empty tag value)",
+    ),
+]
 OrganizationId = Annotated[str, pattern(r"^o-[a-z0-9]{10,32}$", "an organization id such as o-a1b2c3d4e5")]
 ServicePrincipal = Annotated[
     str, pattern(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*\.amazonaws\.com$", "an AWS service principal such as guardduty.amazonaws.com")
@@ -90,9 +102,22 @@ CodeArtifactName = Annotated[
 ]
 # https://packaging.python.org/en/latest/specifications/name-normalization/ : a valid distribution name
 PackageName = Annotated[
-    str, pattern(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$", "a PyPI package name: letters, digits and ._- inside")
+    str,
+    pattern(
+        r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]{0,98}[A-Za-z0-9])$",
+        "a PyPI package name of at most 100 characters: letters, digits and ._- inside (each is a package ARN in the team's policies)",
+    ),
 ]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=700), Field(description="free text, 1 to 700 characters")]
+# https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html : Description matches
+# [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]* (Latin-1: no em dash, no curly quotes, no emoji)
+Latin1Text = Annotated[
+    str,
+    pattern(
+        r"^[\t\n\r\x20-\x7e\xa1-\xff]{1,700}$",
+        "1 to 700 Latin-1 characters (letters, digits, punctuation of ISO 8859-1: no em dash, curly quotes or emoji)",
+    ),
+]
 
 
 def _err(kind: str, message: str) -> PydanticCustomError:

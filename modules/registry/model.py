@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
 from .. import shares
+from .caps import field as capped
 from .fields import (
     AccountId,
     BucketName,
@@ -25,6 +26,7 @@ from .fields import (
     IdentityStoreId,
     InstanceArn,
     InstanceType,
+    Latin1Text,
     ManagedPolicyArn,
     Money,
     Name,
@@ -83,7 +85,9 @@ class IdentityCenter(Base):
 
 
 class Network(Base):
-    studio_allowed_cidrs: list[Cidr] = Field(default_factory=list, description="networks Studio may be used from; empty: no restriction")
+    studio_allowed_cidrs: list[Cidr] = Field(
+        default_factory=list, **capped("Network.studio_allowed_cidrs", "networks Studio may be used from; empty: no restriction")
+    )
 
 
 class AdoptableAccount(Base):
@@ -101,23 +105,25 @@ class Organization(Base):
     name: Slug
     management_account_id: AccountId
     organization_id: OrganizationId | None = Field(None, description="import the organization and manage its trusted access")
-    trusted_services: list[ServicePrincipal] = Field(default_factory=list, description="services the organization already trusts")
+    trusted_services: list[ServicePrincipal] = Field(
+        default_factory=list, **capped("Organization.trusted_services", "services the organization already trusts")
+    )
     retired_budget_usd: Annotated[Decimal, Field(ge=0, le=100_000_000, max_digits=12, decimal_places=2)] = Field(
         Decimal("10"), description="monthly budget of a decommissioned account, US dollars"
     )
     bucket_suffix: BucketSuffix | None = Field(None, description="appended to derived bucket names (global uniqueness)")
     home_region: Region
-    allowed_regions: list[Region] = Field(min_length=1)
+    allowed_regions: list[Region] = Field(min_length=1, **capped("Organization.allowed_regions"))
     account_email: EmailTemplate
     state_backend: StateBackend
     identity_center: IdentityCenter
     shared_services_account_id: AccountId
     log_archive_account_id: AccountId | None = None
     network: Network = Network()
-    platform_admins: list[UserName] = Field(default_factory=list)
-    tags: dict[TagKey, TagValue] = Field(default_factory=dict)
+    platform_admins: list[UserName] = Field(default_factory=list, **capped("Organization.platform_admins"))
+    tags: dict[TagKey, TagValue] = Field(default_factory=dict, **capped("Organization.tags", "added to every taggable resource"))
     adoptable_accounts: dict[AccountId, AdoptableAccount] = Field(
-        default_factory=dict, description="existing accounts a team may adopt: the platform's consent"
+        default_factory=dict, **capped("Organization.adoptable_accounts", "existing accounts a team may adopt: the platform's consent")
     )
     libraries: Libraries | None = Field(None, description="internal libraries in CodeArtifact (shared services)")
 
@@ -128,7 +134,7 @@ class Organization(Base):
 
 class Environment(Base):
     name: EnvName
-    organizational_unit: OuPath
+    organizational_unit: OuPath = Field(**capped("Environment.organizational_unit", "the OU path under the root"))
     production: bool = False
     budget_usd: Money
     sagemaker_network: Literal["public_internet", "vpc_only"] = "vpc_only"
@@ -137,14 +143,13 @@ class Environment(Base):
 
 
 class EnvironmentsFile(Base):
-    environments: list[Environment] = Field(min_length=1)
+    environments: list[Environment] = Field(min_length=1, **capped("EnvironmentsFile.environments"))
 
 
 class PermissionSet(Base):
-    description: Text | None = None
+    description: Latin1Text | None = Field(None, **capped("PermissionSet.description"))
     session_duration: SessionDuration = "PT1H"
-    # https://docs.aws.amazon.com/singlesignon/latest/userguide/limits.html : 20 managed policies per permission set
-    managed_policies: list[ManagedPolicyArn] = Field(default_factory=list, max_length=20)
+    managed_policies: list[ManagedPolicyArn] = Field(default_factory=list, **capped("PermissionSet.managed_policies"))
     inline_policy: RelPath | None = None
     access_level: Literal["write", "read"]
 
@@ -155,8 +160,8 @@ class Role(Base):
 
 
 class AccessFile(Base):
-    permission_sets: dict[PermissionSetKey, PermissionSet] = Field(min_length=1)
-    roles: dict[RoleName, Role] = Field(min_length=1)
+    permission_sets: dict[PermissionSetKey, PermissionSet] = Field(min_length=1, **capped("AccessFile.permission_sets"))
+    roles: dict[RoleName, Role] = Field(min_length=1, **capped("AccessFile.roles"))
 
 
 class Person(Base):
@@ -171,7 +176,7 @@ class Person(Base):
 
 
 class PeopleFile(Base):
-    people: list[Person] = Field(default_factory=list)
+    people: list[Person] = Field(default_factory=list, **capped("PeopleFile.people"))
 
 
 class PreviousVersion(Base):
@@ -181,16 +186,16 @@ class PreviousVersion(Base):
 
 class Template(Base):
     name: Slug
-    description: Text | None = None
+    description: Text | None = Field(None, **capped("Template.description"))
     template: RelPath
     seed_code: RelPath | None = Field(None, description="folder under registry/: the project's starting repository")
     version: Version
-    previous: list[PreviousVersion] = Field(default_factory=list, description="earlier versions kept (deprecated)")
-    owner: Annotated[str, StringConstraints(min_length=1, max_length=64)] = "platform"
+    previous: list[PreviousVersion] = Field(default_factory=list, **capped("Template.previous", "earlier versions kept (deprecated)"))
+    owner: Annotated[str, StringConstraints(min_length=1)] = Field("platform", **capped("Template.owner"))
 
 
 class CatalogFile(Base):
-    templates: list[Template] = Field(default_factory=list)
+    templates: list[Template] = Field(default_factory=list, **capped("CatalogFile.templates"))
 
 
 class TeamEnvironment(Base):
@@ -205,8 +210,8 @@ class Member(Base):
 
 
 class SageMaker(Base):
-    instance_types: list[InstanceType] = Field(default_factory=lambda: ["ml.t3.medium"], min_length=1)
-    project_templates: list[Slug] = Field(default_factory=list)
+    instance_types: list[InstanceType] = Field(default_factory=lambda: ["ml.t3.medium"], min_length=1, **capped("SageMaker.instance_types"))
+    project_templates: list[Slug] = Field(default_factory=list, **capped("SageMaker.project_templates"))
     # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_IdleSettings.html : 60 to 525600
     idle_shutdown_minutes: Annotated[int, Field(ge=60, le=525600)] = 60
 
@@ -226,27 +231,29 @@ else:
 class Share(Base):
     name: ShareName
     kind: ShareKind
-    resource: Annotated[str, StringConstraints(min_length=1, max_length=256)]
+    resource: Annotated[str, StringConstraints(min_length=1, max_length=256)] = Field(**capped("Share.resource"))
     from_: EnvName = Field(alias="from")
-    to: list[ShareTarget] = Field(min_length=1)
+    to: list[ShareTarget] = Field(min_length=1, **capped("Share.to"))
     access: Literal["read", "write"] = "read"
 
 
 class TeamLibraries(Base):
-    publish: list[PackageName] = Field(default_factory=list, description="PyPI names this team alone may publish")
+    publish: list[PackageName] = Field(default_factory=list, **capped("TeamLibraries.publish", "PyPI names this team alone may publish"))
 
 
 class Team(Base):
     name: Slug
-    description: Text | None = None
-    cost_center: TagValue
-    owners: list[UserName] = Field(min_length=1)
+    description: Text | None = Field(None, **capped("Team.description"))
+    cost_center: TagValue = Field(**capped("Team.cost_center"))
+    owners: list[UserName] = Field(min_length=1, **capped("Team.owners"))
     status: Literal["onboarding", "active", "decommissioned"] = "active"
     # `dev:` with nothing after it is an environment with no overrides
-    environments: dict[EnvName, Annotated[TeamEnvironment, BeforeValidator(lambda v: {} if v is None else v)]] = Field(min_length=1)
-    members: list[Member] = Field(default_factory=list)
+    environments: dict[EnvName, Annotated[TeamEnvironment, BeforeValidator(lambda v: {} if v is None else v)]] = Field(
+        min_length=1, **capped("Team.environments")
+    )
+    members: list[Member] = Field(default_factory=list, **capped("Team.members"))
     sagemaker: SageMaker = SageMaker()
-    shares: list[Share] = Field(default_factory=list)
+    shares: list[Share] = Field(default_factory=list, **capped("Team.shares"))
     libraries: TeamLibraries = TeamLibraries()
 
     @property

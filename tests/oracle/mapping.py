@@ -464,7 +464,9 @@ RESOURCES: dict[str, Api] = {
         },
         policies={"resource_policy": "sagemaker"},
     ),
-    "aws_sagemaker_servicecatalog_portfolio_status": Api("sagemaker", {"status": NotSent("chooses Enable/DisableSagemakerServicecatalogPortfolio")}),
+    "aws_sagemaker_servicecatalog_portfolio_status": Api(
+        "sagemaker", {"status": NotSent("chooses Enable/DisableSagemakerServicecatalogPortfolio")}
+    ),
     "aws_sagemaker_studio_lifecycle_config": Api(
         "sagemaker",
         {

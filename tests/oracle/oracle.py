@@ -140,7 +140,12 @@ class Oracle:
         for role, n in sorted(attached.items()):
             if n > quotas.ROLE_ATTACHED_POLICIES:
                 self.finding(
-                    name, f"role {role.split(' ', 1)[1]}", "attached policies", str(n), f"at most {quotas.ROLE_ATTACHED_POLICIES}", quotas.IAM_QUOTAS
+                    name,
+                    f"role {role.split(' ', 1)[1]}",
+                    "attached policies",
+                    str(n),
+                    f"at most {quotas.ROLE_ATTACHED_POLICIES}",
+                    quotas.IAM_QUOTAS,
                 )
 
     def check_value(self, stack: str, address: str, api: Api, path: str, value: Any, view: Stack) -> None:
@@ -204,7 +209,9 @@ class Oracle:
         if shape.type_name in ("list", "map") and "max" in shape.metadata and shape.metadata["max"] < limit:
             limit, source = shape.metadata["max"], f"{botomodel.SOURCE} {api.service} {api.tags} ({shape.name})"
         if len(tags) > limit:
-            self.finding(stack, address, "tags (with the provider's default_tags)", ", ".join(sorted(tags)), f"at most {limit} tags", source)
+            self.finding(
+                stack, address, "tags (with the provider's default_tags)", ", ".join(sorted(tags)), f"at most {limit} tags", source
+            )
         key_shape, value_shape = _tag_shapes(shape)
         for k, v in sorted(tags.items()):
             for s, x, what, most in ((key_shape, k, "key", quotas.TAG_KEY_MAX), (value_shape, v, "value", quotas.TAG_VALUE_MAX)):

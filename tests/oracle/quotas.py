@@ -35,7 +35,9 @@ POLICY_LIMITS: dict[str, PolicyLimit] = {
         "a service control policy",
         "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html",
     ),
-    "s3": PolicyLimit(20 * 1024, "bytes", True, "a bucket policy", "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html"),
+    "s3": PolicyLimit(
+        20 * 1024, "bytes", True, "a bucket policy", "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html"
+    ),
     "kms": PolicyLimit(
         32 * 1024, "bytes", True, "a key policy", "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html"
     ),
