@@ -109,7 +109,9 @@ CAPS: dict[str, Cap] = {
         "owners receive the budget alerts; a budget notification has at most 10 email subscribers",
         "https://docs.aws.amazon.com/cost-management/latest/userguide/budgets-managing-costs.html",
     ),
-    "Team.environments": Cap(10, "items", "one account per environment of environments.yaml", ORG_QUOTAS),
+    "Team.environments": Cap(
+        10, "items", "one account per environment of environments.yaml (the max registry has a few)", ORG_QUOTAS, fill=False
+    ),
     "Team.members": Cap(100, "items", "each member with Studio is a user profile in each team account's domain", SSO_QUOTAS),
     "SageMaker.instance_types": Cap(
         60,
@@ -120,8 +122,9 @@ CAPS: dict[str, Cap] = {
     "SageMaker.project_templates": Cap(
         100,
         "items",
-        "one portfolio association per template (100 portfolios per account)",
+        "one portfolio association per template (100 portfolios per account); at most the catalog's templates",
         "https://docs.aws.amazon.com/servicecatalog/latest/adminguide/limits.html",
+        fill=False,
     ),
     "Team.shares": Cap(
         10,

@@ -173,7 +173,8 @@ def _share_resource(kind: str, team: int, i: int) -> str:
 
 def _team(t: int, people: int, consumed: dict[tuple[str, str], int]) -> str:
     name = TEAMS[t]
-    members = [f"  - {{person: {_person(i)}, role: {ROLES[i % 2]}}}" for i in range(min(people, n("Team.members")))]
+    count = n("Team.members") if t == 0 else min(people, n("Team.members"))  # team 0 at the cap, the others a few
+    members = [f"  - {{person: {_person(i)}, role: {ROLES[i % 2]}}}" for i in range(count)]
     kinds = sorted(KINDS)
     shares = []
     if t > 0:  # every other team shares, team 0 first, as much as each account may consume
@@ -227,7 +228,7 @@ def generate(dest: Path, *, teams: int = 5, people: int = 12) -> Path:
         "organization.yaml": _organization(home),
         "environments.yaml": _environments(),
         "access.yaml": _access(),
-        "people.yaml": _people(max(people, n("Team.owners"))),
+        "people.yaml": _people(max(people, n("Team.owners"), n("Team.members"))),
         "catalog.yaml": _catalog(),
     }
     (reg / "teams").mkdir()
