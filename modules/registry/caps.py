@@ -10,6 +10,7 @@ quota it meets, and the max registry uses a few of it (`fill=False`): `make benc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html"
 TAGGING = "https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html"
@@ -172,6 +173,6 @@ def schema(key: str) -> dict[str, int]:
     return {"maxItems" if c.unit == "items" else "maxLength": c.max}
 
 
-def field(key: str, text: str = "") -> dict[str, object]:
+def field(key: str, text: str = "") -> dict[str, Any]:
     """Keyword arguments of a capped pydantic Field: its description and its JSON Schema bound."""
     return {"description": described(key, text), "json_schema_extra": schema(key)}

@@ -27,29 +27,28 @@ def _objects(node: Any) -> Iterator[Base]:
 
 def check_caps(reg: Registry) -> list[RegistryError]:
     errors = []
-    lists = {
-        "EnvironmentsFile.environments": reg.environments,
-        "AccessFile.permission_sets": reg.permission_sets,
-        "AccessFile.roles": reg.roles,
-        "PeopleFile.people": reg.people,
-        "CatalogFile.templates": reg.templates,
+    lists: dict[str, list[Base]] = {
+        "EnvironmentsFile.environments": list(reg.environments),
+        "AccessFile.permission_sets": list(reg.permission_sets.values()),
+        "AccessFile.roles": list(reg.roles.values()),
+        "PeopleFile.people": list(reg.people),
+        "CatalogFile.templates": list(reg.templates),
     }
     for key, value in lists.items():
         c = CAPS[key]
         if len(value) > c.max:
-            first = next(iter(value.values())) if isinstance(value, dict) else value[0]
-            errors.append(error(first, None, f"{len(value)} {key.split('.')[1].replace('_', ' ')}; {c.text} ({c.source})"))
+            errors.append(error(value[0], None, f"{len(value)} {key.split('.')[1].replace('_', ' ')}; {c.text} ({c.source})"))
     for obj in _objects(reg):
         model = type(obj).__name__
         for name in type(obj).model_fields:
-            c = CAPS.get(f"{model}.{name}")
+            found = CAPS.get(f"{model}.{name}")
             value = getattr(obj, name)
-            if c is None or value is None:
+            if found is None or value is None:
                 continue
             size = len(value)
-            if size > c.max:
+            if size > found.max:
                 field = type(obj).model_fields[name].alias or name
-                errors.append(error(obj, field, f"{size} {c.unit}; {c.text} ({c.source})"))
+                errors.append(error(obj, field, f"{size} {found.unit}; {found.text} ({found.source})"))
     return errors
 
 
