@@ -74,6 +74,12 @@ CAPS: dict[str, Cap] = {
         "https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html",
     ),
     "PeopleFile.people": Cap(100_000, "items", "an Identity Center identity store holds 100,000 users", SSO_QUOTAS, fill=False),
+    "Person.email": Cap(
+        254,
+        "characters",
+        "the longest email address SMTP delivers (RFC 5321); Identity Center takes 1,024",
+        "https://docs.aws.amazon.com/singlesignon/latest/IdentityStoreAPIReference/API_Email.html",
+    ),
     "Person.given_name": Cap(64, "characters", "the account's given name in IAM Identity Center", SSO_QUOTAS),
     "Person.family_name": Cap(64, "characters", "the account's family name in IAM Identity Center", SSO_QUOTAS),
     "CatalogFile.templates": Cap(

@@ -94,7 +94,11 @@ TagValue = Annotated[
 ]
 OrganizationId = Annotated[str, pattern(r"^o-[a-z0-9]{10,32}$", "an organization id such as o-a1b2c3d4e5")]
 ServicePrincipal = Annotated[
-    str, pattern(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*\.amazonaws\.com$", "an AWS service principal such as guardduty.amazonaws.com")
+    str,
+    pattern(
+        r"^[a-z0-9][a-z0-9-]{0,62}(\.[a-z0-9][a-z0-9-]{0,62}){0,1}\.amazonaws\.com$",
+        "an AWS service principal such as guardduty.amazonaws.com (at most 128 characters, as EnableAWSServiceAccess takes)",
+    ),
 ]
 BucketSuffix = Annotated[str, pattern(r"^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$", "1 to 16 lowercase letters, digits or inner hyphens")]
 CodeArtifactName = Annotated[
@@ -109,15 +113,6 @@ PackageName = Annotated[
     ),
 ]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=700), Field(description="free text, 1 to 700 characters")]
-# https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html : Description matches
-# [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]* (Latin-1: no em dash, no curly quotes, no emoji)
-Latin1Text = Annotated[
-    str,
-    pattern(
-        r"^[\t\n\r\x20-\x7e\xa1-\xff]{1,700}$",
-        "1 to 700 Latin-1 characters (letters, digits, punctuation of ISO 8859-1: no em dash, curly quotes or emoji)",
-    ),
-]
 
 
 def _err(kind: str, message: str) -> PydanticCustomError:
@@ -177,6 +172,22 @@ def _email_template(value: str) -> str:
     return value
 
 
+def _latin1(value: str) -> str:
+    """https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html : Description matches
+    [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]* (Latin-1: no em dash, no curly quotes, no emoji)."""
+    bad = sorted({c for c in value if not (c in "\t\n\r" or " " <= c <= "~" or "\xa1" <= c <= "\xff")})
+    if bad:
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
+        raise _err("latin1", f"invalid value {value[:60]!r}: {shown} not allowed; AWS takes Latin-1 (ISO 8859-1) characters here")
+    return value
+
+
+Latin1Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=700),
+    AfterValidator(_latin1),
+    Field(description="free text of Latin-1 (ISO 8859-1) characters, 1 to 700"),
+]
 EmailTemplate = Annotated[str, AfterValidator(_email_template), Field(description="email with {team} and {environment} placeholders")]
 Money = Annotated[Decimal, Field(gt=0, le=100_000_000, max_digits=12, decimal_places=2, description="US dollars per month, more than 0")]
 

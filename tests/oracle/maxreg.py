@@ -136,7 +136,8 @@ def _people(count: int) -> str:
     lines = ["people:"]
     for i in range(count):
         user = _person(i)
-        email = f"{user[:30]}@" + "m" * 20 + ".example"
+        local = f"{user[:30]}@"
+        email = local + ".".join(["m" * 60] * 4)[: n("Person.email") - len(local) - len(".example")] + ".example"
         lines.append(
             f"  - {{user_name: {user}, email: {email}, given_name: {'G' * n('Person.given_name')}, "
             f"family_name: {'F' * n('Person.family_name')}, github: g{i:03d}" + "h" * 35 + "}"
