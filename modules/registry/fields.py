@@ -174,7 +174,7 @@ def _email_template(value: str) -> str:
 
 def _latin1(value: str) -> str:
     """https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html : Description matches
-    [\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]* (Latin-1: no em dash, no curly quotes, no emoji)."""
+    [\u0009\u000a\u000d\u0020-\u007e\u00a1-\u00ff]* (Latin-1: no em dash, no curly quotes, no emoji)."""
     bad = sorted({c for c in value if not (c in "\t\n\r" or " " <= c <= "~" or "\xa1" <= c <= "\xff")})
     if bad:
         shown = ", ".join(f"'{c}' (U+{ord(c):04X})" if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
