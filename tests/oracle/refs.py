@@ -46,7 +46,7 @@ IDS: dict[str, str] = {"aws_iam_role": "name", "aws_s3_bucket": "bucket", "aws_i
 STAND_INS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^data\.terraform_remote_state\.[\w-]+\.outputs\.account_ids(\[.*\]|\.\w+)$"), ACCOUNT),
     (re.compile(r"^data\.terraform_remote_state\.[\w-]+\.outputs\.organization_id$"), ORG_ID),
-    (re.compile(r"^data\.aws_organizations_organization\.[\w-]+\.id$"), ORG_ID),
+    (re.compile(r"^(data\.)?aws_organizations_organization\.[\w-]+\.id$"), ORG_ID),
     (re.compile(r"^data\.terraform_remote_state\.[\w-]+\.outputs\.(user_ids|group_ids)(\[.*\]|\.\w+)$"), IDENTITY_ID),
     (re.compile(r"^aws_kms_key\.[\w-]+\.key_id$"), UUID),
 ]
