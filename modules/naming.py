@@ -6,6 +6,7 @@ checks call it so a name that AWS would refuse is reported at `file:line`, befor
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -80,12 +81,37 @@ KMS_ALIAS = NameRule(
 )
 
 
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html : names S3 reserves
+S3_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+S3_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+_IPV4 = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
+
+
 def check_name(rule: NameRule, name: str) -> str | None:
     """None when name fits rule, else the reason (with the length and what is allowed)."""
     if len(name) > rule.max_len:
         return f"{rule.what} '{name}' is {len(name)} characters; AWS allows at most {rule.max_len}"
     if not rule.pattern.fullmatch(name):
         return f"{rule.what} '{name}' is not valid: {rule.allowed}"
+    if rule is S3_BUCKET:
+        return _bucket_reserved(name)
+    return None
+
+
+def _bucket_reserved(name: str) -> str | None:
+    """What S3's naming rules refuse beyond the characters: reserved prefixes and suffixes, '..', an IP address."""
+    prefix = next((p for p in S3_RESERVED_PREFIXES if name.startswith(p)), None)
+    suffix = next((x for x in S3_RESERVED_SUFFIXES if name.endswith(x)), None)
+    if prefix or suffix:
+        what = f"begins with '{prefix}'" if prefix else f"ends with '{suffix}'"
+        return (
+            f"S3 bucket name '{name}' {what}, which S3 reserves (reserved prefixes: {', '.join(S3_RESERVED_PREFIXES)}; "
+            f"suffixes: {', '.join(S3_RESERVED_SUFFIXES)})"
+        )
+    if ".." in name:
+        return f"S3 bucket name '{name}' has two adjacent periods, which S3 refuses"
+    if _IPV4.fullmatch(name):
+        return f"S3 bucket name '{name}' is formatted as an IP address, which S3 refuses"
     return None
 
 
@@ -123,6 +149,27 @@ def access_stack(team: str) -> str:
     """The team's access stack (management account): its groups, memberships, assignments, catalog
     associations and instance-type SCP. A team with an environment named `access` would collide (checked)."""
     return f"{team}-{ACCESS_SUFFIX}"
+
+
+# https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreatePolicy.html : Name, 1 to 128 characters
+SCP_NAME_MAX = 128
+
+
+def shortened(name: str, limit: int) -> str:
+    """name as it is when it fits (no rename of what exists), else cut to the limit with a stable hash of the whole
+    name at its end, so distinct long names stay distinct."""
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:10]
+    return f"{name[: limit - len(digest) - 1].rstrip('-')}-{digest}"
+
+
+def guardrails_scp(org: str, target: str, index: int) -> str:
+    """The `index`th guardrail SCP of an OU: `<org>-<ou-path-slug>-guardrails-<index>`, hash-shortened to 128
+    characters when a deep OU path makes it longer (the `-guardrails-<index>` end is kept)."""
+    slug = target.lower().replace("/", "-").replace(" ", "-")
+    tail = f"-guardrails-{index}"
+    return shortened(f"{org}-{slug}", SCP_NAME_MAX - len(tail)) + tail
 
 
 def instance_types_scp(org: str, team: str) -> str:
@@ -294,11 +341,11 @@ def profile_name(user_name: str) -> str:
 
 
 def derived_names(org: str, team: str, environment: str) -> list[tuple[NameRule, str]]:
-    """Every name one team account derives, with its rule."""
+    """Every name one team account derives, with its rule (bucket names, with organization.yaml's bucket_suffix, are
+    checked with the organization's own: checks/contract.py)."""
     return [
         (ACCOUNT_NAME, account_name(org, team, environment)),
         (IAM_ROLE, execution_role_name(org, team, environment)),
-        (S3_BUCKET, data_bucket_name(org, team, environment)),
         (SAGEMAKER_NAME, domain_name(org, team, environment)),
         (KMS_ALIAS, kms_alias(org, team, environment)),
     ]

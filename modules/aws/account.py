@@ -136,7 +136,7 @@ def build_deploy_role(stack: PlatformStack, *, values: OrgValues, acct: AccountS
         "ci-role-policy",
         role="ci-role",
         name="assume-this-accounts-deploy-role",
-        policy=policy_json(policies.ci_policy(account_id=account_id, deploy_role=name)),
+        policy=policies.ci_policy(account_id=account_id, deploy_role=name),
     )
     roles.role(
         "deploy-role",
@@ -149,5 +149,5 @@ def build_deploy_role(stack: PlatformStack, *, values: OrgValues, acct: AccountS
         "deploy-role-policy",
         role="deploy-role",
         name="deploy-models",
-        policy=policy_json(policies.deploy_policy(account_id=account_id, region=acct.region, execution_role=acct.role_name)),
+        policy=policies.deploy_policy(account_id=account_id, region=acct.region, execution_role=acct.role_name),
     )

@@ -32,15 +32,13 @@ def build_execution_role(scope: PlatformStack, *, acct: AccountStack, account_id
         "execution-role-policy",
         role="execution-role",
         name="least-privilege",
-        policy=policy_json(
-            execution_role.execution_role_policy(
-                account_id=account_id,
-                region=acct.region,
-                role_name=acct.role_name,
-                bucket=acct.bucket_name,
-                key_arn=key_arn,
-                instance_types=acct.instance_types,
-            )
+        policy=execution_role.execution_role_policy(
+            account_id=account_id,
+            region=acct.region,
+            role_name=acct.role_name,
+            bucket=acct.bucket_name,
+            key_arn=key_arn,
+            instance_types=acct.instance_types,
         ),
     )
     return roles.role_ref("execution-role", "arn")

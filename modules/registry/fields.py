@@ -57,7 +57,11 @@ GitHubHandle = Annotated[
         r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$", "a GitHub user name (letters, digits and inner hyphens, at most 39 characters)"
     ),
 ]
-InstanceType = Annotated[str, pattern(r"^ml\.[a-z0-9]+\.[a-z0-9]+$", "a SageMaker instance type such as ml.m5.xlarge")]
+# Each part at most 16 characters: the instance-type SCP and the execution role's conditions list them all.
+InstanceType = Annotated[
+    str,
+    pattern(r"^ml\.[a-z0-9]{1,16}\.[a-z0-9]{1,16}$", "a SageMaker instance type such as ml.m5.xlarge (each part at most 16 characters)"),
+]
 BucketName = Annotated[
     str, pattern(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens")
 ]
@@ -95,10 +99,22 @@ InstanceArn = Annotated[
 ]
 IdentityStoreId = Annotated[str, pattern(r"^d-[0-9a-f]{10}$", "an identity store id such as d-1234567890")]
 TagKey = Annotated[str, pattern(r"^[A-Za-z0-9 _.:/=+@-]{1,128}$", "1 to 128 letters, digits, spaces or _.:/=+@-")]
-TagValue = Annotated[str, pattern(r"^[A-Za-z0-9 _.:/=+@-]{0,256}$", "0 to 256 letters, digits, spaces or _.:/=+@-")]
+# An empty tag value is refused: CloudTrail's and Service Catalog's tags need at least one character
+# (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Tag.html).
+TagValue = Annotated[
+    str,
+    pattern(
+        r"^[A-Za-z0-9 _.:/=+@-]{1,256}$",
+        "1 to 256 letters, digits, spaces or _.:/=+@- (CloudTrail and Service Catalog refuse an empty tag value)",
+    ),
+]
 OrganizationId = Annotated[str, pattern(r"^o-[a-z0-9]{10,32}$", "an organization id such as o-a1b2c3d4e5")]
 ServicePrincipal = Annotated[
-    str, pattern(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*\.amazonaws\.com$", "an AWS service principal such as guardduty.amazonaws.com")
+    str,
+    pattern(
+        r"^[a-z0-9][a-z0-9-]{0,62}(\.[a-z0-9][a-z0-9-]{0,62}){0,1}\.amazonaws\.com$",
+        "an AWS service principal such as guardduty.amazonaws.com (at most 128 characters, as EnableAWSServiceAccess takes)",
+    ),
 ]
 BucketSuffix = Annotated[str, pattern(r"^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$", "1 to 16 lowercase letters, digits or inner hyphens")]
 CodeArtifactName = Annotated[
@@ -106,7 +122,11 @@ CodeArtifactName = Annotated[
 ]
 # https://packaging.python.org/en/latest/specifications/name-normalization/ : a valid distribution name
 PackageName = Annotated[
-    str, pattern(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$", "a PyPI package name: letters, digits and ._- inside")
+    str,
+    pattern(
+        r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]{0,98}[A-Za-z0-9])$",
+        "a PyPI package name of at most 100 characters: letters, digits and ._- inside (each is a package ARN in the team's policies)",
+    ),
 ]
 PackagePrefix = Annotated[
     str,
@@ -175,6 +195,22 @@ def _email_template(value: str) -> str:
     return value
 
 
+def _latin1(value: str) -> str:
+    """https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html : Description matches
+    [\u0009\u000a\u000d\u0020-\u007e\u00a1-\u00ff]* (Latin-1: no em dash, no curly quotes, no emoji)."""
+    bad = sorted({c for c in value if not (c in "\t\n\r" or " " <= c <= "~" or "\xa1" <= c <= "\xff")})
+    if bad:
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
+        raise _err("latin1", f"invalid value {value[:60]!r}: {shown} not allowed; AWS takes Latin-1 (ISO 8859-1) characters here")
+    return value
+
+
+Latin1Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=700),
+    AfterValidator(_latin1),
+    Field(description="free text of Latin-1 (ISO 8859-1) characters, 1 to 700"),
+]
 EmailTemplate = Annotated[str, AfterValidator(_email_template), Field(description="email with {team} and {environment} placeholders")]
 Money = Annotated[Decimal, Field(gt=0, le=100_000_000, max_digits=12, decimal_places=2, description="US dollars per month, more than 0")]
 

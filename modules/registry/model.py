@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
 from .. import shares
+from .caps import field as capped
 from .fields import (
     AccountId,
     BucketName,
@@ -25,6 +26,7 @@ from .fields import (
     IdentityStoreId,
     InstanceArn,
     InstanceType,
+    Latin1Text,
     ManagedPolicyArn,
     Money,
     Name,
@@ -84,7 +86,9 @@ class IdentityCenter(Base):
 
 
 class Network(Base):
-    studio_allowed_cidrs: list[Cidr] = Field(default_factory=list, description="networks Studio may be used from; empty: no restriction")
+    studio_allowed_cidrs: list[Cidr] = Field(
+        default_factory=list, **capped("Network.studio_allowed_cidrs", "networks Studio may be used from; empty: no restriction")
+    )
 
 
 class AdoptableAccount(Base):
@@ -110,13 +114,17 @@ class Organization(Base):
     name: Slug = Field(description="the organization's short name: it prefixes every generated name")
     management_account_id: AccountId = Field(description="the AWS Organizations management account (no permission set reaches it)")
     organization_id: OrganizationId | None = Field(None, description="import the organization and manage its trusted access")
-    trusted_services: list[ServicePrincipal] = Field(default_factory=list, description="services the organization already trusts")
+    trusted_services: list[ServicePrincipal] = Field(
+        default_factory=list, **capped("Organization.trusted_services", "services the organization already trusts")
+    )
     retired_budget_usd: Annotated[Decimal, Field(ge=0, le=100_000_000, max_digits=12, decimal_places=2)] = Field(
         Decimal("10"), description="monthly budget of a decommissioned account, US dollars"
     )
     bucket_suffix: BucketSuffix | None = Field(None, description="appended to derived bucket names (global uniqueness)")
     home_region: Region = Field(description="where the stacks deploy")
-    allowed_regions: list[Region] = Field(min_length=1, description="the regions the guardrails (SCPs) allow; must contain home_region")
+    allowed_regions: list[Region] = Field(
+        min_length=1, **capped("Organization.allowed_regions", "the regions the guardrails (SCPs) allow; must contain home_region")
+    )
     account_email: EmailTemplate = Field(description="the email of each account created, with {team} and {environment} placeholders")
     state_backend: StateBackend = Field(description="Terraform's S3 backend: one state per stack, S3-native locking")
     identity_center: IdentityCenter = Field(description="the IAM Identity Center instance")
@@ -126,11 +134,14 @@ class Organization(Base):
     )
     network: Network = Field(Network(), description="where Studio may be used from")
     platform_admins: list[UserName] = Field(
-        default_factory=list, description="people with admin on every member account (break-glass), never on the management account"
+        default_factory=list,
+        **capped(
+            "Organization.platform_admins", "people with admin on every member account (break-glass), never on the management account"
+        ),
     )
-    tags: dict[TagKey, TagValue] = Field(default_factory=dict, description="added to every taggable resource")
+    tags: dict[TagKey, TagValue] = Field(default_factory=dict, **capped("Organization.tags", "added to every taggable resource"))
     adoptable_accounts: dict[AccountId, AdoptableAccount] = Field(
-        default_factory=dict, description="existing accounts a team may adopt: the platform's consent"
+        default_factory=dict, **capped("Organization.adoptable_accounts", "existing accounts a team may adopt: the platform's consent")
     )
     libraries: Libraries | None = Field(None, description="internal libraries in CodeArtifact (shared services)")
 
@@ -141,7 +152,9 @@ class Organization(Base):
 
 class Environment(Base):
     name: EnvName = Field(description="the environment's name, part of account and stack names")
-    organizational_unit: OuPath = Field(description="the OU its accounts go in (path under the root; created if missing)")
+    organizational_unit: OuPath = Field(
+        **capped("Environment.organizational_unit", "the OU its accounts go in (path under the root; created if missing)")
+    )
     production: bool = Field(False, description="production: human_access may not be write, and no other team's share writes here")
     budget_usd: Money = Field(description="the monthly budget of each account of this environment (a team may override it)")
     sagemaker_network: Literal["public_internet", "vpc_only"] = Field("vpc_only", description="Studio's network access")
@@ -150,14 +163,17 @@ class Environment(Base):
 
 
 class EnvironmentsFile(Base):
-    environments: list[Environment] = Field(min_length=1, description="the environment ladder, in promotion order")
+    environments: list[Environment] = Field(
+        min_length=1, **capped("EnvironmentsFile.environments", "the environment ladder, in promotion order")
+    )
 
 
 class PermissionSet(Base):
-    description: Text | None = Field(None, description="shown in the AWS access portal")
+    description: Latin1Text | None = Field(None, **capped("PermissionSet.description", "shown in the AWS access portal"))
     session_duration: SessionDuration = Field("PT1H", description="how long a sign-in lasts")
-    # https://docs.aws.amazon.com/singlesignon/latest/userguide/limits.html : 20 managed policies per permission set
-    managed_policies: list[ManagedPolicyArn] = Field(default_factory=list, max_length=20, description="AWS managed policies it attaches")
+    managed_policies: list[ManagedPolicyArn] = Field(
+        default_factory=list, **capped("PermissionSet.managed_policies", "AWS managed policies it attaches")
+    )
     inline_policy: RelPath | None = Field(None, description="a JSON policy file under registry/, attached inline")
     access_level: Literal["write", "read"] = Field(description="checked against each environment's human_access")
 
@@ -170,8 +186,10 @@ class Role(Base):
 
 
 class AccessFile(Base):
-    permission_sets: dict[PermissionSetKey, PermissionSet] = Field(min_length=1, description="Identity Center permission sets, by name")
-    roles: dict[RoleName, Role] = Field(min_length=1, description="the roles a team member may have, by name")
+    permission_sets: dict[PermissionSetKey, PermissionSet] = Field(
+        min_length=1, **capped("AccessFile.permission_sets", "Identity Center permission sets, by name")
+    )
+    roles: dict[RoleName, Role] = Field(min_length=1, **capped("AccessFile.roles", "the roles a team member may have, by name"))
 
 
 class Person(Base):
@@ -186,7 +204,7 @@ class Person(Base):
 
 
 class PeopleFile(Base):
-    people: list[Person] = Field(default_factory=list, description="everyone who may be a member, an owner or an admin")
+    people: list[Person] = Field(default_factory=list, **capped("PeopleFile.people", "everyone who may be a member, an owner or an admin"))
 
 
 class PreviousVersion(Base):
@@ -196,18 +214,20 @@ class PreviousVersion(Base):
 
 class Template(Base):
     name: Slug = Field(description="the template's name, as teams' project_templates list it")
-    description: Text | None = Field(None, description="shown in Studio")
+    description: Text | None = Field(None, **capped("Template.description", "shown in Studio"))
     template: RelPath = Field(description="its CloudFormation template, a path under registry/")
     seed_code: RelPath | None = Field(None, description="folder under registry/: the project's starting repository")
     version: Version = Field(description="the version published now: a changed template or seed needs a new one")
-    previous: list[PreviousVersion] = Field(default_factory=list, description="earlier versions kept (deprecated)")
-    owner: Annotated[str, StringConstraints(min_length=1, max_length=64)] = Field(
-        "platform", description="the product's owner in Service Catalog"
+    previous: list[PreviousVersion] = Field(default_factory=list, **capped("Template.previous", "earlier versions kept (deprecated)"))
+    owner: Annotated[str, StringConstraints(min_length=1)] = Field(
+        "platform", **capped("Template.owner", "the product's owner in Service Catalog")
     )
 
 
 class CatalogFile(Base):
-    templates: list[Template] = Field(default_factory=list, description="SageMaker Projects templates, published through Service Catalog")
+    templates: list[Template] = Field(
+        default_factory=list, **capped("CatalogFile.templates", "SageMaker Projects templates, published through Service Catalog")
+    )
 
 
 class TeamEnvironment(Base):
@@ -223,9 +243,13 @@ class Member(Base):
 
 class SageMaker(Base):
     instance_types: list[InstanceType] = Field(
-        default_factory=lambda: ["ml.t3.medium"], min_length=1, description="what every principal of the team may run (role and SCP)"
+        default_factory=lambda: ["ml.t3.medium"],
+        min_length=1,
+        **capped("SageMaker.instance_types", "what every principal of the team may run (role and SCP)"),
     )
-    project_templates: list[Slug] = Field(default_factory=list, description="catalog.yaml templates the team sees in Studio")
+    project_templates: list[Slug] = Field(
+        default_factory=list, **capped("SageMaker.project_templates", "catalog.yaml templates the team sees in Studio")
+    )
     # https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_IdleSettings.html : 60 to 525600
     idle_shutdown_minutes: Annotated[int, Field(ge=60, le=525600)] = Field(60, description="idle Studio apps stop after this")
 
@@ -246,18 +270,21 @@ class Share(Base):
     name: ShareName = Field(description="unique across the registry")
     kind: ShareKind = Field(description="what is shared")
     resource: Annotated[str, StringConstraints(min_length=1, max_length=256)] = Field(
-        description="the resource's name (an S3 prefix for s3_prefix) in the producer account"
+        **capped("Share.resource", "the resource's name (an S3 prefix for s3_prefix) in the producer account")
     )
     from_: EnvName = Field(alias="from", description="the producing environment, one of this team's")
-    to: list[ShareTarget] = Field(min_length=1, description="the consumers")
+    to: list[ShareTarget] = Field(min_length=1, **capped("Share.to", "the consumers"))
     access: Literal["read", "write"] = Field("read", description="write is refused into another team's production environment")
 
 
 class TeamLibraries(Base):
     publish: list[PackageName] = Field(
         default_factory=list,
-        description="PyPI names this team alone may publish (compared normalized), each beginning with organization.yaml "
-        "libraries.package_prefix (default '<organization name>-')",
+        **capped(
+            "TeamLibraries.publish",
+            "PyPI names this team alone may publish (compared normalized), each beginning with organization.yaml "
+            "libraries.package_prefix (default '<organization name>-')",
+        ),
     )
 
 
@@ -267,9 +294,9 @@ class Team(Base):
         "lowercase letters, digits or hyphens, starting with a letter; it may not begin with another team's name followed by "
         "-<environment> (pricing-dev beside pricing), whose names and pipeline trust it would share"
     )
-    description: Text | None = Field(None, description="what the team does")
-    cost_center: TagValue = Field(description="tagged on the team's accounts and resources")
-    owners: list[UserName] = Field(min_length=1, description="people who review this file (CODEOWNERS) and get budget alerts")
+    description: Text | None = Field(None, **capped("Team.description", "what the team does"))
+    cost_center: TagValue = Field(**capped("Team.cost_center", "tagged on the team's accounts and resources"))
+    owners: list[UserName] = Field(min_length=1, **capped("Team.owners", "people who review this file (CODEOWNERS) and get budget alerts"))
     status: Literal["onboarding", "active", "decommissioned"] = Field(
         "active",
         description="onboarding: accounts and groups only (a new team's first pull request); active: everything; "
@@ -277,11 +304,11 @@ class Team(Base):
     )
     # `dev:` with nothing after it is an environment with no overrides
     environments: dict[EnvName, Annotated[TeamEnvironment, BeforeValidator(lambda v: {} if v is None else v)]] = Field(
-        min_length=1, description="environments.yaml names → settings: one AWS account each"
+        min_length=1, **capped("Team.environments", "environments.yaml names → settings: one AWS account each")
     )
-    members: list[Member] = Field(default_factory=list, description="people on the team, with their role")
+    members: list[Member] = Field(default_factory=list, **capped("Team.members", "people on the team, with their role"))
     sagemaker: SageMaker = Field(SageMaker(), description="Studio settings for every account of the team")
-    shares: list[Share] = Field(default_factory=list, description="what this team grants to other teams")
+    shares: list[Share] = Field(default_factory=list, **capped("Team.shares", "what this team grants to other teams"))
     libraries: TeamLibraries = Field(TeamLibraries(), description="internal libraries this team publishes")
 
     @property

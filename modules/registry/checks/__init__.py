@@ -13,6 +13,7 @@ from ..errors import RegistryError
 from ..model import Registry
 from ._common import Check
 from .access import check_catalog, check_people, check_permission_sets, check_roles
+from .caps import check_caps, check_consumed_shares
 from .contract import (
     check_bucket_names,
     check_catalog_versions,
@@ -47,6 +48,8 @@ from .teams import (
 )
 
 CHECKS: tuple[Check, ...] = (
+    check_caps,
+    check_consumed_shares,
     check_regions,
     check_organization_accounts,
     check_platform_admins,

@@ -54,17 +54,19 @@ def bucket_names(reg: Registry) -> list[tuple[Base, Field, str]]:
 
 
 def check_bucket_names(reg: Registry) -> list[RegistryError]:
-    """Every derived bucket name, suffix included, fits S3's rules (3 to 63 characters)."""
+    """Every derived bucket name, suffix included, fits S3's rules (3 to 63 characters, no reserved prefix or suffix,
+    no '..', not an IP address)."""
     errors = []
     suffixed = reg.organization.bucket_suffix is not None
     for obj, at, name in bucket_names(reg):
         problem = naming.check_name(naming.S3_BUCKET, name)
         if not problem:
             continue
+        verb = "change" if "reserves" in problem or "refuses" in problem else "shorten"
         hint = (
-            "shorten the organization, team, environment name or bucket_suffix"
+            f"{verb} the organization, team, environment name or bucket_suffix"
             if suffixed
-            else "shorten the organization, team or environment name"
+            else f"{verb} the organization, team or environment name"
         )
         if obj is reg.organization and suffixed:
             at = "bucket_suffix"
