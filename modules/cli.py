@@ -10,9 +10,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 from .commands import EXIT_ENV, EXIT_INVALID, Invalid, Stop
@@ -21,11 +23,13 @@ from .commands.options import (
     CheckDestroyOptions,
     CheckStacksOptions,
     DiffOptions,
+    ExpireOptions,
     PostOptions,
     RegistryOptions,
     SchemaOptions,
     SharesOptions,
     SynthOptions,
+    ValidateOptions,
 )
 from .post.deadline import CALL_SECONDS, RUN_SECONDS
 from .post.exits import EXIT_FAILED as POST_FAILED
@@ -47,7 +51,30 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--registry", default="registry", metavar="DIR", help="the registry folder (default: registry)")
         return sp
 
-    with_registry(sub.add_parser("validate", help="check the registry and report every mistake with file:line"))
+    v = with_registry(sub.add_parser("validate", help="check the registry and report every mistake with file:line"))
+    v.add_argument(
+        "--today",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="also refuse expired time-bound access (members[].until, grants) that this change adds or changes; warn on the rest",
+    )
+    v.add_argument("--base", metavar="REF", help="with --today: the git ref whose registry the change is compared with")
+    ex = with_registry(
+        sub.add_parser(
+            "expire",
+            help="remove the memberships and grants that expired before --today from their files (every other byte kept), "
+            "with allow-destroy.yaml entries for the Studio profiles that go",
+        )
+    )
+    ex.add_argument("--today", type=_day, required=True, metavar="YYYY-MM-DD", help="the day (UTC) the run is for")
+    ex.add_argument(
+        "--file", action="append", default=[], dest="files", metavar="FILE", help="only this file, relative to the registry (repeatable)"
+    )
+    ex.add_argument(
+        "--allow-file", default="allow-destroy.yaml", metavar="FILE", help="the platform's opt-ins (default: allow-destroy.yaml)"
+    )
+    ex.add_argument("--dry-run", action="store_true", help="say what would be removed; write nothing")
+    ex.add_argument("--format", choices=("text", "json"), default="text")
     s = with_registry(sub.add_parser("synth", help="compile the registry into Terraform JSON under --out"))
     s.add_argument("--out", default=None, metavar="DIR", help="output folder (default: generated, or $CDKTF_OUTDIR)")
     s.add_argument(
@@ -140,6 +167,15 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _day(text: str) -> date:
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: {exc}") from None
+
+
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -160,7 +196,8 @@ class Command:
 
 
 COMMANDS: dict[str, Command] = {
-    "validate": Command("validate", RegistryOptions),
+    "validate": Command("validate", ValidateOptions),
+    "expire": Command("expire", ExpireOptions),
     "synth": Command("synth", SynthOptions, cdktn=True),
     "shares": Command("shares", SharesOptions),
     "diff": Command("diff", DiffOptions, cdktn=True),

@@ -6,13 +6,31 @@ the compiler, so parsing the command line loads nothing else."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
 class RegistryOptions:
-    """validate, graph: only the registry folder."""
+    """graph: only the registry folder."""
 
     registry: str
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    registry: str
+    today: date | None = None  # refuse expired entries this change adds or changes (the day is given, never read)
+    base: str | None = None  # the git ref to compare with (with today)
+
+
+@dataclass(frozen=True)
+class ExpireOptions:
+    registry: str
+    today: date
+    files: tuple[str, ...] = ()  # only these files (relative to the registry folder); () every file
+    allow_file: str = "allow-destroy.yaml"
+    dry_run: bool = False
+    format: str = "text"  # text | json
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ from .fields import (
     TagKey,
     TagValue,
     Text,
+    Until,
     UserName,
     Version,
     VpcCidr,
@@ -202,6 +203,7 @@ class TeamEnvironment(Base):
 class Member(Base):
     person: UserName
     role: RoleName
+    until: Until | None = None
 
 
 class SageMaker(Base):
@@ -254,6 +256,22 @@ class Team(Base):
         return self.status == "active"
 
 
+class Grant(Base):
+    """Temporary elevated access (grants.yaml, platform-owned): the role's access in the listed environments of the
+    team's accounts, for one person, until a date, for a reason."""
+
+    person: UserName
+    team: Slug
+    role: RoleName
+    environments: list[EnvName] = Field(min_length=1)
+    until: Until
+    reason: Text
+
+
+class GrantsFile(Base):
+    grants: list[Grant] = Field(default_factory=list)
+
+
 # Which model each file validates against (path relative to the registry folder).
 FILE_MODELS: dict[str, type[Base]] = {
     "organization.yaml": Organization,
@@ -261,6 +279,7 @@ FILE_MODELS: dict[str, type[Base]] = {
     "access.yaml": AccessFile,
     "people.yaml": PeopleFile,
     "catalog.yaml": CatalogFile,
+    "grants.yaml": GrantsFile,
 }
 REQUIRED_FILES = ("organization.yaml", "environments.yaml", "access.yaml", "people.yaml")
 
@@ -275,6 +294,7 @@ class Registry(Base):
     people: tuple[Person, ...]
     templates: tuple[Template, ...]
     teams: tuple[Team, ...]
+    grants: tuple[Grant, ...] = ()  # grants.yaml, in the file's order
     # Text of the files that registry entries point at (inline policies, catalog templates), by path.
     files: dict[str, str] = Field(default_factory=dict)
     # Seed folders packed as the compiler uploads them (modules/seed.py), by the folder as catalog.yaml names it.
