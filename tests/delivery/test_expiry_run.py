@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 from modules.outputs.access import access_report
 from modules.registry.validate import load_registry
@@ -210,3 +212,25 @@ def test_the_access_review_shows_the_end_of_each_row(example_registry):
     dana = next(r for r in rows if (r["person"], r["account"]) == ("dana", "pricing-dev"))
     assert (dana["until"], dana["role"], dana["studio"]) == ("2027-01-15", "ml-engineer", True) and dana["reason"].startswith("INC-2291")
     assert all(r["until"] is None for r in rows if r["person"] == "farah"), "access without end has no date"
+
+
+def test_the_expiry_workflow_runs_the_default_branchs_code_and_opens_pull_requests_that_run_their_checks():
+    root = Path(__file__).resolve().parents[2]
+    text = (root / ".github" / "workflows" / "expire.yml").read_text()
+    doc = yaml.safe_load(text)
+    assert set(doc[True]) == {"schedule", "workflow_dispatch"}, "never a pull request's code"  # PyYAML reads `on` as True
+    steps = doc["jobs"]["expire"]["steps"]
+    assert steps[0]["uses"].startswith("actions/create-github-app-token@"), "a GitHub App token, so the pull requests run their checks"
+    assert steps[1]["with"]["ref"] == "${{ github.event.repository.default_branch }}"
+    script = next(s["run"] for s in steps if s.get("name") == "One pull request per file")
+    assert 'expire --today "$TODAY" --file "$rel"' in script and "synth --allow-destroy" in script and "gh pr create" in script
+    guard = yaml.safe_load((root / ".github" / "workflows" / "destroy-guard.yml").read_text())
+    assert guard[True] == {"pull_request_target": {"branches": ["main"]}}, "the check runs the default branch's code"
+    assert any("validate --registry pr/registry --today" in s.get("run", "") for s in guard["jobs"]["check-destroy"]["steps"])
+    check = root / ".venv-scan" / "bin" / "check-jsonschema"
+    proc = subprocess.run(
+        [str(check), "--builtin-schema", "vendor.github-workflows", str(root / ".github" / "workflows" / "expire.yml")],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
