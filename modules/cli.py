@@ -23,6 +23,7 @@ from .commands.options import (
     CheckDestroyOptions,
     CheckStacksOptions,
     DiffOptions,
+    DriftOptions,
     ExpireOptions,
     PostOptions,
     RegistryOptions,
@@ -35,6 +36,7 @@ from .post.deadline import CALL_SECONDS, RUN_SECONDS
 from .post.exits import EXIT_FAILED as POST_FAILED
 from .post.exits import EXIT_USAGE as POST_USAGE
 from .post.jobs import JOBS  # the one registry of job names: --job's choices
+from .review.drift import EXIT_USAGE as DRIFT_USAGE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -162,6 +164,19 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"bound of one API call, throttling retries included (default: {CALL_SECONDS:g})",
     )
+    dr = sub.add_parser(
+        "drift",
+        help="refresh-only plan of every stack: what changed outside Terraform (attribute names, never values)",
+        epilog="Exit codes of drift: 0 every stack in sync, 2 drift found, 1 a stack could not be checked (the others are "
+        "still reported), 3 usage or environment problem.",
+    )
+    dr.add_argument("--stacks", default="generated/stacks", metavar="DIR", help="default: generated/stacks")
+    dr.add_argument("--stack", action="append", default=[], metavar="NAME", help="only this stack (repeatable)")
+    dr.add_argument("--shard", type=_shard, metavar="K/N", help="only the stacks whose name hashes to K modulo N (one night's share)")
+    dr.add_argument("--jobs", type=_positive, default=4, metavar="N", help="stacks planned at once (default: 4)")
+    dr.add_argument("--init", action="store_true", help="terraform init each stack first (with its backend)")
+    dr.add_argument("--timeout", type=_seconds, default=1800.0, metavar="SECONDS", help="bound of each terraform command (default: 1800)")
+    dr.add_argument("--format", choices=("md", "json"), default="md")
     sc = with_registry(sub.add_parser("schema", help="write the registry's JSON Schema to <registry>/schema.json"))
     sc.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale instead of writing")
     return p
@@ -174,6 +189,19 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date: {exc}") from None
+
+
+def _shard(text: str) -> str:
+    found = re.fullmatch(r"([0-9]+)/([0-9]+)", text)
+    if not found or not int(found.group(1)) < int(found.group(2)):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a shard: write K/N with 0 <= K < N, such as 3/7")
+    return text
+
+
+def _positive(text: str) -> int:
+    if not re.fullmatch(r"[0-9]+", text) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a positive whole number")
+    return int(text)
 
 
 def _seconds(text: str) -> float:
@@ -193,6 +221,7 @@ class Command:
     module: str
     options: type  # a frozen dataclass of modules/commands/options.py, its fields named as the parser's dests
     cdktn: bool = False  # builds constructs: main.py re-runs Python optimized for it
+    usage_exit: int = EXIT_ENV  # the exit code of a usage or environment problem (3 where 2 means something else)
 
 
 COMMANDS: dict[str, Command] = {
@@ -205,7 +234,8 @@ COMMANDS: dict[str, Command] = {
     "check-stacks": Command("check_stacks", CheckStacksOptions),
     "access": Command("access", AccessOptions),
     "graph": Command("graph", RegistryOptions),
-    "post": Command("post", PostOptions),
+    "post": Command("post", PostOptions, usage_exit=POST_USAGE),
+    "drift": Command("drift", DriftOptions, usage_exit=DRIFT_USAGE),
     "schema": Command("schema", SchemaOptions),
 }
 
@@ -229,9 +259,10 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["synth"]  # `cdktn synth` runs `python main.py` with no arguments
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exc:  # argparse: --help is 0, a usage error 2 (3 for post, where 2 means changes pending)
+    except SystemExit as exc:  # argparse: --help is 0, a usage error 2 (3 for post and drift, where 2 means something found)
         code = int(exc.code or 0)
-        return POST_USAGE if code == 2 and next((a for a in argv if not a.startswith("-")), "") == "post" else code
+        first = next((a for a in argv if not a.startswith("-")), "")
+        return COMMANDS[first].usage_exit if code == 2 and first in COMMANDS else code
     if args.command is None:
         parser.print_help()
         return EXIT_ENV
@@ -247,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.message, file=sys.stderr)
         if isinstance(exc, Invalid):
             return EXIT_INVALID
-        return POST_USAGE if post else EXIT_ENV  # Unusable
+        return command.usage_exit  # Unusable
     except KeyboardInterrupt:
         if post:
             print(f"post {opts.mode}: interrupted; actions already done stay done, run it again", file=sys.stderr)

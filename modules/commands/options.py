@@ -98,3 +98,14 @@ class PostOptions:
 class SchemaOptions:
     registry: str
     check: bool
+
+
+@dataclass(frozen=True)
+class DriftOptions:
+    stacks: str
+    stack: tuple[str, ...] = ()  # only these stacks; () every stack in the folder
+    shard: str | None = None  # "K/N": the stacks whose name hashes to K modulo N
+    jobs: int = 4
+    init: bool = False
+    timeout: float = 1800.0  # per terraform command
+    format: str = "md"  # md | json
