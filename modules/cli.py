@@ -19,6 +19,7 @@ from typing import Any
 
 from .commands import EXIT_ENV, EXIT_INVALID, Invalid, Stop
 from .commands.options import (
+    AccessDriftOptions,
     AccessOptions,
     CheckDestroyOptions,
     CheckStacksOptions,
@@ -44,8 +45,8 @@ def _parser() -> argparse.ArgumentParser:
         prog="python main.py",
         description="Compile the SageMaker platform registry (YAML) into Terraform with CDK Terrain.",
         epilog="Exit codes: 0 success, 1 the registry is wrong (every mistake is listed) or a destroy was refused, "
-        "2 usage or environment problem. post has its own: 0 nothing pending, 1 failed, 2 changes pending, "
-        "3 usage or environment (see post --help). Without a command: synth.",
+        "2 usage or environment problem. post, drift and access-drift have their own: 0 nothing pending (or found), 1 failed, "
+        "2 changes pending (or drift found), 3 usage or environment (see their --help). Without a command: synth.",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -177,6 +178,25 @@ def _parser() -> argparse.ArgumentParser:
     dr.add_argument("--init", action="store_true", help="terraform init each stack first (with its backend)")
     dr.add_argument("--timeout", type=_seconds, default=1800.0, metavar="SECONDS", help="bound of each terraform command (default: 1800)")
     dr.add_argument("--format", choices=("md", "json"), default="md")
+    ad = sub.add_parser(
+        "access-drift",
+        help="read-only: Identity Center assignments, group members, permission sets, Studio profiles, RAM shares and "
+        "resource-policy principals that the registry does not grant, each with how to remove it",
+        epilog="Exit codes of access-drift: 0 nothing found, 2 access not from the registry found, 1 a stack could not be "
+        "checked (the others are still reported), 3 usage or environment problem.",
+    )
+    ad.add_argument("--manifests", default="generated/post", metavar="DIR", help="default: generated/post")
+    ad.add_argument("--stack", action="append", default=[], dest="stacks", metavar="NAME", help="only this stack (repeatable)")
+    ad.add_argument(
+        "--account-role", metavar="NAME", help="the role to assume in member accounts (the read-only <org>-plan in the scheduled run)"
+    )
+    ad.add_argument("--format", choices=("md", "json", "table"), default="md")
+    ad.add_argument(
+        "--timeout", type=_seconds, default=RUN_SECONDS, metavar="SECONDS", help=f"bound of the whole run (default: {RUN_SECONDS:g})"
+    )
+    ad.add_argument(
+        "--call-timeout", type=_seconds, default=CALL_SECONDS, metavar="SECONDS", help=f"bound of one API call (default: {CALL_SECONDS:g})"
+    )
     sc = with_registry(sub.add_parser("schema", help="write the registry's JSON Schema to <registry>/schema.json"))
     sc.add_argument("--check", action="store_true", help="exit 1 if the committed schema is stale instead of writing")
     return p
@@ -236,6 +256,7 @@ COMMANDS: dict[str, Command] = {
     "graph": Command("graph", RegistryOptions),
     "post": Command("post", PostOptions, usage_exit=POST_USAGE),
     "drift": Command("drift", DriftOptions, usage_exit=DRIFT_USAGE),
+    "access-drift": Command("access_drift", AccessDriftOptions, usage_exit=POST_USAGE),
     "schema": Command("schema", SchemaOptions),
 }
 
@@ -269,6 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     command = COMMANDS[args.command]
     opts = options(command, args)
     post, started = args.command == "post", False
+    own = command.usage_exit != EXIT_ENV  # post, drift, access-drift: 2 means "found something", so failures are 1 and 3
     try:
         # Only the command that runs is imported: validate never loads cdktn or boto3, a no-op synth not even pydantic.
         run: Callable[[Any], int] = getattr(importlib.import_module(f".commands.{command.module}", __package__), command.module)
@@ -284,21 +306,20 @@ def main(argv: list[str] | None = None) -> int:
             print(f"post {opts.mode}: interrupted; actions already done stay done, run it again", file=sys.stderr)
             return POST_FAILED
         print("interrupted; nothing was written", file=sys.stderr)
-        return EXIT_ENV
+        return POST_FAILED if own else EXIT_ENV
     except Exception as exc:  # a bug or an environment problem: one line, the trace only on request
         if os.environ.get("REGISTRY_DEBUG"):
             raise
-        if post and not started:  # e.g. boto3 not importable: post's 2 means "changes pending", so 3
+        name = "post" if post else args.command
+        if own and not started:  # e.g. boto3 not importable: 2 means "changes pending" or "drift found", so 3
             print(
-                f"post: internal error before the run started: {type(exc).__name__}: {exc} (set REGISTRY_DEBUG=1 for the traceback)",
+                f"{name}: internal error before the run started: {type(exc).__name__}: {exc} (set REGISTRY_DEBUG=1 for the traceback)",
                 file=sys.stderr,
             )
-            return POST_USAGE
-        if post:  # "failed", never 2 ("pending")
-            print(
-                f"post {opts.mode}: FAILED: internal error: {type(exc).__name__}: {exc} (set REGISTRY_DEBUG=1 for the traceback)",
-                file=sys.stderr,
-            )
+            return command.usage_exit
+        if own:  # "failed", never 2
+            what = f"post {opts.mode}" if post else name
+            print(f"{what}: FAILED: internal error: {type(exc).__name__}: {exc} (set REGISTRY_DEBUG=1 for the traceback)", file=sys.stderr)
             return POST_FAILED
         print(f"internal error: {type(exc).__name__}: {exc} (set REGISTRY_DEBUG=1 for the traceback); nothing was written", file=sys.stderr)
         return EXIT_ENV

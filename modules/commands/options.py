@@ -109,3 +109,13 @@ class DriftOptions:
     init: bool = False
     timeout: float = 1800.0  # per terraform command
     format: str = "md"  # md | json
+
+
+@dataclass(frozen=True)
+class AccessDriftOptions:
+    manifests: str
+    stacks: tuple[str, ...] = ()  # () every stack whose manifest has the access-drift section
+    account_role: str | None = None  # the role assumed in member accounts (None: the post-step's default)
+    format: str = "md"  # md | json | table
+    timeout: float = 900.0
+    call_timeout: float = 60.0
