@@ -133,6 +133,9 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--format", choices=("md", "csv", "json"), default="md")
     a.add_argument("--person", metavar="USER", help="only this person's access")
     a.add_argument("--account", metavar="KEY", help="only this account (<team>-<environment>, shared-services, log-archive)")
+    a.add_argument(
+        "--drift", metavar="FILE", help="the JSON report of `access-drift`: add what people have that the registry does not grant"
+    )
     with_registry(sub.add_parser("graph", help="a Mermaid diagram of OUs, team accounts and shares"))
     po = sub.add_parser(
         "post",

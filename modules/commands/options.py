@@ -55,6 +55,7 @@ class AccessOptions:
     format: str  # md | csv | json
     person: str | None = None
     account: str | None = None
+    drift: str | None = None  # the access-drift job's JSON report: its findings join the review as "not from the registry"
 
 
 @dataclass(frozen=True)

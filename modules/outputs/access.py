@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from .. import naming
 from ..libraries import publishers
@@ -113,22 +114,55 @@ def publishing(plan: Plan) -> list[Publishing]:
     return sorted(out)
 
 
-def access_report(reg: Registry, plan: Plan, fmt: str, *, person: str | None = None, account: str | None = None) -> str:
+# Findings of the access-drift job about a person's access (its JSON report), shown as "not from the registry".
+PERSONAL = ("assignment", "group-membership", "studio-profile")
+
+
+def outside(found: list[dict[str, Any]], person: str | None, account: str | None) -> list[dict[str, Any]]:
+    return [
+        f
+        for f in found
+        if f.get("kind") in PERSONAL
+        and f.get("person")
+        and (person is None or f["person"] == person)
+        and (account is None or f.get("account") == account)
+    ]
+
+
+def access_report(
+    reg: Registry,
+    plan: Plan,
+    fmt: str,
+    *,
+    person: str | None = None,
+    account: str | None = None,
+    drift: list[dict[str, Any]] | None = None,
+) -> str:
+    """The review; with `drift` (the access-drift job's findings), also what people have that the registry does not grant."""
     rows = [g for g in grants(reg, plan) if (person is None or g.person == person) and (account is None or g.account == account)]
+    extra = outside(drift or [], person, account)
     admins = set(reg.organization.platform_admins)
     pubs = publishing(plan)
     if fmt == "json":
-        doc = {"grants": [asdict(g) for g in rows], "platform_admins": sorted(admins)}
+        doc: dict[str, Any] = {"grants": [asdict(g) for g in rows], "platform_admins": sorted(admins)}
+        if drift is not None:
+            doc["not_from_registry"] = extra
         if plan.shared_services.libraries:
             doc["library_publishing"] = [asdict(p) for p in pubs]
         return json.dumps(doc, indent=2) + "\n"
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["person", "platform_admin", "account", "permission_set", "team", "role", "studio", "until", "reason"])
+        writer.writerow(["person", "platform_admin", "account", "permission_set", "team", "role", "studio", "until", "reason", "source"])
         for g in rows:
             admin, studio = "yes" if g.person in admins else "no", "yes" if g.studio else "no"
-            writer.writerow([g.person, admin, g.account, g.permission_set, g.team, g.role, studio, g.until or "", g.reason or ""])
+            writer.writerow(
+                [g.person, admin, g.account, g.permission_set, g.team, g.role, studio, g.until or "", g.reason or "", "registry"]
+            )
+        for f in extra:
+            admin, studio = "yes" if f["person"] in admins else "no", "yes" if f["kind"] == "studio-profile" else "no"
+            where = f.get("account") or f.get("group", "")
+            writer.writerow([f["person"], admin, where, f.get("permission_set", ""), "", "", studio, "", "", "not from the registry"])
         return buf.getvalue()
     lines = [
         "# Access review",
@@ -142,6 +176,12 @@ def access_report(reg: Registry, plan: Plan, fmt: str, *, person: str | None = N
     for g in rows:
         who = f"{g.person} **admin**" if g.person in admins else g.person
         lines.append(f"| {who} | {g.account} | {g.permission_set} | {_cell(g.via)} | {'yes' if g.studio else ''} | {g.until or ''} |")
+    if drift is not None:
+        lines += ["", "## Not from the registry", ""]
+        lines += (
+            ["| person | where | what | how to remove |", "|---|---|---|---|"] if extra else ["Nothing: the access-drift run found no one."]
+        )
+        lines += [f"| {f['person']} | {_cell(f['where'])} | {_cell(f['what'])} | `{_cell(f['fix'])}` |" for f in extra]
     lib = plan.shared_services.libraries
     if lib:
         lines += [

@@ -12,6 +12,7 @@ from modules.post.deadline import Clock, Deadline
 from modules.post.manifest import manifests
 from modules.post.run import exit_code, run
 from modules.stacks import plan
+from tests.helpers import EXAMPLE
 from tests.post.fakes import FakeClock, FakeGateway
 
 INSTANCE = "arn:aws:sso:::instance/ssoins-6987a1b2c3d4e5f6"
@@ -161,3 +162,26 @@ def test_the_job_runs_only_when_named(world):
         results = run(["identity"], manifests=folder, gateway=g, apply=apply, deadline=deadline())
         assert [n for r in results for n in r.notes if n.job == "access-drift"] == [], "never part of a plain plan or apply"
     assert len(check(world, ["identity"])[0].notes) == 1
+
+
+def test_the_access_review_includes_the_findings_as_not_from_the_registry(world, tmp_path, run_cli):
+    g, _, ids = world
+    g.names["u-mallory"] = ("USER", "mallory")
+    g.assignments_[ids["pricing-dev"]].append({"PermissionSetArn": ps_arn("ReadOnly"), "PrincipalType": "USER", "PrincipalId": "u-mallory"})
+    g.profiles["d-pricing-dev"].append("julia")
+    report = tmp_path / "access-drift.json"
+    report.write_text(as_json(check(world)))
+    code, md, _ = run_cli(["access", "--registry", str(EXAMPLE), "--drift", str(report), "--account", "pricing-dev"])
+    assert code == 0
+    section = md[md.index("## Not from the registry") :]
+    assert "| mallory | account pricing-dev" in section and "has ReadOnly, which the registry does not grant" in section
+    assert "| julia | account pricing-dev" in section and "Studio user profile julia belongs to no registry member" in section
+    code, csv, _ = run_cli(["access", "--registry", str(EXAMPLE), "--drift", str(report), "--format", "csv", "--person", "mallory"])
+    assert csv.splitlines()[1:] == ["mallory,no,pricing-dev,ReadOnly,,,no,,,not from the registry"]
+    code, out, _ = run_cli(["access", "--registry", str(EXAMPLE), "--drift", str(report), "--format", "json", "--person", "julia"])
+    doc = json.loads(out)
+    assert [(f["kind"], f["account"]) for f in doc["not_from_registry"]] == [("studio-profile", "pricing-dev")]
+    assert all(r["person"] == "julia" for r in doc["grants"])
+    (tmp_path / "bad.json").write_text("{}")
+    code, _, err = run_cli(["access", "--registry", str(EXAMPLE), "--drift", str(tmp_path / "bad.json")])
+    assert code == 2 and "not a report of `python main.py access-drift --format json`" in err
