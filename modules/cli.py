@@ -190,6 +190,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     ad.add_argument("--manifests", default="generated/post", metavar="DIR", help="default: generated/post")
     ad.add_argument("--stack", action="append", default=[], dest="stacks", metavar="NAME", help="only this stack (repeatable)")
+    ad.add_argument("--shard", type=_shard, metavar="K/N", help="only the stacks whose name hashes to K modulo N (one night's share)")
     ad.add_argument(
         "--account-role", metavar="NAME", help="the role to assume in member accounts (the read-only <org>-plan in the scheduled run)"
     )

@@ -14,6 +14,7 @@ from ..post import run as runner  # called through the module: tests replace run
 from ..post.access_report import JOB, as_json, markdown
 from ..post.deadline import Deadline
 from ..post.run import UsageError, as_table, exit_code, load_manifest, manifests_dir, stack_names
+from ..review.drift import in_shard
 from . import Unusable
 from .options import AccessDriftOptions
 
@@ -22,6 +23,7 @@ def access_drift(opts: AccessDriftOptions) -> int:
     try:
         manifests = manifests_dir(Path(opts.manifests))
         stacks = list(opts.stacks) or [s for s in stack_names(manifests) if load_manifest(manifests, s).jobs.access_drift is not None]
+        stacks = [s for s in stacks if in_shard(s, opts.shard)]
         if not stacks:
             raise UsageError(f"no manifest in {manifests} has an access-drift section (run `python main.py synth` first)")
         deadline = Deadline.start(opts.timeout, what="run")

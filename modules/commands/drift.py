@@ -9,7 +9,6 @@ Exit codes are drift's own (the post-step's pattern): 0 in sync, 2 drift found, 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -20,7 +19,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..review.drift import StackDrift, as_json, drift_of, exit_code, failed, markdown, verdict
+from ..review.drift import StackDrift, as_json, drift_of, exit_code, failed, in_shard, markdown, verdict
 from . import Unusable
 from .options import DriftOptions
 
@@ -41,14 +40,6 @@ def drift(opts: DriftOptions) -> int:
         print(markdown(results), end="")
     print(f"{verdict(results)} in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return exit_code(results)
-
-
-def in_shard(name: str, shard: str | None) -> bool:
-    """`K/N`: the stacks whose name hashes to K modulo N (stable as stacks come and go, unlike positions)."""
-    if shard is None:
-        return True
-    k, n = (int(x) for x in shard.split("/"))
-    return int(hashlib.sha256(name.encode()).hexdigest(), 16) % n == k
 
 
 def _stacks(opts: DriftOptions) -> list[Path]:

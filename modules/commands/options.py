@@ -116,6 +116,7 @@ class DriftOptions:
 class AccessDriftOptions:
     manifests: str
     stacks: tuple[str, ...] = ()  # () every stack whose manifest has the access-drift section
+    shard: str | None = None  # "K/N": the stacks whose name hashes to K modulo N
     account_role: str | None = None  # the role assumed in member accounts (None: the post-step's default)
     format: str = "md"  # md | json | table
     timeout: float = 900.0

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .access_spec import AccessDrift, AccountRef
 from .job_types import Action, Context, Note, Planned
+
+if TYPE_CHECKING:  # annotations only: the CLI's parser imports JOBS without pydantic or the plan
+    from .access_spec import AccessDrift, AccountRef
 
 JOB = "access-drift"
 _ACCOUNT = re.compile(r"(?:^|:)([0-9]{12})(?::|$)")
