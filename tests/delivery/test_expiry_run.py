@@ -207,7 +207,7 @@ def test_the_access_review_shows_the_end_of_each_row(example_registry):
     assert "| bruno | pricing-prod | ReadOnly | pricing / viewer |  | 2027-06-30 |" in md
     assert "| dana | pricing-dev | MLEngineer | grant pricing / ml-engineer: INC-2291 backfill" in md and "| yes | 2027-01-15 |" in md
     csv = access_report(example_registry, p, "csv")
-    assert "bruno,no,pricing-prod,ReadOnly,pricing,viewer,no,2027-06-30,\n" in csv
+    assert "bruno,no,pricing-prod,ReadOnly,pricing,viewer,no,2027-06-30,,registry\n" in csv
     rows = json.loads(access_report(example_registry, p, "json"))["grants"]
     dana = next(r for r in rows if (r["person"], r["account"]) == ("dana", "pricing-dev"))
     assert (dana["until"], dana["role"], dana["studio"]) == ("2027-01-15", "ml-engineer", True) and dana["reason"].startswith("INC-2291")
