@@ -75,9 +75,12 @@ def _rel(root: Path, name: str) -> str:
     if not shown.is_absolute() and (root / shown).is_file():
         return shown.as_posix()
     try:
-        return Path(os.path.relpath(shown.resolve(), root.resolve())).as_posix()
+        rel = Path(os.path.relpath(shown.resolve(), root.resolve())).as_posix()
     except ValueError:
-        raise Unusable(f"error: --file {name}: not a file of the registry {root}") from None
+        rel = ".."
+    if rel.startswith("..") or not (root / rel).is_file():
+        raise Unusable(f"error: --file {name}: not a file of the registry {root} (name it as teams/<team>.yaml or grants.yaml)")
+    return rel
 
 
 def _registry_after(root: Path, texts: dict[str, str]) -> Registry:

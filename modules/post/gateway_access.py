@@ -19,23 +19,32 @@ NO_REPOSITORY_POLICY = {"RepositoryPolicyNotFoundException", "RepositoryNotFound
 
 
 class AccessCalls:
-    """Mixed into AwsGateway; relies on its `client`, `call`, `_pages` and `_or_none`."""
+    """Mixed into AwsGateway; relies on its `client`, `call`, `_pages` and `_or_none`. What the whole instance says
+    (permission sets, users and groups) is read once per run: every access stack asks for it, and Identity Center
+    throttles hard."""
 
     client: Callable[..., Any]
     call: Callable[..., Any]
     _pages: Callable[..., list[Any]]
     _or_none: Callable[..., Any]
 
+    def _once(self, key: tuple[str, ...], read: Callable[[], Any]) -> Any:
+        cache: dict[tuple[str, ...], Any] = self.__dict__.setdefault("_read_once", {})
+        if key not in cache:
+            cache[key] = read()
+        return cache[key]
+
     # ------------------------------------------------------------------ identity center (management account)
     def permission_sets(self, region: str, instance_arn: str) -> dict[str, str]:
         """ARN -> name of every permission set of the instance."""
         sso = self.client("sso-admin", None, region)
-        out = {}
-        for arn in self._pages(sso, "list_permission_sets", "PermissionSets", InstanceArn=instance_arn):
-            out[arn] = str(
-                self.call(sso, "describe_permission_set", InstanceArn=instance_arn, PermissionSetArn=arn)["PermissionSet"]["Name"]
-            )
-        return out
+
+        def read() -> dict[str, str]:
+            arns = self._pages(sso, "list_permission_sets", "PermissionSets", InstanceArn=instance_arn)
+            described = (self.call(sso, "describe_permission_set", InstanceArn=instance_arn, PermissionSetArn=arn) for arn in arns)
+            return {arn: str(d["PermissionSet"]["Name"]) for arn, d in zip(arns, described, strict=True)}
+
+        return dict(self._once(("permission_sets", region, instance_arn), read))
 
     def account_assignments(self, region: str, instance_arn: str, account: str) -> list[dict[str, str]]:
         """Every assignment into the account: the permission sets provisioned there, then the assignments of each
@@ -55,11 +64,14 @@ class AccessCalls:
     def identity_names(self, region: str, store: str) -> dict[str, tuple[str, str]]:
         """Principal id -> (USER or GROUP, user name or group display name), for the whole identity store."""
         ids = self.client("identitystore", None, region)
-        out = {u["UserId"]: ("USER", str(u["UserName"])) for u in self._pages(ids, "list_users", "Users", IdentityStoreId=store)}
-        out.update(
-            {g["GroupId"]: ("GROUP", str(g["DisplayName"])) for g in self._pages(ids, "list_groups", "Groups", IdentityStoreId=store)}
-        )
-        return out
+
+        def read() -> dict[str, tuple[str, str]]:
+            out = {u["UserId"]: ("USER", str(u["UserName"])) for u in self._pages(ids, "list_users", "Users", IdentityStoreId=store)}
+            groups = self._pages(ids, "list_groups", "Groups", IdentityStoreId=store)
+            out.update({g["GroupId"]: ("GROUP", str(g["DisplayName"])) for g in groups})
+            return out
+
+        return dict(self._once(("identity_names", region, store), read))
 
     def group_memberships(self, region: str, store: str, group_id: str) -> list[dict[str, str]]:
         """[{MembershipId, UserId}] of one group."""

@@ -12,6 +12,7 @@ import pytest
 from modules.fingerprint import stack_digests
 from modules.outputs import root_files
 from modules.post.manifest import manifest_files
+from modules.registry.errors import RegistryInvalid
 from modules.registry.expiry import entries, expired, judge
 from modules.registry.validate import load_registry
 from modules.registry.yamledit import EditError, append_items, remove_items
@@ -167,3 +168,20 @@ def test_the_example_exercises_both_kinds_of_time_bound_access(example_registry)
     kinds = {e.kind for e in entries(example_registry)}
     assert kinds == {"member", "grant"}
     assert (EXAMPLE / "grants.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "grants: nope\n",
+        "grants: [1, [2], null]\n",
+        "grants:\n  - {person: [a], team: {x: 1}, role: lead, environments: dev, until: [2027-01-01], reason: 5}\n",
+        "grants:\n  - {person: carol, team: fraud, role: lead, environments: [dev], until: 2027-13-01, reason: x, extra: 1}\n",
+        "- just a list\n",
+    ],
+)
+def test_a_malformed_grants_file_is_reported_at_file_line_never_a_crash(tmp_path, text):
+    reg = registry_with(tmp_path, grants=text)
+    with pytest.raises(RegistryInvalid) as caught:
+        load_registry(reg)
+    assert caught.value.errors and all(e.file.endswith("grants.yaml") and e.line >= 1 for e in caught.value.errors)
