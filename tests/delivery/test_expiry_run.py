@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from modules.outputs.access import access_report
+from modules.outputs.codeowners import codeowners
 from modules.registry.validate import load_registry
 from modules.review.compare import summarize
 from modules.review.render import as_dict, markdown
@@ -234,3 +235,9 @@ def test_the_expiry_workflow_runs_the_default_branchs_code_and_opens_pull_reques
         text=True,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_grants_are_the_platform_admins_file_whatever_a_team_file_says(example_registry):
+    lines = codeowners(example_registry, {t.name: f"registry/teams/{t.name}.yaml" for t in example_registry.teams}).splitlines()
+    assert "/registry/grants.yaml @amara-ok" in lines
+    assert lines.index("/registry/grants.yaml @amara-ok") > max(i for i, line in enumerate(lines) if line.startswith("/registry/teams/"))

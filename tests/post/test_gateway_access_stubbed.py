@@ -40,10 +40,8 @@ def test_identity_center_reads_and_what_is_read_once(gw):  # noqa: F811
         },
         {"IdentityStoreId": "d-1234567890"},
     )
-    ids.add_response(
-        "list_groups", {"Groups": [{"GroupId": "g-1", "DisplayName": "northwind-x-lead", "IdentityStoreId": "d-1234567890", "GroupArn": ARN.format("group", "g-1"), "Revision": "1"}]},
-        {"IdentityStoreId": "d-1234567890"},
-    )  # fmt: skip
+    group = {"GroupId": "g-1", "DisplayName": "northwind-x-lead", "IdentityStoreId": "d-1234567890", "Revision": "1"}
+    ids.add_response("list_groups", {"Groups": [{**group, "GroupArn": ARN.format("group", "g-1")}]}, {"IdentityStoreId": "d-1234567890"})
     ids.add_response(
         "list_group_memberships",
         {
