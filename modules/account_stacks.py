@@ -104,10 +104,16 @@ def _team_tags(team: Team, env_name: str) -> dict[str, str]:
 
 
 def studio_users(reg: Registry, team: Team, env_name: str) -> tuple[StudioUser, ...]:
-    """Members who get Studio in this environment: role has studio and maps a permission set here."""
+    """Members who get Studio in this environment: role has studio and maps a permission set here; and the people
+    granted such a role here (grants.yaml). One profile per person, whichever gives it: its address stays."""
     if not team.active:
         return ()
     users = {m.person for m in team.members if reg.roles[m.role].studio and env_name in reg.roles[m.role].permission_sets}
+    users |= {
+        g.person
+        for g in reg.grants
+        if g.team == team.name and env_name in g.environments and reg.roles[g.role].studio and env_name in reg.roles[g.role].permission_sets
+    }
     return tuple(StudioUser(u, naming.profile_name(u)) for u in sorted(users))
 
 

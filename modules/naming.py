@@ -340,6 +340,15 @@ def profile_name(user_name: str) -> str:
     return _PROFILE_BAD.sub("-", user_name).strip("-")
 
 
+# The construct id of the Studio user profiles (one `for_each` keyed by user name, modules/aws/sagemaker.py).
+PROFILES_ID = "profiles"
+
+
+def profile_address(user_name: str) -> str:
+    """The Terraform address of a user's Studio profile in an account stack (what an allow-destroy entry names)."""
+    return f'aws_sagemaker_user_profile.{PROFILES_ID}["{user_name}"]'
+
+
 def derived_names(org: str, team: str, environment: str) -> list[tuple[NameRule, str]]:
     """Every name one team account derives, with its rule (bucket names, with organization.yaml's bucket_suffix, are
     checked with the organization's own: checks/contract.py)."""

@@ -66,6 +66,14 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class UserAssignment:
+    """User -> permission set in one account: a grant of grants.yaml (temporary elevated access)."""
+
+    user: str
+    permission_set: str
+
+
+@dataclass(frozen=True)
 class Group:
     name: str
     description: str
@@ -80,6 +88,7 @@ class TeamAccount:
     adopted_id: str | None  # an adopted account's id is known; a created one's comes from the organization state
     assignments: tuple[Assignment, ...]  # the team's groups and the platform admins' (always: break-glass)
     instance_types_scp: bool  # the team's instance-type SCP is attached (active teams)
+    user_assignments: tuple[UserAssignment, ...] = ()  # grants.yaml: a person's own access, not through a group
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,30 @@ def build_access(stack: PlatformStack, *, values: OrgValues, access: AccessStack
         )
         stack.moved(moves)
 
+    # Temporary elevated access (grants.yaml): the person's own assignments, keyed `<account>/<user>/<permission set>`.
+    # A grant that expires leaves the map: Terraform deletes that one assignment, nothing else moves.
+    user_assignments = {
+        f"{acct.key}/{a.user}/{a.permission_set}": {
+            "account_id": account_ids[acct.key],
+            "user_id": remote_output(IDENTITY, "user_ids", a.user),
+            "permission_set_arn": remote_output(IDENTITY, "permission_set_arns", a.permission_set),
+        }
+        for acct in access.accounts
+        for a in acct.user_assignments
+    }
+    if user_assignments:
+        SsoadminAccountAssignment(
+            stack,
+            "user-assignments",
+            for_each=for_each(user_assignments),
+            instance_arn=values.instance_arn,
+            permission_set_arn=each("permission_set_arn"),
+            principal_id=each("user_id"),
+            principal_type="USER",
+            target_id=each("account_id"),
+            target_type="AWS_ACCOUNT",
+        )
+
     if access.scp:
         OrganizationsPolicy(
             stack,

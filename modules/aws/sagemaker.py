@@ -11,7 +11,7 @@ from cdktn_provider_aws.sagemaker_user_profile import SagemakerUserProfile
 from cdktn_provider_aws.ssoadmin_application_assignment import SsoadminApplicationAssignment
 from constructs import Construct
 
-from .. import execution_role
+from .. import execution_role, naming
 from ..stacks import AccountStack
 from .base import PlatformStack, for_each, policy_json
 from .iam import iam
@@ -110,7 +110,7 @@ def build_profiles(
     )
     SagemakerUserProfile(
         scope,
-        "profiles",
+        naming.PROFILES_ID,
         for_each=for_each({u.user_name: {"profile_name": u.profile_name} for u in users}),
         domain_id=ref("aws_sagemaker_domain", "domain", "id"),
         user_profile_name=each("profile_name"),
@@ -124,5 +124,7 @@ def build_profiles(
         moves[f"aws_ssoadmin_application_assignment.studio-access-{u.profile_name}"] = instance(
             "aws_ssoadmin_application_assignment", "studio-access", u.user_name
         )
-        moves[f"aws_sagemaker_user_profile.profile-{u.profile_name}"] = instance("aws_sagemaker_user_profile", "profiles", u.user_name)
+        moves[f"aws_sagemaker_user_profile.profile-{u.profile_name}"] = instance(
+            "aws_sagemaker_user_profile", naming.PROFILES_ID, u.user_name
+        )
     scope.moved(moves)

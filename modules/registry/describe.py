@@ -16,6 +16,7 @@ _LIST_ITEMS = {
     "templates": ("name", "template"),
     "members": ("person", "member"),
     "shares": ("name", "share"),
+    "grants": ("person", "grant for"),
 }
 # For mappings of named things: the word for an entry.
 _MAP_ENTRIES = {

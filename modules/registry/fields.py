@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 # Patterns are ASCII classes only ([0-9], never \d, which is Unicode and lets '１２３' or '١٢٣' through) and
@@ -215,3 +216,26 @@ EmailTemplate = Annotated[str, AfterValidator(_email_template), Field(descriptio
 Money = Annotated[Decimal, Field(gt=0, le=100_000_000, max_digits=12, decimal_places=2, description="US dollars per month, more than 0")]
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD text (the loader keeps scalars as text): never a number read as a Unix time."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise _err("date", "not an ISO date: write it as YYYY-MM-DD, such as 2027-03-31")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise _err("date", f"not a date: {exc}") from None
+
+
+# The last day of access, inclusive, in UTC: the expiry run removes the entry from the next day on. synth never reads it.
+Until = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    Field(description="the last day of access (ISO date such as 2027-03-31, inclusive, UTC); removed by the expiry run's pull request"),
+]

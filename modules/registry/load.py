@@ -29,6 +29,7 @@ from .model import (
     AccessFile,
     Base,
     CatalogFile,
+    GrantsFile,
     Registry,
     Team,
 )
@@ -254,6 +255,7 @@ def read_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
             teams[m.name] = m
     access: AccessFile = models["access.yaml"]
     catalog: CatalogFile = models.get("catalog.yaml") or CatalogFile()
+    grants: GrantsFile = models.get("grants.yaml") or GrantsFile()
     registry = Registry(
         organization=models["organization.yaml"],
         environments=tuple(models["environments.yaml"].environments),
@@ -262,6 +264,7 @@ def read_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
         people=tuple(sorted(models["people.yaml"].people, key=lambda p: p.user_name)),
         templates=tuple(sorted(catalog.templates, key=lambda t: t.name)),
         teams=tuple(teams[name] for name in sorted(teams)),
+        grants=tuple(grants.grants),
         files=_side_files(root_path, access, catalog, src),
         seed_zips=_seed_zips(root_path, catalog),
     )

@@ -45,6 +45,7 @@ from .fields import (
     TagKey,
     TagValue,
     Text,
+    Until,
     UserName,
     Version,
     VpcCidr,
@@ -239,6 +240,9 @@ class TeamEnvironment(Base):
 class Member(Base):
     person: UserName = Field(description="a user_name from people.yaml")
     role: RoleName = Field(description="a role from access.yaml")
+    until: Until | None = Field(
+        None, description="the last day of this membership (YYYY-MM-DD, inclusive, UTC): the expiry run's pull request removes it after"
+    )
 
 
 class SageMaker(Base):
@@ -316,6 +320,22 @@ class Team(Base):
         return self.status == "active"
 
 
+class Grant(Base):
+    """Temporary elevated access (grants.yaml, platform-owned): the role's access in the listed environments of the
+    team's accounts, for one person, until a date, for a reason."""
+
+    person: UserName
+    team: Slug
+    role: RoleName
+    environments: list[EnvName] = Field(min_length=1)
+    until: Until
+    reason: Text
+
+
+class GrantsFile(Base):
+    grants: list[Grant] = Field(default_factory=list)
+
+
 # Which model each file validates against (path relative to the registry folder).
 FILE_MODELS: dict[str, type[Base]] = {
     "organization.yaml": Organization,
@@ -323,6 +343,7 @@ FILE_MODELS: dict[str, type[Base]] = {
     "access.yaml": AccessFile,
     "people.yaml": PeopleFile,
     "catalog.yaml": CatalogFile,
+    "grants.yaml": GrantsFile,
 }
 REQUIRED_FILES = ("organization.yaml", "environments.yaml", "access.yaml", "people.yaml")
 
@@ -337,6 +358,7 @@ class Registry(Base):
     people: tuple[Person, ...]
     templates: tuple[Template, ...]
     teams: tuple[Team, ...]
+    grants: tuple[Grant, ...] = ()  # grants.yaml, in the file's order
     # Text of the files that registry entries point at (inline policies, catalog templates), by path.
     files: dict[str, str] = Field(default_factory=dict)
     # Seed folders packed as the compiler uploads them (modules/seed.py), by the folder as catalog.yaml names it.

@@ -79,9 +79,11 @@ def parse_opt_ins(text: str | None, where: str) -> list[OptIn]:
 
 
 def new_opt_ins(head: list[OptIn], base: list[OptIn]) -> list[OptIn]:
-    """Only entries this change adds count: one already merged approved an earlier change, not this one."""
-    spent = {o.key for o in base}
-    return [o for o in head if o.key not in spent]
+    """Only entries this change adds count: one already merged approved an earlier change, not this one. An entry is
+    its target and its reason, so the same address destroyed again later (a grant renewed, then expired again: the
+    expiry run writes "expired <date>") needs, and gets, an entry of its own."""
+    spent = {(o.key, o.reason) for o in base}
+    return [o for o in head if (o.key, o.reason) not in spent]
 
 
 @dataclass(frozen=True)

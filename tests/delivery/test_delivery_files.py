@@ -82,7 +82,7 @@ def test_access_review_of_the_example(example_registry):
     assert "| amara **admin** | shared-services | PlatformAdmin | platform admins |  |" in md
     assert "churn" not in "".join(line for line in md.splitlines() if "julia" in line), "no access to a decommissioned team"
     csv = access_report(example_registry, p, "csv").splitlines()
-    assert csv[0] == "person,platform_admin,account,permission_set,team,role,studio"
+    assert csv[0] == "person,platform_admin,account,permission_set,team,role,studio,until,reason,source"
     assert "julia,no,recsys-prod" not in "\n".join(csv), "data-scientist maps nothing in prod"
 
 

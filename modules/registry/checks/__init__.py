@@ -22,6 +22,7 @@ from .contract import (
     check_trusted_services,
 )
 from .derived import check_derived_unique
+from .grants import check_grants
 from .organization import (
     check_environment_ous,
     check_environments,
@@ -80,6 +81,7 @@ CHECKS: tuple[Check, ...] = (
     check_libraries,
     check_catalog_versions,
     check_seed_parameters,
+    check_grants,
 )
 
 
