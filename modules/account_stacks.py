@@ -12,7 +12,7 @@ from .shares import KINDS, Share
 
 # Decommissioned accounts keep what holds data (keys, buckets, home volumes), which costs a little every month:
 # their budget is organization.yaml's retired_budget_usd (default 10) rather than a zero-spend $0.01 that would
-# alert every month (DESIGN.md, decision 12).
+# alert every month (docs/design.md, "Decommissioning").
 DEFAULT_RETIRED_BUDGET = Decimal("10")
 
 
@@ -104,10 +104,16 @@ def _team_tags(team: Team, env_name: str) -> dict[str, str]:
 
 
 def studio_users(reg: Registry, team: Team, env_name: str) -> tuple[StudioUser, ...]:
-    """Members who get Studio in this environment: role has studio and maps a permission set here."""
+    """Members who get Studio in this environment: role has studio and maps a permission set here; and the people
+    granted such a role here (grants.yaml). One profile per person, whichever gives it: its address stays."""
     if not team.active:
         return ()
     users = {m.person for m in team.members if reg.roles[m.role].studio and env_name in reg.roles[m.role].permission_sets}
+    users |= {
+        g.person
+        for g in reg.grants
+        if g.team == team.name and env_name in g.environments and reg.roles[g.role].studio and env_name in reg.roles[g.role].permission_sets
+    }
     return tuple(StudioUser(u, naming.profile_name(u)) for u in sorted(users))
 
 

@@ -25,7 +25,7 @@ from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from . import jsii_fast, naming
+from . import jsii_fast, naming, safewrite, shortcuts
 from .fingerprint import output_digest
 from .node import use_bundled_node
 from .records import AccessStack, IdentityStack, SharedServicesStack
@@ -34,6 +34,8 @@ from .tfexpr import finalize
 
 if TYPE_CHECKING:  # annotations only: importing cdktn is what the lazy imports below defer
     from cdktn import App
+
+    from .aws.base import PlatformStack
 
 BATCH = 40  # stacks per cdktn App: bounds a worker's Node heap (measured in `make bench`)
 MIN_PER_WORKER = 30  # below this many stacks per worker, a worker's own cdktn import costs more than it saves
@@ -53,20 +55,21 @@ def write_stack(stage: Path, name: str, raw: str) -> tuple[str, int]:
     path = stage / "stacks" / name / "cdk.tf.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text.encode("utf-8")
-    path.write_bytes(data)
+    safewrite.replace_file(path, text)  # never through a link
     resources = sum(len(v) for v in json.loads(raw).get("resource", {}).values())
     return output_digest(data), resources
 
 
 def new_app(outdir: str) -> App:
     """An empty cdktn App writing under outdir, with the provider versions every stack pins."""
-    use_bundled_node()  # PATH for jsii, before cdktn starts Node
-    # lazy: cdktn costs ~1.2 s and ~0.2 GB (jsii's Node); validate and the no-op synth never load it
+    use_bundled_node()  # jsii starts the venv's Node, with the compiler's settings for it (node.py)
+    # lazy: cdktn and jsii's Node; validate and the no-op synth never load them
     from cdktn import App
 
     from .aws.base import TARGET_VERSIONS
 
-    jsii_fast.install()  # ~20 % less CPU per stack in jsii's Python runtime, the same output (jsii_fast.py)
+    if not jsii_fast.install():  # less CPU per stack in jsii's Python runtime, the same output (jsii_fast.py)
+        shortcuts.inactive("jsii-structs", "jsii's private functions changed: structs and requests take jsii's own, slower path")
 
     return App(outdir=outdir, context={"targetVersions": TARGET_VERSIONS}, stack_traces=False)
 
@@ -79,7 +82,7 @@ def build_app(plan: Plan, outdir: str) -> App:
     return app
 
 
-def build_stack(app: App, plan: Plan, name: str) -> None:
+def build_stack(app: App, plan: Plan, name: str) -> PlatformStack:
     """One stack of the plan as constructs: its construct module gets its own record and the organization-wide values."""
     # lazy: the construct modules import cdktn (~1.2 s); validate and the no-op synth never load them
     from .aws.access import build_access
@@ -104,15 +107,17 @@ def build_stack(app: App, plan: Plan, name: str) -> None:
         build_account(stack, values=plan.values, acct=cast(AccountStack, what))
     iam(stack).finish()  # the stack's IAM roles and policies, declared by its builders, as for_each constructs
     stack.write_moved()
+    return stack
 
 
 def _build_batch(plan: Plan, names: list[str], stage: Path) -> Built:
     scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=stage))
     try:
         app = new_app(str(scratch))
-        for name in names:
-            build_stack(app, plan, name)
+        stacks = [build_stack(app, plan, name) for name in names]
         app.synth()
+        if not all(stack.prepared for stack in stacks):
+            shortcuts.inactive("cdktn-prepare-stack", "cdktn no longer calls PlatformStack.prepare_stack: every stack is resolved twice")
         return {name: write_stack(stage, name, (scratch / "stacks" / name / "cdk.tf.json").read_text(encoding="utf-8")) for name in names}
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -192,7 +197,7 @@ def prefetch() -> threading.Thread:
     The import is ~1.2 s (Node loads only the resource modules used, node.py), part of it in Node with the GIL
     free, so loading and planning the registry run beside it: a one-team edit at 100 teams is ~3 % faster
     than importing after the plan (measured with farm-bench). Imports are thread-safe (per-module locks)."""
-    use_bundled_node()  # PATH for jsii, set from this thread before the other starts
+    use_bundled_node()  # set from this thread, before the other starts
 
     def run() -> None:
         try:
@@ -324,7 +329,7 @@ class Workers:
 
 
 def _start_workers(method: str, jobs: int, plan: Plan | None) -> Workers:
-    use_bundled_node()  # once here: the workers inherit PATH and jsii's runtime (node.py)
+    use_bundled_node()  # once here: the workers inherit it (node.py)
     for stream in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherited when it exits: not twice
         stream.flush()
     temp = Path(tempfile.mkdtemp(prefix="sagemaker-registry-workers-"))

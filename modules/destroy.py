@@ -4,7 +4,8 @@ Pure: stack JSON documents in, findings out. Used by `synth` (refuses without --
 `check-destroy` in CI (refuses without a platform opt-in, modules/optin.py) and by `diff` (lists them first).
 A finding is one of: a stack removed (all it manages is destroyed), a stateful resource removed from a stack
 that stays, a stateful resource replaced (a force-new attribute changed, or points at a resource that is
-replaced: modules/forcenew.py), or a share removed.
+replaced: modules/forcenew.py; or its identity changed: the existing object its `import` block names), or a
+share removed.
 """
 
 from __future__ import annotations
@@ -47,6 +48,23 @@ def _referenced(value: Any, replaced: dict[str, Finding]) -> str | None:
     return None
 
 
+# The attribute a finding names when what changed is the resource's identity, its `import` id.
+IDENTITY = "import"
+
+
+def imports(doc: dict[str, Any]) -> dict[str, str]:
+    """Address -> the id of the existing object its `import` block takes over (an adopted account, the organization)."""
+    out = {}
+    for block in doc.get("import") or []:
+        if isinstance(block, dict) and isinstance(block.get("to"), str) and isinstance(block.get("id"), str):
+            out[block["to"]] = block["id"]
+    return out
+
+
+def _identity(value: str | None) -> str:
+    return f"existing {value}" if value else "(none: created by Terraform)"
+
+
 @dataclass(frozen=True)
 class Finding:
     kind: str  # "stack_removed" | "removed" | "replaced" | "share_removed"
@@ -79,6 +97,11 @@ class Finding:
         tail = f" (loses {loses})" if loses else ""
         if self.kind == "removed":
             return f"stack {self.stack}: {self.address} is destroyed{tail}"
+        if self.attribute == IDENTITY:
+            return (
+                f"stack {self.stack}: {self.address} changes identity, {self.old} → {self.new}: the object Terraform "
+                f"manages there is not the one the registry now names, so it is replaced or left behind{tail}"
+            )
         change = f"{self.attribute}: {self.old} → {self.new}" if self.old != self.new else f"{self.attribute}"
         why = f", because {self.because}" if self.because else ""
         return f"stack {self.stack}: {self.address} is replaced, forced by {change}{why}{tail}"
@@ -184,7 +207,17 @@ def stack_findings(stack: str, before: dict[str, Any], after: dict[str, Any]) ->
         target = moves.get(address, address)
         if target not in new and address.split(".", 1)[0] in GUARDED_REMOVAL:
             findings.append(Finding("removed", stack, address))
-    replaced: dict[str, Finding] = {}
+    # A changed identity is a replacement of its own. Without the import, attributes the import kept (an adopted
+    # account's name and email) are compared with the existing object again and force a new one; with another id,
+    # Terraform skips an import to an address its state already holds and goes on managing the old object
+    # (https://github.com/hashicorp/terraform/blob/main/internal/terraform/node_resource_plan.go, "skipping
+    # import address already in state"). Either way what the address stands for changes.
+    old_ids, new_ids = imports(before), imports(after)
+    replaced: dict[str, Finding] = {
+        address: Finding("replaced", stack, address, IDENTITY, _identity(old_ids.get(renamed[address])), _identity(new_ids.get(address)))
+        for address in sorted(new)
+        if renamed.get(address) in old and old_ids.get(renamed[address]) != new_ids.get(address)
+    }
     changed = True
     while changed:  # to a fixed point: a replacement changes the ids of what points at it
         changed = False
@@ -245,3 +278,26 @@ def read_stacks(stacks_dir: str | os.PathLike[str]) -> dict[str, dict[str, Any]]
     if not root.is_dir():
         return {}
     return {p.parent.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(root.glob("*/cdk.tf.json"))}
+
+
+# What a suggested entry's reason says until a platform admin writes the real one (check-destroy refuses it as it is).
+REASON_PLACEHOLDER = "<why destroying it is right, and where its data went>"
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"  # YAML single quotes: addresses hold [ and "
+
+
+def opt_in_entries(found: list[Finding]) -> str:
+    """The allow-destroy.yaml entries that would approve exactly these findings, ready to paste (each reason to be
+    written by the platform admin who approves it)."""
+    lines = ["allow:"]
+    for f in found:
+        if f.kind == "share_removed":
+            lines.append(f"  - share: {_quoted(f.address)}")
+        else:
+            lines.append(f"  - stack: {_quoted(f.stack)}")
+            if f.kind != "stack_removed":
+                lines.append(f"    address: {_quoted(f.address)}")
+        lines.append(f"    reason: {_quoted(REASON_PLACEHOLDER)}")
+    return "\n".join(lines)

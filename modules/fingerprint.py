@@ -1,4 +1,4 @@
-"""Incremental synthesis: what each stack's output depends on, as one digest (DESIGN.md decision 14).
+"""Incremental synthesis: what each stack's output depends on, as one digest (docs/design.md, "Incremental synthesis").
 
 A stack's output is a pure function of (a) what its construct module receives: its own plan record,
 its StackRecord (the states it reads) and the organization-wide values; (b) the compiler's own code;

@@ -1,4 +1,4 @@
-"""Internal libraries in AWS CodeArtifact (issue 14, DESIGN.md decision 11), as pure data and policy documents.
+"""Internal libraries in AWS CodeArtifact (docs/design.md, "Internal libraries"), as pure data and policy documents.
 
 Who may do what:
 - Every principal of the organization may get a token for the domain (domain policy) and read the internal
@@ -9,8 +9,9 @@ Who may do what:
   write, may publish. It never names a team, so it does not grow with teams (a resource policy holds at most
   7,168 characters: https://docs.aws.amazon.com/codeartifact/latest/ug/service-limits.html). Which packages a
   role may publish is said by the identity policy in the team's own account, with package-level ARNs; so a
-  team's pull request plans only its own stacks (decision 2). The role names are safe to match by pattern:
-  the ProtectPlatformRoles SCP stops anyone but the platform creating or changing a role of those names.
+  team's pull request plans only its own stacks (docs/design.md, "Where team-scoped things live"). The role names
+  are safe to match by pattern: the ProtectPlatformRoles SCP stops anyone but the platform creating or changing a
+  role of those names.
 - Reading through the internal repository also reads its upstream proxy: CodeArtifact checks permissions
   only on the repository a client connects to (https://docs.aws.amazon.com/codeartifact/latest/ug/repos-upstream.html).
 
@@ -20,10 +21,10 @@ ARN formats and actions: https://docs.aws.amazon.com/service-authorization/lates
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .naming import normalize_package as normalize
 from .registry.model import Environment, Registry, Team
 from .seed import seed_bucket
 
@@ -49,12 +50,6 @@ PUBLISH_ACTIONS = ("codeartifact:PublishPackageVersion", "codeartifact:PutPackag
 BEARER_CONDITION = {"StringEquals": {"sts:AWSServiceName": "codeartifact.amazonaws.com"}}
 # Studio app types a lifecycle configuration is made for (one configuration per app type).
 STUDIO_APP_TYPES = ("JupyterLab", "CodeEditor")
-
-
-def normalize(name: str) -> str:
-    """PyPI's name normalization: runs of -, _ and . become one -, lowercase (PEP 503), so `Fraud_Utils`
-    and `fraud-utils` are the same package (https://packaging.python.org/en/latest/specifications/name-normalization/)."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ checks call it so a name that AWS would refuse is reported at `file:line`, befor
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Names as AWS constrains them (each with the page that states the limit). ASCII classes, used with fullmatch.
@@ -79,16 +81,41 @@ KMS_ALIAS = NameRule(
 )
 
 
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html : names S3 reserves
+S3_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+S3_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+_IPV4 = re.compile(r"[0-9]{1,3}(\.[0-9]{1,3}){3}")
+
+
 def check_name(rule: NameRule, name: str) -> str | None:
     """None when name fits rule, else the reason (with the length and what is allowed)."""
     if len(name) > rule.max_len:
         return f"{rule.what} '{name}' is {len(name)} characters; AWS allows at most {rule.max_len}"
     if not rule.pattern.fullmatch(name):
         return f"{rule.what} '{name}' is not valid: {rule.allowed}"
+    if rule is S3_BUCKET:
+        return _bucket_reserved(name)
     return None
 
 
-# Stack names (DESIGN.md "Contracts other tools rely on").
+def _bucket_reserved(name: str) -> str | None:
+    """What S3's naming rules refuse beyond the characters: reserved prefixes and suffixes, '..', an IP address."""
+    prefix = next((p for p in S3_RESERVED_PREFIXES if name.startswith(p)), None)
+    suffix = next((x for x in S3_RESERVED_SUFFIXES if name.endswith(x)), None)
+    if prefix or suffix:
+        what = f"begins with '{prefix}'" if prefix else f"ends with '{suffix}'"
+        return (
+            f"S3 bucket name '{name}' {what}, which S3 reserves (reserved prefixes: {', '.join(S3_RESERVED_PREFIXES)}; "
+            f"suffixes: {', '.join(S3_RESERVED_SUFFIXES)})"
+        )
+    if ".." in name:
+        return f"S3 bucket name '{name}' has two adjacent periods, which S3 refuses"
+    if _IPV4.fullmatch(name):
+        return f"S3 bucket name '{name}' is formatted as an IP address, which S3 refuses"
+    return None
+
+
+# Stack names (docs/output.md).
 ORGANIZATION_STACK = "organization"
 IDENTITY_STACK = "identity"
 SHARED_SERVICES_STACK = "shared-services"
@@ -137,6 +164,27 @@ def access_stack(team: str) -> str:
     return f"{team}-{ACCESS_SUFFIX}"
 
 
+# https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreatePolicy.html : Name, 1 to 128 characters
+SCP_NAME_MAX = 128
+
+
+def shortened(name: str, limit: int) -> str:
+    """name as it is when it fits (no rename of what exists), else cut to the limit with a stable hash of the whole
+    name at its end, so distinct long names stay distinct."""
+    if len(name) <= limit:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:10]
+    return f"{name[: limit - len(digest) - 1].rstrip('-')}-{digest}"
+
+
+def guardrails_scp(org: str, target: str, index: int) -> str:
+    """The `index`th guardrail SCP of an OU: `<org>-<ou-path-slug>-guardrails-<index>`, hash-shortened to 128
+    characters when a deep OU path makes it longer (the `-guardrails-<index>` end is kept)."""
+    slug = target.lower().replace("/", "-").replace(" ", "-")
+    tail = f"-guardrails-{index}"
+    return shortened(f"{org}-{slug}", SCP_NAME_MAX - len(tail)) + tail
+
+
 def instance_types_scp(org: str, team: str) -> str:
     """The team's instance-type SCP (one per team; SCP names may have 128 characters)."""
     return f"{org}-{team}-instance-types"
@@ -145,6 +193,16 @@ def instance_types_scp(org: str, team: str) -> str:
 def account_key(team: str, environment: str) -> str:
     """Key of an account in maps such as the organization stack's `account_ids` output."""
     return f"{team}-{environment}"
+
+
+def account_construct(key: str) -> str:
+    """The construct id of a team account in the organization stack."""
+    return f"account-{key}"
+
+
+def account_resource(key: str) -> str:
+    """Its Terraform address there (the review matches destroy findings to accounts by it)."""
+    return f"aws_organizations_account.{account_construct(key)}"
 
 
 def account_name(org: str, team: str, environment: str) -> str:
@@ -164,7 +222,7 @@ def platform_admins_group(org: str) -> str:
 
 
 def permission_set_name(key: str) -> str:
-    """Permission sets keep their registry key (DESIGN.md)."""
+    """Permission sets keep their registry key."""
     return key
 
 
@@ -173,7 +231,7 @@ def execution_role_name(org: str, team: str, environment: str) -> str:
 
 
 def _suffixed(name: str, suffix: str | None) -> str:
-    """organization.yaml's bucket_suffix makes derived bucket names globally unique (DESIGN.md, decision 13);
+    """organization.yaml's bucket_suffix makes derived bucket names globally unique (docs/design.md, "Bucket names");
     without it the names stay as existing deployments have them (a rename is a replacement)."""
     return f"{name}-{suffix}" if suffix else name
 
@@ -206,13 +264,44 @@ def ci_role(org: str, team: str, environment: str) -> str:
     return f"{org}-{team}-{environment}-ci"
 
 
+def pipeline_prefix(org: str, team: str, environment: str) -> str:
+    """What the CI role of one team account trusts: CodeBuild projects and pipelines named `<prefix>-*`
+    (policies/pipelines.py). Unambiguous because no team name begins with another team's name followed by
+    `-<environment>` (team_inside, refused at file:line): then no account's `<prefix>-` begins another's."""
+    return f"{org}-{team}-{environment}"
+
+
+def team_inside(team: str, teams: Iterable[str], environments: Iterable[str]) -> tuple[str, str] | None:
+    """(other team, environment) when `team` is `<other>-<environment>` or begins with `<other>-<environment>-`
+    for an environment of the ladder (any, not only the other team's: it may add one later). Such a team's
+    names `<org>-<team>-...` fall inside the other team's account names and pipeline trust (pipeline_prefix)."""
+    others, envs = set(teams) - {team}, set(environments)
+    parts = team.split("-")
+    for i in range(1, len(parts)):
+        if "-".join(parts[:i]) in others and parts[i] in envs:
+            return "-".join(parts[:i]), parts[i]
+    return None
+
+
+def normalize_package(name: str) -> str:
+    """PyPI's name normalization (PEP 503): runs of -, _ and . are one '-', case is ignored, so `Fraud_Utils` and
+    `fraud-utils` are one package (https://packaging.python.org/en/latest/specifications/name-normalization/)."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def package_prefix(org: str, configured: str | None) -> str:
+    """The normalized prefix every team package name begins with: organization.yaml's libraries.package_prefix,
+    by default `<org>-`."""
+    return normalize_package(configured or f"{org}-")
+
+
 def plan_role(org: str) -> str:
     """The read-only role in every account that pull-request plans assume instead of the apply role."""
     return f"{org}-plan"
 
 
 def github_plan_role(org: str) -> str:
-    """The role in the management account that GitHub's OIDC token of the plan workflow assumes (README)."""
+    """The role in the management account that GitHub's OIDC token of the plan workflow assumes (docs/security.md)."""
     return f"{org}-github-plan"
 
 
@@ -264,12 +353,21 @@ def profile_name(user_name: str) -> str:
     return _PROFILE_BAD.sub("-", user_name).strip("-")
 
 
+# The construct id of the Studio user profiles (one `for_each` keyed by user name, modules/aws/sagemaker.py).
+PROFILES_ID = "profiles"
+
+
+def profile_address(user_name: str) -> str:
+    """The Terraform address of a user's Studio profile in an account stack (what an allow-destroy entry names)."""
+    return f'aws_sagemaker_user_profile.{PROFILES_ID}["{user_name}"]'
+
+
 def derived_names(org: str, team: str, environment: str) -> list[tuple[NameRule, str]]:
-    """Every name one team account derives, with its rule."""
+    """Every name one team account derives, with its rule (bucket names, with organization.yaml's bucket_suffix, are
+    checked with the organization's own: checks/contract.py)."""
     return [
         (ACCOUNT_NAME, account_name(org, team, environment)),
         (IAM_ROLE, execution_role_name(org, team, environment)),
-        (S3_BUCKET, data_bucket_name(org, team, environment)),
         (SAGEMAKER_NAME, domain_name(org, team, environment)),
         (KMS_ALIAS, kms_alias(org, team, environment)),
     ]

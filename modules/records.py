@@ -39,7 +39,7 @@ class OrgValues:
 
 @dataclass(frozen=True)
 class StackRecord:
-    """How one stack relates to the others (DESIGN.md decision 4).
+    """How one stack relates to the others (docs/design.md, "Stack records").
 
     `reads`: the states whose outputs it reads (one `terraform_remote_state` each); `after`: stacks it must
     be applied after for another reason (a trust policy naming a role another stack creates: IAM refuses a
@@ -66,6 +66,14 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class UserAssignment:
+    """User -> permission set in one account: a grant of grants.yaml (temporary elevated access)."""
+
+    user: str
+    permission_set: str
+
+
+@dataclass(frozen=True)
 class Group:
     name: str
     description: str
@@ -80,6 +88,7 @@ class TeamAccount:
     adopted_id: str | None  # an adopted account's id is known; a created one's comes from the organization state
     assignments: tuple[Assignment, ...]  # the team's groups and the platform admins' (always: break-glass)
     instance_types_scp: bool  # the team's instance-type SCP is attached (active teams)
+    user_assignments: tuple[UserAssignment, ...] = ()  # grants.yaml: a person's own access, not through a group
 
 
 @dataclass(frozen=True)
@@ -170,5 +179,5 @@ class SharedServicesStack:
     templates: tuple[CatalogTemplate, ...]
     share_with_ous: tuple[str, ...]  # top-level workload OU paths the portfolios are shared with
     # CodeArtifact (organization.yaml `libraries`), without its publishers: who publishes what is decided in each
-    # team's own stacks, so a team's packages never change this stack (DESIGN.md decisions 2 and 11).
+    # team's own stacks, so a team's packages never change this stack (docs/design.md, "Internal libraries").
     libraries: Libraries | None = None

@@ -3,7 +3,7 @@
 The same folder always gives the same bytes, whatever the files' mtimes, the order they were created in or
 the machine: entries sorted by path, every timestamp 1980-01-01 00:00 (the earliest a zip can hold), modes
 0644 (0755 where the owner may execute), no directory entries, no extra fields, one compression level. So an
-unchanged folder gives the same `aws_s3_object` and no plan (DESIGN.md decision 14).
+unchanged folder gives the same `aws_s3_object` and no plan (docs/design.md, "Incremental synthesis").
 
 The zip is uploaded next to the template in the catalog bucket and its bucket and key reach the template as
 the defaults of its `SeedCodeBucket` and `SeedCodeKey` parameters; the template creates the project's

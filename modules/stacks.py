@@ -4,7 +4,7 @@
 under modules/aws only translate those records into resources. Everything a reviewer might ask
 ("who gets what where") is decided here and tested without synthesizing.
 
-Where things live (DESIGN.md decision 2): whatever only one team's file decides lives in that team's
+Where things live (docs/design.md, "Where team-scoped things live"): whatever only one team's file decides lives in that team's
 stacks, never in a central one. `<team>-access` (management account) holds the team's groups,
 memberships, every account assignment into its accounts (a dozen per state, so Identity Center's
 throttling of assignment calls, terraform-provider-aws #35646 and #24858, stays out of reach), its
@@ -84,6 +84,12 @@ class Plan:
     @property
     def stack_names(self) -> tuple[str, ...]:
         return tuple(r.name for r in self.records)
+
+    @property
+    def team_accounts(self) -> tuple[Account, ...]:
+        """Every team account the plan holds, whichever stack manages it: an onboarding team's too, though it has
+        no account stacks yet. What reviews and the output's facts read (never which stack holds the resource)."""
+        return self.organization.accounts
 
     def account(self, key: str) -> AccountStack:
         return next(a for a in self.accounts if a.account.key == key)
@@ -171,7 +177,7 @@ def _semver(version: str) -> tuple[int, ...]:
 def _records(
     organization: OrganizationStack, shared: SharedServicesStack, access: tuple[AccessStack, ...], accounts: tuple[AccountStack, ...]
 ) -> tuple[StackRecord, ...]:
-    """Which states each stack reads and which stacks it must follow (DESIGN.md decision 4)."""
+    """Which states each stack reads and which stacks it must follow (docs/design.md, "Stack records")."""
     org, identity, shared_name = naming.ORGANIZATION_STACK, naming.IDENTITY_STACK, naming.SHARED_SERVICES_STACK
     out = [
         StackRecord(org, provides=("account_ids", "organization_id", "ou_ids")),
@@ -234,9 +240,9 @@ def plan(reg: Registry) -> Plan:
         libraries=libraries.organization_libraries(reg, publishers=False),
     )
     access = tuple(sorted((access_stack(reg, t) for t in reg.teams), key=lambda a: a.name))
-    # A new team is two pull requests (DESIGN.md decision 7): while onboarding, only its accounts (organization)
-    # and its groups (its access stack) exist; its account stacks come with `status: active`, after that apply,
-    # so no stack ever reads an account id the organization state does not have yet.
+    # A new team is two pull requests (docs/design.md, "A new team is two pull requests"): while onboarding, only its
+    # accounts (organization) and its groups (its access stack) exist; its account stacks come with `status: active`,
+    # after that apply, so no stack ever reads an account id the organization state does not have yet.
     account_stacks = tuple(account_stack(reg, teams[a.team], a, shares, by_key) for a in accounts if teams[a.team].status != "onboarding")
     return Plan(
         org=org.name,

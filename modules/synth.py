@@ -10,14 +10,14 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import fingerprint
+from . import fingerprint, safewrite
 from .build import Workers, build
-from .destroy import Finding, findings, guarded
+from .destroy import Finding, findings, guarded, opt_in_entries
 from .outputs import files_beside_stacks
+from .outputs.facts import MANIFEST, manifest_text
 from .review import gitbase
 from .stacks import Plan
 
@@ -58,17 +58,27 @@ class DestroyRefused(Exception):
                 "(a replacement is a destroy and a create: what the resource holds is lost):"
             )
             lines += [f"  - {f.describe()}" for f in resources]
-        if self.removed or self.removed_shares:
-            lines.append('The safe path: keep the team file and set `status: decommissioned` (REGISTRY.md, "Removing things").')
+        if self.removed:
+            lines.append(
+                'To retire a team, keep its file and set `status: decommissioned` instead (docs/design.md, "Decommissioning"): '
+                "its accounts, domains, buckets and keys are kept; only its access and Studio profiles go."
+            )
+        if any(f.resource_type == "aws_sagemaker_user_profile" for f in resources):
+            lines.append(
+                "A member who leaves, a role without Studio and a decommissioned team delete Studio profiles: when that is the "
+                "change you mean, approve them as below."
+            )
         if resources:
             lines.append(
                 "If this is not what you meant, undo the registry change that causes it (a renamed organization, "
-                "a changed vpc_cidr, a share's resource, from or kind, a removed member or team)."
+                "a changed vpc_cidr, a share's resource, from or kind, a removed member or team, an adopted account_id "
+                "removed or changed)."
             )
         lines.append(
-            "To destroy on purpose: synth with --allow-destroy, and in the pull request have a platform admin add "
-            'the stacks or addresses with a reason to allow-destroy.yaml (README, "Security model").'
+            "To destroy on purpose: synth with --allow-destroy, and in the pull request a platform admin adds these entries "
+            "to allow-destroy.yaml (repository root; docs/security.md), each with its real reason:"
         )
+        lines.append(opt_in_entries(self.findings))
         return "\n".join(lines)
 
 
@@ -116,15 +126,14 @@ def previous_shares(out: Path) -> set[str]:
         return set()
 
 
-def guard_destroy(plan: Plan, out: Path, *, allow_destroy: bool) -> None:
+def guard_destroy(plan: Plan, out: Path) -> list[Finding]:
     """The early check, before anything is built: stacks and shares the registry no longer has."""
     found = [Finding("stack_removed", name) for name in sorted(previous_stacks(out) - set(plan.stack_names))]
     found += [Finding("share_removed", "shares", name) for name in sorted(previous_shares(out) - {s.name for s in plan.shares})]
-    if found and not allow_destroy:
-        raise DestroyRefused(found)
+    return found
 
 
-def guard_resources(out: Path, stage: Path, *, allow_destroy: bool, built: Iterable[str]) -> None:
+def guard_resources(out: Path, stage: Path, *, allow_destroy: bool, built: Iterable[str], early: Iterable[Finding] = ()) -> None:
     """The full check, on the built output: stateful resources removed or replaced, resource by resource.
     A stack whose bytes did not change destroys nothing, so only the others are parsed (a one-team edit at 100
     teams parses 6 documents instead of 1,000: 0.9 s). `built`: the stacks written anew into stage; every other
@@ -141,6 +150,7 @@ def guard_resources(out: Path, stage: Path, *, allow_destroy: bool, built: Itera
             previous_shares(stage),
         )
     )
+    found = [*early, *(f for f in found if f not in set(early))]  # one refusal that lists everything, not one at a time
     if found and not allow_destroy:
         raise DestroyRefused(found)
 
@@ -165,12 +175,14 @@ def synthesize(
     nothing is written. root_files (atlantis.yaml, CODEOWNERS: paths relative to out's parent) are replaced one
     by one after the swap. registry_digest and note (fingerprint.py) let the next synth of the same registry
     stop before loading it. `workers` (build.early_workers) build the stacks instead of new ones."""
+    safewrite.check_output(out, root_files or {})  # before resolve(): a symlinked output folder is refused, not followed
     out = out.resolve()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").is_file())):
         raise NotAnOutputFolder(
             f"refusing to replace {out}: it exists and is not a synthesized output (no manifest.json); choose an empty or new --out folder"
         )
     recovered = recover(out)
+    safewrite.refuse_linked_folder(out)  # what recover() put back is judged like what was there
     committed = None if out.exists() or allow_destroy else committed_output(out)
     previous_dir = committed or out  # a folder deleted by hand is compared with what git has (never with nothing)
     try:
@@ -207,7 +219,7 @@ def _synthesize(
     note: str,
     workers: Workers | None = None,
 ) -> SynthResult:
-    guard_destroy(plan, previous_dir, allow_destroy=allow_destroy)
+    early = [] if allow_destroy else guard_destroy(plan, previous_dir)
     names = list(plan.stack_names)
     digests = fingerprint.stack_digests(plan)
     previous = fingerprint.read(out)
@@ -223,7 +235,7 @@ def _synthesize(
         }
     )
     todo = [n for n in names if n not in keep]
-    files = {"manifest.json": cdktn_manifest(names), **files_beside_stacks(plan)}
+    files = {MANIFEST: manifest_text(plan), **files_beside_stacks(plan)}
     written = {rel: fingerprint.output_digest(text.encode()) for rel, text in files.items()}
     written.update({f"../{rel}": fingerprint.output_digest(text.encode()) for rel, text in (root_files or {}).items()})
 
@@ -254,8 +266,10 @@ def _synthesize(
         removed = tuple(sorted(before.keys() - set(names)))
         if stage is not None:
             # The full check on the built output: stateful resources removed or replaced, resource by resource.
-            guard_resources(previous_dir, stage, allow_destroy=allow_destroy, built=todo)
+            guard_resources(previous_dir, stage, allow_destroy=allow_destroy, built=todo, early=early)
             _swap(stage, out)
+        elif early:
+            raise DestroyRefused(early)
     except BaseException:
         if stage is not None:
             shutil.rmtree(stage, ignore_errors=True)
@@ -263,7 +277,7 @@ def _synthesize(
     for rel, text in sorted((root_files or {}).items()):
         path = out.parent / rel
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            write_atomically(path, text)
+            safewrite.replace_file(path, text)
     return SynthResult(
         stacks=len(names),
         resources=sum(e["resources"] for e in entries.values()),
@@ -297,23 +311,6 @@ def _temp_root(path: Path) -> Path:
     return next(p for p in [path, *path.parents] if p.name.startswith(_COMMITTED_PREFIX))
 
 
-def cdktn_manifest(names: list[str]) -> str:
-    """manifest.json as cdktn writes it (its CLI reads it), listing every stack, also those kept from the last synth."""
-    stacks = {
-        n: {
-            "annotations": [],
-            "constructPath": n,
-            "dependencies": [],
-            "name": n,
-            "stackMetadataPath": f"stacks/{n}/metadata.json",
-            "synthesizedStackPath": f"stacks/{n}/cdk.tf.json",
-            "workingDirectory": f"stacks/{n}",
-        }
-        for n in sorted(names)
-    }
-    return json.dumps({"stacks": stacks, "version": version("cdktn")}, indent=2, sort_keys=True)
-
-
 def _same_files(out: Path, expected: dict[str, str]) -> bool:
     """Whether out already holds exactly these files besides the stacks (the stacks are all kept)."""
     for rel, text in expected.items():
@@ -330,7 +327,7 @@ def _write_files(stage: Path, files: dict[str, str]) -> None:
     for rel, text in sorted(files.items()):
         path = stage / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        safewrite.write_new(path, text.encode("utf-8"))
 
 
 def _keep_file(src: Path, dst: Path) -> None:
@@ -340,13 +337,6 @@ def _keep_file(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copyfile(src, dst)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _swap(stage: Path, out: Path) -> None:
@@ -370,7 +360,9 @@ def _swap(stage: Path, out: Path) -> None:
 def _leftovers(out: Path, kind: str) -> list[Path]:
     if not out.parent.is_dir():
         return []
-    return sorted((p for p in out.parent.glob(f".{out.name}-{kind}-*") if p.is_dir()), key=lambda p: (p.stat().st_mtime, p.name))
+    # a committed symlink of that name is none of ours: never renamed into place, never removed through
+    found = (p for p in out.parent.glob(f".{out.name}-{kind}-*") if p.is_dir() and not p.is_symlink())
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
 
 
 def recover(out: Path) -> str | None:

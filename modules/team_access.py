@@ -1,4 +1,4 @@
-"""The plan of each team's access stack (DESIGN.md decision 2). Pure Python, no cdktn.
+"""The plan of each team's access stack (docs/design.md, "Where team-scoped things live"). Pure Python, no cdktn.
 
 Whatever only one team's file decides about access lives in `<team>-access`, so a team's pull request
 plans that team's stacks and no central one: adding a member plans its access stack (the membership)
@@ -8,8 +8,8 @@ and the accounts where the member gains Studio (the profile), nothing else.
 from __future__ import annotations
 
 from . import guardrails, naming
-from .records import AccessStack, Assignment, Group, InstanceTypesScp, TeamAccount
-from .registry.model import Registry, Team
+from .records import AccessStack, Assignment, Group, InstanceTypesScp, TeamAccount, UserAssignment
+from .registry.model import Grant, Registry, Team
 
 
 def assignments(reg: Registry, team: Team, env_name: str) -> tuple[Assignment, ...]:
@@ -22,6 +22,21 @@ def assignments(reg: Registry, team: Team, env_name: str) -> tuple[Assignment, .
         if ps:
             out.add(Assignment(naming.group_name(reg.organization.name, team.name, member.role), naming.permission_set_name(ps)))
     return tuple(sorted(out, key=lambda a: (a.group, a.permission_set)))
+
+
+def team_grants(reg: Registry, team: Team) -> tuple[Grant, ...]:
+    """The grants of grants.yaml into this team's accounts (only an active team's: validation refuses the others)."""
+    return tuple(g for g in reg.grants if g.team == team.name) if team.active else ()
+
+
+def user_assignments(reg: Registry, team: Team, env_name: str) -> tuple[UserAssignment, ...]:
+    """Each grant's person -> the permission set its role maps in this environment, where the grant lists it."""
+    out = set()
+    for g in team_grants(reg, team):
+        ps = reg.roles[g.role].permission_sets.get(env_name)
+        if ps and env_name in g.environments:
+            out.add(UserAssignment(g.person, naming.permission_set_name(ps)))
+    return tuple(sorted(out, key=lambda a: (a.user, a.permission_set)))
 
 
 def team_groups(reg: Registry, team: Team) -> tuple[Group, ...]:
@@ -43,7 +58,13 @@ def access_stack(reg: Registry, team: Team) -> AccessStack:
         ()
         if team.status == "onboarding"
         else tuple(
-            TeamAccount(naming.account_key(team.name, env), te.account_id, assignments(reg, team, env), team.active)
+            TeamAccount(
+                naming.account_key(team.name, env),
+                te.account_id,
+                assignments(reg, team, env),
+                team.active,
+                user_assignments(reg, team, env),
+            )
             for env, te in sorted(team.environments.items())
         )
     )

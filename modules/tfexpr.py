@@ -1,4 +1,4 @@
-"""Terraform references and literal strings are different types (DESIGN.md, decision 9).
+"""Terraform references and literal strings are different types (docs/design.md, "References and literals").
 
 Every string that reaches a `cdk.tf.json` is a Terraform template: `${...}` is an interpolation and
 `%{...}` a directive (https://developer.hashicorp.com/terraform/language/expressions/strings). A

@@ -1,6 +1,6 @@
 """What the platform needs the organization to have switched on: trusted access for the services it uses
 and the SCP policy type. The organization stack manages them when organization.yaml names the organization;
-otherwise the post-step's preflight checks them (DESIGN.md, decision 5). Pure data, no cdktn."""
+otherwise the post-step's preflight checks them (docs/design.md, "The organization resource"). Pure data, no cdktn."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The execution role against what a data scientist does in Studio (issue #17): each journey's calls are
+"""The execution role against what a data scientist does in Studio: each journey's calls are
 allowed, and the calls it must never make are not. Studio with Identity Center login acts as this role."""
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from tests.policy_sim import Request, denied
 TEAM = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_DataScientist_abc"
 PLATFORM_TF = "arn:aws:iam::123456789012:role/OrganizationAccountAccessRole"
 PLATFORM_ADMIN = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_PlatformAdmin_0123456789abcdef"
-# Another permission set whose name starts like the platform's: it must not be exempt (issue #11).
+# Another permission set whose name starts like the platform's: it must not be exempt.
 LOOKALIKE = "arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_PlatformAdmin_ReadOnly_0123456789abcdef"
 RECORDER = "arn:aws:iam::123456789012:role/acme-config-recorder"
 
@@ -83,7 +83,7 @@ CASES = [
     (g.suspended_lockdown("acme"), Request("s3:GetObject", LOOKALIKE), True),
     (g.suspended_lockdown("acme"), Request("s3:PutObject", RECORDER), False),
     (g.protect_platform_roles("acme"), Request("iam:PutRolePolicy", LOOKALIKE, "arn:aws:iam::123456789012:role/acme-deploy"), True),
-    # The provider's UpdateDomain for idle shutdown or settings carries no AppNetworkAccessType (issue #17).
+    # The provider's UpdateDomain for idle shutdown or settings carries no AppNetworkAccessType.
     (g.sagemaker_vpc_only(), Request("sagemaker:UpdateDomain", PLATFORM_TF), False),
     (
         g.sagemaker_vpc_only(),

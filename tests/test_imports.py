@@ -1,4 +1,4 @@
-"""Import hygiene of modules/ (issue 15): no import cycle, and every import inside a function says why it is there.
+"""Import hygiene of modules/: no import cycle, and every import inside a function says why it is there.
 
 Imports at module level are the rule. An import inside a function is allowed only to keep a heavy library off a
 path that must stay fast (cdktn off `validate` and the no-op synth, pydantic off the no-op synth, boto3 off

@@ -122,3 +122,22 @@ def test_output_is_the_same_bytes_with_jsii_own_code(installed, example_out, tmp
         monkeypatch.undo()
         assert jsii_fast.install() and jsii_fast.installed()
     assert tree(plain) == tree(example_out)
+
+
+def test_synth_says_once_when_the_shortcut_is_inactive(installed, run_cli, tmp_path, monkeypatch):
+    """A jsii upgrade that removes a hook slows the build but keeps the output: synth says so in one line."""
+    from tests.helpers import FIXTURES, materialize
+
+    registry = materialize(FIXTURES / "valid" / "minimal", tmp_path)
+    jsii_fast.uninstall()
+    monkeypatch.setattr(jsii_fast, "install", lambda: False)
+    try:
+        code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(tmp_path / "out"), "--quiet", "--jobs", "1"])
+    finally:
+        monkeypatch.undo()
+        assert jsii_fast.install() and jsii_fast.installed()
+    assert code == 0, err
+    notes = [line for line in err.splitlines() if line.startswith("note: a speed shortcut is inactive")]
+    assert len(notes) == 1 and "jsii-structs: jsii's private functions changed" in notes[0], err
+    code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(tmp_path / "again"), "--quiet", "--jobs", "1"])
+    assert code == 0 and "speed shortcut" not in err, err

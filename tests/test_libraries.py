@@ -1,4 +1,4 @@
-"""Internal libraries (issue 14): who may read and publish what, evaluated on the policies the stacks carry.
+"""Internal libraries : who may read and publish what, evaluated on the policies the stacks carry.
 
 Cross-account access to CodeArtifact needs both halves: the caller's identity policy in its team account and
 the repository (or domain) policy in shared services. `reach` evaluates both, as IAM does for a principal in

@@ -1,4 +1,4 @@
-"""`diff`, the access review and `graph` say who may publish which internal library (issue 14)."""
+"""`diff`, the access review and `graph` say who may publish which internal library."""
 
 from __future__ import annotations
 
@@ -22,11 +22,11 @@ def base(example_registry):
 def test_the_example_registry_reaches_the_review_and_graph(example_registry):
     p = make_plan(example_registry)
     assert [(x.package, x.team) for x in publishing(p)] == [
-        ("pricing-elasticity", "pricing"),
-        ("recsys-features", "recsys"),
-        ("recsys-ranking", "recsys"),
+        ("northwind-pricing-elasticity", "pricing"),
+        ("northwind-recsys-features", "recsys"),
+        ("northwind-recsys-ranking", "recsys"),
     ]
-    assert 'team_pricing(["team pricing"]) -- "publishes pricing-elasticity" --> libraries' in mermaid(p)
+    assert 'team_pricing(["team pricing"]) -- "publishes northwind-pricing-elasticity" --> libraries' in mermaid(p)
 
 
 def test_diff_shows_libraries_created_and_packages_claimed(example_registry, base):
@@ -37,9 +37,14 @@ def test_diff_shows_libraries_created_and_packages_claimed(example_registry, bas
     claimed = next(c for c in s.changes if c.kind == "package_claimed")
     assert claimed.text == (
         "team recsys may publish package recsys-features, by its deployments (deploy role) in every "
-        "environment; from Studio in dev, sandbox"
+        "environment; from Studio in dev, sandbox: every team account installs from this repository, so check that "
+        "the name is the team's own"
     )
-    assert "### Internal libraries" in markdown(s, "Change summary")
+    assert claimed.caution and not claimed.destructive and claimed.as_dict()["caution"] is True
+    md = markdown(s, "Change summary")
+    assert "### Internal libraries" in md and f"- :warning: {claimed.text}" in md
+    created = next(c for c in s.changes if c.kind == "libraries_created")
+    assert not created.caution and f"- {created.text}" in md
 
 
 def test_diff_shows_a_package_changing_owner_and_a_released_one(example_registry, base):
@@ -48,8 +53,9 @@ def test_diff_shows_a_package_changing_owner_and_a_released_one(example_registry
     s = summarize((example_registry, before), (example_registry, after), [])
     assert [(c.kind, c.text) for c in s.changes if c.section == "libraries"] == [
         ("package_released", "team recsys may no longer publish package recsys-features (published versions stay)"),
-        ("package_moved", "package shared-utils changes owner: recsys → pricing"),
+        ("package_moved", "package shared-utils changes owner: recsys → pricing, who may publish new versions of it"),
     ]
+    assert [c.caution for c in s.changes if c.section == "libraries"] == [False, True]
 
 
 def test_diff_shows_a_seed_change_as_a_template_change(example_registry, base):

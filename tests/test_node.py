@@ -1,9 +1,10 @@
-"""The Node preload (modules/node_lazy_provider.cjs): the AWS bindings load only the resource modules a stack uses.
+"""The Node jsii runs (modules/jsii-node, named by JSII_NODE) and its preload (modules/node_lazy_provider.cjs).
 
-jsii's kernel requires the provider package's main, lib/index.js, which loads all ~2,400 resource modules
-(~5 s and ~0.7 GB per process). The preload resolves it to lib/lazy-index.js, which the package ships beside
-it. These tests hold the hook to that contract on a package made here, and hold the installed bindings to
-shipping a lazy index with the same exports; tests/synth show the output is the same bytes either way.
+jsii's kernel requires the provider package's main, lib/index.js, which loads all ~2,400 resource modules. The
+preload resolves it to lib/lazy-index.js, which the package ships beside it. These tests hold the hook to that
+contract on a package made here, hold the installed bindings to shipping a lazy index with the same exports,
+and hold the wrapper to giving Node's settings to jsii's Node alone; tests/synth show the output is the same
+bytes either way.
 """
 
 from __future__ import annotations
@@ -12,15 +13,15 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
 import pytest
 
-from modules import node
-from modules.node import LAZY_PROVIDER_HOOK, node_require_option, use_bundled_node
+from modules import node, shortcuts
+from modules.node import JSII_NODE_WRAPPER, use_bundled_node
 
 EAGER = """exports.__loaded = 'index';
 exports.iamRole = require('./iam-role');
@@ -53,9 +54,10 @@ def fake_package(root: Path, *, lazy: bool, name: str = "@cdktn/provider-aws") -
     return root
 
 
-def probe(root: Path, *, preload: bool = True) -> dict[str, object]:
-    env = {**os.environ, "NODE_OPTIONS": node_require_option(LAZY_PROVIDER_HOOK) if preload else ""}
-    proc = subprocess.run(["node", "probe.js"], cwd=root, env=env, capture_output=True, text=True, timeout=60)
+def probe(root: Path, *, preload: bool = True, env: dict[str, str] | None = None) -> dict[str, object]:
+    """probe.js run as jsii runs Node: through the wrapper (or the bare Node, without the preload)."""
+    command = [str(JSII_NODE_WRAPPER) if preload else str(node.node_binary()), "probe.js"]
+    proc = subprocess.run(command, cwd=root, env=env or dict(os.environ), capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     result: dict[str, object] = json.loads(proc.stdout)
     return result
@@ -88,23 +90,40 @@ def test_other_packages_are_left_alone(tmp_path):
     assert got["main"] == "index"
 
 
-def test_a_folder_with_a_space_and_a_quote_reaches_node(tmp_path):
+def test_the_wrapper_reaches_its_preload_from_a_folder_with_a_space_and_a_quote(tmp_path):
     root = tmp_path / 'dir with "space"'
     root.mkdir()
-    hook = root / "hook.cjs"
-    hook.write_text("process.env.HOOKED = '1'; console.log('hooked');\n")
-    env = {**os.environ, "NODE_OPTIONS": node_require_option(hook)}
-    proc = subprocess.run(["node", "-e", ""], env=env, capture_output=True, text=True, timeout=60)
+    shutil.copy2(JSII_NODE_WRAPPER, root / "jsii-node")
+    (root / "node_lazy_provider.cjs").write_text("console.log('hooked');\n")
+    proc = subprocess.run([str(root / "jsii-node"), "-e", ""], capture_output=True, text=True, timeout=60, env=dict(os.environ))
     assert proc.returncode == 0 and proc.stdout.strip() == "hooked", proc.stderr
 
 
-def test_the_preload_is_added_once_and_keeps_other_options(monkeypatch):
-    monkeypatch.setenv("NODE_OPTIONS", "--max-old-space-size=4096")
-    node.use_bundled_node()
-    node.use_bundled_node()
-    options = os.environ["NODE_OPTIONS"]
-    assert options.startswith("--max-old-space-size=4096 ")
-    assert options.count("--require") == 1 and str(LAZY_PROVIDER_HOOK.resolve()) in options
+def test_nodes_settings_reach_jsiis_node_and_no_other_child(tmp_path):
+    """Only jsii reads JSII_NODE: git, terraform and the rest inherit no NODE_OPTIONS, PATH or cdktn setting."""
+    before = {k: os.environ.get(k) for k in ("PATH", "NODE_OPTIONS", "CDKTN_DISABLE_CREATION_STACK")}
+    use_bundled_node()
+    assert {k: os.environ.get(k) for k in before} == before
+    show = "console.log(JSON.stringify([process.version, process.execArgv, process.env.CDKTN_DISABLE_CREATION_STACK || null]))"
+    version, argv, creation = json.loads(
+        subprocess.run([os.environ["JSII_NODE"], "-e", show], capture_output=True, text=True, check=True).stdout
+    )
+    assert version.startswith("v24.") and argv[:2] == ["--require", str(node.LAZY_PROVIDER_HOOK)]
+    assert creation == (before["CDKTN_DISABLE_CREATION_STACK"] or "1")
+    other = subprocess.run(["sh", "-c", 'echo "$NODE_OPTIONS|$CDKTN_DISABLE_CREATION_STACK"'], capture_output=True, text=True, check=True)
+    assert other.stdout.strip() == f"{before['NODE_OPTIONS'] or ''}|{before['CDKTN_DISABLE_CREATION_STACK'] or ''}"
+
+
+def test_an_inactive_lazy_index_leaves_one_note(tmp_path):
+    """Bindings without a lazy index still load (every module): the hook says so, and synth prints it once."""
+    with shortcuts.recording() as folder:
+        got = probe(fake_package(tmp_path, lazy=False))
+        assert got["main"] == "index"
+        (line,) = shortcuts.notes(folder)
+    assert line.startswith("lazy-provider-index: ") and "lazy-index.js" in line
+    with shortcuts.recording() as folder:
+        probe(fake_package(tmp_path / "lazy", lazy=True))
+        assert shortcuts.notes(folder) == []
 
 
 def test_the_installed_bindings_ship_a_lazy_index_with_the_same_exports():
@@ -130,62 +149,3 @@ def test_the_installed_bindings_ship_a_lazy_index_with_the_same_exports():
     )
     assert len(eager) > 2000 and "provider" in eager and "iamRole" in eager
     assert lazy == eager
-
-
-def jsii_program() -> str:
-    spec = importlib.util.find_spec("jsii")
-    assert spec is not None and spec.origin is not None
-    return (Path(spec.origin).parent / "_embedded" / "jsii" / "lib__program.js").read_text(encoding="utf-8")
-
-
-def test_each_kernel_patch_applies_once_to_the_pinned_jsii():
-    """A jsii upgrade that changes the patched text would silently lose the fix: caught here (pyproject pins jsii)."""
-    program = jsii_program()
-    for old, new in node.JSII_KERNEL_PATCHES:
-        assert program.count(old) == 1, old
-        assert new not in program
-    patched = node.patch_kernel(program)
-    assert all(patched.count(new) == 1 and old not in patched for old, new in node.JSII_KERNEL_PATCHES)
-    assert len(patched) - len(program) == sum(len(new) - len(old) for old, new in node.JSII_KERNEL_PATCHES)
-
-
-def test_jsii_runs_the_runtime_written_once_with_the_patches(tmp_path):
-    node.use_bundled_node()
-    entry = Path(os.environ["JSII_RUNTIME"])
-    program = (entry.parent.parent / "lib" / "program.js").read_text(encoding="utf-8")
-    assert program == node.patch_kernel(jsii_program())
-    # a process started from this one uses the same runtime: nothing is written again
-    out = subprocess.run(
-        [sys.executable, "-c", "import os, modules.node as n; n.use_bundled_node(); print(os.environ['JSII_RUNTIME'])"],
-        cwd=Path(__file__).parent.parent,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "TMPDIR": str(tmp_path)},
-        check=True,
-    )
-    assert out.stdout.strip() == str(entry) and list(tmp_path.iterdir()) == []
-
-
-def test_the_kernel_patches_change_no_byte(example_out, tmp_path):
-    """The example, synthesized with jsii's own kernel in a process of its own, is the same bytes."""
-    plain = tmp_path / "plain"
-    (plain / "lib").mkdir(parents=True)
-    (plain / "bin").mkdir()
-    spec = importlib.util.find_spec("jsii")
-    assert spec is not None and spec.origin is not None
-    for source in (Path(spec.origin).parent / "_embedded" / "jsii").glob("*__*.js*"):
-        (plain / source.name.replace("__", "/", 1)).write_bytes(source.read_bytes())
-    out = tmp_path / "generated"
-    proc = subprocess.run(
-        [sys.executable, "main.py", "synth", "--full", "--quiet", "--registry", "registry", "--out", str(out)],
-        cwd=Path(__file__).parent.parent,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "JSII_RUNTIME": str(plain / "bin" / "jsii-runtime.js")},
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    files = lambda root: {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}  # noqa: E731
-    ours, theirs = files(example_out), files(out)
-    assert ours.pop("fingerprints.json", None) is not None and theirs.pop("fingerprints.json", None) is not None
-    assert theirs == ours

@@ -1,4 +1,4 @@
-"""Seed code (issue 14): the zip is reproducible byte for byte, and a seeded template publishes with its seed."""
+"""Seed code: the zip is reproducible byte for byte, and a seeded template publishes with its seed."""
 
 from __future__ import annotations
 

@@ -4,8 +4,8 @@ Groups and memberships (user ids from `identity`), every assignment into the tea
 ids from `organization`, permission sets and the platform admins' group from `identity`), the Service
 Catalog associations that show the team's templates in Studio (in the shared services account, portfolio
 ids from `shared-services`), and the team's instance-type SCP attached to each of its active accounts.
-Construct ids of groups are the ones `identity` used, so the one-time migration (README, "Moving team access
-out of identity") is a `terraform state mv` with the same address; the `moved` blocks then carry memberships
+Construct ids of groups are the ones `identity` used, so the one-time migration (docs/output.md, "Moving team
+access out of identity") is a `terraform state mv` with the same address; the `moved` blocks then carry memberships
 and assignments to their `for_each` instances.
 """
 
@@ -64,6 +64,30 @@ def build_access(stack: PlatformStack, *, values: OrgValues, access: AccessStack
             target_type="AWS_ACCOUNT",
         )
         stack.moved(moves)
+
+    # Temporary elevated access (grants.yaml): the person's own assignments, keyed `<account>/<user>/<permission set>`.
+    # A grant that expires leaves the map: Terraform deletes that one assignment, nothing else moves.
+    user_assignments = {
+        f"{acct.key}/{a.user}/{a.permission_set}": {
+            "account_id": account_ids[acct.key],
+            "user_id": remote_output(IDENTITY, "user_ids", a.user),
+            "permission_set_arn": remote_output(IDENTITY, "permission_set_arns", a.permission_set),
+        }
+        for acct in access.accounts
+        for a in acct.user_assignments
+    }
+    if user_assignments:
+        SsoadminAccountAssignment(
+            stack,
+            "user-assignments",
+            for_each=for_each(user_assignments),
+            instance_arn=values.instance_arn,
+            permission_set_arn=each("permission_set_arn"),
+            principal_id=each("user_id"),
+            principal_type="USER",
+            target_id=each("account_id"),
+            target_type="AWS_ACCOUNT",
+        )
 
     if access.scp:
         OrganizationsPolicy(

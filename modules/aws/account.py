@@ -123,14 +123,20 @@ def build_deploy_role(stack: PlatformStack, *, values: OrgValues, acct: AccountS
         provider=shared,
         name=ci_name,
         description=f"Deployment pipelines of {acct.account.name} in shared services",
-        assume_role_policy=policy_json(policies.ci_trust(account_id=shared_id, region=values.home_region, prefix=acct.account.name)),
+        assume_role_policy=policy_json(
+            policies.ci_trust(
+                account_id=shared_id,
+                region=values.home_region,
+                prefix=naming.pipeline_prefix(values.org, acct.account.team, acct.account.environment),
+            )
+        ),
     )
     name = naming.deploy_role(values.org)
     roles.inline_policy(
         "ci-role-policy",
         role="ci-role",
         name="assume-this-accounts-deploy-role",
-        policy=policy_json(policies.ci_policy(account_id=account_id, deploy_role=name)),
+        policy=policies.ci_policy(account_id=account_id, deploy_role=name),
     )
     roles.role(
         "deploy-role",
@@ -143,5 +149,5 @@ def build_deploy_role(stack: PlatformStack, *, values: OrgValues, acct: AccountS
         "deploy-role-policy",
         role="deploy-role",
         name="deploy-models",
-        policy=policy_json(policies.deploy_policy(account_id=account_id, region=acct.region, execution_role=acct.role_name)),
+        policy=policies.deploy_policy(account_id=account_id, region=acct.region, execution_role=acct.role_name),
     )

@@ -130,7 +130,7 @@ def build_config_recorder(
             )
         ),
     )
-    # One construct per kind with an instance per region (DESIGN.md decision 14), keyed by region; global resources
+    # One construct per kind with an instance per region (docs/design.md, "Stable construct ids"), keyed by region; global resources
     # are recorded in the account's own region only. The `moved` blocks carry each earlier address (the own region's
     # unsuffixed, the others `-<region>`) to its instance.
     wheres = sorted(set(regions) | {region})

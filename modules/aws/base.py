@@ -41,6 +41,7 @@ class PlatformStack(TerraformStack):
         self._moved: dict[str, str] = {}
         self._mode_variable = False
         self._provider_aliases: list[tuple[AwsProvider, str | None]] = []
+        self.prepared = False  # cdktn called prepare_stack (the build notes a shortcut that stopped applying)
         S3Backend(self, bucket=backend.bucket, key=backend.key(name), region=backend.region, encrypt=True, use_lockfile=True)
         # The states this stack reads: exactly its record's `reads` (stacks.py), never decided here.
         for stack in reads:
@@ -57,6 +58,7 @@ class PlatformStack(TerraformStack):
         (tests/synth/test_prepare.py builds the example both ways). What it gave up: cdktn's check of such
         functions and write-only attributes against the target Terraform versions; a construct module that
         starts using either must bring this resolve back (call TerraformStack.prepare_stack)."""
+        self.prepared = True
         self.ensure_backend_exists()
 
     def mode_variable(self, org: str) -> None:

@@ -35,14 +35,27 @@ from .planrole import build_plan_role
 from .refs import ref, remote_output
 
 STUDIO_VISIBILITY_TAG = "sagemaker:studio-visibility"
+# The AWS provider sends its default tags with every resource it creates. S3 objects take 10 tags
+# (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html) and Service Catalog products and
+# portfolios 20 (https://docs.aws.amazon.com/servicecatalog/latest/dg/API_CreateProduct.html), fewer than the
+# 45 organization tags a registry may have: the catalog's objects, products and portfolios are created through a
+# provider whose default tags are the first CATALOG_TAGS organization tags by key (what fits), when there are more.
+CATALOG_TAGS = 10
 
 
 def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: SharedServicesStack) -> None:
-    stack.provider(
-        region=plan.home_region,
-        tags=plan.default_tags,
-        assume_role_arn=org_access_role_arn(stack, plan.org, shared.account_id),
-        allowed_account_ids=[shared.account_id],
+    role_arn = org_access_role_arn(stack, plan.org, shared.account_id)
+    stack.provider(region=plan.home_region, tags=plan.default_tags, assume_role_arn=role_arn, allowed_account_ids=[shared.account_id])
+    catalog = (
+        stack.provider(
+            region=plan.home_region,
+            tags=dict(sorted(plan.default_tags.items())[:CATALOG_TAGS]),
+            assume_role_arn=role_arn,
+            allowed_account_ids=[shared.account_id],
+            alias="catalog",
+        )
+        if len(plan.default_tags) > CATALOG_TAGS
+        else None
     )
     build_aggregator(stack, org=plan.org, account_id=shared.account_id)
     build_plan_role(stack, org=plan.org, management_account_id=plan.management_account_id, data_buckets=[])
@@ -77,6 +90,7 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
                 content_type="application/zip",
                 server_side_encryption="aws:kms",
                 kms_key_id=key_arn,
+                provider=catalog,
             )
         for v in t.versions:
             vid = f"template-{tid}-{safe_id(v.version)}"
@@ -92,6 +106,7 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
                 content_type="application/x-yaml",
                 server_side_encryption="aws:kms",
                 kms_key_id=key_arn,
+                provider=catalog,
             )
             # A reference, not a literal URL: Service Catalog reads the template when the artifact is created, so
             # the object must exist first.
@@ -117,6 +132,7 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
             },
             tags={STUDIO_VISIBILITY_TAG: "true"},
             lifecycle={"ignore_changes": ["provisioning_artifact_parameters"]},
+            provider=catalog,
         )
         for v in later:
             ServicecatalogProvisioningArtifact(
@@ -130,7 +146,12 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
             )
         product_id = ref("aws_servicecatalog_product", f"product-{tid}", "id")
         ServicecatalogPortfolio(
-            stack, f"portfolio-{tid}", name=naming.portfolio_name(plan.org, t.name), provider_name=t.owner, description=t.description
+            stack,
+            f"portfolio-{tid}",
+            name=naming.portfolio_name(plan.org, t.name),
+            provider_name=t.owner,
+            description=t.description,
+            provider=catalog,
         )
         portfolio_id = ref("aws_servicecatalog_portfolio", f"portfolio-{tid}", "id")
         portfolio_ids[t.name] = portfolio_id

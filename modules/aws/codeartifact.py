@@ -91,7 +91,7 @@ def build_library_access(scope: PlatformStack, *, org: str, lib: AccountLibrarie
             f"{role}-libraries",
             role=role,
             name="internal-libraries",
-            policy=policy_json({"Version": "2012-10-17", "Statement": read + (publish if may_publish else [])}),
+            policy={"Version": "2012-10-17", "Statement": read + (publish if may_publish else [])},
         )
     script = base64.b64encode(pip_script(lib).encode()).decode("ascii")
     for app in STUDIO_APP_TYPES:

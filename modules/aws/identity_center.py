@@ -124,7 +124,7 @@ def _managed_user(person: Person) -> dict[str, str]:
 
 def build_groups(stack: PlatformStack, *, store: str, groups: Iterable[Group], user_id: Callable[[str], str]) -> dict[str, str]:
     """Identity Center groups, and all their memberships as one `for_each` construct keyed `<group>/<user name>`
-    (DESIGN.md decision 14; user_id: user name -> reference). Returns group name -> group id."""
+    (docs/design.md, "Stable construct ids"; user_id: user name -> reference). Returns group name -> group id."""
     group_ids, members, moves = {}, {}, {}
     for group in groups:
         IdentitystoreGroup(stack, f"group-{group.name}", identity_store_id=store, display_name=group.name, description=group.description)

@@ -135,7 +135,7 @@ def build_network(
                 ],
                 tags={"Name": f"{name}-endpoints"},
             )
-            # One construct for all interface endpoints, one instance per service (DESIGN.md decision 14); each
+            # One construct for all interface endpoints, one instance per service (docs/design.md, "Stable construct ids"); each
             # instance takes over the state of the endpoint that was a construct of its own (`endpoint-<service>`).
             services = (*INTERFACE_ENDPOINTS, *extra_endpoints)
             VpcEndpoint(

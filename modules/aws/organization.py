@@ -31,7 +31,7 @@ def build_organization_resource(stack: PlatformStack, *, org: OrganizationStack)
     resources that need them can be ordered after it; returns what they depend on. The resource manages the
     complete lists: a service the organization already trusts must be in trusted_services, or the apply
     would switch it off (the import's plan shows the difference first). Without organization_id nothing is
-    managed and the post-step's preflight checks trusted access instead (DESIGN.md, decision 5)."""
+    managed and the post-step's preflight checks trusted access instead (docs/design.md, "The organization resource")."""
     if not org.organization_id:
         DataAwsOrganizationsOrganization(stack, "organization")
         return []
@@ -73,7 +73,7 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
         ignore = ["iam_user_access_to_billing", "role_name"] + (["email", "name"] if acct.adopted_id else [])
         resource = OrganizationsAccount(
             stack,
-            f"account-{acct.key}",
+            naming.account_construct(acct.key),
             name=acct.name,
             email=acct.email,
             parent_id=ous[acct.ou_path],
@@ -85,7 +85,7 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
         )
         if acct.adopted_id:
             resource.import_from(acct.adopted_id)
-        account_ids[acct.key] = ref("aws_organizations_account", f"account-{acct.key}", "id")
+        account_ids[acct.key] = ref("aws_organizations_account", naming.account_construct(acct.key), "id")
 
     for scp in org.scps:
         OrganizationsPolicy(

@@ -11,7 +11,7 @@ from cdktn_provider_aws.sagemaker_user_profile import SagemakerUserProfile
 from cdktn_provider_aws.ssoadmin_application_assignment import SsoadminApplicationAssignment
 from constructs import Construct
 
-from .. import execution_role
+from .. import execution_role, naming
 from ..stacks import AccountStack
 from .base import PlatformStack, for_each, policy_json
 from .iam import iam
@@ -32,15 +32,13 @@ def build_execution_role(scope: PlatformStack, *, acct: AccountStack, account_id
         "execution-role-policy",
         role="execution-role",
         name="least-privilege",
-        policy=policy_json(
-            execution_role.execution_role_policy(
-                account_id=account_id,
-                region=acct.region,
-                role_name=acct.role_name,
-                bucket=acct.bucket_name,
-                key_arn=key_arn,
-                instance_types=acct.instance_types,
-            )
+        policy=execution_role.execution_role_policy(
+            account_id=account_id,
+            region=acct.region,
+            role_name=acct.role_name,
+            bucket=acct.bucket_name,
+            key_arn=key_arn,
+            instance_types=acct.instance_types,
         ),
     )
     return roles.role_ref("execution-role", "arn")
@@ -96,7 +94,7 @@ def build_profiles(
     scope: PlatformStack, *, acct: AccountStack, role_arn: str, user_ids: Callable[[str], str], management: AwsProvider
 ) -> None:
     """A user profile per Studio member, and that member's access to the domain's Identity Center application: one
-    `for_each` construct each, keyed by user name (DESIGN.md decision 14). The `moved` blocks carry the state of
+    `for_each` construct each, keyed by user name (docs/design.md, "Stable construct ids"). The `moved` blocks carry the state of
     the earlier one-construct-per-member addresses; a member removed from the map is a profile destroyed (guarded)."""
     users = sorted(acct.studio_users, key=lambda u: u.user_name)
     # SageMaker creates an Identity Center user's profile only once the user is assigned to the domain's
@@ -112,7 +110,7 @@ def build_profiles(
     )
     SagemakerUserProfile(
         scope,
-        "profiles",
+        naming.PROFILES_ID,
         for_each=for_each({u.user_name: {"profile_name": u.profile_name} for u in users}),
         domain_id=ref("aws_sagemaker_domain", "domain", "id"),
         user_profile_name=each("profile_name"),
@@ -126,5 +124,7 @@ def build_profiles(
         moves[f"aws_ssoadmin_application_assignment.studio-access-{u.profile_name}"] = instance(
             "aws_ssoadmin_application_assignment", "studio-access", u.user_name
         )
-        moves[f"aws_sagemaker_user_profile.profile-{u.profile_name}"] = instance("aws_sagemaker_user_profile", "profiles", u.user_name)
+        moves[f"aws_sagemaker_user_profile.profile-{u.profile_name}"] = instance(
+            "aws_sagemaker_user_profile", naming.PROFILES_ID, u.user_name
+        )
     scope.moved(moves)

@@ -83,5 +83,5 @@ def build_consumer_permissions(scope: PlatformStack, *, acct: AccountStack) -> N
         "execution-role-shares",
         role="execution-role",
         name="shared-resources",
-        policy=policy_json({"Version": "2012-10-17", "Statement": statements}),
+        policy={"Version": "2012-10-17", "Statement": statements},
     )

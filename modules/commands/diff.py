@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..destroy import findings
+from ..outputs.facts import previous_facts, unready_teams
 from ..registry.errors import RegistryInvalid
 from ..registry.model import Registry
 from ..registry.validate import load_registry
@@ -20,7 +21,7 @@ from ..review.model import StackPlan, Summary
 from ..review.tfplan import PlanError, read_plans
 from ..stacks import Plan, plan
 from ..synth import stack_files, synthesize
-from . import EXIT_OK, Unusable
+from . import EXIT_OK, Invalid, Unusable
 from .loading import load
 from .options import DiffOptions
 
@@ -39,6 +40,8 @@ def diff(opts: DiffOptions) -> int:
         summary = change_summary(reg, Path(opts.registry), opts.base, Path(opts.out), synth_now=not opts.no_synth, plans=plans)
     except BaseInvalid as exc:
         raise Unusable(str(exc)) from None
+    except RegistryInvalid as exc:  # the change itself is refused (a new team made active at once)
+        raise Invalid(exc.report()) from None
     except (gitbase.GitError, PlanError) as exc:
         raise Unusable(f"error: {exc}") from None
     title = f"Registry change since {opts.base}"
@@ -76,7 +79,12 @@ def change_summary(
                 raise BaseInvalid(base_ref, exc) from None
             base = (base_reg, plan(base_reg))
         out_rel = os.path.relpath(out.resolve(), root)
-        committed = gitbase.extract(ref, f"{out_rel}/stacks", root, tmp_path / "committed")
+        committed_out = gitbase.extract(ref, out_rel, root, tmp_path / "committed")
+        committed = committed_out / "stacks" if committed_out is not None and (committed_out / "stacks").is_dir() else None
+        # A new team may be `active` only once the output at the base creates its accounts (none: a bootstrap).
+        unready = unready_teams(new_reg, new[1], previous_facts(committed_out))
+        if unready:
+            raise RegistryInvalid(unready)
         if committed is not None:
             before = stack_files(committed)
         elif base is not None:  # nothing committed at the ref: what the ref's registry compiles to

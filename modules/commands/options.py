@@ -6,13 +6,31 @@ the compiler, so parsing the command line loads nothing else."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
 class RegistryOptions:
-    """validate, graph: only the registry folder."""
+    """graph: only the registry folder."""
 
     registry: str
+
+
+@dataclass(frozen=True)
+class ValidateOptions:
+    registry: str
+    today: date | None = None  # refuse expired entries this change adds or changes (the day is given, never read)
+    base: str | None = None  # the git ref to compare with (with today)
+
+
+@dataclass(frozen=True)
+class ExpireOptions:
+    registry: str
+    today: date
+    files: tuple[str, ...] = ()  # only these files (relative to the registry folder); () every file
+    allow_file: str = "allow-destroy.yaml"
+    dry_run: bool = False
+    format: str = "text"  # text | json
 
 
 @dataclass(frozen=True)
@@ -37,6 +55,7 @@ class AccessOptions:
     format: str  # md | csv | json
     person: str | None = None
     account: str | None = None
+    drift: str | None = None  # the access-drift job's JSON report: its findings join the review as "not from the registry"
 
 
 @dataclass(frozen=True)
@@ -85,3 +104,25 @@ class PostOptions:
 class SchemaOptions:
     registry: str
     check: bool
+
+
+@dataclass(frozen=True)
+class DriftOptions:
+    stacks: str
+    stack: tuple[str, ...] = ()  # only these stacks; () every stack in the folder
+    shard: str | None = None  # "K/N": the stacks whose name hashes to K modulo N
+    jobs: int = 4
+    init: bool = False
+    timeout: float = 1800.0  # per terraform command
+    format: str = "md"  # md | json
+
+
+@dataclass(frozen=True)
+class AccessDriftOptions:
+    manifests: str
+    stacks: tuple[str, ...] = ()  # () every stack whose manifest has the access-drift section
+    shard: str | None = None  # "K/N": the stacks whose name hashes to K modulo N
+    account_role: str | None = None  # the role assumed in member accounts (None: the post-step's default)
+    format: str = "md"  # md | json | table
+    timeout: float = 900.0
+    call_timeout: float = 60.0

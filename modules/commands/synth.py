@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from .. import fingerprint
+from .. import fingerprint, safewrite, shortcuts
 from ..outputs import ROOT_FILES
 from . import EXIT_OK, Invalid, Unusable
 from .options import SynthOptions
@@ -20,16 +20,24 @@ from .options import SynthOptions
 
 def synth(opts: SynthOptions) -> int:
     with contextlib.ExitStack() as running:  # early build workers, if started, stop when synth ends
-        return _synth(opts, running)
+        notes = running.enter_context(shortcuts.recording())  # before any worker starts: they inherit the folder
+        code = _synth(opts, running)
+        for line in shortcuts.notes(notes):
+            print(f"note: a speed shortcut is inactive, {line} (the output is the same, the build slower)", file=sys.stderr)
+        return code
 
 
 def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     out = opts.out or os.environ.get("CDKTF_OUTDIR") or "generated"
     started = time.perf_counter()
-    out_path = Path(out).resolve()
-    # atlantis.yaml and CODEOWNERS belong at the project root: written only when --out sits in one.
-    root = out_path.parent
-    in_project = (root / "cdktf.json").is_file() or (root / ".git").exists()
+    try:  # before the no-op check: a symlinked target is refused (never followed) even when nothing changed
+        out_path = Path(out).resolve()
+        # atlantis.yaml and CODEOWNERS belong at the project root: written only when --out sits in one.
+        root = out_path.parent
+        in_project = (root / "cdktf.json").is_file() or (root / ".git").exists()
+        safewrite.check_output(Path(out), ROOT_FILES if in_project else ())  # the folder itself first
+    except safewrite.UnsafeTarget as exc:
+        raise Unusable(f"error: {exc}") from None
     digest = fingerprint.registry_digest(Path(opts.registry))
     note = None if opts.full else fingerprint.unchanged(out_path, digest, ROOT_FILES if in_project else ())
     if note is not None:  # the very registry and compiler of the last synth, its output intact: nothing to do
@@ -42,6 +50,8 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     # early_workers forks, so that the workers inherit them rather than import them again (~0.2 s CPU each)
     from ..build import default_jobs, early_workers, prefetch
     from ..outputs import root_files
+    from ..outputs.facts import previous_facts, unready_teams
+    from ..registry.errors import RegistryInvalid
     from ..registry.unsynthesized import unsynthesized
     from ..stacks import plan
     from ..synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
@@ -63,6 +73,10 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     if pending:
         raise Invalid("\n".join(str(e) for e in pending) + f"\n{len(pending)} field(s) not synthesized yet; nothing was written.")
     the_plan = plan(reg)
+    # A new team may be `active` only once the previous output creates its accounts (no output: a bootstrap).
+    unready = unready_teams(reg, the_plan, previous_facts(out_path if out_path.is_dir() else None))
+    if unready:
+        raise Invalid(RegistryInvalid(unready).report())
     extra = root_files(reg, the_plan, root=root, out=out_path, registry_dir=Path(opts.registry)) if in_project else {}
     try:
         result = synthesize(
@@ -79,7 +93,7 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
         )
     except DestroyRefused as exc:
         raise Invalid(exc.report(out)) from None
-    except NotAnOutputFolder as exc:
+    except (NotAnOutputFolder, safewrite.UnsafeTarget) as exc:
         raise Unusable(f"error: {exc}") from None
     if result.recovered:
         print(f"note: {result.recovered}", file=sys.stderr)

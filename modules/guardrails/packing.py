@@ -119,10 +119,9 @@ def pack(org: str, target: str, rails: tuple[Guardrail, ...]) -> list[Scp]:
             f"OU '{target}' needs {len(groups)} SCPs for its guardrails; AWS allows "
             f"{MAX_POLICIES_PER_TARGET} per target, {allowed} besides FullAWSAccess",
         )
-    slug = target.lower().replace("/", "-").replace(" ", "-")
     return [
         Scp(
-            name=f"{org}-{slug}-guardrails-{i + 1}",
+            name=naming.guardrails_scp(org, target, i + 1),
             target=target,
             description="; ".join(r.name for r in group)[:512],
             document=_document(group),

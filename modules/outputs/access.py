@@ -6,12 +6,13 @@ import csv
 import io
 import json
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from .. import naming
 from ..libraries import publishers
-from ..records import Assignment
+from ..records import Assignment, UserAssignment
 from ..registry.model import Registry, Team
-from ..review.mdtext import text
+from ..review.mdtext import code, text
 from ..stacks import Plan
 
 
@@ -23,6 +24,15 @@ class Grant:
     team: str  # the team whose role grants it ("" for platform admins)
     role: str  # the role, or "platform-admin"
     studio: bool  # a Studio profile in that account
+    until: str | None = None  # the last day of access (ISO date), when the membership or grant has one
+    reason: str | None = None  # set for temporary elevated access (grants.yaml): why it was granted
+
+    @property
+    def via(self) -> str:
+        """What grants it, in words: "platform admins", "fraud / lead", "grant fraud / lead: INC-1"."""
+        if self.role == "platform-admin":
+            return "platform admins"
+        return f"grant {self.team} / {self.role}: {self.reason}" if self.reason is not None else f"{self.team} / {self.role}"
 
 
 def grants(reg: Registry, plan: Plan) -> list[Grant]:
@@ -36,10 +46,28 @@ def grants(reg: Registry, plan: Plan) -> list[Grant]:
             studio = studio_in[target.key]
             for a in target.assignments:
                 _grant(out, reg, team, target.key, a, studio, admins)
+            out |= _granted(reg, team, target.key, target.user_assignments, studio)
     for label, _ in plan.identity.central_assignments:
         for person in admins:
             out.add(Grant(person, label, naming.PLATFORM_ADMIN_PERMISSION_SET, "", "platform-admin", False))
     return sorted(out)
+
+
+def _granted(reg: Registry, team: Team, key: str, assignments: tuple[UserAssignment, ...], studio: set[str]) -> set[Grant]:
+    """The rows of the grants (grants.yaml) behind the user assignments in one account."""
+    env = key.removeprefix(f"{team.name}-")
+    out = set()
+    for ua in assignments:
+        for g in reg.grants:
+            ps = reg.roles[g.role].permission_sets.get(env) if g.role in reg.roles else None
+            if (
+                (g.team, g.person) == (team.name, ua.user)
+                and env in g.environments
+                and ps
+                and naming.permission_set_name(ps) == ua.permission_set
+            ):
+                out.add(Grant(ua.user, key, ua.permission_set, team.name, g.role, ua.user in studio, g.until.isoformat(), g.reason))
+    return out
 
 
 def _grant(out: set[Grant], reg: Registry, team: Team, key: str, a: Assignment, studio: set[str], admins: set[str]) -> None:
@@ -50,7 +78,8 @@ def _grant(out: set[Grant], reg: Registry, team: Team, key: str, a: Assignment, 
         return
     for m in team.members:
         if naming.group_name(org, team.name, m.role) == a.group:
-            out.add(Grant(m.person, key, a.permission_set, team.name, m.role, m.person in studio))
+            until = m.until.isoformat() if m.until else None
+            out.add(Grant(m.person, key, a.permission_set, team.name, m.role, m.person in studio, until))
 
 
 @dataclass(frozen=True, order=True)
@@ -81,37 +110,75 @@ def publishing(plan: Plan) -> list[Publishing]:
     return sorted(out)
 
 
-def access_report(reg: Registry, plan: Plan, fmt: str, *, person: str | None = None, account: str | None = None) -> str:
+# Findings of the access-drift job about a person's access (its JSON report), shown as "not from the registry".
+PERSONAL = ("assignment", "group-membership", "studio-profile")
+
+
+def outside(found: list[dict[str, Any]], person: str | None, account: str | None) -> list[dict[str, Any]]:
+    return [
+        f
+        for f in found
+        if f.get("kind") in PERSONAL
+        and f.get("person")
+        and (person is None or f["person"] == person)
+        and (account is None or f.get("account") == account)
+    ]
+
+
+def access_report(
+    reg: Registry,
+    plan: Plan,
+    fmt: str,
+    *,
+    person: str | None = None,
+    account: str | None = None,
+    drift: list[dict[str, Any]] | None = None,
+) -> str:
+    """The review; with `drift` (the access-drift job's findings), also what people have that the registry does not grant."""
     rows = [g for g in grants(reg, plan) if (person is None or g.person == person) and (account is None or g.account == account)]
+    extra = outside(drift or [], person, account)
     admins = set(reg.organization.platform_admins)
     pubs = publishing(plan)
     if fmt == "json":
-        doc = {"grants": [asdict(g) for g in rows], "platform_admins": sorted(admins)}
+        doc: dict[str, Any] = {"grants": [asdict(g) for g in rows], "platform_admins": sorted(admins)}
+        if drift is not None:
+            doc["not_from_registry"] = extra
         if plan.shared_services.libraries:
             doc["library_publishing"] = [asdict(p) for p in pubs]
         return json.dumps(doc, indent=2) + "\n"
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["person", "platform_admin", "account", "permission_set", "team", "role", "studio"])
+        writer.writerow(["person", "platform_admin", "account", "permission_set", "team", "role", "studio", "until", "reason", "source"])
         for g in rows:
+            admin, studio = "yes" if g.person in admins else "no", "yes" if g.studio else "no"
             writer.writerow(
-                [g.person, "yes" if g.person in admins else "no", g.account, g.permission_set, g.team, g.role, "yes" if g.studio else "no"]
+                [g.person, admin, g.account, g.permission_set, g.team, g.role, studio, g.until or "", g.reason or "", "registry"]
             )
+        for f in extra:
+            admin, studio = "yes" if f["person"] in admins else "no", "yes" if f["kind"] == "studio-profile" else "no"
+            where = f.get("account") or f.get("group", "")
+            writer.writerow([f["person"], admin, where, f.get("permission_set", ""), "", "", studio, "", "", "not from the registry"])
         return buf.getvalue()
     lines = [
         "# Access review",
         "",
         f"{len({g.person for g in rows})} people with access to {len({g.account for g in rows})} accounts; "
-        "**admin** marks platform admins.",
+        "**admin** marks platform admins; *until* is the last day of time-bound access (UTC).",
         "",
-        "| person | account | permission set | granted by | Studio |",
-        "|---|---|---|---|---|",
+        "| person | account | permission set | granted by | Studio | until |",
+        "|---|---|---|---|---|---|",
     ]
-    for g in rows:  # every value through mdtext.text: the registry is edited in pull requests
+    for g in rows:  # every value through mdtext (text, code): the registry and the drift report come from outside
         who = f"{text(g.person)} **admin**" if g.person in admins else text(g.person)
-        by = "platform admins" if g.role == "platform-admin" else text(f"{g.team} / {g.role}")
-        lines.append(f"| {who} | {text(g.account)} | {text(g.permission_set)} | {by} | {'yes' if g.studio else ''} |")
+        cells = [who, text(g.account), text(g.permission_set), text(g.via), "yes" if g.studio else "", text(g.until or "")]
+        lines.append("| " + " | ".join(cells) + " |")
+    if drift is not None:
+        lines += ["", "## Not from the registry", ""]
+        lines += (
+            ["| person | where | what | how to remove |", "|---|---|---|---|"] if extra else ["Nothing: the access-drift run found no one."]
+        )
+        lines += [f"| {text(f['person'])} | {text(f['where'])} | {text(f['what'])} | {code(f['fix'])} |" for f in extra]
     lib = plan.shared_services.libraries
     if lib:
         lines += [

@@ -43,6 +43,8 @@ def codeowners(reg: Registry, files: dict[str, str]) -> str:
     for team in reg.teams:
         owners = _handles(reg, team.owners) or admins
         lines.append(f"/{files[team.name]} {' '.join(owners)}".rstrip())
-    # Last, so no team rule can match it: the opt-in to destroy or replace (`check-destroy`) is the platform's alone.
+    # Last, so no team rule can match them: temporary elevated access (grants.yaml) and the opt-in to destroy or
+    # replace (`check-destroy`) are the platform's alone.
+    lines.append(f"/registry/grants.yaml {admin_text}".rstrip())
     lines.append(f"/allow-destroy.yaml {admin_text}".rstrip())
     return "\n".join(lines) + "\n"

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..registry.model import FILE_MODELS, Base, Team
+from . import reference
 
 SCHEMA_ID = "https://github.com/sagemaker-registry/registry/schema.json"
 
@@ -22,11 +23,16 @@ def registry_schema() -> dict[str, Any]:
         schema["description"] = f"registry/{file_name}"
         defs[model.__name__] = schema
         refs.append({"$ref": f"#/$defs/{model.__name__}"})
+    for name, found in reference.models().items():  # each property says what it means and what it allows
+        for key, text in reference.field_docs(found).items():
+            prop = defs.get(name, {}).get("properties", {}).get(key)
+            if prop is not None:
+                prop["description"] = text
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "SageMaker platform registry file",
-        "description": "Any file of the registry (see REGISTRY.md); each file matches exactly one of these.",
+        "description": "Any file of the registry (docs/registry.md); each file matches exactly one of these.",
         "anyOf": refs,
         "$defs": dict(sorted(defs.items())),
     }

@@ -78,7 +78,9 @@ def ci_policy(*, account_id: str, deploy_role: str) -> dict[str, Any]:
 
 def ci_trust(*, account_id: str, region: str, prefix: str) -> dict[str, Any]:
     """CodeBuild projects and CodePipeline pipelines of the shared services account whose names start with the
-    team account's prefix (`<org>-<team>-<environment>-`), and no other: aws:SourceArn is the calling project or
+    team account's prefix (naming.pipeline_prefix, `<org>-<team>-<environment>`) and a hyphen, and no other (no
+    team name begins with another's followed by `-<environment>`, so no prefix begins another's, and no other
+    account's projects match): aws:SourceArn is the calling project or
     pipeline (https://docs.aws.amazon.com/codebuild/latest/userguide/cross-service-confused-deputy-prevention.html,
     https://docs.aws.amazon.com/codepipeline/latest/userguide/security-iam.html#confused-deputy-prevention).
     Shared services is the platform's account: only the platform creates projects and pipelines there."""
@@ -111,7 +113,7 @@ READ_ONLY_POLICY_ARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 
 def plan_trust(*, management_account_id: str, github_plan_role: str) -> dict[str, Any]:
     """Only the plan identity of the management account (the role GitHub's OIDC token of the plan workflow
-    assumes, README "Security model") may assume a plan role. Named through aws:PrincipalArn so the trust is
+    assumes, docs/security.md) may assume a plan role. Named through aws:PrincipalArn so the trust is
     valid before that role exists (IAM refuses a missing role as a principal)."""
     return {
         "Version": "2012-10-17",

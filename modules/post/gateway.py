@@ -24,6 +24,7 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 from .. import naming
 from ..shares import KINDS
 from .deadline import CALL_SECONDS, Deadline, OutOfTime
+from .gateway_access import AccessCalls
 from .gateway_org import OrganizationCalls
 
 # https://docs.aws.amazon.com/general/latest/gr/api-retries.html and botocore's standard retry mode
@@ -120,9 +121,19 @@ class Gateway(Protocol):
     def activate_cost_tags(self, region: str, keys: list[str]) -> None: ...
     def identity_center_instances(self, region: str) -> dict[str, str]: ...
     def user_exists(self, region: str, store: str, user_name: str) -> bool: ...
+    # access-drift (gateway_access.py): reads only
+    def permission_sets(self, region: str, instance_arn: str) -> dict[str, str]: ...
+    def account_assignments(self, region: str, instance_arn: str, account: str) -> list[dict[str, str]]: ...
+    def identity_names(self, region: str, store: str) -> dict[str, tuple[str, str]]: ...
+    def group_memberships(self, region: str, store: str, group_id: str) -> list[dict[str, str]]: ...
+    def domain_id(self, account: str, region: str, name: str) -> str | None: ...
+    def user_profiles(self, account: str, region: str, domain_id: str) -> list[str]: ...
+    def owned_shares(self, account: str, region: str) -> list[dict[str, str]]: ...
+    def share_principals(self, account: str, region: str, share_arn: str) -> set[str]: ...
+    def resource_policy(self, account: str, region: str, kind: str, name: str) -> str | None: ...
 
 
-class AwsGateway(OrganizationCalls):
+class AwsGateway(OrganizationCalls, AccessCalls):
     def __init__(
         self,
         session: boto3.session.Session | None = None,
@@ -130,6 +141,7 @@ class AwsGateway(OrganizationCalls):
         deadline: Deadline | None = None,
         call_seconds: float = CALL_SECONDS,
         rng: random.Random | None = None,
+        role: str | None = None,
     ):
         self.base = session or boto3.session.Session()
         self.deadline = deadline or Deadline.start(900)
@@ -140,6 +152,7 @@ class AwsGateway(OrganizationCalls):
         self._accounts: list[dict[str, Any]] | None = None  # Organizations' accounts, listed once per run
         self._me: str | None = None
         self._roles: dict[str, str] = {}  # account -> access role, where not OrganizationAccountAccessRole
+        self.role = role  # set: every member account through this role (a read-only run: the plan role), whatever else says
         self.config = client_config(call_seconds)
 
     # ------------------------------------------------------------------ plumbing
@@ -154,7 +167,8 @@ class AwsGateway(OrganizationCalls):
             if self._me == account_id:
                 self._sessions[account_id] = self.base
             else:
-                role = f"arn:aws:iam::{account_id}:role/{self._roles.get(account_id, naming.ORGANIZATION_ACCESS_ROLE)}"
+                name = self.role or self._roles.get(account_id, naming.ORGANIZATION_ACCESS_ROLE)
+                role = f"arn:aws:iam::{account_id}:role/{name}"
                 try:
                     creds = self.call(sts, "assume_role", RoleArn=role, RoleSessionName="sagemaker-registry-post")["Credentials"]
                 except ClientError as exc:

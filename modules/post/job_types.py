@@ -26,10 +26,14 @@ class Action:
 @dataclass(frozen=True)
 class Note:
     job: str
-    level: str  # "waiting", "missing" (fails the run) or "warning" (could not be checked)
+    # "waiting", "missing" (fails the run), "warning" (could not be checked), or "drift" (access-drift: access that
+    # is not from the registry, or the registry's that is gone; a person decides, the post-step changes nothing)
+    level: str
     target: str
     message: str
     settling: bool = False  # AWS is changing it by itself (deleting, promoting): apply waits for it
+    fix: str = ""  # how to remove it (drift)
+    facts: tuple[tuple[str, str], ...] = ()  # what it is about, for machines: kind, person, account, permission set
 
 
 @dataclass
@@ -51,4 +55,5 @@ class Job:
     name: str
     plan: Callable[[Context], Planned]
     perform: Callable[[Context, Action], None]
-    waits_for: str  # what apply waits for (README)
+    waits_for: str  # what apply waits for (docs/post-step.md)
+    on_request: bool = False  # runs only when named (`--job`, `access-drift`), never in a plain plan or apply

@@ -11,6 +11,7 @@ and the manifest's keys come from it.
 from __future__ import annotations
 
 from ..shares import KINDS
+from .access_drift import access_drift, access_drift_perform
 from .job_types import Action, Context, Job, Note, Planned
 from .preflight import preflight, preflight_perform
 
@@ -269,5 +270,7 @@ JOBS: dict[str, Job] = {
             "each share to leave PROMOTING_TO_STANDARD (the permission is promoted first, in the same run)",
         ),
         Job("cost-tags", cost_tags, cost_tags_perform, "nothing"),
+        # Scheduled, read-only (`python main.py access-drift`): never part of an apply.
+        Job("access-drift", access_drift, access_drift_perform, "nothing (it only reads)", on_request=True),
     )
 }

@@ -16,6 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .. import naming, trusted_access
 from ..shares import KINDS, names
 from ..stacks import Plan
+from . import access_spec
+from .access_spec import AccessDrift
 
 COST_TAGS = ("cost_center", "environment", "team")
 VERSION: Literal[1] = 1
@@ -38,7 +40,7 @@ class CentralAccount(_Model):
 
 
 class OrganizationChecks(_Model):
-    """First-apply prerequisites of the organization stack (README "Before the first apply")."""
+    """First-apply prerequisites of the organization stack (docs/operations.md, "Before the first apply")."""
 
     organization_id: str | None  # organization.yaml names it: the stack imports it and owns trusted access
     trusted_services: tuple[str, ...]  # checked only without organization_id (then nothing manages them)
@@ -90,6 +92,7 @@ class Jobs(_Model):
     share_artifacts: tuple[ShareArtifact, ...] | None = Field(None, alias="share-artifacts")
     promote_shares: tuple[PromoteShare, ...] | None = Field(None, alias="promote-shares")
     cost_tags: CostTags | None = Field(None, alias="cost-tags")
+    access_drift: AccessDrift | None = Field(None, alias="access-drift")  # what the registry grants here (access_spec.py)
 
     def names(self) -> list[str]:
         return [f.alias or n for n, f in type(self).model_fields.items() if getattr(self, n) is not None]
@@ -175,7 +178,10 @@ def manifests(plan: Plan) -> dict[str, Manifest]:
             Jobs(preflight=_preflight(plan, [], organization=_organization_checks(plan)), cost_tags=CostTags(tags=COST_TAGS)),
         ),
         naming.IDENTITY_STACK: _doc(
-            naming.IDENTITY_STACK, plan.home_region, mgmt, Jobs(preflight=_preflight(plan, [p.user_name for p in plan.identity.people]))
+            naming.IDENTITY_STACK,
+            plan.home_region,
+            mgmt,
+            Jobs(preflight=_preflight(plan, [p.user_name for p in plan.identity.people]), access_drift=access_spec.identity(plan)),
         ),
         naming.SHARED_SERVICES_STACK: _doc(
             naming.SHARED_SERVICES_STACK,
@@ -185,7 +191,7 @@ def manifests(plan: Plan) -> dict[str, Manifest]:
         ),
     }
     for access in plan.access:  # groups, assignments, SCP, catalog associations: nothing beside Terraform
-        out[access.name] = _doc(access.name, plan.home_region, mgmt, Jobs())
+        out[access.name] = _doc(access.name, plan.home_region, mgmt, Jobs(access_drift=access_spec.access(plan, access.name)))
     for acct in plan.accounts:
         a = acct.account
         ram = tuple(
@@ -205,6 +211,7 @@ def manifests(plan: Plan) -> dict[str, Manifest]:
             studio_cleanup=StudioCleanup(domain_name=acct.domain_name, domain_output="domain_id"),
             share_artifacts=ram or None,
             promote_shares=mpg or None,
+            access_drift=access_spec.account(plan, acct),
         )
         account = Account(key=a.key, id=a.adopted_id, name=a.name, id_output=None if a.adopted_id else "account_id")
         out[acct.name] = _doc(acct.name, acct.region, account, jobs)

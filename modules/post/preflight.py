@@ -5,7 +5,7 @@ and for each problem one note saying what to do. It only reads; every problem is
   name a region), with the identity store the registry names; external users exist in that store;
 - `organization` (planned before anything else): the organization (all features, the registry's id and
   management account), trusted access and the SCP policy type when the registry does not give organization_id
-  (with it, the organization stack manages them: DESIGN.md decision 5), the state bucket (there, in its region,
+  (with it, the organization stack manages them: docs/design.md, "The organization resource"), the state bucket (there, in its region,
   versioned), the central and adopted accounts (members, ACTIVE; the central ones reachable through
   OrganizationAccountAccessRole, which the log archive's provider and shared-services assume), and the account quota;
 - a team stack of an adopted account: the role its provider assumes can be assumed.

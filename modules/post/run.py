@@ -1,6 +1,6 @@
 """`python main.py post plan|apply`: run the jobs of one or more stacks' manifests.
 
-Exit codes (also in `--help` and the README): 0 nothing pending; 2 changes pending (`plan` only); 1 something
+Exit codes (also in `--help` and docs/post-step.md): 0 nothing pending; 2 changes pending (`plan` only); 1 something
 failed (a stack's error, a missing prerequisite from preflight, a time bound reached, changes left after
 apply); 3 the run could not start (usage or environment: arguments, the manifests folder, an unreadable
 file). A failure in one stack does not stop the others.
@@ -147,7 +147,7 @@ def run(
     for manifest in loaded:
         result = StackResult(manifest.stack, region=manifest.region)
         results.append(result)
-        jobs = [name for name in JOBS if name in manifest.jobs.names() and (only is None or name == only)]
+        jobs = [name for name in JOBS if name in manifest.jobs.names() and (name == only or only is None and not JOBS[name].on_request)]
         if not jobs:
             continue  # nothing of this stack selected: no AWS call at all
         if deadline.expired():
@@ -176,6 +176,8 @@ def exit_code(results: list[StackResult], *, apply: bool) -> int:
         return EXIT_FAILED
     if any(r.actions for r in results):
         return EXIT_FAILED if apply else EXIT_PENDING
+    if any(n.level == "drift" for r in results for n in r.notes):
+        return EXIT_PENDING  # found by access-drift: a person's decision pending
     return EXIT_NOTHING
 
 
@@ -195,7 +197,10 @@ def as_json(results: list[StackResult], *, apply: bool) -> str:
                 "region": r.region,
                 "done": [_action_dict(r, a) for a in r.done],
                 "actions": [_action_dict(r, a) for a in r.actions],
-                "notes": [{"job": n.job, "level": n.level, "target": n.target, "message": n.message} for n in r.notes],
+                "notes": [
+                    {"job": n.job, "level": n.level, "target": n.target, "message": n.message, **({"fix": n.fix} if n.fix else {})}
+                    for n in r.notes
+                ],
                 "errors": r.errors,
             }
             for r in results
@@ -219,6 +224,9 @@ def verdict(results: list[StackResult], *, apply: bool) -> str:
     warnings = sum(1 for r in results for n in r.notes if n.level == "warning")
     if warnings:
         parts.append(f"{warnings} warning(s)")
+    drift = sum(1 for r in results for n in r.notes if n.level == "drift")
+    if drift:
+        parts.append(f"{drift} access drift finding(s)")
     pending = sum(len(r.actions) for r in results)
     if pending:
         parts.append(f"{pending} action(s) still pending after apply" if apply else f"{pending} action(s) pending")

@@ -16,6 +16,7 @@ _LIST_ITEMS = {
     "templates": ("name", "template"),
     "members": ("person", "member"),
     "shares": ("name", "share"),
+    "grants": ("person", "grant for"),
 }
 # For mappings of named things: the word for an entry.
 _MAP_ENTRIES = {
@@ -136,7 +137,7 @@ def message_for(err: dict[str, Any], allowed_fields: list[str] | None, *, hint: 
     if kind == "string_too_long":
         return f"invalid value {show(value)}: at most {ctx.get('max_length')} characters"
     msg = err.get("msg", "invalid value")
-    if kind in ("cidr", "duration", "template"):  # our own messages, final as written
+    if kind in ("cidr", "duration", "template", "latin1"):  # our own messages, final as written
         return str(msg)
     msg = str(msg[0].lower() + msg[1:] if msg else msg)
     if "{" in msg:

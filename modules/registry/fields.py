@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 # Patterns are ASCII classes only ([0-9], never \d, which is Unicode and lets '１２３' or '١٢٣' through) and
@@ -33,7 +34,23 @@ IamRoleName = Annotated[str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,64}$", "an IAM role
 PermissionSetKey = Annotated[
     str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,32}$", "1 to 32 letters, digits or +=,.@_- (the Identity Center permission set name)")
 ]
-AccountId = Annotated[str, pattern(r"^[0-9]{12}$", "exactly 12 digits 0-9, quoted or not (leading zeros are kept)")]
+# Quote account ids ("012345678901"). The compiler keeps an unquoted one's text too, but YAML 1.2 tools (editors,
+# check-jsonschema, yq) read it as a number and drop leading zeros: the schema accepts that number, so they do not
+# flag a file the compiler accepts.
+ACCOUNT_ID_HELP = 'exactly 12 digits 0-9; quote it ("012345678901"): unquoted, YAML 1.2 tools read a number'
+AccountId = Annotated[
+    str,
+    pattern(r"^[0-9]{12}$", ACCOUNT_ID_HELP),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": "^[0-9]{12}$"},
+                {"type": "integer", "minimum": 0, "maximum": 999999999999},
+            ],
+            "description": ACCOUNT_ID_HELP,
+        }
+    ),
+]
 Region = Annotated[str, pattern(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$", "an AWS region name such as eu-west-1")]
 UserName = Annotated[str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,128}$", "1 to 128 letters, digits or +=,.@_-")]
 Email = Annotated[str, pattern(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", "an email address such as alice@example.com")]
@@ -43,7 +60,11 @@ GitHubHandle = Annotated[
         r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$", "a GitHub user name (letters, digits and inner hyphens, at most 39 characters)"
     ),
 ]
-InstanceType = Annotated[str, pattern(r"^ml\.[a-z0-9]+\.[a-z0-9]+$", "a SageMaker instance type such as ml.m5.xlarge")]
+# Each part at most 16 characters: the instance-type SCP and the execution role's conditions list them all.
+InstanceType = Annotated[
+    str,
+    pattern(r"^ml\.[a-z0-9]{1,16}\.[a-z0-9]{1,16}$", "a SageMaker instance type such as ml.m5.xlarge (each part at most 16 characters)"),
+]
 BucketName = Annotated[
     str, pattern(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens")
 ]
@@ -81,10 +102,22 @@ InstanceArn = Annotated[
 ]
 IdentityStoreId = Annotated[str, pattern(r"^d-[0-9a-f]{10}$", "an identity store id such as d-1234567890")]
 TagKey = Annotated[str, pattern(r"^[A-Za-z0-9 _.:/=+@-]{1,128}$", "1 to 128 letters, digits, spaces or _.:/=+@-")]
-TagValue = Annotated[str, pattern(r"^[A-Za-z0-9 _.:/=+@-]{0,256}$", "0 to 256 letters, digits, spaces or _.:/=+@-")]
+# An empty tag value is refused: CloudTrail's and Service Catalog's tags need at least one character
+# (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Tag.html).
+TagValue = Annotated[
+    str,
+    pattern(
+        r"^[A-Za-z0-9 _.:/=+@-]{1,256}$",
+        "1 to 256 letters, digits, spaces or _.:/=+@- (CloudTrail and Service Catalog refuse an empty tag value)",
+    ),
+]
 OrganizationId = Annotated[str, pattern(r"^o-[a-z0-9]{10,32}$", "an organization id such as o-a1b2c3d4e5")]
 ServicePrincipal = Annotated[
-    str, pattern(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*\.amazonaws\.com$", "an AWS service principal such as guardduty.amazonaws.com")
+    str,
+    pattern(
+        r"^[a-z0-9][a-z0-9-]{0,62}(\.[a-z0-9][a-z0-9-]{0,62}){0,1}\.amazonaws\.com$",
+        "an AWS service principal such as guardduty.amazonaws.com (at most 128 characters, as EnableAWSServiceAccess takes)",
+    ),
 ]
 BucketSuffix = Annotated[str, pattern(r"^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$", "1 to 16 lowercase letters, digits or inner hyphens")]
 CodeArtifactName = Annotated[
@@ -92,7 +125,18 @@ CodeArtifactName = Annotated[
 ]
 # https://packaging.python.org/en/latest/specifications/name-normalization/ : a valid distribution name
 PackageName = Annotated[
-    str, pattern(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$", "a PyPI package name: letters, digits and ._- inside")
+    str,
+    pattern(
+        r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]{0,98}[A-Za-z0-9])$",
+        "a PyPI package name of at most 100 characters: letters, digits and ._- inside (each is a package ARN in the team's policies)",
+    ),
+]
+PackagePrefix = Annotated[
+    str,
+    pattern(
+        r"^[A-Za-z0-9][A-Za-z0-9._-]{0,48}[-_.]$",
+        "the start of a PyPI package name, ending with -, _ or . (compared normalized: 'Acme_' is 'acme-')",
+    ),
 ]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=700), Field(description="free text, 1 to 700 characters")]
 
@@ -154,7 +198,46 @@ def _email_template(value: str) -> str:
     return value
 
 
+def _latin1(value: str) -> str:
+    """https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html : Description matches
+    [\u0009\u000a\u000d\u0020-\u007e\u00a1-\u00ff]* (Latin-1: no em dash, no curly quotes, no emoji)."""
+    bad = sorted({c for c in value if not (c in "\t\n\r" or " " <= c <= "~" or "\xa1" <= c <= "\xff")})
+    if bad:
+        shown = ", ".join(f"'{c}' (U+{ord(c):04X})" if c.isprintable() else f"U+{ord(c):04X}" for c in bad)
+        raise _err("latin1", f"invalid value {value[:60]!r}: {shown} not allowed; AWS takes Latin-1 (ISO 8859-1) characters here")
+    return value
+
+
+Latin1Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=700),
+    AfterValidator(_latin1),
+    Field(description="free text of Latin-1 (ISO 8859-1) characters, 1 to 700"),
+]
 EmailTemplate = Annotated[str, AfterValidator(_email_template), Field(description="email with {team} and {environment} placeholders")]
 Money = Annotated[Decimal, Field(gt=0, le=100_000_000, max_digits=12, decimal_places=2, description="US dollars per month, more than 0")]
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD text (the loader keeps scalars as text): never a number read as a Unix time."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise _err("date", "not an ISO date: write it as YYYY-MM-DD, such as 2027-03-31")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise _err("date", f"not a date: {exc}") from None
+
+
+# The last day of access, inclusive, in UTC: the expiry run removes the entry from the next day on. synth never reads it.
+Until = Annotated[
+    date,
+    BeforeValidator(_iso_date),
+    Field(description="the last day of access (ISO date such as 2027-03-31, inclusive, UTC); removed by the expiry run's pull request"),
+]

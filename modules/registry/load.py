@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from .model import (
     AccessFile,
     Base,
     CatalogFile,
+    GrantsFile,
     Registry,
     Team,
 )
@@ -36,6 +38,13 @@ from .source import Origin, attach, error, show_path, source_of
 from .yamlio import Document, parse
 
 MAX_FILE_BYTES = 1_000_000
+# A team file's name is its team's name (lowercase, as the `name` field must be) and `.yaml`.
+TEAM_FILE = re.compile(r"[a-z0-9][a-z0-9-]*\.yaml")
+NOT_A_TEAM_FILE = "not a team file: team files are teams/<team>.yaml, named exactly as the team (lowercase letters, digits, hyphens)"
+HIDDEN_FILE = (
+    "a hidden file (its name starts with '.') is never read as a registry file, so it would be ignored: "
+    "remove it, or name it as a registry file (teams/<team>.yaml)"
+)
 # "Did you mean" hints cost a fuzzy match each: a file of 80,000 unknown keys gets them for its first few only.
 MAX_HINTS = 50
 
@@ -130,6 +139,9 @@ def _discover(root: Path, src: _Reading) -> tuple[list[str], list[RegistryError]
     refused: set[str] = set()
     expected = set(FILE_MODELS)
     for name in sorted(os.listdir(root)):
+        if name.startswith(".") and name.endswith((".yaml", ".yml")):
+            errors.append(RegistryError(src.shown(name), 1, "", HIDDEN_FILE))
+            continue
         if name.startswith(".") or name in ("schema.json", "catalog", "policies", "README.md"):
             continue
         full, problem = resolve_inside(root, name)
@@ -141,20 +153,18 @@ def _discover(root: Path, src: _Reading) -> tuple[list[str], list[RegistryError]
             continue
         if name == "teams" and full.is_dir():
             for team_file in sorted(os.listdir(full)):
-                if team_file.startswith("."):
-                    continue
+                # every entry of teams/ is a team file or an error: nothing there is silently left out
+                guess = team_file.lstrip(".").split(".", 1)[0]
                 team_path, problem = resolve_inside(root, f"teams/{team_file}")
+                if team_file.startswith("."):
+                    problem = HIDDEN_FILE
+                elif not problem and not (TEAM_FILE.fullmatch(team_file) and team_path.is_file()):
+                    problem = NOT_A_TEAM_FILE
                 if problem:
-                    src.broken_teams.add(team_file.split(".", 1)[0])
+                    src.broken_teams.update({guess, guess.lower()})  # meant as a team: no cascade of unknown-team errors
                     errors.append(RegistryError(src.shown(f"teams/{team_file}"), 1, "", problem))
-                    continue
-                if team_file.endswith(".yaml") and team_path.is_file():
-                    files.append(f"teams/{team_file}")
                 else:
-                    src.broken_teams.add(team_file.split(".", 1)[0])  # meant as a team: no cascade of unknown-team errors
-                    errors.append(
-                        RegistryError(src.shown(f"teams/{team_file}"), 1, "", "not a team file: team files are teams/<team>.yaml")
-                    )
+                    files.append(f"teams/{team_file}")
             continue
         if name in expected and full.is_file():
             files.append(name)
@@ -245,6 +255,7 @@ def read_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
             teams[m.name] = m
     access: AccessFile = models["access.yaml"]
     catalog: CatalogFile = models.get("catalog.yaml") or CatalogFile()
+    grants: GrantsFile = models.get("grants.yaml") or GrantsFile()
     registry = Registry(
         organization=models["organization.yaml"],
         environments=tuple(models["environments.yaml"].environments),
@@ -253,6 +264,7 @@ def read_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
         people=tuple(sorted(models["people.yaml"].people, key=lambda p: p.user_name)),
         templates=tuple(sorted(catalog.templates, key=lambda t: t.name)),
         teams=tuple(teams[name] for name in sorted(teams)),
+        grants=tuple(grants.grants),
         files=_side_files(root_path, access, catalog, src),
         seed_zips=_seed_zips(root_path, catalog),
     )

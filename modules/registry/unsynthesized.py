@@ -54,8 +54,8 @@ def _templates(field: str) -> Callable[[Registry], Iterator[Where]]:
     return find
 
 
-# Every field of the contract is synthesized now (libraries, libraries.publish and seed_code were the last,
-# issue 14); a field added to the contract before its synthesis goes here.
+# Every field of the contract is synthesized now (libraries, libraries.publish and seed_code were the last);
+# a field added to the contract before its synthesis goes here.
 NOT_YET_SYNTHESIZED: tuple[Pending, ...] = ()
 
 

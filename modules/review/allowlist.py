@@ -49,6 +49,7 @@ RESOURCE_TYPES = frozenset(
         "aws_ecr_repository",
         "aws_ecr_repository_policy",
         "aws_flow_log",
+        "aws_iam_policy",
         "aws_iam_role",
         "aws_iam_role_policy",
         "aws_iam_role_policy_attachment",

@@ -29,7 +29,11 @@ def resource_changes(found: list[Finding], changes: list[Change]) -> list[Change
     out: list[Change] = []
     replaced = defaultdict(list)
     for f in found:
-        if f.kind == "replaced":
+        # a registry change that names this very resource (an account's adoption) says it: the finding is its detail
+        said = next((i for i, c in enumerate(changes) if (c.facts.get("stack"), c.facts.get("address")) == (f.stack, f.address)), None)
+        if f.kind == "replaced" and said is not None:
+            changes[said] = replace(changes[said], details=(*changes[said].details, _forced(f)))
+        elif f.kind == "replaced":
             replaced[f.stack].append(f)
         elif f.kind == "removed" and f.resource_type != "aws_sagemaker_user_profile":
             out.append(

@@ -7,6 +7,8 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from .. import naming
+from ..account_stacks import Account
 from ..registry.model import Registry
 from ..stacks import AccountStack, Plan
 from .model import Change
@@ -47,21 +49,21 @@ def usd(amount: Decimal) -> str:
 
 
 def _accounts(base: Plan | None, new: Plan) -> list[Change]:
-    before = {a.account.key: a for a in base.accounts} if base else {}
-    after = {a.account.key: a for a in new.accounts}
+    """From the plans' account records (onboarding teams' included), so an account shows as created in the pull
+    request whose apply creates it; its stack (budget, Studio) shows where that stack is added."""
+    before = {a.key: a for a in base.team_accounts} if base else {}
+    after = {a.key: a for a in new.team_accounts}
+    stacks_before = {a.account.key: a for a in base.accounts} if base else {}
+    stacks_after = {a.account.key: a for a in new.accounts}
     out = []
     for key in sorted(after.keys() - before.keys()):
-        a = after[key]
-        acct, facts = (
-            a.account,
-            {
-                "account": key,
-                "team": a.account.team,
-                "environment": a.account.environment,
-                "ou": a.account.ou_path,
-                "budget_usd": str(a.budget_usd),
-            },
-        )
+        acct = after[key]
+        stack = stacks_after.get(key)
+        facts = {"account": key, "team": acct.team, "environment": acct.environment, "ou": acct.ou_path}
+        if stack is not None:
+            facts["budget_usd"] = str(stack.budget_usd)
+        later = f"; its stack (budget, Studio) comes when team {acct.team} is active"
+        then = f", budget {usd(stack.budget_usd)} a month" if stack else later
         if acct.adopted_id:
             facts["account_id"] = acct.adopted_id
             out.append(
@@ -69,20 +71,12 @@ def _accounts(base: Plan | None, new: Plan) -> list[Change]:
                     "accounts",
                     "account_adopted",
                     f"existing account {acct.adopted_id} adopted by team {acct.team} as its {acct.environment} "
-                    f"account ({key}): imported, not created; it moves into OU {acct.ou_path}, budget "
-                    f"{usd(a.budget_usd)} a month",
+                    f"account ({key}): imported, not created; it moves into OU {acct.ou_path}{then}",
                     facts,
                 )
             )
         else:
-            out.append(
-                Change(
-                    "accounts",
-                    "account_created",
-                    f"account {key} created ({acct.name}) in OU {acct.ou_path}, budget {usd(a.budget_usd)} a month",
-                    facts,
-                )
-            )
+            out.append(Change("accounts", "account_created", f"account {key} created ({acct.name}) in OU {acct.ou_path}{then}", facts))
     for key in sorted(before.keys() - after.keys()):
         out.append(
             Change(
@@ -95,62 +89,99 @@ def _accounts(base: Plan | None, new: Plan) -> list[Change]:
         )
     for key in sorted(before.keys() & after.keys()):
         b, a = before[key], after[key]
-        facts = {
-            "account": key,
-            "old_ou": b.account.ou_path,
-            "new_ou": a.account.ou_path,
-            "old_budget_usd": str(b.budget_usd),
-            "new_budget_usd": str(a.budget_usd),
+        sb, sa = stacks_before.get(key), stacks_after.get(key)
+        if sa is not None and sb is None:
+            out.append(
+                Change(
+                    "accounts",
+                    "account_stack_added",
+                    f"account {key} gets its stack (team {a.team} is active): Studio domain, execution role, baseline, "
+                    f"budget {usd(sa.budget_usd)} a month; the account itself exists already",
+                    {"account": key, "team": a.team, "environment": a.environment, "budget_usd": str(sa.budget_usd)},
+                )
+            )
+        elif sb is not None and sa is None:
+            out.append(
+                Change(
+                    "accounts",
+                    "account_stack_removed",
+                    f"account {key} loses its stack {key} (team {a.team} is onboarding again): everything in it would be "
+                    "destroyed; the account itself stays",
+                    {"account": key, "team": a.team, "environment": a.environment},
+                    destructive=True,
+                )
+            )
+        budgets = {
+            "old_budget_usd": str(sb.budget_usd) if sb else None,
+            "new_budget_usd": str(sa.budget_usd) if sa else None,
         }
-        if a.account.decommissioned and not b.account.decommissioned:
+        facts = {"account": key, "old_ou": b.ou_path, "new_ou": a.ou_path, **{k: v for k, v in budgets.items() if v is not None}}
+        budget_move = f", budget {usd(sb.budget_usd)} → {usd(sa.budget_usd)} a month" if sb and sa else ""
+        if a.decommissioned and not b.decommissioned:
             out.append(
                 Change(
                     "accounts",
                     "account_decommissioned",
                     f"account {key} decommissioned: team access removed (platform admins keep break-glass "
-                    f"access), moves from OU {b.account.ou_path} to {a.account.ou_path}, budget "
-                    f"{usd(b.budget_usd)} → {usd(a.budget_usd)} a month; the account, its domain, buckets and keys are kept",
+                    f"access), moves from OU {b.ou_path} to {a.ou_path}{budget_move}; the account, its domain, "
+                    "buckets and keys are kept",
                     facts,
                 )
             )
             continue
-        if b.account.decommissioned and not a.account.decommissioned:
+        if b.decommissioned and not a.decommissioned:
             out.append(
                 Change(
                     "accounts",
                     "account_reactivated",
-                    f"account {key} reactivated: moves from OU "
-                    f"{b.account.ou_path} to {a.account.ou_path}, budget {usd(b.budget_usd)} → "
-                    f"{usd(a.budget_usd)} a month",
+                    f"account {key} reactivated: moves from OU {b.ou_path} to {a.ou_path}{budget_move}",
                     facts,
                 )
             )
             continue
-        if a.account.ou_path != b.account.ou_path:
-            out.append(
-                Change("accounts", "account_moved", f"account {key} moves from OU {b.account.ou_path} to {a.account.ou_path}", facts)
-            )
-        if a.account.adopted_id and a.account.adopted_id != b.account.adopted_id:
-            out.append(
-                Change(
-                    "accounts",
-                    "account_adopted",
-                    f"account {key} now adopts existing account {a.account.adopted_id} (team "
-                    f"{a.account.team}, {a.account.environment}): imported into OU {a.account.ou_path}",
-                    {**facts, "account_id": a.account.adopted_id},
-                )
-            )
-        if a.budget_usd != b.budget_usd:
+        if a.ou_path != b.ou_path:
+            out.append(Change("accounts", "account_moved", f"account {key} moves from OU {b.ou_path} to {a.ou_path}", facts))
+        if a.adopted_id != b.adopted_id:
+            out.append(_identity(b, a))
+        if sb is None or sa is None:
+            continue
+        if sa.budget_usd != sb.budget_usd:
             out.append(
                 Change(
                     "cost_capacity",
                     "budget_changed",
-                    f"budget of {key}: {usd(b.budget_usd)} → {usd(a.budget_usd)} a month",
-                    {"account": key, "old_usd": str(b.budget_usd), "new_usd": str(a.budget_usd)},
+                    f"budget of {key}: {usd(sb.budget_usd)} → {usd(sa.budget_usd)} a month",
+                    {"account": key, "old_usd": str(sb.budget_usd), "new_usd": str(sa.budget_usd)},
                 )
             )
-        out += _network(b, a)
+        out += _network(sb, sa)
     return out
+
+
+def _identity(b: Account, a: Account) -> Change:
+    """An account whose adoption is dropped or points at another account: the organization stack's state holds
+    one account and the registry names another. Destructive, whichever way (modules/destroy.py finds the same
+    change as the account resource's identity and the destroy guard refuses it without an opt-in)."""
+    key, old, new = a.key, b.adopted_id, a.adopted_id
+    facts = {
+        "account": key,
+        "old_account_id": old,
+        "new_account_id": new,
+        "stack": naming.ORGANIZATION_STACK,
+        "address": naming.account_resource(key),
+    }
+    if new is None:
+        text = (
+            f"account {key} no longer adopts existing account {old}: Terraform would manage its name and email again, "
+            "which replaces it (a new account is created and the adopted one leaves the organization); keep its account_id"
+        )
+        return Change("accounts", "account_adoption_dropped", text, facts, destructive=True)
+    was = f"existing account {old}" if old else "the account the platform created"
+    text = (
+        f"account {key} now names existing account {new} instead of {was}: the organization stack's state keeps the "
+        f"account it has (Terraform skips an import into an address it already manages) while the team's stacks turn to {new}"
+    )
+    return Change("accounts", "account_identity_changed", text, {**facts, "account_id": new}, destructive=True)
 
 
 def _network(b: AccountStack, a: AccountStack) -> list[Change]:

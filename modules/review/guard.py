@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from ..destroy import Finding, findings, guarded, read_stacks
+from ..destroy import REASON_PLACEHOLDER, Finding, findings, guarded, opt_in_entries, read_stacks
 from . import gitbase
 
 ALLOW_FILE = "allow-destroy.yaml"
@@ -64,7 +64,7 @@ def parse_opt_ins(text: str | None, where: str) -> list[OptIn]:
         if not isinstance(entry, dict) or set(entry) - {"stack", "address", "share", "reason"}:
             raise OptInInvalid(f"{here}: an entry has `stack` (and optionally `address`) or `share`, and `reason`")
         reason = entry.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
+        if not isinstance(reason, str) or not reason.strip() or reason.strip() == REASON_PLACEHOLDER:
             raise OptInInvalid(f"{here}: `reason` is required: say why destroying it is right and where its data went")
         if "share" in entry and not ({"stack", "address"} & set(entry)) and isinstance(entry["share"], str):
             out.append(OptIn(f"share:{entry['share']}", reason.strip()))
@@ -79,9 +79,11 @@ def parse_opt_ins(text: str | None, where: str) -> list[OptIn]:
 
 
 def new_opt_ins(head: list[OptIn], base: list[OptIn]) -> list[OptIn]:
-    """Only entries this change adds count: one already merged approved an earlier change, not this one."""
-    spent = {o.key for o in base}
-    return [o for o in head if o.key not in spent]
+    """Only entries this change adds count: one already merged approved an earlier change, not this one. An entry is
+    its target and its reason, so the same address destroyed again later (a grant renewed, then expired again: the
+    expiry run writes "expired <date>") needs, and gets, an entry of its own."""
+    spent = {(o.key, o.reason) for o in base}
+    return [o for o in head if (o.key, o.reason) not in spent]
 
 
 @dataclass(frozen=True)
@@ -103,10 +105,13 @@ class Verdict:
         if self.refused:
             lines += [
                 "",
-                f"{len(self.refused)} not approved. A platform admin approves a destroy by adding an entry to "
-                f"{ALLOW_FILE} (repository root) in this pull request (stack, optional address, reason); the file is theirs "
-                'in CODEOWNERS. The safe path for a team is `status: decommissioned` (README, "Security model").',
+                f"{len(self.refused)} not approved. A platform admin approves a destroy by adding entries to "
+                f"{ALLOW_FILE} (repository root) in this pull request, each with its real reason; the file is theirs in "
+                "CODEOWNERS (docs/security.md). The entries that approve exactly these:",
+                opt_in_entries(self.refused),
             ]
+            if any(f.kind == "stack_removed" for f in self.refused):
+                lines.append("To retire a team instead, keep its file and set `status: decommissioned`: its accounts and data are kept.")
         return "\n".join(lines) + "\n"
 
 

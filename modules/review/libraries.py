@@ -72,8 +72,10 @@ def library_changes(base: Compiled | None, new: Compiled) -> list[Change]:
             Change(
                 "libraries",
                 "package_claimed",
-                f"team {after[pkg]} may publish package {pkg}, {_where(n_plan, after[pkg])}",
+                f"team {after[pkg]} may publish package {pkg}, {_where(n_plan, after[pkg])}: every team account "
+                "installs from this repository, so check that the name is the team's own",
                 {"package": pkg, "team": after[pkg]},
+                caution=True,
             )
         )
     for pkg in sorted(before.keys() - after.keys()):
@@ -91,8 +93,9 @@ def library_changes(base: Compiled | None, new: Compiled) -> list[Change]:
                 Change(
                     "libraries",
                     "package_moved",
-                    f"package {pkg} changes owner: {before[pkg]} → {after[pkg]}",
+                    f"package {pkg} changes owner: {before[pkg]} → {after[pkg]}, who may publish new versions of it",
                     {"package": pkg, "old": before[pkg], "new": after[pkg]},
+                    caution=True,
                 )
             )
     out += _seeds(b_plan, n_plan)

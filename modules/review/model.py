@@ -43,12 +43,14 @@ class Change:
     destructive: bool = False
     details: tuple[str | Coded, ...] = ()  # what follows from it (a role change's gains, losses, Studio); plain text too
     strong: tuple[str, ...] = ()  # parts of text shown in bold (an instance type's "(GPU, large)")
+    caution: bool = False  # not destructive, but a right a reviewer should look at twice (a package others install)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "section": self.section,
             "kind": self.kind,
             "destructive": self.destructive,
+            "caution": self.caution,
             "text": self.text,
             "details": [str(d) for d in self.details],
             "facts": self.facts,

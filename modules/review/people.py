@@ -21,7 +21,45 @@ def _accounts(keys: Iterable[str]) -> str:
 
 
 def _via(g: Grant) -> str:
-    return "platform admin" if g.role == "platform-admin" else f"{g.team} / {g.role}"
+    """What grants the access, with its end: "fraud / lead", "fraud / viewer, until 2027-03-31",
+    "grant fraud / lead, until 2027-01-15: INC-1" (grants.yaml, with its reason)."""
+    if g.role == "platform-admin":
+        return "platform admin"
+    text = f"{'grant ' if g.reason is not None else ''}{g.team} / {g.role}" + (f", until {g.until}" if g.until else "")
+    return f"{text}: {g.reason}" if g.reason is not None else text
+
+
+def _ends(reg: Registry | None) -> dict[tuple[str, str, str, str], str | None]:
+    """(kind, team, person, role) -> the last day of access, for every membership and grant of active teams."""
+    if reg is None:
+        return {}
+    out: dict[tuple[str, str, str, str], str | None] = {
+        ("member", t.name, m.person, m.role): m.until.isoformat() if m.until else None for t in reg.teams if t.active for m in t.members
+    }
+    out.update({("grant", g.team, g.person, g.role): g.until.isoformat() for g in reg.grants})
+    return out
+
+
+def _end_changes(base: Registry | None, new: Registry) -> list[Change]:
+    """An end date added, moved or removed on access that stays (access gained or lost is said with its date)."""
+    before, after = _ends(base), _ends(new)
+    out = []
+    for key in sorted(before.keys() & after.keys()):
+        old, now = before[key], after[key]
+        if old == now:
+            continue
+        kind, team, person, role = key
+        what = f"{person}'s {'grant of' if kind == 'grant' else 'membership in'} {team} / {role}"
+        text = f"{what} now ends after {now}" if now else f"{what} no longer ends"
+        out.append(
+            Change(
+                "access",
+                "access_end_changed",
+                f"{text} (was {f'until {old}' if old else 'without end'})",
+                {"person": person, "team": team, "role": role, "grant": kind == "grant", "old_until": old, "new_until": now},
+            )
+        )
+    return out
 
 
 def _members(reg: Registry | None) -> dict[tuple[str, str], str]:
@@ -104,26 +142,31 @@ def people_changes(base: Compiled | None, new: Compiled) -> list[Change]:
         if removed:
             details.append(f"Studio profile deleted in {_accounts(removed)} (see destructive effects)")
         facts.update(studio_added=added, studio_removed=removed)
+        ends = next((m.until for t in new_reg.teams if t.name == team for m in t.members if m.person == person), None)
+        if ends:
+            details.append(f"until {ends.isoformat()} (the last day of access)")
+            facts["until"] = ends.isoformat()
         out.append(Change("roles", "role_changed", f"{person}: {old} → {now} in {team}", facts, details=tuple(details)))
 
     # Access gained or lost for any other reason, one line per person, permission set and grant.
     for label, src, keys in (("gains", after, after.keys() - before.keys()), ("loses", before, before.keys() - after.keys())):
-        grouped: defaultdict[tuple[str, str, str], set[str]] = defaultdict(set)
+        grouped: defaultdict[tuple[str, str, str, str], set[str]] = defaultdict(set)
         for k in keys - used_grants:
             g = src[k]
-            grouped[(g.person, g.permission_set, _via(g))].add(g.account)
-        for (person, ps, via), accounts in sorted(grouped.items()):
+            grouped[(g.person, g.permission_set, _via(g), g.until or "")].add(g.account)
+        for (person, ps, via, until), accounts in sorted(grouped.items()):
             text = f"{person} {label} {ps} in {_accounts(accounts)} ({'' if label == 'gains' else 'was '}{via})"
             out.append(
                 Change(
                     "access",
                     f"access_{'gained' if label == 'gains' else 'lost'}",
                     text,
-                    {"person": person, "permission_set": ps, "accounts": sorted(accounts), "via": via},
+                    {"person": person, "permission_set": ps, "accounts": sorted(accounts), "via": via, "until": until or None},
                 )
             )
+    out += _end_changes(base_reg, new_reg)
 
-    # Studio profiles added or deleted (deleting one loses that user's home data: DESIGN decision 8).
+    # Studio profiles added or deleted (deleting one loses that user's home data: docs/design.md, "Decommissioning").
     profiles_added: defaultdict[str, set[str]] = defaultdict(set)
     for person, acct in prof_after.keys() - prof_before.keys() - used_profiles:
         profiles_added[person].add(acct)

@@ -82,7 +82,7 @@ def markdown(s: Summary, title: str) -> str:
         if items:
             lines.append(f"### {HEADINGS[section]}")
             for c in items:
-                lines.append(f"- {_sentence(c)}")
+                lines.append(f"- :warning: {_sentence(c)}" if c.caution else f"- {_sentence(c)}")
                 lines += [f"  - {_detail(d)}" for d in c.details]
             lines.append("")
     if s.stacks_to_plan:

@@ -1,12 +1,14 @@
 """The destroy guard holds in CI: `check-destroy --base REF` compares with the base branch's committed output,
 and only an opt-in that the pull request adds to the platform's allow-destroy.yaml lets a removal through."""
 
+import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from modules.destroy import REASON_PLACEHOLDER
 from modules.review.guard import OptInInvalid, parse_opt_ins
 from tests.delivery.test_pull_request import git, synth
 from tests.helpers import materialize
@@ -81,6 +83,41 @@ def test_an_opt_in_added_by_the_change_approves_exactly_what_it_names(pr, bob_le
     )
     code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
     assert code == 0 and out.count("approved (bob left") == 2
+
+
+def test_the_refusal_prints_the_entries_that_approve_exactly_what_it_refuses(pr, bob_leaves, run_cli):
+    """The refusal ends with ready-to-paste entries: with their reasons written, the same check passes; as pasted,
+    with the placeholder reason, it is refused. A removal that is not a stack's is not told to decommission."""
+    _apply(bob_leaves, pr)
+    code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
+    assert code == 1 and "status: decommissioned" not in out
+    block = "allow:\n" + out.split("\nallow:\n", 1)[1]
+    assert block == (
+        "allow:\n"
+        "  - stack: 'fraud-dev'\n"
+        "    address: 'aws_sagemaker_user_profile.profiles[\"bob\"]'\n"
+        f"    reason: '{REASON_PLACEHOLDER}'\n"
+        "  - stack: 'fraud-sandbox'\n"
+        "    address: 'aws_sagemaker_user_profile.profiles[\"bob\"]'\n"
+        f"    reason: '{REASON_PLACEHOLDER}'\n"
+    )
+    (pr / "allow-destroy.yaml").write_text(block)
+    code, out, err = run_cli(["check-destroy", "--base", "main"], cwd=pr)
+    assert code == 1 and "`reason` is required" in err
+    (pr / "allow-destroy.yaml").write_text(block.replace(REASON_PLACEHOLDER, "bob left; home exported (TICKET-9)"))
+    code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
+    # fraud-dev's entry is already on the base branch (spent by an earlier change): only fraud-sandbox's counts
+    assert code == 1 and out.count("approved (bob left; home exported (TICKET-9))") == 1
+    assert "  - stack: 'fraud-dev'\n" in out.split("\nallow:\n", 1)[1] and "fraud-sandbox'" not in out.split("\nallow:\n", 1)[1]
+
+
+def test_a_removed_stack_is_told_the_decommissioning_path(pr, run_cli):
+    (pr / "registry" / "teams" / "risk.yaml").unlink()
+    fraud = pr / "registry" / "teams" / "fraud.yaml"
+    fraud.write_text(fraud.read_text().replace("{team: risk, environment: prod}", "{team: fraud, environment: dev}"))
+    synth(pr)
+    code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
+    assert code == 1 and "set `status: decommissioned`" in out and "  - stack: 'risk-dev'\n    reason:" in out
 
 
 def test_a_missing_output_folder_is_every_stack_removed(pr, run_cli):
@@ -160,3 +197,38 @@ def test_synth_compares_a_deleted_output_folder_with_what_git_has(pr, run_cli):
     code, _, err = run_cli(["synth", "--registry", str(pr / "registry"), "--out", str(pr / "generated"), "--quiet"])
     assert code == 1 and "  - risk-dev\n  - risk-prod\n" in err
     assert not (pr / "generated").exists()
+
+
+def test_dropping_an_adoption_is_refused_in_ci_and_shown_as_destructive_in_diff(pr, run_cli):
+    """It passed validate, synth, diff and check-destroy; the account then planned a replacement that only
+    prevent_destroy stopped, and that failed plan blocked every team's account changes in the organization stack."""
+    team = pr / "registry" / "teams" / "fraud.yaml"
+    team.write_text(team.read_text().replace('  prod: {account_id: "333333333333"}', "  prod: {}"))
+    synth(pr)  # with --allow-destroy, as a careless pull request would
+    code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
+    assert code == 1
+    assert (
+        "  - stack organization: aws_organizations_account.account-fraud-prod changes identity, existing 333333333333 → "
+        "(none: created by Terraform)"
+    ) in out
+    assert out.count("NOT APPROVED") == 1
+    code, md, _ = run_cli(["diff", "--base", "main", "--no-synth"], cwd=pr)
+    assert code == 0
+    warning = md.split("> [!WARNING]\n> **Destructive effects**\n", 1)[1].split("\n\n", 1)[0]
+    assert warning == (
+        "> - account fraud-prod no longer adopts existing account 333333333333: Terraform would manage its name and email "
+        "again, which replaces it (a new account is created and the adopted one leaves the organization); keep its account_id\n"
+        ">   - `aws_organizations_account.account-fraud-prod` forced by import: existing 333333333333 → (none: created by Terraform)"
+    ), "said once, in the accounts' change, with the resource as its detail"
+    code, doc, _ = run_cli(["diff", "--base", "main", "--no-synth", "--format", "json"], cwd=pr)
+    (change,) = [c for c in json.loads(doc)["changes"] if c["destructive"]]
+    assert (change["section"], change["kind"], change["facts"]["old_account_id"]) == (
+        "accounts",
+        "account_adoption_dropped",
+        "333333333333",
+    )
+    (pr / "allow-destroy.yaml").write_text(
+        "allow:\n  - {stack: organization, address: aws_organizations_account.account-fraud-prod, reason: account closed (TICKET-9)}\n"
+    )
+    code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
+    assert code == 0 and "approved (account closed (TICKET-9))" in out

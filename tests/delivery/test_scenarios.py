@@ -319,3 +319,19 @@ def test_markdown_puts_destructive_effects_first(scenario):
     s = scenario((FRAUD, "  - {person: bob, role: data-scientist}\n", ""))
     text = markdown(s, "Registry change since main")
     assert text.index("Destructive effects") < text.index("### Access") < text.index("### Side effects")
+
+
+def test_an_adopted_account_changing_or_dropped_is_destructive_in_the_accounts_section(scenario):
+    another = ("organization.yaml", "adoptable_accounts:\n", 'adoptable_accounts:\n  "444444444444": {team: fraud, environment: prod}\n')
+    s = scenario(another, (FRAUD, '  prod: {account_id: "333333333333"}', '  prod: {account_id: "444444444444"}'))
+    (changed,) = s.of("account_identity_changed")
+    assert changed.section == "accounts" and changed.destructive and s.destructive == [changed.text]
+    assert changed.text == (
+        "account fraud-prod now names existing account 444444444444 instead of existing account 333333333333: the "
+        "organization stack's state keeps the account it has (Terraform skips an import into an address it already "
+        "manages) while the team's stacks turn to 444444444444"
+    )
+    assert (changed.facts["old_account_id"], changed.facts["new_account_id"]) == ("333333333333", "444444444444")
+    s = scenario((FRAUD, '  prod: {account_id: "444444444444"}', "  prod: {}"))
+    assert [c.kind for c in s.changes if c.destructive] == ["account_adoption_dropped"]
+    assert "[!WARNING]" in markdown(s, "Registry change since main")

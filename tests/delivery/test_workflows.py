@@ -51,14 +51,22 @@ def test_the_pull_requests_own_code_runs_with_a_read_token_it_does_not_keep():
 
 @pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
 def test_no_job_with_a_credential_runs_the_pull_requests_code(path):
+    """A `pull_request` workflow holds no credential at all. A workflow that reads a pull request as data
+    (`pull_request_target`, and the reusable plan workflow it calls) keeps the default branch in the workspace, the pull
+    request only in a subfolder, runs none of its code and stores no token. Scheduled and push workflows run the default
+    branch's code on the default branch."""
     doc = yaml.safe_load(path.read_text())
     triggers = set(doc[True])
+    reads_a_pull_request = bool(triggers & {"pull_request_target", "workflow_call"})
     for name, job in doc["jobs"].items():
         perms = _permissions(doc, job)
         privileged = _writes(perms) or "secrets." in str(job) or "github.token" in str(job)
         if not privileged or "steps" not in job:
             continue
         assert "pull_request" not in triggers, f"{path.name}:{name} holds a credential in a pull_request workflow"
+        if not reads_a_pull_request:
+            assert triggers <= {"schedule", "workflow_dispatch", "push"}, (path.name, triggers)
+            continue
         for step in job["steps"]:
             assert not PR_CODE.search(step.get("run", "")), f"{path.name}:{name}: {step.get('run')}"
             if step.get("uses", "").startswith("actions/checkout"):
@@ -80,7 +88,17 @@ def test_the_plan_identity_is_used_only_by_the_reusable_workflow_after_the_allow
 
     reusable = load("plan-stacks.yml")
     assert list(reusable[True]) == ["workflow_call"]
-    assert set(reusable[True]["workflow_call"]["inputs"]) == {"ref", "stacks", "mode", "artifact"}, "the drift run calls it too"
+    inputs = set(reusable[True]["workflow_call"]["inputs"])
+    assert inputs == {"ref", "stacks", "mode", "artifact", "shard"}, "the drift run calls it too"
+    drift = reusable["jobs"]["drift"]
+    assert drift["if"] == "inputs.mode == 'drift'" and reusable["jobs"]["plan"]["if"] == "inputs.mode != 'drift'"
+    assert drift["env"]["TF_VAR_access_mode"] == "plan"
+    druns = [s.get("run", "") for s in drift["steps"]]
+    dnames = [s.get("name", s.get("uses", "")) for s in drift["steps"]]
+    dcheck = next(i for i, r in enumerate(druns) if r.startswith("sagemaker-registry check-stacks --repo ."))
+    dcreds = next(i for i, n in enumerate(dnames) if n.startswith("aws-actions/configure-aws-credentials"))
+    dreport = next(i for i, r in enumerate(druns) if "sagemaker-registry drift --init" in r)
+    assert dcheck < dcreds < dreport and 'TF_CLI_ARGS_init="-plugin-dir=$RUNNER_TEMP/plugins"' in druns[dreport]
     job = reusable["jobs"]["plan"]
     assert job["permissions"] == {"contents": "read", "id-token": "write"}
     assert job["env"]["TF_VAR_access_mode"] == "plan", "every provider in mode plan: the read-only role in each account"

@@ -28,6 +28,7 @@ Emulated, with AWS's documented states and delays (scaled down to about a second
   GetServiceQuota answers NoSuchResourceException until a value was applied (`account_quota`), as AWS does for a
   quota never changed (https://docs.aws.amazon.com/servicequotas/2019-06-24/apireference/API_GetServiceQuota.html);
   GetAWSDefaultServiceQuota gives the default. `quota_denied` makes both answer AccessDeniedException.
+- SageMaker Studio user profiles (tests/post/emulation_studio.py): create, delete (`Deleting`, then gone), list.
 - STS AssumeRole into a member account succeeds only if the role exists in that account's IAM (moto's own state:
   Organizations' CreateAccount creates OrganizationAccountAccessRole there); AWS refuses a role that does not exist
   with AccessDenied (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html), moto assumes any.
@@ -48,6 +49,8 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from werkzeug.serving import make_server
+
+from tests.post import emulation_studio
 
 APP_SECONDS, SPACE_SECONDS, PROMOTE_SECONDS = 1.0, 1.0, 1.0
 APP_TYPES = {
@@ -83,6 +86,7 @@ class Emulation:
         with self.lock:
             self.apps: list[dict[str, Any]] = []
             self.spaces: list[dict[str, Any]] = []
+            self.profiles: list[dict[str, Any]] = []  # emulation_studio.py
             self.policy_shares: dict[str, dict[str, Any]] = {}  # share arn -> {resource, featureSet, permissions, since}
             self.customer_permissions: dict[tuple[str, str], dict[str, Any]] = {}  # (account, name) -> permission
             self.cost_tags: dict[str, str] = {}
@@ -131,6 +135,7 @@ class Emulation:
             if app["Status"] == "Deleting" and now - app["since"] >= APP_SECONDS:
                 app["Status"] = "Deleted"
         self.spaces = [s for s in self.spaces if not (s["Status"] == "Deleting" and now - s["since"] >= SPACE_SECONDS)]
+        self.profiles = emulation_studio.tick(self.profiles, now)
         for share in self.policy_shares.values():
             if share["featureSet"] == "PROMOTING_TO_STANDARD" and now - share["since"] >= PROMOTE_SECONDS:
                 share["featureSet"] = "STANDARD"
@@ -472,4 +477,5 @@ HANDLERS = {
     "ram:promoteresourcesharecreatedfrompolicy": promote_resource_share_created_from_policy,
     "ce:listcostallocationtags": list_cost_allocation_tags,
     "ce:updatecostallocationtagsstatus": update_cost_allocation_tags_status,
+    **emulation_studio.HANDLERS,
 }

@@ -41,6 +41,17 @@ class FakeGateway:
         self.roles: dict[str, str] = {}  # use_access_role
         self.calls: list[str] = []
         self.list_accounts_calls = 0
+        # access-drift: Identity Center, Studio profiles, RAM shares owned, resource policies
+        self.sso_sets: dict[str, str] = {}  # permission set arn -> name
+        self.assignments_: dict[str, list[dict[str, str]]] = {}  # account -> [{PermissionSetArn, PrincipalType, PrincipalId}]
+        self.names: dict[str, tuple[str, str]] = {}  # principal id -> (USER|GROUP, name)
+        self.memberships: dict[str, list[dict[str, str]]] = {}  # group id -> [{MembershipId, UserId}]
+        self.domains: dict[tuple[str, str], str] = {}  # (account, domain name) -> domain id
+        self.profiles: dict[str, list[str]] = {}  # domain id -> profile names
+        self.owned: dict[str, list[dict[str, str]]] = {}  # account -> [{name, arn, featureSet}]
+        self.share_resources: dict[str, set[str]] = {}  # share arn -> resource arns (owned shares)
+        self.principals: dict[str, set[str]] = {}  # share arn -> principals
+        self.policies: dict[tuple[str, str], str] = {}  # (kind, name) -> policy text
 
     def account_id_by_name(self, name: str, region: str) -> str | None:
         self.list_accounts_calls += 1
@@ -91,6 +102,8 @@ class FakeGateway:
         return self.ram.get(name, {}).get("arn")
 
     def shared_resources(self, account: str, region: str, share_arn: str) -> set[str]:
+        if share_arn in self.share_resources:
+            return set(self.share_resources[share_arn])
         return next(set(s["resources"]) for s in self.ram.values() if s["arn"] == share_arn)
 
     def associate(self, account: str, region: str, share_arn: str, resource_arn: str) -> None:
@@ -165,6 +178,33 @@ class FakeGateway:
 
     def user_exists(self, region: str, store: str, user_name: str) -> bool:
         return user_name in self.users
+
+    def permission_sets(self, region: str, instance_arn: str) -> dict[str, str]:
+        return dict(self.sso_sets)
+
+    def account_assignments(self, region: str, instance_arn: str, account: str) -> list[dict[str, str]]:
+        return [dict(a) for a in self.assignments_.get(account, [])]
+
+    def identity_names(self, region: str, store: str) -> dict[str, tuple[str, str]]:
+        return dict(self.names)
+
+    def group_memberships(self, region: str, store: str, group_id: str) -> list[dict[str, str]]:
+        return [dict(m) for m in self.memberships.get(group_id, [])]
+
+    def domain_id(self, account: str, region: str, name: str) -> str | None:
+        return self.domains.get((account, name))
+
+    def user_profiles(self, account: str, region: str, domain_id: str) -> list[str]:
+        return sorted(self.profiles.get(domain_id, []))
+
+    def owned_shares(self, account: str, region: str) -> list[dict[str, str]]:
+        return [dict(s) for s in self.owned.get(account, [])]
+
+    def share_principals(self, account: str, region: str, share_arn: str) -> set[str]:
+        return set(self.principals.get(share_arn, set()))
+
+    def resource_policy(self, account: str, region: str, kind: str, name: str) -> str | None:
+        return self.policies.get((kind, name))
 
 
 class FakeClock:

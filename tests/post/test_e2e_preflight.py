@@ -1,6 +1,6 @@
 """`post plan --stack organization --job preflight` as Atlantis runs it, against moto server and the served emulation:
 a healthy organization passes, each missing first-apply prerequisite gives its own note and exit 1, and every
-problem is listed at once. The World (test_e2e_process) seeds the organization as the README's "Before the first
+problem is listed at once. The World (test_e2e_process) seeds the organization as docs/operations.md's "Before the first
 apply" prepares it; each case here undoes one step.
 """
 

@@ -1,5 +1,5 @@
 """The emulated organization the end-to-end post-step tests run against: moto plus the stateful emulation
-(tests/post/emulation.py), seeded as the README's "Before the first apply" prepares it. Fixtures: conftest.py."""
+(tests/post/emulation.py), seeded as docs/operations.md's "Before the first apply" prepares it. Fixtures: conftest.py."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ class World:
             (self.manifests / f"{name}.json").write_text(json.dumps(doc))
 
     def healthy_organization(self, checks: dict) -> None:
-        """Every first-apply prerequisite that preflight checks, as a platform engineer prepares it (README)."""
+        """Every first-apply prerequisite that preflight checks, as a platform engineer prepares it (docs/operations.md)."""
         org = self.session.client("organizations")
         for service in checks["trusted_services"]:
             org.enable_aws_service_access(ServicePrincipal=service)

@@ -106,3 +106,42 @@ def test_report_caps_each_kind_per_file_but_counts_all():
     assert len(lines) == 20 + 2 + 1 + 1
     assert "a.yaml: … and 10 more errors like the one on line 21: unknown field …" in lines
     assert lines[-1] == "32 errors found; nothing was written."
+
+
+def _with_libraries(reg: Path, org_edit: tuple[str, str], publish: str) -> None:
+    org = reg / "organization.yaml"
+    text = org.read_text().replace(*org_edit) + "libraries: {domain: acme, repository: ml-libraries, upstreams: [pypi]}\n"
+    org.write_text(text)
+    risk = reg / "teams" / "risk.yaml"
+    risk.write_text(risk.read_text() + f"libraries:\n  publish: [{publish}]\n")
+
+
+def test_a_public_package_name_cannot_be_published_to_every_teams_studio(tmp_path, run_cli):
+    """A team claiming numpy, boto3 and pip would serve its own builds of them to every team account."""
+    reg = materialize(None, tmp_path)
+    _with_libraries(reg, ("", ""), "numpy, boto3, pip, Acme_Risk.Tools")
+    lines = _validate(run_cli, tmp_path)
+    assert [line.split(": ", 2)[1] for line in lines] == [f"team 'risk' › libraries › publish[{i}]" for i in range(3)]
+    assert all("must begin with the organization's package prefix 'acme-'" in line for line in lines)
+    assert lines[0].endswith("rename it, e.g. 'acme-numpy'")
+
+
+def test_a_default_package_prefix_that_is_a_public_namespace_is_refused_at_the_name(tmp_path, run_cli):
+    reg = materialize(None, tmp_path)
+    _with_libraries(reg, ("name: acme", "name: pytest"), "pytest-cov")
+    assert _validate(run_cli, tmp_path) == [
+        "registry/organization.yaml:1: organization 'pytest' › name: package prefix 'pytest-' (the default, from the organization's "
+        "name: set libraries.package_prefix) begins many public packages on PyPI ('pytest-...'): team packages could pass for "
+        "public ones; choose your own"
+    ]
+
+
+def test_a_package_prefix_must_end_with_a_separator(tmp_path, run_cli):
+    """'acme' would admit 'acmetools' and the like: a prefix is a whole first part of the name."""
+    reg = materialize(None, tmp_path)
+    _with_libraries(reg, ("", ""), "acme-tools")
+    org = reg / "organization.yaml"
+    org.write_text(org.read_text().replace("upstreams: [pypi]}", "upstreams: [pypi], package_prefix: acme}"))
+    lines = _validate(run_cli, tmp_path)
+    assert len(lines) == 1 and "organization 'acme' › libraries › package_prefix: invalid value 'acme'" in lines[0]
+    assert "ending with -, _ or ." in lines[0]

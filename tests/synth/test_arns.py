@@ -1,6 +1,6 @@
 """Every ARN in every generated policy is well-formed for its service.
 
-Issue #10: the log archive bucket policy named `arn:aws:iam::*:role/{'StringEquals': ...}-config-recorder`
+A regression: the log archive bucket policy named `arn:aws:iam::*:role/{'StringEquals': ...}-config-recorder`
 (a variable reassigned to a condition). Principals, resources and ARN conditions are all checked here,
 after references are replaced by stand-ins (tests/resolve.py).
 ARN formats: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html

@@ -1,10 +1,11 @@
 """CI reaches only its own team account; plans run read-only. Escalation paths tried here, each blocked."""
 
+import itertools
 import json
 
 import pytest
 
-from modules import naming
+from modules import naming, policies
 from tests.policy_sim import Request, allowed, denied
 from tests.resolve import fake_account_id
 from tests.synth.conftest import iam_items, policy, resources, stack
@@ -116,3 +117,20 @@ def test_the_guardrails_protect_the_ci_and_plan_roles(example_registry):
             principal_arn=f"arn:aws:iam::{SHARED}:role/AWSReservedSSO_DataScientist_0123",
         )
         assert denied(doc, req), role
+
+
+def test_team_names_the_registry_accepts_never_fall_inside_another_teams_pipeline_trust():
+    """Every pair of team names built from these pieces: a pair the registry accepts (naming.team_inside finds
+    neither inside the other) has pipeline trusts that admit only their own projects, in every environment; a pair
+    it refuses really collides (the refusal is not broader than the danger)."""
+    pieces, envs = ("ml", "pricing", "dev", "prod", "devops"), ("dev", "prod", "sandbox")
+    names = {"-".join(p) for p in itertools.product(pieces, repeat=2)} | set(pieces)
+
+    def admits(trusting: tuple[str, str], project_of: tuple[str, str]) -> bool:
+        trust = policies.ci_trust(account_id=SHARED, region="eu-west-1", prefix=naming.pipeline_prefix("org", *trusting))
+        return allowed(trust, _pipeline(f"{naming.pipeline_prefix('org', *project_of)}-build"))
+
+    for a, b in itertools.permutations(sorted(names), 2):
+        refused = naming.team_inside(a, {a, b}, envs) or naming.team_inside(b, {a, b}, envs)
+        crossing = [(ea, eb) for ea in envs for eb in envs if admits((a, ea), (b, eb)) or admits((b, eb), (a, ea))]
+        assert bool(refused) == bool(crossing), (a, b, refused, crossing)

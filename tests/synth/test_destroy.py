@@ -195,7 +195,7 @@ def test_a_kill_after_both_renames_leaves_only_garbage_that_the_next_run_removes
 
 
 def test_for_each_instances_are_compared_one_by_one():
-    """A `for_each` over a literal map (DESIGN: one construct for N profiles) keeps the guard per instance."""
+    """A `for_each` over a literal map (one construct for N profiles) keeps the guard per instance."""
 
     def profiles(**users):
         return {
@@ -240,3 +240,64 @@ def test_a_replaced_for_each_instance_cascades_to_what_names_it():
         )[0].address
         == "aws_vpc.vpc"
     ), "an escaped literal `$${` is not a reference"
+
+
+def _account(import_id=None, **extra):
+    doc = _stack(
+        aws_organizations_account__acct={"name": "org-t-prod", "email": "a@x.example", **extra},
+        aws_organizations_policy_attachment__att={"target_id": "${aws_organizations_account.acct.id}", "policy_id": "p"},
+    )
+    if import_id:
+        doc["import"] = [{"id": import_id, "to": "aws_organizations_account.acct"}]
+    return doc
+
+
+@pytest.mark.parametrize(
+    "old, new, shown",
+    [
+        ("333333333333", None, "existing 333333333333 → (none: created by Terraform)"),  # the adoption dropped
+        ("333333333333", "444444444444", "existing 333333333333 → existing 444444444444"),  # another account adopted
+        (None, "444444444444", "(none: created by Terraform) → existing 444444444444"),  # a created account swapped for one
+    ],
+)
+def test_an_account_whose_import_changes_is_replaced(old, new, shown):
+    """The configuration (name, email) stays the same; what the address stands for does not."""
+    ignore = {"lifecycle": {"ignore_changes": ["email", "name"]}}
+    found = stack_findings("organization", _account(old, **(ignore if old else {})), _account(new, **(ignore if new else {})))
+    assert [(f.kind, f.address, f.attribute) for f in found] == [("replaced", "aws_organizations_account.acct", "import")]
+    assert guarded(found) == found
+    assert found[0].describe() == (
+        f"stack organization: aws_organizations_account.acct changes identity, {shown}: the object Terraform manages "
+        f"there is not the one the registry now names, so it is replaced or left behind (loses {LOSES['aws_organizations_account']})"
+    )
+
+
+def test_an_unchanged_import_and_a_moved_one_are_no_finding():
+    assert stack_findings("organization", _account("333333333333"), _account("333333333333")) == []
+    moved = _stack(aws_organizations_account__renamed={"name": "org-t-prod", "email": "a@x.example"})
+    moved["import"] = [{"id": "333333333333", "to": "aws_organizations_account.renamed"}]
+    moved["moved"] = [{"from": "aws_organizations_account.acct", "to": "aws_organizations_account.renamed"}]
+    assert stack_findings("organization", _account("333333333333"), moved) == []
+
+
+def test_dropping_or_changing_an_adopted_account_is_refused_by_synth(small_out, run_cli):
+    """Removing account_id passed every check and planned a replacement that only prevent_destroy stopped."""
+    registry, out = small_out
+    team, org = registry / "teams" / "fraud.yaml", registry / "organization.yaml"
+    adopted = '  prod: {account_id: "333333333333"}'
+    assert adopted in team.read_text()
+    before = _tree(out)
+    for now in ("  prod: {}", '  prod: {account_id: "444444444444"}'):
+        team.write_text(team.read_text().replace(adopted, now))
+        org.write_text(org.read_text().replace('  "444444444444": {team: fraud, environment: prod}\n', ""))
+        org.write_text(
+            org.read_text().replace("adoptable_accounts:\n", 'adoptable_accounts:\n  "444444444444": {team: fraud, environment: prod}\n')
+        )
+        code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
+        assert code == 1 and "Traceback" not in err
+        assert "  - stack organization: aws_organizations_account.account-fraud-prod changes identity, existing 333333333333 → " in err
+        assert "an adopted account_id removed or changed" in err
+        assert _tree(out) == before, "a refused run writes nothing"
+        team.write_text(team.read_text().replace(now, adopted))
+    team.write_text(team.read_text().replace(adopted, "  prod: {}"))
+    assert run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet", "--allow-destroy"])[0] == 0

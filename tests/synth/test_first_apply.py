@@ -1,4 +1,4 @@
-"""What AWS needs at apply time, checked on the synthesized JSON (issue #17)."""
+"""What AWS needs at apply time, checked on the synthesized JSON."""
 
 from __future__ import annotations
 

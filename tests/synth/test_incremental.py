@@ -140,7 +140,7 @@ def run_optimized(code: str, registry: Path, out: Path, tmp_path: Path) -> Path:
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, "TMPDIR": str(temp), "JSII_RUNTIME": ""},
+        env={**os.environ, "TMPDIR": str(temp)},
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return temp

@@ -1,4 +1,4 @@
-"""Libraries and seed code in the example's synthesized stacks (issue 14): shared services holds the domain,
+"""Libraries and seed code in the example's synthesized stacks : shared services holds the domain,
 repositories, resource policies and the seed object; every team account its roles' access, Studio's lifecycle
 configurations and, VPC-only, the CodeArtifact endpoints. A seed folder change changes shared-services alone."""
 
@@ -133,11 +133,11 @@ def test_publishing_is_granted_in_the_teams_own_accounts_only(example_out):
         return [r for s in st if s["Sid"] == "PublishTheTeamsPackages" for r in s["Resource"]]
 
     pkg = "arn:aws:codeartifact:eu-west-1:200000000002:package/northwind/ml-libraries/pypi//"
-    assert publishes("pricing-prod", "deploy-role") == [pkg + "pricing-elasticity"]
+    assert publishes("pricing-prod", "deploy-role") == [pkg + "northwind-pricing-elasticity"]
     assert publishes("pricing-prod", "execution-role") == []  # production: people only read
     assert publishes("pricing-preprod", "execution-role") == []  # read-only environment
-    assert publishes("pricing-sandbox", "execution-role") == [pkg + "pricing-elasticity"]
-    assert publishes("recsys-dev", "deploy-role") == [pkg + "recsys-features", pkg + "recsys-ranking"]
+    assert publishes("pricing-sandbox", "execution-role") == [pkg + "northwind-pricing-elasticity"]
+    assert publishes("recsys-dev", "deploy-role") == [pkg + "northwind-recsys-features", pkg + "northwind-recsys-ranking"]
     assert publishes("churn-prod", "deploy-role") == []  # decommissioned team: reads, publishes nothing
     assert publishes("demand-forecast-dev", "deploy-role") == []
 
@@ -158,7 +158,7 @@ def test_a_repository_without_upstreams_has_no_proxy(synthesized_fixture):
     assert list(repos) == ["libraries-repository"] and "upstream" not in repos["libraries-repository"]
     dev = policy(iam_items(stack(out, "risk-dev"), "aws_iam_role_policy")["execution-role-libraries"]["policy"])
     pkgs = [r.rsplit("/", 1)[1] for s in dev["Statement"] if s["Sid"] == "PublishTheTeamsPackages" for r in s["Resource"]]
-    assert pkgs == ["risk-features", "risk-scores"]
+    assert pkgs == ["acme-risk-features", "acme-risk-scores"]
     prod = policy(iam_items(stack(out, "risk-prod"), "aws_iam_role_policy")["execution-role-libraries"]["policy"])
     assert "PublishTheTeamsPackages" not in {s["Sid"] for s in prod["Statement"]}
     fraud = resources(stack(out, "fraud-dev"), "aws_sagemaker_studio_lifecycle_config")  # reads without publishing
@@ -166,12 +166,13 @@ def test_a_repository_without_upstreams_has_no_proxy(synthesized_fixture):
 
 
 def test_a_new_package_plans_only_that_teams_account_stacks(example_out, tmp_path):
-    """DESIGN.md decisions 2 and 11: publishing rights live in the team's own stacks, never in shared services."""
+    """docs/design.md, "Internal libraries": publishing rights live in the team's own stacks, never in shared services."""
     shutil.copytree(EXAMPLE, tmp_path / "registry")
     team = tmp_path / "registry" / "teams" / "recsys.yaml"
     team.write_text(
         team.read_text().replace(
-            "publish: [recsys-features, recsys-ranking]", "publish: [recsys-features, recsys-ranking, recsys-embeddings]"
+            "publish: [northwind-recsys-features, northwind-recsys-ranking]",
+            "publish: [northwind-recsys-features, northwind-recsys-ranking, northwind-recsys-embeddings]",
         )
     )
     out = synth_registry(tmp_path / "registry", tmp_path / "out")

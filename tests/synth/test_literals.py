@@ -1,6 +1,6 @@
 """Literal strings reach AWS as written; only the compiler's own references are Terraform interpolations.
 
-Issue #10: CloudFormation's `${SageMakerProjectId}` in a catalog template reached `aws_s3_object.content`
+A regression: CloudFormation's `${SageMakerProjectId}` in a catalog template reached `aws_s3_object.content`
 unescaped, and Terraform read it as a reference. Every literal from the registry now passes through
 `tfexpr.finalize` (escaped to `$${` / `%%{`), and references are built with `tfexpr.expression`.
 """

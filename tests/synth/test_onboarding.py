@@ -1,4 +1,4 @@
-"""A new team is two pull requests (DESIGN.md decision 7, issue #17): while `status: onboarding`, only its
+"""A new team is two pull requests (docs/design.md, "A new team is two pull requests"): while `status: onboarding`, only its
 accounts and groups exist, so nothing in its first pull request reads an account id before it is created."""
 
 from __future__ import annotations
@@ -39,3 +39,33 @@ def test_an_onboarding_teams_access_stack_reads_no_account_id(synthesized_fixtur
     _, out = synthesized_fixture(FIXTURES / "valid" / "onboarding-team")
     text = (out / "stacks" / "ledger-access" / "cdk.tf.json").read_text()
     assert "outputs.account_ids" not in text and "aws_identitystore_group" in json.loads(text)["resource"]
+
+
+def test_the_previous_outputs_facts(tmp_path):
+    """No output is a bootstrap (nothing refused); an output records its accounts; one written before the accounts
+    were recorded counts an account as existing when its account stack does."""
+    from modules.outputs.facts import previous_facts
+
+    assert previous_facts(None).accounts is None and previous_facts(tmp_path / "missing").accounts is None
+    out = tmp_path / "out"
+    (out / "stacks" / "fraud-dev").mkdir(parents=True)
+    (out / "stacks" / "fraud-dev" / "cdk.tf.json").write_text("{}")
+    (out / "manifest.json").write_text(json.dumps({"stacks": {}}))
+    assert previous_facts(out).accounts == {"fraud-dev"}
+    (out / "manifest.json").write_text(json.dumps({"accounts": {"ledger-dev": {"team": "ledger"}}, "stacks": {}}))
+    assert previous_facts(out).accounts == {"ledger-dev"}
+
+
+def test_active_is_refused_only_for_a_team_none_of_whose_accounts_exist(tmp_path):
+    from modules.outputs.facts import Previous, unready_teams
+
+    reg_dir = materialize(FIXTURES / "valid" / "onboarding-team", tmp_path)
+    team = reg_dir / "teams" / "ledger.yaml"
+    team.write_text(team.read_text().replace("status: onboarding", "status: active"))
+    reg = load_registry(reg_dir)
+    p = plan(reg)
+    others = frozenset(a.key for a in p.team_accounts if a.team != "ledger")
+    (err,) = unready_teams(reg, p, Previous(others))
+    assert str(err).startswith(f"{reg_dir}/teams/ledger.yaml:7: ") and "team 'ledger' › status: team 'ledger' is new" in str(err)
+    assert unready_teams(reg, p, Previous(others | {"ledger-dev"})) == [], "an account exists: not a new team"
+    assert unready_teams(reg, p, Previous(None)) == [], "a bootstrap refuses nothing"

@@ -8,7 +8,9 @@ import pytest
 import yaml
 
 from modules import synth as synth_module
+from modules.destroy import REASON_PLACEHOLDER
 from modules.registry.yamlio import parse
+from modules.review.guard import OptInInvalid, parse_opt_ins
 from tests.helpers import EXAMPLE
 from tests.synth.conftest import synth_registry
 
@@ -95,12 +97,12 @@ def test_deleting_one_environment_of_a_team_is_refused(small_out, run_cli):
     team = registry / "teams" / "fraud.yaml"
     team.write_text(team.read_text().replace("  sandbox: {}\n", ""))
     code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
-    assert code == 1 and "  - fraud-sandbox\n" in err and "risk" not in err.split("destroy what they manage:")[1].split("The safe")[0]
+    assert code == 1 and "  - fraud-sandbox\n" in err and "risk" not in err.split("destroy what they manage:")[1].split("allow:")[0]
 
 
 def test_decommissioning_keeps_every_stack_but_deleting_its_profiles_needs_the_flag(small_out, run_cli):
     """Decommissioning destroys no account, domain or bucket; it deletes the Studio profiles, and with them
-    their home folders (DESIGN decision 8): that part is guarded like any removal."""
+    their home folders (docs/design.md, "Decommissioning"): that part is guarded like any removal."""
     registry, out = small_out
     team = registry / "teams" / "risk.yaml"
     team.write_text(team.read_text().replace("owners: [carol]", "owners: [carol]\nstatus: decommissioned"))
@@ -108,11 +110,21 @@ def test_decommissioning_keeps_every_stack_but_deleting_its_profiles_needs_the_f
     fraud.write_text(fraud.read_text().replace("{team: risk, environment: prod}", "{team: fraud, environment: dev}"))
     code, out_text, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
     assert code == 1
-    refused = [line for line in err.splitlines() if line.startswith("  - ")]
+    listed, block = err.split("\nallow:\n")
+    refused = [line for line in listed.splitlines() if line.startswith("  - ")]
     assert [line.split(" is destroyed")[0] for line in refused] == [
         '  - stack risk-dev: aws_sagemaker_user_profile.profiles["carol"]',
         '  - stack risk-prod: aws_sagemaker_user_profile.profiles["carol"]',
     ]
+    assert "status: decommissioned` instead" not in err, "the change is a decommissioning: it is not told to decommission"
+    # the refusal ends with the entries that approve exactly what it refuses, ready to paste (reasons to be written)
+    entries = parse_opt_ins("allow:\n" + block.replace(REASON_PLACEHOLDER, "team risk closed, home folders exported"), "pasted")
+    assert [o.key for o in entries] == [
+        'risk-dev:aws_sagemaker_user_profile.profiles["carol"]',
+        'risk-prod:aws_sagemaker_user_profile.profiles["carol"]',
+    ]
+    with pytest.raises(OptInInvalid, match="reason"):
+        parse_opt_ins("allow:\n" + block, "pasted as it is")
     code, out_text, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet", "--allow-destroy"])
     assert (code, err) == (0, "")
     assert (out / "stacks" / "risk-prod" / "cdk.tf.json").is_file()

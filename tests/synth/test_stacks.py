@@ -1,4 +1,4 @@
-"""Focused assertions on what each stack holds, against REGISTRY.md's "what one team file compiles to".
+"""Focused assertions on what each stack holds, against docs/output.md.
 
 The decisions themselves (who gets what where) are tested on the plan's records in tests/test_plan.py; these
 check that the synthesized stacks render those records."""
@@ -171,7 +171,11 @@ def test_assignments_are_the_access_records_in_the_access_stack(example_out, exa
     assert resources(stack(example_out, "pricing-prod"), "aws_ssoadmin_account_assignment") == {}
     every = resources(stack(example_out, "pricing-access"), "aws_ssoadmin_account_assignment")
     pricing = next(a for a in plan(example_registry).access if a.team == "pricing")
-    assert sorted(every) == sorted(f'assignments["{t.key}/{x.group}/{x.permission_set}"]' for t in pricing.accounts for x in t.assignments)
+    groups = [f'assignments["{t.key}/{x.group}/{x.permission_set}"]' for t in pricing.accounts for x in t.assignments]
+    users = [f'user-assignments["{t.key}/{u.user}/{u.permission_set}"]' for t in pricing.accounts for u in t.user_assignments]
+    assert users == ['user-assignments["pricing-dev/dana/MLEngineer"]'], "the example's grant"
+    assert sorted(every) == sorted(groups + users)
+    assert every['user-assignments["pricing-dev/dana/MLEngineer"]']["principal_type"] == "USER"
     prod = {k: v for k, v in every.items() if k.startswith('assignments["pricing-prod/')}
     assert sorted(prod) == [
         'assignments["pricing-prod/northwind-platform-admins/PlatformAdmin"]',

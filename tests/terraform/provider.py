@@ -4,7 +4,15 @@ Terraform itself then checks everything it owns (expressions, references, types,
 provider configuration, `import` blocks, the plan graph); the provider accepts every configuration and plans by
 marking unset computed attributes unknown. It never talks to AWS.
 
-    python tests/terraform/provider.py SCHEMA_JSON RESPONSE_BIN [TYPES_JSON]   # prints TF_REATTACH_PROVIDERS
+With a store (STORE_JSON), it also answers for remote objects, as AWS would for drift: the store holds objects by
+resource type and id (seeded by the tests from state files they build, `tests/terraform/drift_state.py`), which
+ReadResource and ImportResourceState return. The tests mutate the file between runs: an attribute changed is an
+attribute changed outside Terraform, an object removed is an object deleted outside it, and an id (or a resource
+type) listed under "fail" answers with that error, as a provider that cannot reach an account does. The file is
+read on every call, so a test edits it while the server runs. Without a store, ReadResource returns the state as
+it is (nothing ever drifts).
+
+    python tests/terraform/provider.py SCHEMA_JSON RESPONSE_BIN [TYPES_JSON [STORE_JSON]]   # prints TF_REATTACH_PROVIDERS
 
 Protocol: gRPC over a unix socket, tfplugin6, attached through TF_REATTACH_PROVIDERS. The protobuf stubs
 come from PyPI `tf` (its own schema API cannot express list and map nesting, so the schema messages are built here).
@@ -146,7 +154,7 @@ def empty_object(block: dict, **known) -> dict:
 
 
 class StandIn:
-    def __init__(self, schema_path: Path, response: bytes, types_file: Path | None = None):
+    def __init__(self, schema_path: Path, response: bytes, types_file: Path | None = None, store: Path | None = None):
         import msgpack
         from tf.gen import tfplugin_pb2 as pb
 
@@ -154,7 +162,17 @@ class StandIn:
         self.unknown = msgpack.ExtType(UNKNOWN_CODE, b"\x00")
         self._schema = None
         self.types_file, self._filtered = types_file, (None, b"")
+        self.store = store
         self.lock = threading.Lock()
+
+    def remote(self) -> dict | None:
+        """The store as the tests left it: {"objects": {type: {id: attributes}}, "fail": {id or type: message}}."""
+        if self.store is None or not self.store.is_file():
+            return None
+        return json.loads(self.store.read_text())
+
+    def error(self, summary: str, detail: str = ""):
+        return self.pb.Diagnostic(severity=self.pb.Diagnostic.ERROR, summary=summary, detail=detail)
 
     @property
     def schema(self) -> dict:
@@ -207,7 +225,21 @@ class StandIn:
         return self.pb.UpgradeResourceState.Response(upgraded_state=self.encode(state))
 
     def ReadResource(self, req, ctx):
-        return self.pb.ReadResource.Response(new_state=req.current_state, private=req.private)
+        remote = self.remote()
+        if remote is None:
+            return self.pb.ReadResource.Response(new_state=req.current_state, private=req.private)
+        current = self.decode(req.current_state) or {}
+        oid = current.get("id")
+        failure = remote.get("fail", {}).get(oid) or remote.get("fail", {}).get(req.type_name)
+        if failure:
+            return self.pb.ReadResource.Response(diagnostics=[self.error(f"reading {req.type_name} ({oid})", failure)])
+        stored = remote.get("objects", {}).get(req.type_name, {}).get(oid)
+        if stored is None:  # gone: Terraform drops it from the state (a refresh-only plan reports it deleted)
+            return self.pb.ReadResource.Response(new_state=self.encode(None), private=req.private)
+        # The remote object's attributes over the state (blocks and dynamic values as they are): what AWS says now.
+        attrs = self.schema["resources"][req.type_name]["attrs"]
+        now = {**current, **{k: v for k, v in stored.items() if k in attrs and attrs[k][0] != "dynamic"}}
+        return self.pb.ReadResource.Response(new_state=self.encode(now), private=req.private)
 
     def PlanResourceChange(self, req, ctx):
         block = self.schema["resources"][req.type_name]
@@ -221,7 +253,9 @@ class StandIn:
 
     def ImportResourceState(self, req, ctx):
         block = self.schema["resources"][req.type_name]
-        state = self.encode(empty_object(block, id=req.id))
+        stored = ((self.remote() or {}).get("objects", {}).get(req.type_name) or {}).get(req.id) or {}
+        known = {k: v for k, v in stored.items() if k in block["attrs"] and block["attrs"][k][0] != "dynamic"}
+        state = self.encode(empty_object(block, **{**known, "id": req.id}))
         return self.pb.ImportResourceState.Response(
             imported_resources=[self.pb.ImportResourceState.ImportedResource(type_name=req.type_name, state=state)]
         )
@@ -238,7 +272,7 @@ class StandIn:
         return self.empty("StopProvider")
 
 
-def serve(schema_path: Path, response_path: Path, types_file: Path | None = None) -> None:
+def serve(schema_path: Path, response_path: Path, types_file: Path | None = None, store: Path | None = None) -> None:
     """One long-lived server for a whole session: every terraform process attaches to it (TF_REATTACH_PROVIDERS)
     instead of starting its own provider (3 starts per validate, 5 per plan, ~0.4 s each). Stops when stdin closes.
     https://developer.hashicorp.com/terraform/plugin/debugging#running-terraform-with-a-provider-in-debug-mode"""
@@ -248,7 +282,7 @@ def serve(schema_path: Path, response_path: Path, types_file: Path | None = None
     from tf.gen import grpc_stdio_pb2_grpc as stdio_rpc
     from tf.gen import tfplugin_pb2 as pb
 
-    standin = StandIn(schema_path, response_path.read_bytes(), types_file)
+    standin = StandIn(schema_path, response_path.read_bytes(), types_file, store)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     handlers = {}
     for method in pb.DESCRIPTOR.services_by_name["Provider"].methods:
@@ -295,4 +329,4 @@ def serve(schema_path: Path, response_path: Path, types_file: Path | None = None
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     os.environ.setdefault("GRPC_VERBOSITY", "NONE")
-    serve(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]) if sys.argv[3:] else None)
+    serve(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]) if sys.argv[3:] else None, Path(sys.argv[4]) if sys.argv[4:] else None)

@@ -63,9 +63,11 @@ class StandIn:
     with StandIn() as env: check(stack_dir, env)
     """
 
-    def __init__(self):
+    def __init__(self, store: Path | None = None):
+        """store: the JSON file of remote objects the provider answers from (provider.py); None: nothing drifts."""
         from tests.terraform import provider, schema
 
+        self.store = store
         tgz = schema.bindings_tgz()
         self.schema_path = schema.cache_path(tgz)
         data = schema.load()
@@ -84,7 +86,8 @@ class StandIn:
         self.tmp = tempfile.TemporaryDirectory(prefix="tf-standin-types-")
         types = Path(self.tmp.name) / "types.json"
         self.proc = subprocess.Popen(
-            [sys.executable, str(HERE / "provider.py"), str(self.schema_path), str(self.response), str(types)],
+            [sys.executable, str(HERE / "provider.py"), str(self.schema_path), str(self.response), str(types)]
+            + ([str(self.store)] if self.store else []),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,

@@ -13,6 +13,7 @@ from ..errors import RegistryError
 from ..model import Registry
 from ._common import Check
 from .access import check_catalog, check_people, check_permission_sets, check_roles
+from .caps import check_caps, check_consumed_shares
 from .contract import (
     check_bucket_names,
     check_catalog_versions,
@@ -21,6 +22,7 @@ from .contract import (
     check_trusted_services,
 )
 from .derived import check_derived_unique
+from .grants import check_grants
 from .organization import (
     check_environment_ous,
     check_environments,
@@ -42,10 +44,13 @@ from .teams import (
     check_owners,
     check_team_environments,
     check_team_file_names,
+    check_team_names_apart,
     check_team_templates,
 )
 
 CHECKS: tuple[Check, ...] = (
+    check_caps,
+    check_consumed_shares,
     check_regions,
     check_organization_accounts,
     check_platform_admins,
@@ -58,6 +63,7 @@ CHECKS: tuple[Check, ...] = (
     check_permission_sets,
     check_catalog,
     check_team_file_names,
+    check_team_names_apart,
     check_team_environments,
     check_members,
     check_owner_emails,
@@ -75,6 +81,7 @@ CHECKS: tuple[Check, ...] = (
     check_libraries,
     check_catalog_versions,
     check_seed_parameters,
+    check_grants,
 )
 
 

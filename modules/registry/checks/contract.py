@@ -3,7 +3,6 @@ services, internal libraries (CodeArtifact), catalog seed folders and earlier te
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -55,17 +54,19 @@ def bucket_names(reg: Registry) -> list[tuple[Base, Field, str]]:
 
 
 def check_bucket_names(reg: Registry) -> list[RegistryError]:
-    """Every derived bucket name, suffix included, fits S3's rules (3 to 63 characters)."""
+    """Every derived bucket name, suffix included, fits S3's rules (3 to 63 characters, no reserved prefix or suffix,
+    no '..', not an IP address)."""
     errors = []
     suffixed = reg.organization.bucket_suffix is not None
     for obj, at, name in bucket_names(reg):
         problem = naming.check_name(naming.S3_BUCKET, name)
         if not problem:
             continue
+        verb = "change" if "reserves" in problem or "refuses" in problem else "shorten"
         hint = (
-            "shorten the organization, team, environment name or bucket_suffix"
+            f"{verb} the organization, team, environment name or bucket_suffix"
             if suffixed
-            else "shorten the organization, team or environment name"
+            else f"{verb} the organization, team or environment name"
         )
         if obj is reg.organization and suffixed:
             at = "bucket_suffix"
@@ -81,19 +82,40 @@ def check_trusted_services(reg: Registry) -> list[RegistryError]:
     return errors
 
 
-def normalize_package(name: str) -> str:
-    """PEP 503: runs of -, _ and . are one '-', case is ignored ('Fraud_Utils' is 'fraud-utils')."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+# Prefixes under which public PyPI holds large families of packages (plugins, type stubs, SDKs): with one of them
+# as the organization's prefix a team could publish, say, `types-requests` or `pytest-cov` to every team's Studio.
+PUBLIC_NAMESPACES = frozenset(
+    {"apache", "aws", "azure", "django", "flask", "google", "jupyter", "mkdocs", "opentelemetry", "pytest"}
+    | {"python", "sagemaker", "sphinx", "types"}
+)
+MIN_PREFIX = 3  # letters or digits before the final separator: 'ml-' or 'a-' is anyone's
+
+
+def _prefix_problem(prefix: str) -> str | None:
+    stem = prefix.rstrip("-")
+    if len(stem) < MIN_PREFIX:
+        return f"is too short: at least {MIN_PREFIX} characters before the final separator, so that it is the organization's own"
+    if stem in PUBLIC_NAMESPACES:
+        return f"begins many public packages on PyPI ('{prefix}...'): team packages could pass for public ones; choose your own"
+    return None
 
 
 def check_libraries(reg: Registry) -> list[RegistryError]:
-    """Publishing needs the organization's libraries; a normalized package name is claimed by at most one team,
+    """Publishing needs the organization's libraries; every package begins with the organization's package prefix
+    (so no team can serve `numpy` to the others); a normalized package name is claimed by at most one team,
     reported at both claims."""
+    org = reg.organization
     errors = []
+    prefix = naming.package_prefix(org.name, org.libraries.package_prefix) if org.libraries else None
+    if org.libraries and prefix is not None and (problem := _prefix_problem(prefix)):
+        at: Field = ("libraries", "package_prefix") if org.libraries.package_prefix else "name"
+        default = "" if org.libraries.package_prefix else " (the default, from the organization's name: set libraries.package_prefix)"
+        errors.append(error(org, at, f"package prefix {show(prefix)}{default} {problem}"))
+        prefix = None  # the packages are judged once the prefix is right
     claims: dict[str, list[tuple[Base, Field, str]]] = {}
     for team in reg.teams:
         # at the team: a default `libraries` was not written anywhere (source.py attach)
-        if team.libraries.publish and reg.organization.libraries is None:
+        if team.libraries.publish and org.libraries is None:
             errors.append(
                 error(
                     team,
@@ -103,7 +125,18 @@ def check_libraries(reg: Registry) -> list[RegistryError]:
                 )
             )
         for i, name in enumerate(team.libraries.publish):
-            claims.setdefault(normalize_package(name), []).append((team, ("libraries", "publish", i), name))
+            norm = naming.normalize_package(name)
+            if prefix is not None and not norm.startswith(prefix):
+                errors.append(
+                    error(
+                        team,
+                        ("libraries", "publish", i),
+                        f"package {show(name)} (normalized {show(norm)}) must begin with the organization's package "
+                        f"prefix {show(prefix)} (organization.yaml libraries.package_prefix, default '<name>-'), so that "
+                        f"no team can publish a public package's name to every team's Studio; rename it, e.g. {show(prefix + norm)}",
+                    )
+                )
+            claims.setdefault(norm, []).append((team, ("libraries", "publish", i), name))
     for norm, claimed in claims.items():
         if len(claimed) < 2:
             continue

@@ -170,7 +170,7 @@ def _account_claims(reg: Registry) -> Iterator[Claim]:
     teams = {t.name: t for t in reg.teams}
     for team in reg.teams:
         if team.status == "onboarding":
-            continue  # no assignments until the accounts exist (DESIGN.md decision 7)
+            continue  # no assignments until the accounts exist (docs/design.md, "A new team is two pull requests")
         space = _stack(naming.access_stack(team.name))  # every assignment into the team's accounts lives there
         for env_name in team.environments:
             key = naming.account_key(team.name, env_name)

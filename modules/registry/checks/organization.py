@@ -90,9 +90,6 @@ def check_tags(reg: Registry) -> list[RegistryError]:
             )
         elif key.lower().startswith("aws:"):
             errors.append(error(org, ("tags", key), f"tag key {show(key)} uses the prefix 'aws:', which AWS reserves"))
-    # https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html : 50 tags per resource
-    if len(org.tags) > 45:
-        errors.append(error(org, "tags", f"{len(org.tags)} tags; at most 45 (AWS allows 50 per resource and the compiler adds up to 5)"))
     return errors
 
 

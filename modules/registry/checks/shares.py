@@ -29,12 +29,25 @@ def check_shares(reg: Registry) -> list[RegistryError]:
                 )
             first_name.setdefault(share.name, team.name)
             if team.status == "onboarding":
-                # An onboarding team has accounts but no account stacks yet (DESIGN.md decision 7): nothing to grant from.
+                # An onboarding team has accounts but no account stacks yet (docs/design.md): nothing to grant from.
                 errors.append(
                     error(
                         share,
                         None,
                         f"team {show(team.name)} is onboarding; its shares can be added once it is active (its account stacks exist)",
+                    )
+                )
+                continue
+            if team.status == "decommissioned":
+                # Decommissioning revokes what the team grants: the file says so by dropping the share, in the same
+                # pull request, where the consumers' owners see the revocation (docs/design.md, "Decommissioning").
+                errors.append(
+                    error(
+                        share,
+                        None,
+                        f"team {show(team.name)} is decommissioned; remove this share in the same change (it is revoked for "
+                        "its consumers, and what it created in the producer account, such as a model package group, is destroyed: "
+                        "synth lists the allow-destroy.yaml entries that approve it)",
                     )
                 )
                 continue

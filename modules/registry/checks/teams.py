@@ -24,6 +24,34 @@ def check_team_file_names(reg: Registry) -> list[RegistryError]:
     return errors
 
 
+def check_team_names_apart(reg: Registry) -> list[RegistryError]:
+    """No team name begins with another team's name followed by `-<environment>`: its names would fall inside
+    the other team's (`pricing-dev`'s projects `<org>-pricing-dev-sandbox-*` match the pipeline trust
+    `<org>-pricing-dev-*` of `pricing`'s dev account). Any environment of the ladder counts, not only the other
+    team's, since it may add one later."""
+    org = reg.organization.name
+    names = [t.name for t in reg.teams]
+    envs = [e.name for e in reg.environments]
+    errors = []
+    for team in reg.teams:
+        inside = naming.team_inside(team.name, names, envs)
+        if inside is None:
+            continue
+        other, env = inside
+        defined = next((f" ({source_of(t).doc.file})" for t in reg.teams if t.name == other), "")
+        errors.append(
+            error(
+                team,
+                "name",
+                f"team name {show(team.name)} begins with team {show(other)}{defined} followed by environment "
+                f"'-{env}': its projects and pipelines ({org}-{team.name}-<environment>-*) would match the pipeline "
+                f"trust of team {show(other)} in {env} ({naming.pipeline_prefix(org, other, env)}-*); rename the newer "
+                f"of the two teams (so that no team name begins with '{other}-<environment>')",
+            )
+        )
+    return errors
+
+
 def check_team_environments(reg: Registry) -> list[RegistryError]:
     envs = [e.name for e in reg.environments]
     errors = []
