@@ -324,16 +324,16 @@ class Grant(Base):
     """Temporary elevated access (grants.yaml, platform-owned): the role's access in the listed environments of the
     team's accounts, for one person, until a date, for a reason."""
 
-    person: UserName
-    team: Slug
-    role: RoleName
-    environments: list[EnvName] = Field(min_length=1)
-    until: Until
-    reason: Text
+    person: UserName = Field(description="a user_name from people.yaml: who gets the access")
+    team: Slug = Field(description="the active team whose accounts the access is in")
+    role: RoleName = Field(description="a role from access.yaml: its permission set (and Studio) in each environment listed")
+    environments: list[EnvName] = Field(min_length=1, description="the team's environments the grant covers, each mapped by the role")
+    until: Until = Field(description="the last day of access (YYYY-MM-DD, inclusive, UTC): the expiry run's pull request removes it after")
+    reason: Text = Field(description="why, for the reviewers (a ticket, an incident)")
 
 
 class GrantsFile(Base):
-    grants: list[Grant] = Field(default_factory=list)
+    grants: list[Grant] = Field(default_factory=list, description="temporary elevated access, reviewed by the platform admins")
 
 
 # Which model each file validates against (path relative to the registry folder).
