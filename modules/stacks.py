@@ -40,7 +40,7 @@ from .records import (
     TemplateVersion,
 )
 from .registry.model import Registry
-from .shares import Share
+from .shares import KINDS, Share
 from .team_access import access_stack
 
 
@@ -194,7 +194,10 @@ def _records(
         if acct.studio_users:
             reads.append(identity)  # user_ids: Studio's application assignments
         # The deploy role trusts the CI role in shared services: IAM refuses a principal that does not exist yet.
-        out.append(StackRecord(acct.name, reads=tuple(sorted(reads)), after=(shared_name,)))
+        after = [shared_name]
+        if any(KINDS[s.kind].organization_sharing for s in acct.shares_out):
+            after.append(org)  # its RAM shares are organization-only: RAM's sharing with the organization comes first
+        out.append(StackRecord(acct.name, reads=tuple(sorted(reads)), after=tuple(sorted(after))))
     return tuple(sorted(out, key=lambda r: r.name))
 
 

@@ -57,6 +57,8 @@ class Preflight(_Model):
     external_users: tuple[str, ...]  # users that must already exist in the identity store
     organization: OrganizationChecks | None = None  # the organization stack only
     access_role: str | None = None  # an adopted account: the role the stack's provider assumes there
+    # Organization-only RAM shares the stack produces: RAM's sharing with the organization must be on.
+    ram_shares: tuple[str, ...] = ()
 
 
 class StudioCleanup(_Model):
@@ -186,11 +188,18 @@ def manifests(plan: Plan) -> dict[str, Manifest]:
         mpg = tuple(
             PromoteShare(share=s.name, model_package_group=s.resource) for s in acct.shares_out if KINDS[s.kind].promotes_policy_share
         )
+        org_only = tuple(sorted(s.name for s in acct.shares_out if KINDS[s.kind].organization_sharing))
         jobs = Jobs(
             # Studio profiles are bound to Identity Center users: a missing one fails the plan, not the apply;
-            # an adopted account's access role is checked before its stack is planned.
-            preflight=_preflight(plan, [u.user_name for u in acct.studio_users], access_role=access_role(a) if a.adopted_id else None)
-            if acct.studio_users or a.adopted_id
+            # an adopted account's access role is checked before its stack is planned; organization-only RAM
+            # shares need RAM's sharing with the organization, which the organization stack turns on.
+            preflight=_preflight(
+                plan,
+                [u.user_name for u in acct.studio_users],
+                access_role=access_role(a) if a.adopted_id else None,
+                ram_shares=org_only,
+            )
+            if acct.studio_users or a.adopted_id or org_only
             else None,
             studio_cleanup=StudioCleanup(domain_name=acct.domain_name, domain_output="domain_id"),
             share_artifacts=ram or None,

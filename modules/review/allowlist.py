@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..naming import TERRAFORM_REQUIRED_VERSION
+
 TOP_LEVEL = frozenset({"//", "terraform", "provider", "resource", "data", "output", "variable", "import", "moved", "removed"})
 TERRAFORM_BLOCK = frozenset({"//", "backend", "required_providers", "required_version"})
 PROVIDERS = {"aws": "hashicorp/aws"}
@@ -55,6 +57,7 @@ RESOURCE_TYPES = frozenset(
         "aws_organizations_policy_attachment",
         "aws_ram_principal_association",
         "aws_ram_resource_share",
+        "aws_ram_sharing_with_organization",
         "aws_route_table",
         "aws_route_table_association",
         "aws_s3_bucket",
@@ -102,6 +105,11 @@ def problems(stack: str, doc: object) -> list[str]:
     out = [f"{stack}: top-level block `{k}` is not allowed" for k in sorted(set(doc) - TOP_LEVEL)]
     tf = doc.get("terraform") or {}
     out += [f"{stack}: terraform.{k} is not allowed" for k in sorted(set(tf) - TERRAFORM_BLOCK)]
+    if tf.get("required_version") != TERRAFORM_REQUIRED_VERSION:  # the one constraint the compiler writes, always
+        out.append(
+            f"{stack}: terraform.required_version is {json.dumps(tf.get('required_version'))} "
+            f"(only {json.dumps(TERRAFORM_REQUIRED_VERSION)}: S3-native state locking needs Terraform 1.10)"
+        )
     out += [
         f"{stack}: backend `{k}` is not allowed (only {', '.join(sorted(BACKENDS))})"
         for k in sorted(set(tf.get("backend") or {}) - BACKENDS)

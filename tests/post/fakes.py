@@ -39,6 +39,7 @@ class FakeGateway:
         self.buckets: dict[str, dict[str, str | None]] = {}  # name -> {"region", "versioning"}
         self.assumable: set[tuple[str, str]] = set()  # (account, role)
         self.roles: dict[str, str] = {}  # use_access_role
+        self.management_roles: set[str] = set()  # IAM roles of the management account
         self.calls: list[str] = []
         self.list_accounts_calls = 0
 
@@ -162,6 +163,9 @@ class FakeGateway:
 
     def access_role_error(self, account: str, role: str, region: str) -> str | None:
         return None if (account, role) in self.assumable else "AccessDenied: not authorized to perform: sts:AssumeRole"
+
+    def management_role_exists(self, name: str, region: str) -> bool:
+        return name in self.management_roles
 
     def user_exists(self, region: str, store: str, user_name: str) -> bool:
         return user_name in self.users

@@ -74,6 +74,8 @@ class World:
         s3.create_bucket(Bucket=checks["state_bucket"], CreateBucketConfiguration={"LocationConstraint": checks["state_region"]})
         s3.put_bucket_versioning(Bucket=checks["state_bucket"], VersioningConfiguration={"Status": "Enabled"})
         self.em.account_quota = 20.0  # raised from the default 10: the example needs 16
+        # What the organization stack's apply turns on (team stacks are planned after it): RAM's sharing.
+        self.session.client("ram").enable_sharing_with_aws_organization()
 
     def member(self, key: str):
         creds = self.session.client("sts").assume_role(
