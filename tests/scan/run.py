@@ -188,7 +188,8 @@ def run_checkov(stacks: Path) -> list[Finding]:
                 name = where.removeprefix("resource.")
                 where = f"{types.get((stack, name), 'resource')}.{name}"
             address = addresses.get((stack, where), where)
-            findings.append(Finding("checkov", failed["check_id"], stack, address, failed["check_name"], played.get((stack, address), frozenset())))
+            played_roles = played.get((stack, address), frozenset())
+            findings.append(Finding("checkov", failed["check_id"], stack, address, failed["check_name"], played_roles))
     return findings
 
 
