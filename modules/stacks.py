@@ -40,6 +40,7 @@ from .records import (
     TemplateVersion,
 )
 from .registry.model import Registry
+from .seed_push import GitSettings
 from .shares import KINDS, Share
 from .team_access import access_stack
 
@@ -235,6 +236,7 @@ def plan(reg: Registry) -> Plan:
         seed.seeded(reg, _catalog(reg)),
         guards.workload_roots,
         libraries=libraries.organization_libraries(reg, publishers=False),
+        git=GitSettings(reg.git.provider, reg.git.connection_arn, reg.git.owner) if reg.git else None,
     )
     access = tuple(sorted((access_stack(reg, t) for t in reg.teams), key=lambda a: a.name))
     # A new team is two pull requests (DESIGN.md decision 7): while onboarding, only its accounts (organization)

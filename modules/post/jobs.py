@@ -13,6 +13,7 @@ from __future__ import annotations
 from ..shares import KINDS
 from .job_types import Action, Context, Job, Note, Planned
 from .preflight import preflight, preflight_perform
+from .seed_code import seed_code, seed_code_perform
 
 __all__ = ["JOBS", "Action", "Context", "Job", "Note", "Planned"]
 
@@ -269,5 +270,6 @@ JOBS: dict[str, Job] = {
             "each share to leave PROMOTING_TO_STANDARD (the permission is promoted first, in the same run)",
         ),
         Job("cost-tags", cost_tags, cost_tags_perform, "nothing"),
+        Job("seed-code", seed_code, seed_code_perform, "each build to finish (SUCCEEDED, or it is started again)"),
     )
 }

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 
 from .. import naming
 from .job_types import Action, Context, Note, Planned
+from .seed_code import connection_notes
 
 if TYPE_CHECKING:
-    from .manifest import OrganizationChecks, Preflight
+    from .manifest import GitCheck, OrganizationChecks, Preflight
 
 JOB = "preflight"
 DEFAULT_ACCOUNT_QUOTA = 10  # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
@@ -33,6 +34,7 @@ ACCESS_ROLE = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_m
 QUOTA_CONSOLE = "https://console.aws.amazon.com/servicequotas/home?region=us-east-1#!/services/organizations/quotas"
 # RAM's sharing within the organization: the role EnableSharingWithAwsOrganization creates, and the trusted access it
 # turns on; the provider reads both (terraform-provider-aws internal/service/ram/sharing_with_organization.go).
+CODECOMMIT = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codecommit-repository.html"
 RAM_ROLE = "AWSServiceRoleForResourceAccessManager"
 RAM_PRINCIPAL = "ram.amazonaws.com"
 RAM_SHARING = "https://docs.aws.amazon.com/ram/latest/userguide/getting-started-sharing.html#getting-started-sharing-orgs"
@@ -54,7 +56,25 @@ def preflight(ctx: Context) -> Planned:
         notes += access_role_notes(ctx, spec.access_role)
     if spec.ram_shares:
         notes += ram_sharing_notes(ctx, spec.ram_shares)
+    if spec.git:
+        notes += git_notes(ctx, spec.git)
     return [], notes
+
+
+def git_notes(ctx: Context, git: GitCheck) -> list[Note]:
+    """Seed code's Git provider: a connection must be AVAILABLE (authorized in the console); CodeCommit must answer."""
+    if git.provider == "codeconnections" and git.connection_arn:
+        return connection_notes(ctx, git.connection_arn, JOB)[1]
+    refused = ctx.gateway.codecommit_error(ctx.account_id, ctx.region)
+    if refused is None:
+        return []
+    return [
+        _missing(
+            "codecommit",
+            f"CodeCommit refuses account {ctx.account_id} ({refused}); AWS closed it to new customers ({CODECOMMIT}): "
+            "in catalog.yaml choose git: {provider: codeconnections, connection_arn, owner}",
+        )
+    ]
 
 
 def ram_sharing_notes(ctx: Context, shares: tuple[str, ...]) -> list[Note]:

@@ -255,6 +255,7 @@ def read_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
         teams=tuple(teams[name] for name in sorted(teams)),
         files=_side_files(root_path, access, catalog, src),
         seed_zips=_seed_zips(root_path, catalog),
+        git=catalog.git,
     )
     registry._origin = src.origin()
     return registry, errors

@@ -30,6 +30,7 @@ RESOURCE_TYPES = frozenset(
         "aws_codeartifact_domain_permissions_policy",
         "aws_codeartifact_repository",
         "aws_codeartifact_repository_permissions_policy",
+        "aws_codebuild_project",
         "aws_cloudwatch_log_group",
         "aws_cloudwatch_log_metric_filter",
         "aws_cloudwatch_metric_alarm",

@@ -99,6 +99,7 @@ class Emulation:
             self.mutations: list[str] = []
             self.calls: list[str] = []
             self.errors: list[tuple[str, str]] = []  # (service:Operation, error code) answered
+            emulation_org.reset(self)
 
     def add_app(self, domain: str, app_type: str, name: str, *, user: str | None = None, space: str | None = None) -> None:
         owner = {"UserProfileName": user} if user else {"SpaceName": space}

@@ -344,7 +344,7 @@ def test_the_last_line_says_what_failed(manifest_dir, aws):
 
 def test_a_stack_without_the_selected_job_makes_no_call(manifest_dir, aws):
     """The Atlantis plan step runs `post plan --job preflight` in every project: no preflight, no AWS call."""
-    results, code = go(manifest_dir, aws, ["shared-services", "churn-prod"], only="preflight")
+    results, code = go(manifest_dir, aws, ["pricing-access", "churn-prod"], only="preflight")
     assert code == 0 and aws.list_accounts_calls == 0 and all(r.account == "" for r in results)
 
 
@@ -358,8 +358,8 @@ def test_preflight_runs_for_team_stacks_that_assign_users_adopt_or_share_through
         with_users
         and adopted
         and {n for n, d in docs.items() if d.jobs.preflight}
-        == with_users | adopted | {n for n, shares in ram.items() if shares} | {"identity", "organization"}
-    )
+        == with_users | adopted | {n for n, shares in ram.items() if shares} | {"identity", "organization", "shared-services"}
+    ), "shared services: the catalog's Git provider"
     assert {n: list(d.jobs.preflight.ram_shares) for n, d in docs.items() if d.jobs.preflight and d.jobs.preflight.ram_shares} == {
         n: shares for n, shares in ram.items() if shares
     }

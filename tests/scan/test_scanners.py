@@ -81,6 +81,8 @@ def test_the_suppressions_hold_for_a_registry_in_other_regions(tmp_path, suppres
     org = registry / "organization.yaml"
     text = org.read_text().replace("home_region: eu-west-1", "home_region: us-east-2")
     org.write_text(text.replace("allowed_regions: [eu-west-1, eu-central-1]", "allowed_regions: [us-east-2, ap-southeast-2]"))
+    catalog = registry / "catalog.yaml"
+    catalog.write_text(catalog.read_text().replace("codeconnections:eu-west-1:", "codeconnections:us-east-2:"))
     out = synth_registry(registry, tmp_path / "out")
     doc = json.loads((out / "stacks" / "recsys-dev" / "cdk.tf.json").read_text())
     assert "eu-" not in json.dumps(doc.get("resource", {}).get("aws_config_configuration_recorder")), "the regions moved"

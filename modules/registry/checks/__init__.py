@@ -30,7 +30,7 @@ from .organization import (
     check_regions,
     check_tags,
 )
-from .seeds import check_seed_parameters
+from .seeds import check_git, check_seed_parameters
 from .shares import check_shares
 from .stack_names import check_stack_names
 from .teams import (
@@ -75,6 +75,7 @@ CHECKS: tuple[Check, ...] = (
     check_libraries,
     check_catalog_versions,
     check_seed_parameters,
+    check_git,
 )
 
 
