@@ -5,13 +5,15 @@ and for each problem one note saying what to do. It only reads; every problem is
   name a region), with the identity store the registry names; external users exist in that store;
 - `organization` (planned before anything else): the organization (all features, the registry's id and
   management account), trusted access and the SCP policy type when the registry does not give organization_id
-  (with it, the organization stack manages them: DESIGN.md decision 5), the state bucket (there, in its region,
+  (with it, the organization stack manages them), the state bucket (there, in its region,
   versioned), the central and adopted accounts (members, ACTIVE; the central ones reachable through
   OrganizationAccountAccessRole, which the log archive's provider and shared-services assume), and the account quota;
 - a team stack of an adopted account: the role its provider assumes can be assumed;
 - a team stack producing organization-only RAM shares (feature groups, pipelines): RAM's sharing with the
   organization is on, read as the AWS provider reads its `aws_ram_sharing_with_organization` (RAM's service-linked
-  role in the management account, and trusted access for ram.amazonaws.com). The organization stack turns it on.
+  role in the management account, and trusted access for ram.amazonaws.com). The organization stack turns it on;
+- shared services, with catalog.yaml `git`: the seed code's Git provider answers (the connection is AVAILABLE, or
+  CodeCommit lists repositories).
 """
 
 from __future__ import annotations
@@ -32,9 +34,9 @@ ALL_FEATURES = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_
 TRUSTED_ACCESS = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services.html"
 ACCESS_ROLE = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_create-cross-account-role.html"
 QUOTA_CONSOLE = "https://console.aws.amazon.com/servicequotas/home?region=us-east-1#!/services/organizations/quotas"
+CODECOMMIT = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codecommit-repository.html"
 # RAM's sharing within the organization: the role EnableSharingWithAwsOrganization creates, and the trusted access it
 # turns on; the provider reads both (terraform-provider-aws internal/service/ram/sharing_with_organization.go).
-CODECOMMIT = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codecommit-repository.html"
 RAM_ROLE = "AWSServiceRoleForResourceAccessManager"
 RAM_PRINCIPAL = "ram.amazonaws.com"
 RAM_SHARING = "https://docs.aws.amazon.com/ram/latest/userguide/getting-started-sharing.html#getting-started-sharing-orgs"
