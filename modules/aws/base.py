@@ -28,8 +28,10 @@ from ..tfexpr import OPEN, expression
 # docs/security.md). Only these two names are accepted.
 ROLE_VARIABLE = "assume_role_name"
 
-# Terraform >= 1.10 for S3-native state locking (use_lockfile); cdktf.json declares the same.
-TARGET_VERSIONS = {"terraform": ">=1.10.0", "opentofu": ">=1.10.0"}
+# Terraform >= 1.10 for S3-native state locking (use_lockfile); cdktf.json declares the same, and every stack's
+# `terraform` block says so (`required_version`), so an older Terraform stops at init instead of planning without
+# the lock it cannot read.
+TARGET_VERSIONS = {"terraform": naming.TERRAFORM_REQUIRED_VERSION, "opentofu": naming.TERRAFORM_REQUIRED_VERSION}
 
 
 class PlatformStack(TerraformStack):
@@ -43,6 +45,7 @@ class PlatformStack(TerraformStack):
         self._provider_aliases: list[tuple[AwsProvider, str | None]] = []
         self.prepared = False  # cdktn called prepare_stack (the build notes a shortcut that stopped applying)
         S3Backend(self, bucket=backend.bucket, key=backend.key(name), region=backend.region, encrypt=True, use_lockfile=True)
+        self.add_override("terraform.required_version", naming.TERRAFORM_REQUIRED_VERSION)
         # The states this stack reads: exactly its record's `reads` (stacks.py), never decided here.
         for stack in reads:
             self.remote_state(stack)

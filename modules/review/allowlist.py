@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..naming import TERRAFORM_REQUIRED_VERSION
+
 TOP_LEVEL = frozenset({"//", "terraform", "provider", "resource", "data", "output", "variable", "import", "moved", "removed"})
 TERRAFORM_BLOCK = frozenset({"//", "backend", "required_providers", "required_version"})
 PROVIDERS = {"aws": "hashicorp/aws"}
@@ -28,6 +30,7 @@ RESOURCE_TYPES = frozenset(
         "aws_codeartifact_domain_permissions_policy",
         "aws_codeartifact_repository",
         "aws_codeartifact_repository_permissions_policy",
+        "aws_codebuild_project",
         "aws_cloudwatch_log_group",
         "aws_cloudwatch_log_metric_filter",
         "aws_cloudwatch_metric_alarm",
@@ -56,6 +59,7 @@ RESOURCE_TYPES = frozenset(
         "aws_organizations_policy_attachment",
         "aws_ram_principal_association",
         "aws_ram_resource_share",
+        "aws_ram_sharing_with_organization",
         "aws_route_table",
         "aws_route_table_association",
         "aws_s3_bucket",
@@ -103,6 +107,11 @@ def problems(stack: str, doc: object) -> list[str]:
     out = [f"{stack}: top-level block `{k}` is not allowed" for k in sorted(set(doc) - TOP_LEVEL)]
     tf = doc.get("terraform") or {}
     out += [f"{stack}: terraform.{k} is not allowed" for k in sorted(set(tf) - TERRAFORM_BLOCK)]
+    if tf.get("required_version") != TERRAFORM_REQUIRED_VERSION:  # the one constraint the compiler writes, always
+        out.append(
+            f"{stack}: terraform.required_version is {json.dumps(tf.get('required_version'))} "
+            f"(only {json.dumps(TERRAFORM_REQUIRED_VERSION)}: S3-native state locking needs Terraform 1.10)"
+        )
     out += [
         f"{stack}: backend `{k}` is not allowed (only {', '.join(sorted(BACKENDS))})"
         for k in sorted(set(tf.get("backend") or {}) - BACKENDS)

@@ -61,6 +61,16 @@ PLANTED = [
     ),
     ("terraform cloud", lambda d: d["terraform"].update({"cloud": {"organization": "evil"}}), "s: terraform.cloud is not allowed"),
     ("an unknown variable", lambda d: d.update({"variable": {"token": {}}}), "s: variable `token` is not allowed"),
+    (
+        "an older terraform",
+        lambda d: d["terraform"].update({"required_version": ">=0.12"}),
+        's: terraform.required_version is ">=0.12" (only ">=1.10.0": S3-native state locking needs Terraform 1.10)',
+    ),
+    (
+        "no required_version",
+        lambda d: d["terraform"].pop("required_version"),
+        's: terraform.required_version is null (only ">=1.10.0": S3-native state locking needs Terraform 1.10)',
+    ),
 ]
 
 
