@@ -58,10 +58,14 @@ def declared_parameters(text: str) -> set[str]:
     return set(params) if isinstance(params, dict) else set()
 
 
-def with_seed_defaults(text: str, *, bucket: str, key: str) -> str:
-    """The template as published: its seed parameters default to the seed object (JSON, keys in template order)."""
+def with_seed_defaults(text: str, *, bucket: str, key: str, git: dict[str, str] | None = None) -> str:
+    """The template as published: its seed parameters default to the seed object (JSON, keys in template order),
+    and the Git parameters it declares (GitProvider, SeedRepository, SeedBranch) to where the seed is (`git`)."""
     doc = load(text)
     params = doc.setdefault("Parameters", {})
     params["SeedCodeBucket"] = {**params.get("SeedCodeBucket", {"Type": "String"}), "Default": bucket}
     params["SeedCodeKey"] = {**params.get("SeedCodeKey", {"Type": "String"}), "Default": key}
+    for name, value in (git or {}).items():
+        if name in params:
+            params[name] = {**params[name], "Default": value}
     return json.dumps(doc, indent=1) + "\n"

@@ -79,6 +79,95 @@ PROJECT_CATALOG_ACTIONS = (
 )
 
 
+# Framework jobs (PyTorch, TensorFlow, Hugging Face; scikit-learn and XGBoost training and processing) run AWS's own
+# images from AWS's registries, one account per region, and SageMaker pulls a job's image with the execution role:
+# "Scope Amazon ECR permissions to the registry path (AlgorithmSpecification.TrainingImage) that you specify"
+# (https://docs.aws.amazon.com/sagemaker/latest/dg/sagemaker-roles.html#sagemaker-roles-createtrainingjob-perms), and a
+# role without them is refused with "Access denied for repository ... has proper pull permissions for SageMaker".
+# So the role may pull from exactly these registries of its own region, and from no other account. The commercial
+# partition's regions (every ARN this platform writes is `arn:aws:`).
+# Deep Learning Containers: https://github.com/aws/deep-learning-containers/blob/master/available_images.md and the
+# SageMaker Python SDK's image_uri_config (pytorch.json, tensorflow.json, huggingface.json `registries`).
+DLC_REGISTRIES = {
+    **dict.fromkeys(
+        (
+            "ap-northeast-1",
+            "ap-northeast-2",
+            "ap-south-1",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "ca-central-1",
+            "eu-central-1",
+            "eu-north-1",
+            "eu-west-1",
+            "eu-west-2",
+            "eu-west-3",
+            "sa-east-1",
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+        ),
+        "763104351884",
+    ),
+    "af-south-1": "626614931356",
+    "ap-east-1": "871362719292",
+    "ap-east-2": "975050140332",
+    "ap-northeast-3": "364406365360",
+    "ap-south-2": "772153158452",
+    "ap-southeast-3": "907027046896",
+    "ap-southeast-4": "457447274322",
+    "ap-southeast-5": "550225433462",
+    "ap-southeast-7": "590183813437",
+    "ca-west-1": "204538143572",
+    "eu-central-2": "380420809688",
+    "eu-south-1": "692866216735",
+    "eu-south-2": "503227376785",
+    "il-central-1": "780543022126",
+    "me-central-1": "914824155844",
+    "me-south-1": "217643126080",
+    "mx-central-1": "637423239942",
+}
+# The SageMaker framework containers for scikit-learn and XGBoost (SKLearnProcessor, the XGBoost estimator): the SDK's
+# image_uri_config sklearn.json / xgboost.json `registries` (the same accounts as the built-in XGBoost algorithm).
+FRAMEWORK_REGISTRIES = {
+    "af-south-1": "510948584623",
+    "ap-east-1": "651117190479",
+    "ap-northeast-1": "354813040037",
+    "ap-northeast-2": "366743142698",
+    "ap-northeast-3": "867004704886",
+    "ap-south-1": "720646828776",
+    "ap-south-2": "628508329040",
+    "ap-southeast-1": "121021644041",
+    "ap-southeast-2": "783357654285",
+    "ap-southeast-3": "951798379941",
+    "ap-southeast-4": "106583098589",
+    "ca-central-1": "341280168497",
+    "eu-central-1": "492215442770",
+    "eu-central-2": "680994064768",
+    "eu-north-1": "662702820516",
+    "eu-south-1": "978288397137",
+    "eu-south-2": "104374241257",
+    "eu-west-1": "141502667606",
+    "eu-west-2": "764974769150",
+    "eu-west-3": "659782779980",
+    "il-central-1": "898809789911",
+    "me-central-1": "272398656194",
+    "me-south-1": "801668240914",
+    "sa-east-1": "737474898029",
+    "us-east-1": "683313688378",
+    "us-east-2": "257758044811",
+    "us-west-1": "746614075791",
+    "us-west-2": "246618743249",
+}
+ECR_PULL_ACTIONS = ("ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")
+
+
+def aws_image_registries(region: str) -> tuple[str, ...]:
+    """The AWS accounts whose framework images a job in `region` runs (none known: none)."""
+    return tuple(sorted({r[region] for r in (DLC_REGISTRIES, FRAMEWORK_REGISTRIES) if region in r}))
+
+
 def sagemaker_trust(account_id: str) -> dict[str, Any]:
     """Only SageMaker, acting for this account, may assume the execution role (confused-deputy guard)."""
     return {
@@ -137,9 +226,10 @@ def execution_role_policy(
             {
                 "Sid": "PullImagesOfThisAccount",
                 "Effect": "Allow",
-                "Action": ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                "Action": list(ECR_PULL_ACTIONS),
                 "Resource": f"arn:aws:ecr:{region}:{account_id}:repository/*",
             },
+            *_aws_images(region),
             # These calls do not support resource-level permissions.
             {
                 "Sid": "CallsWithoutResourceScope",
@@ -172,6 +262,14 @@ def execution_role_policy(
             },
         ],
     }
+
+
+def _aws_images(region: str) -> list[dict[str, Any]]:
+    registries = aws_image_registries(region)
+    if not registries:
+        return []
+    resources = [f"arn:aws:ecr:{region}:{account}:repository/*" for account in registries]
+    return [{"Sid": "PullAwsFrameworkImages", "Effect": "Allow", "Action": list(ECR_PULL_ACTIONS), "Resource": resources}]
 
 
 def _types(instance_types: tuple[str, ...], *, studio: bool = False) -> dict[str, Any]:

@@ -73,6 +73,10 @@ LOSES: dict[str, str] = {
     "aws_identitystore_group": "the group's id: every membership and account assignment of the group is re-created",
     "aws_identitystore_user": "the user's identity (MFA devices, sessions) and every assignment naming it",
     "aws_efs_file_system": "the file system and its files",
+    # No attributes, so nothing forces a replacement; its delete turns RAM's trusted access off and deletes RAM's
+    # service-linked role (internal/service/ram/sharing_with_organization.go).
+    "aws_ram_sharing_with_organization": "RAM sharing within the organization: every feature group and pipeline share "
+    "stops reaching its consumers",
 }
 # Removing (not only replacing) one of these is guarded too. Identity Center groups and users are not: a
 # group emptied by its last member's removal and a person who left are ordinary changes the diff shows as access.

@@ -119,6 +119,9 @@ def _bucket_reserved(name: str) -> str | None:
 ORGANIZATION_STACK = "organization"
 IDENTITY_STACK = "identity"
 SHARED_SERVICES_STACK = "shared-services"
+# The Terraform every stack requires (its `terraform.required_version`): 1.10 brought the S3 backend's native
+# locking (`use_lockfile`), which every backend uses (https://developer.hashicorp.com/terraform/language/backend/s3).
+TERRAFORM_REQUIRED_VERSION = ">=1.10.0"
 CENTRAL_STACKS = (ORGANIZATION_STACK, IDENTITY_STACK, SHARED_SERVICES_STACK)
 
 # The OU that decommissioned teams' accounts move to, directly under the root.

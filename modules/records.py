@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .libraries import Libraries
 from .seed import SeedCode
+from .seed_push import GitSettings
 
 
 @dataclass(frozen=True)
@@ -181,3 +182,4 @@ class SharedServicesStack:
     # CodeArtifact (organization.yaml `libraries`), without its publishers: who publishes what is decided in each
     # team's own stacks, so a team's packages never change this stack (docs/design.md, "Internal libraries").
     libraries: Libraries | None = None
+    git: GitSettings | None = None  # catalog.yaml `git`: where seed code becomes a project's repository

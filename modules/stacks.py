@@ -40,7 +40,8 @@ from .records import (
     TemplateVersion,
 )
 from .registry.model import Registry
-from .shares import Share
+from .seed_push import GitSettings
+from .shares import KINDS, Share
 from .team_access import access_stack
 
 
@@ -200,7 +201,10 @@ def _records(
         if acct.studio_users:
             reads.append(identity)  # user_ids: Studio's application assignments
         # The deploy role trusts the CI role in shared services: IAM refuses a principal that does not exist yet.
-        out.append(StackRecord(acct.name, reads=tuple(sorted(reads)), after=(shared_name,)))
+        after = [shared_name]
+        if any(KINDS[s.kind].organization_sharing for s in acct.shares_out):
+            after.append(org)  # its RAM shares are organization-only: RAM's sharing with the organization comes first
+        out.append(StackRecord(acct.name, reads=tuple(sorted(reads)), after=tuple(sorted(after))))
     return tuple(sorted(out, key=lambda r: r.name))
 
 
@@ -238,6 +242,7 @@ def plan(reg: Registry) -> Plan:
         seed.seeded(reg, _catalog(reg)),
         guards.workload_roots,
         libraries=libraries.organization_libraries(reg, publishers=False),
+        git=GitSettings(reg.git.provider, reg.git.connection_arn, reg.git.owner) if reg.git else None,
     )
     access = tuple(sorted((access_stack(reg, t) for t in reg.teams), key=lambda a: a.name))
     # A new team is two pull requests (docs/design.md, "A new team is two pull requests"): while onboarding, only its

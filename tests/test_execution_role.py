@@ -57,6 +57,16 @@ JOURNEYS = {
         Request("kms:GenerateDataKey", ROLE_ARN, KEY),
         Request("logs:PutLogEvents", ROLE_ARN, f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/sagemaker/TrainingJobs:log-stream:x"),
     ],
+    # SageMaker pulls a framework job's image with the execution role: AWS's Deep Learning Containers (eu-west-1's registry
+    # account) and its scikit-learn/XGBoost framework images (another AWS account in eu-west-1).
+    "train with the PyTorch Deep Learning Container": [
+        Request(action, ROLE_ARN, f"arn:aws:ecr:{REGION}:763104351884:repository/pytorch-training")
+        for action in execution_role.ECR_PULL_ACTIONS
+    ],
+    "process with scikit-learn": [
+        Request(action, ROLE_ARN, f"arn:aws:ecr:{REGION}:141502667606:repository/sagemaker-scikit-learn")
+        for action in execution_role.ECR_PULL_ACTIONS
+    ],
     "register a model": [
         studio("sagemaker:CreateModelPackageGroup", f"{SM}:model-package-group/fraud-xgb"),
         studio("sagemaker:CreateModelPackage", f"{SM}:model-package/fraud-xgb/1"),
@@ -99,6 +109,11 @@ NEVER = {
     "read another team's bucket": Request("s3:GetObject", ROLE_ARN, "arn:aws:s3:::acme-risk-prod-data/x"),
     "create a domain": studio("sagemaker:CreateDomain", f"{SM}:domain/d-new"),
     "delete the domain": studio("sagemaker:DeleteDomain", f"{SM}:domain/{DOMAIN}"),
+    "pull another account's image": Request("ecr:BatchGetImage", ROLE_ARN, f"arn:aws:ecr:{REGION}:999999999999:repository/x"),
+    "pull another region's AWS image": Request(
+        "ecr:BatchGetImage", ROLE_ARN, "arn:aws:ecr:eu-south-1:692866216735:repository/pytorch-training"
+    ),
+    "push to AWS's registry": Request("ecr:PutImage", ROLE_ARN, f"arn:aws:ecr:{REGION}:763104351884:repository/pytorch-training"),
     "work in another account": studio("sagemaker:CreateFeatureGroup", "arn:aws:sagemaker:eu-west-1:999999999999:feature-group/x"),
 }
 
@@ -112,6 +127,21 @@ def test_every_call_of_the_journey_is_allowed(journey):
 @pytest.mark.parametrize("what", sorted(NEVER))
 def test_the_role_never_allows(what):
     assert not allowed(POLICY, NEVER[what])
+
+
+def test_in_every_region_the_role_pulls_aws_framework_images_of_that_region_only():
+    from modules.registry.checks.organization import known_regions
+
+    commercial = sorted(r for r in known_regions() if execution_role.aws_image_registries(r))
+    assert len(commercial) >= 30 and {"us-east-1", "eu-west-1", "ap-southeast-3", "me-central-1"} <= set(commercial)
+    for region in commercial:
+        policy = execution_role.execution_role_policy(
+            account_id=ACCOUNT, region=region, role_name=ROLE, bucket=BUCKET, key_arn=KEY, instance_types=("ml.m5.xlarge",)
+        )
+        [statement] = [s for s in policy["Statement"] if s["Sid"] == "PullAwsFrameworkImages"]
+        assert statement["Resource"] == [f"arn:aws:ecr:{region}:{a}:repository/*" for a in execution_role.aws_image_registries(region)]
+        for account in execution_role.aws_image_registries(region):
+            assert allowed(policy, Request("ecr:BatchGetImage", ROLE_ARN, f"arn:aws:ecr:{region}:{account}:repository/x")), region
 
 
 def test_without_studio_context_the_space_statements_match_nothing():

@@ -57,8 +57,13 @@ def test_a_team_account_reads_exactly_the_states_it_needs(example):
     assert example.record("pricing-dev").reads == (IDENTITY, ORG)  # Studio users: identity's user_ids
     # adopted (its id is known) but sharing with created accounts, whose ids come from the organization
     assert example.account("pricing-prod").account.adopted_id and example.record("pricing-prod").reads == (IDENTITY, ORG)
+    producers = set()
     for acct in example.accounts:  # the deploy role trusts the CI role that shared services' provider creates
-        assert example.record(acct.name).after == (SHARED,)
+        org_only = any(s.kind in ("feature_group", "pipeline") for s in acct.shares_out)
+        producers |= {acct.name} if org_only else set()
+        # an organization-only RAM share needs RAM's sharing with the organization, which the organization stack enables
+        assert example.record(acct.name).after == ((ORG, SHARED) if org_only else (SHARED,)), acct.name
+    assert producers == {"demand-forecast-prod", "pricing-dev"}
 
 
 def test_an_adopted_account_without_shares_reads_no_organization_state(tmp_path):

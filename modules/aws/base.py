@@ -28,8 +28,10 @@ from ..tfexpr import OPEN, expression
 # (`TF_VAR_access_mode=plan`, docs/security.md). The compiler maps the mode to a role name per account.
 MODE_VARIABLE = naming.ACCESS_MODE_VARIABLE
 
-# Terraform >= 1.10 for S3-native state locking (use_lockfile); cdktf.json declares the same.
-TARGET_VERSIONS = {"terraform": ">=1.10.0", "opentofu": ">=1.10.0"}
+# Terraform >= 1.10 for S3-native state locking (use_lockfile); cdktf.json declares the same, and every stack's
+# `terraform` block says so (`required_version`), so an older Terraform stops at init instead of planning without
+# the lock it cannot read.
+TARGET_VERSIONS = {"terraform": naming.TERRAFORM_REQUIRED_VERSION, "opentofu": naming.TERRAFORM_REQUIRED_VERSION}
 
 
 class PlatformStack(TerraformStack):
@@ -43,6 +45,7 @@ class PlatformStack(TerraformStack):
         self._provider_aliases: list[tuple[AwsProvider, str | None]] = []
         self.prepared = False  # cdktn called prepare_stack (the build notes a shortcut that stopped applying)
         S3Backend(self, bucket=backend.bucket, key=backend.key(name), region=backend.region, encrypt=True, use_lockfile=True)
+        self.add_override("terraform.required_version", naming.TERRAFORM_REQUIRED_VERSION)
         # The states this stack reads: exactly its record's `reads` (stacks.py), never decided here.
         for stack in reads:
             self.remote_state(stack)

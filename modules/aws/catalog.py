@@ -23,7 +23,7 @@ from cdktn_provider_aws.servicecatalog_product import ServicecatalogProduct
 from cdktn_provider_aws.servicecatalog_product_portfolio_association import ServicecatalogProductPortfolioAssociation
 from cdktn_provider_aws.servicecatalog_provisioning_artifact import ServicecatalogProvisioningArtifact
 
-from .. import cfn_template, naming, policies
+from .. import cfn_template, naming, policies, seed_push
 from ..naming import safe_id
 from ..records import OrgValues, SharedServicesStack
 from .audit import build_aggregator
@@ -33,6 +33,7 @@ from .codeartifact import build_libraries
 from .iam import iam
 from .planrole import build_plan_role
 from .refs import ref, remote_output
+from .seed_push import build_seed_push, log_group
 
 STUDIO_VISIBILITY_TAG = "sagemaker:studio-visibility"
 # The AWS provider sends its default tags with every resource it creates. S3 objects take 10 tags
@@ -65,6 +66,13 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
         if any(t.seed for t in shared.templates)
         else ([], [])
     )
+    # With a CodeConnections connection, a CodeBuild project pushes the seed code to the seed repositories.
+    git = shared.git
+    push = git is not None and git.connections and git.connection_arn is not None and any(t.seed for t in shared.templates)
+    if push:
+        seed_key = seed_key + policies.seed_push_key_statements(
+            account_id=shared.account_id, region=plan.home_region, log_group=log_group(plan.org)
+        )
     key_arn = build_key(
         stack,
         alias=f"alias/{plan.org}-shared-services",
@@ -73,6 +81,16 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
         extra_statements=seed_key,
     )
     build_data_bucket(stack, name=shared.catalog_bucket, key_arn=key_arn, extra_statements=seed_bucket)
+    if push and git is not None and git.connection_arn:
+        build_seed_push(
+            stack,
+            org=plan.org,
+            account_id=shared.account_id,
+            region=plan.home_region,
+            bucket=shared.catalog_bucket,
+            key_arn=key_arn,
+            connection_arn=git.connection_arn,
+        )
     if shared.libraries:
         build_libraries(stack, lib=shared.libraries, key_arn=key_arn, org_id=org_id)
     bucket_id = ref("aws_s3_bucket", "data-bucket", "id")
@@ -96,7 +114,12 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
             vid = f"template-{tid}-{safe_id(v.version)}"
             body = v.body
             if t.seed and v.version == t.version:
-                body = cfn_template.with_seed_defaults(v.body, bucket=shared.catalog_bucket, key=t.seed.key)
+                body = cfn_template.with_seed_defaults(
+                    v.body,
+                    bucket=shared.catalog_bucket,
+                    key=t.seed.key,
+                    git=seed_push.template_parameters(plan.org, shared.git, t.name, t.version),
+                )
             S3Object(
                 stack,
                 vid,

@@ -12,6 +12,7 @@ from cdktn_provider_aws.organizations_organization import OrganizationsOrganizat
 from cdktn_provider_aws.organizations_organizational_unit import OrganizationsOrganizationalUnit
 from cdktn_provider_aws.organizations_policy import OrganizationsPolicy
 from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
+from cdktn_provider_aws.ram_sharing_with_organization import RamSharingWithOrganization
 
 from .. import naming, trusted_access
 from ..naming import safe_id
@@ -47,9 +48,22 @@ def build_organization_resource(stack: PlatformStack, *, org: OrganizationStack)
     return [resource]
 
 
+def build_ram_sharing(stack: PlatformStack, *, after: list[Any]) -> None:
+    """RAM's sharing within the organization, always: the feature-group and pipeline shares are organization-only
+    (no invitations), and trusted access for ram.amazonaws.com alone is not that switch: enabling it through
+    Organizations creates no AWSServiceRoleForResourceAccessManager, and RAM cannot share within the organization
+    without it (https://docs.aws.amazon.com/ram/latest/userguide/getting-started-sharing.html#getting-started-sharing-orgs).
+    EnableSharingWithAwsOrganization creates the role and turns trusted access on; it is idempotent, so an
+    organization that already shares adopts the resource without a change. Destroying it would turn RAM's trusted
+    access off and delete the role (the provider's delete does both), breaking every such share: prevent_destroy.
+    With organization_id it follows the organization resource, which keeps ram.amazonaws.com in its list."""
+    RamSharingWithOrganization(stack, "ram-sharing", depends_on=after or None, lifecycle={"prevent_destroy": True})
+
+
 def build_organization(stack: PlatformStack, *, plan: OrgValues, org: OrganizationStack) -> None:
     stack.provider(region=plan.home_region, tags=plan.default_tags, allowed_account_ids=[plan.management_account_id])
     after_org = build_organization_resource(stack, org=org)
+    build_ram_sharing(stack, after=after_org)
     org_ref = ref if org.organization_id else data_ref
     root_id = org_ref("aws_organizations_organization", "organization", "roots[0].id")
     org_id = org_ref("aws_organizations_organization", "organization", "id")

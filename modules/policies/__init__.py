@@ -24,6 +24,8 @@ from .projects import (
     PROJECT_REPOSITORY_PATTERNS,
     SEED_OBJECT_PATTERN,
     projects_launch_policy,
+    seed_push_key_statements,
+    seed_push_policy,
     seed_reader_statements,
 )
 
@@ -46,6 +48,8 @@ __all__ = [
     "plan_deny_data",
     "plan_trust",
     "projects_launch_policy",
+    "seed_push_key_statements",
+    "seed_push_policy",
     "seed_reader_statements",
     "service_trust",
     "trail_logs_policy",

@@ -182,3 +182,57 @@ def seed_reader_statements(*, org: str, org_id: str, bucket: str, region: str) -
         }
     ]
     return bucket_st, key_st
+
+
+def seed_push_policy(*, account_id: str, region: str, bucket: str, key_arn: str, connection_arn: str, project: str) -> dict[str, Any]:
+    """The CodeBuild role that pushes seed code to the seed repositories: the one connection (both of its ARN
+    spellings: CodeConnections was CodeStar Connections), the seed zips and their decryption through S3, its logs."""
+    rest = connection_arn.split(":", 3)[3]  # region:account:connection/id
+    connections = sorted(f"arn:aws:{s}:{rest}" for s in ("codeconnections", "codestar-connections"))
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "UseTheConnection",
+                "Effect": "Allow",
+                "Action": [
+                    f"{s}:{a}" for s in ("codeconnections", "codestar-connections") for a in ("GetConnectionToken", "UseConnection")
+                ],
+                "Resource": connections,
+            },
+            {
+                "Sid": "ReadSeedCode",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/{SEED_OBJECT_PATTERN}",
+            },
+            {
+                "Sid": "DecryptSeedCode",
+                "Effect": "Allow",
+                "Action": "kms:Decrypt",
+                "Resource": key_arn,
+                "Condition": {"StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+            },
+            {
+                "Sid": "WriteBuildLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"arn:aws:logs:{region}:{account_id}:log-group:/aws/codebuild/{project}*",
+            },
+        ],
+    }
+
+
+def seed_push_key_statements(*, account_id: str, region: str, log_group: str) -> list[dict[str, Any]]:
+    """The shared services key encrypts the seed-push build's log group: CloudWatch Logs may use it for that group only
+    (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html)."""
+    return [
+        {
+            "Sid": "CloudWatchLogsEncryptsTheSeedPushLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"],
+            "Resource": "*",
+            "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account_id}:log-group:{log_group}"}},
+        }
+    ]

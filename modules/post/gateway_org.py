@@ -25,6 +25,8 @@ QUOTA_REGION = "us-east-1"
 # GetServiceQuota has no applied value until the quota was changed: then the default is what applies
 # (https://docs.aws.amazon.com/servicequotas/2019-06-24/apireference/API_GetServiceQuota.html).
 NO_QUOTA_VALUE = {"NoSuchResourceException"}
+# GetRole of a role that does not exist (https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetRole.html).
+NO_ROLE = {"NoSuchEntity"}
 
 
 def _message(exc: ClientError) -> str:
@@ -117,6 +119,17 @@ class OrganizationCalls:
         # (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html).
         status = self.call(s3, "get_bucket_versioning", Bucket=bucket).get("Status")
         return {"error": None, "region": str(where), "versioning": status}
+
+    def management_role_exists(self, name: str, region: str) -> bool:
+        """Whether the management account has the IAM role `name` (a service-linked role, say)."""
+        iam = self.client("iam", None, region)
+        try:
+            self.call(iam, "get_role", RoleName=name)
+        except ClientError as exc:
+            if str(exc.response.get("Error", {}).get("Code")) in NO_ROLE:
+                return False
+            raise
+        return True
 
     def access_role_error(self, account: str, role: str, region: str) -> str | None:
         """None when the management credentials can assume `role` in `account`, else AWS's refusal."""

@@ -14,6 +14,7 @@ from ..shares import KINDS
 from .access_drift import access_drift, access_drift_perform
 from .job_types import Action, Context, Job, Note, Planned
 from .preflight import preflight, preflight_perform
+from .seed_code import seed_code, seed_code_perform
 
 __all__ = ["JOBS", "Action", "Context", "Job", "Note", "Planned"]
 
@@ -270,6 +271,7 @@ JOBS: dict[str, Job] = {
             "each share to leave PROMOTING_TO_STANDARD (the permission is promoted first, in the same run)",
         ),
         Job("cost-tags", cost_tags, cost_tags_perform, "nothing"),
+        Job("seed-code", seed_code, seed_code_perform, "each build to finish (SUCCEEDED, or it is started again)"),
         # Scheduled, read-only (`python main.py access-drift`): never part of an apply.
         Job("access-drift", access_drift, access_drift_perform, "nothing (it only reads)", on_request=True),
     )

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .. import naming, trusted_access
+from .. import naming, seed_push, trusted_access
 from ..shares import KINDS, names
 from ..stacks import Plan
 from . import access_spec
@@ -52,6 +52,13 @@ class OrganizationChecks(_Model):
     new_accounts: tuple[str, ...]  # names of the accounts the stack creates (those not there yet count against the quota)
 
 
+class GitCheck(_Model):
+    """catalog.yaml `git`: the provider seed code goes to, checked before shared services is planned."""
+
+    provider: Literal["codecommit", "codeconnections"]
+    connection_arn: str | None = None  # codeconnections: it must be AVAILABLE
+
+
 class Preflight(_Model):
     instance_arn: str
     identity_store_id: str
@@ -59,6 +66,9 @@ class Preflight(_Model):
     external_users: tuple[str, ...]  # users that must already exist in the identity store
     organization: OrganizationChecks | None = None  # the organization stack only
     access_role: str | None = None  # an adopted account: the role the stack's provider assumes there
+    # Organization-only RAM shares the stack produces: RAM's sharing with the organization must be on.
+    ram_shares: tuple[str, ...] = ()
+    git: GitCheck | None = None  # shared services, with catalog.yaml `git`
 
 
 class StudioCleanup(_Model):
@@ -83,6 +93,21 @@ class CostTags(_Model):
     tags: tuple[str, ...]
 
 
+class SeedPush(_Model):
+    template: str
+    version: str
+    bucket: str
+    key: str
+    sha256: str
+    repository: str  # <owner>/<name> at the Git provider
+
+
+class SeedCode(_Model):
+    connection_arn: str
+    project: str  # the CodeBuild project that pushes
+    seeds: tuple[SeedPush, ...]
+
+
 class Jobs(_Model):
     """What each job needs in this stack; a job absent here does not run for the stack.
     The aliases are the job names (modules/post/jobs.py JOBS), also the keys in the JSON."""
@@ -92,6 +117,7 @@ class Jobs(_Model):
     share_artifacts: tuple[ShareArtifact, ...] | None = Field(None, alias="share-artifacts")
     promote_shares: tuple[PromoteShare, ...] | None = Field(None, alias="promote-shares")
     cost_tags: CostTags | None = Field(None, alias="cost-tags")
+    seed_code: SeedCode | None = Field(None, alias="seed-code")
     access_drift: AccessDrift | None = Field(None, alias="access-drift")  # what the registry grants here (access_spec.py)
 
     def names(self) -> list[str]:
@@ -163,6 +189,30 @@ def _organization_checks(plan: Plan) -> OrganizationChecks:
     )
 
 
+def _shared_services_jobs(plan: Plan) -> Jobs:
+    """With catalog.yaml `git`, its provider is checked before the plan; with a connection, the seeds are pushed."""
+    shared, git = plan.shared_services, plan.shared_services.git
+    if git is None:
+        return Jobs()
+    check = GitCheck(provider=git.provider, connection_arn=git.connection_arn)  # type: ignore[arg-type]
+    seeds = tuple(
+        SeedPush(
+            template=t.name,
+            version=t.version,
+            bucket=shared.catalog_bucket,
+            key=t.seed.key,
+            sha256=t.seed.sha256,
+            repository=seed_push.repository(plan.org, git.owner, t.name),
+        )
+        for t in shared.templates
+        if t.seed and git.owner
+    )
+    push = None
+    if git.connections and git.connection_arn and seeds:
+        push = SeedCode(connection_arn=git.connection_arn, project=seed_push.project_name(plan.org), seeds=seeds)
+    return Jobs(preflight=_preflight(plan, [], git=check), seed_code=push)
+
+
 def access_role(account: Any) -> str:
     """The role a team stack's provider assumes in its account (naming.adopted_access_role)."""
     return getattr(account, "access_role", None) or naming.ORGANIZATION_ACCESS_ROLE
@@ -187,7 +237,7 @@ def manifests(plan: Plan) -> dict[str, Manifest]:
             naming.SHARED_SERVICES_STACK,
             plan.home_region,
             Account(key="shared-services", id=plan.shared_services.account_id, name=None, id_output=None),
-            Jobs(),
+            _shared_services_jobs(plan),
         ),
     }
     for access in plan.access:  # groups, assignments, SCP, catalog associations: nothing beside Terraform
@@ -202,11 +252,18 @@ def manifests(plan: Plan) -> dict[str, Manifest]:
         mpg = tuple(
             PromoteShare(share=s.name, model_package_group=s.resource) for s in acct.shares_out if KINDS[s.kind].promotes_policy_share
         )
+        org_only = tuple(sorted(s.name for s in acct.shares_out if KINDS[s.kind].organization_sharing))
         jobs = Jobs(
             # Studio profiles are bound to Identity Center users: a missing one fails the plan, not the apply;
-            # an adopted account's access role is checked before its stack is planned.
-            preflight=_preflight(plan, [u.user_name for u in acct.studio_users], access_role=access_role(a) if a.adopted_id else None)
-            if acct.studio_users or a.adopted_id
+            # an adopted account's access role is checked before its stack is planned; organization-only RAM
+            # shares need RAM's sharing with the organization, which the organization stack turns on.
+            preflight=_preflight(
+                plan,
+                [u.user_name for u in acct.studio_users],
+                access_role=access_role(a) if a.adopted_id else None,
+                ram_shares=org_only,
+            )
+            if acct.studio_users or a.adopted_id or org_only
             else None,
             studio_cleanup=StudioCleanup(domain_name=acct.domain_name, domain_output="domain_id"),
             share_artifacts=ram or None,

@@ -8,7 +8,12 @@ and for each problem one note saying what to do. It only reads; every problem is
   (with it, the organization stack manages them: docs/design.md, "The organization resource"), the state bucket (there, in its region,
   versioned), the central and adopted accounts (members, ACTIVE; the central ones reachable through
   OrganizationAccountAccessRole, which the log archive's provider and shared-services assume), and the account quota;
-- a team stack of an adopted account: the role its provider assumes can be assumed.
+- a team stack of an adopted account: the role its provider assumes can be assumed;
+- a team stack producing organization-only RAM shares (feature groups, pipelines): RAM's sharing with the
+  organization is on, read as the AWS provider reads its `aws_ram_sharing_with_organization` (RAM's service-linked
+  role in the management account, and trusted access for ram.amazonaws.com). The organization stack turns it on;
+- shared services, with catalog.yaml `git`: the seed code's Git provider answers (the connection is AVAILABLE, or
+  CodeCommit lists repositories).
 """
 
 from __future__ import annotations
@@ -18,9 +23,10 @@ from typing import TYPE_CHECKING
 
 from .. import naming
 from .job_types import Action, Context, Note, Planned
+from .seed_code import connection_notes
 
 if TYPE_CHECKING:
-    from .manifest import OrganizationChecks, Preflight
+    from .manifest import GitCheck, OrganizationChecks, Preflight
 
 JOB = "preflight"
 DEFAULT_ACCOUNT_QUOTA = 10  # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
@@ -28,6 +34,12 @@ ALL_FEATURES = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_
 TRUSTED_ACCESS = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services.html"
 ACCESS_ROLE = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_create-cross-account-role.html"
 QUOTA_CONSOLE = "https://console.aws.amazon.com/servicequotas/home?region=us-east-1#!/services/organizations/quotas"
+CODECOMMIT = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-codecommit-repository.html"
+# RAM's sharing within the organization: the role EnableSharingWithAwsOrganization creates, and the trusted access it
+# turns on; the provider reads both (terraform-provider-aws internal/service/ram/sharing_with_organization.go).
+RAM_ROLE = "AWSServiceRoleForResourceAccessManager"
+RAM_PRINCIPAL = "ram.amazonaws.com"
+RAM_SHARING = "https://docs.aws.amazon.com/ram/latest/userguide/getting-started-sharing.html#getting-started-sharing-orgs"
 
 
 def _missing(target: str, message: str) -> Note:
@@ -44,7 +56,48 @@ def preflight(ctx: Context) -> Planned:
     notes += identity_center_notes(ctx, spec)
     if spec.access_role:
         notes += access_role_notes(ctx, spec.access_role)
+    if spec.ram_shares:
+        notes += ram_sharing_notes(ctx, spec.ram_shares)
+    if spec.git:
+        notes += git_notes(ctx, spec.git)
     return [], notes
+
+
+def git_notes(ctx: Context, git: GitCheck) -> list[Note]:
+    """Seed code's Git provider: a connection must be AVAILABLE (authorized in the console); CodeCommit must answer."""
+    if git.provider == "codeconnections" and git.connection_arn:
+        return connection_notes(ctx, git.connection_arn, JOB)[1]
+    refused = ctx.gateway.codecommit_error(ctx.account_id, ctx.region)
+    if refused is None:
+        return []
+    return [
+        _missing(
+            "codecommit",
+            f"CodeCommit refuses account {ctx.account_id} ({refused}); AWS closed it to new customers ({CODECOMMIT}): "
+            "in catalog.yaml choose git: {provider: codeconnections, connection_arn, owner}",
+        )
+    ]
+
+
+def ram_sharing_notes(ctx: Context, shares: tuple[str, ...]) -> list[Note]:
+    """The stack's RAM shares are organization-only: without RAM's sharing with the organization they cannot
+    reach their consumers. Both halves are read, each problem its own note."""
+    missing = []
+    if not ctx.gateway.management_role_exists(RAM_ROLE, ctx.region):
+        missing.append(f"the management account has no {RAM_ROLE} (trusted access enabled through Organizations does not create it)")
+    if RAM_PRINCIPAL not in ctx.gateway.trusted_services(ctx.region):
+        missing.append(f"the organization has no trusted access for {RAM_PRINCIPAL}")
+    what = ", ".join(shares)
+    return [
+        _missing(
+            "ram sharing",
+            f"RAM's sharing with the organization is off ({why}), so this stack's organization-only RAM shares "
+            f"({what}) cannot reach their consumers: apply the organization stack first (it manages "
+            "aws_ram_sharing_with_organization), or from the management account run "
+            f"`aws ram enable-sharing-with-aws-organization` ({RAM_SHARING})",
+        )
+        for why in missing
+    ]
 
 
 def identity_center_notes(ctx: Context, spec: Preflight) -> list[Note]:

@@ -267,6 +267,7 @@ def read_registry(root: str | os.PathLike[str], shown_root: str | None = None) -
         grants=tuple(grants.grants),
         files=_side_files(root_path, access, catalog, src),
         seed_zips=_seed_zips(root_path, catalog),
+        git=catalog.git,
     )
     registry._origin = src.origin()
     return registry, errors

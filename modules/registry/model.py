@@ -50,6 +50,7 @@ from .fields import (
     UserName,
     Version,
     VpcCidr,
+    pattern,
 )
 
 if TYPE_CHECKING:  # source.py imports Base from here
@@ -231,7 +232,35 @@ class Template(Base):
     )
 
 
+# CodeConnections connection ARNs as botocore's model has them (the legacy codestar-connections form too).
+ConnectionArn = Annotated[
+    str,
+    pattern(
+        r"^arn:aws:(codeconnections|codestar-connections):[a-z]{2}-[a-z]+-[0-9]{1,2}:[0-9]{12}:connection/[A-Za-z0-9_-]{1,64}$",
+        "a CodeConnections connection ARN such as arn:aws:codeconnections:eu-west-1:222222222222:connection/1a2b3c4d-...",
+    ),
+]
+GitOwner = Annotated[
+    str,
+    pattern(
+        r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}(/[A-Za-z0-9][A-Za-z0-9._-]{0,99}){0,4}$",
+        "the GitHub organization, GitLab group (subgroups with /) or Bitbucket workspace of the seed repositories",
+    ),
+]
+
+
+class Git(Base):
+    """Where seed code becomes a project's repository."""
+
+    provider: Literal["codecommit", "codeconnections"] = Field(
+        description="codecommit (organizations that already use it) or codeconnections (GitHub, GitLab, Bitbucket)"
+    )
+    connection_arn: ConnectionArn | None = Field(None, description="codeconnections: the connection in the shared services account")
+    owner: GitOwner | None = Field(None, description="codeconnections: the organization or group that holds the seed repositories")
+
+
 class CatalogFile(Base):
+    git: Git | None = Field(None, description="where seed code becomes each project's repository (default: codecommit)")
     templates: list[Template] = Field(
         default_factory=list, **capped("CatalogFile.templates", "SageMaker Projects templates, published through Service Catalog")
     )
@@ -330,16 +359,16 @@ class Grant(Base):
     """Temporary elevated access (grants.yaml, platform-owned): the role's access in the listed environments of the
     team's accounts, for one person, until a date, for a reason."""
 
-    person: UserName
-    team: Slug
-    role: RoleName
-    environments: list[EnvName] = Field(min_length=1)
-    until: Until
-    reason: Text
+    person: UserName = Field(description="a user_name from people.yaml: who gets the access")
+    team: Slug = Field(description="the active team whose accounts the access is in")
+    role: RoleName = Field(description="a role from access.yaml: its permission set (and Studio) in each environment listed")
+    environments: list[EnvName] = Field(min_length=1, description="the team's environments the grant covers, each mapped by the role")
+    until: Until = Field(description="the last day of access (YYYY-MM-DD, inclusive, UTC): the expiry run's pull request removes it after")
+    reason: Text = Field(description="why, for the reviewers (a ticket, an incident)")
 
 
 class GrantsFile(Base):
-    grants: list[Grant] = Field(default_factory=list)
+    grants: list[Grant] = Field(default_factory=list, description="temporary elevated access, reviewed by the platform admins")
 
 
 # Which model each file validates against (path relative to the registry folder).
@@ -365,6 +394,7 @@ class Registry(Base):
     templates: tuple[Template, ...]
     teams: tuple[Team, ...]
     grants: tuple[Grant, ...] = ()  # grants.yaml, in the file's order
+    git: Git | None = None  # catalog.yaml `git`
     # Text of the files that registry entries point at (inline policies, catalog templates), by path.
     files: dict[str, str] = Field(default_factory=dict)
     # Seed folders packed as the compiler uploads them (modules/seed.py), by the folder as catalog.yaml names it.

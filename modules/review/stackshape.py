@@ -48,7 +48,11 @@ class Expect:
         return {"bucket": self.bucket, "encrypt": True, "key": f"{stack}/terraform.tfstate", "region": self.region, "use_lockfile": True}
 
     def terraform_block(self, stack: str) -> dict[str, Any]:
-        return {"backend": {"s3": self.backend(stack)}, "required_providers": REQUIRED_PROVIDERS}
+        return {
+            "backend": {"s3": self.backend(stack)},
+            "required_providers": REQUIRED_PROVIDERS,
+            "required_version": naming.TERRAFORM_REQUIRED_VERSION,  # S3-native state locking needs Terraform 1.10
+        }
 
     def remote_state(self, stack: str) -> dict[str, Any]:
         return {"backend": "s3", "config": {"bucket": self.bucket, "key": f"{stack}/terraform.tfstate", "region": self.region}}

@@ -115,6 +115,10 @@ class ShareKind(ABC):
     # and whether RAM's share created from the resource policy must be promoted (promote-shares).
     artifact_lookup: ClassVar[ArtifactLookup | None] = None
     promotes_policy_share: ClassVar[bool] = False  # promote-shares looks the resource up as a model package group
+    # The producer's grant is a RAM share limited to the organization (no invitations): it works only once RAM's
+    # sharing with the organization is enabled, which the organization stack manages, so the producer's stack is
+    # applied after that one and its preflight checks it (https://docs.aws.amazon.com/ram/latest/userguide/getting-started-sharing.html#getting-started-sharing-orgs).
+    organization_sharing: ClassVar[bool] = False
 
     def actions(self, access: str) -> tuple[str, ...]:
         """ "write" adds to "read"; nothing else grants share access."""
@@ -194,6 +198,7 @@ class RamKind(ShareKind):
     # RAM managed permission per access (None: the resource type's default permission).
     permissions: ClassVar[dict[str, str | None]]
     artifact_lookup: ClassVar[ArtifactLookup]
+    organization_sharing: ClassVar[bool] = True  # allow_external_principals is false
 
     def producer_resources(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str, key_arn: str) -> list[Resource]:
         cid = construct_id(share)

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from ..registry.model import Registry
 
 LIST_ACTIONS = ("s3:ListBucket",)
+# A first segment S3 would take as a bucket name and that is more than one word reads as a bucket, never as a folder.
+BUCKET_LIKE = re.compile(r"[-.]")
 KMS_ACTIONS = {"read": ("kms:Decrypt", "kms:DescribeKey"), "write": ("kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey")}
 
 
@@ -33,19 +35,22 @@ class S3Prefix(ShareKind):
     write = ("s3:AbortMultipartUpload", "s3:PutObject")
 
     def resource_problems(self, reg: Registry, team: str, env: str, resource: str) -> list[str]:
-        """The prefix is written plain or as "<bucket>/<prefix>" naming the producer's data bucket. A first segment
-        that names another bucket (any data bucket the registry derives, or a bucket-like name starting with the
-        organization's prefix) would be reinterpreted as a folder inside the producer's bucket: refused."""
+        """The prefix is written plain (features/daily/) or after the producer's own data bucket
+        (<bucket>/features/daily/). Which one a first segment is cannot be told from every spelling: `other-bucket` may
+        be a bucket or a folder. So a share never guesses. The producer's bucket is accepted only with a prefix after
+        it (the whole bucket is not a prefix); any other first segment that S3 would take as a bucket name and that
+        is not one plain word (it holds '-' or '.', as every bucket this platform derives does) is refused, saying
+        how to write it as a folder of the producer's bucket. A plain word (features/, exports/) is a folder."""
         org, suffix = reg.organization.name, reg.organization.bucket_suffix
         own = naming.data_bucket_name(org, team, env, suffix)
-        first = resource.split("/", 1)[0]
+        first, _, rest = resource.partition("/")
+        allowed = f"allowed: a prefix such as features/daily/, or {own}/<prefix>"
         if first == own:
-            return []
-        buckets = {naming.data_bucket_name(org, t.name, e, suffix) for t in reg.teams for e in t.environments}
-        if first in buckets or first.startswith(f"{org}-") or first.endswith("-data"):
+            return [] if rest else [f"s3_prefix {show(resource)} is the whole data bucket; a share grants a prefix of it ({allowed})"]
+        if naming.S3_BUCKET.pattern.fullmatch(first) and BUCKET_LIKE.search(first):
             return [
-                f"s3_prefix {show(resource)} names bucket {show(first)}; a share grants a prefix of the producer's "
-                f"own data bucket only (allowed: a prefix such as features/daily/, or {own}/<prefix>)"
+                f"s3_prefix {show(resource)} names bucket {show(first)}; a share grants a prefix of the producer's own data "
+                f"bucket only ({allowed}; a folder named {show(first)} is written {own}/{resource})"
             ]
         return []
 

@@ -114,6 +114,12 @@ PLANTED = [
         "terraform.backend.s3.key:",
     ),
     ("terraform cloud", lambda d: d["terraform"].update({"cloud": {"organization": "evil"}}), 'terraform."cloud": not allowed here'),
+    (
+        "an older Terraform",
+        _set(["terraform", "required_version"], ">=0.12"),
+        'terraform.required_version: ">=0.12" where the compiler writes ">=1.10.0"',
+    ),
+    ("no required_version", lambda d: d["terraform"].pop("required_version"), "terraform.required_version: missing"),
     ("an unknown variable", lambda d: d["variable"].update({"token": {}}), 'variable "token": not allowed (only access_mode)'),
     (
         "a role name passed in again",

@@ -104,11 +104,17 @@ def test_the_refusal_prints_the_entries_that_approve_exactly_what_it_refuses(pr,
     (pr / "allow-destroy.yaml").write_text(block)
     code, out, err = run_cli(["check-destroy", "--base", "main"], cwd=pr)
     assert code == 1 and "`reason` is required" in err
+    # fraud-dev's entry on the base branch (reason "an earlier change") was spent by that change; the same entry
+    # again approves nothing, a new reason is a new approval, read by the platform admins who own the file
+    (pr / "allow-destroy.yaml").write_text(
+        block.replace(REASON_PLACEHOLDER, "an earlier change", 1).replace(REASON_PLACEHOLDER, "bob left")
+    )
+    code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
+    assert code == 1 and out.count("approved (bob left)") == 1
+    assert "  - stack: 'fraud-dev'\n" in out.split("\nallow:\n", 1)[1] and "fraud-sandbox'" not in out.split("\nallow:\n", 1)[1]
     (pr / "allow-destroy.yaml").write_text(block.replace(REASON_PLACEHOLDER, "bob left; home exported (TICKET-9)"))
     code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
-    # fraud-dev's entry is already on the base branch (spent by an earlier change): only fraud-sandbox's counts
-    assert code == 1 and out.count("approved (bob left; home exported (TICKET-9))") == 1
-    assert "  - stack: 'fraud-dev'\n" in out.split("\nallow:\n", 1)[1] and "fraud-sandbox'" not in out.split("\nallow:\n", 1)[1]
+    assert code == 0 and out.count("approved (bob left; home exported (TICKET-9))") == 2, out
 
 
 def test_a_removed_stack_is_told_the_decommissioning_path(pr, run_cli):

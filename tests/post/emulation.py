@@ -33,6 +33,8 @@ Emulated, with AWS's documented states and delays (scaled down to about a second
   Organizations' CreateAccount creates OrganizationAccountAccessRole there); AWS refuses a role that does not exist
   with AccessDenied (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html), moto assumes any.
 
+Also what the organization stack's apply turns on where moto only answers (tests/post/emulation_org.py).
+
 Injected faults: throttling (every `throttle_every`-th request of any service answers ThrottlingException, S3 503 SlowDown;
 `throttle_always` names operations that always do) and accounts whose OrganizationAccountAccessRole
 cannot be assumed (`deny_accounts`: AccessDenied). `mutations` records every change that was made.
@@ -50,7 +52,7 @@ from urllib.parse import parse_qs
 
 from werkzeug.serving import make_server
 
-from tests.post import emulation_studio
+from tests.post import emulation_org, emulation_studio
 
 APP_SECONDS, SPACE_SECONDS, PROMOTE_SECONDS = 1.0, 1.0, 1.0
 APP_TYPES = {
@@ -99,6 +101,7 @@ class Emulation:
             self.mutations: list[str] = []
             self.calls: list[str] = []
             self.errors: list[tuple[str, str]] = []  # (service:Operation, error code) answered
+            emulation_org.reset(self)
 
     def add_app(self, domain: str, app_type: str, name: str, *, user: str | None = None, space: str | None = None) -> None:
         owner = {"UserProfileName": user} if user else {"SpaceName": space}
@@ -174,6 +177,8 @@ class Emulation:
                 params = {**{k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}, **_json(body)}
                 result = handler(self, params, _account(access_key), region) if handler else None
         except Exception as exc:  # a bug in the emulation: a 500 that names it (the client retries 5xx)
+            if isinstance(exc, emulation_org.Refused):
+                exc = ApiError(exc.code, exc.message)
             if not isinstance(exc, ApiError):
                 exc = ApiError("InternalFailure", f"emulation: {type(exc).__name__}: {exc}", 500)
             err = exc
@@ -261,7 +266,7 @@ def _error(start_response: Any, service: str, err: ApiError) -> list[bytes]:
         body = f"<Error><Code>{err.code}</Code><Message>{err.message}</Message></Error>".encode()
         start_response(status, [("Content-Type", "application/xml")])
         return [body]
-    if service == "sts":  # query protocol: XML errors
+    if service in ("sts", "iam"):  # query protocol: XML errors
         body = (
             f"<ErrorResponse><Error><Type>Sender</Type><Code>{err.code}</Code><Message>{err.message}</Message>"
             "</Error><RequestId>emulated</RequestId></ErrorResponse>"
@@ -478,4 +483,5 @@ HANDLERS = {
     "ce:listcostallocationtags": list_cost_allocation_tags,
     "ce:updatecostallocationtagsstatus": update_cost_allocation_tags_status,
     **emulation_studio.HANDLERS,
+    **emulation_org.HANDLERS,  # what the organization stack's apply turns on
 }

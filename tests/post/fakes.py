@@ -39,6 +39,10 @@ class FakeGateway:
         self.buckets: dict[str, dict[str, str | None]] = {}  # name -> {"region", "versioning"}
         self.assumable: set[tuple[str, str]] = set()  # (account, role)
         self.roles: dict[str, str] = {}  # use_access_role
+        self.management_roles: set[str] = set()  # IAM roles of the management account
+        self.connections: dict[str, dict[str, str]] = {}  # connection arn -> {"status", "provider"}
+        self.builds_: list[dict[str, Any]] = []  # newest first: {"id", "status", "env", "project", "overrides"}
+        self.codecommit_refusal: str | None = None
         self.calls: list[str] = []
         self.list_accounts_calls = 0
         # access-drift: Identity Center, Studio profiles, RAM shares owned, resource policies
@@ -175,6 +179,29 @@ class FakeGateway:
 
     def access_role_error(self, account: str, role: str, region: str) -> str | None:
         return None if (account, role) in self.assumable else "AccessDenied: not authorized to perform: sts:AssumeRole"
+
+    def connection(self, account: str, region: str, arn: str) -> dict[str, str] | None:
+        return dict(self.connections[arn]) if arn in self.connections else None
+
+    def builds(self, account: str, region: str, project: str) -> list[dict[str, Any]]:
+        out = [{k: b[k] for k in ("id", "status", "env")} for b in self.builds_ if b["project"] == project]
+        for b in self.builds_:
+            if b["status"] == "IN_PROGRESS":
+                b["status"] = "SUCCEEDED"  # seen running once, then done
+        return out
+
+    def start_build(self, account: str, region: str, project: str, overrides: dict[str, Any]) -> str:
+        build_id = f"{project}:{len(self.builds_) + 1}"
+        env = {v["name"]: v["value"] for v in overrides["environmentVariablesOverride"]}
+        self.builds_.insert(0, {"id": build_id, "status": "IN_PROGRESS", "env": env, "project": project, "overrides": overrides})
+        self.calls.append(f"start_build {env['SEED_REPOSITORY']}@{env['SEED_BRANCH']}")
+        return build_id
+
+    def codecommit_error(self, account: str, region: str) -> str | None:
+        return self.codecommit_refusal
+
+    def management_role_exists(self, name: str, region: str) -> bool:
+        return name in self.management_roles
 
     def user_exists(self, region: str, store: str, user_name: str) -> bool:
         return user_name in self.users

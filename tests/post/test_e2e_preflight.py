@@ -197,6 +197,29 @@ def test_an_applied_quota_of_16_is_enough_and_15_is_not(world):
     assert code == 1 and "request an increase to at least 16" in out and "--quota-code L-E619E033 --desired-value 16" in out
 
 
+RAM_PRODUCER = ("plan", "--stack", "pricing-dev", "--job", "preflight")  # produces an organization-only pipeline share
+
+
+def test_an_organization_only_share_needs_rams_sharing_which_the_organization_stack_turns_on(world):
+    """Trusted access for ram.amazonaws.com through Organizations is not RAM's sharing: the provider's
+    aws_ram_sharing_with_organization also needs RAM's service-linked role, which only RAM's own call creates."""
+
+    def notes():
+        code, out, err = world.post(*RAM_PRODUCER)
+        return code, [line for line in out.splitlines() if line.startswith("missing")]
+
+    assert notes() == (0, []), "the World's organization stack enabled it"
+    delete_role(world.organization["MasterAccountId"], "AWSServiceRoleForResourceAccessManager")
+    code, found = notes()
+    assert code == 1 and len(found) == 1 and "no AWSServiceRoleForResourceAccessManager" in found[0], found
+    assert "(price-elasticity-pipeline)" in found[0] and "apply the organization stack first" in found[0]
+    world.session.client("ram").enable_sharing_with_aws_organization()  # what the organization stack's apply does
+    assert notes() == (0, [])
+    world.session.client("organizations").disable_aws_service_access(ServicePrincipal="ram.amazonaws.com")
+    code, found = notes()
+    assert code == 1 and len(found) == 1 and "no trusted access for ram.amazonaws.com" in found[0], found
+
+
 ADOPTED = ("plan", "--stack", "pricing-prod", "--job", "preflight")
 
 

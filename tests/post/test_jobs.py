@@ -47,6 +47,7 @@ def healthy_organization(g: FakeGateway) -> None:
     g.buckets = {"northwind-terraform-state": {"region": "eu-west-1", "versioning": "Enabled"}}
     g.quota = 20.0
     g.assumable = {(a, "OrganizationAccountAccessRole") for a in ("012345678901", "200000000002", "300000000003")}
+    g.management_roles = {"AWSServiceRoleForResourceAccessManager"}  # the organization stack enabled RAM's sharing
 
 
 @pytest.fixture
@@ -343,14 +344,34 @@ def test_the_last_line_says_what_failed(manifest_dir, aws):
 
 def test_a_stack_without_the_selected_job_makes_no_call(manifest_dir, aws):
     """The Atlantis plan step runs `post plan --job preflight` in every project: no preflight, no AWS call."""
-    results, code = go(manifest_dir, aws, ["shared-services", "churn-prod"], only="preflight")
+    results, code = go(manifest_dir, aws, ["pricing-access", "churn-prod"], only="preflight")
     assert code == 0 and aws.list_accounts_calls == 0 and all(r.account == "" for r in results)
 
 
-def test_preflight_runs_for_team_stacks_that_assign_users(example_registry):
+def test_preflight_runs_for_team_stacks_that_assign_users_adopt_or_share_through_ram(example_registry):
     docs = manifests(plan(example_registry))
-    with_users = {name for name, p in [(a.name, a) for a in plan(example_registry).accounts] if p.studio_users}
-    adopted = {a.name for a in plan(example_registry).accounts if a.account.adopted_id}
+    accounts = plan(example_registry).accounts
+    with_users = {a.name for a in accounts if a.studio_users}
+    adopted = {a.name for a in accounts if a.account.adopted_id}
+    ram = {a.name: sorted(s.name for s in a.shares_out if s.kind in ("feature_group", "pipeline")) for a in accounts}
     assert (
-        with_users and adopted and {n for n, d in docs.items() if d.jobs.preflight} == with_users | adopted | {"identity", "organization"}
-    )
+        with_users
+        and adopted
+        and {n for n, d in docs.items() if d.jobs.preflight}
+        == with_users | adopted | {n for n, shares in ram.items() if shares} | {"identity", "organization", "shared-services"}
+    ), "shared services: the catalog's Git provider"
+    assert {n: list(d.jobs.preflight.ram_shares) for n, d in docs.items() if d.jobs.preflight and d.jobs.preflight.ram_shares} == {
+        n: shares for n, shares in ram.items() if shares
+    }
+
+
+def test_preflight_of_an_organization_only_share_reads_what_the_provider_reads(manifest_dir, aws):
+    """aws_ram_sharing_with_organization exists for the provider when RAM's role and trusted access both do."""
+    assert go(manifest_dir, aws, ["pricing-dev"], only="preflight")[1] == 0
+    aws.management_roles = set()  # trusted access enabled through Organizations alone: no role
+    aws.trusted.discard("ram.amazonaws.com")
+    results, code = go(manifest_dir, aws, ["pricing-dev"], only="preflight")
+    assert code == 1 and [(n.level, n.target) for n in results[0].notes] == [("missing", "ram sharing")] * 2
+    first, second = (n.message for n in results[0].notes)
+    assert "no AWSServiceRoleForResourceAccessManager" in first and "no trusted access for ram.amazonaws.com" in second
+    assert "(price-elasticity-pipeline)" in first and "aws ram enable-sharing-with-aws-organization" in first

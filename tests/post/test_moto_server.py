@@ -78,6 +78,16 @@ def seeded(aws, tmp_path, example_registry):
         org.create_account(Email="aws+pricing-dev@northwind.example", AccountName="northwind-pricing-dev")
         names = {a["Name"]: a["Id"] for a in org.list_accounts()["Accounts"]}
     account = names["northwind-pricing-dev"]
+    # What the organization stack's apply left (moto's EnableSharingWithAwsOrganization only answers): RAM's role and
+    # trusted access, which the producer's preflight reads.
+    org.enable_aws_service_access(ServicePrincipal="ram.amazonaws.com")
+    iam = aws.client("iam")
+    try:
+        iam.create_role(
+            RoleName="AWSServiceRoleForResourceAccessManager", Path="/aws-service-role/ram.amazonaws.com/", AssumeRolePolicyDocument="{}"
+        )
+    except iam.exceptions.EntityAlreadyExistsException:
+        pass
     member = member_session(aws, account)
     sm = member.client("sagemaker")
     pipeline = sm.create_pipeline(

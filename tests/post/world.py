@@ -55,6 +55,7 @@ class World:
         checks["central_accounts"] = [{"label": label, "id": self.accounts[label]} for label in ("shared-services", "log-archive")]
         checks["adopted_accounts"] = [self.accounts["legacy-pricing"]]
         self.docs["pricing-prod"]["account"]["id"] = self.accounts["legacy-pricing"]
+        self.docs["shared-services"]["account"]["id"] = self.accounts["shared-services"]
         self.manifests = tmp / "post"
         self.manifests.mkdir()
         self.write()
@@ -74,6 +75,12 @@ class World:
         s3.create_bucket(Bucket=checks["state_bucket"], CreateBucketConfiguration={"LocationConstraint": checks["state_region"]})
         s3.put_bucket_versioning(Bucket=checks["state_bucket"], VersioningConfiguration={"Status": "Enabled"})
         self.em.account_quota = 20.0  # raised from the default 10: the example needs 16
+        # What the organization stack's apply turns on (team stacks are planned after it): RAM's sharing.
+        self.session.client("ram").enable_sharing_with_aws_organization()
+        # The catalog's connection, authorized in the console, and shared services' seed-push project (its stack).
+        push = self.docs["shared-services"]["jobs"]["seed-code"]
+        self.em.connections[push["connection_arn"]] = {"status": "AVAILABLE", "provider": "GitHub"}
+        self.em.codebuild_projects.add(push["project"])
 
     def member(self, key: str):
         creds = self.session.client("sts").assume_role(

@@ -32,6 +32,8 @@ SUPPRESSIONS = Path(__file__).with_name("suppressions.yaml")
 # statement and condition key it is for and a new typo elsewhere is still reported. An optional `stack` globs the
 # stack name, for a construct id that every stack uses (data-bucket-policy) but only one stack's finding is reviewed.
 # An instance of a for_each resource is `<type>.<name>["<key>"]`: in `where` a bracket is literal (no [...] classes).
+# A suppression holds for every valid registry, never only the example's: where a finding depends on a value the
+# registry chooses (a region), it names the resource's role instead, with `role:` (ROLES below), not the value.
 
 # Policy documents in the output: resource type -> attribute holding the JSON.
 POLICY_FIELDS = {
@@ -55,6 +57,7 @@ class Finding:
     stack: str
     where: str  # "<resource type>.<name>"
     detail: str
+    roles: frozenset[str] = frozenset()  # what the resource is for, whatever the registry's values (ROLES)
 
     def __str__(self) -> str:
         return f"{self.scanner} {self.rule} {self.stack}/{self.where}: {self.detail}"
@@ -89,6 +92,23 @@ def run_parliament(stacks: Path) -> list[Finding]:
     return [Finding("parliament", r["issue"], r["stack"], r["where"], r["detail"]) for r in json.loads(proc.stdout)]
 
 
+def _home_region(doc: dict) -> str | None:
+    """The region of the stack's default provider (the one without an alias): the account's home region."""
+    providers = (doc.get("provider") or {}).get("aws") or []
+    return next((p.get("region") for p in providers if isinstance(p, dict) and not p.get("alias")), None)
+
+
+# Roles a resource instance plays in its stack, from its settings: `role:` in a suppression names one.
+ROLES = {
+    # a regional copy beside the home region's (Config recorders in every allowed region): the region is the registry's
+    "outside-home-region": lambda body, doc: bool(body.get("region")) and body.get("region") != _home_region(doc),
+}
+
+
+def roles(body: dict, doc: dict) -> frozenset[str]:
+    return frozenset(name for name, test in ROLES.items() if test(body, doc))
+
+
 _EACH_MARK = re.compile(r" <each=.*>$")
 
 
@@ -109,15 +129,19 @@ def run_checkov(stacks: Path) -> list[Finding]:
     # (modules.destroy.instances: what Terraform plans), so checkov reads every instance's real settings; a
     # finding names the instance's address (`aws_iam_role.roles["plan-role"]`).
     addresses: dict[tuple[str, str], str] = {}  # (stack, "<type>.<name as scanned>") -> the address in the output
+    played: dict[tuple[str, str], frozenset[str]] = {}  # (stack, address in the output) -> its roles
     with tempfile.TemporaryDirectory() as tmp:
         for path in sorted(stacks.glob("*/cdk.tf.json")):
             doc = json.loads(path.read_text())
             # checkov's terraform_json parser cannot read `import` or `moved` blocks (lists); they hold no settings to scan.
             doc.pop("import", None)
             doc.pop("moved", None)
+            # Nor a string in the `terraform` block (it takes every member for a block): required_version, not a setting.
+            (doc.get("terraform") or {}).pop("required_version", None)
             resources: dict[str, dict[str, dict]] = {}
             renamed = {}
             for i, (address, body) in enumerate(sorted(instances(doc).items())):
+                played[(path.parent.name, address)] = roles(body, doc)
                 rtype, name = address.split(".", 1)
                 scanned = name if "[" not in name else f"{name.split('[', 1)[0]}--instance{i}"
                 resources.setdefault(rtype, {})[scanned] = body if scanned == name else _indexed(body, name.split('["', 1)[1][:-2])
@@ -163,7 +187,9 @@ def run_checkov(stacks: Path) -> list[Finding]:
             if where.startswith("resource."):  # some checks name only the resource: construct ids are unique per stack
                 name = where.removeprefix("resource.")
                 where = f"{types.get((stack, name), 'resource')}.{name}"
-            findings.append(Finding("checkov", failed["check_id"], stack, addresses.get((stack, where), where), failed["check_name"]))
+            address = addresses.get((stack, where), where)
+            played_roles = played.get((stack, address), frozenset())
+            findings.append(Finding("checkov", failed["check_id"], stack, address, failed["check_name"], played_roles))
     return findings
 
 
@@ -186,6 +212,7 @@ def split(findings: list[Finding], suppressions: list[dict]) -> tuple[list[Findi
                 and any(fnmatch.fnmatch(f.where, w.replace("[", "[[]")) for w in wheres)
                 and fnmatch.fnmatchcase(f.detail, details)
                 and fnmatch.fnmatch(f.stack, s.get("stack", "*"))
+                and ("role" not in s or s["role"] in f.roles)
             ):
                 used[i] = hit = True
         if not hit:

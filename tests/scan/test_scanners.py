@@ -21,6 +21,7 @@ def test_every_suppression_has_a_reason(suppressions):
         for s in suppressions[scanner]:
             assert len(s.get("reason", "").split()) >= 8, s
             assert s.get("check" if scanner == "checkov" else "issue") and s.get("where"), s
+            assert s.get("role", next(iter(run.ROLES))) in run.ROLES, s
 
 
 @pytest.mark.parametrize("scanner", ["checkov", "parliament"])
@@ -64,6 +65,39 @@ def test_a_real_finding_is_reported(tmp_path, suppressions):
     stack.joinpath("cdk.tf.json").write_text(json.dumps({"resource": {"aws_s3_bucket": {"loose": {"bucket": "loose"}}}}))
     open_findings, _ = run.split(run.run_checkov(tmp_path / "stacks"), suppressions["checkov"])
     assert any(f.rule == "CKV2_AWS_6" for f in open_findings)  # public access block missing
+
+
+@pytest.mark.parametrize("scanner", ["checkov", "parliament"])
+def test_the_suppressions_hold_for_a_registry_in_other_regions(tmp_path, suppressions, scanner):
+    """A suppression names what a resource is for, never the example's values: the example moved to other regions
+    (a home region with no eu- in it, and a second region the example never names) has no open finding either."""
+    import shutil
+
+    from tests.helpers import EXAMPLE
+    from tests.synth.conftest import synth_registry
+
+    registry = tmp_path / "registry"
+    shutil.copytree(EXAMPLE, registry)
+    org = registry / "organization.yaml"
+    text = org.read_text().replace("home_region: eu-west-1", "home_region: us-east-2")
+    org.write_text(text.replace("allowed_regions: [eu-west-1, eu-central-1]", "allowed_regions: [us-east-2, ap-southeast-2]"))
+    catalog = registry / "catalog.yaml"
+    catalog.write_text(catalog.read_text().replace("codeconnections:eu-west-1:", "codeconnections:us-east-2:"))
+    out = synth_registry(registry, tmp_path / "out")
+    doc = json.loads((out / "stacks" / "recsys-dev" / "cdk.tf.json").read_text())
+    assert "eu-" not in json.dumps(doc.get("resource", {}).get("aws_config_configuration_recorder")), "the regions moved"
+    findings = (run.run_checkov if scanner == "checkov" else run.run_parliament)(out / "stacks")
+    assert findings and [str(f) for f in run.split(findings, suppressions[scanner])[0]] == []
+
+
+def test_a_suppression_with_a_role_covers_the_resources_that_play_it_only():
+    sup = [{"check": "CKV2_AWS_48", "where": "aws_config_configuration_recorder.config-recorder[*]", "role": "outside-home-region"}]
+    other = run.Finding("checkov", "CKV2_AWS_48", "a-dev", 'aws_config_configuration_recorder.config-recorder["x-1"]', "d")
+    away = run.Finding("checkov", "CKV2_AWS_48", "a-dev", other.where, "d", frozenset({"outside-home-region"}))
+    assert run.split([other, away], sup) == ([other], [])
+    home = {"provider": {"aws": [{"region": "us-east-2"}, {"alias": "management", "region": "eu-west-1"}]}}
+    assert run.roles({"region": "ap-southeast-2"}, home) == {"outside-home-region"}
+    assert run.roles({"region": "us-east-2"}, home) == frozenset() == run.roles({}, home)
 
 
 def test_a_suppression_with_a_stack_covers_that_stack_only():

@@ -84,6 +84,16 @@ def test_a_renamed_bucket_is_a_replacement_and_a_removed_profile_a_removal():
     assert [f.key for f in found] == ["gone", "s:aws_sagemaker_user_profile.p", "s:aws_s3_bucket.b", "share:share-a"]
 
 
+def test_dropping_rams_sharing_with_the_organization_is_guarded_like_a_removal():
+    """Its destroy turns RAM's trusted access off and deletes RAM's role: every organization-only share stops."""
+    before = _stack(aws_ram_sharing_with_organization__ram_sharing={"lifecycle": {"prevent_destroy": True}})
+    [found] = guarded(stack_findings("organization", before, _stack()))
+    assert found.describe() == (
+        "stack organization: aws_ram_sharing_with_organization.ram_sharing is destroyed "
+        f"(loses {LOSES['aws_ram_sharing_with_organization']})"
+    )
+
+
 def test_every_stateful_type_the_compiler_emits_is_in_the_table(example_out):
     """A new stateful type must be added to modules/forcenew.py: the types that hold data are named here."""
     emitted = {t for p in (example_out / "stacks").glob("*/cdk.tf.json") for t in json.loads(p.read_text()).get("resource", {})}

@@ -56,9 +56,15 @@ def test_without_organization_id_nothing_toggles_trusted_access(example_out):
     doc = stack(example_out, "organization")
     assert "aws_organizations_organization" not in doc.get("resource", {})
     assert "aws_organizations_organization" in doc["data"]
-    # one resource owns each switch: no RAM or Service Catalog access toggles beside the organization
-    assert not resources(doc, "aws_ram_sharing_with_organization")
+    # one resource owns each switch: no Service Catalog access toggle beside the organization
     assert not resources(doc, "aws_servicecatalog_organizations_access")
+
+
+def test_rams_sharing_with_the_organization_is_always_managed_and_never_destroyed(example_out):
+    """Trusted access for ram.amazonaws.com is not RAM's sharing within the organization, which the organization-only
+    feature-group and pipeline shares need; whether or not the organization is imported, the stack turns it on."""
+    doc = stack(example_out, "organization")
+    assert resources(doc, "aws_ram_sharing_with_organization")["ram-sharing"]["lifecycle"] == {"prevent_destroy": True}
 
 
 def test_a_named_organization_is_imported_and_everything_that_needs_trusted_access_waits_for_it(tmp_path, example_registry):
@@ -88,6 +94,7 @@ def test_a_named_organization_is_imported_and_everything_that_needs_trusted_acce
         *resources(doc, "aws_organizations_delegated_administrator").values(),
         *resources(doc, "aws_organizations_policy").values(),
         *resources(doc, "aws_cloudtrail").values(),
+        *resources(doc, "aws_ram_sharing_with_organization").values(),
     ]
     assert dependents and all("aws_organizations_organization.organization" in d["depends_on"] for d in dependents)
     assert "${aws_organizations_organization.organization.roots[0].id}" in json.dumps(doc)

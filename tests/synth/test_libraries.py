@@ -67,16 +67,25 @@ def test_the_seed_object_sits_beside_the_template_and_the_template_defaults_to_i
     shared = stack(example_out, "shared-services")
     objects = resources(shared, "aws_s3_object")
     obj = objects["seed-build-train-deploy"]
-    assert obj["key"] == "templates/build-train-deploy/1.3.0-seed.zip" and obj["content_type"] == "application/zip"
+    assert obj["key"] == "templates/build-train-deploy/1.4.0-seed.zip" and obj["content_type"] == "application/zip"
     assert base64.b64decode(obj["content_base64"]) == seed.pack_folder(SEED_DIR)
     assert "README.md" in zipfile.ZipFile(io.BytesIO(base64.b64decode(obj["content_base64"]))).namelist()
-    body = json.loads(objects["template-build-train-deploy-1_3_0"]["content"].replace("$${", "${"))
+    body = json.loads(objects["template-build-train-deploy-1_4_0"]["content"].replace("$${", "${"))
     assert body["Parameters"]["SeedCodeBucket"]["Default"] == "northwind-sagemaker-catalog"
     assert body["Parameters"]["SeedCodeKey"]["Default"] == obj["key"]
-    assert body["Resources"]["ModelBuildRepository"]["Properties"]["Code"]["S3"] == {
-        "Bucket": {"Ref": "SeedCodeBucket"},
-        "Key": {"Ref": "SeedCodeKey"},
+    # the catalog's Git provider: the seed repository's branch of this version, and no CodeCommit repository
+    assert {k: body["Parameters"][k]["Default"] for k in ("GitProvider", "SeedRepository", "SeedBranch")} == {
+        "GitProvider": "codeconnections",
+        "SeedRepository": "northwind-ml/northwind-build-train-deploy-seed",
+        "SeedBranch": "1.4.0",
     }
+    repository = body["Resources"]["ModelBuildRepository"]
+    assert repository["Condition"] == "UseCodeCommit" and body["Conditions"]["UseCodeCommit"] == {
+        "Fn::Equals": [{"Ref": "GitProvider"}, "codecommit"]
+    }
+    assert repository["Properties"]["Code"]["S3"] == {"Bucket": {"Ref": "SeedCodeBucket"}, "Key": {"Ref": "SeedCodeKey"}}
+    # the deprecated 1.3.0, which creates a CodeCommit repository, is published as it was written
+    assert objects["template-build-train-deploy-1_3_0"]["content"].startswith("AWSTemplateFormatVersion")
     assert objects["template-batch-inference-0_3_1"]["content"].startswith("AWSTemplateFormatVersion")  # as written
     bucket_policy = policy(resources(shared, "aws_s3_bucket_policy")["data-bucket-policy"]["policy"])
     launch = next(s for s in bucket_policy["Statement"] if s["Sid"] == "LaunchRolesReadSeedCode")

@@ -32,7 +32,7 @@ from .organization import (
     check_regions,
     check_tags,
 )
-from .seeds import check_seed_parameters
+from .seeds import check_git, check_seed_parameters
 from .shares import check_shares
 from .stack_names import check_stack_names
 from .teams import (
@@ -82,6 +82,7 @@ CHECKS: tuple[Check, ...] = (
     check_catalog_versions,
     check_seed_parameters,
     check_grants,
+    check_git,
 )
 
 

@@ -7,7 +7,7 @@ existence, staying inside the registry, symlinks and size are the loader's check
 
 from __future__ import annotations
 
-from ... import cfn_template
+from ... import cfn_template, seed_push
 from ...seed import SEED_PARAMETERS
 from ..errors import RegistryError
 from ..model import Registry
@@ -36,4 +36,69 @@ def check_seed_parameters(reg: Registry) -> list[RegistryError]:
                     "sets their defaults)",
                 )
             )
+    return errors
+
+
+def check_git(reg: Registry) -> list[RegistryError]:
+    """catalog.yaml `git`: a connection names its ARN and owner, in the shared services account and home region (the
+    CodeBuild project that pushes seed code runs there, and a connection is used in its own account and region); and
+    with it, every seeded template takes its seed repository and creates no CodeCommit repository unconditionally."""
+    git = reg.git
+    if git is None:
+        return []
+    org = reg.organization
+    errors = []
+    if git.provider == "codecommit":
+        errors += [
+            error(git, field, f"git.{field} is only for provider codeconnections (allowed with codecommit: provider)")
+            for field in ("connection_arn", "owner")
+            if getattr(git, field) is not None
+        ]
+        return errors
+    for field, what in (("connection_arn", "the connection's ARN"), ("owner", "the organization or group of the seed repositories")):
+        if getattr(git, field) is None:
+            errors.append(error(git, None, f"git.{field} is missing: provider codeconnections needs {what}"))
+    if git.connection_arn:
+        region, account = git.connection_arn.split(":")[3:5]
+        if account != org.shared_services_account_id:
+            errors.append(
+                error(
+                    git,
+                    "connection_arn",
+                    f"the connection is in account {account}; it must be in the shared services account "
+                    f"{org.shared_services_account_id}, where seed code is pushed from",
+                )
+            )
+        if region != org.home_region:
+            errors.append(error(git, "connection_arn", f"the connection is in {region}; it must be in home_region {org.home_region}"))
+    wanted = (seed_push.GIT_PROVIDER_PARAMETER, seed_push.SEED_REPOSITORY_PARAMETER, seed_push.SEED_BRANCH_PARAMETER)
+    for t in reg.templates:
+        if not t.seed_code or t.template not in reg.files:
+            continue
+        try:
+            doc = cfn_template.load(reg.files[t.template])
+            declared = cfn_template.declared_parameters(reg.files[t.template])
+        except Exception:  # noqa: BLE001 - an unreadable template is cfn-lint's and the template check's to report
+            continue
+        missing = [p for p in wanted if p not in declared]
+        if missing:
+            errors.append(
+                error(
+                    t,
+                    "template",
+                    f"{t.template} does not declare {', '.join(missing)}: with git provider codeconnections a seeded "
+                    "template learns its seed repository and branch from them (Type: String; the compiler sets their defaults)",
+                )
+            )
+        resources = doc.get("Resources") if isinstance(doc, dict) else None
+        for name, body in (resources or {}).items():
+            if isinstance(body, dict) and body.get("Type") == "AWS::CodeCommit::Repository" and "Condition" not in body:
+                errors.append(
+                    error(
+                        t,
+                        "template",
+                        f"{t.template} creates AWS::CodeCommit::Repository {name} unconditionally, but catalog.yaml git.provider "
+                        f"is codeconnections (CodeCommit is closed to new customers): give it a Condition on {wanted[0]}",
+                    )
+                )
     return errors
