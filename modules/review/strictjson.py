@@ -49,7 +49,6 @@ def loads(data: bytes) -> Any:
 
 def shown(value: object) -> str:
     """A name or value from a pull request, as JSON for a log line or a code block: ASCII only, no control
-    character, no backtick or angle bracket, so it can neither start a new line (a CI log command such as
-    `::error::`) nor close a Markdown code span or fence in a comment that quotes the log."""
-    quoted = json.dumps(value, ensure_ascii=True, sort_keys=True)
-    return quoted.replace("`", "\\u0060").replace("<", "\\u003c").replace(">", "\\u003e")
+    character, no backtick, so it can neither start a new line (a CI log command such as `::error::`) nor close the
+    code fence in which Atlantis quotes a step's output in its comment."""
+    return json.dumps(value, ensure_ascii=True, sort_keys=True).replace("`", "\\u0060")

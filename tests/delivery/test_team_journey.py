@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from modules.destroy import REASON_PLACEHOLDER
+from modules.review.mdtext import text as md_text
 from tests.delivery.test_pull_request import git
 from tests.helpers import EXAMPLE
 
@@ -78,7 +79,8 @@ class Repo:
         code, text, err = self.cli("diff", "--base", "main", "--no-synth", "--format", "json")
         assert (code, err) == (0, "")
         doc = json.loads(text)
-        assert sorted(c["text"] for c in doc["changes"]) == sorted(_sentences(md)), "the JSON says what the Markdown says"
+        # the comment shows each plain sentence of the JSON escaped for Markdown (modules/review/mdtext.py)
+        assert sorted(md_text(c["text"]) for c in doc["changes"]) == sorted(_sentences(md)), "the JSON says what the Markdown says"
         self.diffs[name] = doc
         return synth_out, md
 
