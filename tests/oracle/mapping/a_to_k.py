@@ -41,6 +41,24 @@ RESOURCES: dict[str, Api] = {
         },
         tags="CreateTrail.TagsList",
     ),
+    "aws_codebuild_project": Api(
+        "codebuild",
+        {
+            "name": "CreateProject.name",
+            "description": "CreateProject.description",
+            "build_timeout": "CreateProject.timeoutInMinutes",
+            "encryption_key": "CreateProject.encryptionKey",
+            "service_role": "CreateProject.serviceRole",
+            "artifacts.type": "CreateProject.artifacts.type",
+            "environment.compute_type": "CreateProject.environment.computeType",
+            "environment.image": "CreateProject.environment.image",
+            "environment.type": "CreateProject.environment.type",
+            "logs_config.cloudwatch_logs.group_name": "CreateProject.logsConfig.cloudWatchLogs.groupName",
+            "source.type": "CreateProject.source.type",
+            "source.buildspec": "CreateProject.source.buildspec",
+        },
+        tags="CreateProject.tags",
+    ),
     "aws_cloudwatch_log_group": Api(
         "logs",
         {
