@@ -67,11 +67,12 @@ def check_stacks(opts: CheckStacksOptions) -> int:
     if found:
         print(f"check-stacks: {len(found)} problem(s): nothing may be planned until they are gone", file=sys.stderr)
         return EXIT_INVALID
-    how = (
-        ", and equal this compiler's build of the commit's registry"
-        if not changed
-        else f" (the commit changes the compiler: {_few(changed)}; not compared with a rebuild)"
-    )
+    if not changed:
+        how = ", and equal this compiler's build of the commit's registry"
+    elif opts.rebuild == "never":
+        how = " (not compared with a rebuild: --rebuild never)"
+    else:
+        how = f" (the commit changes the compiler: {_few(changed)}; not compared with a rebuild)"
     print(f"check-stacks: {len(tree.files)} stack(s) hold only what the compiler emits{how}")
     return EXIT_OK
 
