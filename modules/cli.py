@@ -42,7 +42,7 @@ from .review.drift import EXIT_USAGE as DRIFT_USAGE
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python main.py",
+        prog="sagemaker-registry" if os.path.basename(sys.argv[0]) == "sagemaker-registry" else "python main.py",
         description="Compile the SageMaker platform registry (YAML) into Terraform with CDK Terrain.",
         epilog="Exit codes: 0 success, 1 the registry is wrong (every mistake is listed) or a destroy was refused, "
         "2 usage or environment problem. post, drift and access-drift have their own: 0 nothing pending (or found), 1 failed, "
@@ -132,9 +132,23 @@ def _parser() -> argparse.ArgumentParser:
     )
     cs = sub.add_parser(
         "check-stacks",
-        help="CI, before a plan: refuse stacks that use a provider, data source, resource type or block outside the compiler's allow-list",
+        help="CI and Atlantis, before terraform init: refuse a commit's stacks unless they hold only what the compiler emits "
+        "for its registry (read from git's tree, never from a working folder)",
     )
-    cs.add_argument("stacks", nargs="?", default="generated/stacks", metavar="DIR", help="default: generated/stacks")
+    cs.add_argument("--repo", default=".", metavar="DIR", help="a folder inside the repository (default: .)")
+    cs.add_argument("--rev", default="HEAD", metavar="REV", help="the commit to check (default: HEAD)")
+    cs.add_argument("--stack", action="append", default=[], dest="stacks", metavar="NAME", help="only this stack (repeatable)")
+    cs.add_argument(
+        "--rebuild",
+        choices=("auto", "never"),
+        default="auto",
+        help="auto: when the commit's compiler is this one, its stacks must equal this compiler's build of its registry",
+    )
+    cs.add_argument(
+        "--atlantis",
+        action="store_true",
+        help="an Atlantis step: check only the project it runs for (PROJECT_NAME, REPO_REL_DIR, WORKSPACE) and atlantis.yaml",
+    )
     a = with_registry(sub.add_parser("access", help="the access review: every person x account, what grants it, Studio"))
     a.add_argument("--format", choices=("md", "csv", "json"), default="md")
     a.add_argument("--person", metavar="USER", help="only this person's access")
@@ -159,6 +173,12 @@ def _parser() -> argparse.ArgumentParser:
         "--tf-plan", metavar="FILE", help="`terraform show -json` of the stack's plan (for studio-cleanup; exactly one --stack)"
     )
     po.add_argument("--manifests", default="generated/post", metavar="DIR", help="default: generated/post")
+    po.add_argument(
+        "--registry",
+        metavar="DIR",
+        help="rebuild the manifests from this registry with this compiler instead of reading --manifests "
+        "(Atlantis: a checkout's generated/post is never trusted as it is)",
+    )
     po.add_argument("--format", choices=("table", "json"), default="table")
     po.add_argument(
         "--timeout",
@@ -283,6 +303,11 @@ def wants_cdktn(argv: list[str]) -> bool:
     """Whether these arguments run a command that builds constructs (no arguments means synth)."""
     first = next((a for a in argv if not a.startswith("-")), "synth")
     return first in COMMANDS and COMMANDS[first].cdktn and "--help" not in argv and "-h" not in argv
+
+
+def entry() -> None:
+    """The installed command `sagemaker-registry` (pyproject.toml [project.scripts]): `python main.py` without main.py."""
+    sys.exit(main())
 
 
 def main(argv: list[str] | None = None) -> int:

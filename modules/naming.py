@@ -131,6 +131,12 @@ PLATFORM_ADMIN_PERMISSION_SET = "PlatformAdmin"
 # The role AWS Organizations creates in every new member account, which the compiler assumes.
 ORGANIZATION_ACCESS_ROLE = "OrganizationAccountAccessRole"
 
+# The stacks' one variable: which role every provider of a member account assumes. `apply` (Atlantis): the
+# account's access role; `plan` (pull-request and drift plans): the read-only `<org>-plan`. The compiler maps
+# the mode to a role name per account (member_role); no role name is ever passed in from outside.
+ACCESS_MODE_VARIABLE = "access_mode"
+ACCESS_MODES = ("apply", "plan")
+
 
 def adopted_access_role(org: object, account_id: str | None) -> str | None:
     """The role to assume in an adopted account when organization.yaml names one
@@ -139,6 +145,13 @@ def adopted_access_role(org: object, account_id: str | None) -> str | None:
     (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_accounts_create-cross-account-role.html)."""
     entry = (getattr(org, "adoptable_accounts", None) or {}).get(account_id) if account_id else None
     return (entry.get("access_role") if isinstance(entry, dict) else getattr(entry, "access_role", None)) or None
+
+
+def member_role(org: str, access_role: str | None) -> str:
+    """The Terraform expression (without `${}`) naming the role a provider assumes in a member account: the
+    plan role in mode `plan`, else the account's access role (ORGANIZATION_ACCESS_ROLE unless organization.yaml
+    names another). The allow-list of planned stacks builds its expectation with this same function."""
+    return f'var.{ACCESS_MODE_VARIABLE} == "plan" ? "{plan_role(org)}" : "{access_role or ORGANIZATION_ACCESS_ROLE}"'
 
 
 def account_stack(team: str, environment: str) -> str:

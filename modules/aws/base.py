@@ -23,10 +23,10 @@ from .. import naming
 from ..records import Backend
 from ..tfexpr import OPEN, expression
 
-# The role every provider of a stack assumes in its account, chosen at plan time: the apply role by default
-# (Atlantis applies with it), the read-only plan role in pull-request plans (`-var assume_role_name=<org>-plan`,
-# docs/security.md). Only these two names are accepted.
-ROLE_VARIABLE = "assume_role_name"
+# The mode every provider of a member account runs in, chosen at plan time (naming.ACCESS_MODE_VARIABLE):
+# `apply` by default (Atlantis plans and applies with it), `plan` in pull-request and drift plans
+# (`TF_VAR_access_mode=plan`, docs/security.md). The compiler maps the mode to a role name per account.
+MODE_VARIABLE = naming.ACCESS_MODE_VARIABLE
 
 # Terraform >= 1.10 for S3-native state locking (use_lockfile); cdktf.json declares the same, and every stack's
 # `terraform` block says so (`required_version`), so an older Terraform stops at init instead of planning without
@@ -41,7 +41,7 @@ class PlatformStack(TerraformStack):
         super().__init__(scope, name)
         self.backend_config = backend
         self._moved: dict[str, str] = {}
-        self._role_variable = False
+        self._mode_variable = False
         self._provider_aliases: list[tuple[AwsProvider, str | None]] = []
         self.prepared = False  # cdktn called prepare_stack (the build notes a shortcut that stopped applying)
         S3Backend(self, bucket=backend.bucket, key=backend.key(name), region=backend.region, encrypt=True, use_lockfile=True)
@@ -64,28 +64,26 @@ class PlatformStack(TerraformStack):
         self.prepared = True
         self.ensure_backend_exists()
 
-    def role_variable(self, org: str) -> str:
-        """`${var.assume_role_name}`, declaring the variable on first use (stacks without assumed roles have none)."""
-        if not self._role_variable:  # remembered here: asking the construct tree is two round trips to Node
-            self._role_variable = True
-            plan_role = naming.plan_role(org)
-            allowed = json.dumps([naming.ORGANIZATION_ACCESS_ROLE, plan_role])
-            TerraformVariable(
-                self,
-                ROLE_VARIABLE,
-                type="string",
-                nullable=False,
-                default=naming.ORGANIZATION_ACCESS_ROLE,
-                description=f"Role assumed in every account: {naming.ORGANIZATION_ACCESS_ROLE} to apply, "
-                f"{plan_role} (read-only) to plan a pull request",
-                validation=[
-                    TerraformVariableValidationConfig(
-                        condition=expression(f"contains({allowed}, var.{ROLE_VARIABLE})"),
-                        error_message=f"assume_role_name is {naming.ORGANIZATION_ACCESS_ROLE} (apply) or {plan_role} (plan).",
-                    )
-                ],
-            )
-        return expression(f"var.{ROLE_VARIABLE}")
+    def mode_variable(self, org: str) -> None:
+        """Declare `access_mode` on first use (stacks that assume no role have none)."""
+        if self._mode_variable:  # remembered here: asking the construct tree is two round trips to Node
+            return
+        self._mode_variable = True
+        modes = json.dumps(list(naming.ACCESS_MODES))
+        TerraformVariable(
+            self,
+            MODE_VARIABLE,
+            type="string",
+            nullable=False,
+            default="apply",
+            description=f"apply: every member account through its access role; plan: through {naming.plan_role(org)} (read-only)",
+            validation=[
+                TerraformVariableValidationConfig(
+                    condition=expression(f"contains({modes}, var.{MODE_VARIABLE})"),
+                    error_message=f"{MODE_VARIABLE} is apply or plan.",
+                )
+            ],
+        )
 
     def provider(
         self,
@@ -145,13 +143,10 @@ def for_each(items: Mapping[str, Mapping[str, str | bool]]) -> ITerraformIterato
 
 
 def org_access_role_arn(stack: PlatformStack, org: str, account_id: str, role: str | None = None) -> str:
-    """The role a provider assumes in account_id: the apply role, or the plan role at plan time (ROLE_VARIABLE).
-    An adopted account whose organization.yaml entry names another access role is applied through that one."""
-    chosen = stack.role_variable(org)
-    if role and role != naming.ORGANIZATION_ACCESS_ROLE:
-        var = f"var.{ROLE_VARIABLE}"
-        chosen = expression(f'{var} == "{naming.ORGANIZATION_ACCESS_ROLE}" ? "{role}" : {var}')
-    return f"arn:aws:iam::{account_id}:role/{chosen}"
+    """The role a provider assumes in account_id, by mode (naming.member_role): the account's access role (role,
+    else OrganizationAccountAccessRole) to apply, the read-only plan role to plan."""
+    stack.mode_variable(org)
+    return f"arn:aws:iam::{account_id}:role/{expression(naming.member_role(org, role))}"
 
 
 _INTERPOLATION = re.compile(re.escape(OPEN) + r"[^}]*\}")

@@ -1,4 +1,4 @@
-"""The read-only plan role in one account: pull-request plans assume it instead of the apply role (base.ROLE_VARIABLE)."""
+"""The read-only plan role in one account: plans in mode `plan` (naming.ACCESS_MODE_VARIABLE) assume it instead of the access role."""
 
 from __future__ import annotations
 

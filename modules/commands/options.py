@@ -78,7 +78,11 @@ class CheckDestroyOptions:
 
 @dataclass(frozen=True)
 class CheckStacksOptions:
-    stacks: str
+    repo: str  # a folder inside the repository
+    rev: str  # the commit whose tree is read
+    stacks: tuple[str, ...] = ()  # only these (default: every stack folder of the commit)
+    rebuild: str = "auto"  # auto | never
+    atlantis: bool = False  # check the Atlantis project of this step (PROJECT_NAME, REPO_REL_DIR, WORKSPACE)
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ class PostOptions:
     format: str  # table | json
     timeout: float
     call_timeout: float
+    registry: str | None = None  # rebuild the manifests from this registry instead of reading --manifests
 
 
 @dataclass(frozen=True)

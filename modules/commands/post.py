@@ -6,21 +6,43 @@ there; cli.py maps it, and an interruption or an internal error is "failed" (1),
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..post import gateway
 from ..post import run as runner  # called through the module: tests replace runner.run and gateway.AwsGateway
 from ..post.deadline import Deadline
+from ..post.manifest import manifest_files
 from ..post.run import UsageError, as_json, as_table, exit_code, stack_names
+from ..stacks import plan
 from . import Unusable
+from .loading import load
 from .options import PostOptions
 
 
 def post(opts: PostOptions) -> int:
+    if opts.registry is None:
+        return _post(opts, Path(opts.manifests))
+    rebuilt = Path(tempfile.mkdtemp(prefix="post-manifests-"))
+    try:
+        _rebuild(opts.registry, rebuilt)
+        return _post(opts, rebuilt)
+    finally:
+        shutil.rmtree(rebuilt, ignore_errors=True)
+
+
+def _rebuild(registry: str, folder: Path) -> None:
+    """The manifests this compiler writes for the registry: what the post-step acts on, never a checkout's copy."""
+    for rel, text in manifest_files(plan(load(registry))).items():
+        path = folder / Path(rel).name
+        path.write_text(text, encoding="utf-8")
+
+
+def _post(opts: PostOptions, manifests: Path) -> int:
     apply = opts.mode == "apply"
     try:
-        manifests = Path(opts.manifests)
         stacks = stack_names(manifests) if opts.all else list(opts.stacks)
         if not stacks:
             raise UsageError("name a stack with --stack NAME (or --all)")

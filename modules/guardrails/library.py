@@ -29,8 +29,15 @@ class Guardrail:
     statements: tuple[dict[str, Any], ...]
 
 
-def _not_platform() -> dict[str, Any]:
-    return {"ArnNotLike": {"aws:PrincipalArn": list(PLATFORM_PRINCIPALS)}}
+def access_role_arns(roles: dict[str, str]) -> tuple[str, ...]:
+    """Adopted accounts whose organization.yaml entry names another access role (account id -> role name): that
+    role, in that account only, is how Terraform and the post-step work there, so the platform's exemptions
+    and protections name it as they name OrganizationAccountAccessRole."""
+    return tuple(f"arn:aws:iam::{account}:role/{role}" for account, role in sorted(roles.items()))
+
+
+def _not_platform(access_roles: tuple[str, ...] = ()) -> dict[str, Any]:
+    return {"ArnNotLike": {"aws:PrincipalArn": [*PLATFORM_PRINCIPALS, *access_roles]}}
 
 
 def deny_leave_organization() -> Guardrail:
@@ -137,7 +144,7 @@ def deny_root_user() -> Guardrail:
     )
 
 
-def protect_audit(log_bucket: str) -> Guardrail:
+def protect_audit(log_bucket: str, access_roles: tuple[str, ...] = ()) -> Guardrail:
     """CloudTrail, Config and the log archive keep recording whatever happens in an account."""
     return Guardrail(
         "protect-audit",
@@ -148,7 +155,7 @@ def protect_audit(log_bucket: str) -> Guardrail:
                 "Effect": "Deny",
                 "Action": ["cloudtrail:DeleteTrail", "cloudtrail:PutEventSelectors", "cloudtrail:StopLogging", "cloudtrail:UpdateTrail"],
                 "Resource": "*",
-                "Condition": _not_platform(),
+                "Condition": _not_platform(access_roles),
             },
             {
                 "Sid": "ProtectConfig",
@@ -162,7 +169,7 @@ def protect_audit(log_bucket: str) -> Guardrail:
                     "config:StopConfigurationRecorder",
                 ],
                 "Resource": "*",
-                "Condition": _not_platform(),
+                "Condition": _not_platform(access_roles),
             },
             {
                 "Sid": "ProtectLogArchive",
@@ -181,9 +188,10 @@ def protect_audit(log_bucket: str) -> Guardrail:
     )
 
 
-def protect_platform_roles(org: str) -> Guardrail:
+def protect_platform_roles(org: str, access_roles: tuple[str, ...] = ()) -> Guardrail:
     roles = [
         f"arn:aws:iam::*:role/{naming.ORGANIZATION_ACCESS_ROLE}",
+        *access_roles,
         f"arn:aws:iam::*:role/{org}-*-sagemaker-execution",
         f"arn:aws:iam::*:role/{naming.projects_launch_role(org)}",
         f"arn:aws:iam::*:role/{naming.deploy_role(org)}",
@@ -214,7 +222,7 @@ def protect_platform_roles(org: str) -> Guardrail:
                     "iam:UpdateRoleDescription",
                 ],
                 "Resource": roles,
-                "Condition": _not_platform(),
+                "Condition": _not_platform(access_roles),
             },
         ),
     )
@@ -297,7 +305,7 @@ def studio_source_networks(cidrs: tuple[str, ...]) -> Guardrail:
     )
 
 
-def suspended_lockdown(org: str) -> Guardrail:
+def suspended_lockdown(org: str, access_roles: tuple[str, ...] = ()) -> Guardrail:
     # AWS Config keeps recording a decommissioned account: its recorder role reads and delivers as itself.
     recorder = f"arn:aws:iam::*:role/{naming.config_role(org)}"
     return Guardrail(
@@ -309,7 +317,7 @@ def suspended_lockdown(org: str) -> Guardrail:
                 "Effect": "Deny",
                 "Action": "*",
                 "Resource": "*",
-                "Condition": {"ArnNotLike": {"aws:PrincipalArn": [*PLATFORM_PRINCIPALS, recorder]}},
+                "Condition": {"ArnNotLike": {"aws:PrincipalArn": [*PLATFORM_PRINCIPALS, *access_roles, recorder]}},
             },
         ),
     )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from .. import naming
 from .library import (
     Guardrail,
+    access_role_arns,
     deny_leave_organization,
     deny_root_user,
     deny_unapproved_regions,
@@ -59,6 +60,7 @@ class Inputs:
     log_bucket: str
     workload_roots: tuple[str, ...]  # top-level OU paths holding team accounts
     vpc_only_ous: tuple[str, ...]  # OU paths whose environments are all vpc_only
+    access_roles: tuple[str, ...] = ()  # adopted accounts' own access roles, as ARNs (library.access_role_arns)
 
 
 def inputs_for(reg: Registry) -> Inputs:
@@ -75,6 +77,7 @@ def inputs_for(reg: Registry) -> Inputs:
         log_bucket=naming.log_bucket_name(org.name, org.log_archive, org.bucket_suffix),
         workload_roots=tuple(sorted({e.organizational_unit.split("/")[0] for e in reg.environments})),
         vpc_only_ous=tuple(sorted(ou for ou, modes in by_ou.items() if modes == {"vpc_only"})),
+        access_roles=access_role_arns({i: a.access_role for i, a in org.adoptable_accounts.items() if a.access_role}),
     )
 
 
@@ -84,13 +87,13 @@ def coverage(inputs: Inputs) -> dict[str, tuple[Guardrail, ...]]:
         deny_leave_organization(),
         deny_unapproved_regions(inputs.allowed_regions),
         deny_root_user(),
-        protect_audit(inputs.log_bucket),
-        protect_platform_roles(inputs.org),
+        protect_audit(inputs.log_bucket, inputs.access_roles),
+        protect_platform_roles(inputs.org, inputs.access_roles),
     ]
     if inputs.studio_allowed_cidrs:
         base.append(studio_source_networks(inputs.studio_allowed_cidrs))
     out: dict[str, tuple[Guardrail, ...]] = {root: tuple(base) for root in inputs.workload_roots}
-    out[naming.SUSPENDED_OU] = tuple(base) + (suspended_lockdown(inputs.org),)
+    out[naming.SUSPENDED_OU] = tuple(base) + (suspended_lockdown(inputs.org, inputs.access_roles),)
     for ou in inputs.vpc_only_ous:
         out[ou] = out.get(ou, ()) + (sagemaker_vpc_only(),)
     return dict(sorted(out.items()))

@@ -12,6 +12,7 @@ from .. import naming
 from ..libraries import publishers
 from ..records import Assignment, UserAssignment
 from ..registry.model import Registry, Team
+from ..review.mdtext import code, text
 from ..stacks import Plan
 
 
@@ -79,11 +80,6 @@ def _grant(out: set[Grant], reg: Registry, team: Team, key: str, a: Assignment, 
         if naming.group_name(org, team.name, m.role) == a.group:
             until = m.until.isoformat() if m.until else None
             out.add(Grant(m.person, key, a.permission_set, team.name, m.role, m.person in studio, until))
-
-
-def _cell(text: str) -> str:
-    """Free text (a grant's reason) inside a Markdown table cell: no column break, no line break."""
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 @dataclass(frozen=True, order=True)
@@ -173,26 +169,30 @@ def access_report(
         "| person | account | permission set | granted by | Studio | until |",
         "|---|---|---|---|---|---|",
     ]
-    for g in rows:
-        who = f"{g.person} **admin**" if g.person in admins else g.person
-        lines.append(f"| {who} | {g.account} | {g.permission_set} | {_cell(g.via)} | {'yes' if g.studio else ''} | {g.until or ''} |")
+    for g in rows:  # every value through mdtext (text, code): the registry and the drift report come from outside
+        who = f"{text(g.person)} **admin**" if g.person in admins else text(g.person)
+        cells = [who, text(g.account), text(g.permission_set), text(g.via), "yes" if g.studio else "", text(g.until or "")]
+        lines.append("| " + " | ".join(cells) + " |")
     if drift is not None:
         lines += ["", "## Not from the registry", ""]
         lines += (
             ["| person | where | what | how to remove |", "|---|---|---|---|"] if extra else ["Nothing: the access-drift run found no one."]
         )
-        lines += [f"| {f['person']} | {_cell(f['where'])} | {_cell(f['what'])} | `{_cell(f['fix'])}` |" for f in extra]
+        lines += [f"| {text(f['person'])} | {text(f['where'])} | {text(f['what'])} | {code(f['fix'])} |" for f in extra]
     lib = plan.shared_services.libraries
     if lib:
         lines += [
             "",
             "## Internal libraries: who may publish",
             "",
-            f"Repository {lib.domain}/{lib.repository}; every team account reads it. "
+            f"Repository {text(lib.domain)}/{text(lib.repository)}; every team account reads it. "
             "Studio members publish through the account's execution role.",
             "",
             "| package | team | deployments (deploy role) | Studio (execution role) |",
             "|---|---|---|---|",
         ]
-        lines += [f"| {p.package} | {p.team} | {', '.join(p.deploy_accounts)} | {', '.join(p.studio_accounts)} |" for p in pubs]
+        lines += [
+            f"| {text(p.package)} | {text(p.team)} | {text(', '.join(p.deploy_accounts))} | {text(', '.join(p.studio_accounts))} |"
+            for p in pubs
+        ]
     return "\n".join(lines) + "\n"

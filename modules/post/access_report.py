@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..review.mdtext import code, text
 from .run import StackResult, exit_code
 
 JOB = "access-drift"
@@ -39,16 +40,13 @@ def as_json(results: list[StackResult]) -> str:
     return json.dumps(doc, indent=2) + "\n"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def markdown(results: list[StackResult]) -> str:
     found = findings(results)
     lines = ["# Access not from the registry", "", summary(results).removeprefix("access-drift: ") + ".", ""]
     if found:
         lines += ["| stack | where | what | how to remove |", "|---|---|---|---|"]
-        lines += [f"| {f['stack']} | {_cell(f['where'])} | {_cell(f['what'])} | `{_cell(f['fix'])}` |" for f in found]
+        # what AWS holds (names people made by hand) enters the Markdown through mdtext, as the change summary's does
+        lines += [f"| {text(f['stack'])} | {text(f['where'])} | {text(f['what'])} | {code(f['fix'])} |" for f in found]
         lines += [
             "",
             "Access that a person needs belongs in the registry (a member, or a grant in grants.yaml): add it there in a pull "
@@ -57,8 +55,8 @@ def markdown(results: list[StackResult]) -> str:
         ]
     failed = [r for r in results if r.errors]
     if failed:
-        lines += ["## Could not be checked", ""] + [f"- {r.stack}: {'; '.join(r.errors)}" for r in failed] + [""]
+        lines += ["## Could not be checked", ""] + [f"- {text(r.stack)}: {text('; '.join(r.errors))}" for r in failed] + [""]
     warnings = [(r.stack, n) for r in results for n in r.notes if n.level == "warning"]
     if warnings:
-        lines += ["## Not checked", ""] + [f"- {stack}: {n.target}: {n.message}" for stack, n in warnings] + [""]
+        lines += ["## Not checked", ""] + [f"- {text(stack)}: {text(n.target)}: {text(n.message)}" for stack, n in warnings] + [""]
     return "\n".join(lines)

@@ -139,6 +139,16 @@ class Manifest(_Model):
     @classmethod
     def parse(cls, text: str, source: str) -> Manifest:
         try:
+            version = json.loads(text).get("version")
+        except (ValueError, AttributeError):
+            version = None
+        if version != VERSION:
+            raise ManifestError(
+                f"{source}: manifest version {json.dumps(version)} is not one this post-step knows ({VERSION}): it was "
+                "written by another compiler; run the post-step of that compiler, or rebuild the manifests from the "
+                "registry (`post --registry DIR`)"
+            )
+        try:
             return cls.model_validate_json(text)
         except ValidationError as exc:
             first = exc.errors()[0]

@@ -29,6 +29,8 @@ def pattern(regex: str, help: str, **field: Any) -> Any:
 Slug = Annotated[str, pattern(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$", "3 to 20 lowercase letters, digits or hyphens, starting with a letter")]
 EnvName = Annotated[str, pattern(r"^[a-z][a-z0-9]{1,9}$", "2 to 10 lowercase letters or digits, starting with a letter")]
 RoleName = Annotated[str, pattern(r"^[A-Za-z][A-Za-z0-9_-]{0,30}[A-Za-z0-9]$", "2 to 32 letters, digits, _ or -, starting with a letter")]
+# An IAM role name (no path): https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (RoleName).
+IamRoleName = Annotated[str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,64}$", "an IAM role name: 1 to 64 letters, digits or +=,.@_-")]
 PermissionSetKey = Annotated[
     str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,32}$", "1 to 32 letters, digits or +=,.@_- (the Identity Center permission set name)")
 ]

@@ -23,6 +23,7 @@ from .fields import (
     EmailTemplate,
     EnvName,
     GitHubHandle,
+    IamRoleName,
     IdentityStoreId,
     InstanceArn,
     InstanceType,
@@ -96,6 +97,11 @@ class Network(Base):
 class AdoptableAccount(Base):
     team: Slug = Field(description="the team that may adopt the account")
     environment: EnvName = Field(description="as which of the team's environments")
+    access_role: IamRoleName | None = Field(
+        None,
+        description="the account's administrator role that the management account may assume, when it is not "
+        "OrganizationAccountAccessRole (Organizations creates that one only in the accounts it creates)",
+    )
 
 
 class Libraries(Base):

@@ -1,26 +1,34 @@
-"""`check-stacks DIR`: refuse, before any plan, a stack that uses anything the compiler does not emit.
+"""`check-stacks`: refuse, before any plan, a stack that holds anything the compiler does not emit.
 
-A pull request's plan runs Terraform on the pull request's own stack files with AWS credentials (read-only,
-docs/security.md). A plan executes more than one might think: providers are plugins run locally
-(`external`, `http`, `local` run commands or reach the network), data sources are read during plan, a
-`check` block or a `module` pulls in other code, a backend other than the state bucket sends the state
-elsewhere. So the plan job first checks every stack against this allow-list, in the default branch's code,
-and plans nothing if one stack fails. The lists are exactly what the compiler emits: a new resource type is
-added here in the same change that starts emitting it (tests/delivery/test_allowlist.py fails until it is).
+A plan runs Terraform on stack files with AWS credentials (read-only in a pull request's plan, the apply role in
+Atlantis), and a plan executes more than one might think: providers are plugins run locally (`external`,
+`http`, `local` run commands or reach the network), data sources are read during plan, a `check` block or a
+`module` pulls in other code, a backend or a provider configured otherwise sends credentials or state elsewhere,
+and expressions call functions (`file("/proc/self/environ")`). So every stack is checked against this allow-list
+in the default branch's code, before `terraform init`, and nothing is planned if one stack fails:
+
+- the document is strict JSON (no repeated key: stacktree.py and strictjson.py), every block where the compiler
+  writes an object is an object (an array there is refused, not crashed on);
+- its top-level blocks, resource types and data sources are the compiler's (the lists below: a new type lands
+  here in its own change first; tests/delivery/test_allowlist.py fails until it does);
+- `terraform`, `provider`, the one variable and every `terraform_remote_state` are exactly what the compiler
+  writes for this registry (stackshape.py);
+- every interpolation calls only the functions the compiler itself writes (FUNCTIONS; hclscan.py).
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+import re
+from typing import Any
 
-from ..naming import TERRAFORM_REQUIRED_VERSION
+from .hclscan import Found, Unscannable, scan_document
+from .stackshape import Expect, provider_problems, remote_state_problems, terraform_problems, variable_problems
+from .strictjson import shown
 
 TOP_LEVEL = frozenset({"//", "terraform", "provider", "resource", "data", "output", "variable", "import", "moved", "removed"})
-TERRAFORM_BLOCK = frozenset({"//", "backend", "required_providers", "required_version"})
-PROVIDERS = {"aws": "hashicorp/aws"}
-BACKENDS = frozenset({"s3"})
-VARIABLES = frozenset({"assume_role_name"})
+# Every function an interpolation of the compiler's output calls (the mode variable's validation). A test derives
+# the set from what the compiler emits and fails when the two differ.
+FUNCTIONS = frozenset({"contains"})
 DATA_SOURCES = frozenset({"aws_identitystore_user", "aws_organizations_organization", "terraform_remote_state"})
 RESOURCE_TYPES = frozenset(
     {
@@ -98,57 +106,90 @@ RESOURCE_TYPES = frozenset(
 )
 # Meta-arguments that run code or reach elsewhere; none is emitted.
 FORBIDDEN_IN_BLOCKS = frozenset({"provisioner", "connection"})
+OUTPUT_KEYS = frozenset({"value", "description", "sensitive"})
+_LABEL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,255}")
 
 
-def problems(stack: str, doc: object) -> list[str]:
-    """Every way one stack document leaves the allow-list (empty: it may be planned)."""
-    if not isinstance(doc, dict):
-        return [f"{stack}: not a JSON object"]
-    out = [f"{stack}: top-level block `{k}` is not allowed" for k in sorted(set(doc) - TOP_LEVEL)]
-    tf = doc.get("terraform") or {}
-    out += [f"{stack}: terraform.{k} is not allowed" for k in sorted(set(tf) - TERRAFORM_BLOCK)]
-    if tf.get("required_version") != TERRAFORM_REQUIRED_VERSION:  # the one constraint the compiler writes, always
-        out.append(
-            f"{stack}: terraform.required_version is {json.dumps(tf.get('required_version'))} "
-            f"(only {json.dumps(TERRAFORM_REQUIRED_VERSION)}: S3-native state locking needs Terraform 1.10)"
-        )
-    out += [
-        f"{stack}: backend `{k}` is not allowed (only {', '.join(sorted(BACKENDS))})"
-        for k in sorted(set(tf.get("backend") or {}) - BACKENDS)
-    ]
-    for name, req in sorted((tf.get("required_providers") or {}).items()):
-        source = req.get("source") if isinstance(req, dict) else req
-        if PROVIDERS.get(name) != source:
-            out.append(f"{stack}: required provider `{name}` ({source}) is not allowed (only hashicorp/aws)")
-    out += [f"{stack}: provider `{k}` is not allowed" for k in sorted(set(doc.get("provider") or {}) - set(PROVIDERS))]
-    out += [f"{stack}: variable `{k}` is not allowed" for k in sorted(set(doc.get("variable") or {}) - VARIABLES)]
-    for kind, allowed in (("data", DATA_SOURCES), ("resource", RESOURCE_TYPES)):
-        for tf_type, items in sorted((doc.get(kind) or {}).items()):
-            if tf_type not in allowed:
-                out.append(f"{stack}: {'data source' if kind == 'data' else 'resource type'} `{tf_type}` is not allowed")
-                continue
-            for name, body in sorted((items or {}).items()):
-                bad = sorted(FORBIDDEN_IN_BLOCKS & set(body or {})) if isinstance(body, dict) else ["(not an object)"]
-                out += [f"{stack}: {kind} {tf_type}.{name}: `{b}` is not allowed" for b in bad]
+def _labels(kind: str, value: object, allowed: frozenset[str]) -> tuple[list[str], list[tuple[str, str, dict[str, Any]]]]:
+    """(problems, [(type, name, body)]) of a `resource` or `data` block: objects all the way down to the bodies."""
+    what = "data source" if kind == "data" else "resource type"
+    if not isinstance(value, dict):
+        return [f"{kind}: a JSON {type(value).__name__} where the compiler writes an object of blocks"], []
+    out: list[str] = []
+    bodies = []
+    for tf_type, items in sorted(value.items()):
+        if tf_type not in allowed:
+            out.append(f"{what} {shown(tf_type)} is not allowed")
+            continue
+        if not isinstance(items, dict):
+            out.append(f"{kind} {tf_type}: a JSON {type(items).__name__} where the compiler writes an object of blocks")
+            continue
+        for name, body in sorted(items.items()):
+            if not _LABEL.fullmatch(name):
+                out.append(f"{kind} {tf_type}.{shown(name)}: not a name the compiler writes")
+            elif not isinstance(body, dict):
+                out.append(f"{kind} {tf_type}.{name}: a JSON {type(body).__name__} where the compiler writes one block body")
+            else:
+                out += [f"{kind} {tf_type}.{name}: `{b}` is not allowed" for b in sorted(FORBIDDEN_IN_BLOCKS & set(body))]
+                bodies.append((tf_type, name, body))
+    return out, bodies
+
+
+def _listed(kind: str, value: object, keys: frozenset[str]) -> list[str]:
+    """`moved`, `import`, `removed`: a list of small objects of strings (removed: its lifecycle's destroy flag)."""
+    if not isinstance(value, list):
+        return [f"{kind}: a JSON {type(value).__name__} where the compiler writes a list"]
+    out = []
+    for n, item in enumerate(value):
+        if not isinstance(item, dict) or not set(item) <= keys:
+            out.append(f"{kind}[{n}]: only {', '.join(sorted(keys))}")
+        elif kind == "removed" and item.get("lifecycle", {}) != {"destroy": False} and "lifecycle" in item:
+            out.append(f"{kind}[{n}].lifecycle: only destroy = false (a removed block may hold no provisioner)")
+        elif not all(isinstance(v, str) for k, v in item.items() if k != "lifecycle"):
+            out.append(f"{kind}[{n}]: only strings")
     return out
 
 
-def check_folder(stacks: Path) -> tuple[int, list[str]]:
-    """(stacks checked, problems) for every `<stack>/cdk.tf.json` and any other file that would be planned."""
-    found, count = [], 0
-    for folder in sorted(p for p in stacks.iterdir() if p.is_dir()):
-        extra = sorted(
-            p.name for p in folder.iterdir() if p.name != "cdk.tf.json" and (p.suffix in (".tf", ".json") or p.name.endswith(".tf.json"))
-        )
-        found += [f"{folder.name}: file `{name}` would be read by Terraform and is not allowed" for name in extra]
-        path = folder / "cdk.tf.json"
-        if not path.is_file():
-            continue
-        count += 1
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            found.append(f"{folder.name}: cannot read cdk.tf.json: {exc}")
-            continue
-        found += problems(folder.name, doc)
-    return count, found
+LISTED = {
+    "moved": frozenset({"from", "to"}),
+    "import": frozenset({"id", "to", "provider"}),
+    "removed": frozenset({"from", "lifecycle"}),
+}
+
+
+def problems(stack: str, doc: object, expect: Expect) -> list[str]:
+    """Every way one stack document leaves the allow-list (empty: it may be planned), each line naming the stack."""
+    return [f"{shown(stack)}: {p}" for p in _problems(stack, doc, expect)]
+
+
+def _problems(stack: str, doc: object, e: Expect) -> list[str]:
+    if not isinstance(doc, dict):
+        return ["not a JSON object"]
+    out = [f"top-level block {shown(k)} is not allowed" for k in sorted(set(doc) - TOP_LEVEL)]
+    out += terraform_problems(stack, doc.get("terraform"), e)
+    if "provider" in doc:
+        out += provider_problems(doc["provider"], e)
+    if "variable" in doc:
+        out += variable_problems(doc["variable"])
+    for kind, allowed in (("data", DATA_SOURCES), ("resource", RESOURCE_TYPES)):
+        if kind in doc:
+            found, bodies = _labels(kind, doc[kind], allowed)
+            out += found
+            if kind == "data":
+                remote = {name: body for t, name, body in bodies if t == "terraform_remote_state"}
+                out += remote_state_problems(stack, remote, e)
+    if "output" in doc:
+        outputs = doc["output"]
+        if not isinstance(outputs, dict) or not all(isinstance(b, dict) and set(b) <= OUTPUT_KEYS for b in outputs.values()):
+            out.append(f"output: only an object of outputs with {', '.join(sorted(OUTPUT_KEYS))}")
+    for kind, keys in LISTED.items():
+        if kind in doc:
+            out += _listed(kind, doc[kind], keys)
+    found_calls = Found()
+    try:
+        scan_document(doc, found_calls)
+    except Unscannable as exc:
+        out.append(f"an expression the compiler never writes: {exc}")
+    only = ", ".join(sorted(FUNCTIONS))
+    out += [f"an expression calls {shown(f)}(), which the compiler never does (only {only})" for f in sorted(found_calls.calls - FUNCTIONS)]
+    return out

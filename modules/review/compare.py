@@ -11,13 +11,13 @@ from ..registry.model import Registry
 from ..stacks import Plan
 from .estate import estate_changes
 from .libraries import library_changes
-from .model import SECTIONS, Change, StackPlan, Summary
+from .model import SECTIONS, Change, Coded, StackPlan, Summary
 from .people import people_changes
 
 
-def _forced(f: Finding) -> str:
+def _forced(f: Finding) -> Coded:
     change = f"{f.attribute}: {f.old} → {f.new}" if f.old != f.new else f.attribute
-    return f"`{f.address}` forced by {change}" + (f" ({f.because})" if f.because else "")
+    return Coded(f.address, f" forced by {change}" + (f" ({f.because})" if f.because else ""))
 
 
 def resource_changes(found: list[Finding], changes: list[Change]) -> list[Change]:

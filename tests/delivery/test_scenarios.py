@@ -8,6 +8,7 @@ import pytest
 from modules.registry.validate import load_registry
 from modules.review.compare import summarize
 from modules.review.estate import instance_flags
+from modules.review.mdtext import text as md_text
 from modules.review.render import as_dict, markdown
 from modules.review.tfplan import read_plans
 from modules.stacks import plan
@@ -50,15 +51,15 @@ CONSENT = (
 
 def said_once(text: str, s) -> None:
     """Every sentence of the summary appears exactly once in the comment (no section repeats another)."""
-    for change in s.changes:
-        assert text.count(change.text) == 1, change.text
+    for change in s.changes:  # as the comment shows it: escaped (modules/review/mdtext.py)
+        assert text.count(md_text(change.text)) == 1, change.text
 
 
 def same_facts(s) -> None:
     """The JSON carries what the Markdown says: every sentence and detail, with its kind and facts."""
     doc = json.loads(json.dumps(as_dict(s)))
     assert [c["text"] for c in doc["changes"]] == [c.text for c in s.changes]
-    assert [c["details"] for c in doc["changes"]] == [list(c.details) for c in s.changes]
+    assert [c["details"] for c in doc["changes"]] == [[str(d) for d in c.details] for c in s.changes]
     assert doc["destructive"] == s.destructive
     assert all(c["kind"] and c["facts"] for c in doc["changes"])
 
@@ -118,8 +119,8 @@ def test_budget_and_instance_types(scenario):
     assert markdown(s, "Registry change since main") == (
         "## Registry change since main\n\n"
         "### Cost and capacity\n"
-        "- budget of fraud-dev: $3,000 → $5,000 a month\n"
-        "- budget of fraud-sandbox: $500 → $800 a month\n"
+        "- budget of fraud-dev: \\$3,000 → \\$5,000 a month\n"
+        "- budget of fraud-sandbox: \\$500 → \\$800 a month\n"
         "- instance types of fraud: added ml.g5.12xlarge (**GPU, large**), ml.m5.large, ml.p4d.24xlarge (**GPU, large**); "
         "removed ml.m5.xlarge\n"
         "- idle shutdown of fraud: 60 → 120 minutes\n"
@@ -170,9 +171,9 @@ def test_decommissioning_with_a_share_to_another_team(scenario):
         "carol's apps and spaces first, and carol loses the home folder (data, notebooks) on the domain's EFS volume\n\n"
         "### Accounts\n"
         "- account risk-dev decommissioned: team access removed (platform admins keep break-glass access), moves from OU "
-        "Workloads/Dev to Suspended, budget $1,000 → $10 a month; the account, its domain, buckets and keys are kept\n"
+        "Workloads/Dev to Suspended, budget \\$1,000 → \\$10 a month; the account, its domain, buckets and keys are kept\n"
         "- account risk-prod decommissioned: team access removed (platform admins keep break-glass access), moves from OU "
-        "Workloads/Prod to Suspended, budget $5,000 → $10 a month; the account, its domain, buckets and keys are kept\n\n"
+        "Workloads/Prod to Suspended, budget \\$5,000 → \\$10 a month; the account, its domain, buckets and keys are kept\n\n"
         "### Access\n"
         "- bob loses ReadOnly in risk-dev, risk-prod (was risk / viewer)\n"
         "- carol loses DataScientist in risk-dev (was risk / lead)\n"
@@ -195,7 +196,7 @@ def test_adoption(scenario):
         "## Registry change since main\n\n"
         "### Accounts\n"
         "- existing account 555555555555 adopted by team risk as its sandbox account (risk-sandbox): imported, not created; "
-        "it moves into OU Workloads/Sandbox, budget $500 a month\n\n"
+        "it moves into OU Workloads/Sandbox, budget \\$500 a month\n\n"
         "### Access\n"
         "- alice gains PlatformAdmin in risk-sandbox (platform admin)\n"
         "- carol gains DataScientist in risk-sandbox (risk / lead)\n\n"

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from modules.destroy import REASON_PLACEHOLDER
+from modules.review.mdtext import text as md_text
 from tests.delivery.test_pull_request import git
 from tests.helpers import EXAMPLE
 
@@ -78,7 +79,8 @@ class Repo:
         code, text, err = self.cli("diff", "--base", "main", "--no-synth", "--format", "json")
         assert (code, err) == (0, "")
         doc = json.loads(text)
-        assert sorted(c["text"] for c in doc["changes"]) == sorted(_sentences(md)), "the JSON says what the Markdown says"
+        # the comment shows each plain sentence of the JSON escaped for Markdown (modules/review/mdtext.py)
+        assert sorted(md_text(c["text"]) for c in doc["changes"]) == sorted(_sentences(md)), "the JSON says what the Markdown says"
         self.diffs[name] = doc
         return synth_out, md
 
@@ -169,9 +171,9 @@ def test_a_teams_whole_journey(repo, run_cli):
         "## Registry change since main\n\n"
         "### Accounts\n"
         "- account ledger-dev gets its stack (team ledger is active): Studio domain, execution role, baseline, budget "
-        "$2,000 a month; the account itself exists already\n"
+        "\\$2,000 a month; the account itself exists already\n"
         "- account ledger-prod gets its stack (team ledger is active): Studio domain, execution role, baseline, budget "
-        "$8,000 a month; the account itself exists already\n\n"
+        "\\$8,000 a month; the account itself exists already\n\n"
         "### Access\n"
         "- amara gains PlatformAdmin in ledger-dev, ledger-prod (platform admin)\n"
         "- ivan gains DataScientist in ledger-dev (ledger / lead)\n"
@@ -198,7 +200,7 @@ def test_a_teams_whole_journey(repo, run_cli):
     r.edit("  dev: {}\n", BUDGET)
     synth_out, md = r.pull_request("budget")
     assert _stacks_line(synth_out) == "changed stacks: ledger-dev"
-    assert _sentences(md) == ["budget of ledger-dev: $2,000 → $3,000 a month"]
+    assert _sentences(md) == ["budget of ledger-dev: \\$2,000 → \\$3,000 a month"]  # a `$` is escaped (GitHub's math)
     r.merge("ledger-dev budget")
 
     # 5. Share a model: the producer's grant and the consumer's half.
@@ -249,7 +251,7 @@ def test_a_teams_whole_journey(repo, run_cli):
     assert code == 0 and out.count(": approved (team ledger closed") == 5
     doc = r.diffs["decommission"]
     assert [c["facts"]["new_budget_usd"] for c in _kinds(doc, "account_decommissioned")] == ["10", "10"], "retired_budget_usd"
-    assert "budget $3,000 → $10 a month; the account, its domain, buckets and keys are kept" in md
+    assert "budget \\$3,000 → \\$10 a month; the account, its domain, buckets and keys are kept" in md
     assert doc["destructive"] == [
         "Studio profile for hana deleted in ledger-dev (team ledger is decommissioned): studio-cleanup deletes hana's apps and "
         "spaces first, and hana loses the home folder (data, notebooks) on the domain's EFS volume",

@@ -68,8 +68,28 @@ def test_a_stale_manifest_is_refused_with_the_field_that_is_wrong(tmp_path):
         load_manifest(tmp_path, "recsys-prod")
     doc["version"] = 2
     (tmp_path / "recsys-prod.json").write_text(json.dumps(doc))
-    with pytest.raises(UsageError, match="version"):
+    with pytest.raises(UsageError, match=r"recsys-prod.json: manifest version 2 is not one this post-step knows \(1\)"):
         load_manifest(tmp_path, "recsys-prod")
+
+
+def test_with_a_registry_the_post_step_acts_on_manifests_it_rebuilt_never_on_the_checkouts(run_cli, monkeypatch, tmp_path):
+    """Atlantis runs `post --registry registry`: a planted generated/post naming another account is never read."""
+    import modules.post.run as post_run
+
+    planted = json.loads((ROOT / "generated" / "post" / "pricing-prod.json").read_text())
+    planted["account"]["id"] = "999999999999"
+    (tmp_path / "pricing-prod.json").write_text(json.dumps(planted))
+    seen = {}
+
+    def record(stacks, *, manifests, **kwargs):
+        seen.update({s: load_manifest(manifests, s) for s in stacks})
+        return []
+
+    monkeypatch.setattr(post_run, "run", record)
+    code, _, err = run_cli(["post", "plan", "--stack", "pricing-prod", "--manifests", str(tmp_path), "--registry", str(ROOT / "registry")])
+    assert (code, err) == (0, "")
+    assert seen["pricing-prod"].account.id == "012345678901", "the registry's adopted account, not the planted one"
+    assert seen["pricing-prod"].to_json() == (ROOT / "generated" / "post" / "pricing-prod.json").read_text()
 
 
 def test_the_post_step_docs_document_every_job_the_exit_codes_and_the_bounds():

@@ -63,18 +63,21 @@ def test_no_central_ci_role_reaches_every_account_any_more(example_out):
     assert "ci-role" not in shared and not any(r["name"] == "northwind-ci" for r in shared.values())
 
 
-def test_every_assumed_role_is_chosen_at_plan_time_and_defaults_to_the_apply_role(example_out):
+MODE_ROLE = '${var.access_mode == "plan" ? "northwind-plan" : "OrganizationAccountAccessRole"}'
+
+
+def test_every_assumed_role_is_chosen_by_mode_and_defaults_to_the_apply_role(example_out):
+    """The plan-time variable is a mode (apply | plan); the compiler maps it to a role name per account."""
     for path in sorted((example_out / "stacks").glob("*/cdk.tf.json")):
         doc = json.loads(path.read_text())
         arns = [a["role_arn"] for p in doc.get("provider", {}).get("aws", []) for a in p.get("assume_role") or []]
-        assert all(arn.endswith(":role/${var.assume_role_name}") for arn in arns), path.parent.name
+        assert all(arn.endswith(f":role/{MODE_ROLE}") for arn in arns), path.parent.name
         if arns:
-            var = doc["variable"]["assume_role_name"]
-            assert var["default"] == "OrganizationAccountAccessRole" and var["nullable"] is False
-            assert var["validation"][0]["condition"] == (
-                '${contains(["OrganizationAccountAccessRole", "northwind-plan"], var.assume_role_name)}'
-            )
-        assert "role/OrganizationAccountAccessRole" not in json.dumps(doc.get("provider", {}))
+            var = doc["variable"]["access_mode"]
+            assert var["default"] == "apply" and var["nullable"] is False
+            assert var["validation"][0]["condition"] == '${contains(["apply", "plan"], var.access_mode)}'
+        else:
+            assert "variable" not in doc, "a stack that assumes no role declares no mode"
 
 
 @pytest.mark.parametrize(

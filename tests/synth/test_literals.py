@@ -144,7 +144,7 @@ def test_every_open_interpolation_is_a_reference_to_something_in_its_stack(injec
                 if each_ok and re.match(r"^each\.(key|value)\b", expr):
                     continue
                 assert m.group(0).startswith("${"), f"{path.parent.name}: a template directive in the output: {s[:120]}"
-                if re.match(r"^[a-z_]+\(", expr):  # a function call (a variable's validation): its references
+                if re.match(r"^[a-z_]+\(", expr) or " ? " in expr:  # a call or the mode condition: its references
                     names = re.findall(r"\bvar\.[a-z_]+", expr)
                     assert names and all(n in addresses for n in names), f"{path.parent.name}: {expr}"
                     continue

@@ -60,7 +60,10 @@ def test_adopted_account_is_imported_not_created(example_out):
     assert {"email", "name"} <= set(adopted["lifecycle"]["ignore_changes"])
     # the adopted account's stack uses the literal id; created ones read the organization's output
     prod = stack(example_out, "pricing-prod")
-    assert prod["provider"]["aws"][0]["assume_role"][0]["role_arn"] == "arn:aws:iam::012345678901:role/${var.assume_role_name}"
+    assert (
+        prod["provider"]["aws"][0]["assume_role"][0]["role_arn"]
+        == 'arn:aws:iam::012345678901:role/${var.access_mode == "plan" ? "northwind-plan" : "OrganizationAccountAccessRole"}'
+    )
     access = resources(stack(example_out, "pricing-access"), "aws_ssoadmin_account_assignment")
     assert all(a["target_id"] == "012345678901" for k, a in access.items() if k.startswith('assignments["pricing-prod/'))
     dev = stack(example_out, "pricing-dev")
@@ -111,7 +114,9 @@ def test_organization_trail_and_log_archive(example_out):
     statements = {s["Sid"]: s for s in policy(resources(org, "aws_s3_bucket_policy")["log-archive-policy"]["policy"])["Statement"]}
     assert statements["DenyDeletion"]["Effect"] == "Deny" and statements["DenyInsecureTransport"]["Effect"] == "Deny"
     provider = next(p for p in org["provider"]["aws"] if p.get("alias") == "log-archive")
-    assert provider["assume_role"][0]["role_arn"] == "arn:aws:iam::300000000003:role/${var.assume_role_name}"
+    assert provider["assume_role"][0]["role_arn"] == (
+        'arn:aws:iam::300000000003:role/${var.access_mode == "plan" ? "northwind-plan" : "OrganizationAccountAccessRole"}'
+    )
 
 
 def test_config_in_every_team_account_and_an_organization_aggregator(example_out, example_registry):

@@ -1,0 +1,175 @@
+"""Each team account's stack record: the account, its peers across shares, its Studio users, its budget and
+settings. Pure Python, no cdktn; stacks.py puts these records into the plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from . import libraries, naming
+from .registry.model import Registry, Team
+from .shares import KINDS, Share
+
+# Decommissioned accounts keep what holds data (keys, buckets, home volumes), which costs a little every month:
+# their budget is organization.yaml's retired_budget_usd (default 10) rather than a zero-spend $0.01 that would
+# alert every month (DESIGN.md, decision 12).
+DEFAULT_RETIRED_BUDGET = Decimal("10")
+
+
+@dataclass(frozen=True)
+class Account:
+    key: str  # "<team>-<environment>": stable id, also the key in the account_ids output
+    team: str
+    environment: str
+    name: str
+    email: str
+    ou_path: str  # OU path under the root; "Suspended" for decommissioned teams
+    adopted_id: str | None  # set when the account exists already and is imported
+    decommissioned: bool
+    tags: dict[str, str]
+    access_role: str | None = None  # adopted: adoptable_accounts[id].access_role (None: ORGANIZATION_ACCESS_ROLE)
+
+
+@dataclass(frozen=True)
+class PeerAccount:
+    """An account as an account stack refers to it (itself, or the other side of a share)."""
+
+    key: str
+    adopted_id: str | None
+    role_name: str
+    bucket_name: str
+    kms_alias: str
+
+
+@dataclass(frozen=True)
+class StudioUser:
+    user_name: str
+    profile_name: str
+
+
+@dataclass(frozen=True)
+class AccountStack(libraries.AccountStackFields):  # + libraries, seed_bucket (keyword-only)
+    name: str
+    account: Account
+    region: str
+    budget_usd: Decimal
+    budget_emails: tuple[str, ...]
+    vpc_cidr: str
+    vpc_only: bool
+    role_name: str
+    bucket_name: str
+    log_bucket: str
+    domain_name: str
+    kms_alias: str
+    instance_types: tuple[str, ...]
+    idle_shutdown_minutes: int
+    studio_users: tuple[StudioUser, ...]
+    tags: dict[str, str]
+    shares_out: tuple[Share, ...] = ()  # shares this account produces
+    shares_in: tuple[Share, ...] = ()  # shares this account consumes
+    project_templates: tuple[str, ...] = ()  # catalog templates visible to this team
+    # Regions AWS Config records in: every region the SCPs allow (global resources only in the account's region).
+    config_regions: tuple[str, ...] = ()
+    peers: tuple[PeerAccount, ...] = ()  # itself and every account on the other side of its shares
+
+    def peer(self, key: str) -> PeerAccount:
+        return next(p for p in self.peers if p.key == key)
+
+
+def team_accounts(reg: Registry) -> list[Account]:
+    org = reg.organization
+    out = []
+    for team in reg.teams:
+        for env_name, te in sorted(team.environments.items()):
+            env = reg.environment(env_name)
+            out.append(
+                Account(
+                    key=naming.account_key(team.name, env_name),
+                    team=team.name,
+                    environment=env_name,
+                    name=naming.account_name(org.name, team.name, env_name),
+                    email=naming.account_email(org.account_email, team.name, env_name),
+                    ou_path=naming.SUSPENDED_OU if team.status == "decommissioned" else env.organizational_unit,
+                    adopted_id=te.account_id,
+                    decommissioned=team.status == "decommissioned",
+                    tags=_team_tags(team, env_name),
+                    access_role=naming.adopted_access_role(org, te.account_id),
+                )
+            )
+    return out
+
+
+def _team_tags(team: Team, env_name: str) -> dict[str, str]:
+    return {"cost_center": team.cost_center, "environment": env_name, "team": team.name}
+
+
+def studio_users(reg: Registry, team: Team, env_name: str) -> tuple[StudioUser, ...]:
+    """Members who get Studio in this environment: role has studio and maps a permission set here."""
+    if not team.active:
+        return ()
+    users = {m.person for m in team.members if reg.roles[m.role].studio and env_name in reg.roles[m.role].permission_sets}
+    return tuple(StudioUser(u, naming.profile_name(u)) for u in sorted(users))
+
+
+def planned_shares(reg: Registry) -> tuple[Share, ...]:
+    """Every share with producer and consumer account keys. Shares of decommissioned producers stay:
+    decommissioning removes people's access, not the machine access other teams rely on."""
+    out = []
+    for team in reg.teams:
+        for s in team.shares:
+            consumers = tuple(sorted({naming.account_key(t.team, t.environment) for t in s.to}))
+            bucket = naming.data_bucket_name(reg.organization.name, team.name, s.from_, reg.organization.bucket_suffix)
+            resource = KINDS[s.kind].planned_resource(s.resource, bucket)
+            out.append(Share(s.name, s.kind, resource, s.access, naming.account_key(team.name, s.from_), consumers))
+    return tuple(sorted(out, key=lambda s: s.name))
+
+
+def _retired_budget(reg: Registry) -> Decimal:
+    value = reg.organization.retired_budget_usd
+    return Decimal(value) if value is not None else DEFAULT_RETIRED_BUDGET
+
+
+def _peer(reg: Registry, key: str, accounts: dict[str, Account]) -> PeerAccount:
+    a, org = accounts[key], reg.organization.name
+    return PeerAccount(
+        key,
+        a.adopted_id,
+        naming.execution_role_name(org, a.team, a.environment),
+        naming.data_bucket_name(org, a.team, a.environment, reg.organization.bucket_suffix),
+        naming.kms_alias(org, a.team, a.environment),
+    )
+
+
+def account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Share, ...], accounts: dict[str, Account]) -> AccountStack:
+    org = reg.organization
+    mine = [s for s in shares if s.producer == account.key or account.key in s.consumers]
+    keys = {account.key} | {k for s in mine for k in (s.producer, *s.consumers)}
+    peers = tuple(_peer(reg, k, accounts) for k in sorted(keys))
+    env = reg.environment(account.environment)
+    te = team.environments[account.environment]
+    emails = {email for o in team.owners if (email := reg.person(o).email)}
+    budget = te.budget_usd if te.budget_usd is not None else env.budget_usd
+    return AccountStack(
+        name=naming.account_stack(team.name, account.environment),
+        account=account,
+        region=org.home_region,
+        budget_usd=budget if team.active else _retired_budget(reg),
+        budget_emails=tuple(sorted(emails)),
+        vpc_cidr=te.vpc_cidr or env.vpc_cidr,
+        vpc_only=env.sagemaker_network == "vpc_only",
+        role_name=naming.execution_role_name(org.name, team.name, account.environment),
+        bucket_name=naming.data_bucket_name(org.name, team.name, account.environment, org.bucket_suffix),
+        log_bucket=naming.log_bucket_name(org.name, org.log_archive, org.bucket_suffix),
+        domain_name=naming.domain_name(org.name, team.name, account.environment),
+        kms_alias=naming.kms_alias(org.name, team.name, account.environment),
+        instance_types=tuple(sorted(set(team.sagemaker.instance_types))),
+        idle_shutdown_minutes=team.sagemaker.idle_shutdown_minutes,
+        studio_users=studio_users(reg, team, account.environment),
+        tags={**dict(sorted(org.tags.items())), **account.tags},
+        shares_out=tuple(s for s in shares if s.producer == account.key),
+        shares_in=tuple(s for s in shares if account.key in s.consumers),
+        project_templates=tuple(sorted(set(team.sagemaker.project_templates))) if team.active else (),
+        config_regions=tuple(sorted(set(org.allowed_regions))),
+        peers=peers,
+        **libraries.account_fields(reg, team, account.environment),
+    )

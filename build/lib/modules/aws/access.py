@@ -1,0 +1,103 @@
+"""A team's access stack `<team>-access` (management account): who gets into the team's accounts, and what runs there.
+
+Groups and memberships (user ids from `identity`), every assignment into the team's accounts (account
+ids from `organization`, permission sets and the platform admins' group from `identity`), the Service
+Catalog associations that show the team's templates in Studio (in the shared services account, portfolio
+ids from `shared-services`), and the team's instance-type SCP attached to each of its active accounts.
+Construct ids of groups are the ones `identity` used, so the one-time migration (README, "Moving team access
+out of identity") is a `terraform state mv` with the same address; the `moved` blocks then carry memberships
+and assignments to their `for_each` instances.
+"""
+
+from __future__ import annotations
+
+from cdktn_provider_aws.organizations_policy import OrganizationsPolicy
+from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
+from cdktn_provider_aws.servicecatalog_principal_portfolio_association import ServicecatalogPrincipalPortfolioAssociation
+from cdktn_provider_aws.ssoadmin_account_assignment import SsoadminAccountAssignment
+
+from .. import naming
+from ..naming import safe_id
+from ..records import AccessStack, OrgValues
+from .base import PlatformStack, for_each, org_access_role_arn
+from .identity_center import build_groups
+from .refs import each, instance, ref, remote_output
+
+IDENTITY = naming.IDENTITY_STACK
+
+
+def build_access(stack: PlatformStack, *, values: OrgValues, access: AccessStack) -> None:
+    stack.provider(region=values.identity_center_region, tags=values.default_tags, allowed_account_ids=[values.management_account_id])
+    store = values.identity_store_id
+
+    group_ids = {
+        access.admins_group: remote_output(IDENTITY, "group_ids", access.admins_group),
+        **build_groups(stack, store=store, groups=access.groups, user_id=lambda member: remote_output(IDENTITY, "user_ids", member)),
+    }
+
+    # Every assignment into the team's accounts as one `for_each` construct keyed `<account>/<group>/<permission set>`.
+    account_ids, assignments, moves = {}, {}, {}
+    for acct in access.accounts:
+        account_id = acct.adopted_id or remote_output(naming.ORGANIZATION_STACK, "account_ids", acct.key)
+        account_ids[acct.key] = account_id
+        for a in acct.assignments:
+            key = f"{acct.key}/{a.group}/{a.permission_set}"
+            assignments[key] = {
+                "account_id": account_id,
+                "group_id": group_ids[a.group],
+                "permission_set_arn": remote_output(IDENTITY, "permission_set_arns", a.permission_set),
+            }
+            # the assignment's address when each was a construct of its own
+            moves[f"aws_ssoadmin_account_assignment.assign-{acct.key}-{a.group}-{a.permission_set}"] = instance(
+                "aws_ssoadmin_account_assignment", "assignments", key
+            )
+    if assignments:
+        SsoadminAccountAssignment(
+            stack,
+            "assignments",
+            for_each=for_each(assignments),
+            instance_arn=values.instance_arn,
+            permission_set_arn=each("permission_set_arn"),
+            principal_id=each("group_id"),
+            principal_type="GROUP",
+            target_id=each("account_id"),
+            target_type="AWS_ACCOUNT",
+        )
+        stack.moved(moves)
+
+    if access.scp:
+        OrganizationsPolicy(
+            stack,
+            "instance-types",
+            name=access.scp.name,
+            description=access.scp.description,
+            type="SERVICE_CONTROL_POLICY",
+            content=access.scp.content,
+        )
+        for acct in access.accounts:
+            if acct.instance_types_scp:
+                OrganizationsPolicyAttachment(
+                    stack,
+                    f"instance-types-{acct.key}",
+                    target_id=account_ids[acct.key],
+                    policy_id=ref("aws_organizations_policy", "instance-types", "id"),
+                )
+
+    if access.catalog:
+        # The portfolios live in the shared services account (Service Catalog's delegated administrator).
+        shared = stack.provider(
+            region=values.home_region,
+            tags=values.default_tags,
+            alias="shared-services",
+            assume_role_arn=org_access_role_arn(stack, values.org, values.shared_services_account_id),
+            allowed_account_ids=[values.shared_services_account_id],
+        )
+        for template, role in access.catalog:
+            ServicecatalogPrincipalPortfolioAssociation(
+                stack,
+                f"portfolio-{safe_id(template)}-{role}",
+                provider=shared,
+                principal_type="IAM_PATTERN",
+                portfolio_id=remote_output(naming.SHARED_SERVICES_STACK, "portfolio_ids", template),
+                principal_arn=f"arn:aws:iam:::role/{role}",
+            )

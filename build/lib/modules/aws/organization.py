@@ -1,0 +1,154 @@
+"""The organization stack (management account): OU tree, team accounts (created or adopted), baseline SCPs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cdktn import TerraformOutput
+from cdktn_provider_aws.data_aws_organizations_organization import DataAwsOrganizationsOrganization
+from cdktn_provider_aws.organizations_account import OrganizationsAccount
+from cdktn_provider_aws.organizations_delegated_administrator import OrganizationsDelegatedAdministrator
+from cdktn_provider_aws.organizations_organization import OrganizationsOrganization
+from cdktn_provider_aws.organizations_organizational_unit import OrganizationsOrganizationalUnit
+from cdktn_provider_aws.organizations_policy import OrganizationsPolicy
+from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
+
+from .. import naming, trusted_access
+from ..naming import safe_id
+from ..records import OrgValues
+from ..stacks import OrganizationStack
+from .audit import build_log_archive, build_organization_trail
+from .base import PlatformStack, org_access_role_arn
+from .iam import iam
+from .monitoring import build_trail_monitoring
+from .planrole import build_plan_role
+from .refs import data_ref, ref
+
+
+def build_organization_resource(stack: PlatformStack, *, org: OrganizationStack) -> list[Any]:
+    """With organization.yaml's organization_id, the existing organization is imported (never created: the
+    management account already is one) and owns the whole trusted-access and policy-type lists, so the
+    resources that need them can be ordered after it; returns what they depend on. The resource manages the
+    complete lists: a service the organization already trusts must be in trusted_services, or the apply
+    would switch it off (the import's plan shows the difference first). Without organization_id nothing is
+    managed and the post-step's preflight checks trusted access instead (DESIGN.md, decision 5)."""
+    if not org.organization_id:
+        DataAwsOrganizationsOrganization(stack, "organization")
+        return []
+    resource = OrganizationsOrganization(
+        stack,
+        "organization",
+        feature_set="ALL",
+        aws_service_access_principals=sorted(org.trusted_services),
+        enabled_policy_types=list(trusted_access.REQUIRED_POLICY_TYPES),
+        lifecycle={"prevent_destroy": True},
+    )
+    resource.import_from(org.organization_id)
+    return [resource]
+
+
+def build_organization(stack: PlatformStack, *, plan: OrgValues, org: OrganizationStack) -> None:
+    stack.provider(region=plan.home_region, tags=plan.default_tags, allowed_account_ids=[plan.management_account_id])
+    after_org = build_organization_resource(stack, org=org)
+    org_ref = ref if org.organization_id else data_ref
+    root_id = org_ref("aws_organizations_organization", "organization", "roots[0].id")
+    org_id = org_ref("aws_organizations_organization", "organization", "id")
+
+    ous: dict[str, str] = {}  # OU path -> its id
+    for path in org.ou_paths:
+        parent, _, leaf = path.rpartition("/")
+        OrganizationsOrganizationalUnit(
+            stack,
+            f"ou-{safe_id(path)}",
+            name=leaf,
+            parent_id=ous[parent] if parent else root_id,
+            tags={"ou_path": path},
+        )
+        ous[path] = ref("aws_organizations_organizational_unit", f"ou-{safe_id(path)}", "id")
+
+    account_ids = {}
+    for acct in org.accounts:
+        # Created accounts are never destroyed by Terraform; closing an account is a deliberate act
+        # outside this tool. Adopted ones are imported; their existing name and email are kept.
+        ignore = ["iam_user_access_to_billing", "role_name"] + (["email", "name"] if acct.adopted_id else [])
+        resource = OrganizationsAccount(
+            stack,
+            f"account-{acct.key}",
+            name=acct.name,
+            email=acct.email,
+            parent_id=ous[acct.ou_path],
+            role_name=naming.ORGANIZATION_ACCESS_ROLE,
+            iam_user_access_to_billing="DENY",
+            close_on_deletion=False,
+            tags=acct.tags,
+            lifecycle={"prevent_destroy": True, "ignore_changes": ignore},
+        )
+        if acct.adopted_id:
+            resource.import_from(acct.adopted_id)
+        account_ids[acct.key] = ref("aws_organizations_account", f"account-{acct.key}", "id")
+
+    for scp in org.scps:
+        OrganizationsPolicy(
+            stack,
+            f"scp-{scp.name}",
+            name=scp.name,
+            description=scp.description,
+            type="SERVICE_CONTROL_POLICY",
+            content=scp.text,
+            depends_on=after_org,
+        )
+        OrganizationsPolicyAttachment(
+            stack,
+            f"scp-{scp.name}-attachment",
+            target_id=ous[scp.target],
+            policy_id=ref("aws_organizations_policy", f"scp-{scp.name}", "id"),
+        )
+
+    # The log archive account holds the trail's and Config's logs; the trail itself belongs to the management account.
+    log_archive = stack.provider(
+        region=plan.home_region,
+        tags=plan.default_tags,
+        alias="log-archive",
+        assume_role_arn=org_access_role_arn(stack, plan.org, org.log_archive_account_id),
+        allowed_account_ids=[org.log_archive_account_id],
+    )
+    build_plan_role(
+        stack,
+        org=plan.org,
+        management_account_id=plan.management_account_id,
+        data_buckets=[],
+        provider=log_archive,
+        prefix="log-archive-plan-role",
+    )
+    key_arn = build_log_archive(
+        stack, org=plan.org, bucket=org.log_bucket, account_id=org.log_archive_account_id, org_id=org_id, provider=log_archive
+    )
+    logs_group_arn, logs_role_arn = build_trail_monitoring(
+        stack, org=plan.org, account_id=plan.management_account_id, region=plan.home_region, subscribers=org.alarm_subscribers
+    )
+    trail = build_organization_trail(
+        stack,
+        org=plan.org,
+        name=org.trail_name,
+        bucket=org.log_bucket,
+        key_arn=key_arn,
+        logs_group_arn=logs_group_arn,
+        logs_role_arn=logs_role_arn,
+        depends_on=[stack.node.find_child("log-archive-policy"), *after_org],
+    )
+    iam(stack).after_role(trail, "trail-logs-role")  # CloudTrail checks at creation that its role may deliver to the log group
+
+    # Shared services administers Service Catalog (the Projects portfolios) and Config (the aggregator); AWS
+    # refuses a delegated administrator for a service without trusted access (SERVICE_ACCESS_NOT_ENABLED).
+    for principal in ("servicecatalog.amazonaws.com", "config.amazonaws.com", "config-multiaccountsetup.amazonaws.com"):
+        OrganizationsDelegatedAdministrator(
+            stack,
+            f"delegated-admin-{principal.split('.')[0]}",
+            account_id=plan.shared_services_account_id,
+            service_principal=principal,
+            depends_on=after_org,
+        )
+
+    TerraformOutput(stack, "account_ids", value=account_ids, description="Account id of every team account, by <team>-<environment>")
+    TerraformOutput(stack, "organization_id", value=org_id, description="The organization's id (o-...)")
+    TerraformOutput(stack, "ou_ids", value={path: ous[path] for path in org.ou_paths}, description="Organizational unit id by OU path")

@@ -1,0 +1,414 @@
+"""Building stacks with cdktn: in this process or in worker processes, each stack written once, finalized.
+
+Stacks are independent (each reads others only through remote state), so they build in any grouping:
+one cdktn App per batch, batches spread over `jobs` worker processes. Each worker imports cdktn once
+(~1.2 s and ~0.2 GB with the lazy provider index, node.py) and builds its batches in turn; a batch's App is dropped after
+its synth so Node's memory stays bounded. `tfexpr`'s nonce is per process, so each stack is finalized
+(`write_stack`) in the process that built it. Output bytes do not depend on the batching (tested).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+import multiprocessing
+import multiprocessing.util
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from multiprocessing.pool import Pool
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from . import jsii_fast, naming
+from .fingerprint import output_digest
+from .node import use_bundled_node
+from .records import AccessStack, IdentityStack, SharedServicesStack
+from .stacks import AccountStack, OrganizationStack, Plan
+from .tfexpr import finalize
+
+if TYPE_CHECKING:  # annotations only: importing cdktn is what the lazy imports below defer
+    from cdktn import App
+
+BATCH = 40  # stacks per cdktn App: bounds a worker's Node heap (measured in `make bench`)
+MIN_PER_WORKER = 30  # below this many stacks per worker, a worker's own cdktn import costs more than it saves
+# jsii's Node keeps every object a process ever created, so a worker's memory grows with each batch it builds
+# (2.1 GB after 63 batches at 500 teams, before the lazy provider index). A worker is replaced by a fresh one
+# after this many batches: one more start and cdktn import (~2 s CPU) per 480 stacks, and a peak near 0.6 GB
+# (24: 0.68 GB and no faster; `make bench`, 500 teams). multiprocessing's Pool, not ProcessPoolExecutor, whose
+# max_tasks_per_child deadlocks on Python 3.11: https://github.com/python/cpython/issues/115634
+BATCHES_PER_WORKER = 12
+
+Built = dict[str, tuple[str, int]]  # stack -> (sha256 of its cdk.tf.json, resource count)
+
+
+def write_stack(stage: Path, name: str, raw: str) -> tuple[str, int]:
+    """The one place stack JSON is written for Terraform: literal strings escaped, references opened (tfexpr)."""
+    text = finalize(raw)
+    path = stage / "stacks" / name / "cdk.tf.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = text.encode("utf-8")
+    path.write_bytes(data)
+    resources = sum(len(v) for v in json.loads(raw).get("resource", {}).values())
+    return output_digest(data), resources
+
+
+def new_app(outdir: str) -> App:
+    """An empty cdktn App writing under outdir, with the provider versions every stack pins."""
+    use_bundled_node()  # PATH for jsii, before cdktn starts Node
+    # lazy: cdktn costs ~1.2 s and ~0.2 GB (jsii's Node); validate and the no-op synth never load it
+    from cdktn import App
+
+    from .aws.base import TARGET_VERSIONS
+
+    jsii_fast.install()  # ~20 % less CPU per stack in jsii's Python runtime, the same output (jsii_fast.py)
+
+    return App(outdir=outdir, context={"targetVersions": TARGET_VERSIONS}, stack_traces=False)
+
+
+def build_app(plan: Plan, outdir: str) -> App:
+    """Every stack of the plan as constructs in one cdktn App, not yet finalized (tests read cdktn's raw output)."""
+    app = new_app(outdir)
+    for name in plan.stack_names:
+        build_stack(app, plan, name)
+    return app
+
+
+def build_stack(app: App, plan: Plan, name: str) -> None:
+    """One stack of the plan as constructs: its construct module gets its own record and the organization-wide values."""
+    # lazy: the construct modules import cdktn (~1.2 s); validate and the no-op synth never load them
+    from .aws.access import build_access
+    from .aws.account import build_account
+    from .aws.base import PlatformStack
+    from .aws.catalog import build_shared_services
+    from .aws.iam import iam
+    from .aws.identity_center import build_identity
+    from .aws.organization import build_organization
+
+    stack = PlatformStack(app, name, backend=plan.backend, reads=plan.record(name).reads)
+    what = plan.stack_input(name)  # its record's type follows from the stack's name (stacks.py)
+    if name == naming.ORGANIZATION_STACK:
+        build_organization(stack, plan=plan.values, org=cast(OrganizationStack, what))
+    elif name == naming.IDENTITY_STACK:
+        build_identity(stack, values=plan.values, identity=cast(IdentityStack, what))
+    elif name == naming.SHARED_SERVICES_STACK:
+        build_shared_services(stack, plan=plan.values, shared=cast(SharedServicesStack, what))
+    elif isinstance(what, AccessStack):
+        build_access(stack, values=plan.values, access=what)
+    else:
+        build_account(stack, values=plan.values, acct=cast(AccountStack, what))
+    iam(stack).finish()  # the stack's IAM roles and policies, declared by its builders, as for_each constructs
+    stack.write_moved()
+
+
+def _build_batch(plan: Plan, names: list[str], stage: Path) -> Built:
+    scratch = Path(tempfile.mkdtemp(prefix=".build-", dir=stage))
+    try:
+        app = new_app(str(scratch))
+        for name in names:
+            build_stack(app, plan, name)
+        app.synth()
+        return {name: write_stack(stage, name, (scratch / "stacks" / name / "cdk.tf.json").read_text(encoding="utf-8")) for name in names}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+_WORKER_PLAN: Plan | None = None
+_WORKER_PLAN_FILE: str | None = None
+
+
+def _init_worker(plan: Plan | None, temp: str) -> None:
+    global _WORKER_PLAN
+    # A replacement worker is forked by the pool's handler thread while this process's other threads may hold
+    # the locks of its standard streams (progress lines): fresh streams, so that flushing them cannot block
+    sys.stdout = open(1, "w", buffering=1, closefd=False)  # noqa: SIM115 - this worker's stdout until it exits
+    sys.stderr = open(2, "w", buffering=1, closefd=False)  # noqa: SIM115 - as stdout
+    # jsii writes a copy of its runtime to the temporary folder in every process: here the run's own folder,
+    # which the synth process removes with its workers however they ended (Workers.stop)
+    os.environ["TMPDIR"] = tempfile.tempdir = temp
+    _WORKER_PLAN = plan  # None in workers started before the plan existed (early_workers): it comes as a file
+    use_bundled_node()
+    # lazy: cdktn (~1 s) once per worker, before its first batch; at module level every importer of build pays it
+    import cdktn  # noqa: F401
+    import cdktn_provider_aws  # noqa: F401
+
+    from .aws import access, account, catalog, identity_center, organization  # noqa: F401
+
+    # A worker leaves through multiprocessing's exit path, which runs its finalizers but not atexit, where jsii
+    # stops its Node process (and removes its runtime copy): stopped here instead, when the pool is closed.
+    multiprocessing.util.Finalize(None, _stop_jsii, exitpriority=10)
+
+
+def _stop_jsii() -> None:
+    try:
+        from jsii._runtime import kernel  # lazy: started by this worker's _init_worker
+
+        provider: Any = kernel.provider  # a ProcessProvider; its process is started (cdktn is imported)
+        provider._process.stop()
+    except Exception:  # noqa: BLE001 - best effort on the way out; Node also exits when its pipe closes
+        pass
+
+
+Task = tuple[list[str], str, str | None]  # stacks, stage folder, the pickled plan (None: the worker has it)
+
+
+def _worker_task(task: Task) -> tuple[Built, int, int]:
+    global _WORKER_PLAN, _WORKER_PLAN_FILE
+    names, stage, plan_file = task
+    if plan_file is not None and plan_file != _WORKER_PLAN_FILE:
+        with open(plan_file, "rb") as f:
+            _WORKER_PLAN = pickle.load(f)  # written by this run's build() a moment ago, never by anyone else
+        _WORKER_PLAN_FILE = plan_file
+    assert _WORKER_PLAN is not None
+    built = _build_batch(_WORKER_PLAN, names, Path(stage))
+    return built, os.getpid(), _peak_rss_kb()
+
+
+def _peak_rss_kb() -> int:
+    """Peak resident memory of this process and its descendants (jsii's Node runtime starts a second Node),
+    from /proc (Linux; 0 elsewhere)."""
+    total, todo = 0, [os.getpid()]
+    try:
+        while todo:
+            pid = todo.pop()
+            with open(f"/proc/{pid}/status") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith("VmHWM:")), 0)
+            for task in os.listdir(f"/proc/{pid}/task"):  # children may belong to any thread
+                with open(f"/proc/{pid}/task/{task}/children") as f:
+                    todo += [int(p) for p in f.read().split()]
+    except OSError:
+        return total
+    return total
+
+
+def prefetch() -> threading.Thread:
+    """Start importing cdktn, the AWS bindings and the construct modules in a background thread.
+
+    The import is ~1.2 s (Node loads only the resource modules used, node.py), part of it in Node with the GIL
+    free, so loading and planning the registry run beside it: a one-team edit at 100 teams is ~3 % faster
+    than importing after the plan (measured with farm-bench). Imports are thread-safe (per-module locks)."""
+    use_bundled_node()  # PATH for jsii, set from this thread before the other starts
+
+    def run() -> None:
+        try:
+            # lazy: the point of this thread: cdktn (~1.2 s) loads beside the registry, and only when stacks are built
+            import cdktn  # noqa: F401
+
+            from .aws import access, account, catalog, identity_center, organization  # noqa: F401
+        except Exception:  # noqa: BLE001 - the build imports again and reports it
+            pass
+
+    thread = threading.Thread(target=run, name="cdktn-prefetch", daemon=True)
+    thread.start()
+    return thread
+
+
+WORKER_MEMORY_KB = 1_000_000  # a worker's peak at 500 teams is ~0.6 GB (Python, jsii's Node; `make bench`)
+
+
+def default_jobs() -> int:
+    """One worker per core this process may use, as many as the available memory holds."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        with open("/proc/meminfo") as f:
+            available = next(int(line.split()[1]) for line in f if line.startswith("MemAvailable:"))
+    except (OSError, StopIteration, ValueError):
+        return cores
+    return max(1, min(cores, available // WORKER_MEMORY_KB))
+
+
+@contextlib.contextmanager
+def _optimized_workers() -> Iterator[None]:
+    """Workers started inside this block run Python optimized (PYTHONOPTIMIZE=1, as `python -O`), also when
+    this process is not (main.py re-runs itself optimized; a test or another caller of build may not).
+
+    jsii's generated bindings check every argument's type in Python on every call, inside `if __debug__:`, which
+    optimized mode removes (https://github.com/aws/jsii/pull/3660): ~30 % of a worker's build time. The kernel
+    still checks every value it receives, mypy --strict checks the calls statically, and the tests build in
+    this (unoptimized) process, so a wrong argument is still caught. The output is the same bytes (tested)."""
+    before = os.environ.get("PYTHONOPTIMIZE")
+    os.environ["PYTHONOPTIMIZE"] = "1"
+    try:
+        yield
+    finally:
+        if before is None:
+            del os.environ["PYTHONOPTIMIZE"]
+        else:
+            os.environ["PYTHONOPTIMIZE"] = before
+
+
+@contextlib.contextmanager
+def _beside(work: Callable[[], None] | None) -> Iterator[None]:
+    """Run work in a thread while the block runs; its exception, if any, is raised when both are done."""
+    if work is None:
+        yield
+        return
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 - raised again in the calling thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name="synth-files", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+    if failed:
+        raise failed[0]
+
+
+def batches(names: list[str], size: int = BATCH, *, tail: int = 0) -> list[list[str]]:
+    """names in batches of size; the last `tail` stacks in batches of a quarter of that, so that the workers
+    finish together: the first to run out of work waits for the others' last batch (~2 s for 40 stacks)."""
+    split = max(0, len(names) - tail) if tail else len(names)
+    small = max(1, size // 4)
+    return [names[i : min(i + size, split)] for i in range(0, split, size)] + [
+        names[i : i + small] for i in range(split, len(names), small)
+    ]
+
+
+def _start_method() -> str:
+    """fork when nothing forbids it, else spawn.
+
+    A forked worker starts in milliseconds with the plan already in its memory; a spawned one starts Python,
+    imports the compiler and unpickles the plan (~1 s at 100 teams, `make bench`). Forking is safe only while
+    this process has not started jsii (its Node runtime and the threads reading its pipes would be shared) nor
+    any other thread, on Linux, and when this process runs optimized, as workers must (_optimized_workers)."""
+    if (
+        sys.platform == "linux"
+        and sys.flags.optimize
+        and "jsii" not in sys.modules
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    ):
+        return "fork"
+    return "spawn"
+
+
+@dataclasses.dataclass
+class Workers:
+    """Build processes (a pool) and their temporary folder; stopped and removed together, once."""
+
+    pool: Pool
+    jobs: int
+    temp: Path
+    env: contextlib.ExitStack  # PYTHONOPTIMIZE for the pool's lifetime: it also starts replacement workers
+    stopped: bool = False
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.stop(failed=kind is not None)
+
+    def stop(self, *, failed: bool) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
+        if failed:
+            self.pool.terminate()  # at once: nothing they would still write is wanted
+        else:
+            self.pool.close()  # the workers leave through their exit path (_init_worker)
+        self.pool.join()
+        shutil.rmtree(self.temp, ignore_errors=True)
+        self.env.close()
+
+
+def _start_workers(method: str, jobs: int, plan: Plan | None) -> Workers:
+    use_bundled_node()  # once here: the workers inherit PATH and jsii's runtime (node.py)
+    for stream in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherited when it exits: not twice
+        stream.flush()
+    temp = Path(tempfile.mkdtemp(prefix="sagemaker-registry-workers-"))
+    # multiprocessing's Pool replaces a worker after maxtasksperchild batches (each task is one batch), so no
+    # worker builds more than BATCHES_PER_WORKER
+    env = contextlib.ExitStack()
+    env.enter_context(_optimized_workers())
+    try:
+        pool = multiprocessing.get_context(method).Pool(
+            jobs, initializer=_init_worker, initargs=(plan, str(temp)), maxtasksperchild=BATCHES_PER_WORKER
+        )
+    except BaseException:
+        env.close()
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
+    return Workers(pool, jobs, temp, env)
+
+
+def _stop_on_error(workers: Workers) -> Callable[..., bool]:
+    def exit_(kind: type[BaseException] | None, *exc: object) -> bool:
+        if kind is not None:
+            workers.stop(failed=True)
+        return False
+
+    return exit_
+
+
+def early_workers(jobs: int) -> Workers | None:
+    """Start the build workers now, so that their cdktn import (~1 s each at 100 teams) runs while this process
+    loads and plans the registry, not after: for a synth that rebuilds every stack (--full, or a changed
+    compiler). Only where workers can be forked (_start_method): a spawned worker needs the plan to start."""
+    if _start_method() != "fork":
+        return None
+    return _start_workers("fork", jobs, None)
+
+
+def build(
+    plan: Plan,
+    names: list[str],
+    stage: Path,
+    *,
+    jobs: int,
+    progress: Callable[[int, int], None] | None = None,
+    workers: Workers | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> tuple[Built, list[int]]:
+    """Build these stacks into stage/stacks; returns what was written and each worker's peak memory (kB).
+    With `workers` (early_workers) the stacks are built by them, whatever their number. `meanwhile` (file work
+    of the caller's, in stage but not in stage/stacks/<these stacks>) runs while the stacks are built."""
+    out: Built = {}
+    total = len(names)
+    if workers is None:
+        jobs = max(1, min(jobs, total // MIN_PER_WORKER or 1))
+        if jobs == 1 and total <= BATCH * BATCHES_PER_WORKER:  # this process builds: it has started importing cdktn
+            # in a thread: its file system calls overlap the build's waits for Node (jsii calls stay in this one)
+            with _beside(meanwhile):
+                for batch in batches(names):
+                    out.update(_build_batch(plan, batch, stage))
+                    if progress:
+                        progress(len(out), total)
+            return out, [_peak_rss_kb()]
+    else:
+        jobs = workers.jobs
+    peaks: dict[int, int] = {}
+    size = min(BATCH, -(-total // jobs))
+    with contextlib.ExitStack() as cleanup:
+        plan_file = None
+        if workers is None:
+            # leaving the block stops them: closed after the last batch, terminated at once on an error
+            own = cleanup.enter_context(_start_workers(_start_method(), jobs, plan))
+        else:
+            own = workers
+            cleanup.push(_stop_on_error(workers))  # before the caller removes stage: no worker writes into it then
+            fd, plan_file = tempfile.mkstemp(prefix=".plan-", suffix=".pickle", dir=stage)
+            cleanup.callback(os.unlink, plan_file)
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(plan, f, protocol=pickle.HIGHEST_PROTOCOL)
+        tasks: list[Task] = [(batch, str(stage), plan_file) for batch in batches(names, size, tail=jobs * size)]
+        results = own.pool.imap(_worker_task, tasks)  # the workers start on the first batches now
+        if meanwhile:
+            meanwhile()
+        for built, pid, peak in results:
+            out.update(built)
+            peaks[pid] = max(peak, peaks.get(pid, 0))
+            if progress:
+                progress(len(out), total)
+    return out, sorted(peaks.values())

@@ -1,0 +1,16 @@
+"""`shares`: the share graph, producer -> consumers, kind, access (no cdktn)."""
+
+from __future__ import annotations
+
+from ..outputs.shares import shares_json, shares_table
+from ..stacks import plan
+from . import EXIT_OK
+from .loading import load
+from .options import SharesOptions
+
+
+def shares(opts: SharesOptions) -> int:
+    reg = load(opts.registry)
+    the_plan = plan(reg)
+    print(shares_json(the_plan) if opts.format == "json" else shares_table(the_plan), end="")
+    return EXIT_OK

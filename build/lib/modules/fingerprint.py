@@ -1,0 +1,141 @@
+"""Incremental synthesis: what each stack's output depends on, as one digest (DESIGN.md decision 14).
+
+A stack's output is a pure function of (a) what its construct module receives: its own plan record,
+its StackRecord (the states it reads) and the organization-wide values; (b) the compiler's own code;
+(c) the pinned versions of cdktn, its AWS bindings and constructs. Files the registry points to
+(CloudFormation templates, inline policies) reach a stack only through its plan record, which carries
+their text, so (a) covers them. `synth` rebuilds a stack only when this digest changed, and keeps the
+other stacks' files byte-for-byte; `generated/fingerprints.json` stores the digests with a hash of each
+output file, so a hand-edited output is rebuilt, never trusted.
+
+Before any of that, `synth` compares a digest of the registry folder's bytes (and the compiler's) with the
+one stored by the last successful synth: when they match and every output file still has the bytes that
+synth wrote, nothing can have changed, and it stops without loading the registry (a no-op synth does not
+even import pydantic, let alone cdktn).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .stacks import Plan
+
+FILE = "fingerprints.json"
+VERSION = 1
+PINNED = ("cdktn", "cdktn-provider-aws", "constructs", "jsii")
+_ROOT = Path(__file__).resolve().parent
+
+
+def canonical(value: object) -> bytes:
+    """The plan's records are frozen dataclasses of strings, numbers, tuples and dicts built in sorted order:
+    their repr is complete and deterministic, and ten times cheaper than a JSON walk. (A dict built in
+    another order would only cost a rebuild, never a stale file.)"""
+    return repr(value).encode()
+
+
+@functools.lru_cache(maxsize=1)
+def compiler_digest() -> str:
+    """The compiler's code (every module, and main.py) and the versions of what renders the JSON."""
+    h = hashlib.sha256()
+    for path in sorted(_ROOT.rglob("*.py")):
+        h.update(path.relative_to(_ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    main = _ROOT.parent / "main.py"
+    if main.is_file():
+        h.update(main.read_bytes())
+    for dist in PINNED:
+        try:
+            h.update(f"{dist}=={metadata.version(dist)}\0".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}==?\0".encode())
+    return h.hexdigest()
+
+
+def stack_digests(plan: Plan) -> dict[str, str]:
+    """name -> digest of everything that stack's output depends on."""
+    compiler = compiler_digest()
+    values = canonical(plan.values)
+    out = {}
+    for record in plan.records:
+        h = hashlib.sha256(compiler.encode())
+        h.update(values)
+        h.update(canonical(record))
+        h.update(canonical(plan.stack_input(record.name)))
+        out[record.name] = h.hexdigest()
+    return out
+
+
+def output_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _doc(out: Path) -> dict[str, Any]:
+    try:
+        doc = json.loads((out / FILE).read_text(encoding="utf-8"))
+        return doc if isinstance(doc, dict) and doc.get("version") == VERSION else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def read(out: Path) -> dict[str, dict[str, Any]]:
+    """name -> {"inputs": digest, "output": sha256 of cdk.tf.json, "resources": count} from the previous synth."""
+    stacks = _doc(out).get("stacks")
+    return stacks if isinstance(stacks, dict) else {}
+
+
+def text(entries: dict[str, dict[str, Any]], *, registry: str | None = None, files: dict[str, str] | None = None, note: str = "") -> str:
+    """fingerprints.json: the stacks' digests and, for the no-op check, the registry's digest, the sha256 of every
+    other file synth wrote (relative to the output folder; `../` for atlantis.yaml and CODEOWNERS) and the
+    summary line it printed."""
+    doc = {
+        "version": VERSION,
+        "stacks": dict(sorted(entries.items())),
+        "registry": registry,
+        "compiler": compiler_digest(),
+        "files": dict(sorted((files or {}).items())),
+        "note": note,
+    }
+    return json.dumps(doc, indent=1, sort_keys=True) + "\n"
+
+
+def same_compiler(out: Path) -> bool:
+    """Whether the last synth into out ran this very compiler (then a registry edit rebuilds only a few stacks)."""
+    return _doc(out).get("compiler") == compiler_digest()
+
+
+def registry_digest(registry: Path) -> str | None:
+    """Every file of the registry folder (names and bytes) and the compiler: what the whole output depends on."""
+    if not registry.is_dir():
+        return None
+    h = hashlib.sha256(compiler_digest().encode())
+    for path in sorted(p for p in registry.rglob("*") if p.is_file()):
+        h.update(path.relative_to(registry).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def unchanged(out: Path, registry: str | None, root_files: tuple[str, ...]) -> str | None:
+    """The last synth's summary line when it compiled this very registry, wrote the same files beside the output
+    folder (root_files: atlantis.yaml and CODEOWNERS when it sits in a project) and its output is intact."""
+    doc = _doc(out)
+    if registry is None or doc.get("registry") != registry or not isinstance(doc.get("stacks"), dict):
+        return None
+    files = doc.get("files") or {}
+    if {rel for rel in files if rel.startswith("../")} != {f"../{rel}" for rel in root_files}:
+        return None
+    expected = {f"stacks/{n}/cdk.tf.json": e.get("output") for n, e in doc["stacks"].items()}
+    expected.update(files)
+    present = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != FILE}
+    if present - set(expected):
+        return None
+    for rel, sha in expected.items():
+        try:
+            if output_digest((out / rel).read_bytes()) != sha:
+                return None
+        except OSError:
+            return None
+    return str(doc.get("note", ""))

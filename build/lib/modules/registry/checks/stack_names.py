@@ -1,0 +1,29 @@
+"""Every stack name the compiler derives is unique: a team's access stack never collides with a central
+stack or another team's account stack (`<team>-access` against `<team>-<environment>`)."""
+
+from __future__ import annotations
+
+from ... import naming
+from ..errors import RegistryError, show
+from ..model import Registry
+from ..source import error
+
+
+def check_stack_names(reg: Registry) -> list[RegistryError]:
+    owners: dict[str, str] = {name: "a central stack" for name in naming.CENTRAL_STACKS}
+    for team in reg.teams:
+        for env_name in team.environments:
+            owners.setdefault(naming.account_stack(team.name, env_name), f"the stack of team {show(team.name)} in {show(env_name)}")
+    errors = []
+    for team in reg.teams:
+        stack = naming.access_stack(team.name)
+        if stack in owners:
+            errors.append(
+                error(
+                    team,
+                    "name",
+                    f"the access stack of team {show(team.name)} would "
+                    f"be named {show(stack)}, which is also {owners[stack]}; rename the team or the environment",
+                )
+            )
+    return errors

@@ -1,0 +1,160 @@
+"""The registry's constrained field types: patterns with their help text, free text, CIDRs, durations, money.
+Each carries its description into the JSON Schema; model.py builds the models from them."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
+
+# Patterns are ASCII classes only ([0-9], never \d, which is Unicode and lets '１２３' or '١٢٣' through) and
+# match the whole value: pydantic's regex engine anchors `$` at the very end, and the Python-side patterns
+# are used with fullmatch (`$` in `re.match` also matches before a trailing newline). tests/registry/
+# test_patterns.py sweeps every pattern with Unicode digits and trailing newlines.
+# What a pattern means in words, for error messages: pattern -> help.
+PATTERN_HELP: dict[str, str] = {}
+
+
+def pattern(regex: str, help: str, **field: Any) -> Any:
+    """A field's pattern with its help text, for `Annotated[str, pattern(...)]` (a plain alias mypy reads as str)."""
+    PATTERN_HELP[regex] = help
+    return Field(pattern=regex, description=help, **field)
+
+
+Slug = Annotated[str, pattern(r"^[a-z][a-z0-9-]{1,18}[a-z0-9]$", "3 to 20 lowercase letters, digits or hyphens, starting with a letter")]
+EnvName = Annotated[str, pattern(r"^[a-z][a-z0-9]{1,9}$", "2 to 10 lowercase letters or digits, starting with a letter")]
+RoleName = Annotated[str, pattern(r"^[A-Za-z][A-Za-z0-9_-]{0,30}[A-Za-z0-9]$", "2 to 32 letters, digits, _ or -, starting with a letter")]
+# An IAM role name (no path): https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (RoleName).
+IamRoleName = Annotated[str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,64}$", "an IAM role name: 1 to 64 letters, digits or +=,.@_-")]
+PermissionSetKey = Annotated[
+    str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,32}$", "1 to 32 letters, digits or +=,.@_- (the Identity Center permission set name)")
+]
+AccountId = Annotated[str, pattern(r"^[0-9]{12}$", "exactly 12 digits 0-9, quoted or not (leading zeros are kept)")]
+Region = Annotated[str, pattern(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]{1,2}$", "an AWS region name such as eu-west-1")]
+UserName = Annotated[str, pattern(r"^[A-Za-z0-9+=,.@_-]{1,128}$", "1 to 128 letters, digits or +=,.@_-")]
+Email = Annotated[str, pattern(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", "an email address such as alice@example.com")]
+GitHubHandle = Annotated[
+    str,
+    pattern(
+        r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?$", "a GitHub user name (letters, digits and inner hyphens, at most 39 characters)"
+    ),
+]
+InstanceType = Annotated[str, pattern(r"^ml\.[a-z0-9]+\.[a-z0-9]+$", "a SageMaker instance type such as ml.m5.xlarge")]
+BucketName = Annotated[
+    str, pattern(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", "an S3 bucket name: 3 to 63 lowercase letters, digits, dots or hyphens")
+]
+OuPath = Annotated[
+    str,
+    pattern(
+        r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}(/[A-Za-z0-9][A-Za-z0-9 _.-]{0,62}){0,4}$",
+        "an OU path under the root such as Workloads/Prod: 1 to 5 names of letters, digits, space, _.- separated by /",
+    ),
+]
+ManagedPolicyArn = Annotated[
+    str,
+    pattern(
+        r"^arn:aws[a-z-]*:iam::aws:policy/[A-Za-z0-9+=,.@_/-]{1,512}$",
+        "an AWS managed policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess",
+    ),
+]
+RelPath = Annotated[
+    str,
+    pattern(
+        r"^[A-Za-z0-9_][A-Za-z0-9_/-]*(\.[A-Za-z0-9_/-]+)*$",
+        "a relative path under registry/ such as policies/x.json (letters, digits, _-/ and single dots; no '..', no leading '/')",
+    ),
+]
+Version = Annotated[str, pattern(r"^[0-9]+\.[0-9]+\.[0-9]+$", "a semantic version such as 1.2.0")]
+ShareName = Annotated[
+    str, pattern(r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$", "3 to 63 lowercase letters, digits or hyphens, starting with a letter")
+]
+InstanceArn = Annotated[
+    str,
+    pattern(
+        r"^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$",
+        "an Identity Center instance ARN such as arn:aws:sso:::instance/ssoins-1234567890abcdef",
+    ),
+]
+IdentityStoreId = Annotated[str, pattern(r"^d-[0-9a-f]{10}$", "an identity store id such as d-1234567890")]
+TagKey = Annotated[str, pattern(r"^[A-Za-z0-9 _.:/=+@-]{1,128}$", "1 to 128 letters, digits, spaces or _.:/=+@-")]
+TagValue = Annotated[str, pattern(r"^[A-Za-z0-9 _.:/=+@-]{0,256}$", "0 to 256 letters, digits, spaces or _.:/=+@-")]
+OrganizationId = Annotated[str, pattern(r"^o-[a-z0-9]{10,32}$", "an organization id such as o-a1b2c3d4e5")]
+ServicePrincipal = Annotated[
+    str, pattern(r"^[a-z0-9][a-z0-9-]*(\.[a-z0-9][a-z0-9-]*)*\.amazonaws\.com$", "an AWS service principal such as guardduty.amazonaws.com")
+]
+BucketSuffix = Annotated[str, pattern(r"^[a-z0-9](?:[a-z0-9-]{0,14}[a-z0-9])?$", "1 to 16 lowercase letters, digits or inner hyphens")]
+CodeArtifactName = Annotated[
+    str, pattern(r"^[a-z][a-z0-9-]{0,48}[a-z0-9]$", "2 to 50 lowercase letters, digits or hyphens, starting with a letter")
+]
+# https://packaging.python.org/en/latest/specifications/name-normalization/ : a valid distribution name
+PackageName = Annotated[
+    str, pattern(r"^([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9])$", "a PyPI package name: letters, digits and ._- inside")
+]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=700), Field(description="free text, 1 to 700 characters")]
+
+
+def _err(kind: str, message: str) -> PydanticCustomError:
+    """A validation error whose message is final text (braces in it are not placeholders)."""
+    return PydanticCustomError(kind, "{text}", {"text": message})
+
+
+def _cidr(value: str) -> str:
+    try:
+        net = ipaddress.IPv4Network(value, strict=True)
+    except ValueError as exc:
+        raise _err("cidr", f"invalid IPv4 CIDR '{value}': {exc}") from None
+    return str(net)
+
+
+def _vpc_cidr(value: str) -> str:
+    net = ipaddress.IPv4Network(_cidr(value))
+    # https://docs.aws.amazon.com/vpc/latest/userguide/vpc-cidr-blocks.html : a VPC is /16 to /28; two
+    # subnets in two zones with room for interface endpoints need at least a /24.
+    if not 16 <= net.prefixlen <= 24:
+        raise _err("cidr", f"VPC CIDR '{value}' has prefix /{net.prefixlen}; allowed: /16 to /24")
+    if not net.is_private:
+        raise _err("cidr", f"VPC CIDR '{value}' is not a private (RFC 1918) range")
+    return str(net)
+
+
+Cidr = Annotated[str, AfterValidator(_cidr), Field(description="an IPv4 CIDR such as 203.0.113.0/24")]
+VpcCidr = Annotated[str, AfterValidator(_vpc_cidr), Field(description="a private IPv4 CIDR of /16 to /24 such as 10.10.0.0/22")]
+
+_DURATION = re.compile(r"PT(?:([0-9]{1,4})H)?(?:([0-9]{1,5})M)?")
+
+
+def _session_duration(value: str) -> str:
+    m = _DURATION.fullmatch(value)
+    if not m or not (m.group(1) or m.group(2)):
+        raise _err("duration", f"invalid session duration '{value}': use ISO-8601 such as PT8H or PT1H30M")
+    minutes = int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+    # https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html : 1 to 12 hours
+    if not 60 <= minutes <= 720:
+        raise _err("duration", f"session duration '{value}' is {minutes} minutes; allowed: 1 to 12 hours (PT1H to PT12H)")
+    return value
+
+
+SessionDuration = Annotated[str, AfterValidator(_session_duration), Field(description="ISO-8601 duration from PT1H to PT12H")]
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+def _email_template(value: str) -> str:
+    missing = [p for p in ("{team}", "{environment}") if p not in value]
+    if missing:
+        raise _err("template", f"invalid value '{value}': must contain {' and '.join(missing)}")
+    sample = value.replace("{team}", "team").replace("{environment}", "env")
+    if not _EMAIL.fullmatch(sample):
+        raise _err("template", f"invalid value '{value}': not an email address once {{team}} and {{environment}} are filled in")
+    return value
+
+
+EmailTemplate = Annotated[str, AfterValidator(_email_template), Field(description="email with {team} and {environment} placeholders")]
+Money = Annotated[Decimal, Field(gt=0, le=100_000_000, max_digits=12, decimal_places=2, description="US dollars per month, more than 0")]
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=64)]

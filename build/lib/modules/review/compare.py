@@ -1,0 +1,80 @@
+"""The pure core of `diff`: (base, new) compiled registries and Terraform's plans -> a typed Summary."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+
+from ..destroy import Finding
+from ..forcenew import LOSES
+from ..registry.model import Registry
+from ..stacks import Plan
+from .estate import estate_changes
+from .libraries import library_changes
+from .model import SECTIONS, Change, Coded, StackPlan, Summary
+from .people import people_changes
+
+
+def _forced(f: Finding) -> Coded:
+    change = f"{f.attribute}: {f.old} → {f.new}" if f.old != f.new else f.attribute
+    return Coded(f.address, f" forced by {change}" + (f" ({f.because})" if f.because else ""))
+
+
+def resource_changes(found: list[Finding], changes: list[Change]) -> list[Change]:
+    """Replacements and removals of stateful resources that the registry-level changes do not already say.
+
+    A stack's replacements become the details of the registry change that causes them when there is one (a new
+    VPC CIDR), else one destructive change of their own per stack. Removed stacks, shares and Studio profiles
+    are said by account_removed, share_revoked and studio_profile_deleted: not again here."""
+    out: list[Change] = []
+    replaced = defaultdict(list)
+    for f in found:
+        if f.kind == "replaced":
+            replaced[f.stack].append(f)
+        elif f.kind == "removed" and f.resource_type != "aws_sagemaker_user_profile":
+            out.append(
+                Change(
+                    "side_effects",
+                    "resource_destroyed",
+                    f"{f.address} destroyed in {f.stack}: loses {LOSES.get(f.resource_type, 'what it holds')}",
+                    {"stack": f.stack, "address": f.address},
+                    destructive=True,
+                )
+            )
+    for stack, items in sorted(replaced.items()):
+        details = tuple(_forced(f) for f in items)
+        facts = [f.as_dict() for f in items]
+        cause = next((i for i, c in enumerate(changes) if c.kind == "vpc_cidr_changed" and c.facts.get("account") == stack), None)
+        if cause is not None:
+            changes[cause] = replace(changes[cause], details=details, facts={**changes[cause].facts, "replaced": facts})
+            continue
+        kinds = sorted({f.resource_type for f in items})
+        out.append(
+            Change(
+                "side_effects",
+                "resources_replaced",
+                f"stack {stack}: Terraform replaces (destroys and "
+                f"re-creates) {len(items)} stateful resource{'s' if len(items) > 1 else ''} ({', '.join(kinds)}): "
+                "what they hold is lost",
+                {"stack": stack, "replaced": facts},
+                destructive=True,
+                details=details,
+            )
+        )
+    return out
+
+
+def summarize(
+    base: tuple[Registry, Plan] | None,
+    new: tuple[Registry, Plan],
+    stacks_to_plan: list[str],
+    plans: list[StackPlan] | None = None,
+    destroyed: list[Finding] | None = None,
+) -> Summary:
+    changes = people_changes(base, new) + estate_changes(base, new) + library_changes(base, new)
+    changes += resource_changes(destroyed or [], changes)
+    order = {s: i for i, s in enumerate(SECTIONS)}
+    changes.sort(key=lambda c: order[c.section])  # stable: each area keeps its own order inside a section
+    return Summary(
+        changes=changes, stacks_to_plan=sorted(stacks_to_plan), plans=sorted(plans, key=lambda p: p.stack) if plans is not None else None
+    )

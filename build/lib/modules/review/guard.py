@@ -1,0 +1,154 @@
+"""`check-destroy --base REF`: the destroy guard in CI, where `synth --allow-destroy` proves nothing.
+
+The output committed in the pull request (the working tree's generated/, proved fresh by the `check` job) is
+compared with the output committed at the base branch, resource by resource (modules/destroy.py). Every
+removal or replacement must be approved in `allow-destroy.yaml`, a file CODEOWNERS gives to the
+platform admins alone (it sits at the repository root, outside the registry folder that teams edit), by an
+entry that the pull request itself adds: entries already on the base branch approve nothing, so an opt-in is
+spent with the change it was written for and never reused. The file:
+
+    allow:
+      - stack: risk-dev                      # the whole stack (its removal, or anything in it)
+        reason: team risk closed, data exported to s3://archive (TICKET-12)
+      - stack: fraud-dev
+        address: 'aws_sagemaker_user_profile.profiles["bob"]'   # one resource (quoted: YAML reads [ and " otherwise)
+        reason: bob left; home folder exported
+      - share: fraud-models
+        reason: risk no longer consumes the model
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..destroy import Finding, findings, guarded, read_stacks
+from . import gitbase
+
+ALLOW_FILE = "allow-destroy.yaml"
+
+
+class OptInInvalid(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class OptIn:
+    key: str  # "<stack>", "<stack>:<address>" or "share:<name>"
+    reason: str
+
+    def covers(self, f: Finding) -> bool:
+        return self.key == f.key or (":" not in self.key and f.stack == self.key and f.kind != "share_removed")
+
+
+def parse_opt_ins(text: str | None, where: str) -> list[OptIn]:
+    """The entries of an allow-destroy file; a wrong entry is an error (never silently no opt-in)."""
+    if not text:
+        return []
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise OptInInvalid(f"{where}: not valid YAML: {exc}") from None
+    if doc is None:
+        return []
+    if not isinstance(doc, dict) or set(doc) - {"allow"} or not isinstance(doc.get("allow") or [], list):
+        raise OptInInvalid(f"{where}: expected a mapping with one key, `allow`, a list of entries")
+    out = []
+    for i, entry in enumerate(doc.get("allow") or []):
+        here = f"{where}: allow[{i}]"
+        if not isinstance(entry, dict) or set(entry) - {"stack", "address", "share", "reason"}:
+            raise OptInInvalid(f"{here}: an entry has `stack` (and optionally `address`) or `share`, and `reason`")
+        reason = entry.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            raise OptInInvalid(f"{here}: `reason` is required: say why destroying it is right and where its data went")
+        if "share" in entry and not ({"stack", "address"} & set(entry)) and isinstance(entry["share"], str):
+            out.append(OptIn(f"share:{entry['share']}", reason.strip()))
+        elif isinstance(entry.get("stack"), str) and "share" not in entry:
+            address = entry.get("address")
+            if address is not None and not isinstance(address, str):
+                raise OptInInvalid(f"{here}: `address` is a Terraform address such as aws_s3_bucket.data-bucket")
+            out.append(OptIn(f"{entry['stack']}:{address}" if address else entry["stack"], reason.strip()))
+        else:
+            raise OptInInvalid(f"{here}: name either a `stack` (with an optional `address`) or a `share`")
+    return out
+
+
+def new_opt_ins(head: list[OptIn], base: list[OptIn]) -> list[OptIn]:
+    """Only entries this change adds count: one already merged approved an earlier change, not this one."""
+    spent = {o.key for o in base}
+    return [o for o in head if o.key not in spent]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    found: list[Finding]
+    approved: dict[Finding, OptIn]
+
+    @property
+    def refused(self) -> list[Finding]:
+        return [f for f in self.found if f not in self.approved]
+
+    def report(self, base: str) -> str:
+        if not self.found:
+            return f"check-destroy: nothing is removed or replaced compared with {base}\n"
+        lines = [f"check-destroy: compared with {base}, this change destroys or replaces:"]
+        for f in self.found:
+            o = self.approved.get(f)
+            lines.append(f"  - {f.describe()}: " + (f"approved ({o.reason})" if o else "NOT APPROVED"))
+        if self.refused:
+            lines += [
+                "",
+                f"{len(self.refused)} not approved. A platform admin approves a destroy by adding an entry to "
+                f"{ALLOW_FILE} (repository root) in this pull request (stack, optional address, reason); the file is theirs "
+                'in CODEOWNERS. The safe path for a team is `status: decommissioned` (README, "Security model").',
+            ]
+        return "\n".join(lines) + "\n"
+
+
+def verdict(found: list[Finding], opt_ins: list[OptIn]) -> Verdict:
+    approved = {}
+    for f in found:
+        o = next((o for o in opt_ins if o.covers(f)), None)
+        if o is not None:
+            approved[f] = o
+    return Verdict(found, approved)
+
+
+def _shares(path: Path | None) -> set[str]:
+    try:
+        return {s["name"] for s in json.loads(path.read_text(encoding="utf-8"))["shares"]} if path else set()
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+def check(base_ref: str, out: Path, allow_file: Path, head_ref: str | None = None) -> Verdict:
+    """The committed output at base_ref against the output of this change, with the opt-ins this change adds.
+
+    The change is the working tree (out, allow_file), or with head_ref the same paths as committed at that ref: in
+    CI the job runs the default branch's code and reads the pull request's merge commit as data only."""
+    where = out.resolve() if out.is_dir() else Path.cwd()
+    root = gitbase.repo_root(where)
+    ref = gitbase.resolve_ref(base_ref, root)
+    head = gitbase.resolve_ref(head_ref, root) if head_ref else None
+    out_rel = os.path.relpath(out.resolve(), root)
+    allow_rel = os.path.relpath(allow_file.resolve(), root)
+    with tempfile.TemporaryDirectory() as tmp:
+        base_out = gitbase.extract(ref, out_rel, root, Path(tmp) / "base")
+        before = read_stacks(base_out / "stacks") if base_out else {}
+        before_shares = _shares(base_out / "shares.json" if base_out else None)
+        if head:
+            head_out = gitbase.extract(head, out_rel, root, Path(tmp) / "head") or Path(tmp) / "missing"
+            head_text = gitbase.show(head, allow_rel, root)
+        else:
+            head_out, head_text = out, allow_file.read_text(encoding="utf-8") if allow_file.is_file() else None
+        # a missing output folder is every stack removed, never "nothing to compare"
+        after, after_shares = read_stacks(head_out / "stacks"), _shares(head_out / "shares.json")
+    opt_ins = parse_opt_ins(head_text, f"{head_ref}:{allow_rel}" if head else str(allow_file))
+    spent = parse_opt_ins(gitbase.show(ref, allow_rel, root), f"{base_ref}:{allow_rel}")
+    found = guarded(findings(before, after, before_shares, after_shares))
+    return verdict(found, new_opt_ins(opt_ins, spent))

@@ -1,0 +1,175 @@
+"""The exact shapes of the blocks that decide where a plan sends credentials and state.
+
+A provider block says which endpoint the AWS SDK calls, through which proxy, trusting which certificates, as
+which role; a backend block and a `terraform_remote_state` data source say where state is read from and with
+which credentials. So these are not checked by key names but compared with what the compiler writes for this
+registry: the state bucket, region and key layout of organization.yaml, the account ids it knows, the role each
+account is reached through in each mode (naming.member_role), and nothing else: no `endpoints`, `http_proxy`,
+`insecure`, `custom_ca_bundle`, `shared_credentials_files`, `profile`, `assume_role_with_web_identity`, no other
+backend key. Everything here is a pure function of the registry's plan and the document.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .. import naming
+from ..stacks import Plan
+from ..tfexpr import index
+from .strictjson import shown
+
+PROVIDER_SOURCE = "hashicorp/aws"
+# The AWS provider version of the pinned bindings (cdktn-provider-aws); tests/delivery/test_allowlist.py fails when
+# the compiler emits another one, and atlantis/providers/versions.tf.json must name the same.
+PROVIDER_VERSION = "6.69.1"
+REQUIRED_PROVIDERS = {"aws": {"source": PROVIDER_SOURCE, "version": PROVIDER_VERSION}}
+SESSION_NAME = "sagemaker-registry"
+PROVIDER_KEYS = frozenset({"alias", "region", "allowed_account_ids", "assume_role", "default_tags"})
+_ALIAS = re.compile(r"[a-z][a-z0-9-]{0,62}")
+_MODE_CONDITION = f"${{contains({json.dumps(list(naming.ACCESS_MODES))}, var.{naming.ACCESS_MODE_VARIABLE})}}"
+
+
+@dataclass(frozen=True)
+class Expect:
+    """What the compiler may write for one registry, stack by stack."""
+
+    stacks: frozenset[str]
+    bucket: str
+    region: str  # the state bucket's
+    regions: frozenset[str]  # where providers may point
+    account_ids: frozenset[str]  # literal ids a provider may name (management, central, adopted)
+    role_arns: frozenset[str]  # every role_arn a provider may assume, by account, in the mode expression
+
+    def backend(self, stack: str) -> dict[str, Any]:
+        return {"bucket": self.bucket, "encrypt": True, "key": f"{stack}/terraform.tfstate", "region": self.region, "use_lockfile": True}
+
+    def terraform_block(self, stack: str) -> dict[str, Any]:
+        return {"backend": {"s3": self.backend(stack)}, "required_providers": REQUIRED_PROVIDERS}
+
+    def remote_state(self, stack: str) -> dict[str, Any]:
+        return {"backend": "s3", "config": {"bucket": self.bucket, "key": f"{stack}/terraform.tfstate", "region": self.region}}
+
+
+def expect(plan: Plan, regions: tuple[str, ...]) -> Expect:
+    """The expectations of a registry's plan; regions: the organization's allowed regions."""
+    org = plan.organization
+    central = {plan.values.shared_services_account_id, plan.values.log_archive_account_id}
+    adopted = {a.adopted_id: a.access_role for a in org.accounts if a.adopted_id}
+    arns = {f"arn:aws:iam::{i}:role/${{{naming.member_role(plan.org, adopted.get(i))}}}" for i in central | set(adopted)}
+    created = naming.member_role(plan.org, None)
+    for a in org.accounts:
+        if not a.adopted_id:
+            ref = f"data.terraform_remote_state.{naming.ORGANIZATION_STACK}.outputs.account_ids{index(a.key)}"
+            arns.add(f"arn:aws:iam::${{{ref}}}:role/${{{created}}}")
+    return Expect(
+        stacks=frozenset(plan.stack_names),
+        bucket=plan.backend.bucket,
+        region=plan.backend.region,
+        regions=frozenset({*regions, plan.home_region, plan.values.identity_center_region}),
+        account_ids=frozenset({plan.management_account_id, *central, *adopted}),
+        role_arns=frozenset(arns),
+    )
+
+
+def differences(path: str, got: object, want: object) -> list[str]:
+    """Where got differs from want, as `path: ...` lines (every difference, not only the first)."""
+    if isinstance(want, dict) and isinstance(got, dict):
+        out = [f"{path}.{k}: missing (the compiler writes {shown(want[k])})" for k in sorted(set(want) - set(got))]
+        out += [f"{path}.{shown(k)}: not allowed here" for k in sorted(set(got) - set(want))]
+        for k in sorted(set(want) & set(got)):
+            out += differences(f"{path}.{k}", got[k], want[k])
+        return out
+    if got != want or type(got) is not type(want):
+        return [f"{path}: {shown(got)} where the compiler writes {shown(want)}"]
+    return []
+
+
+def terraform_problems(stack: str, block: object, e: Expect) -> list[str]:
+    return differences("terraform", block, e.terraform_block(stack))
+
+
+def provider_problems(providers: object, e: Expect) -> list[str]:
+    if not isinstance(providers, dict) or set(providers) != {"aws"} or not isinstance(providers["aws"], list):
+        return ["provider: only `aws`, as a list of configurations, is allowed"]
+    out: list[str] = []
+    aliases: list[object] = []
+    for n, cfg in enumerate(providers["aws"]):
+        where = f"provider.aws[{n}]"
+        if not isinstance(cfg, dict):
+            out.append(f"{where}: not an object")
+            continue
+        out += [f"{where}.{shown(k)}: not allowed (only {', '.join(sorted(PROVIDER_KEYS))})" for k in sorted(set(cfg) - PROVIDER_KEYS)]
+        aliases.append(cfg.get("alias"))
+        alias = cfg.get("alias")
+        if alias is not None and not (isinstance(alias, str) and _ALIAS.fullmatch(alias)):
+            out.append(f"{where}.alias: {shown(alias)} is not an alias the compiler writes")
+        if cfg.get("region") not in e.regions:
+            out.append(f"{where}.region: {shown(cfg.get('region'))} is not a region of the organization")
+        ids = cfg.get("allowed_account_ids", [])
+        if not isinstance(ids, list) or not all(isinstance(i, str) and i in e.account_ids for i in ids):
+            out.append(f"{where}.allowed_account_ids: only accounts the registry knows")
+        if "assume_role" in cfg:
+            out += _assume_role(where, cfg["assume_role"], e)
+        if "default_tags" in cfg:
+            tags = cfg["default_tags"]
+            ok = isinstance(tags, list) and len(tags) == 1 and isinstance(tags[0], dict) and set(tags[0]) == {"tags"}
+            if not ok or not all(isinstance(k, str) and isinstance(v, str) for k, v in tags[0]["tags"].items()):
+                out.append(f"{where}.default_tags: only one `tags` map of strings")
+    if len(aliases) != len(set(map(str, aliases))):
+        out.append("provider.aws: two configurations with one alias")
+    return out
+
+
+def _assume_role(where: str, value: object, e: Expect) -> list[str]:
+    if not (isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) and set(value[0]) == {"role_arn", "session_name"}):
+        return [f"{where}.assume_role: exactly one {{role_arn, session_name}} (no external_id, policy, duration, tags, ...)"]
+    role = value[0]
+    out = []
+    if role["session_name"] != SESSION_NAME:
+        out.append(f"{where}.assume_role.session_name: must be {SESSION_NAME}")
+    if role["role_arn"] not in e.role_arns:
+        out.append(
+            f"{where}.assume_role.role_arn: {shown(role['role_arn'])} is not an account's role the compiler assumes "
+            "(a known account, its access role to apply and the plan role to plan)"
+        )
+    return out
+
+
+def variable_problems(variables: object) -> list[str]:
+    want = {naming.ACCESS_MODE_VARIABLE}
+    if not isinstance(variables, dict):
+        return ["variable: not an object of variables"]
+    out = [f"variable {shown(k)}: not allowed (only {naming.ACCESS_MODE_VARIABLE})" for k in sorted(set(variables) - want)]
+    body = variables.get(naming.ACCESS_MODE_VARIABLE)
+    if body is None:
+        return out
+    if not isinstance(body, dict) or set(body) != {"default", "description", "nullable", "type", "validation"}:
+        return out + [f"variable {naming.ACCESS_MODE_VARIABLE}: not the shape the compiler writes"]
+    validation = body["validation"]
+    exact = (
+        body["default"] == "apply"
+        and body["nullable"] is False
+        and body["type"] == "string"
+        and isinstance(body["description"], str)
+        and isinstance(validation, list)
+        and len(validation) == 1
+        and isinstance(validation[0], dict)
+        and set(validation[0]) == {"condition", "error_message"}
+        and validation[0]["condition"] == _MODE_CONDITION
+        and isinstance(validation[0]["error_message"], str)
+    )
+    return out if exact else out + [f"variable {naming.ACCESS_MODE_VARIABLE}: not the shape the compiler writes (apply | plan)"]
+
+
+def remote_state_problems(stack: str, items: Mapping[str, object], e: Expect) -> list[str]:
+    out = []
+    for name, body in sorted(items.items()):
+        if name not in e.stacks or name == stack:
+            out.append(f"data terraform_remote_state.{shown(name)}: not another stack of the registry")
+            continue
+        out += differences(f"data terraform_remote_state.{name}", body, e.remote_state(name))
+    return out

@@ -1,0 +1,119 @@
+"""s3_prefix: a key prefix of the producer's data bucket, shared by statements in the producer's bucket policy
+and key policy (the objects are encrypted with the account's key). Consumers also list the bucket under the
+prefix and use the producer's key, through S3 only.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from .. import naming
+from ..registry.errors import show
+from .base import Endpoint, ProducerStatements, Resource, Share, ShareKind, role_arns, roots
+
+if TYPE_CHECKING:
+    from ..registry.model import Registry
+
+LIST_ACTIONS = ("s3:ListBucket",)
+KMS_ACTIONS = {"read": ("kms:Decrypt", "kms:DescribeKey"), "write": ("kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey")}
+
+
+def prefix(share: Share) -> str:
+    return share.resource if share.resource.endswith("/") else share.resource + "/"
+
+
+class S3Prefix(ShareKind):
+    name = "s3_prefix"
+    order = 40
+    pattern = re.compile(r"[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*/?")
+    allowed = "a key prefix in the producer's data bucket such as features/daily/ (no leading '/', no '..')"
+    example = "exports/daily/"
+    read = ("s3:GetObject", "s3:GetObjectVersion")
+    write = ("s3:AbortMultipartUpload", "s3:PutObject")
+
+    def resource_problems(self, reg: Registry, team: str, env: str, resource: str) -> list[str]:
+        """The prefix is written plain or as "<bucket>/<prefix>" naming the producer's data bucket. A first segment
+        that names another bucket (any data bucket the registry derives, or a bucket-like name starting with the
+        organization's prefix) would be reinterpreted as a folder inside the producer's bucket: refused."""
+        org, suffix = reg.organization.name, reg.organization.bucket_suffix
+        own = naming.data_bucket_name(org, team, env, suffix)
+        first = resource.split("/", 1)[0]
+        if first == own:
+            return []
+        buckets = {naming.data_bucket_name(org, t.name, e, suffix) for t in reg.teams for e in t.environments}
+        if first in buckets or first.startswith(f"{org}-") or first.endswith("-data"):
+            return [
+                f"s3_prefix {show(resource)} names bucket {show(first)}; a share grants a prefix of the producer's "
+                f"own data bucket only (allowed: a prefix such as features/daily/, or {own}/<prefix>)"
+            ]
+        return []
+
+    def planned_resource(self, resource: str, producer_bucket: str) -> str:
+        return resource.removeprefix(producer_bucket + "/")  # "bucket/prefix" naming the producer's bucket: the prefix
+
+    def arns(self, share: Share, producer: Endpoint, region: str) -> list[str]:
+        return [f"arn:aws:s3:::{producer.bucket}/{prefix(share)}*"]
+
+    def consumer_statements(self, share: Share, producer: Endpoint, region: str) -> list[dict[str, Any]]:
+        sid = naming.sid(share.name)
+        return super().consumer_statements(share, producer, region) + [
+            {
+                "Sid": f"Share{sid}List",
+                "Effect": "Allow",
+                "Action": list(LIST_ACTIONS),
+                "Resource": f"arn:aws:s3:::{producer.bucket}",
+                "Condition": {"StringLike": {"s3:prefix": [f"{prefix(share)}*"]}},
+            },
+            {
+                "Sid": f"Share{sid}Key",
+                "Effect": "Allow",
+                "Action": list(KMS_ACTIONS[share.access]),
+                "Resource": f"arn:aws:kms:{region}:{producer.account_id}:key/*",
+                "Condition": {
+                    "ForAnyValue:StringEquals": {"kms:ResourceAliases": [producer.kms_alias]},
+                    "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"},
+                },
+            },
+        ]
+
+    def producer_resources(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str, key_arn: str) -> list[Resource]:
+        return []  # the grant lives in the data bucket's and key's own policies
+
+    def producer_statements(self, share: Share, producer: Endpoint, consumers: list[Endpoint], region: str) -> ProducerStatements:
+        sid = naming.sid(share.name)
+        principal = {"AWS": roots(consumers)}
+        roles = {"ArnEquals": {"aws:PrincipalArn": role_arns(consumers)}}
+        bucket = [
+            {
+                "Sid": f"Share{sid}Objects",
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": list(self.actions(share.access)),
+                "Resource": f"arn:aws:s3:::{producer.bucket}/{prefix(share)}*",
+                "Condition": roles,
+            },
+            {
+                "Sid": f"Share{sid}List",
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": list(LIST_ACTIONS),
+                "Resource": f"arn:aws:s3:::{producer.bucket}",
+                "Condition": {**roles, "StringLike": {"s3:prefix": [f"{prefix(share)}*"]}},
+            },
+        ]
+        # The producer's key may be used by the consumers' roles, through S3 only.
+        key = [
+            {
+                "Sid": f"Share{sid}Key",
+                "Effect": "Allow",
+                "Principal": principal,
+                "Action": list(KMS_ACTIONS[share.access]),
+                "Resource": "*",
+                "Condition": {**roles, "StringEquals": {"kms:ViaService": f"s3.{region}.amazonaws.com"}},
+            }
+        ]
+        return ProducerStatements(bucket=bucket, key=key)
+
+
+KIND = S3Prefix()

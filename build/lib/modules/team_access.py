@@ -1,0 +1,78 @@
+"""The plan of each team's access stack (DESIGN.md decision 2). Pure Python, no cdktn.
+
+Whatever only one team's file decides about access lives in `<team>-access`, so a team's pull request
+plans that team's stacks and no central one: adding a member plans its access stack (the membership)
+and the accounts where the member gains Studio (the profile), nothing else.
+"""
+
+from __future__ import annotations
+
+from . import guardrails, naming
+from .records import AccessStack, Assignment, Group, InstanceTypesScp, TeamAccount
+from .registry.model import Registry, Team
+
+
+def assignments(reg: Registry, team: Team, env_name: str) -> tuple[Assignment, ...]:
+    """The team's groups -> permission sets in this account, and the platform admins' (always, even decommissioned)."""
+    out = {Assignment(naming.platform_admins_group(reg.organization.name), naming.PLATFORM_ADMIN_PERMISSION_SET)}
+    if not team.active:
+        return tuple(out)
+    for member in team.members:
+        ps = reg.roles[member.role].permission_sets.get(env_name)
+        if ps:
+            out.add(Assignment(naming.group_name(reg.organization.name, team.name, member.role), naming.permission_set_name(ps)))
+    return tuple(sorted(out, key=lambda a: (a.group, a.permission_set)))
+
+
+def team_groups(reg: Registry, team: Team) -> tuple[Group, ...]:
+    """One group per role the team's members have (from onboarding on; none once decommissioned)."""
+    if team.status == "decommissioned":
+        return ()
+    org = reg.organization.name
+    groups = []
+    for role in sorted({m.role for m in team.members}):
+        members = tuple(sorted(m.person for m in team.members if m.role == role))
+        groups.append(Group(naming.group_name(org, team.name, role), f"Team {team.name}, role {role}", members))
+    return tuple(groups)
+
+
+def access_stack(reg: Registry, team: Team) -> AccessStack:
+    org = reg.organization.name
+    # Onboarding: the accounts are being created in the same pull request, so nothing may target them yet.
+    accounts = (
+        ()
+        if team.status == "onboarding"
+        else tuple(
+            TeamAccount(naming.account_key(team.name, env), te.account_id, assignments(reg, team, env), team.active)
+            for env, te in sorted(team.environments.items())
+        )
+    )
+    catalog = (
+        tuple(
+            sorted(
+                (t, naming.execution_role_name(org, team.name, env))
+                for t in set(team.sagemaker.project_templates)
+                for env in team.environments
+            )
+        )
+        if team.active
+        else ()
+    )
+    scp = None
+    if team.active:
+        rail = guardrails.instance_types(team.name, tuple(sorted(set(team.sagemaker.instance_types))))
+        scp = InstanceTypesScp(
+            naming.instance_types_scp(org, team.name),
+            rail.reason,
+            guardrails.compact({"Version": "2012-10-17", "Statement": list(rail.statements)}),
+        )
+    return AccessStack(
+        name=naming.access_stack(team.name),
+        team=team.name,
+        active=team.active,
+        admins_group=naming.platform_admins_group(org),
+        groups=team_groups(reg, team),
+        accounts=accounts,
+        catalog=catalog,
+        scp=scp,
+    )
