@@ -51,7 +51,7 @@ if __name__ == "__main__":
     if problem is not None:
         print(problem, file=sys.stderr)
         sys.exit(EXIT_ENV)
-    from modules.cli import main, wants_cdktn  # lazy: only once this Python is known to have the compiler's dependencies
+    from modules.commands.cli import main, wants_cdktn  # lazy: only once this Python is known to have the compiler's dependencies
 
     # jsii's generated bindings check argument types at run time unless Python runs with -O; for commands that
     # build constructs that is a large share of construction time (docs/performance.md), so re-run optimized.

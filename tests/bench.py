@@ -22,7 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from modules.destroy import instances
+from modules.engine.destroy import instances
 from modules.shares import KINDS as SHARE_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from modules import libraries as L
-from modules.seed import SeedCode, seed_key
+from modules.plan import libraries as L
+from modules.plan.seed import SeedCode, seed_key
 
 ORG_ID = "o-northwind1"
 

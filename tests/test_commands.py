@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from modules.cli import COMMANDS, _parser
+from modules.commands.cli import COMMANDS, _parser
 from tests.helpers import EXAMPLE, TESTS
 
 
@@ -45,13 +45,13 @@ def test_options_are_filled_by_name(run_cli, monkeypatch):
 @pytest.mark.parametrize(
     "argv,unloaded",
     [
-        (["validate", "--registry", str(EXAMPLE)], ("cdktn", "jsii", "boto3", "modules.synth")),
+        (["validate", "--registry", str(EXAMPLE)], ("cdktn", "jsii", "boto3", "modules.engine.synth")),
         (["graph", "--registry", str(EXAMPLE)], ("cdktn", "jsii", "boto3")),
     ],
 )
 def test_a_command_loads_only_what_it_needs(argv, unloaded):
     code = (
-        f"import sys; from modules.cli import main; assert main({argv!r}) == 0; "
+        f"import sys; from modules.commands.cli import main; assert main({argv!r}) == 0; "
         f"loaded = sorted(m for m in sys.modules if m.startswith({unloaded!r})); assert not loaded, loaded"
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=TESTS.parent, capture_output=True, text=True, timeout=120)
@@ -65,7 +65,7 @@ def test_review_and_outputs_do_not_import_synth():
         "for pkg in (modules.review, modules.outputs):\n"
         "    for m in pkgutil.iter_modules(pkg.__path__):\n"
         "        importlib.import_module(f'{pkg.__name__}.{m.name}')\n"
-        "assert 'modules.synth' not in sys.modules and 'modules.commands' not in sys.modules"
+        "assert 'modules.engine.synth' not in sys.modules and 'modules.commands' not in sys.modules"
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=TESTS.parent, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

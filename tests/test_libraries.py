@@ -11,14 +11,14 @@ import json
 
 import pytest
 
-from modules import libraries as L
+from modules.plan import libraries as L
 from tests.libraries_plan import ORG_ID, with_libraries
 from tests.policy_sim import Request, allowed
 
 
 @pytest.fixture(scope="module")
 def plan(example_registry):
-    from modules.stacks import plan as make_plan
+    from modules.plan.layout import plan as make_plan
 
     return with_libraries(
         make_plan(example_registry), publish={"recsys": ("Recsys_Features", "recsys.utils"), "pricing": ("pricing-tools",)}

@@ -8,9 +8,9 @@ import pytest
 
 from modules.outputs.access import access_report, publishing
 from modules.outputs.graph import mermaid
+from modules.plan.layout import plan as make_plan
 from modules.review.compare import summarize
 from modules.review.render import markdown
-from modules.stacks import plan as make_plan
 from tests.libraries_plan import with_libraries, with_seed, without_libraries
 
 

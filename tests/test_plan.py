@@ -1,4 +1,4 @@
-"""The plan's decisions, read from its records (modules/stacks.py, modules/records.py): no synthesis, no cdktn.
+"""The plan's decisions, read from its records (modules/plan/layout.py, modules/plan/records.py): no synthesis, no cdktn.
 
 tests/synth/test_stacks.py keeps the end-to-end checks that the construct modules render these records;
 tests/synth/test_onboarding.py has the onboarding team's plan (accounts and groups, no account stacks)."""
@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from modules import naming
-from modules.account_stacks import DEFAULT_RETIRED_BUDGET
+from modules.base import naming
 from modules.outputs.atlantis import atlantis_yaml, order_groups
+from modules.plan.account import DEFAULT_RETIRED_BUDGET
+from modules.plan.layout import Plan, plan
 from modules.registry.validate import load_registry
-from modules.stacks import Plan, plan
 from tests.helpers import FIXTURES, materialize
 
 ORG, IDENTITY, SHARED = naming.ORGANIZATION_STACK, naming.IDENTITY_STACK, naming.SHARED_SERVICES_STACK

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from modules import cfn_template, seed
+from modules.base import cfn_template
+from modules.plan import seed
 from tests.helpers import EXAMPLE
 
 SEED = EXAMPLE / "catalog" / "build-train-deploy-seed"

@@ -16,9 +16,9 @@ from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPoli
 from cdktn_provider_aws.servicecatalog_principal_portfolio_association import ServicecatalogPrincipalPortfolioAssociation
 from cdktn_provider_aws.ssoadmin_account_assignment import SsoadminAccountAssignment
 
-from .. import naming
-from ..naming import safe_id
-from ..records import AccessStack, OrgValues
+from ..base import naming
+from ..base.naming import safe_id
+from ..plan.records import AccessStack, OrgValues
 from .base import PlatformStack, for_each, org_access_role_arn
 from .identity_center import build_groups
 from .refs import each, instance, ref, remote_output

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from cdktn import TerraformOutput
 
-from .. import naming, policies
-from ..records import OrgValues
+from .. import policies
+from ..base import naming
+from ..plan.layout import AccountStack
+from ..plan.records import OrgValues
 from ..shares import KINDS
-from ..stacks import AccountStack
 from .audit import build_config_recorder, build_flow_log
 from .base import PlatformStack, org_access_role_arn, policy_json
 from .baseline import build_budget, build_data_bucket, build_key

@@ -15,8 +15,9 @@ from cdktn_provider_aws.kms_key import KmsKey
 from cdktn_provider_aws.provider import AwsProvider
 from constructs import Construct
 
-from .. import naming, policies
-from ..tfexpr import expression
+from .. import policies
+from ..base import naming
+from ..base.tfexpr import expression
 from .base import PlatformStack, for_each, policy_json
 from .baseline import build_bucket
 from .iam import iam

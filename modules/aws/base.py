@@ -19,9 +19,9 @@ from cdktn import (
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 from constructs import Construct
 
-from .. import naming
-from ..records import Backend
-from ..tfexpr import OPEN, expression
+from ..base import naming
+from ..base.tfexpr import OPEN, expression
+from ..plan.records import Backend
 
 # The mode every provider of a member account runs in, chosen at plan time (naming.ACCESS_MODE_VARIABLE):
 # `apply` by default (Atlantis plans and applies with it), `plan` in pull-request and drift plans
@@ -138,7 +138,7 @@ class PlatformStack(TerraformStack):
 
 def for_each(items: Mapping[str, Mapping[str, str | bool]]) -> ITerraformIterator:
     """A `for_each` over a literal map, keys in sorted order (the output stays deterministic): the destroy guard
-    (modules/destroy.py) compares each instance on its own only when the map is written out in the stack."""
+    (modules/engine/destroy.py) compares each instance on its own only when the map is written out in the stack."""
     return TerraformIterator.from_map(dict(sorted(items.items())))
 
 

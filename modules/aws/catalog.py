@@ -23,9 +23,10 @@ from cdktn_provider_aws.servicecatalog_product import ServicecatalogProduct
 from cdktn_provider_aws.servicecatalog_product_portfolio_association import ServicecatalogProductPortfolioAssociation
 from cdktn_provider_aws.servicecatalog_provisioning_artifact import ServicecatalogProvisioningArtifact
 
-from .. import cfn_template, naming, policies, seed_push
-from ..naming import safe_id
-from ..records import OrgValues, SharedServicesStack
+from .. import policies
+from ..base import cfn_template, naming, seed_push
+from ..base.naming import safe_id
+from ..plan.records import OrgValues, SharedServicesStack
 from .audit import build_aggregator
 from .base import PlatformStack, org_access_role_arn, policy_json
 from .baseline import build_data_bucket, build_key

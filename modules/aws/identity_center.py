@@ -18,9 +18,9 @@ from cdktn_provider_aws.ssoadmin_permission_set import SsoadminPermissionSet
 from cdktn_provider_aws.ssoadmin_permission_set_inline_policy import SsoadminPermissionSetInlinePolicy
 from constructs import Construct
 
-from ..naming import safe_id
-from ..records import Group, IdentityStack, OrgValues, Person
-from ..tfexpr import expression
+from ..base.naming import safe_id
+from ..base.tfexpr import expression
+from ..plan.records import Group, IdentityStack, OrgValues, Person
 from .base import PlatformStack, for_each
 from .refs import each, instance, ref
 

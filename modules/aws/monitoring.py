@@ -17,8 +17,9 @@ from cdktn_provider_aws.kms_key import KmsKey
 from cdktn_provider_aws.sns_topic import SnsTopic
 from cdktn_provider_aws.sns_topic_subscription import SnsTopicSubscription
 
-from .. import naming, policies
-from ..naming import safe_id
+from .. import policies
+from ..base import naming
+from ..base.naming import safe_id
 from .base import PlatformStack, policy_json
 from .iam import iam
 from .refs import ref

@@ -14,10 +14,11 @@ from cdktn_provider_aws.organizations_policy import OrganizationsPolicy
 from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
 from cdktn_provider_aws.ram_sharing_with_organization import RamSharingWithOrganization
 
-from .. import naming, trusted_access
-from ..naming import safe_id
-from ..records import OrgValues
-from ..stacks import OrganizationStack
+from ..base import naming
+from ..base.naming import safe_id
+from ..plan import trusted_access
+from ..plan.layout import OrganizationStack
+from ..plan.records import OrgValues
 from .audit import build_log_archive, build_organization_trail
 from .base import PlatformStack, org_access_role_arn
 from .iam import iam

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..tfexpr import expression, index
+from ..base.tfexpr import expression, index
 
 
 def ref(tf_type: str, construct_id: str, attr: str) -> str:

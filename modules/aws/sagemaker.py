@@ -11,8 +11,9 @@ from cdktn_provider_aws.sagemaker_user_profile import SagemakerUserProfile
 from cdktn_provider_aws.ssoadmin_application_assignment import SsoadminApplicationAssignment
 from constructs import Construct
 
-from .. import execution_role, naming
-from ..stacks import AccountStack
+from ..base import naming
+from ..plan.layout import AccountStack
+from ..policies import execution_role
 from .base import PlatformStack, for_each, policy_json
 from .iam import iam
 from .network import Network

@@ -1,6 +1,6 @@
 """One module per command (the pattern of pre-commit's `commands/`): a function of typed options returning an exit code.
 
-modules/cli.py parses the arguments into the options (options.py), calls the command and turns the exceptions
+modules/commands/cli.py parses the arguments into the options (options.py), calls the command and turns the exceptions
 below into exit codes; a command module never parses and never exits. A command that cannot go on raises
 `Invalid` (the input is wrong, or a destroy was refused) or `Unusable` (usage or environment) with the exact
 text for stderr; what it finds in a successful run it prints itself.

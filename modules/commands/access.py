@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..outputs.access import access_report
-from ..stacks import plan
+from ..plan.layout import plan
 from . import EXIT_OK, Unusable
 from .loading import load
 from .options import AccessOptions

@@ -17,12 +17,12 @@ import tarfile
 import tempfile
 from pathlib import Path
 
+from ..base.errors import RegistryInvalid
 from ..outputs.atlantis import atlantis_yaml
-from ..registry.errors import RegistryInvalid
+from ..plan.layout import Plan, plan
 from ..registry.validate import load_registry
 from ..review import allowlist, atlantis_project, samecompiler, stackshape, stacktree, strictjson
 from ..review.gitbase import extract
-from ..stacks import Plan, plan
 from . import EXIT_INVALID, EXIT_OK, Invalid, Unusable
 from .options import CheckStacksOptions
 
@@ -105,7 +105,7 @@ def _rebuilt_differs(the_plan: Plan, files: dict[str, bytes]) -> list[str]:
     if not files:
         return []
     # lazy: building stacks imports cdktn (~1.2 s) and starts Node; only a commit whose compiler is this one pays it
-    from ..build import build
+    from ..engine.build import build
 
     stage = Path(tempfile.mkdtemp(prefix="check-stacks-build-"))
     try:

@@ -10,17 +10,17 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..destroy import findings
+from ..base.errors import RegistryInvalid
+from ..engine.destroy import findings
+from ..engine.synth import stack_files, synthesize
 from ..outputs.facts import previous_facts, unready_teams
-from ..registry.errors import RegistryInvalid
+from ..plan.layout import Plan, plan
 from ..registry.model import Registry
 from ..registry.validate import load_registry
 from ..review import gitbase, render
 from ..review.compare import summarize
 from ..review.model import StackPlan, Summary
 from ..review.tfplan import PlanError, read_plans
-from ..stacks import Plan, plan
-from ..synth import stack_files, synthesize
 from . import EXIT_OK, Invalid, Unusable
 from .loading import load
 from .options import DiffOptions

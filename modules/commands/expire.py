@@ -19,14 +19,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from .. import naming
-from ..registry.errors import RegistryInvalid
+from ..base import naming
+from ..base.errors import RegistryInvalid
+from ..plan.layout import Plan, plan
 from ..registry.expiry import Entry, expired, owners_note
 from ..registry.model import Registry
 from ..registry.source import show_path
 from ..registry.validate import load_registry
 from ..registry.yamledit import EditError, append_items, remove_items
-from ..stacks import Plan, plan
 from . import EXIT_OK, Invalid, Unusable
 from .loading import load
 from .options import ExpireOptions

@@ -1,6 +1,6 @@
 """The typed options of each command: what cli.py makes of argparse's Namespace, and all a command gets.
 
-Each field is named as the parser's dest (modules/cli.py fills them by name). Pure dataclasses with no imports of
+Each field is named as the parser's dest (modules/commands/cli.py fills them by name). Pure dataclasses with no imports of
 the compiler, so parsing the command line loads nothing else."""
 
 from __future__ import annotations

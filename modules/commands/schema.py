@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .. import safewrite
+from ..base import safewrite
 from ..outputs.reference import reference_text
 from ..outputs.schema import schema_text
 from . import EXIT_INVALID, EXIT_OK, Unusable

@@ -12,7 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from .. import fingerprint, safewrite, shortcuts
+from ..base import safewrite
+from ..engine import fingerprint, shortcuts
 from ..outputs import ROOT_FILES
 from . import EXIT_OK, Invalid, Unusable
 from .options import SynthOptions
@@ -48,13 +49,13 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
         return EXIT_OK
     # lazy: past the no-op check, only now the registry model (pydantic) and the compiler are imported; before
     # early_workers forks, so that the workers inherit them rather than import them again (~0.2 s CPU each)
-    from ..build import default_jobs, early_workers, prefetch
+    from ..base.errors import RegistryInvalid
+    from ..engine.build import default_jobs, early_workers, prefetch
+    from ..engine.synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
     from ..outputs import root_files
     from ..outputs.facts import previous_facts, unready_teams
-    from ..registry.errors import RegistryInvalid
+    from ..plan.layout import plan
     from ..registry.unsynthesized import unsynthesized
-    from ..stacks import plan
-    from ..synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
     from .loading import load, summary
 
     if opts.jobs is not None and opts.jobs < 1:

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..registry.errors import RegistryInvalid
+from ..base.errors import RegistryInvalid
 from ..registry.expiry import judge
 from ..registry.model import Registry
 from ..registry.validate import load_registry

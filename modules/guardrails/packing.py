@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .. import naming
+from ..base import naming
 from .library import (
     Guardrail,
     access_role_arns,

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: synth's no-op check reads ROOT_FILES without loading the registry model
+    from ..plan.layout import Plan
     from ..registry.model import Registry
-    from ..stacks import Plan
 
 ROOT_FILES = ("atlantis.yaml", ".github/CODEOWNERS")  # what root_files writes, in this order
 

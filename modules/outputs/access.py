@@ -8,12 +8,12 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .. import naming
-from ..libraries import publishers
-from ..records import Assignment, UserAssignment
+from ..base import naming
+from ..plan.layout import Plan
+from ..plan.libraries import publishers
+from ..plan.records import Assignment, UserAssignment
 from ..registry.model import Registry, Team
 from ..review.mdtext import code, text
-from ..stacks import Plan
 
 
 @dataclass(frozen=True, order=True)

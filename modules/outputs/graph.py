@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..libraries import publishers
-from ..stacks import Plan
+from ..plan.layout import Plan
+from ..plan.libraries import publishers
 
 
 def _id(text: str) -> str:

@@ -18,9 +18,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .. import naming
+from ..base import naming
+from ..plan.layout import AccountStack, Plan
 from ..shares import KINDS
-from ..stacks import AccountStack, Plan
 
 
 class _Model(BaseModel):

@@ -13,9 +13,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .. import naming, seed_push, trusted_access
+from ..base import naming, seed_push
+from ..plan import trusted_access
+from ..plan.layout import Plan
 from ..shares import KINDS, names
-from ..stacks import Plan
 from . import access_spec
 from .access_spec import AccessDrift
 

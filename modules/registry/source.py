@@ -15,8 +15,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..base.errors import RegistryError
 from .describe import entity_path
-from .errors import RegistryError
 from .model import Base
 from .yamlio import Document
 

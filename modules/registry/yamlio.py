@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import RegistryError
+from ..base.errors import RegistryError
 
 Path = tuple[Any, ...]
 

@@ -1,7 +1,7 @@
 """`check-destroy --base REF`: the destroy guard in CI, where `synth --allow-destroy` proves nothing.
 
 The output committed in the pull request (the working tree's generated/, proved fresh by the `check` job) is
-compared with the output committed at the base branch, resource by resource (modules/destroy.py). Every
+compared with the output committed at the base branch, resource by resource (modules/engine/destroy.py). Every
 removal or replacement must be approved in `allow-destroy.yaml`, a file CODEOWNERS gives to the
 platform admins alone (it sits at the repository root, outside the registry folder that teams edit), by an
 entry that the pull request itself adds: entries already on the base branch approve nothing, so an opt-in is
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import yaml
 
-from ..destroy import REASON_PLACEHOLDER, Finding, findings, guarded, opt_in_entries, read_stacks
+from ..engine.destroy import REASON_PLACEHOLDER, Finding, findings, guarded, opt_in_entries, read_stacks
 from . import gitbase
 
 ALLOW_FILE = "allow-destroy.yaml"

@@ -3,10 +3,10 @@ and seed code of Projects templates. Read from the compiled plan, like the rest 
 
 from __future__ import annotations
 
-from ..libraries import publishers
+from ..plan.layout import Plan
+from ..plan.libraries import publishers
+from ..plan.seed import SeedCode
 from ..registry.model import Registry
-from ..seed import SeedCode
-from ..stacks import Plan
 from .model import Change
 
 Compiled = tuple[Registry, Plan]

@@ -6,11 +6,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from .. import naming
+from ..base import naming
 from ..outputs.access import Grant, grants
-from ..records import Group
+from ..plan.layout import Plan
+from ..plan.records import Group
 from ..registry.model import Registry
-from ..stacks import Plan
 from .model import Change
 
 Compiled = tuple[Registry, Plan]

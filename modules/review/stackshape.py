@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .. import naming
-from ..stacks import Plan
-from ..tfexpr import index
+from ..base import naming
+from ..base.tfexpr import index
+from ..plan.layout import Plan
 from .strictjson import shown
 
 PROVIDER_SOURCE = "hashicorp/aws"

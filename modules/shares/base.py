@@ -15,8 +15,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from .. import naming
-from ..tfexpr import expression
+from ..base import naming
+from ..base.tfexpr import expression
 
 if TYPE_CHECKING:  # annotations only: the model imports this package to build its `kind` literal
     from ..registry.model import Registry

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .. import naming
-from ..registry.errors import show
+from ..base import naming
+from ..base.errors import show
 from .base import Endpoint, ProducerStatements, Resource, Share, ShareKind, role_arns, roots
 
 if TYPE_CHECKING:

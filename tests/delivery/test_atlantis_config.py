@@ -115,7 +115,7 @@ def test_every_stage_checks_first_and_runs_only_the_installed_compiler():
 
 def test_the_image_is_built_from_the_default_branch_and_holds_what_the_steps_call():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert pyproject["project"]["scripts"] == {"sagemaker-registry": "modules.cli:entry"}
+    assert pyproject["project"]["scripts"] == {"sagemaker-registry": "modules.commands.cli:entry"}
     assert "FROM python:3.11-" in DOCKERFILE, "pyproject.toml requires Python 3.11"
     assert "COPY modules ./modules" in DOCKERFILE and "python -m pip install --no-cache-dir ." in DOCKERFILE
     instructions = "\n".join(line for line in DOCKERFILE.splitlines() if not line.startswith("#"))
@@ -144,6 +144,6 @@ def test_every_folder_of_the_compiler_is_a_package_the_image_installs():
     for folder in sorted(p for p in (ROOT / "modules").rglob("*") if p.is_dir() and p.name != "__pycache__"):
         if any(folder.glob("*.py")):
             assert (folder / "__init__.py").is_file(), f"{folder}: not a package, so `pip install .` would leave it out"
-    from modules.cli import entry
+    from modules.commands.cli import entry
 
     assert callable(entry)

@@ -6,11 +6,11 @@ import json
 import jq
 import yaml
 
-from modules import naming
+from modules.base import naming
 from modules.outputs import root_files
 from modules.outputs.access import access_report
 from modules.outputs.graph import mermaid
-from modules.stacks import plan
+from modules.plan.layout import plan
 from tests.helpers import EXAMPLE, TESTS
 
 ROOT = TESTS.parent

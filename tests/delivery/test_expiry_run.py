@@ -15,10 +15,10 @@ import yaml
 
 from modules.outputs.access import access_report
 from modules.outputs.codeowners import codeowners
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
 from modules.review.compare import summarize
 from modules.review.render import as_dict, markdown
-from modules.stacks import plan
 from tests.delivery.test_pull_request import git, synth
 from tests.helpers import materialize
 

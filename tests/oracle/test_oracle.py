@@ -10,16 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from modules import naming
+from modules.base import naming
+from modules.base.tfexpr import expression
+from modules.engine.synth import synthesize
+from modules.plan.layout import plan
 from modules.policies.size import MANAGED_MAX, ROLE_INLINE_MAX, worst_case_size
 from modules.policies.split import split
 from modules.registry.caps import CAPS
 from modules.registry.checks.caps import _objects
 from modules.registry.validate import load_registry
 from modules.review.allowlist import RESOURCE_TYPES
-from modules.stacks import plan
-from modules.synth import synthesize
-from modules.tfexpr import expression
 from tests.helpers import FIXTURES
 from tests.terraform import schema
 

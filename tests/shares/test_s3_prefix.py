@@ -3,7 +3,7 @@ is never read as a folder (it is refused, saying how to write the folder), and t
 
 import pytest
 
-from modules import naming
+from modules.base import naming
 from modules.shares import KINDS
 
 S3 = KINDS["s3_prefix"]

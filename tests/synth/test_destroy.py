@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from modules import synth as synth_module
-from modules.destroy import findings, guarded, stack_findings
-from modules.forcenew import FORCE_NEW, GUARDED_REMOVAL, LOSES
+from modules.engine import synth as synth_module
+from modules.engine.destroy import findings, guarded, stack_findings
+from modules.engine.forcenew import FORCE_NEW, GUARDED_REMOVAL, LOSES
 from tests.synth.conftest import synth_registry
 
 
@@ -95,7 +95,7 @@ def test_dropping_rams_sharing_with_the_organization_is_guarded_like_a_removal()
 
 
 def test_every_stateful_type_the_compiler_emits_is_in_the_table(example_out):
-    """A new stateful type must be added to modules/forcenew.py: the types that hold data are named here."""
+    """A new stateful type must be added to modules/engine/forcenew.py: the types that hold data are named here."""
     emitted = {t for p in (example_out / "stacks").glob("*/cdk.tf.json") for t in json.loads(p.read_text()).get("resource", {})}
     stateful = {
         "aws_organizations_account",
@@ -190,8 +190,8 @@ def test_a_kill_between_the_two_renames_is_recovered_and_the_guard_still_holds(s
 
 
 def _plan(registry):
+    from modules.plan.layout import plan
     from modules.registry.validate import load_registry
-    from modules.stacks import plan
 
     return plan(load_registry(registry))
 

@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from modules import seed
+from modules.plan import seed
 from tests.helpers import EXAMPLE
 from tests.synth.conftest import iam_items, policy, resources, stack, synth_registry
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from modules.build import build_app, write_stack
+from modules.base.tfexpr import OPEN, UnsafeText, expression, finalize, unmarked_interpolations
+from modules.engine.build import build_app, write_stack
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
-from modules.stacks import plan
-from modules.tfexpr import OPEN, UnsafeText, expression, finalize, unmarked_interpolations
 from tests.helpers import EXAMPLE
 
 PAYLOADS = {

@@ -14,10 +14,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modules.registry.errors import RegistryInvalid
+from modules.base.errors import RegistryInvalid
+from modules.engine.synth import synthesize
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
-from modules.stacks import plan
-from modules.synth import synthesize
 from tests.helpers import BASE
 
 PEOPLE = ["ivan.n", "ivan_n", "ivan-n", "ops-al", "al", "bob"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..errors import RegistryError
+from ...base.errors import RegistryError
 from ..model import Registry
 from ..paths import OUTSIDE
 from ..source import Origin

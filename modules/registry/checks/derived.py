@@ -19,8 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ... import guardrails, naming, shares
-from ..errors import RegistryError, show
+from ... import guardrails, shares
+from ...base import naming
+from ...base.errors import RegistryError, show
 from ..model import Base, Registry
 from ..source import Field, error, position, where
 

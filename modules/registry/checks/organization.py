@@ -7,8 +7,9 @@ from functools import lru_cache
 
 from botocore.loaders import Loader
 
-from ... import guardrails, naming
-from ..errors import RegistryError, known, show, unknown
+from ... import guardrails
+from ...base import naming
+from ...base.errors import RegistryError, known, show, unknown
 from ..model import Registry
 from ..source import error
 from ._common import RESERVED_TAGS

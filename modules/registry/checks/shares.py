@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ... import shares
-from ..errors import RegistryError, show, unknown
+from ...base.errors import RegistryError, show, unknown
 from ..model import Registry
 from ..source import error
 

@@ -25,17 +25,18 @@ from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from . import jsii_fast, naming, safewrite, shortcuts
+from ..base import naming, safewrite
+from ..base.tfexpr import finalize
+from ..plan.layout import AccountStack, OrganizationStack, Plan
+from ..plan.records import AccessStack, IdentityStack, SharedServicesStack
+from . import jsii_fast, shortcuts
 from .fingerprint import output_digest
 from .node import use_bundled_node
-from .records import AccessStack, IdentityStack, SharedServicesStack
-from .stacks import AccountStack, OrganizationStack, Plan
-from .tfexpr import finalize
 
 if TYPE_CHECKING:  # annotations only: importing cdktn is what the lazy imports below defer
     from cdktn import App
 
-    from .aws.base import PlatformStack
+    from ..aws.base import PlatformStack
 
 BATCH = 40  # stacks per cdktn App: bounds a worker's Node heap (measured in `make bench`)
 MIN_PER_WORKER = 30  # below this many stacks per worker, a worker's own cdktn import costs more than it saves
@@ -66,7 +67,7 @@ def new_app(outdir: str) -> App:
     # lazy: cdktn and jsii's Node; validate and the no-op synth never load them
     from cdktn import App
 
-    from .aws.base import TARGET_VERSIONS
+    from ..aws.base import TARGET_VERSIONS
 
     if not jsii_fast.install():  # less CPU per stack in jsii's Python runtime, the same output (jsii_fast.py)
         shortcuts.inactive("jsii-structs", "jsii's private functions changed: structs and requests take jsii's own, slower path")
@@ -85,13 +86,13 @@ def build_app(plan: Plan, outdir: str) -> App:
 def build_stack(app: App, plan: Plan, name: str) -> PlatformStack:
     """One stack of the plan as constructs: its construct module gets its own record and the organization-wide values."""
     # lazy: the construct modules import cdktn (~1.2 s); validate and the no-op synth never load them
-    from .aws.access import build_access
-    from .aws.account import build_account
-    from .aws.base import PlatformStack
-    from .aws.catalog import build_shared_services
-    from .aws.iam import iam
-    from .aws.identity_center import build_identity
-    from .aws.organization import build_organization
+    from ..aws.access import build_access
+    from ..aws.account import build_account
+    from ..aws.base import PlatformStack
+    from ..aws.catalog import build_shared_services
+    from ..aws.iam import iam
+    from ..aws.identity_center import build_identity
+    from ..aws.organization import build_organization
 
     stack = PlatformStack(app, name, backend=plan.backend, reads=plan.record(name).reads)
     what = plan.stack_input(name)  # its record's type follows from the stack's name (stacks.py)
@@ -142,7 +143,7 @@ def _init_worker(plan: Plan | None, temp: str) -> None:
     import cdktn  # noqa: F401
     import cdktn_provider_aws  # noqa: F401
 
-    from .aws import access, account, catalog, identity_center, organization  # noqa: F401
+    from ..aws import access, account, catalog, identity_center, organization  # noqa: F401
 
     # A worker leaves through multiprocessing's exit path, which runs its finalizers but not atexit, where jsii
     # stops its Node process (and removes its runtime copy): stopped here instead, when the pool is closed.
@@ -204,7 +205,7 @@ def prefetch() -> threading.Thread:
             # lazy: the point of this thread: cdktn (~1.2 s) loads beside the registry, and only when stacks are built
             import cdktn  # noqa: F401
 
-            from .aws import access, account, catalog, identity_center, organization  # noqa: F401
+            from ..aws import access, account, catalog, identity_center, organization  # noqa: F401
         except Exception:  # noqa: BLE001 - the build imports again and reports it
             pass
 

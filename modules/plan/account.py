@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from . import libraries, naming
-from .registry.model import Registry, Team
-from .shares import KINDS, Share
+from ..base import naming
+from ..registry.model import Registry, Team
+from ..shares import KINDS, Share
+from . import libraries
 
 # Decommissioned accounts keep what holds data (keys, buckets, home volumes), which costs a little every month:
 # their budget is organization.yaml's retired_budget_usd (default 10) rather than a zero-spend $0.01 that would

@@ -4,7 +4,7 @@ Pure: stack JSON documents in, findings out. Used by `synth` (refuses without --
 `check-destroy` in CI (refuses without a platform opt-in, modules/optin.py) and by `diff` (lists them first).
 A finding is one of: a stack removed (all it manages is destroyed), a stateful resource removed from a stack
 that stays, a stateful resource replaced (a force-new attribute changed, or points at a resource that is
-replaced: modules/forcenew.py; or its identity changed: the existing object its `import` block names), or a
+replaced: modules/engine/forcenew.py; or its identity changed: the existing object its `import` block names), or a
 share removed.
 """
 

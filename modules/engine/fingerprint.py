@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .stacks import Plan
+    from ..plan.layout import Plan
 
 FILE = "fingerprints.json"
 VERSION = 1
 PINNED = ("cdktn", "cdktn-provider-aws", "constructs", "jsii")
-_ROOT = Path(__file__).resolve().parent
+_ROOT = Path(__file__).resolve().parent.parent  # the compiler: every module under modules/
 
 
 def canonical(value: object) -> bytes:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Parameters a catalog template may declare; the compiler sets their defaults (modules/cfn_template.py).
+# Parameters a catalog template may declare; the compiler sets their defaults (modules/base/cfn_template.py).
 GIT_PROVIDER_PARAMETER = "GitProvider"
 SEED_REPOSITORY_PARAMETER = "SeedRepository"
 SEED_BRANCH_PARAMETER = "SeedBranch"

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import naming
-from .registry.model import Registry, Team, Template
+from ..base import naming
+from ..registry.model import Registry, Team, Template
 
 if TYPE_CHECKING:  # records imports SeedCode from here
     from .records import CatalogTemplate

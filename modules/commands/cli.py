@@ -17,8 +17,13 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
-from .commands import EXIT_ENV, EXIT_INVALID, Invalid, Stop
-from .commands.options import (
+from ..post.deadline import CALL_SECONDS, RUN_SECONDS
+from ..post.exits import EXIT_FAILED as POST_FAILED
+from ..post.exits import EXIT_USAGE as POST_USAGE
+from ..post.jobs import JOBS  # the one registry of job names: --job's choices
+from ..review.drift import EXIT_USAGE as DRIFT_USAGE
+from . import EXIT_ENV, EXIT_INVALID, Invalid, Stop
+from .options import (
     AccessDriftOptions,
     AccessOptions,
     CheckDestroyOptions,
@@ -33,11 +38,6 @@ from .commands.options import (
     SynthOptions,
     ValidateOptions,
 )
-from .post.deadline import CALL_SECONDS, RUN_SECONDS
-from .post.exits import EXIT_FAILED as POST_FAILED
-from .post.exits import EXIT_USAGE as POST_USAGE
-from .post.jobs import JOBS  # the one registry of job names: --job's choices
-from .review.drift import EXIT_USAGE as DRIFT_USAGE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -330,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     own = command.usage_exit != EXIT_ENV  # post, drift, access-drift: 2 means "found something", so failures are 1 and 3
     try:
         # Only the command that runs is imported: validate never loads cdktn or boto3, a no-op synth not even pydantic.
-        run: Callable[[Any], int] = getattr(importlib.import_module(f".commands.{command.module}", __package__), command.module)
+        run: Callable[[Any], int] = getattr(importlib.import_module(f".{command.module}", __package__), command.module)
         started = True
         return run(opts)
     except Stop as exc:

@@ -1,16 +1,16 @@
 """Plain records the plan hands to the construct modules: organization-wide values, stack records, team access.
 
 Pure data, no cdktn. Each construct module gets its own stack's record plus `OrgValues`, never the
-whole plan, so a stack's inputs are exactly what its fingerprint covers (modules/fingerprint.py).
+whole plan, so a stack's inputs are exactly what its fingerprint covers (modules/engine/fingerprint.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..base.seed_push import GitSettings
 from .libraries import Libraries
 from .seed import SeedCode
-from .seed_push import GitSettings
 
 
 @dataclass(frozen=True)

@@ -24,12 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .naming import normalize_package as normalize
-from .registry.model import Environment, Registry, Team
+from ..base.naming import normalize_package as normalize
+from ..registry.model import Environment, Registry, Team
 from .seed import seed_bucket
 
 if TYPE_CHECKING:  # the plan imports this module's records
-    from .stacks import Plan
+    from .layout import Plan
 
 # Public upstreams a proxy repository can connect to, by the registry's name: one external connection per
 # repository (https://docs.aws.amazon.com/codeartifact/latest/APIReference/API_AssociateExternalConnection.html).

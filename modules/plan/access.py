@@ -7,9 +7,10 @@ and the accounts where the member gains Studio (the profile), nothing else.
 
 from __future__ import annotations
 
-from . import guardrails, naming
+from .. import guardrails
+from ..base import naming
+from ..registry.model import Grant, Registry, Team
 from .records import AccessStack, Assignment, Group, InstanceTypesScp, TeamAccount, UserAssignment
-from .registry.model import Grant, Registry, Team
 
 
 def assignments(reg: Registry, team: Team, env_name: str) -> tuple[Assignment, ...]:

@@ -13,17 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import fingerprint, safewrite
+from ..base import safewrite
+from ..outputs import files_beside_stacks
+from ..outputs.facts import MANIFEST, manifest_text
+from ..plan.layout import Plan
+from ..review import gitbase
+from . import fingerprint
 from .build import Workers, build
 from .destroy import Finding, findings, guarded, opt_in_entries
-from .outputs import files_beside_stacks
-from .outputs.facts import MANIFEST, manifest_text
-from .review import gitbase
-from .stacks import Plan
 
 
 class DestroyRefused(Exception):
-    """The new output would destroy or replace what the previous output manages (modules/destroy.py)."""
+    """The new output would destroy or replace what the previous output manages (modules/engine/destroy.py)."""
 
     def __init__(self, found: list[Finding]):
         self.findings = found

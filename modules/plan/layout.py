@@ -22,10 +22,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeAlias
 
-from . import guardrails, libraries, naming, seed, trusted_access
-from .account_stacks import Account, account_stack, planned_shares, team_accounts
-from .account_stacks import AccountStack as AccountStack  # re-exported: the construct modules import it from here
-from .guardrails import Scp
+from .. import guardrails
+from ..base import naming
+from ..base.seed_push import GitSettings
+from ..guardrails import Scp
+from ..registry.model import Registry
+from ..shares import KINDS, Share
+from . import libraries, seed, trusted_access
+from .access import access_stack
+from .account import Account, account_stack, planned_shares, team_accounts
+from .account import AccountStack as AccountStack  # re-exported: the construct modules import it from here
 from .records import (
     AccessStack,
     Backend,
@@ -39,10 +45,6 @@ from .records import (
     StackRecord,
     TemplateVersion,
 )
-from .registry.model import Registry
-from .seed_push import GitSettings
-from .shares import KINDS, Share
-from .team_access import access_stack
 
 
 @dataclass(frozen=True)
