@@ -5,6 +5,7 @@ tests/synth/test_onboarding.py has the onboarding team's plan (accounts and grou
 
 from __future__ import annotations
 
+import inspect
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import yaml
 from modules.base import naming
 from modules.outputs.atlantis import atlantis_yaml, order_groups
 from modules.plan.account import DEFAULT_RETIRED_BUDGET
+from modules.plan.kinds import KINDS, entry
 from modules.plan.layout import Plan, plan
 from modules.registry.validate import load_registry
 from tests.helpers import FIXTURES, materialize
@@ -42,6 +44,22 @@ def test_the_stack_layout(example, example_registry):
     }
     assert example.stack_names == tuple(sorted(expected)), "one record per stack, sorted by name"
     assert {a.name for a in example.accounts} | {a.name for a in example.access} == expected - set(naming.CENTRAL_STACKS)
+
+
+def test_every_stack_has_a_kind_whose_table_row_is_whole(example):
+    """One table of stack kinds: every stack's kind holds its record type, and the builder and post manifest it
+    names are functions taking (stack or plan, values or record, record)."""
+    assert set(KINDS) == {*naming.CENTRAL_STACKS, "access", "account"}
+    for name in example.stack_names:
+        kind = example.kind(name)
+        assert isinstance(example.stack_input(name), kind.record), name
+        assert kind.central == (name in naming.CENTRAL_STACKS) and (not kind.central or name == kind.name), name
+    for kind in KINDS.values():
+        assert list(inspect.signature(entry(kind.manifest)).parameters)[:1] == ["plan"], kind.manifest
+        assert len(kind.fingerprint(example.values, example.records[0], example.stack_input(example.records[0].name))) >= 3
+    assert {kind.builder.partition(":")[0] for kind in KINDS.values()} <= {
+        f"aws.{p.stem}" for p in (Path(__file__).resolve().parent.parent / "modules" / "aws").glob("*.py")
+    }
 
 
 def test_central_stacks_read_and_follow_only_the_organization(example):

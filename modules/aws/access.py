@@ -26,7 +26,7 @@ from .refs import each, instance, ref, remote_output
 IDENTITY = naming.IDENTITY_STACK
 
 
-def build_access(stack: PlatformStack, *, values: OrgValues, access: AccessStack) -> None:
+def build_access(stack: PlatformStack, values: OrgValues, access: AccessStack) -> None:
     stack.provider(region=values.identity_center_region, tags=values.default_tags, allowed_account_ids=[values.management_account_id])
     store = values.identity_store_id
 

@@ -6,8 +6,7 @@ from cdktn import TerraformOutput
 
 from .. import policies
 from ..base import naming
-from ..plan.layout import AccountStack
-from ..plan.records import OrgValues
+from ..plan.records import AccountStack, OrgValues
 from ..shares import KINDS
 from .audit import build_config_recorder, build_flow_log
 from .base import PlatformStack, org_access_role_arn, policy_json
@@ -22,7 +21,7 @@ from .sagemaker import build_domain, build_execution_role, build_profiles
 from .sharing import build_consumer_permissions, build_producer_grants, endpoint, producer_statements
 
 
-def build_account(stack: PlatformStack, *, values: OrgValues, acct: AccountStack) -> None:
+def build_account(stack: PlatformStack, values: OrgValues, acct: AccountStack) -> None:
     a = acct.account
     account_id = endpoint(acct, a.key).account_id
     # Resources in the team account, through the role Organizations created there (or, in an adopted

@@ -24,9 +24,10 @@ from cdktn_provider_aws.servicecatalog_product_portfolio_association import Serv
 from cdktn_provider_aws.servicecatalog_provisioning_artifact import ServicecatalogProvisioningArtifact
 
 from .. import policies
-from ..base import cfn_template, naming, seed_push
+from ..base import cfn_template, naming
 from ..base.naming import safe_id
 from ..plan.records import OrgValues, SharedServicesStack
+from ..plan.seed import template_parameters
 from .audit import build_aggregator
 from .base import PlatformStack, org_access_role_arn, policy_json
 from .baseline import build_data_bucket, build_key
@@ -45,25 +46,25 @@ STUDIO_VISIBILITY_TAG = "sagemaker:studio-visibility"
 CATALOG_TAGS = 10
 
 
-def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: SharedServicesStack) -> None:
-    role_arn = org_access_role_arn(stack, plan.org, shared.account_id)
-    stack.provider(region=plan.home_region, tags=plan.default_tags, assume_role_arn=role_arn, allowed_account_ids=[shared.account_id])
+def build_shared_services(stack: PlatformStack, values: OrgValues, shared: SharedServicesStack) -> None:
+    role_arn = org_access_role_arn(stack, values.org, shared.account_id)
+    stack.provider(region=values.home_region, tags=values.default_tags, assume_role_arn=role_arn, allowed_account_ids=[shared.account_id])
     catalog = (
         stack.provider(
-            region=plan.home_region,
-            tags=dict(sorted(plan.default_tags.items())[:CATALOG_TAGS]),
+            region=values.home_region,
+            tags=dict(sorted(values.default_tags.items())[:CATALOG_TAGS]),
             assume_role_arn=role_arn,
             allowed_account_ids=[shared.account_id],
             alias="catalog",
         )
-        if len(plan.default_tags) > CATALOG_TAGS
+        if len(values.default_tags) > CATALOG_TAGS
         else None
     )
-    build_aggregator(stack, org=plan.org, account_id=shared.account_id)
-    build_plan_role(stack, org=plan.org, management_account_id=plan.management_account_id, data_buckets=[])
+    build_aggregator(stack, org=values.org, account_id=shared.account_id)
+    build_plan_role(stack, org=values.org, management_account_id=values.management_account_id, data_buckets=[])
     org_id = remote_output(naming.ORGANIZATION_STACK, "organization_id")
     seed_bucket, seed_key = (
-        policies.seed_reader_statements(org=plan.org, org_id=org_id, bucket=shared.catalog_bucket, region=plan.home_region)
+        policies.seed_reader_statements(org=values.org, org_id=org_id, bucket=shared.catalog_bucket, region=values.home_region)
         if any(t.seed for t in shared.templates)
         else ([], [])
     )
@@ -72,11 +73,11 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
     push = git is not None and git.connections and git.connection_arn is not None and any(t.seed for t in shared.templates)
     if push:
         seed_key = seed_key + policies.seed_push_key_statements(
-            account_id=shared.account_id, region=plan.home_region, log_group=log_group(plan.org)
+            account_id=shared.account_id, region=values.home_region, log_group=log_group(values.org)
         )
     key_arn = build_key(
         stack,
-        alias=f"alias/{plan.org}-shared-services",
+        alias=f"alias/{values.org}-shared-services",
         account_id=shared.account_id,
         description="Shared services: SageMaker Projects catalog",
         extra_statements=seed_key,
@@ -85,9 +86,9 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
     if push and git is not None and git.connection_arn:
         build_seed_push(
             stack,
-            org=plan.org,
+            org=values.org,
             account_id=shared.account_id,
-            region=plan.home_region,
+            region=values.home_region,
             bucket=shared.catalog_bucket,
             key_arn=key_arn,
             connection_arn=git.connection_arn,
@@ -119,7 +120,7 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
                     v.body,
                     bucket=shared.catalog_bucket,
                     key=t.seed.key,
-                    git=seed_push.template_parameters(plan.org, shared.git, t.name, t.version),
+                    git=template_parameters(values.org, shared.git, t.name, t.version),
                 )
             S3Object(
                 stack,
@@ -172,7 +173,7 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
         ServicecatalogPortfolio(
             stack,
             f"portfolio-{tid}",
-            name=naming.portfolio_name(plan.org, t.name),
+            name=naming.portfolio_name(values.org, t.name),
             provider_name=t.owner,
             description=t.description,
             provider=catalog,
@@ -186,7 +187,7 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
             portfolio_id=portfolio_id,
             product_id=product_id,
             type="LAUNCH",
-            parameters=policy_json({"LocalRoleName": naming.projects_launch_role(plan.org)}),
+            parameters=policy_json({"LocalRoleName": naming.projects_launch_role(values.org)}),
         )
         for ou in shared.share_with_ous:
             ServicecatalogPortfolioShare(

@@ -18,11 +18,10 @@ from cdktn_provider_aws.sagemaker_studio_lifecycle_config import SagemakerStudio
 from constructs import Construct
 
 from ..base import naming
-from ..plan.libraries import (
+from ..plan.records import AccountLibraries, Libraries
+from ..policies.libraries import (
     EXTERNAL_CONNECTIONS,
     STUDIO_APP_TYPES,
-    AccountLibraries,
-    Libraries,
     domain_policy,
     pip_script,
     publish_policy,

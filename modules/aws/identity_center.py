@@ -25,7 +25,7 @@ from .base import PlatformStack, for_each
 from .refs import each, instance, ref
 
 
-def build_identity(stack: PlatformStack, *, values: OrgValues, identity: IdentityStack) -> None:
+def build_identity(stack: PlatformStack, values: OrgValues, identity: IdentityStack) -> None:
     stack.provider(region=values.identity_center_region, tags=values.default_tags, allowed_account_ids=[values.management_account_id])
     store = identity.identity_store_id
 

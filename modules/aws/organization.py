@@ -17,8 +17,7 @@ from cdktn_provider_aws.ram_sharing_with_organization import RamSharingWithOrgan
 from ..base import naming
 from ..base.naming import safe_id
 from ..plan import trusted_access
-from ..plan.layout import OrganizationStack
-from ..plan.records import OrgValues
+from ..plan.records import OrganizationStack, OrgValues
 from .audit import build_log_archive, build_organization_trail
 from .base import PlatformStack, org_access_role_arn
 from .iam import iam
@@ -61,8 +60,8 @@ def build_ram_sharing(stack: PlatformStack, *, after: list[Any]) -> None:
     RamSharingWithOrganization(stack, "ram-sharing", depends_on=after or None, lifecycle={"prevent_destroy": True})
 
 
-def build_organization(stack: PlatformStack, *, plan: OrgValues, org: OrganizationStack) -> None:
-    stack.provider(region=plan.home_region, tags=plan.default_tags, allowed_account_ids=[plan.management_account_id])
+def build_organization(stack: PlatformStack, values: OrgValues, org: OrganizationStack) -> None:
+    stack.provider(region=values.home_region, tags=values.default_tags, allowed_account_ids=[values.management_account_id])
     after_org = build_organization_resource(stack, org=org)
     build_ram_sharing(stack, after=after_org)
     org_ref = ref if org.organization_id else data_ref
@@ -121,29 +120,29 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
 
     # The log archive account holds the trail's and Config's logs; the trail itself belongs to the management account.
     log_archive = stack.provider(
-        region=plan.home_region,
-        tags=plan.default_tags,
+        region=values.home_region,
+        tags=values.default_tags,
         alias="log-archive",
-        assume_role_arn=org_access_role_arn(stack, plan.org, org.log_archive_account_id),
+        assume_role_arn=org_access_role_arn(stack, values.org, org.log_archive_account_id),
         allowed_account_ids=[org.log_archive_account_id],
     )
     build_plan_role(
         stack,
-        org=plan.org,
-        management_account_id=plan.management_account_id,
+        org=values.org,
+        management_account_id=values.management_account_id,
         data_buckets=[],
         provider=log_archive,
         prefix="log-archive-plan-role",
     )
     key_arn = build_log_archive(
-        stack, org=plan.org, bucket=org.log_bucket, account_id=org.log_archive_account_id, org_id=org_id, provider=log_archive
+        stack, org=values.org, bucket=org.log_bucket, account_id=org.log_archive_account_id, org_id=org_id, provider=log_archive
     )
     logs_group_arn, logs_role_arn = build_trail_monitoring(
-        stack, org=plan.org, account_id=plan.management_account_id, region=plan.home_region, subscribers=org.alarm_subscribers
+        stack, org=values.org, account_id=values.management_account_id, region=values.home_region, subscribers=org.alarm_subscribers
     )
     trail = build_organization_trail(
         stack,
-        org=plan.org,
+        org=values.org,
         name=org.trail_name,
         bucket=org.log_bucket,
         key_arn=key_arn,
@@ -159,7 +158,7 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
         OrganizationsDelegatedAdministrator(
             stack,
             f"delegated-admin-{principal.split('.')[0]}",
-            account_id=plan.shared_services_account_id,
+            account_id=values.shared_services_account_id,
             service_principal=principal,
             depends_on=after_org,
         )

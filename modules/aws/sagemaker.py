@@ -12,7 +12,7 @@ from cdktn_provider_aws.ssoadmin_application_assignment import SsoadminApplicati
 from constructs import Construct
 
 from ..base import naming
-from ..plan.layout import AccountStack
+from ..plan.records import AccountStack
 from ..policies import execution_role
 from .base import PlatformStack, for_each, policy_json
 from .iam import iam

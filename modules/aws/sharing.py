@@ -12,7 +12,7 @@ from typing import Any
 from constructs import Construct
 
 from ..base import naming
-from ..plan.layout import AccountStack
+from ..plan.records import AccountStack
 from ..shares import KINDS, Endpoint, Policy, ProducerStatements, Resource
 from .base import PlatformStack, policy_json
 from .iam import iam

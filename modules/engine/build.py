@@ -23,12 +23,12 @@ import threading
 from collections.abc import Callable, Iterator
 from multiprocessing.pool import Pool
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from ..base import naming, safewrite
+from ..base import safewrite
 from ..base.tfexpr import finalize
-from ..plan.layout import AccountStack, OrganizationStack, Plan
-from ..plan.records import AccessStack, IdentityStack, SharedServicesStack
+from ..plan.kinds import KINDS, entry
+from ..plan.layout import Plan
 from . import jsii_fast, shortcuts
 from .fingerprint import output_digest
 from .node import use_bundled_node
@@ -84,28 +84,14 @@ def build_app(plan: Plan, outdir: str) -> App:
 
 
 def build_stack(app: App, plan: Plan, name: str) -> PlatformStack:
-    """One stack of the plan as constructs: its construct module gets its own record and the organization-wide values."""
-    # lazy: the construct modules import cdktn (~1.2 s); validate and the no-op synth never load them
-    from ..aws.access import build_access
-    from ..aws.account import build_account
+    """One stack of the plan as constructs: the builder its kind names (plan/kinds.py) gets the organization-wide
+    values and the stack's own record."""
+    # lazy: the construct modules import cdktn; validate and the no-op synth never load them
     from ..aws.base import PlatformStack
-    from ..aws.catalog import build_shared_services
     from ..aws.iam import iam
-    from ..aws.identity_center import build_identity
-    from ..aws.organization import build_organization
 
-    stack = PlatformStack(app, name, backend=plan.backend, reads=plan.record(name).reads)
-    what = plan.stack_input(name)  # its record's type follows from the stack's name (stacks.py)
-    if name == naming.ORGANIZATION_STACK:
-        build_organization(stack, plan=plan.values, org=cast(OrganizationStack, what))
-    elif name == naming.IDENTITY_STACK:
-        build_identity(stack, values=plan.values, identity=cast(IdentityStack, what))
-    elif name == naming.SHARED_SERVICES_STACK:
-        build_shared_services(stack, plan=plan.values, shared=cast(SharedServicesStack, what))
-    elif isinstance(what, AccessStack):
-        build_access(stack, values=plan.values, access=what)
-    else:
-        build_account(stack, values=plan.values, acct=cast(AccountStack, what))
+    stack = PlatformStack(app, name, backend=plan.values.backend, reads=plan.record(name).reads)
+    entry(plan.kind(name).builder)(stack, plan.values, plan.stack_input(name))
     iam(stack).finish()  # the stack's IAM roles and policies, declared by its builders, as for_each constructs
     stack.write_moved()
     return stack
@@ -143,11 +129,16 @@ def _init_worker(plan: Plan | None, temp: str) -> None:
     import cdktn  # noqa: F401
     import cdktn_provider_aws  # noqa: F401
 
-    from ..aws import access, account, catalog, identity_center, organization  # noqa: F401
-
+    _import_builders()
     # A worker leaves through multiprocessing's exit path, which runs its finalizers but not atexit, where jsii
     # stops its Node process (and removes its runtime copy): stopped here instead, when the pool is closed.
     multiprocessing.util.Finalize(None, _stop_jsii, exitpriority=10)
+
+
+def _import_builders() -> None:
+    """Import every construct module the stack-kind table names (and with them cdktn and the AWS bindings)."""
+    for kind in KINDS.values():
+        entry(kind.builder)
 
 
 def _stop_jsii() -> None:
@@ -205,7 +196,7 @@ def prefetch() -> threading.Thread:
             # lazy: the point of this thread: cdktn (~1.2 s) loads beside the registry, and only when stacks are built
             import cdktn  # noqa: F401
 
-            from ..aws import access, account, catalog, identity_center, organization  # noqa: F401
+            _import_builders()
         except Exception:  # noqa: BLE001 - the build imports again and reports it
             pass
 

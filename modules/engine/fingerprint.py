@@ -1,10 +1,10 @@
 """Incremental synthesis: what each stack's output depends on, as one digest (docs/design.md, "Incremental synthesis").
 
-A stack's output is a pure function of (a) what its construct module receives: its own plan record,
-its StackRecord (the states it reads) and the organization-wide values; (b) the compiler's own code;
-(c) the pinned versions of cdktn, its AWS bindings and constructs. Files the registry points to
-(CloudFormation templates, inline policies) reach a stack only through its plan record, which carries
-their text, so (a) covers them. `synth` rebuilds a stack only when this digest changed, and keeps the
+A stack's output is a pure function of (a) what its construct module receives, as its kind's row of the
+stack-kind table names it (plan/kinds.py): its own plan record, its StackRecord (the states it reads) and the
+organization-wide values; (b) the compiler's own code; (c) the pinned versions of cdktn, its AWS bindings and
+constructs. Files the registry points to (CloudFormation templates, inline policies) reach a stack only through
+its plan record, which carries their text, so (a) covers them. `synth` rebuilds a stack only when this digest changed, and keeps the
 other stacks' files byte-for-byte; `generated/fingerprints.json` stores the digests with a hash of each
 output file, so a hand-edited output is rebuilt, never trusted.
 
@@ -57,15 +57,14 @@ def compiler_digest() -> str:
 
 
 def stack_digests(plan: Plan) -> dict[str, str]:
-    """name -> digest of everything that stack's output depends on."""
+    """name -> digest of everything that stack's output depends on: the compiler, and the inputs its kind names
+    (plan/kinds.py)."""
     compiler = compiler_digest()
-    values = canonical(plan.values)
     out = {}
     for record in plan.records:
         h = hashlib.sha256(compiler.encode())
-        h.update(values)
-        h.update(canonical(record))
-        h.update(canonical(plan.stack_input(record.name)))
+        for part in plan.kind(record.name).fingerprint(plan.values, record, plan.stack_input(record.name)):
+            h.update(canonical(part))
         out[record.name] = h.hexdigest()
     return out
 

@@ -1,16 +1,22 @@
-"""Plain records the plan hands to the construct modules: organization-wide values, stack records, team access.
+"""Every record of the plan, in one module: organization-wide values, stack records, and each kind's stack input.
 
-Pure data, no cdktn. Each construct module gets its own stack's record plus `OrgValues`, never the
-whole plan, so a stack's inputs are exactly what its fingerprint covers (modules/engine/fingerprint.py).
+Pure data, no cdktn. Each construct module gets its own stack's record plus `OrgValues`, never the whole plan,
+so a stack's inputs are exactly what its fingerprint covers (kinds.py). Records are frozen and built in sorted
+order: their repr is the fingerprint's canonical form.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypeAlias
 
-from ..base.seed_push import GitSettings
-from .libraries import Libraries
-from .seed import SeedCode
+from ..guardrails import Scp
+from ..shares import Share
+
+# ---------------------------------------------------------------- every stack
 
 
 @dataclass(frozen=True)
@@ -42,13 +48,15 @@ class OrgValues:
 class StackRecord:
     """How one stack relates to the others (docs/design.md, "Stack records").
 
-    `reads`: the states whose outputs it reads (one `terraform_remote_state` each); `after`: stacks it must
-    be applied after for another reason (a trust policy naming a role another stack creates: IAM refuses a
-    principal that does not exist yet). Atlantis' `depends_on` is the union; the apply order follows it.
-    `provides`: the outputs of its state that other stacks read (tests/test_plan.py holds the construct
-    modules to these lists: every remote read is of a state in `reads` and an output in its `provides`)."""
+    `kind`: its row of the stack-kind table (kinds.py). `reads`: the states whose outputs it reads (one
+    `terraform_remote_state` each); `after`: stacks it must be applied after for another reason (a trust policy
+    naming a role another stack creates: IAM refuses a principal that does not exist yet). Atlantis' `depends_on` is
+    the union; the apply order follows it. `provides`: the outputs of its state that other stacks read
+    (tests/test_plan.py holds the construct modules to these lists: every remote read is of a state in `reads` and an
+    output in its `provides`)."""
 
     name: str
+    kind: str
     reads: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
     provides: tuple[str, ...] = ()
@@ -56,6 +64,82 @@ class StackRecord:
     @property
     def depends_on(self) -> tuple[str, ...]:
         return tuple(sorted(set(self.reads) | set(self.after)))
+
+
+# ---------------------------------------------------------------- organization
+
+
+@dataclass(frozen=True)
+class Account:
+    key: str  # "<team>-<environment>": stable id, also the key in the account_ids output
+    team: str
+    environment: str
+    name: str
+    email: str
+    ou_path: str  # OU path under the root; "Suspended" for decommissioned teams
+    adopted_id: str | None  # set when the account exists already and is imported
+    decommissioned: bool
+    tags: dict[str, str]
+    access_role: str | None = None  # adopted: adoptable_accounts[id].access_role (None: ORGANIZATION_ACCESS_ROLE)
+
+
+@dataclass(frozen=True)
+class OrganizationStack:
+    name: str
+    ou_paths: tuple[str, ...]  # every OU path, parents before children
+    accounts: tuple[Account, ...]
+    workload_roots: tuple[str, ...]  # top-level OU paths that hold team accounts: baseline SCPs go here
+    allowed_regions: tuple[str, ...]
+    scps: tuple[Scp, ...]
+    log_archive_account_id: str
+    log_bucket: str
+    trail_name: str
+    alarm_subscribers: tuple[tuple[str, str], ...] = ()  # (user name, email) of platform admins: security alarms
+    # Set when organization.yaml names the organization: it is imported and owns the trusted-access list.
+    organization_id: str | None = None
+    trusted_services: tuple[str, ...] = ()  # every service principal with trusted access (required + the org's own)
+
+
+# ---------------------------------------------------------------- identity and each team's access
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    description: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Person:
+    user_name: str
+    email: str | None  # None only with users: external (checked)
+    given_name: str | None
+    family_name: str | None
+
+
+@dataclass(frozen=True)
+class PermissionSet:
+    name: str
+    description: str
+    session_duration: str
+    managed_policies: tuple[str, ...]
+    inline_policy: str | None  # the policy JSON, canonical
+
+
+@dataclass(frozen=True)
+class IdentityStack:
+    name: str
+    instance_arn: str
+    identity_store_id: str
+    managed_users: bool
+    people: tuple[Person, ...]
+    groups: tuple[Group, ...]  # the platform admins' group only: team groups live in the access stacks
+    permission_sets: tuple[PermissionSet, ...]
+    # Platform admins' access to the central accounts (team accounts assign it themselves).
+    central_assignments: tuple[tuple[str, str], ...]  # (account label, account id)
+    admins_group: str
+    region: str | None = None  # identity_center.region: where the instance lives (None: home_region)
 
 
 @dataclass(frozen=True)
@@ -72,13 +156,6 @@ class UserAssignment:
 
     user: str
     permission_set: str
-
-
-@dataclass(frozen=True)
-class Group:
-    name: str
-    description: str
-    members: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -118,36 +195,37 @@ class AccessStack:
     scp: InstanceTypesScp | None
 
 
-@dataclass(frozen=True)
-class Person:
-    user_name: str
-    email: str | None  # None only with users: external (checked)
-    given_name: str | None
-    family_name: str | None
+# ---------------------------------------------------------------- shared services: catalog, seed code, libraries
 
 
 @dataclass(frozen=True)
-class IdentityStack:
-    name: str
-    instance_arn: str
-    identity_store_id: str
-    managed_users: bool
-    people: tuple[Person, ...]
-    groups: tuple[Group, ...]  # the platform admins' group only: team groups live in the access stacks
-    permission_sets: tuple[PermissionSet, ...]
-    # Platform admins' access to the central accounts (team accounts assign it themselves).
-    central_assignments: tuple[tuple[str, str], ...]  # (account label, account id)
-    admins_group: str
-    region: str | None = None  # identity_center.region: where the instance lives (None: home_region)
+class SeedCode:
+    """One template version's seed: the zip and where it is stored in the catalog bucket."""
+
+    folder: str  # path under registry/, for messages and review
+    key: str  # object key in the catalog bucket
+    zip_bytes: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.zip_bytes).hexdigest()
+
+    @property
+    def content_base64(self) -> str:
+        return base64.b64encode(self.zip_bytes).decode("ascii")
 
 
 @dataclass(frozen=True)
-class PermissionSet:
-    name: str
-    description: str
-    session_duration: str
-    managed_policies: tuple[str, ...]
-    inline_policy: str | None  # the policy JSON, canonical
+class GitSettings:
+    """catalog.yaml `git`: where seed code becomes a project's repository (base/seed_push.py)."""
+
+    provider: str  # codecommit | codeconnections
+    connection_arn: str | None = None
+    owner: str | None = None
+
+    @property
+    def connections(self) -> bool:
+        return self.provider == "codeconnections"
 
 
 @dataclass(frozen=True)
@@ -173,6 +251,31 @@ class CatalogTemplate:
 
 
 @dataclass(frozen=True)
+class Publisher:
+    team: str
+    packages: tuple[str, ...]  # normalized names
+
+
+@dataclass(frozen=True)
+class Libraries:
+    """The organization's CodeArtifact: the domain and repositories in shared services (docs/design.md,
+    "Internal libraries"; the policies are policies/libraries.py)."""
+
+    org: str
+    domain: str
+    repository: str
+    upstreams: tuple[str, ...]  # registry names ("pypi"), in upstream order
+    owner_account_id: str  # shared services
+    region: str
+    # Execution roles of these environments may publish (human_access write, never production); deploy roles everywhere.
+    publishing_environments: tuple[str, ...]
+    publishers: tuple[Publisher, ...] = ()  # who owns which packages, for review and graph
+
+    def proxy_repository(self, upstream: str) -> str:
+        return f"{self.repository}-{upstream}"
+
+
+@dataclass(frozen=True)
 class SharedServicesStack:
     name: str
     account_id: str
@@ -183,3 +286,70 @@ class SharedServicesStack:
     # team's own stacks, so a team's packages never change this stack (docs/design.md, "Internal libraries").
     libraries: Libraries | None = None
     git: GitSettings | None = None  # catalog.yaml `git`: where seed code becomes a project's repository
+
+
+# ---------------------------------------------------------------- each team account
+
+
+@dataclass(frozen=True)
+class PeerAccount:
+    """An account as an account stack refers to it (itself, or the other side of a share)."""
+
+    key: str
+    adopted_id: str | None
+    role_name: str
+    bucket_name: str
+    kms_alias: str
+
+
+@dataclass(frozen=True)
+class StudioUser:
+    user_name: str
+    profile_name: str
+
+
+@dataclass(frozen=True)
+class AccountLibraries:
+    """What one team account reads and publishes."""
+
+    domain: str
+    repository: str
+    owner_account_id: str
+    region: str
+    packages: tuple[str, ...]  # normalized names the team publishes (empty: read only)
+    execution_role_publishes: bool  # the environment's human_access is write (never production)
+
+
+@dataclass(frozen=True)
+class AccountStack:
+    name: str
+    account: Account
+    region: str
+    budget_usd: Decimal
+    budget_emails: tuple[str, ...]
+    vpc_cidr: str
+    vpc_only: bool
+    role_name: str
+    bucket_name: str
+    log_bucket: str
+    domain_name: str
+    kms_alias: str
+    instance_types: tuple[str, ...]
+    idle_shutdown_minutes: int
+    studio_users: tuple[StudioUser, ...]
+    tags: dict[str, str]
+    shares_out: tuple[Share, ...] = ()  # shares this account produces
+    shares_in: tuple[Share, ...] = ()  # shares this account consumes
+    project_templates: tuple[str, ...] = ()  # catalog templates visible to this team
+    # Regions AWS Config records in: every region the SCPs allow (global resources only in the account's region).
+    config_regions: tuple[str, ...] = ()
+    peers: tuple[PeerAccount, ...] = ()  # itself and every account on the other side of its shares
+    libraries: AccountLibraries | None = None  # reads the internal repository (and publishes the team's packages)
+    seed_bucket: str | None = None  # the catalog bucket, when a template the team sees has seed code (launch role)
+
+    def peer(self, key: str) -> PeerAccount:
+        return next(p for p in self.peers if p.key == key)
+
+
+# The one record a stack's construct module builds from, by kind of stack (kinds.py).
+StackInput: TypeAlias = OrganizationStack | IdentityStack | SharedServicesStack | AccessStack | AccountStack

@@ -1,105 +1,20 @@
-"""Seed code of a Projects template: the starting repository, packed into a zip byte-for-byte reproducibly.
-
-The same folder always gives the same bytes, whatever the files' mtimes, the order they were created in or
-the machine: entries sorted by path, every timestamp 1980-01-01 00:00 (the earliest a zip can hold), modes
-0644 (0755 where the owner may execute), no directory entries, no extra fields, one compression level. So an
-unchanged folder gives the same `aws_s3_object` and no plan (docs/design.md, "Incremental synthesis").
-
-The zip is uploaded next to the template in the catalog bucket and its bucket and key reach the template as
-the defaults of its `SeedCodeBucket` and `SeedCodeKey` parameters; the template creates the project's
-repository from it, as SageMaker's own project templates do (AWS::CodeCommit::Repository Code.S3:
-https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-codecommit-repository-code.html).
-"""
+"""Seed code in the plan: which template version carries which zip, where it is stored, and what the template's
+seed and Git parameters default to (base/seedzip.py packs the zips; base/seed_push.py says how a connection gets
+them). Pure Python, no cdktn."""
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import hashlib
-import io
-import os
-import stat
-import zipfile
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..base import naming
+from ..base.seed_push import GIT_PROVIDER_PARAMETER, SEED_BRANCH_PARAMETER, SEED_REPOSITORY_PARAMETER, repository
 from ..registry.model import Registry, Team, Template
-
-if TYPE_CHECKING:  # records imports SeedCode from here
-    from .records import CatalogTemplate
-
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
-SEED_PARAMETERS = ("SeedCodeBucket", "SeedCodeKey")
-# Caches a tool run inside the folder leaves behind (running the seed's own tests makes them): never packed,
-# so they cannot make a local synth differ from CI's.
-IGNORED_NAMES = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache", ".DS_Store"})
-# The zip travels base64-encoded inside the shared-services stack JSON (about 4/3 of its size). A starting
-# repository is small: these bounds keep the archive (and the registry's pull requests) reviewable; the loader
-# packs only folders within them and the catalog check reports the others.
-SEED_MAX_BYTES = 5_000_000
-SEED_MAX_FILES = 500
-
-
-@dataclass(frozen=True)
-class SeedCode:
-    """One template version's seed: the zip and where it is stored in the catalog bucket."""
-
-    folder: str  # path under registry/, for messages and review
-    key: str  # object key in the catalog bucket
-    zip_bytes: bytes
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.zip_bytes).hexdigest()
-
-    @property
-    def content_base64(self) -> str:
-        return base64.b64encode(self.zip_bytes).decode("ascii")
+from .records import CatalogTemplate, GitSettings, SeedCode
 
 
 def seed_key(template: str, version: str) -> str:
     """Next to the template object (templates/<name>/<version>.yaml)."""
     return f"templates/{template}/{version}-seed.zip"
-
-
-def read_folder(folder: Path) -> dict[str, tuple[bytes, bool]]:
-    """Relative POSIX path -> (content, executable) for every regular file under folder. Symlinks are refused
-    (the registry check reports them at file:line; this is the last line of defence)."""
-    out: dict[str, tuple[bytes, bool]] = {}
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_NAMES)
-        for name in sorted(filenames):
-            if name in IGNORED_NAMES or name.endswith(".pyc"):
-                continue
-            path = Path(dirpath) / name
-            info = path.lstat()
-            if stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
-                raise ValueError(f"{path}: seed code holds regular files only (no symlinks)")
-            out[path.relative_to(folder).as_posix()] = (path.read_bytes(), bool(info.st_mode & stat.S_IXUSR))
-        for d in dirnames:
-            if (Path(dirpath) / d).is_symlink():
-                raise ValueError(f"{Path(dirpath) / d}: seed code holds regular files only (no symlinks)")
-    return out
-
-
-def pack(files: dict[str, tuple[bytes, bool]]) -> bytes:
-    """The zip of files (relative path -> (content, executable)), the same bytes for the same files."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
-        for rel in sorted(files):
-            content, executable = files[rel]
-            info = zipfile.ZipInfo(rel, date_time=ZIP_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3  # Unix, so the mode below is read
-            info.external_attr = ((0o100755 if executable else 0o100644) & 0xFFFF) << 16
-            zf.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
-    return buf.getvalue()
-
-
-def pack_folder(folder: Path) -> bytes:
-    return pack(read_folder(folder))
 
 
 def seed_code(reg: Registry, template: Template) -> SeedCode | None:
@@ -124,3 +39,14 @@ def seeded(reg: Registry, templates: tuple[CatalogTemplate, ...]) -> tuple[Catal
 
     by_name = {t.name: t for t in reg.templates}
     return tuple(dataclasses.replace(t, seed=seed_code(reg, by_name[t.name])) for t in templates)
+
+
+def template_parameters(org: str, git: GitSettings | None, template: str, version: str) -> dict[str, str]:
+    """The defaults of a seeded template's Git parameters (those it declares get them)."""
+    if git is None or not git.connections or not git.owner:
+        return {GIT_PROVIDER_PARAMETER: "codecommit", SEED_REPOSITORY_PARAMETER: "", SEED_BRANCH_PARAMETER: ""}
+    return {
+        GIT_PROVIDER_PARAMETER: "codeconnections",
+        SEED_REPOSITORY_PARAMETER: repository(org, git.owner, template),
+        SEED_BRANCH_PARAMETER: version,
+    }

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..base.errors import RegistryError, RegistryInvalid, did_you_mean, known
-from ..plan.seed import SEED_MAX_BYTES, SEED_MAX_FILES, pack_folder
+from ..base.seedzip import SEED_MAX_BYTES, SEED_MAX_FILES, pack_folder
 from .describe import entity_path, field_names, message_for
 from .model import FILE_MODELS, REQUIRED_FILES, AccessFile, Base, CatalogFile, GrantsFile, Registry, Team
 from .paths import read_folder, resolve_inside

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from ..base import naming
-from ..plan.account import Account
-from ..plan.layout import AccountStack, Plan
+from ..plan.layout import Plan
+from ..plan.records import Account, AccountStack
 from ..registry.model import Registry
 from .model import Change
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..plan.layout import Plan
 from ..plan.libraries import publishers
-from ..plan.seed import SeedCode
+from ..plan.records import SeedCode
 from ..registry.model import Registry
 from .model import Change
 

@@ -63,18 +63,18 @@ def expect(plan: Plan, regions: tuple[str, ...]) -> Expect:
     org = plan.organization
     central = {plan.values.shared_services_account_id, plan.values.log_archive_account_id}
     adopted = {a.adopted_id: a.access_role for a in org.accounts if a.adopted_id}
-    arns = {f"arn:aws:iam::{i}:role/${{{naming.member_role(plan.org, adopted.get(i))}}}" for i in central | set(adopted)}
-    created = naming.member_role(plan.org, None)
+    arns = {f"arn:aws:iam::{i}:role/${{{naming.member_role(plan.values.org, adopted.get(i))}}}" for i in central | set(adopted)}
+    created = naming.member_role(plan.values.org, None)
     for a in org.accounts:
         if not a.adopted_id:
             ref = f"data.terraform_remote_state.{naming.ORGANIZATION_STACK}.outputs.account_ids{index(a.key)}"
             arns.add(f"arn:aws:iam::${{{ref}}}:role/${{{created}}}")
     return Expect(
         stacks=frozenset(plan.stack_names),
-        bucket=plan.backend.bucket,
-        region=plan.backend.region,
-        regions=frozenset({*regions, plan.home_region, plan.values.identity_center_region}),
-        account_ids=frozenset({plan.management_account_id, *central, *adopted}),
+        bucket=plan.values.backend.bucket,
+        region=plan.values.backend.region,
+        regions=frozenset({*regions, plan.values.home_region, plan.values.identity_center_region}),
+        account_ids=frozenset({plan.values.management_account_id, *central, *adopted}),
         role_arns=frozenset(arns),
     )
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ...base import naming
 from ...base.errors import RegistryError, show, unknown
-from ...plan.seed import SEED_MAX_BYTES, SEED_MAX_FILES
+from ...base.seedzip import SEED_MAX_BYTES, SEED_MAX_FILES
 from ..model import Base, Registry
 from ..paths import read_folder
 from ..source import Field, error, where

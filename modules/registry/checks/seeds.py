@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ...base import cfn_template, seed_push
 from ...base.errors import RegistryError
-from ...plan.seed import SEED_PARAMETERS
+from ...base.seedzip import SEED_PARAMETERS
 from ..model import Registry
 from ..source import error
 
