@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..review import gitbase
+from ..base import gitbase
 from ..review.guard import OptInInvalid, check
 from . import EXIT_INVALID, EXIT_OK, Invalid, Unusable
 from .options import CheckDestroyOptions

@@ -18,11 +18,11 @@ import tempfile
 from pathlib import Path
 
 from ..base.errors import RegistryInvalid
+from ..base.gitbase import extract
 from ..outputs.atlantis import atlantis_yaml
 from ..plan.layout import Plan, plan
 from ..registry.validate import load_registry
 from ..review import allowlist, atlantis_project, samecompiler, stackshape, stacktree, strictjson
-from ..review.gitbase import extract
 from . import EXIT_INVALID, EXIT_OK, Invalid, Unusable
 from .options import CheckStacksOptions
 

@@ -24,7 +24,7 @@ from ..base.errors import RegistryInvalid
 from ..plan.layout import Plan, plan
 from ..registry.expiry import Entry, expired, owners_note
 from ..registry.model import Registry
-from ..registry.source import show_path
+from ..registry.origin import show_path
 from ..registry.validate import load_registry
 from ..registry.yamledit import EditError, append_items, remove_items
 from . import EXIT_OK, Invalid, Unusable

@@ -52,7 +52,7 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     from ..base.errors import RegistryInvalid
     from ..engine.build import default_jobs, early_workers, prefetch
     from ..engine.synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
-    from ..outputs import root_files
+    from ..outputs import files_beside_stacks, root_files
     from ..outputs.facts import previous_facts, unready_teams
     from ..plan.layout import plan
     from ..registry.unsynthesized import unsynthesized
@@ -83,6 +83,7 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
         result = synthesize(
             the_plan,
             Path(out),
+            files=files_beside_stacks(the_plan),
             allow_destroy=opts.allow_destroy,
             root_files=extra,
             progress=None if opts.quiet else tty_progress(),

@@ -12,11 +12,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..base import gitbase
 from ..base.errors import RegistryInvalid
 from ..registry.expiry import judge
 from ..registry.model import Registry
 from ..registry.validate import load_registry
-from ..review import gitbase
 from . import EXIT_OK, Invalid, Unusable
 from .loading import load, summary
 from .options import ValidateOptions

@@ -13,11 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..base import safewrite
-from ..outputs import files_beside_stacks
-from ..outputs.facts import MANIFEST, manifest_text
+from ..base import gitbase, safewrite
 from ..plan.layout import Plan
-from ..review import gitbase
 from . import fingerprint
 from .build import Workers, build
 from .destroy import Finding, findings, guarded, opt_in_entries
@@ -160,6 +157,7 @@ def synthesize(
     plan: Plan,
     out: Path,
     *,
+    files: dict[str, str],
     allow_destroy: bool = False,
     root_files: dict[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -170,6 +168,7 @@ def synthesize(
     workers: Workers | None = None,
 ) -> SynthResult:
     """Write the whole output to a staging folder beside out, then swap it in. A failure leaves out untouched.
+    `files`: what the output holds beside the stacks (path under out -> text: outputs.files_beside_stacks).
 
     Only stacks whose fingerprint (fingerprint.py) changed are built; the others' files are kept byte-for-byte
     (`full` builds every stack). With nothing to build cdktn is not imported, and with nothing changed at all
@@ -191,6 +190,7 @@ def synthesize(
             plan,
             out,
             previous_dir,
+            files=files,
             allow_destroy=allow_destroy,
             root_files=root_files,
             progress=progress,
@@ -211,6 +211,7 @@ def _synthesize(
     out: Path,
     previous_dir: Path,
     *,
+    files: dict[str, str],
     allow_destroy: bool,
     root_files: dict[str, str] | None,
     progress: Callable[[int, int], None] | None,
@@ -236,7 +237,6 @@ def _synthesize(
         }
     )
     todo = [n for n in names if n not in keep]
-    files = {MANIFEST: manifest_text(plan), **files_beside_stacks(plan)}
     written = {rel: fingerprint.output_digest(text.encode()) for rel, text in files.items()}
     written.update({f"../{rel}": fingerprint.output_digest(text.encode()) for rel, text in (root_files or {}).items()})
 

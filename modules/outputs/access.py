@@ -10,7 +10,6 @@ from typing import Any
 
 from ..base import naming
 from ..plan.layout import Plan
-from ..plan.libraries import publishers
 from ..plan.records import Assignment, UserAssignment
 from ..registry.model import Registry, Team
 from ..review.mdtext import code, text
@@ -94,7 +93,7 @@ class Publishing:
 
 def publishing(plan: Plan) -> list[Publishing]:
     out = []
-    for acct_team, pkgs in ((p.team, p.packages) for p in publishers(plan)):
+    for acct_team, pkgs in ((p.team, p.packages) for p in plan.publishers):
         accts = [
             (a.account.key, a.libraries) for a in plan.accounts if a.account.team == acct_team and a.libraries and a.libraries.packages
         ]

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from ..plan.layout import Plan
-from ..plan.libraries import publishers
 
 
 def _id(text: str) -> str:
@@ -43,6 +42,6 @@ def mermaid(plan: Plan) -> str:
     lib = plan.shared_services.libraries
     if lib:  # the internal repository in shared services, and which team publishes which packages into it
         lines.append(f'  libraries[("CodeArtifact {lib.domain}/{lib.repository}")]')
-        for p in publishers(plan):
+        for p in plan.publishers:
             lines.append(f'  team_{_id(p.team)}(["team {p.team}"]) -- "publishes {", ".join(p.packages)}" --> libraries')
     return "\n".join(lines) + "\n"

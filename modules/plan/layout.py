@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from .. import guardrails
 from ..base import naming
+from ..registry.guardrail_inputs import inputs_for
 from ..registry.model import Registry
 from ..shares import KINDS as SHARE_KINDS
 from ..shares import Share
@@ -40,6 +40,7 @@ from .records import (
     IdentityStack,
     OrganizationStack,
     OrgValues,
+    Publisher,
     SharedServicesStack,
     StackInput,
     StackRecord,
@@ -67,6 +68,15 @@ class Plan:
         """Every team account the plan holds, whichever stack manages it: an onboarding team's too, though it has
         no account stacks yet. What reviews and the output's facts read (never which stack holds the resource)."""
         return self.organization.accounts
+
+    @property
+    def publishers(self) -> tuple[Publisher, ...]:
+        """Who publishes what, read back from the team accounts' records (review, access, graph)."""
+        by_team: dict[str, set[str]] = {}
+        for a in self.accounts:
+            if a.libraries and a.libraries.packages:
+                by_team.setdefault(a.account.team, set()).update(a.libraries.packages)
+        return tuple(Publisher(t, tuple(sorted(p))) for t, p in sorted(by_team.items()))
 
     def account(self, key: str) -> AccountStack:
         return next(a for a in self.accounts if a.account.key == key)
@@ -148,7 +158,7 @@ def plan(reg: Registry) -> Plan:
     """The whole stack layout for a registry. Deterministic: every collection is sorted."""
     teams = {t.name: t for t in reg.teams}
     shares = planned_shares(reg)
-    guards = guardrails.inputs_for(reg)  # also the top-level OUs that hold team accounts (workload_roots)
+    guards = inputs_for(reg)  # also the top-level OUs that hold team accounts (workload_roots)
     organization = organization_stack(reg, guards)
     by_key = {a.key: a for a in organization.accounts}
     shared = shared_services_stack(reg, guards.workload_roots)

@@ -3,14 +3,9 @@ publishes (docs/design.md, "Internal libraries"; the policies are policies/libra
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from ..base.naming import normalize_package as normalize
 from ..registry.model import Environment, Registry, Team
 from .records import AccountLibraries, Libraries, Publisher
-
-if TYPE_CHECKING:  # annotations only: the whole plan is built from this module's records
-    from .layout import Plan
 
 
 def organization_libraries(reg: Registry, *, publishers: bool = True) -> Libraries | None:
@@ -31,15 +26,6 @@ def organization_libraries(reg: Registry, *, publishers: bool = True) -> Librari
         publishing_environments=tuple(sorted(e.name for e in reg.environments if _execution_role_publishes(e))),
         publishers=tuple(sorted(owners, key=lambda p: p.team)),
     )
-
-
-def publishers(plan: Plan) -> tuple[Publisher, ...]:
-    """Who publishes what, read back from the team accounts' records (review, access, graph)."""
-    by_team: dict[str, set[str]] = {}
-    for a in plan.accounts:
-        if a.libraries and a.libraries.packages:
-            by_team.setdefault(a.account.team, set()).update(a.libraries.packages)
-    return tuple(Publisher(t, tuple(sorted(p))) for t, p in sorted(by_team.items()))
 
 
 def account_libraries(reg: Registry, team: Team, env_name: str) -> AccountLibraries | None:

@@ -52,9 +52,7 @@ from .fields import (
     VpcCidr,
     pattern,
 )
-
-if TYPE_CHECKING:  # source.py imports Base from here
-    from .source import Origin, Source
+from .origin import Origin, Source
 
 
 class Base(BaseModel):

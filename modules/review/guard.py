@@ -27,8 +27,8 @@ from pathlib import Path
 
 import yaml
 
+from ..base import gitbase
 from ..engine.destroy import REASON_PLACEHOLDER, Finding, findings, guarded, opt_in_entries, read_stacks
-from . import gitbase
 
 ALLOW_FILE = "allow-destroy.yaml"
 

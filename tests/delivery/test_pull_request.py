@@ -8,12 +8,11 @@ from pathlib import Path
 import pytest
 
 from modules.engine.destroy import instances
-from modules.engine.synth import synthesize
 from modules.outputs import root_files
 from modules.plan.layout import plan
 from modules.registry.validate import load_registry
 from modules.review.mdtext import text as md_text
-from tests.helpers import materialize
+from tests.helpers import materialize, synthesize
 
 
 def git(*args, cwd):

@@ -12,7 +12,6 @@ import pytest
 
 from modules.base import naming
 from modules.base.tfexpr import expression
-from modules.engine.synth import synthesize
 from modules.plan.layout import plan
 from modules.policies.size import MANAGED_MAX, ROLE_INLINE_MAX, worst_case_size
 from modules.policies.split import split
@@ -20,7 +19,7 @@ from modules.registry.caps import CAPS
 from modules.registry.checks.caps import _objects
 from modules.registry.validate import load_registry
 from modules.review.allowlist import RESOURCE_TYPES
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, synthesize
 from tests.terraform import schema
 
 from . import botomodel

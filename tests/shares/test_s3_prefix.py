@@ -12,7 +12,8 @@ OWN = "northwind-demand-forecast-prod-data"
 
 def problems(reg, resource):
     assert S3.pattern.fullmatch(resource), resource
-    return S3.resource_problems(reg, "demand-forecast", "prod", resource)
+    org = reg.organization
+    return S3.resource_problems(resource, naming.data_bucket_name(org.name, "demand-forecast", "prod", org.bucket_suffix))
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,9 @@ import json
 from pathlib import Path
 
 from modules.engine.destroy import instances
-from modules.engine.synth import synthesize
 from modules.plan.layout import plan
 from modules.registry.validate import load_registry
+from tests.helpers import synthesize
 from tests.resolve import fake_account_id, resolve  # noqa: F401 - re-exported for the tests
 
 

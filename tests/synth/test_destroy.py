@@ -10,6 +10,7 @@ import pytest
 from modules.engine import synth as synth_module
 from modules.engine.destroy import findings, guarded, stack_findings
 from modules.engine.forcenew import FORCE_NEW, GUARDED_REMOVAL, LOSES
+from tests.helpers import synthesize
 from tests.synth.conftest import synth_registry
 
 
@@ -175,7 +176,7 @@ def test_a_kill_between_the_two_renames_is_recovered_and_the_guard_still_holds(s
 
     monkeypatch.setattr(synth_module.os, "rename", rename)
     with pytest.raises(Killed):
-        synth_module.synthesize(_plan(registry), out, full=True)  # full: a swap happens even with nothing changed
+        synthesize(_plan(registry), out, full=True)  # full: a swap happens even with nothing changed
     monkeypatch.setattr(synth_module.os, "rename", real_rename)
     assert not out.exists(), "the crash left the output folder missing"
     assert [p.name.startswith(".out-old-") for p in out.parent.iterdir() if p.name.startswith(".out-")].count(True) == 1

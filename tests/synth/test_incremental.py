@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 import modules.engine.build
-from modules.engine.synth import synthesize
 from modules.plan.layout import plan
 from modules.registry.validate import load_registry
-from tests.helpers import FIXTURES, TESTS, materialize
+from tests.helpers import FIXTURES, TESTS, materialize, synthesize
 from tests.synth.test_safety import shuffled_copy
 
 
@@ -122,7 +121,7 @@ def test_parallel_equals_one_process(base, tmp_path, monkeypatch):
 # The code below runs under `python -O` (as main.py does), where `assert` is removed: it checks with check().
 CHECK = "def check(ok, what):\n    if not ok: raise SystemExit(f'check failed: {what}')\n"
 PRELUDE = CHECK + (
-    "import sys, pathlib, multiprocessing as mp, modules.engine.build as b; from modules.engine.synth import synthesize; "
+    "import sys, pathlib, multiprocessing as mp, modules.engine.build as b; from tests.helpers import synthesize; "
     "from modules.plan.layout import plan; from modules.registry.validate import load_registry\n"
     # the start methods the build asks for
     "used = []; get = mp.get_context; mp.get_context = lambda method=None: (used.append(method), get(method))[1]\n"

@@ -11,7 +11,7 @@ from modules.engine import synth as synth_module
 from modules.engine.destroy import REASON_PLACEHOLDER
 from modules.registry.yamlio import parse
 from modules.review.guard import OptInInvalid, parse_opt_ins
-from tests.helpers import EXAMPLE
+from tests.helpers import EXAMPLE, synthesize
 from tests.synth.conftest import synth_registry
 
 SHUFFLED_LISTS = {
@@ -148,7 +148,7 @@ def test_a_failed_synth_leaves_the_previous_output_untouched(small_out, monkeypa
     from modules.registry.validate import load_registry
 
     with pytest.raises(RuntimeError):
-        synth_module.synthesize(plan(load_registry(registry)), out, full=True)
+        synthesize(plan(load_registry(registry)), out, full=True)
     assert _tree(out) == before
     assert [p.name for p in out.parent.iterdir() if p.name.startswith(".out-")] == [], "no staging folder left behind"
 

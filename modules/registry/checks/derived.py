@@ -22,6 +22,7 @@ from typing import Any
 from ... import guardrails, shares
 from ...base import naming
 from ...base.errors import RegistryError, show
+from ..guardrail_inputs import inputs_for
 from ..model import Base, Registry
 from ..source import Field, error, position, where
 
@@ -126,7 +127,7 @@ def _organization_claims(reg: Registry) -> Iterator[Claim]:
         origin = None if path == naming.SUSPENDED_OU else _ou_origin(reg, path)
         yield Claim(space, cid, cid, f"OU {show(path)}", origin)
     try:
-        scps = guardrails.scp_plan(guardrails.inputs_for(reg))
+        scps = guardrails.scp_plan(inputs_for(reg))
     except guardrails.PackingError:
         scps = ()  # reported by check_guardrails_fit
     for scp in scps:

@@ -1,4 +1,5 @@
-"""The registry and the committed output at a git ref, for `diff --base`. Only reads git; writes a temp folder."""
+"""Git, read only: the registry and the committed output at a ref (`diff --base`, `check-destroy`, `validate --base`, and
+synth when the output folder was deleted by hand). Only reads git; writes a temp folder."""
 
 from __future__ import annotations
 
