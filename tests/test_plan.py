@@ -6,6 +6,7 @@ tests/synth/test_onboarding.py has the onboarding team's plan (accounts and grou
 from __future__ import annotations
 
 import inspect
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from modules.plan.account import DEFAULT_RETIRED_BUDGET
 from modules.plan.kinds import KINDS, entry
 from modules.plan.layout import Plan, plan
 from modules.registry.validate import load_registry
-from tests.helpers import FIXTURES, materialize
+from tests.helpers import EXAMPLE, FIXTURES, materialize
 
 ORG, IDENTITY, SHARED = naming.ORGANIZATION_STACK, naming.IDENTITY_STACK, naming.SHARED_SERVICES_STACK
 
@@ -159,6 +160,19 @@ def test_assignments_per_role_and_environment(example):
     churn = next(a for a in example.access if a.team == "churn")
     assert churn.groups == () and churn.scp is None, "a decommissioned team keeps only the admins' break-glass"
     assert {x.group for t in churn.accounts for x in t.assignments} == {"northwind-platform-admins"}
+
+
+def test_seed_code_is_read_from_the_catalog_bucket_the_plan_names(tmp_path):
+    """The bucket a team's launch role reads seed code from is the shared services stack's catalog bucket, suffix and
+    all (organization.yaml bucket_suffix): decided once, by the shared services planner."""
+    reg_dir = tmp_path / "registry"
+    shutil.copytree(EXAMPLE, reg_dir)
+    org = reg_dir / "organization.yaml"
+    org.write_text(org.read_text() + "bucket_suffix: x7k2\n")
+    p = plan(load_registry(reg_dir))
+    seeded = [a for a in p.accounts if a.seed_bucket]
+    assert seeded and p.shared_services.catalog_bucket.endswith("-x7k2")
+    assert {a.seed_bucket for a in seeded} == {p.shared_services.catalog_bucket}
 
 
 def test_budgets_and_who_is_alerted(example):

@@ -24,8 +24,7 @@ from cdktn_provider_aws.servicecatalog_product_portfolio_association import Serv
 from cdktn_provider_aws.servicecatalog_provisioning_artifact import ServicecatalogProvisioningArtifact
 
 from .. import policies
-from ..base import cfn_template, naming
-from ..base.naming import safe_id
+from ..base import cfn_template, ids, naming
 from ..plan.records import OrgValues, SharedServicesStack
 from ..plan.seed import template_parameters
 from .audit import build_aggregator
@@ -98,12 +97,11 @@ def build_shared_services(stack: PlatformStack, values: OrgValues, shared: Share
     bucket_id = ref("aws_s3_bucket", "data-bucket", "id")
     portfolio_ids = {}
     for t in shared.templates:
-        tid = safe_id(t.name)
         urls = {}
         if t.seed:  # beside the template; the current version's template defaults its seed parameters to it
             S3Object(
                 stack,
-                f"seed-{tid}",
+                ids.seed_object(t.name),
                 bucket=bucket_id,
                 key=t.seed.key,
                 content_base64=t.seed.content_base64,
@@ -113,7 +111,7 @@ def build_shared_services(stack: PlatformStack, values: OrgValues, shared: Share
                 provider=catalog,
             )
         for v in t.versions:
-            vid = f"template-{tid}-{safe_id(v.version)}"
+            vid = ids.template_object(t.name, v.version)
             body = v.body
             if t.seed and v.version == t.version:
                 body = cfn_template.with_seed_defaults(
@@ -145,7 +143,7 @@ def build_shared_services(stack: PlatformStack, values: OrgValues, shared: Share
         # https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/servicecatalog_product).
         ServicecatalogProduct(
             stack,
-            f"product-{tid}",
+            ids.product(t.name),
             name=t.name,
             owner=t.owner,
             description=t.description,
@@ -162,28 +160,28 @@ def build_shared_services(stack: PlatformStack, values: OrgValues, shared: Share
         for v in later:
             ServicecatalogProvisioningArtifact(
                 stack,
-                f"artifact-{tid}-{safe_id(v.version)}",
-                product_id=ref("aws_servicecatalog_product", f"product-{tid}", "id"),
+                ids.artifact(t.name, v.version),
+                product_id=ref("aws_servicecatalog_product", ids.product(t.name), "id"),
                 name=v.version,
                 type="CLOUD_FORMATION_TEMPLATE",
                 template_url=urls[v.version],
                 guidance="DEFAULT" if v.version == t.version else "DEPRECATED",
             )
-        product_id = ref("aws_servicecatalog_product", f"product-{tid}", "id")
+        product_id = ref("aws_servicecatalog_product", ids.product(t.name), "id")
         ServicecatalogPortfolio(
             stack,
-            f"portfolio-{tid}",
+            ids.portfolio(t.name),
             name=naming.portfolio_name(values.org, t.name),
             provider_name=t.owner,
             description=t.description,
             provider=catalog,
         )
-        portfolio_id = ref("aws_servicecatalog_portfolio", f"portfolio-{tid}", "id")
+        portfolio_id = ref("aws_servicecatalog_portfolio", ids.portfolio(t.name), "id")
         portfolio_ids[t.name] = portfolio_id
-        ServicecatalogProductPortfolioAssociation(stack, f"portfolio-{tid}-product", portfolio_id=portfolio_id, product_id=product_id)
+        ServicecatalogProductPortfolioAssociation(stack, ids.portfolio_product(t.name), portfolio_id=portfolio_id, product_id=product_id)
         ServicecatalogConstraint(
             stack,
-            f"portfolio-{tid}-launch",
+            ids.portfolio_launch(t.name),
             portfolio_id=portfolio_id,
             product_id=product_id,
             type="LAUNCH",
@@ -192,7 +190,7 @@ def build_shared_services(stack: PlatformStack, values: OrgValues, shared: Share
         for ou in shared.share_with_ous:
             ServicecatalogPortfolioShare(
                 stack,
-                f"portfolio-{tid}-share-{safe_id(ou)}",
+                ids.portfolio_share(t.name, ou),
                 portfolio_id=portfolio_id,
                 type="ORGANIZATIONAL_UNIT",
                 principal_id=remote_output(naming.ORGANIZATION_STACK, "ou_ids", ou),

@@ -17,7 +17,7 @@ from cdktn_provider_aws.codeartifact_repository_permissions_policy import Codear
 from cdktn_provider_aws.sagemaker_studio_lifecycle_config import SagemakerStudioLifecycleConfig
 from constructs import Construct
 
-from ..base import naming
+from ..base import ids, naming
 from ..plan.records import AccountLibraries, Libraries
 from ..policies.libraries import (
     EXTERNAL_CONNECTIONS,
@@ -42,14 +42,14 @@ def build_libraries(scope: Construct, *, lib: Libraries, key_arn: str, org_id: s
     for up in lib.upstreams:
         CodeartifactRepository(
             scope,
-            f"libraries-proxy-{up}",
+            ids.proxy_repository(up),
             domain=domain,
             repository=lib.proxy_repository(up),
             description=f"Proxy of {EXTERNAL_CONNECTIONS[up]}: the internal repository's upstream",
             external_connections=CodeartifactRepositoryExternalConnections(external_connection_name=EXTERNAL_CONNECTIONS[up]),
         )
         upstreams.append(
-            CodeartifactRepositoryUpstream(repository_name=ref("aws_codeartifact_repository", f"libraries-proxy-{up}", "repository"))
+            CodeartifactRepositoryUpstream(repository_name=ref("aws_codeartifact_repository", ids.proxy_repository(up), "repository"))
         )
     CodeartifactRepository(
         scope,

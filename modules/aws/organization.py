@@ -14,8 +14,7 @@ from cdktn_provider_aws.organizations_policy import OrganizationsPolicy
 from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
 from cdktn_provider_aws.ram_sharing_with_organization import RamSharingWithOrganization
 
-from ..base import naming
-from ..base.naming import safe_id
+from ..base import ids, naming
 from ..plan import trusted_access
 from ..plan.records import OrganizationStack, OrgValues
 from .audit import build_log_archive, build_organization_trail
@@ -73,12 +72,12 @@ def build_organization(stack: PlatformStack, values: OrgValues, org: Organizatio
         parent, _, leaf = path.rpartition("/")
         OrganizationsOrganizationalUnit(
             stack,
-            f"ou-{safe_id(path)}",
+            ids.ou(path),
             name=leaf,
             parent_id=ous[parent] if parent else root_id,
             tags={"ou_path": path},
         )
-        ous[path] = ref("aws_organizations_organizational_unit", f"ou-{safe_id(path)}", "id")
+        ous[path] = ref("aws_organizations_organizational_unit", ids.ou(path), "id")
 
     account_ids = {}
     for acct in org.accounts:
@@ -87,7 +86,7 @@ def build_organization(stack: PlatformStack, values: OrgValues, org: Organizatio
         ignore = ["iam_user_access_to_billing", "role_name"] + (["email", "name"] if acct.adopted_id else [])
         resource = OrganizationsAccount(
             stack,
-            naming.account_construct(acct.key),
+            ids.account(acct.key),
             name=acct.name,
             email=acct.email,
             parent_id=ous[acct.ou_path],
@@ -99,12 +98,12 @@ def build_organization(stack: PlatformStack, values: OrgValues, org: Organizatio
         )
         if acct.adopted_id:
             resource.import_from(acct.adopted_id)
-        account_ids[acct.key] = ref("aws_organizations_account", naming.account_construct(acct.key), "id")
+        account_ids[acct.key] = ref("aws_organizations_account", ids.account(acct.key), "id")
 
     for scp in org.scps:
         OrganizationsPolicy(
             stack,
-            f"scp-{scp.name}",
+            ids.scp(scp.name),
             name=scp.name,
             description=scp.description,
             type="SERVICE_CONTROL_POLICY",
@@ -113,9 +112,9 @@ def build_organization(stack: PlatformStack, values: OrgValues, org: Organizatio
         )
         OrganizationsPolicyAttachment(
             stack,
-            f"scp-{scp.name}-attachment",
+            ids.scp_attachment(scp.name),
             target_id=ous[scp.target],
-            policy_id=ref("aws_organizations_policy", f"scp-{scp.name}", "id"),
+            policy_id=ref("aws_organizations_policy", ids.scp(scp.name), "id"),
         )
 
     # The log archive account holds the trail's and Config's logs; the trail itself belongs to the management account.

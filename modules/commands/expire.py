@@ -19,7 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from ..base import naming
+from ..base import ids
 from ..base.errors import RegistryInvalid
 from ..plan.layout import Plan, plan
 from ..registry.expiry import Entry, expired, owners_note
@@ -115,7 +115,7 @@ def _opt_ins(before: Plan, after: Plan, gone: list[Entry], today: str) -> dict[s
                 out[rel].append(
                     {
                         "stack": acct.name,
-                        "address": naming.profile_address(u.user_name),
+                        "address": ids.profile_address(u.user_name),
                         "reason": f"expired {last}: {why} (expiry run of {today}); the Studio profile and its home folder go",
                     }
                 )

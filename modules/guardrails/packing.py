@@ -1,4 +1,4 @@
-"""Which guardrails cover which OU, from a few plain inputs (`Inputs`, which registry/guardrail_inputs.py takes from
+"""Which guardrails cover which OU, from a few plain inputs (`Inputs`, which registry/derive.py takes from
 the registry), and their packing into SCPs within AWS's limits (see the package's docstring)."""
 
 from __future__ import annotations

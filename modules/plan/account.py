@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from ..base import naming
+from ..registry.derive import studio_entries
 from ..registry.model import Registry, Team
 from ..shares import KINDS, Share
 from .libraries import account_libraries
@@ -46,16 +47,9 @@ def _team_tags(team: Team, env_name: str) -> dict[str, str]:
 
 
 def studio_users(reg: Registry, team: Team, env_name: str) -> tuple[StudioUser, ...]:
-    """Members who get Studio in this environment: role has studio and maps a permission set here; and the people
-    granted such a role here (grants.yaml). One profile per person, whichever gives it: its address stays."""
-    if not team.active:
-        return ()
-    users = {m.person for m in team.members if reg.roles[m.role].studio and env_name in reg.roles[m.role].permission_sets}
-    users |= {
-        g.person
-        for g in reg.grants
-        if g.team == team.name and env_name in g.environments and reg.roles[g.role].studio and env_name in reg.roles[g.role].permission_sets
-    }
+    """Who gets Studio in this environment (registry/derive.py: the members and grants that give it). One profile per
+    person, whichever gives it: its address stays."""
+    users = {e.person for e in studio_entries(reg, team, env_name)}
     return tuple(StudioUser(u, naming.profile_name(u)) for u in sorted(users))
 
 
@@ -88,7 +82,9 @@ def _peer(reg: Registry, key: str, accounts: dict[str, Account]) -> PeerAccount:
     )
 
 
-def account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Share, ...], accounts: dict[str, Account]) -> AccountStack:
+def account_stack(
+    reg: Registry, team: Team, account: Account, shares: tuple[Share, ...], accounts: dict[str, Account], *, catalog_bucket: str
+) -> AccountStack:
     org = reg.organization
     mine = [s for s in shares if s.producer == account.key or account.key in s.consumers]
     keys = {account.key} | {k for s in mine for k in (s.producer, *s.consumers)}
@@ -120,5 +116,5 @@ def account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Sha
         config_regions=tuple(sorted(set(org.allowed_regions))),
         peers=peers,
         libraries=account_libraries(reg, team, account.environment),
-        seed_bucket=seed_bucket(reg, team),
+        seed_bucket=seed_bucket(reg, team, catalog_bucket),
     )

@@ -37,7 +37,7 @@ def permission_sets(reg: Registry) -> tuple[PermissionSet, ...]:
             naming.PLATFORM_ADMIN_PERMISSION_SET,
             "Platform administrators (break glass and operations)",
             "PT1H",
-            ("arn:aws:iam::aws:policy/AdministratorAccess",),
+            (naming.PLATFORM_ADMIN_POLICY_ARN,),
             None,
         )
     )

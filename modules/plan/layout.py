@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..base import naming
-from ..registry.guardrail_inputs import inputs_for
+from ..registry.derive import inputs_for
 from ..registry.model import Registry
 from ..shares import KINDS as SHARE_KINDS
 from ..shares import Share
@@ -167,7 +167,9 @@ def plan(reg: Registry) -> Plan:
     # accounts (organization) and its groups (its access stack) exist; its account stacks come with `status: active`,
     # after that apply, so no stack ever reads an account id the organization state does not have yet.
     account_stacks = tuple(
-        account_stack(reg, teams[a.team], a, shares, by_key) for a in organization.accounts if teams[a.team].status != "onboarding"
+        account_stack(reg, teams[a.team], a, shares, by_key, catalog_bucket=shared.catalog_bucket)
+        for a in organization.accounts
+        if teams[a.team].status != "onboarding"
     )
     return Plan(
         values=org_values(reg),

@@ -5,20 +5,11 @@ from __future__ import annotations
 
 from .. import guardrails
 from ..base import naming
+from ..registry.derive import ou_paths
 from ..registry.model import Registry
 from .account import team_accounts
 from .records import OrganizationStack
 from .trusted_access import trusted_services
-
-
-def ou_paths(reg: Registry) -> tuple[str, ...]:
-    """Every OU path the environments name and their parents, and the Suspended OU: parents before children."""
-    paths = {naming.SUSPENDED_OU}
-    for env in reg.environments:
-        parts = env.organizational_unit.split("/")
-        for i in range(1, len(parts) + 1):
-            paths.add("/".join(parts[:i]))
-    return tuple(sorted(paths, key=lambda p: (p.count("/"), p)))
 
 
 def organization_stack(reg: Registry, guards: guardrails.Inputs) -> OrganizationStack:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..base import naming
 from ..base.seed_push import GIT_PROVIDER_PARAMETER, SEED_BRANCH_PARAMETER, SEED_REPOSITORY_PARAMETER, repository
 from ..registry.model import Registry, Team, Template
 from .records import CatalogTemplate, GitSettings, SeedCode
@@ -26,12 +25,11 @@ def seed_code(reg: Registry, template: Template) -> SeedCode | None:
     return SeedCode(folder, seed_key(template.name, template.version), zips[folder])
 
 
-def seed_bucket(reg: Registry, team: Team) -> str | None:
-    """The catalog bucket, when a template the (active) team sees has seed code: its launch role reads it there."""
+def seed_bucket(reg: Registry, team: Team, catalog_bucket: str) -> str | None:
+    """The catalog bucket (the shared services stack's), when a template the (active) team sees has seed code: its
+    launch role reads it there."""
     seen = set(team.sagemaker.project_templates) if team.active else set()
-    if any(seed_code(reg, t) for t in reg.templates if t.name in seen):
-        return naming.catalog_bucket_name(reg.organization.name)
-    return None
+    return catalog_bucket if any(seed_code(reg, t) for t in reg.templates if t.name in seen) else None
 
 
 def seeded(reg: Registry, templates: tuple[CatalogTemplate, ...]) -> tuple[CatalogTemplate, ...]:

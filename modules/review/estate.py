@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from ..base import naming
+from ..base import ids, naming
 from ..plan.layout import Plan
 from ..plan.records import Account, AccountStack
 from ..registry.model import Registry
@@ -168,7 +168,7 @@ def _identity(b: Account, a: Account) -> Change:
         "old_account_id": old,
         "new_account_id": new,
         "stack": naming.ORGANIZATION_STACK,
-        "address": naming.account_resource(key),
+        "address": ids.account_address(key),
     }
     if new is None:
         text = (

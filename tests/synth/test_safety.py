@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from modules.engine import synth as synth_module
 from modules.engine.destroy import REASON_PLACEHOLDER
 from modules.registry.yamlio import parse
 from modules.review.guard import OptInInvalid, parse_opt_ins

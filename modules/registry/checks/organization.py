@@ -10,7 +10,7 @@ from botocore.loaders import Loader
 from ... import guardrails
 from ...base import naming
 from ...base.errors import RegistryError, known, show, unknown
-from ..guardrail_inputs import inputs_for
+from ..derive import inputs_for
 from ..model import Registry
 from ..source import error
 from ._common import RESERVED_TAGS
