@@ -5,6 +5,7 @@ tests/synth/test_onboarding.py has the onboarding team's plan (accounts and grou
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import shutil
 from decimal import Decimal
@@ -14,6 +15,7 @@ import pytest
 import yaml
 
 from modules.base import naming
+from modules.outputs.access import grants
 from modules.outputs.atlantis import atlantis_yaml, order_groups
 from modules.plan.account import DEFAULT_RETIRED_BUDGET
 from modules.plan.kinds import KINDS, entry
@@ -180,3 +182,16 @@ def test_budgets_and_who_is_alerted(example):
     assert dev.budget_usd == Decimal("2000")
     assert dev.budget_emails == ("farah.haddad@northwind.example", "goran.petrovic@northwind.example")
     assert example.account("demand-forecast-prod").budget_usd == Decimal("12000")  # the team's override
+
+
+def test_the_access_review_reads_group_members_and_grants_from_the_plan(example):
+    """Who is in a group and which grant is behind a user's own assignment are the plan's facts: the review follows the
+    records (here edited), never the registry."""
+    access = next(a for a in example.access if a.groups and any(t.assignments for t in a.accounts))
+    group = next(g for g in access.groups if any(x.group == g.name for t in access.accounts for x in t.assignments))
+    edited_group = dataclasses.replace(group, members=(*group.members, "zed"), until=(("zed", "2031-01-01"),))
+    edited = dataclasses.replace(access, groups=tuple(edited_group if g is group else g for g in access.groups))
+    p = dataclasses.replace(example, access=tuple(edited if a is access else a for a in example.access))
+    zed = [g for g in grants(p) if g.person == "zed"]
+    assert zed and {(g.team, g.role, g.until) for g in zed} == {(access.team, group.role, "2031-01-01")}
+    assert all(g.person != "zed" for g in grants(example))

@@ -17,7 +17,7 @@ from .options import AccessOptions
 def access(opts: AccessOptions) -> int:
     reg = load(opts.registry)
     drift = _findings(opts.drift) if opts.drift else None
-    print(access_report(reg, plan(reg), opts.format, person=opts.person, account=opts.account, drift=drift), end="")
+    print(access_report(plan(reg), opts.format, person=opts.person, account=opts.account, drift=drift), end="")
     return EXIT_OK
 
 

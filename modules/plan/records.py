@@ -108,6 +108,8 @@ class Group:
     name: str
     description: str
     members: tuple[str, ...]
+    role: str = ""  # the team role it stands for ("": the platform admins' group)
+    until: tuple[tuple[str, str], ...] = ()  # (member, last day of access, ISO) of each time-bound membership
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,7 @@ class UserAssignment:
 
     user: str
     permission_set: str
+    granted_by: tuple[tuple[str, str, str], ...] = ()  # (role, last day, reason) of each grant behind it
 
 
 @dataclass(frozen=True)
