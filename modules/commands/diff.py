@@ -12,8 +12,8 @@ from typing import Any
 
 from ..base import gitbase
 from ..base.errors import RegistryInvalid
-from ..engine.destroy import findings
-from ..engine.synth import stack_files, synthesize
+from ..engine.destroy import findings, stack_files
+from ..engine.synth import synthesize
 from ..outputs import files_beside_stacks
 from ..outputs.facts import previous_facts, unready_teams
 from ..plan.layout import Plan, plan

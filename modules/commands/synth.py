@@ -51,11 +51,13 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     # early_workers forks, so that the workers inherit them rather than import them again (~0.2 s CPU each)
     from ..base.errors import RegistryInvalid
     from ..engine.build import default_jobs, early_workers, prefetch
-    from ..engine.synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
+    from ..engine.destroy import DestroyRefused
+    from ..engine.synth import NotAnOutputFolder, synthesize, tty_progress
     from ..outputs import files_beside_stacks, root_files
     from ..outputs.facts import previous_facts, unready_teams
     from ..plan.layout import plan
     from ..registry.unsynthesized import unsynthesized
+    from ..review.guard import refusal
     from .loading import load, summary
 
     if opts.jobs is not None and opts.jobs < 1:
@@ -94,7 +96,7 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
             workers=workers,
         )
     except DestroyRefused as exc:
-        raise Invalid(exc.report(out)) from None
+        raise Invalid(refusal(exc.findings, out)) from None
     except (NotAnOutputFolder, safewrite.UnsafeTarget) as exc:
         raise Unusable(f"error: {exc}") from None
     if result.recovered:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from modules.engine import synth as synth_module
-from modules.engine.destroy import findings, guarded, stack_findings
+from modules.engine.destroy import DestroyRefused, Finding, destroyed, findings, guarded, shares_in, stack_findings, stack_names
 from modules.engine.forcenew import FORCE_NEW, GUARDED_REMOVAL, LOSES
 from tests.helpers import synthesize
 from tests.synth.conftest import synth_registry
@@ -156,6 +156,29 @@ def test_removing_a_member_with_studio_is_refused_as_it_deletes_the_profile(smal
     assert code == 1
     assert 'stack fraud-dev: aws_sagemaker_user_profile.profiles["bob"] is destroyed (loses the user\'s apps and spaces' in err
     assert run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet", "--allow-destroy"])[0] == 0
+
+
+def test_synth_and_check_destroy_decide_with_the_same_function(small_out):
+    """One decision of what is destroyed (engine/destroy.py `destroyed`): synth refuses exactly what it finds between
+    the previous output and the staged one, and check-destroy calls it on two outputs; here on the previous output
+    and the output synth writes with --allow-destroy, the one a pull request commits."""
+    registry, out = small_out
+    team = registry / "teams" / "fraud.yaml"
+    team.write_text(
+        team.read_text()
+        .replace("  - {person: bob, role: data-scientist}\n", "")
+        .replace("dev: {budget_usd: 3000}", "dev: {vpc_cidr: 10.99.0.0/22}")
+    )
+    with pytest.raises(DestroyRefused) as refused:
+        synthesize(_plan(registry), out)
+    committed = out.parent / "committed"
+    shutil.copytree(out, committed)
+    synthesize(_plan(registry), committed, allow_destroy=True)
+    assert refused.value.findings == destroyed(out, committed) != []
+    assert {f.address for f in refused.value.findings} >= {'aws_sagemaker_user_profile.profiles["bob"]', "aws_sagemaker_domain.domain"}
+    assert destroyed(out, out.parent / "missing") == [Finding("stack_removed", n) for n in sorted(stack_names(out))] + [
+        Finding("share_removed", "shares", s) for s in sorted(shares_in(out))
+    ], "a missing output removes every stack and share"
 
 
 class Killed(BaseException):

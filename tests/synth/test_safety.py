@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from modules.engine.destroy import REASON_PLACEHOLDER
 from modules.registry.yamlio import parse
-from modules.review.guard import OptInInvalid, parse_opt_ins
+from modules.review.guard import REASON_PLACEHOLDER, OptInInvalid, parse_opt_ins
 from tests.helpers import EXAMPLE, synthesize
 from tests.synth.conftest import synth_registry
 
