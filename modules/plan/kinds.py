@@ -21,7 +21,8 @@ from .records import AccessStack, AccountStack, IdentityStack, OrganizationStack
 def own_inputs(values: OrgValues, record: StackRecord, what: StackInput) -> tuple[object, ...]:
     """What a stack's output depends on besides the compiler: the organization-wide values, its stack record (the
     states it reads) and its own record, which carries the text of every registry file it uses (templates, inline
-    policies, seed zips). engine/fingerprint.py hashes these with the compiler's digest."""
+    policies, seed zips). engine/fingerprint.py hashes their repr with the compiler's digest: a record field that
+    only reviews read (`repr=False`, such as a membership's end date) is not an input of the output."""
     return (values, record, what)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeAlias
 
@@ -109,7 +109,9 @@ class Group:
     description: str
     members: tuple[str, ...]
     role: str = ""  # the team role it stands for ("": the platform admins' group)
-    until: tuple[tuple[str, str], ...] = ()  # (member, last day of access, ISO) of each time-bound membership
+    # For the access review, not the stack's output: (member, last day of access, ISO) of each time-bound membership.
+    # repr=False keeps it out of the stack's fingerprint (kinds.own_inputs), so an end date rebuilds nothing.
+    until: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,9 @@ class UserAssignment:
 
     user: str
     permission_set: str
-    granted_by: tuple[tuple[str, str, str], ...] = ()  # (role, last day, reason) of each grant behind it
+    # For the access review, not the stack's output (repr=False: not in the fingerprint, as Group.until):
+    # (role, last day, reason) of each grant behind it.
+    granted_by: tuple[tuple[str, str, str], ...] = field(default=(), repr=False)
 
 
 @dataclass(frozen=True)
