@@ -57,8 +57,8 @@ class PlatformStack(TerraformStack):
         and the Terraform functions and write-only attributes a stack uses, for its validations. None of that
         can occur here: the compiler writes no cdktn references (its own are tfexpr markers, and a test fails on
         any other `${` in cdktn's raw output), no cdktn function (`Fn`) and no write-only attribute. That resolve
-        was a third of cdktn's synth of a stack, ~12 % of a stack's CPU; the output is the same bytes
-        (tests/synth/test_prepare.py builds the example both ways). What it gave up: cdktn's check of such
+        walks the whole stack once more for nothing (its cost: docs/performance.md); the output is the same
+        bytes (tests/synth/test_prepare.py builds the example both ways). What it gave up: cdktn's check of such
         functions and write-only attributes against the target Terraform versions; a construct module that
         starts using either must bring this resolve back (call TerraformStack.prepare_stack)."""
         self.prepared = True

@@ -104,7 +104,7 @@ def _rebuilt_differs(the_plan: Plan, files: dict[str, bytes]) -> list[str]:
     """The stacks whose committed bytes differ from this compiler's build of them."""
     if not files:
         return []
-    # lazy: building stacks imports cdktn (~1.2 s) and starts Node; only a commit whose compiler is this one pays it
+    # lazy: building stacks imports cdktn and starts Node; only a commit whose compiler is this one pays for it
     from ..engine.build import build
 
     stage = Path(tempfile.mkdtemp(prefix="check-stacks-build-"))

@@ -48,7 +48,7 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
         )
         return EXIT_OK
     # lazy: past the no-op check, only now the registry model (pydantic) and the compiler are imported; before
-    # early_workers forks, so that the workers inherit them rather than import them again (~0.2 s CPU each)
+    # early_workers forks, so that the workers inherit them rather than import them again, each
     from ..base.errors import RegistryInvalid
     from ..engine.build import default_jobs, early_workers, prefetch
     from ..engine.destroy import DestroyRefused

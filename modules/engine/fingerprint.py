@@ -34,8 +34,8 @@ _ROOT = Path(__file__).resolve().parent.parent  # the compiler: every module und
 
 def canonical(value: object) -> bytes:
     """The plan's records are frozen dataclasses of strings, numbers, tuples and dicts built in sorted order:
-    their repr is complete and deterministic, and ten times cheaper than a JSON walk. (A dict built in
-    another order would only cost a rebuild, never a stale file.)"""
+    their repr is complete and deterministic, and much cheaper than a JSON walk. (A dict built in another order
+    would only cost a rebuild, never a stale file.)"""
     return repr(value).encode()
 
 

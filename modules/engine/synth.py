@@ -133,7 +133,7 @@ def _synthesize(
             out.parent.mkdir(parents=True, exist_ok=True)
             stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
 
-            def other_files() -> None:  # while the stacks are built: ~0.5 s for 500 post manifests, more kept stacks
+            def other_files() -> None:  # while the stacks are built: the post manifests, the kept stacks' links
                 for name in keep:
                     _keep_file(out / "stacks" / name / "cdk.tf.json", stage / "stacks" / name / "cdk.tf.json")
                 _write_files(stage, files)
