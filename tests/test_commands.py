@@ -77,3 +77,25 @@ def test_post_that_cannot_even_load_is_a_usage_problem_not_pending(run_cli, monk
     assert code == 3 and "post: internal error before the run started: ModuleNotFoundError" in err
     code, _, err = run_cli(["validate", "--registry", str(EXAMPLE)])
     assert code == 0, "other commands never load post"
+
+
+def test_each_command_is_one_record_and_the_command_line_names_none():
+    """A command's name, help, arguments, options, whether it builds constructs and its exit codes are its record in
+    specs.py; cli.py builds the parser and maps errors from the records alone (no command's name in it but the default
+    one), and the post-step's exit scheme is the post package's own."""
+    from pathlib import Path
+
+    from modules.base.exits import STANDARD
+    from modules.commands import cli
+    from modules.post import exits as post_exits
+    from modules.review import drift
+
+    source = Path(cli.__file__).read_text()
+    named = [name for name in COMMANDS if f'"{name}"' in source or f"'{name}'" in source]
+    assert named == ["synth"], "only the default command is named in cli.py"
+    assert (COMMANDS["post"].exits, COMMANDS["access-drift"].exits, COMMANDS["drift"].exits) == (
+        post_exits.POST,
+        post_exits.ACCESS_DRIFT,
+        drift.EXITS,
+    )
+    assert all(c.exits is STANDARD for name, c in COMMANDS.items() if name not in ("post", "access-drift", "drift"))

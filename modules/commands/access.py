@@ -11,7 +11,7 @@ from ..outputs.access import access_report
 from ..plan.layout import plan
 from . import EXIT_OK, Unusable
 from .loading import load
-from .options import AccessOptions
+from .specs import AccessOptions
 
 
 def access(opts: AccessOptions) -> int:

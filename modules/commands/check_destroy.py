@@ -8,7 +8,7 @@ from pathlib import Path
 from ..base import gitbase
 from ..review.guard import OptInInvalid, check
 from . import EXIT_INVALID, EXIT_OK, Invalid, Unusable
-from .options import CheckDestroyOptions
+from .specs import CheckDestroyOptions
 
 
 def check_destroy(opts: CheckDestroyOptions) -> int:

@@ -24,7 +24,7 @@ from ..plan.layout import Plan, plan
 from ..registry.validate import load_registry
 from ..review import allowlist, atlantis_project, samecompiler, stackshape, stacktree, strictjson
 from . import EXIT_INVALID, EXIT_OK, Invalid, Unusable
-from .options import CheckStacksOptions
+from .specs import CheckStacksOptions
 
 
 def check_stacks(opts: CheckStacksOptions) -> int:

@@ -25,7 +25,7 @@ from ..review.model import StackPlan, Summary
 from ..review.tfplan import PlanError, read_plans
 from . import EXIT_OK, Invalid, Unusable
 from .loading import load
-from .options import DiffOptions
+from .specs import DiffOptions
 
 
 class BaseInvalid(Exception):

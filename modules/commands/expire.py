@@ -29,7 +29,7 @@ from ..registry.validate import load_registry
 from ..registry.yamledit import EditError, append_items, remove_items
 from . import EXIT_OK, Invalid, Unusable
 from .loading import load
-from .options import ExpireOptions
+from .specs import ExpireOptions
 
 ALLOW_KEY = "allow"
 

@@ -6,7 +6,7 @@ from ..outputs.graph import mermaid
 from ..plan.layout import plan
 from . import EXIT_OK
 from .loading import load
-from .options import RegistryOptions
+from .specs import RegistryOptions
 
 
 def graph(opts: RegistryOptions) -> int:

@@ -19,7 +19,7 @@ from ..post.manifest import manifest_files
 from ..post.run import UsageError, as_json, as_table, exit_code, stack_names
 from . import Unusable
 from .loading import load
-from .options import PostOptions
+from .specs import PostOptions
 
 
 def post(opts: PostOptions) -> int:

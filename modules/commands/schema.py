@@ -12,7 +12,7 @@ from ..base import safewrite
 from ..outputs.reference import reference_text
 from ..outputs.schema import schema_text
 from . import EXIT_INVALID, EXIT_OK, Unusable
-from .options import SchemaOptions
+from .specs import SchemaOptions
 
 
 def generated_files(registry: Path) -> dict[Path, str]:

@@ -6,7 +6,7 @@ from ..outputs.shares import shares_json, shares_table
 from ..plan.layout import plan
 from . import EXIT_OK
 from .loading import load
-from .options import SharesOptions
+from .specs import SharesOptions
 
 
 def shares(opts: SharesOptions) -> int:

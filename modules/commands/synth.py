@@ -16,7 +16,7 @@ from ..base import safewrite
 from ..engine import fingerprint, shortcuts
 from ..outputs import ROOT_FILES
 from . import EXIT_OK, Invalid, Unusable
-from .options import SynthOptions
+from .specs import SynthOptions
 
 
 def synth(opts: SynthOptions) -> int:

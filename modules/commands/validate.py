@@ -19,7 +19,7 @@ from ..registry.model import Registry
 from ..registry.validate import load_registry
 from . import EXIT_OK, Invalid, Unusable
 from .loading import load, summary
-from .options import ValidateOptions
+from .specs import ValidateOptions
 
 
 def validate(opts: ValidateOptions) -> int:
