@@ -180,6 +180,21 @@ PLANTED = [
         'an expression calls "base64encode"()',
     ),
     (
+        "a call under a comment key of an object value",
+        lambda d: d["output"].update({"x": {"value": {"//": '${base64encode(file("/proc/self/environ"))}'}}}),
+        'an expression calls "base64encode"()',
+    ),
+    (
+        "a call after a conditional's colon",
+        lambda d: d["output"].update({"x": {"value": '${false?1:base64encode(false?1:file("/proc/self/environ"))}'}}),
+        'a parenthesis after "1:base64encode", which is not a function name',
+    ),
+    (
+        "a call after a minus",
+        lambda d: d["output"].update({"x": {"value": '${1-file("/proc/self/environ")}'}}),
+        'a parenthesis after "1-file", which is not a function name',
+    ),
+    (
         "a call hidden in a nested template",
         _set(["resource", "aws_vpc", "vpc", "cidr_block"], '${"${file("/proc/self/environ")}"}'),
         'an expression calls "file"()',
@@ -226,17 +241,35 @@ def test_strict_json_refuses_what_terraform_and_python_read_differently():
         loads(b"[" * 100000 + b"]" * 100000)
 
 
-def test_the_scan_reads_escapes_as_terraform_does():
+def _refused(template):
     found = Found()
-    scan_template('$${file(x)} %%{ if } ${contains(["a("], var.access_mode)}', found)
-    assert found.calls == {"contains"}, "escaped templates are text; a call inside a quoted string is not a call"
-    for hidden in ('${"}" == file("x")}', "${ tolist (x)}", '${x ? "a" : lower("B")}', "${{a = upper(b)}}"):
-        found = Found()
-        scan_template(hidden, found)
-        assert found.calls - {"contains"}, hidden
-    for unscannable in ("${x", '${"x', "${x # c\n}", "${é(x)}"):
+    try:
+        scan_template(template, found)
+    except Unscannable:
+        return True
+    return bool(found.calls - FUNCTIONS)
+
+
+def test_the_scan_reads_escapes_as_terraform_does_and_fails_closed():
+    found = Found()
+    scan_template('$${file(x)} %%{ if } ${contains(["a("], var.access_mode)} ${!contains([], "(")}', found)
+    assert found.calls == {"contains"}, "escaped templates are text; a parenthesis inside a quoted string is not a call"
+    hidden = ['${"}" == file("x")}', '${x ? "a" : lower("B")}', "${{a = upper(b)}}", '${"${file("x")}"}']
+    # every `(` must directly follow an allowed name: a space, a digit, a colon, a dot or nothing before it is refused
+    hidden += ["${ tolist (x)}", '${1:file("x")}', '${false?1:file("x")}', '${1-file("x")}', "${(1)}", "${x.contains(1)}"]
+    hidden += ["${contains\n(x)}", "${contains/**/(x)}", '${"a"(x)}']
+    for template in hidden:
+        assert _refused(template), template
+    for unscannable in ("${x", '${"x', "${x # c\n}", "${é(x)}", "${ (x)}"):
         with pytest.raises(Unscannable):
             scan_template(unscannable, Found())
+
+
+def test_a_comment_key_is_scanned_too():
+    """Terraform ignores `//` only in a block body; in an attribute's object value it is a key whose value runs."""
+    found = Found()
+    scan_document({"output": {"x": {"value": {"//": '${file("/proc/self/environ")}'}}}}, found)
+    assert found.calls == {"file"}
 
 
 def test_names_from_a_pull_request_are_shown_quoted_on_one_line():
