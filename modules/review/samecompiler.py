@@ -2,12 +2,18 @@
 dependencies. Then its stacks must be exactly what this compiler makes of its registry (byte for byte); a commit
 that changes the compiler is held to the allow-list alone (its new output cannot be rebuilt by the old code).
 
-The files are compared by git blob id, so the commit's side is read from git's tree and never checked out.
+The files are compared by git blob id, so the commit's side is read from git's tree and never checked out. This
+compiler's side: in a checkout (a pyproject.toml beside modules/), the blob id of each of its files; installed (the
+image, CI's `pip install .`), the manifest the build wrote into the package (setup.py: `compiler-files.json`, the
+blob id of every file it installed), never a hash of site-packages, which holds bytecode and only what the build
+packaged. An installed compiler without its manifest is a compiler that cannot say what it is: every commit changes it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 import tomllib
 from importlib import metadata
 from pathlib import Path
@@ -16,6 +22,8 @@ from . import stacktree
 
 DIST = "sagemaker-registry"
 _PACKAGE = Path(__file__).resolve().parent.parent  # this compiler's modules/ (in a checkout, or site-packages)
+MANIFEST = "compiler-files.json"  # written into the installed package by setup.py
+_BLOB = re.compile(r"[0-9a-f]{40}")
 
 
 def blob_id(data: bytes) -> str:
@@ -23,13 +31,29 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def own_files(package: Path = _PACKAGE) -> dict[str, str]:
-    """modules/<path> -> blob id of every file of this compiler (bytecode caches left out)."""
+def _checkout(package: Path) -> bool:
+    return (package.parent / "pyproject.toml").is_file()
+
+
+def own_files(package: Path = _PACKAGE) -> dict[str, str] | None:
+    """modules/<path> -> blob id of every file of this compiler; None when an installed copy has no (valid) manifest."""
+    if not _checkout(package):
+        return _manifest(package / MANIFEST)
     out = {}
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             out[f"modules/{path.relative_to(package).as_posix()}"] = blob_id(path.read_bytes())
     return out
+
+
+def _manifest(path: Path) -> dict[str, str] | None:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    if not isinstance(doc, dict) or not all(isinstance(k, str) and isinstance(v, str) and _BLOB.fullmatch(v) for k, v in doc.items()):
+        return None
+    return dict(doc)
 
 
 def _normalized(requirements: list[str]) -> list[str]:
@@ -38,14 +62,13 @@ def _normalized(requirements: list[str]) -> list[str]:
 
 def own_dependencies(package: Path = _PACKAGE) -> list[str] | None:
     """This compiler's runtime requirements: from the pyproject.toml beside it (a checkout), else from the installed
-    distribution's metadata (an image), without the optional extras."""
-    pyproject = package.parent / "pyproject.toml"
-    if pyproject.is_file():
-        return dependencies_of(pyproject.read_bytes())
-    try:
-        requires = metadata.requires(DIST) or []
-    except metadata.PackageNotFoundError:
-        return None
+    distribution's metadata beside it (an image), without the optional extras."""
+    if _checkout(package):
+        return dependencies_of((package.parent / "pyproject.toml").read_bytes())
+    infos = sorted(package.parent.glob(f"{DIST.replace('-', '_')}-*.dist-info"))
+    if len(infos) != 1:
+        return None  # not the distribution this package was installed from, or two of them: cannot say
+    requires = metadata.Distribution.at(infos[0]).requires or []
     return _normalized([r for r in requires if "extra ==" not in r])
 
 
@@ -58,12 +81,14 @@ def dependencies_of(pyproject: bytes | None) -> list[str] | None:
     return _normalized([str(d) for d in deps]) if isinstance(deps, list) else None
 
 
-def differences(root: Path, rev: str) -> list[str]:
+def differences(root: Path, rev: str, package: Path = _PACKAGE) -> list[str]:
     """What differs between this compiler and the commit's (empty: the same compiler)."""
+    mine = own_files(package)
+    if mine is None:
+        return [f"this installed compiler has no manifest of its files ({MANIFEST}: install it with pip from the repository)"]
     theirs = stacktree.files_at(root, rev, "modules")
-    mine = own_files()
     changed = sorted(p for p in set(theirs) | set(mine) if theirs.get(p) != mine.get(p))
     deps = dependencies_of(stacktree.show(root, rev, "pyproject.toml"))
-    if deps is None or deps != own_dependencies():
+    if deps is None or deps != own_dependencies(package):
         changed.append("pyproject.toml (the compiler's pinned dependencies)")
     return changed
