@@ -10,7 +10,8 @@ in the default branch's code, before `terraform init`, and nothing is planned if
 - the document is strict JSON (no repeated key: stacktree.py and strictjson.py), every block where the compiler
   writes an object is an object (an array there is refused, not crashed on);
 - its top-level blocks, resource types and data sources are the compiler's (the lists below: a new type lands
-  here in its own change first; tests/delivery/test_allowlist.py fails until it does);
+  here in its own change first; tests/delivery/test_allowlist.py fails until it does), each in a kind of stack and
+  through a provider the compiler puts it (placement.py);
 - `terraform`, `provider`, the one variable and every `terraform_remote_state` are exactly what the compiler
   writes for this registry and this stack (stackshape.py), and so are its outputs (outputshape.py) and the
   arguments that read a file or hold code AWS runs (bodies.py);
@@ -25,6 +26,7 @@ from typing import Any
 from .bodies import body_problems
 from .hclscan import Found, Unscannable, scan_document
 from .outputshape import output_problems
+from .placement import placement_problems
 from .stackshape import Expect, provider_problems, remote_state_problems, terraform_problems, variable_problems
 from .strictjson import shown
 
@@ -180,7 +182,7 @@ def _problems(stack: str, doc: object, e: Expect) -> list[str]:
             if kind == "data":
                 remote = {name: body for t, name, body in bodies if t == "terraform_remote_state"}
                 out += remote_state_problems(stack, remote, e)
-    out += body_problems(stack, doc, e)
+    out += body_problems(stack, doc, e) + placement_problems(e.kinds.get(stack, ""), doc)
     if "output" in doc:
         out += output_problems(stack, doc, e)
     for kind, keys in LISTED.items():

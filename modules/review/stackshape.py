@@ -53,6 +53,7 @@ class Expect:
     ram_share_arns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # account stack -> share -> ARN expression
     created_accounts: tuple[str, ...] = ()  # keys of the organization stack's accounts (its account_ids output)
     org: str = ""  # the organization's name (derived names: the seed-push project)
+    kinds: Mapping[str, str] = field(default_factory=dict)  # stack -> its kind: a central stack's name, access, account
     lifecycle_scripts: Mapping[str, str] = field(default_factory=dict)  # account stack -> its Studio lifecycle script (base64)
 
     def backend(self, stack: str) -> dict[str, Any]:
@@ -109,6 +110,11 @@ def expect(plan: Plan, regions: tuple[str, ...]) -> Expect:
         ram_share_arns={name: arns for name, arns in ram.items() if arns},
         created_accounts=tuple(sorted(a.key for a in org.accounts)),
         org=plan.org,
+        kinds={
+            **{name: name for name in naming.CENTRAL_STACKS},
+            **{a.name: "access" for a in plan.access},
+            **{a.name: "account" for a in plan.accounts},
+        },
         lifecycle_scripts={
             a.name: base64.b64encode(pip_script(a.libraries).encode()).decode("ascii") for a in plan.accounts if a.libraries
         },

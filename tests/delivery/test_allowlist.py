@@ -14,6 +14,7 @@ from modules.registry.validate import load_registry
 from modules.review.allowlist import DATA_SOURCES, FUNCTIONS, RESOURCE_TYPES, problems
 from modules.review.bodies import READS_FILES
 from modules.review.hclscan import Found, Unscannable, scan_document, scan_template
+from modules.review.placement import PLACEMENT, alias
 from modules.review.stackshape import PROVIDER_VERSION, REQUIRED_PROVIDERS, expect
 from modules.review.strictjson import StrictJsonError, loads, shown
 from modules.stacks import plan
@@ -39,6 +40,7 @@ def test_the_example_and_every_valid_fixture_pass_and_use_exactly_the_listed_typ
     from tests.synth.test_safety import VALID
 
     resources, data, calls = set(), set(), Found()
+    placed: dict[tuple[str, str], set[str]] = {}
     cases = [(EXAMPLE, example_out)] + [synthesized_fixture(case) for case in VALID]
     for registry, out in cases:
         reg = load_registry(registry)
@@ -47,6 +49,10 @@ def test_the_example_and_every_valid_fixture_pass_and_use_exactly_the_listed_typ
             assert problems(name, doc, e) == [], (registry, name)
             resources |= set(doc.get("resource", {}))
             data |= set(doc.get("data", {}))
+            for section in ("resource", "data"):
+                for tf_type, items in doc.get(section, {}).items():
+                    for body in items.values():
+                        placed.setdefault((e.kinds[name], alias(body)), set()).add(f"{section}:{tf_type}")
             scan_document(doc, calls)
             assert doc["terraform"]["required_providers"] == REQUIRED_PROVIDERS, f"the provider is no longer {PROVIDER_VERSION}"
     assert resources <= RESOURCE_TYPES, f"add to modules/review/allowlist.py: {sorted(resources - RESOURCE_TYPES)}"
@@ -54,6 +60,8 @@ def test_the_example_and_every_valid_fixture_pass_and_use_exactly_the_listed_typ
     # The function list is exactly what the compiler writes: a new function fails here until the list knows it, and
     # a function the compiler stopped writing leaves the list (it stays short).
     assert calls.calls == FUNCTIONS, f"update allowlist.FUNCTIONS to {sorted(calls.calls)}"
+    # where each type goes is exactly what the compiler writes, kind of stack by kind of stack, provider by provider
+    assert {k: frozenset(v) for k, v in placed.items()} == PLACEMENT, "update modules/review/placement.py"
 
 
 def _set(path, value):
@@ -191,6 +199,18 @@ PLANTED = [
         "a Studio lifecycle script of its own",
         _set(["resource", "aws_sagemaker_studio_lifecycle_config", "libraries-pip-jupyterlab", "studio_lifecycle_config_content"], "ZW52"),
         "studio_lifecycle_config_content: not the compiler's script for this account's libraries",
+    ),
+    (
+        "an IAM role in the management account, from a team's stack",
+        lambda d: d["resource"].update(
+            {"aws_iam_role": {**d["resource"]["aws_iam_role"], "x": {"name": "x", "provider": "aws.management"}}}
+        ),
+        'resource aws_iam_role."x": the compiler writes no aws_iam_role through the management provider of account stacks',
+    ),
+    (
+        "a block through a provider of no stack",
+        _set(["resource", "aws_vpc", "vpc", "provider"], "evil.x"),
+        'resource aws_vpc."vpc".provider: "evil.x" is not one of the stack\'s AWS providers',
     ),
     (
         "a CodeBuild project in a team stack",
