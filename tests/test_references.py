@@ -4,6 +4,7 @@ a registry contract, numbered decisions or issues that a reader of the repositor
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -132,3 +133,24 @@ def test_the_development_layout_names_every_package():
     packages = sorted(p.name for p in (ROOT / "modules").iterdir() if (p / "__init__.py").is_file())
     assert [p for p in packages if f"modules/{p}/" not in layout] == []
     assert _expanded("tests/fixtures/{base,valid}/<case>") == ["tests/fixtures/base/*", "tests/fixtures/valid/*"]
+
+
+def test_every_module_the_workflows_and_docs_import_exists():
+    """`python -c 'from modules.base.gitbase import extract'` in a workflow, `modules.commands.cli:entry` in pyproject:
+    each dotted name under modules names a module, or an attribute of one, that is there."""
+    sources = [*sorted((ROOT / ".github").rglob("*.yml")), *sorted((ROOT / "atlantis").iterdir()), *sorted((ROOT / "docs").glob("*.md"))]
+    sources += [ROOT / "README.md", ROOT / "pyproject.toml", ROOT / "Makefile"]
+    missing = []
+    for source in sources:
+        if not source.is_file():
+            continue
+        for m in re.finditer(r"(?<![\w./-])modules(?:\.[a-z_]+)+(?::[a-z_]+)?", source.read_text(encoding="utf-8")):
+            name, _, attr = m.group(0).partition(":")
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError:
+                parent, _, attr = name.rpartition(".")
+                module = importlib.import_module(parent)
+            if attr and not hasattr(module, attr):
+                missing.append(f"{source.relative_to(ROOT)}: {m.group(0)}")
+    assert missing == []

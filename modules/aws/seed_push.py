@@ -18,8 +18,6 @@ from ..base import seed_push
 from .base import PlatformStack, policy_json
 from .iam import iam
 
-# https://docs.aws.amazon.com/codebuild/latest/userguide/ec2-compute-images.html
-IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0"
 LOG_RETENTION_DAYS = 365
 
 
@@ -55,7 +53,7 @@ def build_seed_push(
         # Each build names the seed repository as its source (the post-step's overrides): the project has none.
         source=CodebuildProjectSource(type="NO_SOURCE", buildspec=seed_push.BUILDSPEC),
         artifacts=CodebuildProjectArtifacts(type="NO_ARTIFACTS"),
-        environment=CodebuildProjectEnvironment(compute_type="BUILD_GENERAL1_SMALL", image=IMAGE, type="LINUX_CONTAINER"),
+        environment=CodebuildProjectEnvironment(compute_type="BUILD_GENERAL1_SMALL", image=seed_push.IMAGE, type="LINUX_CONTAINER"),
         encryption_key=key_arn,
         build_timeout=15,
         logs_config=CodebuildProjectLogsConfig(cloudwatch_logs=CodebuildProjectLogsConfigCloudwatchLogs(group_name=group)),

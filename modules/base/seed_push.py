@@ -51,6 +51,11 @@ phases:
 """
 
 
+# The CodeBuild image the seed-push project runs (the allow-list of planned stacks holds the project to it):
+# https://docs.aws.amazon.com/codebuild/latest/userguide/ec2-compute-images.html
+IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0"
+
+
 def project_name(org: str) -> str:
     """The CodeBuild project in shared services that pushes seed code (at most 255 characters: org names are short)."""
     return f"{org}-seed-push"

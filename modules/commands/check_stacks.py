@@ -13,12 +13,11 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import tarfile
 import tempfile
 from pathlib import Path
 
 from ..base.errors import RegistryInvalid
-from ..base.gitbase import extract
+from ..base.gitbase import LinkOutside, extract
 from ..outputs.atlantis import atlantis_yaml
 from ..plan.layout import Plan, plan
 from ..registry.validate import load_registry
@@ -41,7 +40,7 @@ def check_stacks(opts: CheckStacksOptions) -> int:
         found += atlantis_project.env_problems(os.environ, stacks)
         only = {os.environ.get("PROJECT_NAME", "")}
     tree = stacktree.read_stacks(root, rev, only)
-    found += tree.problems
+    found += stacktree.attribute_problems(root, rev) + tree.problems
     for name in sorted(only or ()):
         if name in stacks and name not in tree.files:
             found.append(f"{strictjson.shown(name)}: no {stacktree.STACKS}/{name}/{stacktree.STACK_FILE} in the commit")
@@ -87,7 +86,7 @@ def _registry(root: Path, rev: str) -> tuple[Plan, tuple[str, ...]]:
     try:
         try:
             folder = extract(rev, "registry", root, tmp)
-        except tarfile.FilterError as exc:  # a link out of the registry (an absolute one, or one through ..)
+        except LinkOutside as exc:  # a link out of the registry (an absolute one, or one through ..)
             raise Invalid(f"check-stacks: the commit's registry holds a link that leaves it ({exc}): nothing may be planned") from None
         if folder is None or not folder.is_dir():
             raise Invalid("check-stacks: the commit has no registry/ folder")

@@ -9,6 +9,7 @@ file). A failure in one stack does not stop the others.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -69,8 +70,12 @@ def outputs_values(tf_outputs: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def context(manifest: Manifest, gateway: Gateway, outputs: dict[str, Any], tf_plan: dict[str, Any] | None) -> Context:
+    """Where the stack's jobs act. The account comes from the manifest (rebuilt from the registry) or, for an account
+    the stack created, from Organizations by the account's name; a Terraform output that names another account, a
+    domain or a RAM share outside that account and region is refused: outputs are written by the stack, and a stack
+    is what a pull request edits."""
     acct = manifest.account
-    account_id = acct.id or (outputs.get(acct.id_output) if acct.id_output else None)
+    account_id = acct.id
     if not account_id and acct.name:
         account_id = gateway.account_id_by_name(acct.name, manifest.region)
     if not account_id:
@@ -78,10 +83,44 @@ def context(manifest: Manifest, gateway: Gateway, outputs: dict[str, Any], tf_pl
             f"account '{acct.name or acct.key}' of stack '{manifest.stack}' not found in Organizations "
             "(not created yet? apply the organization stack first)"
         )
+    _check_outputs(manifest, gateway, str(account_id), outputs)
     role = manifest.jobs.preflight.access_role if manifest.jobs.preflight else None
     if role:  # an adopted account: every job reaches it through the role its Terraform provider assumes
         gateway.use_access_role(str(account_id), role)
     return Context(manifest.stack, str(account_id), manifest.region, manifest.jobs, gateway, outputs, tf_plan)
+
+
+_RAM_SHARE = re.compile(r"arn:aws[a-z-]*:ram:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):resource-share/[A-Za-z0-9-]+")
+
+
+def _check_outputs(manifest: Manifest, gateway: Gateway, account_id: str, outputs: dict[str, Any]) -> None:
+    """Refuse outputs that point the jobs outside the account and region they act in (ValueError, the stack's error)."""
+    where = f"stack '{manifest.stack}'"
+    acct = manifest.account
+    if acct.id_output and acct.id_output in outputs and outputs[acct.id_output] != account_id:
+        raise ValueError(
+            f"{where}: its output {acct.id_output} is {json.dumps(outputs[acct.id_output])}, but Organizations lists "
+            f"account '{acct.name or acct.key}' as {account_id}: refused (the post-step acts only in the account the registry names)"
+        )
+    cleanup = manifest.jobs.studio_cleanup
+    if cleanup and cleanup.domain_output in outputs:
+        domain = gateway.domain_id(account_id, manifest.region, cleanup.domain_name)
+        if outputs[cleanup.domain_output] != domain:
+            raise ValueError(
+                f"{where}: its output {cleanup.domain_output} is {json.dumps(outputs[cleanup.domain_output])}, but the domain "
+                f"'{cleanup.domain_name}' of account {account_id} in {manifest.region} is {json.dumps(domain)}: refused"
+            )
+    for name in sorted({item.resource_share_output for item in manifest.jobs.share_artifacts or ()} & set(outputs)):
+        arns = outputs[name]
+        if not isinstance(arns, dict):
+            raise ValueError(f"{where}: its output {name} is not a map of share names to RAM share ARNs: refused")
+        for share, arn in sorted(arns.items()):
+            m = _RAM_SHARE.fullmatch(arn) if isinstance(arn, str) else None
+            if not m or (m["account"], m["region"]) != (account_id, manifest.region):
+                raise ValueError(
+                    f"{where}: its output {name}[{json.dumps(share)}] is {json.dumps(arn)}, not a RAM share of account "
+                    f"{account_id} in {manifest.region}: refused"
+                )
 
 
 def plan_stack(ctx: Context, jobs: list[str]) -> tuple[list[Action], list[Note]]:

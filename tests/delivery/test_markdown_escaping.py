@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from modules.review.mdtext import code, text
+from modules.review.mdtext import UNLINK, code, text
 from modules.review.model import Change, Coded, Imported, ResourceAction, StackPlan, Summary
 from modules.review.render import markdown
 from tests.helpers import EXAMPLE
@@ -31,7 +31,12 @@ HOSTILE = [
     "\u202eevil\u2066",
     "\\`backslash",
     "tab\there\u2028sep",
+    "@northwind/platform-admins please approve",
+    "see https://evil.example/x, www.evil.example or mailto:a@b.example",
+    "zero\u200bwidth\u200c\u200d\u2060\ufeff\u00ad\u061cmarks\u3164",
+    "fixes #12",
 ]
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u061c\u3164\u202e\u2066\r"
 
 
 def summary(value: str) -> Summary:
@@ -82,8 +87,10 @@ def test_hostile_text_in_every_field_changes_nothing_around_it(value):
     # never put in one), every Markdown character is the template's own: the values' are all escaped
     outside, benign_outside = _CODE_SPAN.sub("", md), _CODE_SPAN.sub("", BENIGN)
     for char in "<`[]*~$&_":
-        assert _unescaped(outside, char) == _unescaped(benign_outside, char), char
-    assert "\u202e" not in md and "\u2066" not in md and "\r" not in md
+        assert _unescaped(outside.replace(UNLINK, ""), char) == _unescaped(benign_outside, char), char
+    assert not [ch for ch in INVISIBLE if ch in md], "no invisible character reaches the comment"
+    # nothing GitHub would link or notify by itself: @mentions and emails, URLs, www., issue references
+    assert not re.search(r"@\w|://|(?i:www)\.|(?<![\w&])#\d", outside), outside
 
 
 def test_plain_names_stay_readable():
@@ -92,6 +99,9 @@ def test_plain_names_stay_readable():
     assert text("budget of fraud-dev: $500 → $800 a month") == "budget of fraud-dev: \\$500 → \\$800 a month"
     assert text("vpc_id of aws_vpc.vpc") == "vpc_id of aws_vpc.vpc", "a word's inner underscore emphasizes nothing"
     assert text("1. x") == "1\\. x" and text("# h") == "\\# h" and text("-x") == "\\-x"
+    assert text("@alice") == "@&#8203;alice" and text("https://x.example") == "https:&#8203;//x.example"
+    assert code("@alice") == "`@alice`", "GitHub links nothing in a code span"
+    assert code("pric\u200bing") == "pric ing", "an invisible character is shown as a space, outside a code span"
 
 
 def test_a_hostile_stack_folder_reaches_the_comment_escaped(tmp_path, run_cli, example_out):
