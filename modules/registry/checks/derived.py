@@ -17,6 +17,7 @@ whose id derives from a registry key gets its function in base/ids.py and its cl
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,9 @@ from ...base.errors import RegistryError, show
 from ..derive import inputs_for, ou_paths, studio_entries
 from ..model import Base, Registry, Team
 from ..source import Field, error, position, where
+
+# Claims name the same keys over and over (a role in every account of its team): each is shown once.
+_show = functools.lru_cache(maxsize=4096)(show)
 
 # An account a share's claims are computed for: ids and statement ids do not depend on it.
 _NOBODY = shares.Endpoint("", "", "", "")
@@ -154,6 +158,7 @@ def _organization_claims(reg: Registry) -> Iterator[Claim]:
 def _catalog_claims(reg: Registry) -> Iterator[Claim]:
     space = _stack(naming.SHARED_SERVICES_STACK)
     org = reg.organization
+    roots = inputs_for(reg).workload_roots  # the OUs the portfolios are shared with
     for t in reg.templates:
         origin = Origin(t, "name", whole=True)
         what = f"template {show(t.name)}"
@@ -164,7 +169,7 @@ def _catalog_claims(reg: Registry) -> Iterator[Claim]:
             made.append(ids.seed_object(t.name))
         for cid in made:
             yield Claim(space, cid, cid, what, origin)
-        for ou in inputs_for(reg).workload_roots:
+        for ou in roots:
             cid = ids.portfolio_share(t.name, ou)
             yield Claim(space, cid, cid, f"{what} shared with OU {show(ou)}", origin)
         for team in reg.teams:
@@ -197,7 +202,7 @@ def _account_claims(reg: Registry) -> Iterator[Claim]:
                     ps = role.permission_sets.get(env_name) if role else None
                     if ps:
                         cid = ids.assignment(key, naming.group_name(org.name, team.name, m.role), ps)
-                        yield Claim(space, cid, cid, f"role {show(m.role)} with permission set {show(ps)}", Origin(m, "role", whole=True))
+                        yield Claim(space, cid, cid, f"role {_show(m.role)} with permission set {_show(ps)}", Origin(m, "role", whole=True))
                 cid = ids.instance_types_attachment(key)
                 yield Claim(space, cid, cid, f"the instance-type SCP of {show(key)}", Origin(team, ("environments", env_name)))
             admins = ids.assignment(key, naming.platform_admins_group(org.name), naming.PLATFORM_ADMIN_PERMISSION_SET)
@@ -214,11 +219,11 @@ def _account_stack_claims(reg: Registry, team: Team, env_name: str) -> Iterator[
         profile = naming.profile_name(entry.person)
         for cid in (ids.profile(profile), ids.studio_access(profile)):
             # a profile name two people derive is reported by the teams and grants checks
-            yield Claim(space, cid, cid, f"Studio user {show(entry.person)}", Origin(entry, "person"), same_as=f"profile/{profile}")
+            yield Claim(space, cid, cid, f"Studio user {_show(entry.person)}", Origin(entry, "person"), same_as=f"profile/{profile}")
     for region in sorted(set(org.allowed_regions) - {org.home_region}):
         for cid in ids.CONFIG.values():
             name = ids.regional(cid, region, org.home_region)
-            yield Claim(space, name, name, f"allowed region {show(region)}", Origin(org, "allowed_regions"))
+            yield Claim(space, name, name, f"allowed region {_show(region)}", Origin(org, "allowed_regions"))
 
 
 def _share_claims(reg: Registry, teams: dict[str, Team]) -> Iterator[Claim]:
