@@ -40,7 +40,7 @@ $(RUNTIME_STAMP): pyproject.toml
 	$(VENV)/bin/npm install --silent --no-audit --no-fund --prefix $(VENV)/cdktn-cli cdktn-cli@$(CDKTN_CLI_VERSION)
 	@echo "setup 4/4: compiling the bindings for python -O"
 	# main.py builds under `python -O` (no jsii runtime type checks); pip writes only the plain .pyc, and where
-	# PYTHONDONTWRITEBYTECODE is set (CI images) -O would compile the bindings from source on every run (~3 s).
+	# PYTHONDONTWRITEBYTECODE is set (CI images) -O would compile the bindings from source on every run.
 	$(PY) -O -m compileall -q -j 0 $(VENV)/lib > /dev/null
 	touch $(RUNTIME_STAMP)
 

@@ -36,7 +36,7 @@ def optimized_bytecode_ready() -> bool:
     """Whether `python -O` finds cdktn and its AWS bindings compiled (`.opt-1.pyc`, written by `make setup`).
 
     Without them, and with PYTHONDONTWRITEBYTECODE set (as in many CI images), -O compiles those modules from
-    source on every run: ~3 s more than the type checks it saves on a one-team edit."""
+    source on every run, which costs more than the type checks it saves on a one-team edit (docs/performance.md)."""
     if not sys.dont_write_bytecode:
         return True  # Python writes them on first use
     for package in ("cdktn", "cdktn_provider_aws"):
@@ -51,7 +51,7 @@ if __name__ == "__main__":
     if problem is not None:
         print(problem, file=sys.stderr)
         sys.exit(EXIT_ENV)
-    from modules.cli import main, wants_cdktn  # lazy: only once this Python is known to have the compiler's dependencies
+    from modules.commands.cli import main, wants_cdktn  # lazy: only once this Python is known to have the compiler's dependencies
 
     # jsii's generated bindings check argument types at run time unless Python runs with -O; for commands that
     # build constructs that is a large share of construction time (docs/performance.md), so re-run optimized.

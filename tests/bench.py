@@ -22,7 +22,7 @@ import threading
 import time
 from pathlib import Path
 
-from modules.destroy import instances
+from modules.engine.destroy import instances
 from modules.shares import KINDS as SHARE_KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +36,7 @@ def generate(dest: Path, teams: int, seed: int = 7) -> Path:
     """A registry of `teams` teams x 4 environments, built on the example's central files."""
     rng = random.Random(seed)
     reg = dest / "registry"
-    shutil.copytree(EXAMPLE, reg, ignore=shutil.ignore_patterns("teams"))
+    shutil.copytree(EXAMPLE, reg, ignore=shutil.ignore_patterns("teams", "grants.yaml"))
     (reg / "teams").mkdir()
     people = [f"user{i:04d}" for i in range(teams * 8)]
     lines = ["people:"]

@@ -5,7 +5,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from modules.node import use_bundled_node  # noqa: E402
+from modules.engine.node import use_bundled_node  # noqa: E402
 
 use_bundled_node()  # before any test imports cdktn
 
@@ -24,7 +24,7 @@ def update_golden(request) -> bool:
 @pytest.fixture
 def run_cli(capsys, monkeypatch):
     """Run `python main.py ARGS` in-process from a folder; returns (exit code, stdout, stderr)."""
-    from modules.cli import main
+    from modules.commands.cli import main
 
     def run(args, cwd: Path | None = None):
         if cwd is not None:

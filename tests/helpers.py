@@ -30,3 +30,11 @@ def materialize(case: Path | None, dest: Path) -> Path:
         for rel in deletes.read_text().split():
             (reg / rel).unlink()
     return reg
+
+
+def synthesize(plan, out: Path, **kwargs):
+    """engine.synth.synthesize with the files a synth writes beside the stacks (as the synth command passes them)."""
+    from modules.engine import synth  # importing the engine here would load it for every test that uses these helpers
+    from modules.outputs import files_beside_stacks
+
+    return synth.synthesize(plan, out, files=files_beside_stacks(plan), **kwargs)

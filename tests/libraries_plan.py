@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from modules import libraries as L
-from modules.seed import SeedCode, seed_key
+from modules.plan import libraries as L
+from modules.plan import records as R
+from modules.plan.records import SeedCode
+from modules.plan.seed import seed_key
 
 ORG_ID = "o-northwind1"
 
@@ -20,16 +22,16 @@ def with_libraries(
     publishing_environments=("dev", "sandbox"),
 ):
     retired = {a.account.team for a in plan.accounts if a.account.decommissioned}
-    lib = L.Libraries(
-        org=plan.org,
+    lib = R.Libraries(
+        org=plan.values.org,
         domain=domain,
         repository=repository,
         upstreams=("pypi",),
         owner_account_id=plan.shared_services.account_id,
-        region=plan.home_region,
+        region=plan.values.home_region,
         publishing_environments=tuple(publishing_environments),
         publishers=tuple(
-            L.Publisher(t, tuple(sorted({L.normalize(p) for p in ps}))) for t, ps in sorted(publish.items()) if t not in retired
+            R.Publisher(t, tuple(sorted({L.normalize(p) for p in ps}))) for t, ps in sorted(publish.items()) if t not in retired
         ),
     )
     accounts = []
@@ -38,7 +40,7 @@ def with_libraries(
         accounts.append(
             dataclasses.replace(
                 acct,
-                libraries=L.AccountLibraries(
+                libraries=R.AccountLibraries(
                     domain=domain,
                     repository=repository,
                     owner_account_id=lib.owner_account_id,

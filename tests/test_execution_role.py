@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from modules import execution_role, policies
+from modules import policies
+from modules.policies import execution_role
 from tests.policy_sim import Request, allowed
 
 ACCOUNT, REGION, DOMAIN = "123456789012", "eu-west-1", "d-abc123"

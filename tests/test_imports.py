@@ -1,10 +1,15 @@
-"""Import hygiene of modules/: no import cycle, and every import inside a function says why it is there.
+"""Import hygiene of modules/: the stages are layers that import only downwards, no import cycle, and every import
+inside a function says why it is there.
+
+The layers, bottom up (docs/development.md, "Layout"): LAYERS below. A module imports modules of its own layer or
+lower ones, never a higher one: at module level, under `if TYPE_CHECKING:`, and inside a function alike. No cycle
+among module-level imports, annotation-only ones (`if TYPE_CHECKING:`) included: a cycle that only annotations
+close is still two modules that cannot be understood apart.
 
 Imports at module level are the rule. An import inside a function is allowed only to keep a heavy library off a
 path that must stay fast (cdktn off `validate` and the no-op synth, pydantic off the no-op synth, boto3 off
 `validate`), and must then say so with a `# lazy: <reason>` comment on its line, or in the comment block directly
-above the run of imports it belongs to. Imports under `if TYPE_CHECKING:` are annotations only and count for
-neither check.
+above the run of imports it belongs to.
 """
 
 from __future__ import annotations
@@ -14,6 +19,19 @@ from pathlib import Path
 
 MODULES = Path(__file__).resolve().parent.parent / "modules"
 MARK = "# lazy:"
+
+# Bottom up; each entry is a layer, its packages side by side (they may import each other, without a cycle).
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("base",),  # errors, naming, tfexpr, safewrite, git, CloudFormation and seed-zip helpers: below the registry
+    ("shares", "guardrails"),  # the share kinds and the SCP library: the vocabulary the registry's model and checks use
+    ("registry",),  # load, model, checks
+    ("plan",),  # the stack layout: records, the stack-kind table, one planner per kind
+    ("policies",),  # IAM documents from plan records and values
+    ("aws",),  # one construct module per AWS area (cdktn)
+    ("engine",),  # synth, build, fingerprint, the destroy guard, jsii and Node shortcuts
+    ("review", "outputs", "post"),  # what is read from the plan and the output: reviews, files, the post-step
+    ("commands",),  # one module per command, and the command line
+)
 
 
 def _sources() -> dict[str, tuple[Path, ast.Module, list[str]]]:
@@ -32,26 +50,29 @@ def _is_type_checking(node: ast.AST) -> bool:
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
-def _imports(tree: ast.Module) -> tuple[list[ast.stmt], list[ast.stmt]]:
-    """(module-level imports, imports inside a function or class), both outside `if TYPE_CHECKING:` blocks."""
+def _imports(tree: ast.Module) -> tuple[list[ast.stmt], list[ast.stmt], list[ast.stmt]]:
+    """(module-level imports, module-level imports under `if TYPE_CHECKING:`, imports inside a function or class)."""
     top: list[ast.stmt] = []
+    typing: list[ast.stmt] = []
     nested: list[ast.stmt] = []
 
-    def walk(node: ast.AST, inside: bool) -> None:
+    def walk(node: ast.AST, inside: bool, annotations: bool) -> None:
         for child in ast.iter_child_nodes(node):
             if _is_type_checking(child):
+                for body in child.body:  # type: ignore[attr-defined]
+                    walk_one(body, inside, True)
                 for orelse in child.orelse:  # type: ignore[attr-defined]
-                    walk_one(orelse, inside)
+                    walk_one(orelse, inside, annotations)
                 continue
-            walk_one(child, inside)
+            walk_one(child, inside, annotations)
 
-    def walk_one(child: ast.AST, inside: bool) -> None:
+    def walk_one(child: ast.AST, inside: bool, annotations: bool) -> None:
         if isinstance(child, (ast.Import, ast.ImportFrom)):
-            (nested if inside else top).append(child)
-        walk(child, inside or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)))
+            (nested if inside else typing if annotations else top).append(child)
+        walk(child, inside or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)), annotations)
 
-    walk(tree, False)
-    return top, nested
+    walk(tree, False, False)
+    return top, typing, nested
 
 
 def _marked(node: ast.stmt, lines: list[str], nested_lines: set[int]) -> bool:
@@ -72,7 +93,8 @@ def _unmarked() -> dict[str, list[str]]:
     """Repository-relative file -> "file:line: import" for each function-level import without a reason."""
     found: dict[str, list[str]] = {}
     for path, tree, lines in _sources().values():
-        _, nested = _imports(tree)
+        _, typing, nested = _imports(tree)
+        nested = [n for n in nested if n not in typing]
         nested_lines = {n for node in nested for n in range(node.lineno, (node.end_lineno or node.lineno) + 1)}
         rel = path.relative_to(MODULES.parent).as_posix()
         for node in nested:
@@ -124,14 +146,37 @@ def _resolve(importer: str, is_package: bool, node: ast.stmt, known: set[str]) -
     return out
 
 
-def _graph() -> dict[str, set[str]]:
+def _graph(*, nested: bool = False) -> dict[str, set[str]]:
+    """Module -> the modules it imports at module level, annotation-only imports included (`nested`: and inside
+    functions too)."""
     sources = _sources()
     known = set(sources)
     graph = {}
     for name, (path, tree, _) in sources.items():
-        top, _ = _imports(tree)
-        graph[name] = set().union(*(_resolve(name, path.name == "__init__.py", n, known) for n in top))
+        top, typing, inner = _imports(tree)
+        found = [*top, *typing, *(inner if nested else [])]
+        graph[name] = set().union(*(_resolve(name, path.name == "__init__.py", n, known) for n in found))
     return graph
+
+
+def _layer(module: str) -> int | None:
+    """The index in LAYERS of a module's package (None: `modules` itself, which holds nothing)."""
+    parts = module.split(".")
+    if len(parts) < 2:
+        return None
+    return next((i for i, layer in enumerate(LAYERS) if parts[1] in layer), -1)
+
+
+def _upward(graph: dict[str, set[str]]) -> list[str]:
+    """Every import of a higher layer (or of a package no layer lists), as `importer -> imported`."""
+    out = []
+    for importer, targets in sorted(graph.items()):
+        here = _layer(importer)
+        for target in sorted(targets):
+            there = _layer(target)
+            if here == -1 or there == -1 or (here is not None and there is not None and there > here):
+                out.append(f"{importer} -> {target}")
+    return out
 
 
 def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -159,7 +204,16 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 def test_no_import_cycle_among_modules():
     cycle = _cycle(_graph())
-    assert cycle is None, "module-level import cycle: " + " -> ".join(cycle or [])
+    assert cycle is None, "module-level import cycle (annotation-only imports count): " + " -> ".join(cycle or [])
+
+
+def test_every_package_is_a_layer_and_imports_only_downwards():
+    packages = {p.name for p in MODULES.iterdir() if p.is_dir() and (p / "__init__.py").is_file()}
+    listed = [name for layer in LAYERS for name in layer]
+    assert sorted(listed) == sorted(packages), "every package of modules/ in exactly one layer"
+    assert [p.name for p in MODULES.glob("*.py")] == ["__init__.py"], "no loose module: each belongs to a stage's folder"
+    bad = _upward(_graph(nested=True))
+    assert not bad, "imports of a higher layer (see LAYERS):\n" + "\n".join(bad)
 
 
 def test_the_checks_can_fail():
@@ -180,8 +234,8 @@ def test_the_checks_can_fail():
         "    import g\n    # lazy: why\n    import h\n\n    import i\n"
     )
     lines = src.splitlines()
-    top, nested = _imports(ast.parse(src))
-    assert [n.lineno for n in top] == [1]
+    top, typing, nested = _imports(ast.parse(src))
+    assert [n.lineno for n in top] == [1] and [n.lineno for n in typing] == [3]
     nested_lines = {n.lineno for n in nested}
     assert {n.lineno: _marked(n, lines, nested_lines) for n in nested} == {
         5: False,
@@ -192,3 +246,7 @@ def test_the_checks_can_fail():
         13: True,
         15: True,
     }
+    layered = {"modules.base.naming": set(), "modules.plan.layout": {"modules.base.naming"}, "modules.aws.base": {"modules.plan.layout"}}
+    assert _upward(layered) == []
+    assert _upward({**layered, "modules.base.naming": {"modules.aws.base"}}) == ["modules.base.naming -> modules.aws.base"]
+    assert _upward({"modules.stray": {"modules.base.naming"}}) == ["modules.stray -> modules.base.naming"]

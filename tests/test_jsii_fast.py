@@ -1,4 +1,4 @@
-"""modules/jsii_fast.py: structs reach Node with their set fields only, requests skip cattrs; the output does not change."""
+"""modules/engine/jsii_fast.py: structs reach Node with their set fields only, requests skip cattrs; the output does not change."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from modules import jsii_fast
-from modules.build import new_app
+from modules.engine import jsii_fast
+from modules.engine.build import new_app
 from tests.synth.test_incremental import tree
 
 
@@ -27,7 +27,7 @@ def without_nulls(value):
 @pytest.fixture
 def installed(tmp_path):
     new_app(str(tmp_path / "app"))  # starts jsii and installs the shortcuts, as every build does
-    assert jsii_fast.installed(), "jsii lacks a function modules/jsii_fast.py replaces: revisit it"
+    assert jsii_fast.installed(), "jsii lacks a function modules/engine/jsii_fast.py replaces: revisit it"
     assert jsii_fast._ORIGINAL is not None
     return jsii_fast._ORIGINAL
 

@@ -11,14 +11,16 @@ import json
 
 import pytest
 
-from modules import libraries as L
+from modules.plan import libraries as L
+from modules.plan import records as R
+from modules.policies import libraries as P
 from tests.libraries_plan import ORG_ID, with_libraries
 from tests.policy_sim import Request, allowed
 
 
 @pytest.fixture(scope="module")
 def plan(example_registry):
-    from modules.stacks import plan as make_plan
+    from modules.plan.layout import plan as make_plan
 
     return with_libraries(
         make_plan(example_registry), publish={"recsys": ("Recsys_Features", "recsys.utils"), "pricing": ("pricing-tools",)}
@@ -32,9 +34,9 @@ def role_arn(acct, role: str) -> str:
 def identity(acct, role: str) -> dict:
     """The role's libraries policy as account.py attaches it (read, plus publish where the role may)."""
     lib = acct.libraries
-    publish = (L.publish_policy(lib) or {"Statement": []})["Statement"]
+    publish = (P.publish_policy(lib) or {"Statement": []})["Statement"]
     may = role == "deploy" or lib.execution_role_publishes
-    return {"Statement": L.read_policy(lib)["Statement"] + (publish if may else [])}
+    return {"Statement": P.read_policy(lib)["Statement"] + (publish if may else [])}
 
 
 def reach(plan, acct, role: str, action: str, resource: str, *, org_id: str = ORG_ID) -> bool:
@@ -43,15 +45,15 @@ def reach(plan, acct, role: str, action: str, resource: str, *, org_id: str = OR
     req = Request(action, principal, resource, context={"aws:PrincipalOrgID": org_id})
     lib = plan.shared_services.libraries
     resource_policy = (
-        L.domain_policy(lib, org_id=ORG_ID)
+        P.domain_policy(lib, org_id=ORG_ID)
         if action == "codeartifact:GetAuthorizationToken"
-        else L.repository_policy(lib, org_id=ORG_ID, deploy_role="northwind-deploy")
+        else P.repository_policy(lib, org_id=ORG_ID, deploy_role="northwind-deploy")
     )
     return allowed(identity(acct, role), req) and allowed(resource_policy, req)
 
 
 def package(plan, name: str) -> str:
-    return L.package_arn(plan.accounts[0].libraries, name)
+    return P.package_arn(plan.accounts[0].libraries, name)
 
 
 def test_names_are_normalized_as_pypi_does():
@@ -90,15 +92,15 @@ def test_the_repository_policy_stops_a_role_the_identity_policy_would_let_publis
         context={"aws:PrincipalOrgID": ORG_ID},
     )
     assert allowed(identity(acct, "deploy"), req)
-    assert not allowed(L.repository_policy(plan.shared_services.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"), req)
+    assert not allowed(P.repository_policy(plan.shared_services.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"), req)
 
 
 def test_every_team_account_reads(plan):
     lib = plan.accounts[0].libraries
     calls = [
-        ("codeartifact:GetAuthorizationToken", L.domain_arn(lib)),
-        ("codeartifact:GetRepositoryEndpoint", L.repository_arn(lib)),
-        ("codeartifact:ReadFromRepository", L.repository_arn(lib)),
+        ("codeartifact:GetAuthorizationToken", P.domain_arn(lib)),
+        ("codeartifact:GetRepositoryEndpoint", P.repository_arn(lib)),
+        ("codeartifact:ReadFromRepository", P.repository_arn(lib)),
     ]
     for acct in plan.accounts:
         assert acct.libraries, acct.name
@@ -114,16 +116,16 @@ def test_every_team_account_reads(plan):
 
 def test_nobody_outside_the_organization_reads(plan):
     acct = plan.account("recsys-dev")
-    assert not reach(plan, acct, "execution", "codeartifact:ReadFromRepository", L.repository_arn(acct.libraries), org_id="o-someoneelse")
+    assert not reach(plan, acct, "execution", "codeartifact:ReadFromRepository", P.repository_arn(acct.libraries), org_id="o-someoneelse")
 
 
 def test_the_repository_policy_does_not_grow_with_teams(plan):
     import dataclasses
 
-    few = json.dumps(L.repository_policy(plan.shared_services.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"))
-    many_publishers = tuple(L.Publisher(f"team-{i}", (f"pkg-{i}",)) for i in range(500))
+    few = json.dumps(P.repository_policy(plan.shared_services.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"))
+    many_publishers = tuple(R.Publisher(f"team-{i}", (f"pkg-{i}",)) for i in range(500))
     many = json.dumps(
-        L.repository_policy(
+        P.repository_policy(
             dataclasses.replace(plan.shared_services.libraries, publishers=many_publishers), org_id=ORG_ID, deploy_role="northwind-deploy"
         )
     )
@@ -132,7 +134,7 @@ def test_the_repository_policy_does_not_grow_with_teams(plan):
 
 def test_the_pip_script_points_pip_at_the_repository(plan):
     lib = plan.accounts[0].libraries
-    script = L.pip_script(lib)
+    script = P.pip_script(lib)
     assert script.startswith("#!/bin/bash\n")
     assert (
         "pip config set global.index-url "
@@ -161,7 +163,7 @@ def test_the_repository_policy_alone_lets_only_publishing_roles_publish(plan, ro
         package(plan, "recsys-features"),
         context={"aws:PrincipalOrgID": ORG_ID},
     )
-    assert allowed(L.repository_policy(plan.shared_services.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"), req) == may
+    assert allowed(P.repository_policy(plan.shared_services.libraries, org_id=ORG_ID, deploy_role="northwind-deploy"), req) == may
 
 
 def test_the_registry_compiles_to_publishing_environments_and_packages():
@@ -193,7 +195,7 @@ def test_the_registry_compiles_to_publishing_environments_and_packages():
     )
     lib = L.organization_libraries(reg)
     assert lib.publishing_environments == ("dev", "sandbox")
-    assert lib.publishers == (L.Publisher("a", ("a-lib", "b-lib")),)
+    assert lib.publishers == (R.Publisher("a", ("a-lib", "b-lib")),)
     a_prod = L.account_libraries(reg, teams[0], "prod")
     assert (a_prod.packages, a_prod.execution_role_publishes) == (("a-lib", "b-lib"), False)
     assert L.account_libraries(reg, teams[0], "sandbox").execution_role_publishes is True

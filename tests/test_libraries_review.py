@@ -8,9 +8,9 @@ import pytest
 
 from modules.outputs.access import access_report, publishing
 from modules.outputs.graph import mermaid
+from modules.plan.layout import plan as make_plan
 from modules.review.compare import summarize
 from modules.review.render import markdown
-from modules.stacks import plan as make_plan
 from tests.libraries_plan import with_libraries, with_seed, without_libraries
 
 
@@ -77,10 +77,10 @@ def test_the_access_review_lists_who_may_publish_what(example_registry, base):
     assert [(x.package, x.team, x.deploy_accounts, x.studio_accounts) for x in pubs] == [
         ("recsys-features", "recsys", ("recsys-dev", "recsys-prod", "recsys-sandbox"), ("recsys-dev", "recsys-sandbox"))
     ]
-    md = access_report(example_registry, p, "md")
+    md = access_report(p, "md")
     assert "| recsys-features | recsys | recsys-dev, recsys-prod, recsys-sandbox | recsys-dev, recsys-sandbox |" in md
-    assert json.loads(access_report(example_registry, p, "json"))["library_publishing"][0]["package"] == "recsys-features"
-    assert "library_publishing" not in json.loads(access_report(example_registry, base, "json"))
+    assert json.loads(access_report(p, "json"))["library_publishing"][0]["package"] == "recsys-features"
+    assert "library_publishing" not in json.loads(access_report(base, "json"))
 
 
 def test_the_graph_shows_library_owners(base):

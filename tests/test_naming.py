@@ -2,7 +2,7 @@
 
 import pytest
 
-from modules import naming
+from modules.base import naming
 
 
 def test_names_follow_the_contract():

@@ -1,4 +1,4 @@
-"""The Node jsii runs (modules/jsii-node, named by JSII_NODE) and its preload (modules/node_lazy_provider.cjs).
+"""The Node jsii runs (modules/engine/jsii-node, named by JSII_NODE) and its preload (modules/engine/node_lazy_provider.cjs).
 
 jsii's kernel requires the provider package's main, lib/index.js, which loads all ~2,400 resource modules. The
 preload resolves it to lib/lazy-index.js, which the package ships beside it. These tests hold the hook to that
@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from modules import node, shortcuts
-from modules.node import JSII_NODE_WRAPPER, use_bundled_node
+from modules.engine import node, shortcuts
+from modules.engine.node import JSII_NODE_WRAPPER, use_bundled_node
 
 EAGER = """exports.__loaded = 'index';
 exports.iamRole = require('./iam-role');

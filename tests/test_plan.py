@@ -1,22 +1,27 @@
-"""The plan's decisions, read from its records (modules/stacks.py, modules/records.py): no synthesis, no cdktn.
+"""The plan's decisions, read from its records (modules/plan/layout.py, modules/plan/records.py): no synthesis, no cdktn.
 
 tests/synth/test_stacks.py keeps the end-to-end checks that the construct modules render these records;
 tests/synth/test_onboarding.py has the onboarding team's plan (accounts and groups, no account stacks)."""
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
 
-from modules import naming
-from modules.account_stacks import DEFAULT_RETIRED_BUDGET
+from modules.base import naming
+from modules.outputs.access import grants
 from modules.outputs.atlantis import atlantis_yaml, order_groups
+from modules.plan.account import DEFAULT_RETIRED_BUDGET
+from modules.plan.kinds import KINDS, entry
+from modules.plan.layout import Plan, plan
 from modules.registry.validate import load_registry
-from modules.stacks import Plan, plan
-from tests.helpers import FIXTURES, materialize
+from tests.helpers import EXAMPLE, FIXTURES, materialize
 
 ORG, IDENTITY, SHARED = naming.ORGANIZATION_STACK, naming.IDENTITY_STACK, naming.SHARED_SERVICES_STACK
 
@@ -42,6 +47,22 @@ def test_the_stack_layout(example, example_registry):
     }
     assert example.stack_names == tuple(sorted(expected)), "one record per stack, sorted by name"
     assert {a.name for a in example.accounts} | {a.name for a in example.access} == expected - set(naming.CENTRAL_STACKS)
+
+
+def test_every_stack_has_a_kind_whose_table_row_is_whole(example):
+    """One table of stack kinds: every stack's kind holds its record type, and the builder and post manifest it
+    names are functions taking (stack or plan, values or record, record)."""
+    assert set(KINDS) == {*naming.CENTRAL_STACKS, "access", "account"}
+    for name in example.stack_names:
+        kind = example.kind(name)
+        assert isinstance(example.stack_input(name), kind.record), name
+        assert kind.central == (name in naming.CENTRAL_STACKS) and (not kind.central or name == kind.name), name
+    for kind in KINDS.values():
+        assert list(inspect.signature(entry(kind.manifest)).parameters)[:1] == ["plan"], kind.manifest
+        assert len(kind.fingerprint(example.values, example.records[0], example.stack_input(example.records[0].name))) >= 3
+    assert {kind.builder.partition(":")[0] for kind in KINDS.values()} <= {
+        f"aws.{p.stem}" for p in (Path(__file__).resolve().parent.parent / "modules" / "aws").glob("*.py")
+    }
 
 
 def test_central_stacks_read_and_follow_only_the_organization(example):
@@ -143,8 +164,34 @@ def test_assignments_per_role_and_environment(example):
     assert {x.group for t in churn.accounts for x in t.assignments} == {"northwind-platform-admins"}
 
 
+def test_seed_code_is_read_from_the_catalog_bucket_the_plan_names(tmp_path):
+    """The bucket a team's launch role reads seed code from is the shared services stack's catalog bucket, suffix and
+    all (organization.yaml bucket_suffix): decided once, by the shared services planner."""
+    reg_dir = tmp_path / "registry"
+    shutil.copytree(EXAMPLE, reg_dir)
+    org = reg_dir / "organization.yaml"
+    org.write_text(org.read_text() + "bucket_suffix: x7k2\n")
+    p = plan(load_registry(reg_dir))
+    seeded = [a for a in p.accounts if a.seed_bucket]
+    assert seeded and p.shared_services.catalog_bucket.endswith("-x7k2")
+    assert {a.seed_bucket for a in seeded} == {p.shared_services.catalog_bucket}
+
+
 def test_budgets_and_who_is_alerted(example):
     dev = example.account("pricing-dev")
     assert dev.budget_usd == Decimal("2000")
     assert dev.budget_emails == ("farah.haddad@northwind.example", "goran.petrovic@northwind.example")
     assert example.account("demand-forecast-prod").budget_usd == Decimal("12000")  # the team's override
+
+
+def test_the_access_review_reads_group_members_and_grants_from_the_plan(example):
+    """Who is in a group and which grant is behind a user's own assignment are the plan's facts: the review follows the
+    records (here edited), never the registry."""
+    access = next(a for a in example.access if a.groups and any(t.assignments for t in a.accounts))
+    group = next(g for g in access.groups if any(x.group == g.name for t in access.accounts for x in t.assignments))
+    edited_group = dataclasses.replace(group, members=(*group.members, "zed"), until=(("zed", "2031-01-01"),))
+    edited = dataclasses.replace(access, groups=tuple(edited_group if g is group else g for g in access.groups))
+    p = dataclasses.replace(example, access=tuple(edited if a is access else a for a in example.access))
+    zed = [g for g in grants(p) if g.person == "zed"]
+    assert zed and {(g.team, g.role, g.until) for g in zed} == {(access.team, group.role, "2031-01-01")}
+    assert all(g.person != "zed" for g in grants(example))

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from modules.build import WORKER_MEMORY_KB
-from modules.cli import COMMANDS, _parser
+from modules.commands.cli import COMMANDS, _parser
+from modules.engine.build import WORKER_MEMORY_KB
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
@@ -65,7 +65,7 @@ def test_the_readme_keeps_to_what_the_project_is_the_quick_start_and_the_teams_g
 
 
 def test_the_retention_budget_is_the_one_the_compiler_uses():
-    from modules.account_stacks import DEFAULT_RETIRED_BUDGET
+    from modules.plan.account import DEFAULT_RETIRED_BUDGET
 
     assert f"`retired_budget_usd` in `organization.yaml` (default {DEFAULT_RETIRED_BUDGET} US dollars a month" in " ".join(README.split())
     assert "$0.01" not in README

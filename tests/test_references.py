@@ -4,6 +4,7 @@ a registry contract, numbered decisions or issues that a reader of the repositor
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -97,3 +98,59 @@ def test_the_checks_catch_what_they_are_for(tmp_path):
     m = DOC_REFERENCE.search('(docs/design.md, "A new team is two pull requests")')
     assert m and any(h.startswith(m.group(2)) for h in _headings(ROOT / m.group(1)))
     assert not any(h.startswith("No such section") for h in _headings(ROOT / "docs" / "design.md"))
+
+
+PATH = re.compile(r"(?<![\w./-])((?:modules|tests)/[A-Za-z0-9_./*{},<>-]*[A-Za-z0-9_/*}>])")
+PRODUCT = [*sorted((ROOT / "docs").glob("*.md")), ROOT / "README.md", *sorted((ROOT / "modules").rglob("*.py"))]
+PRODUCT += [*sorted((ROOT / "modules").rglob("*.cjs")), ROOT / "modules" / "engine" / "jsii-node"]
+
+
+def _expanded(path: str) -> list[str]:
+    """`tests/fixtures/{base,valid}` as its alternatives; `<case>` as any one name (a glob). A code template (an
+    f-string's `{name}`, a shell's `${...}`) is no path: none."""
+    m = re.search(r"\{([^}]*)\}", path.rstrip("}") if path.count("}") > path.count("{") else path)
+    if m and "," not in m.group(1):
+        return []
+    if m:
+        return [q for alt in m.group(1).split(",") for q in _expanded(path[: m.start()] + alt + path[m.end() :])]
+    return [] if "{" in path or "}" in path else [re.sub(r"<[^>]*>", "*", path)]
+
+
+def test_every_path_the_docs_and_the_code_name_exists():
+    """A path under modules/ or tests/ named in the docs, the README or the code's comments and messages is there (a
+    glob where it has `*` or `<name>`): a move or a rename that leaves a reader looking for a file that is gone fails."""
+    missing = []
+    for source in PRODUCT:
+        for m in PATH.finditer(source.read_text(encoding="utf-8")):
+            for path in _expanded(m.group(1).rstrip(".")):
+                if not (any(ROOT.glob(path)) if "*" in path else (ROOT / path).exists()):
+                    missing.append(f"{source.relative_to(ROOT)}: {m.group(1)}")
+    assert missing == []
+
+
+def test_the_development_layout_names_every_package():
+    layout = (ROOT / "docs" / "development.md").read_text(encoding="utf-8").split("## Layout", 1)[1].split("\n## ", 1)[0]
+    packages = sorted(p.name for p in (ROOT / "modules").iterdir() if (p / "__init__.py").is_file())
+    assert [p for p in packages if f"modules/{p}/" not in layout] == []
+    assert _expanded("tests/fixtures/{base,valid}/<case>") == ["tests/fixtures/base/*", "tests/fixtures/valid/*"]
+
+
+def test_every_module_the_workflows_and_docs_import_exists():
+    """`python -c 'from modules.base.gitbase import extract'` in a workflow, `modules.commands.cli:entry` in pyproject:
+    each dotted name under modules names a module, or an attribute of one, that is there."""
+    sources = [*sorted((ROOT / ".github").rglob("*.yml")), *sorted((ROOT / "atlantis").iterdir()), *sorted((ROOT / "docs").glob("*.md"))]
+    sources += [ROOT / "README.md", ROOT / "pyproject.toml", ROOT / "Makefile"]
+    missing = []
+    for source in sources:
+        if not source.is_file():
+            continue
+        for m in re.finditer(r"(?<![\w./-])modules(?:\.[a-z_]+)+(?::[a-z_]+)?", source.read_text(encoding="utf-8")):
+            name, _, attr = m.group(0).partition(":")
+            try:
+                module = importlib.import_module(name)
+            except ModuleNotFoundError:
+                parent, _, attr = name.rpartition(".")
+                module = importlib.import_module(parent)
+            if attr and not hasattr(module, attr):
+                missing.append(f"{source.relative_to(ROOT)}: {m.group(0)}")
+    assert missing == []

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from modules import cfn_template, seed
+from modules.base import cfn_template, seedzip
+from modules.plan import seed
 from tests.helpers import EXAMPLE
 
 SEED = EXAMPLE / "catalog" / "build-train-deploy-seed"
@@ -30,39 +31,39 @@ def copy_in_reverse_order(src: Path, dest: Path, mtime: int) -> None:
 
 
 def test_the_shipped_seed_zips_to_the_same_bytes_whatever_mtimes_and_creation_order(tmp_path):
-    first = seed.pack_folder(SEED)
+    first = seedzip.pack_folder(SEED)
     copy_in_reverse_order(SEED, tmp_path / "a", 1_700_000_000)
     copy_in_reverse_order(SEED, tmp_path / "b", 1_000_000_000)
-    assert seed.pack_folder(tmp_path / "a") == first == seed.pack_folder(tmp_path / "b") == seed.pack_folder(SEED)
+    assert seedzip.pack_folder(tmp_path / "a") == first == seedzip.pack_folder(tmp_path / "b") == seedzip.pack_folder(SEED)
 
 
 def test_the_zip_holds_the_folder_with_fixed_metadata():
-    zf = zipfile.ZipFile(io.BytesIO(seed.pack_folder(SEED)))
+    zf = zipfile.ZipFile(io.BytesIO(seedzip.pack_folder(SEED)))
     names = zf.namelist()
     assert names == sorted(names)
     assert {"README.md", "pyproject.toml", ".pre-commit-config.yaml", "src/model_pipeline/pipeline.py", "tests/test_settings.py"} <= set(
         names
     )
     for info in zf.infolist():
-        assert info.date_time == seed.ZIP_EPOCH and info.extra == b"" and (info.external_attr >> 16) in (0o100644, 0o100755)
+        assert info.date_time == seedzip.ZIP_EPOCH and info.extra == b"" and (info.external_attr >> 16) in (0o100644, 0o100755)
     assert zf.read("README.md") == (SEED / "README.md").read_bytes()
-    assert len(seed.pack_folder(SEED)) < seed.SEED_MAX_BYTES / 10  # a starting repository, far below the limit
+    assert len(seedzip.pack_folder(SEED)) < seedzip.SEED_MAX_BYTES / 10  # a starting repository, far below the limit
 
 
 def test_a_changed_file_changes_the_zip_and_caches_do_not(tmp_path):
     shutil.copytree(SEED, tmp_path / "s")
-    before = seed.pack_folder(tmp_path / "s")
+    before = seedzip.pack_folder(tmp_path / "s")
     (tmp_path / "s" / "src" / "model_pipeline" / "__pycache__").mkdir(exist_ok=True)
     (tmp_path / "s" / "src" / "model_pipeline" / "__pycache__" / "settings.cpython-311.pyc").write_bytes(b"\0")
-    assert seed.pack_folder(tmp_path / "s") == before
+    assert seedzip.pack_folder(tmp_path / "s") == before
     (tmp_path / "s" / "README.md").write_text("changed\n")
-    assert seed.pack_folder(tmp_path / "s") != before
+    assert seedzip.pack_folder(tmp_path / "s") != before
 
 
 def test_the_executable_bit_is_kept_and_nothing_else(tmp_path):
     (tmp_path / "run.sh").write_text("#!/bin/sh\n")
     os.chmod(tmp_path / "run.sh", 0o775)
-    info = zipfile.ZipFile(io.BytesIO(seed.pack_folder(tmp_path))).getinfo("run.sh")
+    info = zipfile.ZipFile(io.BytesIO(seedzip.pack_folder(tmp_path))).getinfo("run.sh")
     assert info.external_attr >> 16 == 0o100755
 
 
@@ -70,7 +71,7 @@ def test_symlinks_are_refused(tmp_path):
     (tmp_path / "real.txt").write_text("x")
     (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
     with pytest.raises(ValueError, match="no symlinks"):
-        seed.pack_folder(tmp_path)
+        seedzip.pack_folder(tmp_path)
 
 
 SEEDED_TEMPLATE = """AWSTemplateFormatVersion: 2010-09-09

@@ -1,5 +1,2 @@
-"""One construct module per AWS area. Importing this package makes sure jsii runs on the bundled Node."""
-
-from ..node import use_bundled_node
-
-use_bundled_node()
+"""One construct module per AWS area. Each imports cdktn, whose first import starts jsii's Node: the engine
+(engine/build.py) names the Node to start before it imports any of them (engine/node.py)."""

@@ -16,9 +16,8 @@ from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPoli
 from cdktn_provider_aws.servicecatalog_principal_portfolio_association import ServicecatalogPrincipalPortfolioAssociation
 from cdktn_provider_aws.ssoadmin_account_assignment import SsoadminAccountAssignment
 
-from .. import naming
-from ..naming import safe_id
-from ..records import AccessStack, OrgValues
+from ..base import ids, naming
+from ..plan.records import AccessStack, OrgValues
 from .base import PlatformStack, for_each, org_access_role_arn
 from .identity_center import build_groups
 from .refs import each, instance, ref, remote_output
@@ -26,7 +25,7 @@ from .refs import each, instance, ref, remote_output
 IDENTITY = naming.IDENTITY_STACK
 
 
-def build_access(stack: PlatformStack, *, values: OrgValues, access: AccessStack) -> None:
+def build_access(stack: PlatformStack, values: OrgValues, access: AccessStack) -> None:
     stack.provider(region=values.identity_center_region, tags=values.default_tags, allowed_account_ids=[values.management_account_id])
     store = values.identity_store_id
 
@@ -48,7 +47,7 @@ def build_access(stack: PlatformStack, *, values: OrgValues, access: AccessStack
                 "permission_set_arn": remote_output(IDENTITY, "permission_set_arns", a.permission_set),
             }
             # the assignment's address when each was a construct of its own
-            moves[f"aws_ssoadmin_account_assignment.assign-{acct.key}-{a.group}-{a.permission_set}"] = instance(
+            moves[f"aws_ssoadmin_account_assignment.{ids.assignment(acct.key, a.group, a.permission_set)}"] = instance(
                 "aws_ssoadmin_account_assignment", "assignments", key
             )
     if assignments:
@@ -102,7 +101,7 @@ def build_access(stack: PlatformStack, *, values: OrgValues, access: AccessStack
             if acct.instance_types_scp:
                 OrganizationsPolicyAttachment(
                     stack,
-                    f"instance-types-{acct.key}",
+                    ids.instance_types_attachment(acct.key),
                     target_id=account_ids[acct.key],
                     policy_id=ref("aws_organizations_policy", "instance-types", "id"),
                 )
@@ -119,7 +118,7 @@ def build_access(stack: PlatformStack, *, values: OrgValues, access: AccessStack
         for template, role in access.catalog:
             ServicecatalogPrincipalPortfolioAssociation(
                 stack,
-                f"portfolio-{safe_id(template)}-{role}",
+                ids.portfolio_association(template, role),
                 provider=shared,
                 principal_type="IAM_PATTERN",
                 portfolio_id=remote_output(naming.SHARED_SERVICES_STACK, "portfolio_ids", template),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from cdktn import TerraformOutput
 
-from .. import naming, policies
-from ..records import OrgValues
+from .. import policies
+from ..base import naming
+from ..plan.records import AccountStack, OrgValues
 from ..shares import KINDS
-from ..stacks import AccountStack
 from .audit import build_config_recorder, build_flow_log
 from .base import PlatformStack, org_access_role_arn, policy_json
 from .baseline import build_budget, build_data_bucket, build_key
@@ -21,7 +21,7 @@ from .sagemaker import build_domain, build_execution_role, build_profiles
 from .sharing import build_consumer_permissions, build_producer_grants, endpoint, producer_statements
 
 
-def build_account(stack: PlatformStack, *, values: OrgValues, acct: AccountStack) -> None:
+def build_account(stack: PlatformStack, values: OrgValues, acct: AccountStack) -> None:
     a = acct.account
     account_id = endpoint(acct, a.key).account_id
     # Resources in the team account, through the role Organizations created there (or, in an adopted

@@ -15,8 +15,9 @@ from cdktn_provider_aws.kms_key import KmsKey
 from cdktn_provider_aws.provider import AwsProvider
 from constructs import Construct
 
-from .. import naming, policies
-from ..tfexpr import expression
+from .. import policies
+from ..base import ids, naming
+from ..base.tfexpr import expression
 from .base import PlatformStack, for_each, policy_json
 from .baseline import build_bucket
 from .iam import iam
@@ -134,14 +135,10 @@ def build_config_recorder(
     # are recorded in the account's own region only. The `moved` blocks carry each earlier address (the own region's
     # unsuffixed, the others `-<region>`) to its instance.
     wheres = sorted(set(regions) | {region})
-    kinds = {
-        "aws_config_configuration_recorder": "config-recorder",
-        "aws_config_delivery_channel": "config-delivery",
-        "aws_config_configuration_recorder_status": "config-recorder-status",
-    }
+    kinds = ids.CONFIG
     recorder = ConfigConfigurationRecorder(
         scope,
-        "config-recorder",
+        kinds["aws_config_configuration_recorder"],
         for_each=for_each({w: {"region": w, "global": w == region} for w in wheres}),
         name="default",
         role_arn=roles.role_ref("config-role", "arn"),
@@ -152,7 +149,7 @@ def build_config_recorder(
     recorder.add_override("recording_group.include_global_resource_types", each("global"))
     channel = ConfigDeliveryChannel(
         scope,
-        "config-delivery",
+        kinds["aws_config_delivery_channel"],
         for_each=for_each({w: {"region": w} for w in wheres}),
         name="default",
         s3_bucket_name=log_bucket,
@@ -161,16 +158,14 @@ def build_config_recorder(
     )
     ConfigConfigurationRecorderStatus(
         scope,
-        "config-recorder-status",
+        kinds["aws_config_configuration_recorder_status"],
         for_each=for_each({w: {"region": w} for w in wheres}),
         is_enabled=True,
         depends_on=[channel],
         region=each("region"),
         name=expression("aws_config_configuration_recorder.config-recorder[each.key].name"),
     )
-    scope.moved(
-        {f"{tf_type}.{cid}{'' if w == region else f'-{w}'}": instance(tf_type, cid, w) for tf_type, cid in kinds.items() for w in wheres}
-    )
+    scope.moved({f"{tf_type}.{ids.regional(cid, w, region)}": instance(tf_type, cid, w) for tf_type, cid in kinds.items() for w in wheres})
 
 
 def build_flow_log(scope: Construct, *, vpc_id: str, log_bucket: str) -> None:

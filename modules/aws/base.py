@@ -19,9 +19,9 @@ from cdktn import (
 from cdktn_provider_aws.provider import AwsProvider, AwsProviderAssumeRole, AwsProviderDefaultTags
 from constructs import Construct
 
-from .. import naming
-from ..records import Backend
-from ..tfexpr import OPEN, expression
+from ..base import naming
+from ..base.tfexpr import OPEN, expression
+from ..plan.records import Backend
 
 # The mode every provider of a member account runs in, chosen at plan time (naming.ACCESS_MODE_VARIABLE):
 # `apply` by default (Atlantis plans and applies with it), `plan` in pull-request and drift plans
@@ -57,8 +57,8 @@ class PlatformStack(TerraformStack):
         and the Terraform functions and write-only attributes a stack uses, for its validations. None of that
         can occur here: the compiler writes no cdktn references (its own are tfexpr markers, and a test fails on
         any other `${` in cdktn's raw output), no cdktn function (`Fn`) and no write-only attribute. That resolve
-        was a third of cdktn's synth of a stack, ~12 % of a stack's CPU; the output is the same bytes
-        (tests/synth/test_prepare.py builds the example both ways). What it gave up: cdktn's check of such
+        walks the whole stack once more for nothing (its cost: docs/performance.md); the output is the same
+        bytes (tests/synth/test_prepare.py builds the example both ways). What it gave up: cdktn's check of such
         functions and write-only attributes against the target Terraform versions; a construct module that
         starts using either must bring this resolve back (call TerraformStack.prepare_stack)."""
         self.prepared = True
@@ -138,7 +138,7 @@ class PlatformStack(TerraformStack):
 
 def for_each(items: Mapping[str, Mapping[str, str | bool]]) -> ITerraformIterator:
     """A `for_each` over a literal map, keys in sorted order (the output stays deterministic): the destroy guard
-    (modules/destroy.py) compares each instance on its own only when the map is written out in the stack."""
+    (modules/engine/destroy.py) compares each instance on its own only when the map is written out in the stack."""
     return TerraformIterator.from_map(dict(sorted(items.items())))
 
 

@@ -23,9 +23,10 @@ from cdktn_provider_aws.servicecatalog_product import ServicecatalogProduct
 from cdktn_provider_aws.servicecatalog_product_portfolio_association import ServicecatalogProductPortfolioAssociation
 from cdktn_provider_aws.servicecatalog_provisioning_artifact import ServicecatalogProvisioningArtifact
 
-from .. import cfn_template, naming, policies, seed_push
-from ..naming import safe_id
-from ..records import OrgValues, SharedServicesStack
+from .. import policies
+from ..base import cfn_template, ids, naming
+from ..plan.records import OrgValues, SharedServicesStack
+from ..plan.seed import template_parameters
 from .audit import build_aggregator
 from .base import PlatformStack, org_access_role_arn, policy_json
 from .baseline import build_data_bucket, build_key
@@ -44,25 +45,25 @@ STUDIO_VISIBILITY_TAG = "sagemaker:studio-visibility"
 CATALOG_TAGS = 10
 
 
-def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: SharedServicesStack) -> None:
-    role_arn = org_access_role_arn(stack, plan.org, shared.account_id)
-    stack.provider(region=plan.home_region, tags=plan.default_tags, assume_role_arn=role_arn, allowed_account_ids=[shared.account_id])
+def build_shared_services(stack: PlatformStack, values: OrgValues, shared: SharedServicesStack) -> None:
+    role_arn = org_access_role_arn(stack, values.org, shared.account_id)
+    stack.provider(region=values.home_region, tags=values.default_tags, assume_role_arn=role_arn, allowed_account_ids=[shared.account_id])
     catalog = (
         stack.provider(
-            region=plan.home_region,
-            tags=dict(sorted(plan.default_tags.items())[:CATALOG_TAGS]),
+            region=values.home_region,
+            tags=dict(sorted(values.default_tags.items())[:CATALOG_TAGS]),
             assume_role_arn=role_arn,
             allowed_account_ids=[shared.account_id],
             alias="catalog",
         )
-        if len(plan.default_tags) > CATALOG_TAGS
+        if len(values.default_tags) > CATALOG_TAGS
         else None
     )
-    build_aggregator(stack, org=plan.org, account_id=shared.account_id)
-    build_plan_role(stack, org=plan.org, management_account_id=plan.management_account_id, data_buckets=[])
+    build_aggregator(stack, org=values.org, account_id=shared.account_id)
+    build_plan_role(stack, org=values.org, management_account_id=values.management_account_id, data_buckets=[])
     org_id = remote_output(naming.ORGANIZATION_STACK, "organization_id")
     seed_bucket, seed_key = (
-        policies.seed_reader_statements(org=plan.org, org_id=org_id, bucket=shared.catalog_bucket, region=plan.home_region)
+        policies.seed_reader_statements(org=values.org, org_id=org_id, bucket=shared.catalog_bucket, region=values.home_region)
         if any(t.seed for t in shared.templates)
         else ([], [])
     )
@@ -71,11 +72,11 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
     push = git is not None and git.connections and git.connection_arn is not None and any(t.seed for t in shared.templates)
     if push:
         seed_key = seed_key + policies.seed_push_key_statements(
-            account_id=shared.account_id, region=plan.home_region, log_group=log_group(plan.org)
+            account_id=shared.account_id, region=values.home_region, log_group=log_group(values.org)
         )
     key_arn = build_key(
         stack,
-        alias=f"alias/{plan.org}-shared-services",
+        alias=f"alias/{values.org}-shared-services",
         account_id=shared.account_id,
         description="Shared services: SageMaker Projects catalog",
         extra_statements=seed_key,
@@ -84,9 +85,9 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
     if push and git is not None and git.connection_arn:
         build_seed_push(
             stack,
-            org=plan.org,
+            org=values.org,
             account_id=shared.account_id,
-            region=plan.home_region,
+            region=values.home_region,
             bucket=shared.catalog_bucket,
             key_arn=key_arn,
             connection_arn=git.connection_arn,
@@ -96,12 +97,11 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
     bucket_id = ref("aws_s3_bucket", "data-bucket", "id")
     portfolio_ids = {}
     for t in shared.templates:
-        tid = safe_id(t.name)
         urls = {}
         if t.seed:  # beside the template; the current version's template defaults its seed parameters to it
             S3Object(
                 stack,
-                f"seed-{tid}",
+                ids.seed_object(t.name),
                 bucket=bucket_id,
                 key=t.seed.key,
                 content_base64=t.seed.content_base64,
@@ -111,14 +111,14 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
                 provider=catalog,
             )
         for v in t.versions:
-            vid = f"template-{tid}-{safe_id(v.version)}"
+            vid = ids.template_object(t.name, v.version)
             body = v.body
             if t.seed and v.version == t.version:
                 body = cfn_template.with_seed_defaults(
                     v.body,
                     bucket=shared.catalog_bucket,
                     key=t.seed.key,
-                    git=seed_push.template_parameters(plan.org, shared.git, t.name, t.version),
+                    git=template_parameters(values.org, shared.git, t.name, t.version),
                 )
             S3Object(
                 stack,
@@ -143,7 +143,7 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
         # https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/servicecatalog_product).
         ServicecatalogProduct(
             stack,
-            f"product-{tid}",
+            ids.product(t.name),
             name=t.name,
             owner=t.owner,
             description=t.description,
@@ -160,37 +160,37 @@ def build_shared_services(stack: PlatformStack, *, plan: OrgValues, shared: Shar
         for v in later:
             ServicecatalogProvisioningArtifact(
                 stack,
-                f"artifact-{tid}-{safe_id(v.version)}",
-                product_id=ref("aws_servicecatalog_product", f"product-{tid}", "id"),
+                ids.artifact(t.name, v.version),
+                product_id=ref("aws_servicecatalog_product", ids.product(t.name), "id"),
                 name=v.version,
                 type="CLOUD_FORMATION_TEMPLATE",
                 template_url=urls[v.version],
                 guidance="DEFAULT" if v.version == t.version else "DEPRECATED",
             )
-        product_id = ref("aws_servicecatalog_product", f"product-{tid}", "id")
+        product_id = ref("aws_servicecatalog_product", ids.product(t.name), "id")
         ServicecatalogPortfolio(
             stack,
-            f"portfolio-{tid}",
-            name=naming.portfolio_name(plan.org, t.name),
+            ids.portfolio(t.name),
+            name=naming.portfolio_name(values.org, t.name),
             provider_name=t.owner,
             description=t.description,
             provider=catalog,
         )
-        portfolio_id = ref("aws_servicecatalog_portfolio", f"portfolio-{tid}", "id")
+        portfolio_id = ref("aws_servicecatalog_portfolio", ids.portfolio(t.name), "id")
         portfolio_ids[t.name] = portfolio_id
-        ServicecatalogProductPortfolioAssociation(stack, f"portfolio-{tid}-product", portfolio_id=portfolio_id, product_id=product_id)
+        ServicecatalogProductPortfolioAssociation(stack, ids.portfolio_product(t.name), portfolio_id=portfolio_id, product_id=product_id)
         ServicecatalogConstraint(
             stack,
-            f"portfolio-{tid}-launch",
+            ids.portfolio_launch(t.name),
             portfolio_id=portfolio_id,
             product_id=product_id,
             type="LAUNCH",
-            parameters=policy_json({"LocalRoleName": naming.projects_launch_role(plan.org)}),
+            parameters=policy_json({"LocalRoleName": naming.projects_launch_role(values.org)}),
         )
         for ou in shared.share_with_ous:
             ServicecatalogPortfolioShare(
                 stack,
-                f"portfolio-{tid}-share-{safe_id(ou)}",
+                ids.portfolio_share(t.name, ou),
                 portfolio_id=portfolio_id,
                 type="ORGANIZATIONAL_UNIT",
                 principal_id=remote_output(naming.ORGANIZATION_STACK, "ou_ids", ou),

@@ -1,6 +1,6 @@
 """Internal libraries (CodeArtifact): the domain and repositories in shared services, and in every team account
 the roles' access and the Studio lifecycle configuration that points pip at the internal repository.
-The policies themselves are pure functions in modules/libraries.py."""
+The policies themselves are pure functions in modules/plan/libraries.py."""
 
 from __future__ import annotations
 
@@ -17,12 +17,11 @@ from cdktn_provider_aws.codeartifact_repository_permissions_policy import Codear
 from cdktn_provider_aws.sagemaker_studio_lifecycle_config import SagemakerStudioLifecycleConfig
 from constructs import Construct
 
-from .. import naming
-from ..libraries import (
+from ..base import ids, naming
+from ..plan.records import AccountLibraries, Libraries
+from ..policies.libraries import (
     EXTERNAL_CONNECTIONS,
     STUDIO_APP_TYPES,
-    AccountLibraries,
-    Libraries,
     domain_policy,
     pip_script,
     publish_policy,
@@ -36,21 +35,21 @@ from .refs import ref
 
 def build_libraries(scope: Construct, *, lib: Libraries, key_arn: str, org_id: str) -> None:
     """The domain (encrypted with the shared services key), a proxy repository per public upstream, the internal
-    repository reading through them, and the two resource policies (constant size: see modules/libraries.py)."""
+    repository reading through them, and the two resource policies (constant size: see modules/plan/libraries.py)."""
     CodeartifactDomain(scope, "libraries-domain", domain=lib.domain, encryption_key=key_arn)
     domain = ref("aws_codeartifact_domain", "libraries-domain", "domain")
     upstreams = []
     for up in lib.upstreams:
         CodeartifactRepository(
             scope,
-            f"libraries-proxy-{up}",
+            ids.proxy_repository(up),
             domain=domain,
             repository=lib.proxy_repository(up),
             description=f"Proxy of {EXTERNAL_CONNECTIONS[up]}: the internal repository's upstream",
             external_connections=CodeartifactRepositoryExternalConnections(external_connection_name=EXTERNAL_CONNECTIONS[up]),
         )
         upstreams.append(
-            CodeartifactRepositoryUpstream(repository_name=ref("aws_codeartifact_repository", f"libraries-proxy-{up}", "repository"))
+            CodeartifactRepositoryUpstream(repository_name=ref("aws_codeartifact_repository", ids.proxy_repository(up), "repository"))
         )
     CodeartifactRepository(
         scope,

@@ -22,9 +22,9 @@ from cdktn_provider_aws.iam_role_policy import IamRolePolicy
 from cdktn_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from cdktn_provider_aws.provider import AwsProvider
 
+from ..base.tfexpr import expression
 from ..policies.size import ROLE_ATTACHED_MAX
 from ..policies.split import Policy, split
-from ..tfexpr import expression
 from .base import PlatformStack, for_each, policy_json
 from .refs import each, instance
 

@@ -18,14 +18,14 @@ from cdktn_provider_aws.ssoadmin_permission_set import SsoadminPermissionSet
 from cdktn_provider_aws.ssoadmin_permission_set_inline_policy import SsoadminPermissionSetInlinePolicy
 from constructs import Construct
 
-from ..naming import safe_id
-from ..records import Group, IdentityStack, OrgValues, Person
-from ..tfexpr import expression
+from ..base import ids
+from ..base.tfexpr import expression
+from ..plan.records import Group, IdentityStack, OrgValues, Person
 from .base import PlatformStack, for_each
 from .refs import each, instance, ref
 
 
-def build_identity(stack: PlatformStack, *, values: OrgValues, identity: IdentityStack) -> None:
+def build_identity(stack: PlatformStack, values: OrgValues, identity: IdentityStack) -> None:
     stack.provider(region=values.identity_center_region, tags=values.default_tags, allowed_account_ids=[values.management_account_id])
     store = identity.identity_store_id
 
@@ -36,17 +36,17 @@ def build_identity(stack: PlatformStack, *, values: OrgValues, identity: Identit
     for ps in identity.permission_sets:
         SsoadminPermissionSet(
             stack,
-            f"ps-{ps.name}",
+            ids.permission_set(ps.name),
             name=ps.name,
             description=ps.description,
             instance_arn=identity.instance_arn,
             session_duration=ps.session_duration,
         )
-        ps_arns[ps.name] = ref("aws_ssoadmin_permission_set", f"ps-{ps.name}", "arn")
+        ps_arns[ps.name] = ref("aws_ssoadmin_permission_set", ids.permission_set(ps.name), "arn")
         for arn in ps.managed_policies:
             SsoadminManagedPolicyAttachment(
                 stack,
-                f"ps-{ps.name}-{safe_id(arn.rsplit('/', 1)[-1])}",
+                ids.managed_policy(ps.name, arn),
                 instance_arn=identity.instance_arn,
                 managed_policy_arn=arn,
                 permission_set_arn=ps_arns[ps.name],
@@ -54,7 +54,7 @@ def build_identity(stack: PlatformStack, *, values: OrgValues, identity: Identit
         if ps.inline_policy:
             SsoadminPermissionSetInlinePolicy(
                 stack,
-                f"ps-{ps.name}-inline",
+                ids.inline_policy(ps.name),
                 instance_arn=identity.instance_arn,
                 permission_set_arn=ps_arns[ps.name],
                 inline_policy=ps.inline_policy,
@@ -63,7 +63,7 @@ def build_identity(stack: PlatformStack, *, values: OrgValues, identity: Identit
     for label, account_id in identity.central_assignments:
         assign(
             stack,
-            f"assign-{label}",
+            ids.central_assignment(label),
             instance_arn=identity.instance_arn,
             permission_set_arn=ps_arns["PlatformAdmin"],
             group_id=group_ids[identity.admins_group],
@@ -94,10 +94,7 @@ def build_users(stack: PlatformStack, *, store: str, identity: IdentityStack) ->
             emails={"value": each("email"), "primary": True, "type": "work"},
         )
         stack.moved(
-            {
-                f"aws_identitystore_user.user-{safe_id(p.user_name)}": instance("aws_identitystore_user", "users", p.user_name)
-                for p in people
-            }
+            {f"aws_identitystore_user.{ids.user(p.user_name)}": instance("aws_identitystore_user", "users", p.user_name) for p in people}
         )
         return {p.user_name: expression(f"{instance('aws_identitystore_user', 'users', p.user_name)}.user_id") for p in people}
     DataAwsIdentitystoreUser(
@@ -127,13 +124,13 @@ def build_groups(stack: PlatformStack, *, store: str, groups: Iterable[Group], u
     (docs/design.md, "Stable construct ids"; user_id: user name -> reference). Returns group name -> group id."""
     group_ids, members, moves = {}, {}, {}
     for group in groups:
-        IdentitystoreGroup(stack, f"group-{group.name}", identity_store_id=store, display_name=group.name, description=group.description)
-        group_ids[group.name] = ref("aws_identitystore_group", f"group-{group.name}", "group_id")
+        IdentitystoreGroup(stack, ids.group(group.name), identity_store_id=store, display_name=group.name, description=group.description)
+        group_ids[group.name] = ref("aws_identitystore_group", ids.group(group.name), "group_id")
         for member in group.members:
             key = f"{group.name}/{member}"
             members[key] = {"group_id": group_ids[group.name], "member_id": user_id(member)}
             # the membership's address when each was a construct of its own
-            moves[f"aws_identitystore_group_membership.member-{group.name}-{safe_id(member)}"] = instance(
+            moves[f"aws_identitystore_group_membership.{ids.membership(group.name, member)}"] = instance(
                 "aws_identitystore_group_membership", "members", key
             )
     if members:

@@ -17,8 +17,8 @@ from cdktn_provider_aws.kms_key import KmsKey
 from cdktn_provider_aws.sns_topic import SnsTopic
 from cdktn_provider_aws.sns_topic_subscription import SnsTopicSubscription
 
-from .. import naming, policies
-from ..naming import safe_id
+from .. import policies
+from ..base import ids, naming
 from .base import PlatformStack, policy_json
 from .iam import iam
 from .refs import ref
@@ -236,7 +236,7 @@ def build_trail_monitoring(
     SnsTopic(scope, "security-alarms", name=f"{org}-security-alarms", kms_master_key_id=key_arn)
     topic = ref("aws_sns_topic", "security-alarms", "arn")
     for user_name, email in subscribers:  # (user name, email): the user name is the stable construct id
-        SnsTopicSubscription(scope, f"security-alarms-{safe_id(user_name)}", topic_arn=topic, protocol="email", endpoint=email)
+        SnsTopicSubscription(scope, ids.alarm_subscription(user_name), topic_arn=topic, protocol="email", endpoint=email)
     namespace = f"{org}/Security"
     log_group = scope.node.find_child("trail-log-group")
     assert isinstance(log_group, CloudwatchLogGroup)  # built by the audit module before the alarms

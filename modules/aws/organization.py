@@ -14,10 +14,9 @@ from cdktn_provider_aws.organizations_policy import OrganizationsPolicy
 from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
 from cdktn_provider_aws.ram_sharing_with_organization import RamSharingWithOrganization
 
-from .. import naming, trusted_access
-from ..naming import safe_id
-from ..records import OrgValues
-from ..stacks import OrganizationStack
+from ..base import ids, naming
+from ..plan import trusted_access
+from ..plan.records import OrganizationStack, OrgValues
 from .audit import build_log_archive, build_organization_trail
 from .base import PlatformStack, org_access_role_arn
 from .iam import iam
@@ -60,8 +59,8 @@ def build_ram_sharing(stack: PlatformStack, *, after: list[Any]) -> None:
     RamSharingWithOrganization(stack, "ram-sharing", depends_on=after or None, lifecycle={"prevent_destroy": True})
 
 
-def build_organization(stack: PlatformStack, *, plan: OrgValues, org: OrganizationStack) -> None:
-    stack.provider(region=plan.home_region, tags=plan.default_tags, allowed_account_ids=[plan.management_account_id])
+def build_organization(stack: PlatformStack, values: OrgValues, org: OrganizationStack) -> None:
+    stack.provider(region=values.home_region, tags=values.default_tags, allowed_account_ids=[values.management_account_id])
     after_org = build_organization_resource(stack, org=org)
     build_ram_sharing(stack, after=after_org)
     org_ref = ref if org.organization_id else data_ref
@@ -73,12 +72,12 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
         parent, _, leaf = path.rpartition("/")
         OrganizationsOrganizationalUnit(
             stack,
-            f"ou-{safe_id(path)}",
+            ids.ou(path),
             name=leaf,
             parent_id=ous[parent] if parent else root_id,
             tags={"ou_path": path},
         )
-        ous[path] = ref("aws_organizations_organizational_unit", f"ou-{safe_id(path)}", "id")
+        ous[path] = ref("aws_organizations_organizational_unit", ids.ou(path), "id")
 
     account_ids = {}
     for acct in org.accounts:
@@ -87,7 +86,7 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
         ignore = ["iam_user_access_to_billing", "role_name"] + (["email", "name"] if acct.adopted_id else [])
         resource = OrganizationsAccount(
             stack,
-            naming.account_construct(acct.key),
+            ids.account(acct.key),
             name=acct.name,
             email=acct.email,
             parent_id=ous[acct.ou_path],
@@ -99,12 +98,12 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
         )
         if acct.adopted_id:
             resource.import_from(acct.adopted_id)
-        account_ids[acct.key] = ref("aws_organizations_account", naming.account_construct(acct.key), "id")
+        account_ids[acct.key] = ref("aws_organizations_account", ids.account(acct.key), "id")
 
     for scp in org.scps:
         OrganizationsPolicy(
             stack,
-            f"scp-{scp.name}",
+            ids.scp(scp.name),
             name=scp.name,
             description=scp.description,
             type="SERVICE_CONTROL_POLICY",
@@ -113,36 +112,36 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
         )
         OrganizationsPolicyAttachment(
             stack,
-            f"scp-{scp.name}-attachment",
+            ids.scp_attachment(scp.name),
             target_id=ous[scp.target],
-            policy_id=ref("aws_organizations_policy", f"scp-{scp.name}", "id"),
+            policy_id=ref("aws_organizations_policy", ids.scp(scp.name), "id"),
         )
 
     # The log archive account holds the trail's and Config's logs; the trail itself belongs to the management account.
     log_archive = stack.provider(
-        region=plan.home_region,
-        tags=plan.default_tags,
+        region=values.home_region,
+        tags=values.default_tags,
         alias="log-archive",
-        assume_role_arn=org_access_role_arn(stack, plan.org, org.log_archive_account_id),
+        assume_role_arn=org_access_role_arn(stack, values.org, org.log_archive_account_id),
         allowed_account_ids=[org.log_archive_account_id],
     )
     build_plan_role(
         stack,
-        org=plan.org,
-        management_account_id=plan.management_account_id,
+        org=values.org,
+        management_account_id=values.management_account_id,
         data_buckets=[],
         provider=log_archive,
         prefix="log-archive-plan-role",
     )
     key_arn = build_log_archive(
-        stack, org=plan.org, bucket=org.log_bucket, account_id=org.log_archive_account_id, org_id=org_id, provider=log_archive
+        stack, org=values.org, bucket=org.log_bucket, account_id=org.log_archive_account_id, org_id=org_id, provider=log_archive
     )
     logs_group_arn, logs_role_arn = build_trail_monitoring(
-        stack, org=plan.org, account_id=plan.management_account_id, region=plan.home_region, subscribers=org.alarm_subscribers
+        stack, org=values.org, account_id=values.management_account_id, region=values.home_region, subscribers=org.alarm_subscribers
     )
     trail = build_organization_trail(
         stack,
-        org=plan.org,
+        org=values.org,
         name=org.trail_name,
         bucket=org.log_bucket,
         key_arn=key_arn,
@@ -158,7 +157,7 @@ def build_organization(stack: PlatformStack, *, plan: OrgValues, org: Organizati
         OrganizationsDelegatedAdministrator(
             stack,
             f"delegated-admin-{principal.split('.')[0]}",
-            account_id=plan.shared_services_account_id,
+            account_id=values.shared_services_account_id,
             service_principal=principal,
             depends_on=after_org,
         )

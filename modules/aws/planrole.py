@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from cdktn_provider_aws.provider import AwsProvider
 
-from .. import naming, policies
+from .. import policies
+from ..base import naming
 from .base import PlatformStack, policy_json
 from .iam import iam
 

@@ -1,8 +1,8 @@
 """Terraform references written as plain strings (through `tfexpr.expression`, never cdktn tokens).
 
-Reading an attribute such as `vpc.id` back from a construct costs a jsii round trip (~0.3 ms,
-docs/design.md, "References and literals"), and a token would render as plain `${...}`, which `tfexpr.finalize` escapes as literal
-text. The logical id of a construct placed directly in a stack is its construct id, so the
+Reading an attribute such as `vpc.id` back from a construct costs a round trip to Node (docs/design.md,
+"References and literals"), and a token would render as plain `${...}`, which `tfexpr.finalize` escapes as
+literal text. The logical id of a construct placed directly in a stack is its construct id, so the
 reference is known in Python already.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..tfexpr import expression, index
+from ..base.tfexpr import expression, index
 
 
 def ref(tf_type: str, construct_id: str, attr: str) -> str:

@@ -11,8 +11,9 @@ from cdktn_provider_aws.sagemaker_user_profile import SagemakerUserProfile
 from cdktn_provider_aws.ssoadmin_application_assignment import SsoadminApplicationAssignment
 from constructs import Construct
 
-from .. import execution_role, naming
-from ..stacks import AccountStack
+from ..base import ids
+from ..plan.records import AccountStack
+from ..policies import execution_role
 from .base import PlatformStack, for_each, policy_json
 from .iam import iam
 from .network import Network
@@ -110,7 +111,7 @@ def build_profiles(
     )
     SagemakerUserProfile(
         scope,
-        naming.PROFILES_ID,
+        ids.PROFILES,
         for_each=for_each({u.user_name: {"profile_name": u.profile_name} for u in users}),
         domain_id=ref("aws_sagemaker_domain", "domain", "id"),
         user_profile_name=each("profile_name"),
@@ -121,10 +122,10 @@ def build_profiles(
     )
     moves = {}
     for u in users:
-        moves[f"aws_ssoadmin_application_assignment.studio-access-{u.profile_name}"] = instance(
+        moves[f"aws_ssoadmin_application_assignment.{ids.studio_access(u.profile_name)}"] = instance(
             "aws_ssoadmin_application_assignment", "studio-access", u.user_name
         )
-        moves[f"aws_sagemaker_user_profile.profile-{u.profile_name}"] = instance(
-            "aws_sagemaker_user_profile", naming.PROFILES_ID, u.user_name
+        moves[f"aws_sagemaker_user_profile.{ids.profile(u.profile_name)}"] = instance(
+            "aws_sagemaker_user_profile", ids.PROFILES, u.user_name
         )
     scope.moved(moves)

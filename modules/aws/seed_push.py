@@ -1,5 +1,5 @@
 """The CodeBuild project in shared services that pushes seed code through the catalog's CodeConnections connection
-(modules/seed_push.py says why; the post-step's `seed-code` job starts its builds)."""
+(modules/base/seed_push.py says why; the post-step's `seed-code` job starts its builds)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from cdktn_provider_aws.codebuild_project import (
     CodebuildProjectSource,
 )
 
-from .. import policies, seed_push
+from .. import policies
+from ..base import seed_push
 from .base import PlatformStack, policy_json
 from .iam import iam
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from constructs import Construct
 
-from .. import naming
+from ..base import naming
+from ..plan.records import AccountStack
 from ..shares import KINDS, Endpoint, Policy, ProducerStatements, Resource
-from ..stacks import AccountStack
 from .base import PlatformStack, policy_json
 from .iam import iam
 from .refs import remote_output

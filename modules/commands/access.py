@@ -8,16 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from ..outputs.access import access_report
-from ..stacks import plan
+from ..plan.layout import plan
 from . import EXIT_OK, Unusable
 from .loading import load
-from .options import AccessOptions
+from .specs import AccessOptions
 
 
 def access(opts: AccessOptions) -> int:
     reg = load(opts.registry)
     drift = _findings(opts.drift) if opts.drift else None
-    print(access_report(reg, plan(reg), opts.format, person=opts.person, account=opts.account, drift=drift), end="")
+    print(access_report(plan(reg), opts.format, person=opts.person, account=opts.account, drift=drift), end="")
     return EXIT_OK
 
 

@@ -16,7 +16,7 @@ from ..post.deadline import Deadline
 from ..post.run import UsageError, as_table, exit_code, load_manifest, manifests_dir, stack_names
 from ..review.drift import in_shard
 from . import Unusable
-from .options import AccessDriftOptions
+from .specs import AccessDriftOptions
 
 
 def access_drift(opts: AccessDriftOptions) -> int:

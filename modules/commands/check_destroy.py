@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..review import gitbase
+from ..base import gitbase
 from ..review.guard import OptInInvalid, check
 from . import EXIT_INVALID, EXIT_OK, Invalid, Unusable
-from .options import CheckDestroyOptions
+from .specs import CheckDestroyOptions
 
 
 def check_destroy(opts: CheckDestroyOptions) -> int:

@@ -16,14 +16,14 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..base.errors import RegistryInvalid
+from ..base.gitbase import LinkOutside, extract
 from ..outputs.atlantis import atlantis_yaml
-from ..registry.errors import RegistryInvalid
+from ..plan.layout import Plan, plan
 from ..registry.validate import load_registry
 from ..review import allowlist, atlantis_project, samecompiler, stackshape, stacktree, strictjson
-from ..review.gitbase import LinkOutside, extract
-from ..stacks import Plan, plan
 from . import EXIT_INVALID, EXIT_OK, Invalid, Unusable
-from .options import CheckStacksOptions
+from .specs import CheckStacksOptions
 
 
 def check_stacks(opts: CheckStacksOptions) -> int:
@@ -103,8 +103,8 @@ def _rebuilt_differs(the_plan: Plan, files: dict[str, bytes]) -> list[str]:
     """The stacks whose committed bytes differ from this compiler's build of them."""
     if not files:
         return []
-    # lazy: building stacks imports cdktn (~1.2 s) and starts Node; only a commit whose compiler is this one pays it
-    from ..build import build
+    # lazy: building stacks imports cdktn and starts Node; only a commit whose compiler is this one pays for it
+    from ..engine.build import build
 
     stage = Path(tempfile.mkdtemp(prefix="check-stacks-build-"))
     try:

@@ -10,20 +10,22 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..destroy import findings
+from ..base import gitbase
+from ..base.errors import RegistryInvalid
+from ..engine.destroy import findings, stack_files
+from ..engine.synth import synthesize
+from ..outputs import files_beside_stacks
 from ..outputs.facts import previous_facts, unready_teams
-from ..registry.errors import RegistryInvalid
+from ..plan.layout import Plan, plan
 from ..registry.model import Registry
 from ..registry.validate import load_registry
-from ..review import gitbase, render
+from ..review import render
 from ..review.compare import summarize
 from ..review.model import StackPlan, Summary
 from ..review.tfplan import PlanError, read_plans
-from ..stacks import Plan, plan
-from ..synth import stack_files, synthesize
 from . import EXIT_OK, Invalid, Unusable
 from .loading import load
-from .options import DiffOptions
+from .specs import DiffOptions
 
 
 class BaseInvalid(Exception):
@@ -54,7 +56,7 @@ def changed(before: dict[str, bytes], after: dict[str, bytes]) -> list[str]:
 
 
 def _synth(p: Plan, out: Path) -> Path:
-    synthesize(p, out, allow_destroy=True)
+    synthesize(p, out, files=files_beside_stacks(p), allow_destroy=True)
     return out / "stacks"
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..review.drift import StackDrift, as_json, drift_of, exit_code, failed, in_shard, markdown, verdict
 from . import Unusable
-from .options import DriftOptions
+from .specs import DriftOptions
 
 TERRAFORM = "terraform"
 ENV = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISABLE": "1"}

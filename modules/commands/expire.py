@@ -19,17 +19,17 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from .. import naming
-from ..registry.errors import RegistryInvalid
+from ..base import ids
+from ..base.errors import RegistryInvalid
+from ..plan.layout import Plan, plan
 from ..registry.expiry import Entry, expired, owners_note
 from ..registry.model import Registry
-from ..registry.source import show_path
+from ..registry.origin import show_path
 from ..registry.validate import load_registry
 from ..registry.yamledit import EditError, append_items, remove_items
-from ..stacks import Plan, plan
 from . import EXIT_OK, Invalid, Unusable
 from .loading import load
-from .options import ExpireOptions
+from .specs import ExpireOptions
 
 ALLOW_KEY = "allow"
 
@@ -115,7 +115,7 @@ def _opt_ins(before: Plan, after: Plan, gone: list[Entry], today: str) -> dict[s
                 out[rel].append(
                     {
                         "stack": acct.name,
-                        "address": naming.profile_address(u.user_name),
+                        "address": ids.profile_address(u.user_name),
                         "reason": f"expired {last}: {why} (expiry run of {today}); the Studio profile and its home folder go",
                     }
                 )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..outputs.graph import mermaid
-from ..stacks import plan
+from ..plan.layout import plan
 from . import EXIT_OK
 from .loading import load
-from .options import RegistryOptions
+from .specs import RegistryOptions
 
 
 def graph(opts: RegistryOptions) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from ..registry.errors import RegistryInvalid
+from ..base.errors import RegistryInvalid
 from ..registry.model import Registry
 from ..registry.validate import load_registry
 from . import Invalid, Unusable

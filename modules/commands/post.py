@@ -11,15 +11,15 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..plan.layout import plan
 from ..post import gateway
 from ..post import run as runner  # called through the module: tests replace runner.run and gateway.AwsGateway
 from ..post.deadline import Deadline
 from ..post.manifest import manifest_files
 from ..post.run import UsageError, as_json, as_table, exit_code, stack_names
-from ..stacks import plan
 from . import Unusable
 from .loading import load
-from .options import PostOptions
+from .specs import PostOptions
 
 
 def post(opts: PostOptions) -> int:

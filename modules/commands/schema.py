@@ -8,11 +8,11 @@ import os
 import sys
 from pathlib import Path
 
-from .. import safewrite
+from ..base import safewrite
 from ..outputs.reference import reference_text
 from ..outputs.schema import schema_text
 from . import EXIT_INVALID, EXIT_OK, Unusable
-from .options import SchemaOptions
+from .specs import SchemaOptions
 
 
 def generated_files(registry: Path) -> dict[Path, str]:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from ..outputs.shares import shares_json, shares_table
-from ..stacks import plan
+from ..plan.layout import plan
 from . import EXIT_OK
 from .loading import load
-from .options import SharesOptions
+from .specs import SharesOptions
 
 
 def shares(opts: SharesOptions) -> int:

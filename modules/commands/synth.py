@@ -12,10 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-from .. import fingerprint, safewrite, shortcuts
+from ..base import safewrite
+from ..engine import fingerprint, shortcuts
 from ..outputs import ROOT_FILES
 from . import EXIT_OK, Invalid, Unusable
-from .options import SynthOptions
+from .specs import SynthOptions
 
 
 def synth(opts: SynthOptions) -> int:
@@ -47,14 +48,16 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
         )
         return EXIT_OK
     # lazy: past the no-op check, only now the registry model (pydantic) and the compiler are imported; before
-    # early_workers forks, so that the workers inherit them rather than import them again (~0.2 s CPU each)
-    from ..build import default_jobs, early_workers, prefetch
-    from ..outputs import root_files
+    # early_workers forks, so that the workers inherit them rather than import them again, each
+    from ..base.errors import RegistryInvalid
+    from ..engine.build import default_jobs, early_workers, prefetch
+    from ..engine.destroy import DestroyRefused
+    from ..engine.synth import NotAnOutputFolder, synthesize, tty_progress
+    from ..outputs import files_beside_stacks, root_files
     from ..outputs.facts import previous_facts, unready_teams
-    from ..registry.errors import RegistryInvalid
+    from ..plan.layout import plan
     from ..registry.unsynthesized import unsynthesized
-    from ..stacks import plan
-    from ..synth import DestroyRefused, NotAnOutputFolder, synthesize, tty_progress
+    from ..review.guard import refusal
     from .loading import load, summary
 
     if opts.jobs is not None and opts.jobs < 1:
@@ -82,6 +85,7 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
         result = synthesize(
             the_plan,
             Path(out),
+            files=files_beside_stacks(the_plan),
             allow_destroy=opts.allow_destroy,
             root_files=extra,
             progress=None if opts.quiet else tty_progress(),
@@ -92,7 +96,7 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
             workers=workers,
         )
     except DestroyRefused as exc:
-        raise Invalid(exc.report(out)) from None
+        raise Invalid(refusal(exc.findings, out)) from None
     except (NotAnOutputFolder, safewrite.UnsafeTarget) as exc:
         raise Unusable(f"error: {exc}") from None
     if result.recovered:

@@ -12,14 +12,14 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..registry.errors import RegistryInvalid
+from ..base import gitbase
+from ..base.errors import RegistryInvalid
 from ..registry.expiry import judge
 from ..registry.model import Registry
 from ..registry.validate import load_registry
-from ..review import gitbase
 from . import EXIT_OK, Invalid, Unusable
 from .loading import load, summary
-from .options import ValidateOptions
+from .specs import ValidateOptions
 
 
 def validate(opts: ValidateOptions) -> int:

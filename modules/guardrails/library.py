@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .. import naming
+from ..base import naming
 
 # Identity Center names a permission set's role AWSReservedSSO_<permission set>_<16 hex characters>, under
 # /aws-reserved/sso.amazonaws.com/ (with a region segment for instances outside us-east-1)

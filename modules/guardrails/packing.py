@@ -1,16 +1,15 @@
-"""Which guardrails cover which OU, from the registry's few inputs, and their packing into SCPs within AWS's
-limits (see the package's docstring)."""
+"""Which guardrails cover which OU, from a few plain inputs (`Inputs`, which registry/derive.py takes from
+the registry), and their packing into SCPs within AWS's limits (see the package's docstring)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .. import naming
+from ..base import naming
 from .library import (
     Guardrail,
-    access_role_arns,
     deny_leave_organization,
     deny_root_user,
     deny_unapproved_regions,
@@ -20,9 +19,6 @@ from .library import (
     studio_source_networks,
     suspended_lockdown,
 )
-
-if TYPE_CHECKING:  # for the annotation only: this module stays free of pydantic
-    from ..registry.model import Registry
 
 MAX_POLICY_CHARS = 5120
 MAX_POLICIES_PER_TARGET = 5
@@ -61,24 +57,6 @@ class Inputs:
     workload_roots: tuple[str, ...]  # top-level OU paths holding team accounts
     vpc_only_ous: tuple[str, ...]  # OU paths whose environments are all vpc_only
     access_roles: tuple[str, ...] = ()  # adopted accounts' own access roles, as ARNs (library.access_role_arns)
-
-
-def inputs_for(reg: Registry) -> Inputs:
-    """What decides the SCPs. The plan packs them from this and the registry checks report packing limits at
-    file:line from it: here, so that validation never imports the plan."""
-    org = reg.organization
-    by_ou: dict[str, set[str]] = {}
-    for env in reg.environments:
-        by_ou.setdefault(env.organizational_unit, set()).add(env.sagemaker_network)
-    return Inputs(
-        org=org.name,
-        allowed_regions=tuple(sorted(org.allowed_regions)),
-        studio_allowed_cidrs=tuple(sorted(org.network.studio_allowed_cidrs)),
-        log_bucket=naming.log_bucket_name(org.name, org.log_archive, org.bucket_suffix),
-        workload_roots=tuple(sorted({e.organizational_unit.split("/")[0] for e in reg.environments})),
-        vpc_only_ous=tuple(sorted(ou for ou, modes in by_ou.items() if modes == {"vpc_only"})),
-        access_roles=access_role_arns({i: a.access_role for i, a in org.adoptable_accounts.items() if a.access_role}),
-    )
 
 
 def coverage(inputs: Inputs) -> dict[str, tuple[Guardrail, ...]]:

@@ -7,19 +7,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: synth's no-op check reads ROOT_FILES without loading the registry model
+    from ..plan.layout import Plan
     from ..registry.model import Registry
-    from ..stacks import Plan
 
 ROOT_FILES = ("atlantis.yaml", ".github/CODEOWNERS")  # what root_files writes, in this order
 
 
 def files_beside_stacks(plan: Plan) -> dict[str, str]:
-    """Path under the output folder -> text, for everything synth writes there besides the stacks."""
+    """Path under the output folder -> text, for everything synth writes there besides the stacks: the output's facts
+    (manifest.json), the share graph (shares.json) and each stack's post-step manifest (post/<stack>.json)."""
     # lazy: these load the registry model (pydantic); synth's no-op check imports this package for ROOT_FILES
     from ..post.manifest import manifest_files
+    from .facts import MANIFEST, manifest_text
     from .shares import shares_json
 
-    return {"shares.json": shares_json(plan), **manifest_files(plan)}
+    return {MANIFEST: manifest_text(plan), "shares.json": shares_json(plan), **manifest_files(plan)}
 
 
 def root_files(reg: Registry, plan: Plan, *, root: Path, out: Path, registry_dir: Path) -> dict[str, str]:

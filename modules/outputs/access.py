@@ -1,4 +1,4 @@
-"""Who can do what where: the access review, from the plan (what the compiled Terraform grants)."""
+"""Who can do what where: the access review, from the plan's records alone (what the compiled Terraform grants)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,9 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .. import naming
-from ..libraries import publishers
-from ..records import Assignment, UserAssignment
-from ..registry.model import Registry, Team
+from ..base import naming
+from ..plan.layout import Plan
 from ..review.mdtext import code, text
-from ..stacks import Plan
 
 
 @dataclass(frozen=True, order=True)
@@ -35,51 +32,35 @@ class Grant:
         return f"grant {self.team} / {self.role}: {self.reason}" if self.reason is not None else f"{self.team} / {self.role}"
 
 
-def grants(reg: Registry, plan: Plan) -> list[Grant]:
-    """Every person x account x permission set, with what grants it. Exactly the assignments the stacks make."""
-    admins = set(reg.organization.platform_admins)
+def platform_admins(plan: Plan) -> set[str]:
+    """The members of the platform admins' group (identity)."""
+    return {m for g in plan.identity.groups if g.name == plan.identity.admins_group for m in g.members}
+
+
+def grants(plan: Plan) -> list[Grant]:
+    """Every person x account x permission set, with what grants it: exactly the assignments the stacks make, each
+    group's members and each grant behind a user's own assignment as the plan's records hold them."""
+    admins = platform_admins(plan)
     out: set[Grant] = set()
     studio_in = {acct.account.key: {u.user_name for u in acct.studio_users} for acct in plan.accounts}
     for access in plan.access:
-        team = reg.team(access.team)
+        groups = {g.name: g for g in access.groups}
         for target in access.accounts:
             studio = studio_in[target.key]
             for a in target.assignments:
-                _grant(out, reg, team, target.key, a, studio, admins)
-            out |= _granted(reg, team, target.key, target.user_assignments, studio)
+                if a.group == access.admins_group:
+                    out |= {Grant(p, target.key, a.permission_set, "", "platform-admin", p in studio) for p in admins}
+                    continue
+                group, until = groups[a.group], dict(groups[a.group].until)
+                out |= {Grant(p, target.key, a.permission_set, access.team, group.role, p in studio, until.get(p)) for p in group.members}
+            for ua in target.user_assignments:
+                out |= {
+                    Grant(ua.user, target.key, ua.permission_set, access.team, role, ua.user in studio, day, reason)
+                    for role, day, reason in ua.granted_by
+                }
     for label, _ in plan.identity.central_assignments:
-        for person in admins:
-            out.add(Grant(person, label, naming.PLATFORM_ADMIN_PERMISSION_SET, "", "platform-admin", False))
+        out |= {Grant(p, label, naming.PLATFORM_ADMIN_PERMISSION_SET, "", "platform-admin", False) for p in admins}
     return sorted(out)
-
-
-def _granted(reg: Registry, team: Team, key: str, assignments: tuple[UserAssignment, ...], studio: set[str]) -> set[Grant]:
-    """The rows of the grants (grants.yaml) behind the user assignments in one account."""
-    env = key.removeprefix(f"{team.name}-")
-    out = set()
-    for ua in assignments:
-        for g in reg.grants:
-            ps = reg.roles[g.role].permission_sets.get(env) if g.role in reg.roles else None
-            if (
-                (g.team, g.person) == (team.name, ua.user)
-                and env in g.environments
-                and ps
-                and naming.permission_set_name(ps) == ua.permission_set
-            ):
-                out.add(Grant(ua.user, key, ua.permission_set, team.name, g.role, ua.user in studio, g.until.isoformat(), g.reason))
-    return out
-
-
-def _grant(out: set[Grant], reg: Registry, team: Team, key: str, a: Assignment, studio: set[str], admins: set[str]) -> None:
-    org = reg.organization.name
-    if a.group == naming.platform_admins_group(org):
-        for person in admins:
-            out.add(Grant(person, key, a.permission_set, "", "platform-admin", person in studio))
-        return
-    for m in team.members:
-        if naming.group_name(org, team.name, m.role) == a.group:
-            until = m.until.isoformat() if m.until else None
-            out.add(Grant(m.person, key, a.permission_set, team.name, m.role, m.person in studio, until))
 
 
 @dataclass(frozen=True, order=True)
@@ -94,7 +75,7 @@ class Publishing:
 
 def publishing(plan: Plan) -> list[Publishing]:
     out = []
-    for acct_team, pkgs in ((p.team, p.packages) for p in publishers(plan)):
+    for acct_team, pkgs in ((p.team, p.packages) for p in plan.publishers):
         accts = [
             (a.account.key, a.libraries) for a in plan.accounts if a.account.team == acct_team and a.libraries and a.libraries.packages
         ]
@@ -126,7 +107,6 @@ def outside(found: list[dict[str, Any]], person: str | None, account: str | None
 
 
 def access_report(
-    reg: Registry,
     plan: Plan,
     fmt: str,
     *,
@@ -135,9 +115,9 @@ def access_report(
     drift: list[dict[str, Any]] | None = None,
 ) -> str:
     """The review; with `drift` (the access-drift job's findings), also what people have that the registry does not grant."""
-    rows = [g for g in grants(reg, plan) if (person is None or g.person == person) and (account is None or g.account == account)]
+    rows = [g for g in grants(plan) if (person is None or g.person == person) and (account is None or g.account == account)]
     extra = outside(drift or [], person, account)
-    admins = set(reg.organization.platform_admins)
+    admins = platform_admins(plan)
     pubs = publishing(plan)
     if fmt == "json":
         doc: dict[str, Any] = {"grants": [asdict(g) for g in rows], "platform_admins": sorted(admins)}

@@ -7,7 +7,7 @@ atlantis/repos.yaml, sets the `registry` workflow and the requirements and lets 
 
 from __future__ import annotations
 
-from ..stacks import Plan
+from ..plan.layout import Plan
 from .yamltext import dump
 
 

@@ -14,12 +14,12 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..registry.errors import RegistryError, show
+from ..base.errors import RegistryError, show
 from ..registry.source import error
 
 if TYPE_CHECKING:  # annotations only
+    from ..plan.layout import Plan
     from ..registry.model import Registry
-    from ..stacks import Plan
 
 MANIFEST = "manifest.json"
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..libraries import publishers
-from ..stacks import Plan
+from ..plan.layout import Plan
 
 
 def _id(text: str) -> str:
@@ -43,6 +42,6 @@ def mermaid(plan: Plan) -> str:
     lib = plan.shared_services.libraries
     if lib:  # the internal repository in shared services, and which team publishes which packages into it
         lines.append(f'  libraries[("CodeArtifact {lib.domain}/{lib.repository}")]')
-        for p in publishers(plan):
+        for p in plan.publishers:
             lines.append(f'  team_{_id(p.team)}(["team {p.team}"]) -- "publishes {", ".join(p.packages)}" --> libraries')
     return "\n".join(lines) + "\n"

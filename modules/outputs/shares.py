@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..stacks import Plan
+from ..plan.layout import Plan
 
 
 def share_records(plan: Plan) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import naming
+from ..base import naming
 
 
 def _org_config_recorders(org: str, org_id: str) -> dict[str, Any]:

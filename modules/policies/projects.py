@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import naming
+from ..base import naming
 
 # What CloudFormation's handler of each resource type the catalog's templates use calls, with the launch
 # role's credentials (create, update, read and delete handlers together), from the resource type schemas'
@@ -66,7 +66,7 @@ LAUNCH_HANDLER_PERMISSIONS: dict[str, frozenset[str]] = {
 }
 # Repositories the shipped templates create (SageMaker's own templates name them sagemaker-<project>-...).
 PROJECT_REPOSITORY_PATTERNS = ("sagemaker-*",)
-# Seed zips in the catalog bucket (modules/seed.py seed_key).
+# Seed zips in the catalog bucket (modules/plan/seed.py seed_key).
 SEED_OBJECT_PATTERN = "templates/*-seed.zip"
 
 # Buckets the shipped Projects templates create; a template that creates others needs them added here.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..tfexpr import OPEN
+from ..base.tfexpr import OPEN
 
 _REF = re.compile(re.escape(OPEN) + r"([^}]*)\}")
 _WORST = (

@@ -18,9 +18,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .. import naming
+from ..base import naming
+from ..plan.layout import Plan
+from ..plan.records import AccessStack, AccountStack
 from ..shares import KINDS
-from ..stacks import AccountStack, Plan
 
 
 class _Model(BaseModel):
@@ -80,7 +81,7 @@ def _drift(plan: Plan, **parts: Any) -> AccessDrift:
     return AccessDrift(
         instance_arn=plan.identity.instance_arn,
         identity_store_id=plan.identity.identity_store_id,
-        identity_center_region=plan.identity.region or plan.home_region,
+        identity_center_region=plan.values.identity_center_region,
         **parts,
     )
 
@@ -102,8 +103,7 @@ def identity(plan: Plan) -> AccessDrift:
     )
 
 
-def access(plan: Plan, name: str) -> AccessDrift:
-    stack = next(a for a in plan.access if a.name == name)
+def access(plan: Plan, stack: AccessStack) -> AccessDrift:
     accounts = tuple(
         AccountAccess(
             account=_ref(plan, t.key),

@@ -21,7 +21,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ReadTimeoutError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from .. import naming
+from ..base import naming
 from ..shares import KINDS
 from .deadline import CALL_SECONDS, Deadline, OutOfTime
 from .gateway_access import AccessCalls

@@ -13,9 +13,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .. import naming, seed_push, trusted_access
+from ..base import naming, seed_push
+from ..plan import trusted_access
+from ..plan.kinds import entry
+from ..plan.layout import Plan
+from ..plan.records import AccessStack, AccountStack, IdentityStack, OrganizationStack, SharedServicesStack
+from ..plan.records import Account as TeamAccount
 from ..shares import KINDS, names
-from ..stacks import Plan
 from . import access_spec
 from .access_spec import AccessDrift
 
@@ -166,7 +170,7 @@ def _preflight(plan: Plan, users: list[str], **extra: Any) -> Preflight:
     return Preflight(
         instance_arn=plan.identity.instance_arn,
         identity_store_id=plan.identity.identity_store_id,
-        identity_center_region=getattr(plan.identity, "region", None) or plan.home_region,
+        identity_center_region=plan.values.identity_center_region,
         external_users=() if plan.identity.managed_users else tuple(users),
         **extra,
     )
@@ -181,8 +185,8 @@ def _organization_checks(plan: Plan) -> OrganizationChecks:
         organization_id=org.organization_id,
         trusted_services=trusted_access.REQUIRED_TRUSTED_SERVICES,
         policy_types=trusted_access.REQUIRED_POLICY_TYPES,
-        state_bucket=plan.backend.bucket,
-        state_region=plan.backend.region,
+        state_bucket=plan.values.backend.bucket,
+        state_region=plan.values.backend.region,
         central_accounts=tuple(central),
         adopted_accounts=tuple(sorted(a.adopted_id for a in org.accounts if a.adopted_id)),
         new_accounts=tuple(sorted(a.name for a in org.accounts if not a.adopted_id)),
@@ -202,77 +206,82 @@ def _shared_services_jobs(plan: Plan) -> Jobs:
             bucket=shared.catalog_bucket,
             key=t.seed.key,
             sha256=t.seed.sha256,
-            repository=seed_push.repository(plan.org, git.owner, t.name),
+            repository=seed_push.repository(plan.values.org, git.owner, t.name),
         )
         for t in shared.templates
         if t.seed and git.owner
     )
     push = None
     if git.connections and git.connection_arn and seeds:
-        push = SeedCode(connection_arn=git.connection_arn, project=seed_push.project_name(plan.org), seeds=seeds)
+        push = SeedCode(connection_arn=git.connection_arn, project=seed_push.project_name(plan.values.org), seeds=seeds)
     return Jobs(preflight=_preflight(plan, [], git=check), seed_code=push)
 
 
-def access_role(account: Any) -> str:
+def access_role(account: TeamAccount) -> str:
     """The role a team stack's provider assumes in its account (naming.adopted_access_role)."""
-    return getattr(account, "access_role", None) or naming.ORGANIZATION_ACCESS_ROLE
+    return account.access_role or naming.ORGANIZATION_ACCESS_ROLE
+
+
+def _management(plan: Plan) -> Account:
+    return Account(key="management", id=plan.values.management_account_id, name=None, id_output=None)
+
+
+# One function per kind of stack, named by the stack-kind table (plan/kinds.py): (plan, the stack's record) -> its manifest.
+
+
+def organization_manifest(plan: Plan, org: OrganizationStack) -> Manifest:
+    jobs = Jobs(preflight=_preflight(plan, [], organization=_organization_checks(plan)), cost_tags=CostTags(tags=COST_TAGS))
+    return _doc(org.name, plan.values.home_region, _management(plan), jobs)
+
+
+def identity_manifest(plan: Plan, identity: IdentityStack) -> Manifest:
+    jobs = Jobs(preflight=_preflight(plan, [p.user_name for p in identity.people]), access_drift=access_spec.identity(plan))
+    return _doc(identity.name, plan.values.home_region, _management(plan), jobs)
+
+
+def shared_services_manifest(plan: Plan, shared: SharedServicesStack) -> Manifest:
+    account = Account(key="shared-services", id=shared.account_id, name=None, id_output=None)
+    return _doc(shared.name, plan.values.home_region, account, _shared_services_jobs(plan))
+
+
+def access_manifest(plan: Plan, access: AccessStack) -> Manifest:
+    """Groups, assignments, SCP, catalog associations: nothing beside Terraform but the access-drift check."""
+    return _doc(access.name, plan.values.home_region, _management(plan), Jobs(access_drift=access_spec.access(plan, access)))
+
+
+def account_manifest(plan: Plan, acct: AccountStack) -> Manifest:
+    a = acct.account
+    ram = tuple(
+        ShareArtifact(share=s.name, kind=s.kind, resource=s.resource, tag={"share": s.name}, resource_share_output="ram_share_arns")
+        for s in acct.shares_out
+        if KINDS[s.kind].artifact_lookup is not None
+    )
+    mpg = tuple(PromoteShare(share=s.name, model_package_group=s.resource) for s in acct.shares_out if KINDS[s.kind].promotes_policy_share)
+    org_only = tuple(sorted(s.name for s in acct.shares_out if KINDS[s.kind].organization_sharing))
+    jobs = Jobs(
+        # Studio profiles are bound to Identity Center users: a missing one fails the plan, not the apply;
+        # an adopted account's access role is checked before its stack is planned; organization-only RAM
+        # shares need RAM's sharing with the organization, which the organization stack turns on.
+        preflight=_preflight(
+            plan,
+            [u.user_name for u in acct.studio_users],
+            access_role=access_role(a) if a.adopted_id else None,
+            ram_shares=org_only,
+        )
+        if acct.studio_users or a.adopted_id or org_only
+        else None,
+        studio_cleanup=StudioCleanup(domain_name=acct.domain_name, domain_output="domain_id"),
+        share_artifacts=ram or None,
+        promote_shares=mpg or None,
+        access_drift=access_spec.account(plan, acct),
+    )
+    account = Account(key=a.key, id=a.adopted_id, name=a.name, id_output=None if a.adopted_id else "account_id")
+    return _doc(acct.name, acct.region, account, jobs)
 
 
 def manifests(plan: Plan) -> dict[str, Manifest]:
-    mgmt = Account(key="management", id=plan.management_account_id, name=None, id_output=None)
-    out: dict[str, Manifest] = {
-        naming.ORGANIZATION_STACK: _doc(
-            naming.ORGANIZATION_STACK,
-            plan.home_region,
-            mgmt,
-            Jobs(preflight=_preflight(plan, [], organization=_organization_checks(plan)), cost_tags=CostTags(tags=COST_TAGS)),
-        ),
-        naming.IDENTITY_STACK: _doc(
-            naming.IDENTITY_STACK,
-            plan.home_region,
-            mgmt,
-            Jobs(preflight=_preflight(plan, [p.user_name for p in plan.identity.people]), access_drift=access_spec.identity(plan)),
-        ),
-        naming.SHARED_SERVICES_STACK: _doc(
-            naming.SHARED_SERVICES_STACK,
-            plan.home_region,
-            Account(key="shared-services", id=plan.shared_services.account_id, name=None, id_output=None),
-            _shared_services_jobs(plan),
-        ),
-    }
-    for access in plan.access:  # groups, assignments, SCP, catalog associations: nothing beside Terraform
-        out[access.name] = _doc(access.name, plan.home_region, mgmt, Jobs(access_drift=access_spec.access(plan, access.name)))
-    for acct in plan.accounts:
-        a = acct.account
-        ram = tuple(
-            ShareArtifact(share=s.name, kind=s.kind, resource=s.resource, tag={"share": s.name}, resource_share_output="ram_share_arns")
-            for s in acct.shares_out
-            if KINDS[s.kind].artifact_lookup is not None
-        )
-        mpg = tuple(
-            PromoteShare(share=s.name, model_package_group=s.resource) for s in acct.shares_out if KINDS[s.kind].promotes_policy_share
-        )
-        org_only = tuple(sorted(s.name for s in acct.shares_out if KINDS[s.kind].organization_sharing))
-        jobs = Jobs(
-            # Studio profiles are bound to Identity Center users: a missing one fails the plan, not the apply;
-            # an adopted account's access role is checked before its stack is planned; organization-only RAM
-            # shares need RAM's sharing with the organization, which the organization stack turns on.
-            preflight=_preflight(
-                plan,
-                [u.user_name for u in acct.studio_users],
-                access_role=access_role(a) if a.adopted_id else None,
-                ram_shares=org_only,
-            )
-            if acct.studio_users or a.adopted_id or org_only
-            else None,
-            studio_cleanup=StudioCleanup(domain_name=acct.domain_name, domain_output="domain_id"),
-            share_artifacts=ram or None,
-            promote_shares=mpg or None,
-            access_drift=access_spec.account(plan, acct),
-        )
-        account = Account(key=a.key, id=a.adopted_id, name=a.name, id_output=None if a.adopted_id else "account_id")
-        out[acct.name] = _doc(acct.name, acct.region, account, jobs)
-    return dict(sorted(out.items()))
+    """Every stack's manifest, made by the function its kind names."""
+    return {name: entry(plan.kind(name).manifest)(plan, plan.stack_input(name)) for name in plan.stack_names}
 
 
 def _doc(stack: str, region: str, account: Account, jobs: Jobs) -> Manifest:

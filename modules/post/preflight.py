@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .. import naming
+from ..base import naming
 from .job_types import Action, Context, Note, Planned
 from .seed_code import connection_notes
 

@@ -3,7 +3,7 @@ version's seed code is on its branch of the template's seed repository at the Gi
 
 No AWS API writes to a GitHub, GitLab or Bitbucket repository except through a service that uses the connection, so
 the push is a build of the platform's CodeBuild project (`<org>-seed-push`), started with the seed repository as its
-source through the connection (modules/seed_push.py has the build). The job keeps no state: a seed is pushed once
+source through the connection (modules/base/seed_push.py has the build). The job keeps no state: a seed is pushed once
 CodeBuild has a SUCCEEDED build whose environment names that seed (its SHA-256), repository and branch; a running one
 is waited for; a failed one is started again, naming the failed build (its log is in CloudWatch Logs).
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import seed_push
+from ..base import seed_push
 from .job_types import Action, Context, Note, Planned
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .errors import did_you_mean, entity, known, show
+from ..base.errors import did_you_mean, entity, known, show
 from .fields import PATTERN_HELP
 
 # For lists of named things: the key that names an item, and the word for it.

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from .errors import RegistryError
+from ..base.errors import RegistryError
 from .model import Grant, Member, Registry, Team
 from .source import error, source_of, where
 

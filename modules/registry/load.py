@@ -20,21 +20,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..seed import SEED_MAX_BYTES, SEED_MAX_FILES, pack_folder
+from ..base.errors import RegistryError, RegistryInvalid, did_you_mean, known
+from ..base.seedzip import SEED_MAX_BYTES, SEED_MAX_FILES, pack_folder
 from .describe import entity_path, field_names, message_for
-from .errors import RegistryError, RegistryInvalid, did_you_mean, known
-from .model import (
-    FILE_MODELS,
-    REQUIRED_FILES,
-    AccessFile,
-    Base,
-    CatalogFile,
-    GrantsFile,
-    Registry,
-    Team,
-)
+from .model import FILE_MODELS, REQUIRED_FILES, AccessFile, Base, CatalogFile, GrantsFile, Registry, Team
+from .origin import Origin, show_path
 from .paths import read_folder, resolve_inside
-from .source import Origin, attach, error, show_path, source_of
+from .source import attach, error, source_of
 from .yamlio import Document, parse
 
 MAX_FILE_BYTES = 1_000_000

@@ -52,9 +52,7 @@ from .fields import (
     VpcCidr,
     pattern,
 )
-
-if TYPE_CHECKING:  # source.py imports Base from here
-    from .source import Origin, Source
+from .origin import Origin, Source
 
 
 class Base(BaseModel):
@@ -397,7 +395,7 @@ class Registry(Base):
     git: Git | None = None  # catalog.yaml `git`
     # Text of the files that registry entries point at (inline policies, catalog templates), by path.
     files: dict[str, str] = Field(default_factory=dict)
-    # Seed folders packed as the compiler uploads them (modules/seed.py), by the folder as catalog.yaml names it.
+    # Seed folders packed as the compiler uploads them (modules/plan/seed.py), by the folder as catalog.yaml names it.
     seed_zips: dict[str, bytes] = Field(default_factory=dict)
     _origin: Origin | None = PrivateAttr(default=None)  # set by the loader
 

@@ -5,52 +5,21 @@ it (keys and list indexes as written, before the loader sorts anything) and the 
 the line of every value. A check then says `error(team, ("shares", 0, "name"), message)` and gets the same
 `file:line: entity: message` as a pydantic error at that place would.
 
-The Registry carries an `Origin`: what the loader learned besides positions (the folder, team files that did
-not validate, side files refused), so that a check is `check(registry) -> errors`.
+The Registry carries an `Origin` (origin.py): what the loader learned besides positions (the folder, team files
+that did not validate, side files refused), so that a check is `check(registry) -> errors`.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from typing import Any
 
+from ..base.errors import RegistryError
 from .describe import entity_path
-from .errors import RegistryError
 from .model import Base
+from .origin import Source
 from .yamlio import Document
 
 Field = str | int | tuple[Any, ...] | None  # a key, an index, or a path of them
-
-
-# Where a value was written is not part of what it is: two objects of equal fields are equal wherever they
-# were written (pydantic compares private attributes too), hence compare=False throughout.
-@dataclass(frozen=True)
-class Source:
-    """One model object's place: file relative to the registry folder, path in that file, the document."""
-
-    rel: str = field(compare=False)
-    path: tuple[Any, ...] = field(compare=False)
-    doc: Document = field(compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class Origin:
-    """What the loader learned about the registry folder that the models do not hold."""
-
-    root: str = field(default="", compare=False)  # the folder, to read folders that entries point at (seed code)
-    shown_root: str = field(default="", compare=False)  # the folder as the user typed it
-    broken_teams: frozenset[str] = field(default=frozenset(), compare=False)  # team files that did not validate
-    teams_unreadable: bool = field(default=False, compare=False)  # teams/ unreadable: team references not checked
-    outside: frozenset[str] = field(default=frozenset(), compare=False)  # side files refused: outside the folder
-
-    def shown(self, rel: str) -> str:
-        return show_path(self.shown_root, rel)
-
-
-def show_path(root: str, rel: str) -> str:
-    joined = os.path.join(root, rel) if root not in ("", ".") else rel
-    return joined.replace(os.sep, "/")
 
 
 def attach(value: Any, rel: str, doc: Document, path: tuple[Any, ...] = ()) -> None:

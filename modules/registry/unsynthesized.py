@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import RegistryError
+from ..base.errors import RegistryError
 from .model import Base, Registry
 from .source import Field, error
 

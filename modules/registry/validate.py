@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 
+from ..base.errors import RegistryInvalid
 from .checks import run_checks
-from .errors import RegistryInvalid
 from .load import read_registry
 from .model import Registry
 

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import RegistryError
+from ..base.errors import RegistryError
 
 Path = tuple[Any, ...]
 
@@ -155,8 +155,8 @@ def parse(text: str, file: str) -> tuple[Document | None, list[RegistryError]]:
     return Document(file, data, builder.lines, list(zip(builder.errors, builder.error_paths, strict=True))), []
 
 
-# libyaml (when PyYAML was built with it) composes about ten times faster than the pure-Python reader: at 100
-# teams it is most of validate's time. A file it refuses is composed again by the pure-Python reader, whose
+# libyaml (when PyYAML was built with it) composes much faster than the pure-Python reader, and composing is most of
+# validate's time on a large registry. A file it refuses is composed again by the pure-Python reader, whose
 # messages (and marks) the error reports and their tests are written against; the rare slow path is the error.
 _FAST = getattr(yaml, "CSafeLoader", None)
 

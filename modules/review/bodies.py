@@ -8,9 +8,9 @@ and image run when the post-step starts a seed push (with the connection to ever
 configuration runs in every Studio app of the account, a provisioning artifact's template URL is the CloudFormation
 every project of the template deploys. So:
 - an argument that reads a local file is refused wherever it appears (READS_FILES; the compiler writes none);
-- the seed-push project is the compiler's, argument for argument (modules/seed_push.py: name, buildspec, image), in
+- the seed-push project is the compiler's, argument for argument (modules/base/seed_push.py: name, buildspec, image), in
   shared services only, with no other argument (no environment variables, secondary sources, VPC, cache);
-- a lifecycle configuration's script is the compiler's for the account's libraries (libraries.pip_script), in an
+- a lifecycle configuration's script is the compiler's for the account's libraries (policies/libraries.py pip_script), in an
   account stack that has them;
 - a template URL names this stack's own bucket and object.
 A change to any of these lands in the compiler (here) in its own pull request first, like a new resource type.
@@ -22,7 +22,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from .. import libraries, naming, seed_push
+from ..base import naming, seed_push
+from ..policies import libraries
 from .stackshape import Expect
 from .strictjson import shown
 

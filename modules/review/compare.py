@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
-from ..destroy import Finding
-from ..forcenew import LOSES
+from ..engine.destroy import Finding
+from ..engine.forcenew import LOSES
+from ..plan.layout import Plan
 from ..registry.model import Registry
-from ..stacks import Plan
 from .estate import estate_changes
 from .libraries import library_changes
 from .model import SECTIONS, Change, Coded, StackPlan, Summary

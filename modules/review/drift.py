@@ -16,9 +16,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..base.exits import Exits
 from .mdtext import code, text
 
 EXIT_IN_SYNC, EXIT_FAILED, EXIT_DRIFTED, EXIT_USAGE = 0, 1, 2, 3
+EXITS = Exits(usage=EXIT_USAGE, failed=EXIT_FAILED, label="drift")  # 2 means "drift found": a failure is 1
 MAX_DEPTH = 2  # attribute paths are named down to `block.attribute`: deeper paths are said as their parent
 
 

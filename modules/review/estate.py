@@ -7,10 +7,10 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from .. import naming
-from ..account_stacks import Account
+from ..base import ids, naming
+from ..plan.layout import Plan
+from ..plan.records import Account, AccountStack
 from ..registry.model import Registry
-from ..stacks import AccountStack, Plan
 from .model import Change
 
 Compiled = tuple[Registry, Plan]
@@ -160,7 +160,7 @@ def _accounts(base: Plan | None, new: Plan) -> list[Change]:
 
 def _identity(b: Account, a: Account) -> Change:
     """An account whose adoption is dropped or points at another account: the organization stack's state holds
-    one account and the registry names another. Destructive, whichever way (modules/destroy.py finds the same
+    one account and the registry names another. Destructive, whichever way (modules/engine/destroy.py finds the same
     change as the account resource's identity and the destroy guard refuses it without an opt-in)."""
     key, old, new = a.key, b.adopted_id, a.adopted_id
     facts = {
@@ -168,7 +168,7 @@ def _identity(b: Account, a: Account) -> Change:
         "old_account_id": old,
         "new_account_id": new,
         "stack": naming.ORGANIZATION_STACK,
-        "address": naming.account_resource(key),
+        "address": ids.account_address(key),
     }
     if new is None:
         text = (

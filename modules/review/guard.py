@@ -1,7 +1,7 @@
 """`check-destroy --base REF`: the destroy guard in CI, where `synth --allow-destroy` proves nothing.
 
 The output committed in the pull request (the working tree's generated/, proved fresh by the `check` job) is
-compared with the output committed at the base branch, resource by resource (modules/destroy.py). Every
+compared with the output committed at the base branch, resource by resource (modules/engine/destroy.py). Every
 removal or replacement must be approved in `allow-destroy.yaml`, a file CODEOWNERS gives to the
 platform admins alone (it sits at the repository root, outside the registry folder that teams edit), by an
 entry that the pull request itself adds: entries already on the base branch approve nothing, so an opt-in is
@@ -19,7 +19,6 @@ spent with the change it was written for and never reused. The file:
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from dataclasses import dataclass
@@ -27,10 +26,81 @@ from pathlib import Path
 
 import yaml
 
-from ..destroy import REASON_PLACEHOLDER, Finding, findings, guarded, opt_in_entries, read_stacks
-from . import gitbase
+from ..base import gitbase
+from ..engine.destroy import Finding, destroyed
 
 ALLOW_FILE = "allow-destroy.yaml"
+
+# What a suggested entry's reason says until a platform admin writes the real one (check-destroy refuses it as it is).
+REASON_PLACEHOLDER = "<why destroying it is right, and where its data went>"
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"  # YAML single quotes: addresses hold [ and "
+
+
+def opt_in_entries(found: list[Finding]) -> str:
+    """The allow-destroy.yaml entries that would approve exactly these findings, ready to paste (each reason to be
+    written by the platform admin who approves it)."""
+    lines = ["allow:"]
+    for f in found:
+        if f.kind == "share_removed":
+            lines.append(f"  - share: {_quoted(f.address)}")
+        else:
+            lines.append(f"  - stack: {_quoted(f.stack)}")
+            if f.kind != "stack_removed":
+                lines.append(f"    address: {_quoted(f.address)}")
+        lines.append(f"    reason: {_quoted(REASON_PLACEHOLDER)}")
+    return "\n".join(lines)
+
+
+def refusal(found: list[Finding], out: str) -> str:
+    """What `synth` says when it refuses to destroy (engine/destroy.py decided what is destroyed): what goes, why it
+    matters, how to undo it, and the allow-destroy.yaml entries that would approve exactly these."""
+    removed_stacks = [f.stack for f in found if f.kind == "stack_removed"]
+    removed_shares = [f.address for f in found if f.kind == "share_removed"]
+    lines = []
+    resources = [f for f in found if f.kind in ("removed", "replaced")]
+    if removed_stacks:
+        lines.append(
+            f"refusing to synthesize: these stacks are in {out}/stacks but no longer in the registry, and "
+            "applying that would destroy what they manage:"
+        )
+        lines += [f"  - {stack}" for stack in removed_stacks]
+    if removed_shares:
+        lines.append(
+            f"refusing to synthesize: these shares are in {out}/shares.json but no longer in the registry, "
+            "and applying that would revoke them (both halves):"
+        )
+        lines += [f"  - share '{name}'" for name in removed_shares]
+    if resources:
+        lines.append(
+            "refusing to synthesize: applying this would destroy or replace stateful resources "
+            "(a replacement is a destroy and a create: what the resource holds is lost):"
+        )
+        lines += [f"  - {f.describe()}" for f in resources]
+    if removed_stacks:
+        lines.append(
+            'To retire a team, keep its file and set `status: decommissioned` instead (docs/design.md, "Decommissioning"): '
+            "its accounts, domains, buckets and keys are kept; only its access and Studio profiles go."
+        )
+    if any(f.resource_type == "aws_sagemaker_user_profile" for f in resources):
+        lines.append(
+            "A member who leaves, a role without Studio and a decommissioned team delete Studio profiles: when that is the "
+            "change you mean, approve them as below."
+        )
+    if resources:
+        lines.append(
+            "If this is not what you meant, undo the registry change that causes it (a renamed organization, "
+            "a changed vpc_cidr, a share's resource, from or kind, a removed member or team, an adopted account_id "
+            "removed or changed)."
+        )
+    lines.append(
+        "To destroy on purpose: synth with --allow-destroy, and in the pull request a platform admin adds these entries "
+        "to allow-destroy.yaml (repository root; docs/security.md), each with its real reason:"
+    )
+    lines.append(opt_in_entries(found))
+    return "\n".join(lines)
 
 
 class OptInInvalid(Exception):
@@ -124,13 +194,6 @@ def verdict(found: list[Finding], opt_ins: list[OptIn]) -> Verdict:
     return Verdict(found, approved)
 
 
-def _shares(path: Path | None) -> set[str]:
-    try:
-        return {s["name"] for s in json.loads(path.read_text(encoding="utf-8"))["shares"]} if path else set()
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
-
-
 def check(base_ref: str, out: Path, allow_file: Path, head_ref: str | None = None) -> Verdict:
     """The committed output at base_ref against the output of this change, with the opt-ins this change adds.
 
@@ -143,17 +206,14 @@ def check(base_ref: str, out: Path, allow_file: Path, head_ref: str | None = Non
     out_rel = os.path.relpath(out.resolve(), root)
     allow_rel = os.path.relpath(allow_file.resolve(), root)
     with tempfile.TemporaryDirectory() as tmp:
-        base_out = gitbase.extract(ref, out_rel, root, Path(tmp) / "base")
-        before = read_stacks(base_out / "stacks") if base_out else {}
-        before_shares = _shares(base_out / "shares.json" if base_out else None)
+        # a missing output folder holds nothing: at the base, nothing to destroy; in the change, every stack removed
+        base_out = gitbase.extract(ref, out_rel, root, Path(tmp) / "base") or Path(tmp) / "missing"
         if head:
             head_out = gitbase.extract(head, out_rel, root, Path(tmp) / "head") or Path(tmp) / "missing"
             head_text = gitbase.show(head, allow_rel, root)
         else:
             head_out, head_text = out, allow_file.read_text(encoding="utf-8") if allow_file.is_file() else None
-        # a missing output folder is every stack removed, never "nothing to compare"
-        after, after_shares = read_stacks(head_out / "stacks"), _shares(head_out / "shares.json")
+        found = destroyed(base_out, head_out)
     opt_ins = parse_opt_ins(head_text, f"{head_ref}:{allow_rel}" if head else str(allow_file))
     spent = parse_opt_ins(gitbase.show(ref, allow_rel, root), f"{base_ref}:{allow_rel}")
-    found = guarded(findings(before, after, before_shares, after_shares))
     return verdict(found, new_opt_ins(opt_ins, spent))

@@ -3,10 +3,9 @@ and seed code of Projects templates. Read from the compiled plan, like the rest 
 
 from __future__ import annotations
 
-from ..libraries import publishers
+from ..plan.layout import Plan
+from ..plan.records import SeedCode
 from ..registry.model import Registry
-from ..seed import SeedCode
-from ..stacks import Plan
 from .model import Change
 
 Compiled = tuple[Registry, Plan]
@@ -16,7 +15,7 @@ def _owners(plan: Plan | None) -> dict[str, str]:
     """Package (normalized) -> the team that may publish it."""
     if not plan:
         return {}
-    return {pkg: p.team for p in publishers(plan) for pkg in p.packages}
+    return {pkg: p.team for p in plan.publishers for pkg in p.packages}
 
 
 def _where(plan: Plan, team: str) -> str:

@@ -16,8 +16,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .. import naming
-from ..tfexpr import expression
+from ..base import ids, naming
+from ..base.tfexpr import expression
 from .stackshape import Expect, written
 from .strictjson import shown
 
@@ -80,7 +80,7 @@ CENTRAL: dict[str, dict[str, Rule]] = {
 def rules(stack: str, e: Expect) -> dict[str, Rule]:
     """Every output the compiler may write in this stack, with the rule for its value."""
     if stack == naming.ORGANIZATION_STACK:
-        accounts = {key: written(expression(f"{naming.account_resource(key)}.id")) for key in e.created_accounts}
+        accounts = {key: written(expression(f"{ids.account_address(key)}.id")) for key in e.created_accounts}
         return {**CENTRAL[stack], **({"account_ids": Exact(accounts)} if accounts else {})}
     if stack in CENTRAL:
         return CENTRAL[stack]

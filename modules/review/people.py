@@ -6,11 +6,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from .. import naming
+from ..base import naming
 from ..outputs.access import Grant, grants
-from ..records import Group
+from ..plan.layout import Plan
+from ..plan.records import Group
 from ..registry.model import Registry
-from ..stacks import Plan
 from .model import Change
 
 Compiled = tuple[Registry, Plan]
@@ -101,8 +101,8 @@ def _removal_reason(person: str, team: str, base: Registry | None, new: Registry
 def people_changes(base: Compiled | None, new: Compiled) -> list[Change]:
     base_reg, base_plan = base if base else (None, None)
     new_reg, new_plan = new
-    before = {(g.person, g.account, g.permission_set): g for g in (grants(*base) if base else [])}
-    after = {(g.person, g.account, g.permission_set): g for g in grants(*new)}
+    before = {(g.person, g.account, g.permission_set): g for g in (grants(base[1]) if base else [])}
+    after = {(g.person, g.account, g.permission_set): g for g in grants(new[1])}
     prof_before, prof_after = _profiles(base_plan), _profiles(new_plan)
     out: list[Change] = []
     used_grants: set[tuple[str, str, str]] = set()

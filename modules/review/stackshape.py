@@ -20,11 +20,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .. import naming
-from ..libraries import pip_script
+from ..base import naming
+from ..base.tfexpr import OPEN, expression, index
+from ..plan.layout import Plan
+from ..policies.libraries import pip_script
 from ..shares import KINDS
-from ..stacks import Plan
-from ..tfexpr import OPEN, expression, index
 from .strictjson import shown
 
 PROVIDER_SOURCE = "hashicorp/aws"
@@ -83,7 +83,7 @@ def expect(plan: Plan, regions: tuple[str, ...]) -> Expect:
     adopted = {a.adopted_id: a.access_role for a in org.accounts if a.adopted_id}
 
     def arn(account: str, access_role: str | None) -> str:
-        return f"arn:aws:iam::{account}:role/${{{naming.member_role(plan.org, access_role)}}}"
+        return f"arn:aws:iam::{account}:role/${{{naming.member_role(plan.values.org, access_role)}}}"
 
     shared = arn(values.shared_services_account_id, adopted.get(values.shared_services_account_id))
     roles: dict[str, frozenset[str]] = {
@@ -101,20 +101,16 @@ def expect(plan: Plan, regions: tuple[str, ...]) -> Expect:
     ram = {a.name: {s.name: written(arn_) for s in a.shares_out if (arn_ := KINDS[s.kind].ram_share_arn(s))} for a in plan.accounts}
     return Expect(
         stacks=frozenset(plan.stack_names),
-        bucket=plan.backend.bucket,
-        region=plan.backend.region,
-        regions=frozenset({*regions, plan.home_region, values.identity_center_region}),
-        account_ids=frozenset({plan.management_account_id, *central, *adopted}),
+        bucket=plan.values.backend.bucket,
+        region=plan.values.backend.region,
+        regions=frozenset({*regions, plan.values.home_region, values.identity_center_region}),
+        account_ids=frozenset({plan.values.management_account_id, *central, *adopted}),
         role_arns=roles,
         account_id=account_id,
         ram_share_arns={name: arns for name, arns in ram.items() if arns},
         created_accounts=tuple(sorted(a.key for a in org.accounts)),
-        org=plan.org,
-        kinds={
-            **{name: name for name in naming.CENTRAL_STACKS},
-            **{a.name: "access" for a in plan.access},
-            **{a.name: "account" for a in plan.accounts},
-        },
+        org=plan.values.org,
+        kinds={r.name: r.kind for r in plan.records},  # the plan's stack-kind table (plan/kinds.py)
         lifecycle_scripts={
             a.name: base64.b64encode(pip_script(a.libraries).encode()).decode("ascii") for a in plan.accounts if a.libraries
         },

@@ -13,13 +13,10 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
-from .. import naming
-from ..tfexpr import expression
-
-if TYPE_CHECKING:  # annotations only: the model imports this package to build its `kind` literal
-    from ..registry.model import Registry
+from ..base import naming
+from ..base.tfexpr import expression
 
 ACCESS = ("read", "write")
 
@@ -125,8 +122,9 @@ class ShareKind(ABC):
         return tuple(sorted(self.read + (self.write if access == "write" else ())))
 
     # ---------------------------------------------------------------- validation and plan
-    def resource_problems(self, reg: Registry, team: str, env: str, resource: str) -> list[str]:
-        """Problems of a `resource:` that matches `pattern`, beyond the pattern (messages)."""
+    def resource_problems(self, resource: str, producer_bucket: str) -> list[str]:
+        """Problems of a `resource:` that matches `pattern`, beyond the pattern (messages); `producer_bucket` is the
+        producing account's data bucket. The registry's model is built from the kinds, so they never read it."""
         return []
 
     def planned_resource(self, resource: str, producer_bucket: str) -> str:

@@ -4,7 +4,7 @@ https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-cross-account-acce
 
 from __future__ import annotations
 
-from .. import naming
+from ..base import naming
 from .base import ArtifactLookup, Endpoint, RamKind, Share
 
 

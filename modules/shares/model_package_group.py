@@ -5,7 +5,7 @@ https://docs.aws.amazon.com/sagemaker/latest/dg/model-registry-ram.html
 
 from __future__ import annotations
 
-from .. import naming
+from ..base import naming
 from .base import Endpoint, Policy, Resource, Share, ShareKind, construct_id, grant_policy
 
 

@@ -6,14 +6,11 @@ prefix and use the producer's key, through S3 only.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .. import naming
-from ..registry.errors import show
+from ..base import naming
+from ..base.errors import show
 from .base import Endpoint, ProducerStatements, Resource, Share, ShareKind, role_arns, roots
-
-if TYPE_CHECKING:
-    from ..registry.model import Registry
 
 LIST_ACTIONS = ("s3:ListBucket",)
 # A first segment S3 would take as a bucket name and that is more than one word reads as a bucket, never as a folder.
@@ -34,15 +31,14 @@ class S3Prefix(ShareKind):
     read = ("s3:GetObject", "s3:GetObjectVersion")
     write = ("s3:AbortMultipartUpload", "s3:PutObject")
 
-    def resource_problems(self, reg: Registry, team: str, env: str, resource: str) -> list[str]:
+    def resource_problems(self, resource: str, producer_bucket: str) -> list[str]:
         """The prefix is written plain (features/daily/) or after the producer's own data bucket
         (<bucket>/features/daily/). Which one a first segment is cannot be told from every spelling: `other-bucket` may
         be a bucket or a folder. So a share never guesses. The producer's bucket is accepted only with a prefix after
         it (the whole bucket is not a prefix); any other first segment that S3 would take as a bucket name and that
         is not one plain word (it holds '-' or '.', as every bucket this platform derives does) is refused, saying
         how to write it as a folder of the producer's bucket. A plain word (features/, exports/) is a folder."""
-        org, suffix = reg.organization.name, reg.organization.bucket_suffix
-        own = naming.data_bucket_name(org, team, env, suffix)
+        own = producer_bucket
         first, _, rest = resource.partition("/")
         allowed = f"allowed: a prefix such as features/daily/, or {own}/<prefix>"
         if first == own:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
 from modules.review.allowlist import DATA_SOURCES, FUNCTIONS, RESOURCE_TYPES, problems
 from modules.review.bodies import READS_FILES
@@ -17,7 +18,6 @@ from modules.review.hclscan import Found, Unscannable, scan_document, scan_templ
 from modules.review.placement import PLACEMENT, alias
 from modules.review.stackshape import PROVIDER_VERSION, REQUIRED_PROVIDERS, expect
 from modules.review.strictjson import StrictJsonError, loads, shown
-from modules.stacks import plan
 from tests.helpers import EXAMPLE, TESTS
 
 ROOT = TESTS.parent

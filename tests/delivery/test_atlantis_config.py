@@ -3,6 +3,7 @@ atlantis.yaml: valid by Atlantis's own rules (tests/delivery/atlantis_rules.py),
 choose a workflow, drop a requirement, or make the server run anything but the compiler installed in its image."""
 
 import json
+import os
 import re
 import tomllib
 
@@ -117,7 +118,7 @@ def test_every_stage_checks_first_and_runs_only_the_installed_compiler():
 
 def test_the_image_is_built_from_the_default_branch_and_holds_what_the_steps_call():
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
-    assert pyproject["project"]["scripts"] == {"sagemaker-registry": "modules.cli:entry"}
+    assert pyproject["project"]["scripts"] == {"sagemaker-registry": "modules.commands.cli:entry"}
     assert "FROM python:3.11-" in DOCKERFILE, "pyproject.toml requires Python 3.11"
     assert "COPY modules ./modules" in DOCKERFILE and "python -m pip install --no-cache-dir ." in DOCKERFILE
     assert "COPY pyproject.toml ./" in DOCKERFILE, "the build reads pyproject.toml (package data: every file of modules/)"
@@ -147,6 +148,18 @@ def test_every_folder_of_the_compiler_is_a_package_the_image_installs():
     for folder in sorted(p for p in (ROOT / "modules").rglob("*") if p.is_dir() and p.name != "__pycache__"):
         if any(folder.glob("*.py")):
             assert (folder / "__init__.py").is_file(), f"{folder}: not a package, so `pip install .` would leave it out"
-    from modules.cli import entry
+    from modules.commands.cli import entry
 
     assert callable(entry)
+
+
+def test_every_file_of_the_compiler_besides_python_is_package_data():
+    """`pip install .` copies only .py files and the package data pyproject.toml lists: the Node wrapper jsii starts
+    and its preload must stay beside engine/node.py, which finds them there (and the wrapper executable)."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    others = [p for p in (ROOT / "modules").rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts]
+    assert others, "the engine's Node wrapper and preload"
+    for path in others:
+        package = ".".join(path.parent.relative_to(ROOT).parts)
+        assert any(path.match(glob) for glob in data.get(package, [])), f"{path.relative_to(ROOT)} is not in [tool.setuptools.package-data]"
+    assert os.access(ROOT / "modules" / "engine" / "jsii-node", os.X_OK)

@@ -1,6 +1,6 @@
 """Blast radius: each typical registry change reaches exactly the stacks it must, and no central stack it need not.
 
-A stack's fingerprint covers everything its output depends on (modules/fingerprint.py; incremental synth is
+A stack's fingerprint covers everything its output depends on (modules/engine/fingerprint.py; incremental synth is
 tested byte-identical to a full one in tests/synth/test_incremental.py), so the stacks whose fingerprint moves
 are the stacks whose `cdk.tf.json` can change: the Atlantis projects that plan. Pure Python, no cdktn.
 """
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from modules.fingerprint import stack_digests
+from modules.engine.fingerprint import stack_digests
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
-from modules.stacks import plan
 from tests.helpers import materialize
 
 FRAUD, RISK = "teams/fraud.yaml", "teams/risk.yaml"

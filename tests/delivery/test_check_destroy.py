@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from modules.destroy import REASON_PLACEHOLDER
-from modules.review.guard import OptInInvalid, parse_opt_ins
+from modules.review.guard import REASON_PLACEHOLDER, OptInInvalid, parse_opt_ins
 from tests.delivery.test_pull_request import git, synth
 from tests.helpers import materialize
 

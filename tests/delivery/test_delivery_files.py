@@ -6,11 +6,11 @@ import json
 import jq
 import yaml
 
-from modules import naming
+from modules.base import naming
 from modules.outputs import root_files
 from modules.outputs.access import access_report
 from modules.outputs.graph import mermaid
-from modules.stacks import plan
+from modules.plan.layout import plan
 from tests.helpers import EXAMPLE, TESTS
 
 ROOT = TESTS.parent
@@ -61,12 +61,12 @@ def test_codeowners(example_registry):
 
 def test_access_review_of_the_example(example_registry):
     p = plan(example_registry)
-    md = access_report(example_registry, p, "md")
+    md = access_report(p, "md")
     assert "| julia | recsys-dev | DataScientist | recsys / data-scientist | yes |" in md
     assert "| farah | recsys-prod | ReadOnly | recsys / viewer |  |" in md
     assert "| amara **admin** | shared-services | PlatformAdmin | platform admins |  |" in md
     assert "churn" not in "".join(line for line in md.splitlines() if "julia" in line), "no access to a decommissioned team"
-    csv = access_report(example_registry, p, "csv").splitlines()
+    csv = access_report(p, "csv").splitlines()
     assert csv[0] == "person,platform_admin,account,permission_set,team,role,studio,until,reason,source"
     assert "julia,no,recsys-prod" not in "\n".join(csv), "data-scientist maps nothing in prod"
 

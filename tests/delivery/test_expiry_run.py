@@ -15,10 +15,10 @@ import yaml
 
 from modules.outputs.access import access_report
 from modules.outputs.codeowners import codeowners
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
 from modules.review.compare import summarize
 from modules.review.render import as_dict, markdown
-from modules.stacks import plan
 from tests.delivery.test_pull_request import git, synth
 from tests.helpers import materialize
 
@@ -204,12 +204,12 @@ def test_the_diff_shows_end_dates_where_access_is_granted_or_its_end_moves(tmp_p
 
 def test_the_access_review_shows_the_end_of_each_row(example_registry):
     p = plan(example_registry)
-    md = access_report(example_registry, p, "md")
+    md = access_report(p, "md")
     assert "| bruno | pricing-prod | ReadOnly | pricing / viewer |  | 2027-06-30 |" in md
     assert "| dana | pricing-dev | MLEngineer | grant pricing / ml-engineer: INC-2291 backfill" in md and "| yes | 2027-01-15 |" in md
-    csv = access_report(example_registry, p, "csv")
+    csv = access_report(p, "csv")
     assert "bruno,no,pricing-prod,ReadOnly,pricing,viewer,no,2027-06-30,,registry\n" in csv
-    rows = json.loads(access_report(example_registry, p, "json"))["grants"]
+    rows = json.loads(access_report(p, "json"))["grants"]
     dana = next(r for r in rows if (r["person"], r["account"]) == ("dana", "pricing-dev"))
     assert (dana["until"], dana["role"], dana["studio"]) == ("2027-01-15", "ml-engineer", True) and dana["reason"].startswith("INC-2291")
     assert all(r["until"] is None for r in rows if r["person"] == "farah"), "access without end has no date"

@@ -8,13 +8,13 @@ import os
 
 import pytest
 
+from modules.base.gitbase import LinkOutside, extract, show
 from modules.post.manifest import Manifest
 from modules.post.run import context, outputs_values
-from modules.review.gitbase import LinkOutside, extract, show
 from tests.delivery.test_planted_pull_requests import ROOT, STACK, _edit_json, _edit_text, check, plant, repo  # noqa: F401
 from tests.post.fakes import FakeGateway
 
-TOUCH = _edit_text("modules/naming.py", '"""', '"""A harmless edit. ')
+TOUCH = _edit_text("modules/base/naming.py", '"""', '"""A harmless edit. ')
 HIDDEN_CALLS = {
     # Terraform ignores "//" only in block bodies; in an object *expression* it is an ordinary key, evaluated.
     "slash-key-in-an-object-expression": ({"//": '${base64encode(file("/proc/self/environ"))}'}, 'an expression calls "base64encode"()'),

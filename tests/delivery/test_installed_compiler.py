@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 
 from modules.outputs.atlantis import atlantis_yaml
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
 from modules.review import samecompiler
-from modules.stacks import plan
 from tests.helpers import EXAMPLE, TESTS
 
 ROOT = TESTS.parent
@@ -68,7 +68,7 @@ def _installed_check_stacks(site: Path, repo: Path, rev: str, cwd: Path) -> subp
     """`sagemaker-registry check-stacks` of the installed copy, run from outside any checkout."""
     script = (
         "import sys, modules; assert modules.__file__.startswith(sys.argv[1]), modules.__file__;"
-        "from modules.cli import main; sys.exit(main(['check-stacks', '--repo', sys.argv[2], '--rev', sys.argv[3]]))"
+        "from modules.commands.cli import main; sys.exit(main(['check-stacks', '--repo', sys.argv[2], '--rev', sys.argv[3]]))"
     )
     env = {**os.environ, "PYTHONPATH": str(site), "PYTHONSAFEPATH": "1"}
     return subprocess.run([sys.executable, "-c", script, str(site), str(repo), rev], cwd=cwd, env=env, capture_output=True, text=True)
@@ -79,7 +79,7 @@ def test_the_wheel_holds_every_file_of_the_checkouts_compiler(installed):
     tracked = {p for p in _tracked() if p.startswith("modules/")}
     names = {n for n in zipfile.ZipFile(wheel).namelist() if n.startswith("modules/")}
     assert names == tracked, sorted(names ^ tracked)
-    assert os.access(site / "modules" / "jsii-node", os.X_OK), "jsii starts the wrapper: it must stay executable"
+    assert os.access(site / "modules" / "engine" / "jsii-node", os.X_OK), "jsii starts the wrapper: it must stay executable"
     assert samecompiler.own_files(site / "modules") == {p: samecompiler.blob_id((ROOT / p).read_bytes()) for p in tracked}
     assert samecompiler.differences(repo, "HEAD", site / "modules") == [], "the same compiler as the commit's"
 
@@ -105,5 +105,5 @@ def test_an_installed_compiler_missing_a_file_is_not_the_commits(installed, tmp_
     shutil.copytree(site / "modules", copy / "modules")
     for info in site.glob("sagemaker_registry-*.dist-info"):  # the pinned dependencies it was installed with
         shutil.copytree(info, copy / info.name)
-    (copy / "modules" / "jsii-node").unlink()
-    assert samecompiler.differences(repo, "HEAD~1", copy / "modules") == ["modules/jsii-node"]
+    (copy / "modules" / "engine" / "jsii-node").unlink()
+    assert samecompiler.differences(repo, "HEAD~1", copy / "modules") == ["modules/engine/jsii-node"]

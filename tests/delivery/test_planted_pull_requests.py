@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from modules.outputs.atlantis import atlantis_yaml
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
-from modules.stacks import plan
 from tests.helpers import EXAMPLE, TESTS
 
 ROOT = TESTS.parent
@@ -204,9 +204,9 @@ def test_a_stack_edited_by_hand_differs_from_the_rebuild(repo, run_cli):
 
 
 def test_a_pull_request_that_changes_the_compiler_is_held_to_the_allow_list(repo, run_cli):
-    touch = _edit_text("modules/naming.py", '"""', '"""A harmless edit. ')
+    touch = _edit_text("modules/base/naming.py", '"""', '"""A harmless edit. ')
     code, out, _ = check(run_cli, repo, plant(repo, touch))
-    assert code == 0 and "the commit changes the compiler: modules/naming.py; not compared with a rebuild" in out
+    assert code == 0 and "the commit changes the compiler: modules/base/naming.py; not compared with a rebuild" in out
     external = _edit_json(f"{STACK}/cdk.tf.json", lambda d: d["data"].update({"external": {}}))
     planted = plant(repo, lambda root: (touch(root), external(root)))
     code, _, err = check(run_cli, repo, planted)
@@ -244,7 +244,7 @@ def test_an_atlantis_step_checks_its_project_and_atlantis_yaml(repo, run_cli, mo
 def test_with_a_changed_compiler_atlantis_yaml_may_hold_only_what_the_compiler_writes(repo, run_cli, monkeypatch):
     for key, value in ATLANTIS_ENV.items():
         monkeypatch.setenv(key, value)
-    touch = _edit_text("modules/naming.py", '"""', '"""A harmless edit. ')
+    touch = _edit_text("modules/base/naming.py", '"""', '"""A harmless edit. ')
     edits = [
         ("projects:", "workflows: {registry: {plan: {steps: [{run: sh evil.sh}]}}}\nprojects:", 'key "workflows" is not one the compiler'),
         (f"  dir: {STACK}\n", f"  dir: {STACK}\n  terraform_version: 0.12.0\n", '"terraform_version"'),

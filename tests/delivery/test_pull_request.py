@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from modules.destroy import instances
+from modules.engine.destroy import instances
 from modules.outputs import root_files
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
 from modules.review.mdtext import text as md_text
-from modules.stacks import plan
-from modules.synth import synthesize
-from tests.helpers import materialize
+from tests.helpers import materialize, synthesize
 
 
 def git(*args, cwd):

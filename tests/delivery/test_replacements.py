@@ -1,7 +1,7 @@
 """`diff` lists replacements of stateful resources first, as destructive, with the attribute that forces them,
 and says each thing once (a profile's removal is the people section's; a CIDR change carries its replacements)."""
 
-from modules.destroy import Finding
+from modules.engine.destroy import Finding
 from modules.review.compare import resource_changes
 from modules.review.model import Change, Summary
 from modules.review.render import markdown

@@ -5,13 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
 from modules.review.compare import summarize
 from modules.review.estate import instance_flags
 from modules.review.mdtext import text as md_text
 from modules.review.render import as_dict, markdown
 from modules.review.tfplan import read_plans
-from modules.stacks import plan
 from tests.helpers import materialize
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from modules.destroy import REASON_PLACEHOLDER
+from modules.review.guard import REASON_PLACEHOLDER
 from modules.review.mdtext import text as md_text
 from tests.delivery.test_pull_request import git
 from tests.helpers import EXAMPLE

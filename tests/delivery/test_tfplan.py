@@ -123,8 +123,8 @@ def test_the_caution_comes_before_everything_else():
 
 
 def _empty_registry():
+    from modules.plan.layout import plan
     from modules.registry.validate import load_registry
-    from modules.stacks import plan
     from tests.helpers import BASE
 
     reg = load_registry(BASE)

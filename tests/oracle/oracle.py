@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from modules.destroy import instances
+from modules.engine.destroy import instances
 
 from . import botomodel, quotas
 from .mapping import RESOURCES, Api, Auto, NotSent

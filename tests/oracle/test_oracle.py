@@ -10,17 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from modules import naming
+from modules.base import naming
+from modules.base.tfexpr import expression
+from modules.plan.layout import plan
 from modules.policies.size import MANAGED_MAX, ROLE_INLINE_MAX, worst_case_size
 from modules.policies.split import split
 from modules.registry.caps import CAPS
 from modules.registry.checks.caps import _objects
 from modules.registry.validate import load_registry
 from modules.review.allowlist import RESOURCE_TYPES
-from modules.stacks import plan
-from modules.synth import synthesize
-from modules.tfexpr import expression
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, synthesize
 from tests.terraform import schema
 
 from . import botomodel
@@ -34,14 +33,14 @@ VALID = sorted(p for p in (FIXTURES / "valid").iterdir() if p.is_dir())
 
 def _clean(report: Report, what: str) -> None:
     print(f"{what}: {report.summary()}")
-    assert not report.unmapped, f"{what}: emitted without a mapping in tests/oracle/mapping.py: {sorted(report.unmapped)}"
+    assert not report.unmapped, f"{what}: emitted without a mapping in tests/oracle/mapping/: {sorted(report.unmapped)}"
     assert not report.findings, f"{what}: AWS would reject:\n" + "\n".join(map(str, report.findings))
     assert report.checked > 0
 
 
 def test_every_allow_listed_type_is_mapped_to_members_botocore_knows():
     missing = sorted(RESOURCE_TYPES - set(RESOURCES))
-    assert not missing, f"resource types the compiler may emit without a mapping in tests/oracle/mapping.py: {missing}"
+    assert not missing, f"resource types the compiler may emit without a mapping in tests/oracle/mapping/: {missing}"
     unknown = []
     for tf_type, api in RESOURCES.items():
         targets = [t.prefix if isinstance(t, Auto) else t for t in api.attrs.values() if not isinstance(t, NotSent)]

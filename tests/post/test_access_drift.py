@@ -7,11 +7,11 @@ import json
 
 import pytest
 
+from modules.plan.layout import plan
 from modules.post.access_report import as_json, findings, markdown
 from modules.post.deadline import Clock, Deadline
 from modules.post.manifest import manifests
 from modules.post.run import exit_code, run
-from modules.stacks import plan
 from tests.helpers import EXAMPLE
 from tests.post.fakes import FakeClock, FakeGateway
 

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from modules.plan.layout import plan
 from modules.post.manifest import manifests
-from modules.stacks import plan
 from tests.post.emulation import create_role, delete_role
 from tests.post.world import REGION
 

@@ -5,10 +5,10 @@ manifest) are what CodeBuild's model accepts, and "not found" is only the error 
 import pytest
 from botocore.exceptions import ClientError
 
+from modules.plan.layout import plan
 from modules.post.job_types import Context
 from modules.post.manifest import manifests
 from modules.post.seed_code import seed_code
-from modules.stacks import plan
 from tests.post.fakes import FakeGateway
 from tests.post.test_gateway_stubbed import ACCOUNT, REGION, clock, gw, stub  # noqa: F401 - the fixtures
 

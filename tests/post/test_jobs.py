@@ -4,10 +4,10 @@ import json
 
 import pytest
 
+from modules.plan.layout import plan
 from modules.post.deadline import Clock, Deadline
 from modules.post.manifest import manifests
 from modules.post.run import UsageError, as_json, as_table, exit_code, run
-from modules.stacks import plan
 from tests.post.fakes import FakeClock, FakeGateway
 
 PRICING_DEV = "arn:aws:sagemaker:eu-west-1:111122223333:pipeline/price-elasticity-training"
@@ -31,7 +31,7 @@ def aws():
 
 def healthy_organization(g: FakeGateway) -> None:
     """The example organization with every first-apply prerequisite in place."""
-    from modules.trusted_access import REQUIRED_TRUSTED_SERVICES
+    from modules.plan.trusted_access import REQUIRED_TRUSTED_SERVICES
 
     g.org = {"Id": "o-exampleorg", "FeatureSet": "ALL", "MasterAccountId": "100000000001"}
     g.accounts.update(

@@ -11,11 +11,11 @@ import json
 import boto3
 import pytest
 
+from modules.plan.layout import plan
 from modules.post.gateway import AwsGateway
 from modules.post.manifest import as_dict, manifests
 from modules.post.run import exit_code
 from modules.post.run import run as run_post
-from modules.stacks import plan
 
 
 @pytest.fixture(scope="module")

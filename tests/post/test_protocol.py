@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from modules.cli import _parser
+from modules.commands.cli import _parser
+from modules.plan.layout import plan
 from modules.post.gateway import AwsGateway, Gateway
 from modules.post.jobs import JOBS
 from modules.post.manifest import Jobs, Manifest, manifests
 from modules.post.run import UsageError, load_manifest
-from modules.stacks import plan
 from tests.post.fakes import FakeGateway
 
 ROOT = Path(__file__).resolve().parents[2]

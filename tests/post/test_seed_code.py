@@ -7,10 +7,10 @@ import json
 
 import pytest
 
+from modules.plan.layout import plan
 from modules.post.deadline import Clock, Deadline
 from modules.post.manifest import manifests
 from modules.post.run import exit_code, run
-from modules.stacks import plan
 from tests.post.fakes import FakeClock, FakeGateway
 
 STACK = "shared-services"

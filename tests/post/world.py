@@ -11,8 +11,8 @@ from pathlib import Path
 
 import boto3
 
+from modules.plan.layout import plan
 from modules.post.manifest import as_dict, manifests
-from modules.stacks import plan
 from tests.post.emulation import Emulation
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -71,7 +71,7 @@ def test_usage_error_exits_2(run_cli):
 
 
 def test_only_construct_building_commands_rerun_optimized():
-    from modules.cli import wants_cdktn
+    from modules.commands.cli import wants_cdktn
 
     assert wants_cdktn([]) and wants_cdktn(["synth", "--registry", "x"]) and wants_cdktn(["--quiet"])
     assert not wants_cdktn(["validate"]) and not wants_cdktn(["schema"]) and not wants_cdktn(["synth", "--help"])

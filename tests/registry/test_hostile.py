@@ -98,7 +98,7 @@ def test_a_huge_file_of_unknown_keys_gives_a_bounded_report(tmp_path, run_cli):
 
 
 def test_report_caps_each_kind_per_file_but_counts_all():
-    from modules.registry.errors import RegistryError, RegistryInvalid
+    from modules.base.errors import RegistryError, RegistryInvalid
 
     errors = [RegistryError("a.yaml", i, "", f"unknown field 'k{i}'") for i in range(1, 31)]
     errors += [RegistryError("a.yaml", 99, "", "something else"), RegistryError("b.yaml", 1, "", "unknown field 'x'")]

@@ -8,7 +8,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modules.registry.errors import RegistryInvalid
+from modules.base.errors import RegistryInvalid
 from modules.registry.validate import load_registry
 from tests.helpers import BASE
 

@@ -84,5 +84,5 @@ def test_the_loader_knows_no_checks_and_validation_imports_no_plan():
     assert not any(m.startswith("modules.registry.checks") for m in _modules_after("import modules.registry.load"))
     loaded = _modules_after("from modules.registry.validate import load_registry; load_registry('registry')")
     assert "modules.registry.checks" in loaded
-    assert not {"modules.stacks", "modules.records", "modules.build"} & loaded
+    assert not {"modules.plan.layout", "modules.plan.records", "modules.engine.build"} & loaded
     assert not any(m.startswith(("cdktn", "jsii")) for m in loaded)

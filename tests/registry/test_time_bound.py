@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from modules.fingerprint import stack_digests
+from modules.base.errors import RegistryInvalid
+from modules.engine.fingerprint import stack_digests
 from modules.outputs import root_files
+from modules.plan.layout import plan
 from modules.post.manifest import manifest_files
-from modules.registry.errors import RegistryInvalid
 from modules.registry.expiry import entries, expired, judge
 from modules.registry.validate import load_registry
 from modules.registry.yamledit import EditError, append_items, remove_items
-from modules.stacks import plan
 from tests.helpers import EXAMPLE, materialize
 
 GRANTS = """grants:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from modules.destroy import instances
+from modules.engine.destroy import instances
 from tests.resolve import resolve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,7 +126,7 @@ def _indexed(value: object, key: str) -> object:
 
 def run_checkov(stacks: Path) -> list[Finding]:
     # Each instance of a for_each resource is written as a resource of its own, its each.key/each.value replaced
-    # (modules.destroy.instances: what Terraform plans), so checkov reads every instance's real settings; a
+    # (modules.engine.destroy.instances: what Terraform plans), so checkov reads every instance's real settings; a
     # finding names the instance's address (`aws_iam_role.roles["plan-role"]`).
     addresses: dict[tuple[str, str], str] = {}  # (stack, "<type>.<name as scanned>") -> the address in the output
     played: dict[tuple[str, str], frozenset[str]] = {}  # (stack, address in the output) -> its roles

@@ -8,15 +8,15 @@ from typing import Literal
 import pytest
 
 from modules import shares
-from modules.build import _build_batch
+from modules.base.errors import RegistryInvalid
+from modules.engine.build import _build_batch
+from modules.plan.layout import plan
 from modules.post import manifest
 from modules.post.manifest import Manifest, manifests
 from modules.registry import model
 from modules.registry.checks.derived import claims
-from modules.registry.errors import RegistryInvalid
 from modules.registry.validate import load_registry
 from modules.shares.base import ArtifactLookup, Endpoint, RamKind, Share
-from modules.stacks import plan
 from tests.helpers import materialize
 from tests.post.test_gateway_stubbed import ACCOUNT, REGION, clock, gw, stub  # noqa: F401 - fixtures
 from tests.synth.conftest import iam_items, policy, resources, stack

@@ -3,7 +3,7 @@ is never read as a folder (it is refused, saying how to write the folder), and t
 
 import pytest
 
-from modules import naming
+from modules.base import naming
 from modules.shares import KINDS
 
 S3 = KINDS["s3_prefix"]
@@ -12,7 +12,8 @@ OWN = "northwind-demand-forecast-prod-data"
 
 def problems(reg, resource):
     assert S3.pattern.fullmatch(resource), resource
-    return S3.resource_problems(reg, "demand-forecast", "prod", resource)
+    org = reg.organization
+    return S3.resource_problems(resource, naming.data_bucket_name(org.name, "demand-forecast", "prod", org.bucket_suffix))
 
 
 @pytest.mark.parametrize(

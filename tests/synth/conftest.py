@@ -1,10 +1,10 @@
 import json
 from pathlib import Path
 
-from modules.destroy import instances
+from modules.engine.destroy import instances
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
-from modules.stacks import plan
-from modules.synth import synthesize
+from tests.helpers import synthesize
 from tests.resolve import fake_account_id, resolve  # noqa: F401 - re-exported for the tests
 
 

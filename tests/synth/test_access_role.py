@@ -4,9 +4,9 @@ only, as they treat OrganizationAccountAccessRole, and the post-step reaches the
 
 import json
 
+from modules.plan.layout import plan
 from modules.post.manifest import manifests
 from modules.registry.validate import load_registry
-from modules.stacks import plan
 from tests.helpers import FIXTURES
 from tests.policy_sim import Request, denied
 

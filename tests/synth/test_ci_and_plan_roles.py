@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from modules import naming, policies
+from modules import policies
+from modules.base import naming
 from tests.policy_sim import Request, allowed, denied
 from tests.resolve import fake_account_id
 from tests.synth.conftest import iam_items, policy, resources, stack

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from modules import synth as synth_module
-from modules.destroy import findings, guarded, stack_findings
-from modules.forcenew import FORCE_NEW, GUARDED_REMOVAL, LOSES
+from modules.engine import synth as synth_module
+from modules.engine.destroy import DestroyRefused, Finding, destroyed, findings, guarded, shares_in, stack_findings, stack_names
+from modules.engine.forcenew import FORCE_NEW, GUARDED_REMOVAL, LOSES
+from tests.helpers import synthesize
 from tests.synth.conftest import synth_registry
 
 
@@ -95,7 +96,7 @@ def test_dropping_rams_sharing_with_the_organization_is_guarded_like_a_removal()
 
 
 def test_every_stateful_type_the_compiler_emits_is_in_the_table(example_out):
-    """A new stateful type must be added to modules/forcenew.py: the types that hold data are named here."""
+    """A new stateful type must be added to modules/engine/forcenew.py: the types that hold data are named here."""
     emitted = {t for p in (example_out / "stacks").glob("*/cdk.tf.json") for t in json.loads(p.read_text()).get("resource", {})}
     stateful = {
         "aws_organizations_account",
@@ -157,6 +158,29 @@ def test_removing_a_member_with_studio_is_refused_as_it_deletes_the_profile(smal
     assert run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet", "--allow-destroy"])[0] == 0
 
 
+def test_synth_and_check_destroy_decide_with_the_same_function(small_out):
+    """One decision of what is destroyed (engine/destroy.py `destroyed`): synth refuses exactly what it finds between
+    the previous output and the staged one, and check-destroy calls it on two outputs; here on the previous output
+    and the output synth writes with --allow-destroy, the one a pull request commits."""
+    registry, out = small_out
+    team = registry / "teams" / "fraud.yaml"
+    team.write_text(
+        team.read_text()
+        .replace("  - {person: bob, role: data-scientist}\n", "")
+        .replace("dev: {budget_usd: 3000}", "dev: {vpc_cidr: 10.99.0.0/22}")
+    )
+    with pytest.raises(DestroyRefused) as refused:
+        synthesize(_plan(registry), out)
+    committed = out.parent / "committed"
+    shutil.copytree(out, committed)
+    synthesize(_plan(registry), committed, allow_destroy=True)
+    assert refused.value.findings == destroyed(out, committed) != []
+    assert {f.address for f in refused.value.findings} >= {'aws_sagemaker_user_profile.profiles["bob"]', "aws_sagemaker_domain.domain"}
+    assert destroyed(out, out.parent / "missing") == [Finding("stack_removed", n) for n in sorted(stack_names(out))] + [
+        Finding("share_removed", "shares", s) for s in sorted(shares_in(out))
+    ], "a missing output removes every stack and share"
+
+
 class Killed(BaseException):
     """Stands for SIGKILL: nothing after it runs, no except clause of the code under test catches it."""
 
@@ -175,7 +199,7 @@ def test_a_kill_between_the_two_renames_is_recovered_and_the_guard_still_holds(s
 
     monkeypatch.setattr(synth_module.os, "rename", rename)
     with pytest.raises(Killed):
-        synth_module.synthesize(_plan(registry), out, full=True)  # full: a swap happens even with nothing changed
+        synthesize(_plan(registry), out, full=True)  # full: a swap happens even with nothing changed
     monkeypatch.setattr(synth_module.os, "rename", real_rename)
     assert not out.exists(), "the crash left the output folder missing"
     assert [p.name.startswith(".out-old-") for p in out.parent.iterdir() if p.name.startswith(".out-")].count(True) == 1
@@ -190,8 +214,8 @@ def test_a_kill_between_the_two_renames_is_recovered_and_the_guard_still_holds(s
 
 
 def _plan(registry):
+    from modules.plan.layout import plan
     from modules.registry.validate import load_registry
-    from modules.stacks import plan
 
     return plan(load_registry(registry))
 

@@ -71,9 +71,9 @@ def test_a_named_organization_is_imported_and_everything_that_needs_trusted_acce
     import dataclasses
     import json
 
-    from modules.stacks import plan
-    from modules.synth import synthesize
-    from modules.trusted_access import REQUIRED_TRUSTED_SERVICES
+    from modules.plan.layout import plan
+    from modules.plan.trusted_access import REQUIRED_TRUSTED_SERVICES
+    from tests.helpers import synthesize
 
     p = plan(example_registry)
     org = dataclasses.replace(

@@ -3,8 +3,8 @@ state of the resource that was a construct of its own through a `moved` block, s
 
 import re
 
-from modules.destroy import instances, stack_findings
-from modules.naming import safe_id
+from modules.base.naming import safe_id
+from modules.engine.destroy import instances, stack_findings
 from tests.synth.conftest import stack
 
 # type -> the construct that holds every instance, and the earlier address of the instance with a given key

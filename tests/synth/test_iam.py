@@ -9,9 +9,9 @@ import pytest
 from modules.aws.base import PlatformStack
 from modules.aws.iam import group_id, iam
 from modules.aws.refs import instance
-from modules.build import new_app
-from modules.destroy import instances
-from modules.records import Backend
+from modules.engine.build import new_app
+from modules.engine.destroy import instances
+from modules.plan.records import Backend
 from tests.synth.conftest import stack
 
 IAM_TYPES = ("aws_iam_role", "aws_iam_role_policy", "aws_iam_role_policy_attachment")

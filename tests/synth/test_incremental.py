@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-import modules.build
+import modules.engine.build
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
-from modules.stacks import plan
-from modules.synth import synthesize
-from tests.helpers import FIXTURES, TESTS, materialize
+from tests.helpers import FIXTURES, TESTS, materialize, synthesize
 from tests.synth.test_safety import shuffled_copy
 
 
@@ -110,8 +109,8 @@ def test_a_hand_edited_stack_file_is_rebuilt(base, tmp_path):
 
 def test_parallel_equals_one_process(base, tmp_path, monkeypatch):
     registry, full = base
-    monkeypatch.setattr(modules.build, "MIN_PER_WORKER", 1)
-    monkeypatch.setattr(modules.build, "BATCH", 3)
+    monkeypatch.setattr(modules.engine.build, "MIN_PER_WORKER", 1)
+    monkeypatch.setattr(modules.engine.build, "BATCH", 3)
     out = tmp_path / "parallel"
     result = synthesize(compile_(registry), out, full=True, jobs=2)
     # built in worker processes (their own tfexpr nonce); a worker that starts late may find no batch left
@@ -122,8 +121,8 @@ def test_parallel_equals_one_process(base, tmp_path, monkeypatch):
 # The code below runs under `python -O` (as main.py does), where `assert` is removed: it checks with check().
 CHECK = "def check(ok, what):\n    if not ok: raise SystemExit(f'check failed: {what}')\n"
 PRELUDE = CHECK + (
-    "import sys, pathlib, multiprocessing as mp, modules.build as b; from modules.synth import synthesize; "
-    "from modules.stacks import plan; from modules.registry.validate import load_registry\n"
+    "import sys, pathlib, multiprocessing as mp, modules.engine.build as b; from tests.helpers import synthesize; "
+    "from modules.plan.layout import plan; from modules.registry.validate import load_registry\n"
     # the start methods the build asks for
     "used = []; get = mp.get_context; mp.get_context = lambda method=None: (used.append(method), get(method))[1]\n"
     "the_plan = lambda: plan(load_registry(sys.argv[1])); out = pathlib.Path(sys.argv[2])\n"
@@ -217,7 +216,7 @@ def test_file_work_beside_the_build_raises_its_error_once_both_are_done():
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
-        with modules.build._beside(fails):
+        with modules.engine.build._beside(fails):
             done.append("block")
     assert done == ["block"]
 
@@ -225,29 +224,29 @@ def test_file_work_beside_the_build_raises_its_error_once_both_are_done():
 def test_workers_are_spawned_where_forking_is_unsafe():
     # this process has started jsii (the fixtures build in it) and does not run optimized
     assert "jsii" in sys.modules or not sys.flags.optimize
-    assert modules.build._start_method() == "spawn"
+    assert modules.engine.build._start_method() == "spawn"
 
 
 @pytest.mark.parametrize("total,jobs", [(503, 2), (2003, 2), (20, 2), (7, 3), (80, 2), (1, 1)])
 def test_batches_keep_every_stack_in_order_and_end_small(total, jobs):
     names = [f"s{i:04d}" for i in range(total)]
-    size = min(modules.build.BATCH, -(-total // jobs))
-    got = modules.build.batches(names, size, tail=jobs * size)
+    size = min(modules.engine.build.BATCH, -(-total // jobs))
+    got = modules.engine.build.batches(names, size, tail=jobs * size)
     assert [n for batch in got for n in batch] == names
     assert all(0 < len(batch) <= size for batch in got)
     if total >= 4 * jobs * size:  # the last batches are a quarter the size, so workers finish together
         assert all(len(batch) <= max(1, size // 4) for batch in got[-4 * jobs :])
-    assert modules.build.batches(names, size) == [names[i : i + size] for i in range(0, total, size)]
+    assert modules.engine.build.batches(names, size) == [names[i : i + size] for i in range(0, total, size)]
 
 
 def test_workers_run_optimized_and_the_environment_is_restored(monkeypatch):
     """Workers skip the bindings' Python-side type checks (`if __debug__`); this process and its other children do not."""
     monkeypatch.setenv("PYTHONOPTIMIZE", "")
-    with modules.build._optimized_workers(), multiprocessing.get_context("spawn").Pool(1) as pool:
+    with modules.engine.build._optimized_workers(), multiprocessing.get_context("spawn").Pool(1) as pool:
         assert pool.apply(eval, ("__import__('sys').flags.optimize, __debug__",)) == (1, False)
     assert os.environ["PYTHONOPTIMIZE"] == ""
     monkeypatch.delenv("PYTHONOPTIMIZE")
-    with modules.build._optimized_workers():
+    with modules.engine.build._optimized_workers():
         pass
     assert "PYTHONOPTIMIZE" not in os.environ
 
@@ -258,11 +257,11 @@ def test_no_change_does_not_import_cdktn(base, tmp_path):
     shutil.copytree(full, out)
     before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
     code = (
-        "import sys; from modules.cli import main; rc = main(['synth', '--registry', sys.argv[1], '--out', sys.argv[2], "
+        "import sys; from modules.commands.cli import main; rc = main(['synth', '--registry', sys.argv[1], '--out', sys.argv[2], "
         "'--quiet']); assert rc == 0"
     )
     # `full` was written without the registry's digest: this synth loads and plans (and may start importing
-    # cdktn beside it, modules/build.py prefetch), builds nothing and keeps every stack file
+    # cdktn beside it, modules/engine/build.py prefetch), builds nothing and keeps every stack file
     proc = subprocess.run(
         [sys.executable, "-c", code, str(registry), str(out)], cwd=TESTS.parent, capture_output=True, text=True, timeout=120
     )

@@ -12,7 +12,7 @@ import zipfile
 
 import pytest
 
-from modules import seed
+from modules.base import seedzip
 from tests.helpers import EXAMPLE
 from tests.synth.conftest import iam_items, policy, resources, stack, synth_registry
 
@@ -68,7 +68,7 @@ def test_the_seed_object_sits_beside_the_template_and_the_template_defaults_to_i
     objects = resources(shared, "aws_s3_object")
     obj = objects["seed-build-train-deploy"]
     assert obj["key"] == "templates/build-train-deploy/1.4.0-seed.zip" and obj["content_type"] == "application/zip"
-    assert base64.b64decode(obj["content_base64"]) == seed.pack_folder(SEED_DIR)
+    assert base64.b64decode(obj["content_base64"]) == seedzip.pack_folder(SEED_DIR)
     assert "README.md" in zipfile.ZipFile(io.BytesIO(base64.b64decode(obj["content_base64"]))).namelist()
     body = json.loads(objects["template-build-train-deploy-1_4_0"]["content"].replace("$${", "${"))
     assert body["Parameters"]["SeedCodeBucket"]["Default"] == "northwind-sagemaker-catalog"

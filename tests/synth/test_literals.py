@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from modules.build import build_app, write_stack
+from modules.base.tfexpr import OPEN, UnsafeText, expression, finalize, unmarked_interpolations
+from modules.engine.build import build_app, write_stack
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
-from modules.stacks import plan
-from modules.tfexpr import OPEN, UnsafeText, expression, finalize, unmarked_interpolations
 from tests.helpers import EXAMPLE
 
 PAYLOADS = {
@@ -88,7 +88,7 @@ def injected(tmp_path_factory) -> tuple[Path, Path, set[str]]:
     inputs = set()
     for path in reg.rglob("*"):
         if path.is_file():
-            # bytes a tool's cache may leave in a seed folder (never packed: seed.IGNORED_NAMES) are not text
+            # bytes a tool's cache may leave in a seed folder (never packed: seedzip.IGNORED_NAMES) are not text
             text = path.read_bytes().decode("utf-8", errors="replace")
             inputs |= {m.group(0) for m in _OPEN_INTERPOLATION.finditer(text)}
     out = root / "out"

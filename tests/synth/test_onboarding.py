@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
-from modules.stacks import plan
 from tests.helpers import FIXTURES, materialize
 
 

@@ -5,7 +5,7 @@ import importlib
 import json
 import re
 
-from modules.stacks import plan
+from modules.plan.layout import plan
 
 REF = re.compile(r"\$\{(data\.)?(aws_[a-z0-9_]+|terraform_remote_state)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)")
 

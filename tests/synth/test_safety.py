@@ -7,11 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from modules import synth as synth_module
-from modules.destroy import REASON_PLACEHOLDER
 from modules.registry.yamlio import parse
-from modules.review.guard import OptInInvalid, parse_opt_ins
-from tests.helpers import EXAMPLE
+from modules.review.guard import REASON_PLACEHOLDER, OptInInvalid, parse_opt_ins
+from tests.helpers import EXAMPLE, synthesize
 from tests.synth.conftest import synth_registry
 
 SHUFFLED_LISTS = {
@@ -141,14 +139,14 @@ def test_a_failed_synth_leaves_the_previous_output_untouched(small_out, monkeypa
     def broken(*args, **kwargs):
         raise RuntimeError("simulated failure in the middle of construction")
 
-    import modules.build
+    import modules.engine.build
 
-    monkeypatch.setattr(modules.build, "_build_batch", broken)
+    monkeypatch.setattr(modules.engine.build, "_build_batch", broken)
+    from modules.plan.layout import plan
     from modules.registry.validate import load_registry
-    from modules.stacks import plan
 
     with pytest.raises(RuntimeError):
-        synth_module.synthesize(plan(load_registry(registry)), out, full=True)
+        synthesize(plan(load_registry(registry)), out, full=True)
     assert _tree(out) == before
     assert [p.name for p in out.parent.iterdir() if p.name.startswith(".out-")] == [], "no staging folder left behind"
 
@@ -168,8 +166,8 @@ VALID = sorted(p for p in (Path(__file__).parents[1] / "fixtures" / "valid").ite
 
 @pytest.mark.parametrize("case", VALID, ids=[p.name for p in VALID])
 def test_every_valid_fixture_synthesizes(case, synthesized_fixture):
+    from modules.plan.layout import plan
     from modules.registry.validate import load_registry
-    from modules.stacks import plan
 
     registry, out = synthesized_fixture(case)  # shared with the Terraform tier (tests/terraform)
     expected = plan(load_registry(registry)).stack_names

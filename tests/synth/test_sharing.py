@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from modules.plan.layout import plan
 from modules.shares import KINDS
-from modules.stacks import plan
 from tests.helpers import EXAMPLE, materialize
 from tests.synth.conftest import fake_account_id, iam_items, policy, resources, stack, synth_registry
 

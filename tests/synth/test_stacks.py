@@ -8,7 +8,7 @@ import json
 from cdktn import Testing as CdktnTesting
 from cdktn_provider_aws.sagemaker_domain import SagemakerDomain
 
-from modules.stacks import plan
+from modules.plan.layout import plan
 from tests.synth.conftest import iam_items, policy, resources, stack
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from modules import safewrite
-from modules import synth as synth_module
+from modules.base import safewrite
+from modules.engine import synth as synth_module
 from tests.helpers import materialize
 
 
@@ -29,7 +29,7 @@ def project(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("links") / "project"
     materialize(None, root)
     (root / "cdktf.json").write_text("{}")
-    from modules.cli import main
+    from modules.commands.cli import main
 
     cwd = os.getcwd()
     os.chdir(root)

@@ -14,11 +14,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modules.registry.errors import RegistryInvalid
+from modules.base.errors import RegistryInvalid
+from modules.plan.layout import plan
 from modules.registry.validate import load_registry
-from modules.stacks import plan
-from modules.synth import synthesize
-from tests.helpers import BASE
+from tests.helpers import BASE, synthesize
 
 PEOPLE = ["ivan.n", "ivan_n", "ivan-n", "ops-al", "al", "bob"]
 OUS = ["Workloads/Sandbox", "Workloads/Sand.box", "Workloads/Sand_box", "workloads/sandbox", "Workloads"]

@@ -9,18 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..errors import RegistryError
+from ...base.errors import RegistryError
 from ..model import Registry
 from ._common import Check
 from .access import check_catalog, check_people, check_permission_sets, check_roles
 from .caps import check_caps, check_consumed_shares
-from .contract import (
-    check_bucket_names,
-    check_catalog_versions,
-    check_identity_center_region,
-    check_libraries,
-    check_trusted_services,
-)
+from .contract import check_bucket_names, check_catalog_versions, check_identity_center_region, check_libraries, check_trusted_services
 from .derived import check_derived_unique
 from .grants import check_grants
 from .organization import (

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..errors import RegistryError
+from ...base.errors import RegistryError
 from ..model import Registry
+from ..origin import Origin
 from ..paths import OUTSIDE
-from ..source import Origin
 
 # Tags the compiler sets itself on every resource where they apply.
 RESERVED_TAGS = ("team", "environment", "cost_center")

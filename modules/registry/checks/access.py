@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from ... import naming
-from ..errors import RegistryError, show, unknown
+from ...base import naming
+from ...base.errors import RegistryError, show, unknown
 from ..model import Person, Registry
 from ..source import error, line, source_of
 from ._common import missing_file

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from ...base.errors import RegistryError
 from ..caps import CAPS, CONSUMED_SHARES
-from ..errors import RegistryError
 from ..model import Base, Registry
 from ..source import error
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ... import naming
-from ...seed import SEED_MAX_BYTES, SEED_MAX_FILES
-from ..errors import RegistryError, show, unknown
+from ...base import naming
+from ...base.errors import RegistryError, show, unknown
+from ...base.seedzip import SEED_MAX_BYTES, SEED_MAX_FILES
 from ..model import Base, Registry
 from ..paths import read_folder
 from ..source import Field, error, where

@@ -8,21 +8,29 @@ and '…/job-function/ReadOnlyAccess', shares 'fc-daily' and 'fc--daily'. Rather
 this module lists every claim (namespace, derived name, the key it comes from) that the stacks make, and
 one function reports each pair of different keys that claim one name in one namespace.
 
-The construct ids mirror modules/aws/* (tests/registry/test_derived.py checks every claimed id exists in
-the example's synthesized output, and the property test that every generated registry that validates
-also synthesizes); a new construct whose id derives from a registry key belongs here too.
+The construct ids come from base/ids.py, where the construct modules take theirs: no formula is copied here.
+tests/synth/test_derived_claims.py holds both sides equal on the example and every valid fixture (every claimed id
+is in the output, and every id of the output that a registry key appears in is claimed); the property test
+(tests/synth/test_validates_then_synthesizes.py) synthesizes generated registries that validate. A new construct
+whose id derives from a registry key gets its function in base/ids.py and its claim here.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ... import guardrails, naming, shares
-from ..errors import RegistryError, show
-from ..model import Base, Registry
+from ... import guardrails, shares
+from ...base import ids, naming
+from ...base.errors import RegistryError, show
+from ..derive import inputs_for, ou_paths, studio_entries
+from ..model import Base, Registry, Team
 from ..source import Field, error, position, where
+
+# Claims name the same keys over and over (a role in every account of its team): each is shown once.
+_show = functools.lru_cache(maxsize=4096)(show)
 
 # An account a share's claims are computed for: ids and statement ids do not depend on it.
 _NOBODY = shares.Endpoint("", "", "", "")
@@ -62,24 +70,31 @@ def _stack(name: str) -> str:
 
 
 def _identity_claims(reg: Registry) -> Iterator[Claim]:
+    org = reg.organization
     space = _stack(naming.IDENTITY_STACK)
-    for p in reg.people:
-        origin = Origin(p, "user_name", whole=True)
-        cid = f"user-{naming.safe_id(p.user_name)}"
-        yield Claim(space, cid, cid, f"person {show(p.user_name)}", origin)
-    org = reg.organization.name
-    admins = naming.platform_admins_group(org)
-    for admin in sorted(set(reg.organization.platform_admins)):
-        cid = f"member-{admins}-{naming.safe_id(admin)}"
-        yield Claim(space, cid, cid, f"platform admin {show(admin)}", Origin(reg.organization, "platform_admins"))
+    if org.identity_center.users == "managed":  # created users: the earlier one-construct-per-user addresses move
+        for p in reg.people:
+            cid = ids.user(p.user_name)
+            yield Claim(space, cid, cid, f"person {show(p.user_name)}", Origin(p, "user_name", whole=True))
+    admins = naming.platform_admins_group(org.name)
+    yield Claim(space, ids.group(admins), ids.group(admins), "the platform admins' group", None)
+    for admin in sorted(set(org.platform_admins)):
+        cid = ids.membership(admins, admin)
+        yield Claim(space, cid, cid, f"platform admin {show(admin)}", Origin(org, "platform_admins"))
     for team in reg.teams:
         if team.status == "decommissioned":
             continue
+        access = _stack(naming.access_stack(team.name))  # the team's groups and memberships live in its access stack
+        for role in sorted({m.role for m in team.members}):
+            group = naming.group_name(org.name, team.name, role)
+            first = next(m for m in team.members if m.role == role)
+            # a group name shared with another team is reported once, by the teams check
+            yield Claim(access, ids.group(group), ids.group(group), f"role {show(role)} of team {show(team.name)}", Origin(first, "role"))
         for m in team.members:
-            cid = f"member-{naming.group_name(org, team.name, m.role)}-{naming.safe_id(m.person)}"
-            # two people whose user ids collide are reported once, there; memberships live in the team's access stack
+            cid = ids.membership(naming.group_name(org.name, team.name, m.role), m.person)
+            # two people whose user ids collide are reported once, there
             yield Claim(
-                _stack(naming.access_stack(team.name)),
+                access,
                 cid,
                 cid,
                 f"member {show(m.person)} of team {show(team.name)} (role {show(m.role)})",
@@ -87,23 +102,20 @@ def _identity_claims(reg: Registry) -> Iterator[Claim]:
                 same_as=f"{m.role}/{naming.safe_id(m.person)}",
             )
     platform = naming.PLATFORM_ADMIN_PERMISSION_SET
-    for cid in (f"ps-{platform}", f"ps-{platform}-AdministratorAccess"):
+    for cid in (ids.permission_set(platform), ids.managed_policy(platform, naming.PLATFORM_ADMIN_POLICY_ARN)):
         yield Claim(space, cid, cid, "the platform admins' permission set", None)
-    for label in ("shared-services", "log-archive"):
-        yield Claim(space, f"assign-{label}", f"assign-{label}", "the platform admins' central access", None)
+    labels = ["shared-services"] + (["log-archive"] if org.log_archive != org.shared_services_account_id else [])
+    for label in labels:
+        cid = ids.central_assignment(label)
+        yield Claim(space, cid, cid, "the platform admins' central access", None)
     for key, ps in reg.permission_sets.items():
-        yield Claim(space, f"ps-{key}", f"ps-{key}", f"permission set {show(key)}", Origin(ps))
+        yield Claim(space, ids.permission_set(key), ids.permission_set(key), f"permission set {show(key)}", Origin(ps))
         for j, arn in enumerate(ps.managed_policies):
-            cid = f"ps-{key}-{naming.safe_id(arn.rsplit('/', 1)[-1])}"
+            cid = ids.managed_policy(key, arn)
             yield Claim(space, cid, cid, f"managed policy {show(arn)} of permission set {show(key)}", Origin(ps, ("managed_policies", j)))
         if ps.inline_policy:
-            yield Claim(
-                space,
-                f"ps-{key}-inline",
-                f"ps-{key}-inline",
-                f"the inline policy of permission set {show(key)}",
-                Origin(ps, "inline_policy"),
-            )
+            cid = ids.inline_policy(key)
+            yield Claim(space, cid, cid, f"the inline policy of permission set {show(key)}", Origin(ps, "inline_policy"))
 
 
 def _ou_origin(reg: Registry, ou_path: str) -> Origin | None:
@@ -115,58 +127,68 @@ def _ou_origin(reg: Registry, ou_path: str) -> Origin | None:
 
 
 def _organization_claims(reg: Registry) -> Iterator[Claim]:
+    org = reg.organization
     space = _stack(naming.ORGANIZATION_STACK)
-    paths = {naming.SUSPENDED_OU}
-    for env in reg.environments:
-        parts = env.organizational_unit.split("/")
-        paths |= {"/".join(parts[:i]) for i in range(1, len(parts) + 1)}
-    for path in sorted(paths):
-        cid = f"ou-{naming.safe_id(path)}"
+    for path in ou_paths(reg):
         origin = None if path == naming.SUSPENDED_OU else _ou_origin(reg, path)
-        yield Claim(space, cid, cid, f"OU {show(path)}", origin)
+        yield Claim(space, ids.ou(path), ids.ou(path), f"OU {show(path)}", origin)
     try:
-        scps = guardrails.scp_plan(guardrails.inputs_for(reg))
+        scps = guardrails.scp_plan(inputs_for(reg))
     except guardrails.PackingError:
         scps = ()  # reported by check_guardrails_fit
     for scp in scps:
         origin = None if scp.target == naming.SUSPENDED_OU else _ou_origin(reg, scp.target)
-        for cid in (f"scp-{scp.name}", f"scp-{scp.name}-attachment"):
+        for cid in (ids.scp(scp.name), ids.scp_attachment(scp.name)):
             yield Claim(space, cid, cid, f"the guardrails of OU {show(scp.target)}", origin)
         # https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreatePolicy.html : names are unique
         yield Claim("SCP names", scp.name, scp.name, f"the guardrails of OU {show(scp.target)}", origin)
+    for team in reg.teams:
+        for env_name in team.environments:
+            cid = ids.account(naming.account_key(team.name, env_name))
+            yield Claim(
+                space, cid, cid, f"the account of team {show(team.name)} in {show(env_name)}", Origin(team, ("environments", env_name))
+            )
+    admins = set(org.platform_admins)
+    for p in reg.people:
+        if p.user_name in admins and p.email:  # the security alarms mail each platform admin
+            cid = ids.alarm_subscription(p.user_name)
+            yield Claim(space, cid, cid, f"platform admin {show(p.user_name)}", Origin(p, "user_name", whole=True))
 
 
 def _catalog_claims(reg: Registry) -> Iterator[Claim]:
     space = _stack(naming.SHARED_SERVICES_STACK)
-    org = reg.organization.name
-    roots = sorted({e.organizational_unit.split("/")[0] for e in reg.environments})
+    org = reg.organization
+    roots = inputs_for(reg).workload_roots  # the OUs the portfolios are shared with
     for t in reg.templates:
-        tid = naming.safe_id(t.name)
         origin = Origin(t, "name", whole=True)
         what = f"template {show(t.name)}"
-        for cid in (
-            f"product-{tid}",
-            f"portfolio-{tid}",
-            f"portfolio-{tid}-product",
-            f"portfolio-{tid}-launch",
-            *(f"template-{tid}-{naming.safe_id(v)}" for v in [t.version, *(p.version for p in t.previous)]),
-        ):
+        versions = ids.oldest_first([t.version, *(p.version for p in t.previous)])
+        made = [ids.product(t.name), ids.portfolio(t.name), ids.portfolio_product(t.name), ids.portfolio_launch(t.name)]
+        made += [ids.template_object(t.name, v) for v in versions] + [ids.artifact(t.name, v) for v in versions[1:]]
+        if t.seed_code and t.seed_code in reg.seed_zips:
+            made.append(ids.seed_object(t.name))
+        for cid in made:
             yield Claim(space, cid, cid, what, origin)
         for ou in roots:
-            cid = f"portfolio-{tid}-share-{naming.safe_id(ou)}"
+            cid = ids.portfolio_share(t.name, ou)
             yield Claim(space, cid, cid, f"{what} shared with OU {show(ou)}", origin)
         for team in reg.teams:
             if team.active and t.name in team.sagemaker.project_templates:
                 for env in team.environments:  # the association lives in the team's access stack
-                    cid = f"portfolio-{tid}-{naming.execution_role_name(org, team.name, env)}"
+                    cid = ids.portfolio_association(t.name, naming.execution_role_name(org.name, team.name, env))
                     yield Claim(
                         _stack(naming.access_stack(team.name)), cid, cid, f"{what} for team {show(team.name)} in {show(env)}", origin
                     )
+    if org.libraries:
+        for j, upstream in enumerate(org.libraries.upstreams):
+            cid = ids.proxy_repository(upstream)
+            # one upstream listed twice is two proxies of one name: each entry is a key of its own
+            yield Claim(space, cid, cid, f"upstreams[{j}] {show(upstream)}", Origin(org.libraries, ("upstreams", j)))
 
 
 def _account_claims(reg: Registry) -> Iterator[Claim]:
     """Per team account: assignments, share resources and their names, and the statement ids of its policies."""
-    org = reg.organization.name
+    org = reg.organization
     teams = {t.name: t for t in reg.teams}
     for team in reg.teams:
         if team.status == "onboarding":
@@ -179,10 +201,32 @@ def _account_claims(reg: Registry) -> Iterator[Claim]:
                     role = reg.roles.get(m.role)
                     ps = role.permission_sets.get(env_name) if role else None
                     if ps:
-                        cid = f"assign-{key}-{naming.group_name(org, team.name, m.role)}-{ps}"
-                        yield Claim(space, cid, cid, f"role {show(m.role)} with permission set {show(ps)}", Origin(m, "role", whole=True))
-            admins = f"assign-{key}-{naming.platform_admins_group(org)}-{naming.PLATFORM_ADMIN_PERMISSION_SET}"
+                        cid = ids.assignment(key, naming.group_name(org.name, team.name, m.role), ps)
+                        yield Claim(space, cid, cid, f"role {_show(m.role)} with permission set {_show(ps)}", Origin(m, "role", whole=True))
+                cid = ids.instance_types_attachment(key)
+                yield Claim(space, cid, cid, f"the instance-type SCP of {show(key)}", Origin(team, ("environments", env_name)))
+            admins = ids.assignment(key, naming.platform_admins_group(org.name), naming.PLATFORM_ADMIN_PERMISSION_SET)
             yield Claim(space, admins, admins, "the platform admins' access", None)
+            yield from _account_stack_claims(reg, team, env_name)
+    yield from _share_claims(reg, teams)
+
+
+def _account_stack_claims(reg: Registry, team: Team, env_name: str) -> Iterator[Claim]:
+    """A team account's own stack: the earlier addresses of its Studio users and of its per-region Config resources."""
+    space = _stack(naming.account_stack(team.name, env_name))
+    org = reg.organization
+    for entry in studio_entries(reg, team, env_name):
+        profile = naming.profile_name(entry.person)
+        for cid in (ids.profile(profile), ids.studio_access(profile)):
+            # a profile name two people derive is reported by the teams and grants checks
+            yield Claim(space, cid, cid, f"Studio user {_show(entry.person)}", Origin(entry, "person"), same_as=f"profile/{profile}")
+    for region in sorted(set(org.allowed_regions) - {org.home_region}):
+        for cid in ids.CONFIG.values():
+            name = ids.regional(cid, region, org.home_region)
+            yield Claim(space, name, name, f"allowed region {_show(region)}", Origin(org, "allowed_regions"))
+
+
+def _share_claims(reg: Registry, teams: dict[str, Team]) -> Iterator[Claim]:
     for team in reg.teams:
         for share in team.shares:
             origin = Origin(share, "name", whole=True)

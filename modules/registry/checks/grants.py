@@ -7,8 +7,8 @@ access out of production), the team must be active, and the Studio profile the g
 
 from __future__ import annotations
 
-from ... import naming
-from ..errors import RegistryError, show, unknown
+from ...base import naming
+from ...base.errors import RegistryError, show, unknown
 from ..model import Grant, Registry
 from ..source import error, line
 

@@ -7,8 +7,10 @@ from functools import lru_cache
 
 from botocore.loaders import Loader
 
-from ... import guardrails, naming
-from ..errors import RegistryError, known, show, unknown
+from ... import guardrails
+from ...base import naming
+from ...base.errors import RegistryError, known, show, unknown
+from ..derive import inputs_for
 from ..model import Registry
 from ..source import error
 from ._common import RESERVED_TAGS
@@ -136,7 +138,7 @@ def check_environment_ous(reg: Registry) -> list[RegistryError]:
 
 def check_guardrails_fit(reg: Registry) -> list[RegistryError]:
     """The SCPs for every OU fit AWS's limits (5 per target, 5,120 characters each)."""
-    inputs = guardrails.inputs_for(reg)
+    inputs = inputs_for(reg)
     errors = []
     for target, rails in guardrails.coverage(inputs).items():
         try:

@@ -1,15 +1,15 @@
 """Seed code of catalog templates: a template with `seed_code` must take the seed's location as parameters.
 
 The compiler publishes a seeded template with its `SeedCodeBucket` and `SeedCodeKey` parameters defaulting to the
-seed zip (modules/cfn_template.py); a template that does not declare them would never read the seed. (Folder
+seed zip (modules/base/cfn_template.py); a template that does not declare them would never read the seed. (Folder
 existence, staying inside the registry, symlinks and size are the loader's checks.)
 """
 
 from __future__ import annotations
 
-from ... import cfn_template, seed_push
-from ...seed import SEED_PARAMETERS
-from ..errors import RegistryError
+from ...base import cfn_template, seed_push
+from ...base.errors import RegistryError
+from ...base.seedzip import SEED_PARAMETERS
 from ..model import Registry
 from ..source import error
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from ... import shares
-from ..errors import RegistryError, show, unknown
+from ...base import naming
+from ...base.errors import RegistryError, show, unknown
 from ..model import Registry
 from ..source import error
 
@@ -57,9 +58,8 @@ def check_shares(reg: Registry) -> list[RegistryError]:
             if not kind.pattern.fullmatch(resource) or ".." in resource:
                 errors.append(error(share, "resource", f"invalid {share.kind} {show(resource)}: {kind.allowed}"))
             else:
-                errors.extend(
-                    error(share, "resource", problem) for problem in kind.resource_problems(reg, team.name, share.from_, resource)
-                )
+                bucket = naming.data_bucket_name(reg.organization.name, team.name, share.from_, reg.organization.bucket_suffix)
+                errors.extend(error(share, "resource", problem) for problem in kind.resource_problems(resource, bucket))
             seen_targets: set[tuple[str, str]] = set()
             for target in share.to:
                 key = (target.team, target.environment)

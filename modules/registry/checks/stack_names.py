@@ -3,8 +3,8 @@ stack or another team's account stack (`<team>-access` against `<team>-<environm
 
 from __future__ import annotations
 
-from ... import naming
-from ..errors import RegistryError, show
+from ...base import naming
+from ...base.errors import RegistryError, show
 from ..model import Registry
 from ..source import error
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ... import naming
-from ..errors import RegistryError, show, unknown
+from ...base import naming
+from ...base.errors import RegistryError, show, unknown
 from ..model import Organization, Registry
 from ..source import error, source_of
 

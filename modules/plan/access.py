@@ -7,9 +7,10 @@ and the accounts where the member gains Studio (the profile), nothing else.
 
 from __future__ import annotations
 
-from . import guardrails, naming
+from .. import guardrails
+from ..base import naming
+from ..registry.model import Grant, Registry, Team
 from .records import AccessStack, Assignment, Group, InstanceTypesScp, TeamAccount, UserAssignment
-from .registry.model import Grant, Registry, Team
 
 
 def assignments(reg: Registry, team: Team, env_name: str) -> tuple[Assignment, ...]:
@@ -31,12 +32,12 @@ def team_grants(reg: Registry, team: Team) -> tuple[Grant, ...]:
 
 def user_assignments(reg: Registry, team: Team, env_name: str) -> tuple[UserAssignment, ...]:
     """Each grant's person -> the permission set its role maps in this environment, where the grant lists it."""
-    out = set()
+    out: dict[tuple[str, str], set[tuple[str, str, str]]] = {}
     for g in team_grants(reg, team):
         ps = reg.roles[g.role].permission_sets.get(env_name)
         if ps and env_name in g.environments:
-            out.add(UserAssignment(g.person, naming.permission_set_name(ps)))
-    return tuple(sorted(out, key=lambda a: (a.user, a.permission_set)))
+            out.setdefault((g.person, naming.permission_set_name(ps)), set()).add((g.role, g.until.isoformat(), g.reason))
+    return tuple(UserAssignment(user, ps, tuple(sorted(by))) for (user, ps), by in sorted(out.items()))
 
 
 def team_groups(reg: Registry, team: Team) -> tuple[Group, ...]:
@@ -46,8 +47,10 @@ def team_groups(reg: Registry, team: Team) -> tuple[Group, ...]:
     org = reg.organization.name
     groups = []
     for role in sorted({m.role for m in team.members}):
-        members = tuple(sorted(m.person for m in team.members if m.role == role))
-        groups.append(Group(naming.group_name(org, team.name, role), f"Team {team.name}, role {role}", members))
+        members = [m for m in team.members if m.role == role]
+        until = tuple(sorted((m.person, m.until.isoformat()) for m in members if m.until))
+        group = naming.group_name(org, team.name, role)
+        groups.append(Group(group, f"Team {team.name}, role {role}", tuple(sorted(m.person for m in members)), role, until))
     return tuple(groups)
 
 

@@ -3,83 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import fingerprint, safewrite
+from ..base import gitbase, safewrite
+from ..plan.layout import Plan
+from . import fingerprint
 from .build import Workers, build
-from .destroy import Finding, findings, guarded, opt_in_entries
-from .outputs import files_beside_stacks
-from .outputs.facts import MANIFEST, manifest_text
-from .review import gitbase
-from .stacks import Plan
-
-
-class DestroyRefused(Exception):
-    """The new output would destroy or replace what the previous output manages (modules/destroy.py)."""
-
-    def __init__(self, found: list[Finding]):
-        self.findings = found
-        super().__init__("; ".join(f.describe() for f in found))
-
-    @property
-    def removed(self) -> list[str]:
-        return [f.stack for f in self.findings if f.kind == "stack_removed"]
-
-    @property
-    def removed_shares(self) -> list[str]:
-        return [f.address for f in self.findings if f.kind == "share_removed"]
-
-    def report(self, out: str) -> str:
-        lines = []
-        resources = [f for f in self.findings if f.kind in ("removed", "replaced")]
-        if self.removed:
-            lines.append(
-                f"refusing to synthesize: these stacks are in {out}/stacks but no longer in the registry, and "
-                "applying that would destroy what they manage:"
-            )
-            lines += [f"  - {stack}" for stack in self.removed]
-        if self.removed_shares:
-            lines.append(
-                f"refusing to synthesize: these shares are in {out}/shares.json but no longer in the registry, "
-                "and applying that would revoke them (both halves):"
-            )
-            lines += [f"  - share '{name}'" for name in self.removed_shares]
-        if resources:
-            lines.append(
-                "refusing to synthesize: applying this would destroy or replace stateful resources "
-                "(a replacement is a destroy and a create: what the resource holds is lost):"
-            )
-            lines += [f"  - {f.describe()}" for f in resources]
-        if self.removed:
-            lines.append(
-                'To retire a team, keep its file and set `status: decommissioned` instead (docs/design.md, "Decommissioning"): '
-                "its accounts, domains, buckets and keys are kept; only its access and Studio profiles go."
-            )
-        if any(f.resource_type == "aws_sagemaker_user_profile" for f in resources):
-            lines.append(
-                "A member who leaves, a role without Studio and a decommissioned team delete Studio profiles: when that is the "
-                "change you mean, approve them as below."
-            )
-        if resources:
-            lines.append(
-                "If this is not what you meant, undo the registry change that causes it (a renamed organization, "
-                "a changed vpc_cidr, a share's resource, from or kind, a removed member or team, an adopted account_id "
-                "removed or changed)."
-            )
-        lines.append(
-            "To destroy on purpose: synth with --allow-destroy, and in the pull request a platform admin adds these entries "
-            "to allow-destroy.yaml (repository root; docs/security.md), each with its real reason:"
-        )
-        lines.append(opt_in_entries(self.findings))
-        return "\n".join(lines)
+from .destroy import DestroyRefused, destroyed, dropped, stack_files
 
 
 class NotAnOutputFolder(Exception):
@@ -97,68 +34,11 @@ class SynthResult:
     recovered: str | None = None  # what recover() did about an interrupted earlier run
 
 
-def stack_files(stacks: Path, names: Iterable[str] | None = None) -> dict[str, bytes]:
-    """Each stack's cdk.tf.json under a stacks folder, as bytes (none when the folder is missing); with names,
-    only those stacks (a stack without one is left out)."""
-    if names is None:
-        return {p.parent.name: p.read_bytes() for p in stacks.glob("*/cdk.tf.json")} if stacks.is_dir() else {}
-    found = {}
-    for name in sorted(set(names)):
-        try:
-            found[name] = (stacks / name / "cdk.tf.json").read_bytes()
-        except FileNotFoundError:
-            pass
-    return found
-
-
-def previous_stacks(out: Path) -> set[str]:
-    stacks = out / "stacks"
-    if not stacks.is_dir():
-        return set()
-    return {p.name for p in stacks.iterdir() if (p / "cdk.tf.json").is_file()}
-
-
-def previous_shares(out: Path) -> set[str]:
-    path = out / "shares.json"
-    try:
-        return {s["name"] for s in json.loads(path.read_text(encoding="utf-8"))["shares"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return set()
-
-
-def guard_destroy(plan: Plan, out: Path) -> list[Finding]:
-    """The early check, before anything is built: stacks and shares the registry no longer has."""
-    found = [Finding("stack_removed", name) for name in sorted(previous_stacks(out) - set(plan.stack_names))]
-    found += [Finding("share_removed", "shares", name) for name in sorted(previous_shares(out) - {s.name for s in plan.shares})]
-    return found
-
-
-def guard_resources(out: Path, stage: Path, *, allow_destroy: bool, built: Iterable[str], early: Iterable[Finding] = ()) -> None:
-    """The full check, on the built output: stateful resources removed or replaced, resource by resource.
-    A stack whose bytes did not change destroys nothing, so only the others are parsed (a one-team edit at 100
-    teams parses 6 documents instead of 1,000: 0.9 s). `built`: the stacks written anew into stage; every other
-    stack there is a hard link to out's file (the same bytes), so only these and the removed ones are read."""
-    removed = previous_stacks(out) - previous_stacks(stage)
-    before = stack_files(out / "stacks", {*built, *removed})
-    after = stack_files(stage / "stacks", built)
-    differ = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
-    found = guarded(
-        findings(
-            {n: json.loads(before[n]) for n in sorted(differ & before.keys())},
-            {n: json.loads(after[n]) for n in sorted(differ & after.keys() & before.keys())},  # a new stack destroys nothing
-            previous_shares(out),
-            previous_shares(stage),
-        )
-    )
-    found = [*early, *(f for f in found if f not in set(early))]  # one refusal that lists everything, not one at a time
-    if found and not allow_destroy:
-        raise DestroyRefused(found)
-
-
 def synthesize(
     plan: Plan,
     out: Path,
     *,
+    files: dict[str, str],
     allow_destroy: bool = False,
     root_files: dict[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
@@ -169,6 +49,7 @@ def synthesize(
     workers: Workers | None = None,
 ) -> SynthResult:
     """Write the whole output to a staging folder beside out, then swap it in. A failure leaves out untouched.
+    `files`: what the output holds beside the stacks (path under out -> text: outputs.files_beside_stacks).
 
     Only stacks whose fingerprint (fingerprint.py) changed are built; the others' files are kept byte-for-byte
     (`full` builds every stack). With nothing to build cdktn is not imported, and with nothing changed at all
@@ -190,6 +71,7 @@ def synthesize(
             plan,
             out,
             previous_dir,
+            files=files,
             allow_destroy=allow_destroy,
             root_files=root_files,
             progress=progress,
@@ -210,6 +92,7 @@ def _synthesize(
     out: Path,
     previous_dir: Path,
     *,
+    files: dict[str, str],
     allow_destroy: bool,
     root_files: dict[str, str] | None,
     progress: Callable[[int, int], None] | None,
@@ -219,7 +102,8 @@ def _synthesize(
     note: str,
     workers: Workers | None = None,
 ) -> SynthResult:
-    early = [] if allow_destroy else guard_destroy(plan, previous_dir)
+    # The early check, before anything is built: stacks and shares the registry no longer has.
+    early = [] if allow_destroy else dropped(previous_dir, plan.stack_names, {s.name for s in plan.shares})
     names = list(plan.stack_names)
     digests = fingerprint.stack_digests(plan)
     previous = fingerprint.read(out)
@@ -235,7 +119,6 @@ def _synthesize(
         }
     )
     todo = [n for n in names if n not in keep]
-    files = {MANIFEST: manifest_text(plan), **files_beside_stacks(plan)}
     written = {rel: fingerprint.output_digest(text.encode()) for rel, text in files.items()}
     written.update({f"../{rel}": fingerprint.output_digest(text.encode()) for rel, text in (root_files or {}).items()})
 
@@ -250,7 +133,7 @@ def _synthesize(
             out.parent.mkdir(parents=True, exist_ok=True)
             stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
 
-            def other_files() -> None:  # while the stacks are built: ~0.5 s for 500 post manifests, more kept stacks
+            def other_files() -> None:  # while the stacks are built: the post manifests, the kept stacks' links
                 for name in keep:
                     _keep_file(out / "stacks" / name / "cdk.tf.json", stage / "stacks" / name / "cdk.tf.json")
                 _write_files(stage, files)
@@ -265,8 +148,12 @@ def _synthesize(
         changed = tuple(sorted(n for n in names if before_sha.get(n) != entries[n]["output"]))
         removed = tuple(sorted(before.keys() - set(names)))
         if stage is not None:
-            # The full check on the built output: stateful resources removed or replaced, resource by resource.
-            guard_resources(previous_dir, stage, allow_destroy=allow_destroy, built=todo, early=early)
+            # The full check on the built output: stateful resources removed or replaced, resource by resource
+            # (stage's other stacks are hard links to out's files: only those written anew are read).
+            found = destroyed(previous_dir, stage, written=todo)
+            found = [*early, *(f for f in found if f not in set(early))]  # one refusal that lists everything
+            if found and not allow_destroy:
+                raise DestroyRefused(found)
             _swap(stage, out)
         elif early:
             raise DestroyRefused(early)

@@ -1,10 +1,11 @@
 """Building stacks with cdktn: in this process or in worker processes, each stack written once, finalized.
 
-Stacks are independent (each reads others only through remote state), so they build in any grouping:
-one cdktn App per batch, batches spread over `jobs` worker processes. Each worker imports cdktn once
-(~1.2 s and ~0.2 GB with the lazy provider index, node.py) and builds its batches in turn; a batch's App is dropped after
-its synth so Node's memory stays bounded. `tfexpr`'s nonce is per process, so each stack is finalized
-(`write_stack`) in the process that built it. Output bytes do not depend on the batching (tested).
+Stacks are independent (each reads others only through remote state), so they build in any grouping: one cdktn App
+per batch, batches spread over `jobs` worker processes. Each worker imports cdktn once (Node loading only the
+resource modules used, node.py) and builds its batches in turn; a batch's App is dropped after its synth so Node's
+memory stays bounded (the costs of each step: docs/performance.md, `make bench`). `tfexpr`'s nonce is per process,
+so each stack is finalized (`write_stack`) in the process that built it. Output bytes do not depend on the batching
+(tested).
 """
 
 from __future__ import annotations
@@ -23,27 +24,28 @@ import threading
 from collections.abc import Callable, Iterator
 from multiprocessing.pool import Pool
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
-from . import jsii_fast, naming, safewrite, shortcuts
+from ..base import safewrite
+from ..base.tfexpr import finalize
+from ..plan.kinds import KINDS, entry
+from ..plan.layout import Plan
+from . import jsii_fast, shortcuts
 from .fingerprint import output_digest
 from .node import use_bundled_node
-from .records import AccessStack, IdentityStack, SharedServicesStack
-from .stacks import AccountStack, OrganizationStack, Plan
-from .tfexpr import finalize
 
 if TYPE_CHECKING:  # annotations only: importing cdktn is what the lazy imports below defer
     from cdktn import App
 
-    from .aws.base import PlatformStack
+    from ..aws.base import PlatformStack
 
 BATCH = 40  # stacks per cdktn App: bounds a worker's Node heap (measured in `make bench`)
 MIN_PER_WORKER = 30  # below this many stacks per worker, a worker's own cdktn import costs more than it saves
-# jsii's Node keeps every object a process ever created, so a worker's memory grows with each batch it builds
-# (2.1 GB after 63 batches at 500 teams, before the lazy provider index). A worker is replaced by a fresh one
-# after this many batches: one more start and cdktn import (~2 s CPU) per 480 stacks, and a peak near 0.6 GB
-# (24: 0.68 GB and no faster; `make bench`, 500 teams). multiprocessing's Pool, not ProcessPoolExecutor, whose
-# max_tasks_per_child deadlocks on Python 3.11: https://github.com/python/cpython/issues/115634
+# jsii's Node keeps every object a process ever created, so a worker's memory grows with each batch it builds. A
+# worker is replaced by a fresh one after this many batches: one more start and cdktn import per so many stacks buys
+# a bounded peak; more batches per worker grew the peak and gained no time (docs/performance.md, `make bench`).
+# multiprocessing's Pool, not ProcessPoolExecutor, whose max_tasks_per_child deadlocks on Python 3.11:
+# https://github.com/python/cpython/issues/115634
 BATCHES_PER_WORKER = 12
 
 Built = dict[str, tuple[str, int]]  # stack -> (sha256 of its cdk.tf.json, resource count)
@@ -66,7 +68,7 @@ def new_app(outdir: str) -> App:
     # lazy: cdktn and jsii's Node; validate and the no-op synth never load them
     from cdktn import App
 
-    from .aws.base import TARGET_VERSIONS
+    from ..aws.base import TARGET_VERSIONS
 
     if not jsii_fast.install():  # less CPU per stack in jsii's Python runtime, the same output (jsii_fast.py)
         shortcuts.inactive("jsii-structs", "jsii's private functions changed: structs and requests take jsii's own, slower path")
@@ -83,28 +85,14 @@ def build_app(plan: Plan, outdir: str) -> App:
 
 
 def build_stack(app: App, plan: Plan, name: str) -> PlatformStack:
-    """One stack of the plan as constructs: its construct module gets its own record and the organization-wide values."""
-    # lazy: the construct modules import cdktn (~1.2 s); validate and the no-op synth never load them
-    from .aws.access import build_access
-    from .aws.account import build_account
-    from .aws.base import PlatformStack
-    from .aws.catalog import build_shared_services
-    from .aws.iam import iam
-    from .aws.identity_center import build_identity
-    from .aws.organization import build_organization
+    """One stack of the plan as constructs: the builder its kind names (plan/kinds.py) gets the organization-wide
+    values and the stack's own record."""
+    # lazy: the construct modules import cdktn; validate and the no-op synth never load them
+    from ..aws.base import PlatformStack
+    from ..aws.iam import iam
 
-    stack = PlatformStack(app, name, backend=plan.backend, reads=plan.record(name).reads)
-    what = plan.stack_input(name)  # its record's type follows from the stack's name (stacks.py)
-    if name == naming.ORGANIZATION_STACK:
-        build_organization(stack, plan=plan.values, org=cast(OrganizationStack, what))
-    elif name == naming.IDENTITY_STACK:
-        build_identity(stack, values=plan.values, identity=cast(IdentityStack, what))
-    elif name == naming.SHARED_SERVICES_STACK:
-        build_shared_services(stack, plan=plan.values, shared=cast(SharedServicesStack, what))
-    elif isinstance(what, AccessStack):
-        build_access(stack, values=plan.values, access=what)
-    else:
-        build_account(stack, values=plan.values, acct=cast(AccountStack, what))
+    stack = PlatformStack(app, name, backend=plan.values.backend, reads=plan.record(name).reads)
+    entry(plan.kind(name).builder)(stack, plan.values, plan.stack_input(name))
     iam(stack).finish()  # the stack's IAM roles and policies, declared by its builders, as for_each constructs
     stack.write_moved()
     return stack
@@ -138,15 +126,20 @@ def _init_worker(plan: Plan | None, temp: str) -> None:
     os.environ["TMPDIR"] = tempfile.tempdir = temp
     _WORKER_PLAN = plan  # None in workers started before the plan existed (early_workers): it comes as a file
     use_bundled_node()
-    # lazy: cdktn (~1 s) once per worker, before its first batch; at module level every importer of build pays it
+    # lazy: cdktn once per worker, before its first batch; at module level every importer of build would pay for it
     import cdktn  # noqa: F401
     import cdktn_provider_aws  # noqa: F401
 
-    from .aws import access, account, catalog, identity_center, organization  # noqa: F401
-
+    _import_builders()
     # A worker leaves through multiprocessing's exit path, which runs its finalizers but not atexit, where jsii
     # stops its Node process (and removes its runtime copy): stopped here instead, when the pool is closed.
     multiprocessing.util.Finalize(None, _stop_jsii, exitpriority=10)
+
+
+def _import_builders() -> None:
+    """Import every construct module the stack-kind table names (and with them cdktn and the AWS bindings)."""
+    for kind in KINDS.values():
+        entry(kind.builder)
 
 
 def _stop_jsii() -> None:
@@ -194,17 +187,16 @@ def _peak_rss_kb() -> int:
 def prefetch() -> threading.Thread:
     """Start importing cdktn, the AWS bindings and the construct modules in a background thread.
 
-    The import is ~1.2 s (Node loads only the resource modules used, node.py), part of it in Node with the GIL
-    free, so loading and planning the registry run beside it: a one-team edit at 100 teams is ~3 % faster
-    than importing after the plan (measured with farm-bench). Imports are thread-safe (per-module locks)."""
+    Part of the import runs in Node with the GIL free, so loading and planning the registry run beside it rather
+    than before it (the gain on a one-team edit: docs/performance.md). Imports are thread-safe (per-module locks)."""
     use_bundled_node()  # set from this thread, before the other starts
 
     def run() -> None:
         try:
-            # lazy: the point of this thread: cdktn (~1.2 s) loads beside the registry, and only when stacks are built
+            # lazy: the point of this thread: cdktn loads beside the registry, and only when stacks are built
             import cdktn  # noqa: F401
 
-            from .aws import access, account, catalog, identity_center, organization  # noqa: F401
+            _import_builders()
         except Exception:  # noqa: BLE001 - the build imports again and reports it
             pass
 
@@ -213,7 +205,8 @@ def prefetch() -> threading.Thread:
     return thread
 
 
-WORKER_MEMORY_KB = 1_000_000  # a worker's peak at 500 teams is ~0.6 GB (Python, jsii's Node; `make bench`)
+# What one worker may take (Python and jsii's Node), above its measured peak at 500 teams (docs/performance.md).
+WORKER_MEMORY_KB = 1_000_000
 
 
 def default_jobs() -> int:
@@ -273,7 +266,7 @@ def _beside(work: Callable[[], None] | None) -> Iterator[None]:
 
 def batches(names: list[str], size: int = BATCH, *, tail: int = 0) -> list[list[str]]:
     """names in batches of size; the last `tail` stacks in batches of a quarter of that, so that the workers
-    finish together: the first to run out of work waits for the others' last batch (~2 s for 40 stacks)."""
+    finish together: the first to run out of work waits only for the others' last, small batch."""
     split = max(0, len(names) - tail) if tail else len(names)
     small = max(1, size // 4)
     return [names[i : min(i + size, split)] for i in range(0, split, size)] + [
@@ -285,7 +278,7 @@ def _start_method() -> str:
     """fork when nothing forbids it, else spawn.
 
     A forked worker starts in milliseconds with the plan already in its memory; a spawned one starts Python,
-    imports the compiler and unpickles the plan (~1 s at 100 teams, `make bench`). Forking is safe only while
+    imports the compiler and unpickles the plan before its first batch. Forking is safe only while
     this process has not started jsii (its Node runtime and the threads reading its pipes would be shared) nor
     any other thread, on Linux, and when this process runs optimized, as workers must (_optimized_workers)."""
     if (
@@ -358,7 +351,7 @@ def _stop_on_error(workers: Workers) -> Callable[..., bool]:
 
 
 def early_workers(jobs: int) -> Workers | None:
-    """Start the build workers now, so that their cdktn import (~1 s each at 100 teams) runs while this process
+    """Start the build workers now, so that their cdktn import runs while this process
     loads and plans the registry, not after: for a synth that rebuilds every stack (--full, or a changed
     compiler). Only where workers can be forked (_start_method): a spawned worker needs the plan to start."""
     if _start_method() != "fork":

@@ -3,7 +3,7 @@
 1. Structs are sent with the fields that are set. jsii (`jsii._kernel._make_reference_for_native`) reads every
    field of a struct through its generated property getter, set or not. Each getter evaluates a
    `typing.cast(typing.Optional[...])` that misses typing's 128-entry cache across the bindings' thousands of
-   types, and each unset field is sent as a JSON null that Node parses and checks: ~870 per account stack. The
+   types, and each unset field is sent as a JSON null that Node parses and checks, hundreds per account stack. The
    generated struct classes keep exactly the fields given, by Python name, in `_values`
    (https://github.com/aws/jsii/blob/main/packages/jsii-pacmak/lib/targets/python.ts, a struct's initializer),
    so `_reference` reads that dict and leaves the unset ones out: Node sees `undefined` either way.
@@ -11,11 +11,11 @@
    with cattrs, which walks the argument tree once more through its generic dispatch, though it is already
    JSON-ready (`_Requests`). The hooks build the same dict without that walk.
 
-Anything else goes to jsii's own code. Measured in one process alternating with and without, 40 account
-stacks of the 100-team bench registry: construct building plus cdktn's synth take ~16 % (1) and ~7 % (2)
-less CPU. tests/test_jsii_fast.py compares both with jsii's own results and builds the example registry both
-ways. jsii is pinned in pyproject.toml because these replace private functions: `install` returns False when
-one is missing, and a test fails then, so an upgrade is noticed instead of silently going slow.
+Anything else goes to jsii's own code. Both save CPU on every construct, well above the machine's noise (measured in
+one process alternating with and without: docs/performance.md). tests/test_jsii_fast.py compares both with jsii's
+own results and builds the example registry both ways. jsii is pinned in pyproject.toml because these replace
+private functions: `install` returns False when one is missing, and a test fails then, so an upgrade is noticed
+instead of silently going slow.
 """
 
 from __future__ import annotations

@@ -16,9 +16,7 @@ when `GitProvider` is codecommit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-# Parameters a catalog template may declare; the compiler sets their defaults (modules/cfn_template.py).
+# Parameters a catalog template may declare; the compiler sets their defaults (plan/seed.py, base/cfn_template.py).
 GIT_PROVIDER_PARAMETER = "GitProvider"
 SEED_REPOSITORY_PARAMETER = "SeedRepository"
 SEED_BRANCH_PARAMETER = "SeedBranch"
@@ -53,19 +51,6 @@ phases:
 """
 
 
-@dataclass(frozen=True)
-class GitSettings:
-    """catalog.yaml `git`, as the plan holds it."""
-
-    provider: str  # codecommit | codeconnections
-    connection_arn: str | None = None
-    owner: str | None = None
-
-    @property
-    def connections(self) -> bool:
-        return self.provider == "codeconnections"
-
-
 # The CodeBuild image the seed-push project runs (the allow-list of planned stacks holds the project to it):
 # https://docs.aws.amazon.com/codebuild/latest/userguide/ec2-compute-images.html
 IMAGE = "aws/codebuild/amazonlinux-x86_64-standard:5.0"
@@ -79,14 +64,3 @@ def project_name(org: str) -> str:
 def repository(org: str, owner: str, template: str) -> str:
     """The seed repository of a template at the provider, as `<owner>/<name>`."""
     return f"{owner}/{org}-{template}-seed"
-
-
-def template_parameters(org: str, git: GitSettings | None, template: str, version: str) -> dict[str, str]:
-    """The defaults of a seeded template's Git parameters (those it declares get them)."""
-    if git is None or not git.connections or not git.owner:
-        return {GIT_PROVIDER_PARAMETER: "codecommit", SEED_REPOSITORY_PARAMETER: "", SEED_BRANCH_PARAMETER: ""}
-    return {
-        GIT_PROVIDER_PARAMETER: "codeconnections",
-        SEED_REPOSITORY_PARAMETER: repository(org, git.owner, template),
-        SEED_BRANCH_PARAMETER: version,
-    }

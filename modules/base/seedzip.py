@@ -1,4 +1,5 @@
-"""Seed code of a Projects template: the starting repository, packed into a zip byte-for-byte reproducibly.
+"""Seed code of a Projects template: the starting repository, packed into a zip byte-for-byte reproducibly (the
+loader packs each seed folder; plan/seed.py places the zips in the catalog).
 
 The same folder always gives the same bytes, whatever the files' mtimes, the order they were created in or
 the machine: entries sorted by path, every timestamp 1980-01-01 00:00 (the earliest a zip can hold), modes
@@ -13,22 +14,11 @@ https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-prope
 
 from __future__ import annotations
 
-import base64
-import dataclasses
-import hashlib
 import io
 import os
 import stat
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from . import naming
-from .registry.model import Registry, Team, Template
-
-if TYPE_CHECKING:  # records imports SeedCode from here
-    from .records import CatalogTemplate
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 SEED_PARAMETERS = ("SeedCodeBucket", "SeedCodeKey")
@@ -40,28 +30,6 @@ IGNORED_NAMES = frozenset({"__pycache__", ".pytest_cache", ".mypy_cache", ".ruff
 # packs only folders within them and the catalog check reports the others.
 SEED_MAX_BYTES = 5_000_000
 SEED_MAX_FILES = 500
-
-
-@dataclass(frozen=True)
-class SeedCode:
-    """One template version's seed: the zip and where it is stored in the catalog bucket."""
-
-    folder: str  # path under registry/, for messages and review
-    key: str  # object key in the catalog bucket
-    zip_bytes: bytes
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.zip_bytes).hexdigest()
-
-    @property
-    def content_base64(self) -> str:
-        return base64.b64encode(self.zip_bytes).decode("ascii")
-
-
-def seed_key(template: str, version: str) -> str:
-    """Next to the template object (templates/<name>/<version>.yaml)."""
-    return f"templates/{template}/{version}-seed.zip"
 
 
 def read_folder(folder: Path) -> dict[str, tuple[bytes, bool]]:
@@ -100,27 +68,3 @@ def pack(files: dict[str, tuple[bytes, bool]]) -> bytes:
 
 def pack_folder(folder: Path) -> bytes:
     return pack(read_folder(folder))
-
-
-def seed_code(reg: Registry, template: Template) -> SeedCode | None:
-    """A template's seed, when catalog.yaml gives it a `seed_code` folder whose zip the loader made."""
-    folder = template.seed_code
-    zips = reg.seed_zips
-    if not folder or folder not in zips:
-        return None
-    return SeedCode(folder, seed_key(template.name, template.version), zips[folder])
-
-
-def seed_bucket(reg: Registry, team: Team) -> str | None:
-    """The catalog bucket, when a template the (active) team sees has seed code: its launch role reads it there."""
-    seen = set(team.sagemaker.project_templates) if team.active else set()
-    if any(seed_code(reg, t) for t in reg.templates if t.name in seen):
-        return naming.catalog_bucket_name(reg.organization.name)
-    return None
-
-
-def seeded(reg: Registry, templates: tuple[CatalogTemplate, ...]) -> tuple[CatalogTemplate, ...]:
-    """The catalog records with their seed code (catalog.yaml `seed_code`)."""
-
-    by_name = {t.name: t for t in reg.templates}
-    return tuple(dataclasses.replace(t, seed=seed_code(reg, by_name[t.name])) for t in templates)

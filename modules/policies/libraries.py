@@ -1,4 +1,5 @@
-"""Internal libraries in AWS CodeArtifact (docs/design.md, "Internal libraries"), as pure data and policy documents.
+"""Internal libraries in AWS CodeArtifact (docs/design.md, "Internal libraries"): the policy documents, ARNs and pip's
+configuration, from the plan's records (plan/libraries.py makes them from the registry).
 
 Who may do what:
 - Every principal of the organization may get a token for the domain (domain policy) and read the internal
@@ -21,15 +22,10 @@ ARN formats and actions: https://docs.aws.amazon.com/service-authorization/lates
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from .naming import normalize_package as normalize
-from .registry.model import Environment, Registry, Team
-from .seed import seed_bucket
-
-if TYPE_CHECKING:  # the plan imports this module's records
-    from .stacks import Plan
+from ..base.naming import normalize_package as normalize
+from ..plan.records import AccountLibraries, Libraries
 
 # Public upstreams a proxy repository can connect to, by the registry's name: one external connection per
 # repository (https://docs.aws.amazon.com/codeartifact/latest/APIReference/API_AssociateExternalConnection.html).
@@ -50,50 +46,6 @@ PUBLISH_ACTIONS = ("codeartifact:PublishPackageVersion", "codeartifact:PutPackag
 BEARER_CONDITION = {"StringEquals": {"sts:AWSServiceName": "codeartifact.amazonaws.com"}}
 # Studio app types a lifecycle configuration is made for (one configuration per app type).
 STUDIO_APP_TYPES = ("JupyterLab", "CodeEditor")
-
-
-@dataclass(frozen=True)
-class Publisher:
-    team: str
-    packages: tuple[str, ...]  # normalized names
-
-
-@dataclass(frozen=True)
-class Libraries:
-    """The organization's CodeArtifact: the domain and repositories in shared services."""
-
-    org: str
-    domain: str
-    repository: str
-    upstreams: tuple[str, ...]  # registry names ("pypi"), in upstream order
-    owner_account_id: str  # shared services
-    region: str
-    # Execution roles of these environments may publish (human_access write, never production); deploy roles everywhere.
-    publishing_environments: tuple[str, ...]
-    publishers: tuple[Publisher, ...] = ()  # who owns which packages, for review and graph
-
-    def proxy_repository(self, upstream: str) -> str:
-        return f"{self.repository}-{upstream}"
-
-
-@dataclass(frozen=True)
-class AccountLibraries:
-    """What one team account reads and publishes."""
-
-    domain: str
-    repository: str
-    owner_account_id: str
-    region: str
-    packages: tuple[str, ...]  # normalized names the team publishes (empty: read only)
-    execution_role_publishes: bool  # the environment's human_access is write (never production)
-
-
-@dataclass(frozen=True, kw_only=True)
-class AccountStackFields:
-    """What libraries and seed code add to an account stack record (account_stacks.AccountStack inherits these)."""
-
-    libraries: AccountLibraries | None = None  # reads the internal repository (and publishes the team's packages)
-    seed_bucket: str | None = None  # the catalog bucket, when a template the team sees has seed code (launch role)
 
 
 def domain_arn(lib: Libraries | AccountLibraries) -> str:
@@ -231,64 +183,3 @@ def pip_script(lib: AccountLibraries) -> str:
             "",
         ]
     )
-
-
-# ---- the registry -> plan records ----
-
-
-def organization_libraries(reg: Registry, *, publishers: bool = True) -> Libraries | None:
-    """The CodeArtifact record; without publishers for the shared-services stack, whose output never depends on
-    which team publishes what (so a team's packages do not change its fingerprint)."""
-    cfg = reg.organization.libraries
-    if cfg is None:
-        return None
-    org = reg.organization
-    owners = tuple(Publisher(t.name, _packages(t)) for t in reg.teams if t.active and _packages(t)) if publishers else ()
-    return Libraries(
-        org=org.name,
-        domain=cfg.domain,
-        repository=cfg.repository,
-        upstreams=tuple(cfg.upstreams),
-        owner_account_id=org.shared_services_account_id,
-        region=org.home_region,
-        publishing_environments=tuple(sorted(e.name for e in reg.environments if _execution_role_publishes(e))),
-        publishers=tuple(sorted(owners, key=lambda p: p.team)),
-    )
-
-
-def account_fields(reg: Registry, team: Team, env_name: str) -> dict[str, Any]:
-    """The account stack's fields for libraries and seed code."""
-    return {"libraries": account_libraries(reg, team, env_name), "seed_bucket": seed_bucket(reg, team)}
-
-
-def publishers(plan: Plan) -> tuple[Publisher, ...]:
-    """Who publishes what, read back from the team accounts' records (review, access, graph)."""
-    by_team: dict[str, set[str]] = {}
-    for a in plan.accounts:
-        if a.libraries and a.libraries.packages:
-            by_team.setdefault(a.account.team, set()).update(a.libraries.packages)
-    return tuple(Publisher(t, tuple(sorted(p))) for t, p in sorted(by_team.items()))
-
-
-def account_libraries(reg: Registry, team: Team, env_name: str) -> AccountLibraries | None:
-    """Every account of the organization's teams reads; an active team publishes its packages."""
-    cfg = reg.organization.libraries
-    if cfg is None:
-        return None
-    org = reg.organization
-    return AccountLibraries(
-        domain=cfg.domain,
-        repository=cfg.repository,
-        owner_account_id=org.shared_services_account_id,
-        region=org.home_region,
-        packages=_packages(team) if team.active else (),
-        execution_role_publishes=_execution_role_publishes(reg.environment(env_name)),
-    )
-
-
-def _packages(team: Team) -> tuple[str, ...]:
-    return tuple(sorted({normalize(p) for p in team.libraries.publish}))
-
-
-def _execution_role_publishes(env: Environment) -> bool:
-    return env.human_access == "write" and not env.production

@@ -126,8 +126,9 @@ CENTRAL_STACKS = (ORGANIZATION_STACK, IDENTITY_STACK, SHARED_SERVICES_STACK)
 
 # The OU that decommissioned teams' accounts move to, directly under the root.
 SUSPENDED_OU = "Suspended"
-# The permission set and group that give platform admins administrator access everywhere.
+# The permission set and group that give platform admins administrator access everywhere, and its one policy.
 PLATFORM_ADMIN_PERMISSION_SET = "PlatformAdmin"
+PLATFORM_ADMIN_POLICY_ARN = "arn:aws:iam::aws:policy/AdministratorAccess"
 # The role AWS Organizations creates in every new member account, which the compiler assumes.
 ORGANIZATION_ACCESS_ROLE = "OrganizationAccountAccessRole"
 
@@ -196,16 +197,6 @@ def instance_types_scp(org: str, team: str) -> str:
 def account_key(team: str, environment: str) -> str:
     """Key of an account in maps such as the organization stack's `account_ids` output."""
     return f"{team}-{environment}"
-
-
-def account_construct(key: str) -> str:
-    """The construct id of a team account in the organization stack."""
-    return f"account-{key}"
-
-
-def account_resource(key: str) -> str:
-    """Its Terraform address there (the review matches destroy findings to accounts by it)."""
-    return f"aws_organizations_account.{account_construct(key)}"
 
 
 def account_name(org: str, team: str, environment: str) -> str:
@@ -354,15 +345,6 @@ _PROFILE_BAD = re.compile(r"[^a-zA-Z0-9]+")
 def profile_name(user_name: str) -> str:
     """Studio user profile named after the user name; characters SageMaker refuses become '-'."""
     return _PROFILE_BAD.sub("-", user_name).strip("-")
-
-
-# The construct id of the Studio user profiles (one `for_each` keyed by user name, modules/aws/sagemaker.py).
-PROFILES_ID = "profiles"
-
-
-def profile_address(user_name: str) -> str:
-    """The Terraform address of a user's Studio profile in an account stack (what an allow-destroy entry names)."""
-    return f'aws_sagemaker_user_profile.{PROFILES_ID}["{user_name}"]'
 
 
 def derived_names(org: str, team: str, environment: str) -> list[tuple[NameRule, str]]:

@@ -1,7 +1,7 @@
 """Which attributes of the stateful resources the compiler emits force Terraform to replace them.
 
 A replacement is a destroy and a create: for a stateful resource it loses what the resource holds, so the
-destroy guard (modules/destroy.py) treats it exactly like a removal. The facts are the `ForceNew: true`
+destroy guard (modules/engine/destroy.py) treats it exactly like a removal. The facts are the `ForceNew: true`
 schema attributes of terraform-provider-aws (https://github.com/hashicorp/terraform-provider-aws), read in
 these files of its source:
 

@@ -1,4 +1,6 @@
-"""The registry and the committed output at a git ref, read as committed. Only reads git; writes a temp folder.
+"""Git, read only: the registry and the committed output at a ref, read as committed (`diff --base`, `check-destroy`,
+`check-stacks`, `validate --base`, and synth when the output folder was deleted by hand). Only reads git; writes a temp
+folder.
 
 Every reader takes the blobs of the commit's tree (`git ls-tree` + `git cat-file`), never `git archive` nor a
 checkout: both apply the commit's own `.gitattributes` (`export-subst` expands `$Format:...$` into any text,

@@ -1,25 +1,26 @@
-"""What a new output would destroy, compared with the previous one, resource by resource.
-
-Pure: stack JSON documents in, findings out. Used by `synth` (refuses without --allow-destroy), by
-`check-destroy` in CI (refuses without a platform opt-in, modules/optin.py) and by `diff` (lists them first).
+"""What a new output would destroy, compared with the previous one, resource by resource: the one place that
+decides it. `destroyed(before, after)` compares two output folders; `synth` calls it on its staged output (and
+refuses without --allow-destroy), `check-destroy` in CI on the outputs of two commits (and refuses without a
+platform opt-in, review/guard.py), `diff` lists `findings` first. What a refusal says is review/guard.py's.
 A finding is one of: a stack removed (all it manages is destroyed), a stateful resource removed from a stack
 that stays, a stateful resource replaced (a force-new attribute changed, or points at a resource that is
-replaced: modules/forcenew.py; or its identity changed: the existing object its `import` block names), or a
+replaced: modules/engine/forcenew.py; or its identity changed: the existing object its `import` block names), or a
 share removed.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
-from collections.abc import Iterator, Set
+from collections.abc import Iterable, Iterator, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .forcenew import CASCADE_ONLY, FORCE_NEW, GUARDED_REMOVAL, LOSES
+
+SHARES = "shares.json"  # the output's share list (outputs/shares.py): a share removed from it is revoked
 
 _INTERPOLATION = re.compile(r"(?<!\$)\$\{([^}]*)\}")
 _ADDRESS = re.compile(r"(?<![\w.])([a-z][a-z0-9_]*)\.([A-Za-z0-9_-]+)(\[\"[^\"]+\"\])?")
@@ -272,32 +273,67 @@ def guarded(items: list[Finding]) -> list[Finding]:
     return [f for f in items if not (f.kind == "replaced" and f.resource_type in CASCADE_ONLY)]
 
 
-def read_stacks(stacks_dir: str | os.PathLike[str]) -> dict[str, dict[str, Any]]:
-    """Every `<stack>/cdk.tf.json` under a stacks folder, parsed (an empty dict when the folder is missing)."""
-    root = Path(stacks_dir)
-    if not root.is_dir():
-        return {}
-    return {p.parent.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(root.glob("*/cdk.tf.json"))}
+class DestroyRefused(Exception):
+    """The new output would destroy or replace what the previous output manages (review/guard.py says what to do)."""
+
+    def __init__(self, found: list[Finding]):
+        self.findings = found
+        super().__init__("; ".join(f.describe() for f in found))
 
 
-# What a suggested entry's reason says until a platform admin writes the real one (check-destroy refuses it as it is).
-REASON_PLACEHOLDER = "<why destroying it is right, and where its data went>"
+def stack_files(stacks: Path, names: Iterable[str] | None = None) -> dict[str, bytes]:
+    """Each stack's cdk.tf.json under a stacks folder, as bytes (none when the folder is missing); with names,
+    only those stacks (a stack without one is left out)."""
+    if names is None:
+        return {p.parent.name: p.read_bytes() for p in stacks.glob("*/cdk.tf.json")} if stacks.is_dir() else {}
+    found = {}
+    for name in sorted(set(names)):
+        try:
+            found[name] = (stacks / name / "cdk.tf.json").read_bytes()
+        except FileNotFoundError:
+            pass
+    return found
 
 
-def _quoted(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"  # YAML single quotes: addresses hold [ and "
+def stack_names(out: Path) -> set[str]:
+    """The stacks an output folder holds (none when it is missing)."""
+    stacks = out / "stacks"
+    if not stacks.is_dir():
+        return set()
+    return {p.name for p in stacks.iterdir() if (p / "cdk.tf.json").is_file()}
 
 
-def opt_in_entries(found: list[Finding]) -> str:
-    """The allow-destroy.yaml entries that would approve exactly these findings, ready to paste (each reason to be
-    written by the platform admin who approves it)."""
-    lines = ["allow:"]
-    for f in found:
-        if f.kind == "share_removed":
-            lines.append(f"  - share: {_quoted(f.address)}")
-        else:
-            lines.append(f"  - stack: {_quoted(f.stack)}")
-            if f.kind != "stack_removed":
-                lines.append(f"    address: {_quoted(f.address)}")
-        lines.append(f"    reason: {_quoted(REASON_PLACEHOLDER)}")
-    return "\n".join(lines)
+def shares_in(out: Path) -> set[str]:
+    """The names of the shares an output folder grants (its shares.json; none when it is missing or unreadable)."""
+    try:
+        return {s["name"] for s in json.loads((out / SHARES).read_text(encoding="utf-8"))["shares"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+
+
+def dropped(out: Path, stacks: Iterable[str], shares: Iterable[str]) -> list[Finding]:
+    """The early check, before anything is built: the stacks and shares of an output folder that a plan (its stacks
+    and shares) no longer has."""
+    found = [Finding("stack_removed", name) for name in sorted(stack_names(out) - set(stacks))]
+    return found + [Finding("share_removed", "shares", name) for name in sorted(shares_in(out) - set(shares))]
+
+
+def destroyed(before: Path, after: Path, *, written: Iterable[str] | None = None) -> list[Finding]:
+    """What applying the output folder `after` destroys or replaces of what the output folder `before` manages, as the
+    guard counts it (the findings that need an opt-in): removed stacks and shares, stateful resources removed or
+    replaced. A missing folder holds nothing (so a missing `after` removes every stack). A stack whose bytes did not
+    change destroys nothing, so only the others are parsed. `written`: the stacks written anew into `after`, when its
+    other stacks are known to hold `before`'s bytes (synth's kept stacks): only these and the removed ones are read
+    (a one-team edit at 100 teams parses a handful of documents instead of a thousand)."""
+    gone = stack_names(before) - stack_names(after)
+    old = stack_files(before / "stacks", None if written is None else {*written, *gone})
+    new = stack_files(after / "stacks", written)
+    differ = {n for n in old.keys() | new.keys() if old.get(n) != new.get(n)}
+    return guarded(
+        findings(
+            {n: json.loads(old[n]) for n in sorted(differ & old.keys())},
+            {n: json.loads(new[n]) for n in sorted(differ & new.keys() & old.keys())},  # a new stack destroys nothing
+            shares_in(before),
+            shares_in(after),
+        )
+    )

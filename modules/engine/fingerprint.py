@@ -1,10 +1,10 @@
 """Incremental synthesis: what each stack's output depends on, as one digest (docs/design.md, "Incremental synthesis").
 
-A stack's output is a pure function of (a) what its construct module receives: its own plan record,
-its StackRecord (the states it reads) and the organization-wide values; (b) the compiler's own code;
-(c) the pinned versions of cdktn, its AWS bindings and constructs. Files the registry points to
-(CloudFormation templates, inline policies) reach a stack only through its plan record, which carries
-their text, so (a) covers them. `synth` rebuilds a stack only when this digest changed, and keeps the
+A stack's output is a pure function of (a) what its construct module receives, as its kind's row of the
+stack-kind table names it (plan/kinds.py): its own plan record, its StackRecord (the states it reads) and the
+organization-wide values; (b) the compiler's own code; (c) the pinned versions of cdktn, its AWS bindings and
+constructs. Files the registry points to (CloudFormation templates, inline policies) reach a stack only through
+its plan record, which carries their text, so (a) covers them. `synth` rebuilds a stack only when this digest changed, and keeps the
 other stacks' files byte-for-byte; `generated/fingerprints.json` stores the digests with a hash of each
 output file, so a hand-edited output is rebuilt, never trusted.
 
@@ -24,18 +24,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .stacks import Plan
+    from ..plan.layout import Plan
 
 FILE = "fingerprints.json"
 VERSION = 1
 PINNED = ("cdktn", "cdktn-provider-aws", "constructs", "jsii")
-_ROOT = Path(__file__).resolve().parent
+_ROOT = Path(__file__).resolve().parent.parent  # the compiler: every module under modules/
 
 
 def canonical(value: object) -> bytes:
     """The plan's records are frozen dataclasses of strings, numbers, tuples and dicts built in sorted order:
-    their repr is complete and deterministic, and ten times cheaper than a JSON walk. (A dict built in
-    another order would only cost a rebuild, never a stale file.)"""
+    their repr is complete and deterministic, and much cheaper than a JSON walk. (A dict built in another order
+    would only cost a rebuild, never a stale file.)"""
     return repr(value).encode()
 
 
@@ -57,15 +57,14 @@ def compiler_digest() -> str:
 
 
 def stack_digests(plan: Plan) -> dict[str, str]:
-    """name -> digest of everything that stack's output depends on."""
+    """name -> digest of everything that stack's output depends on: the compiler, and the inputs its kind names
+    (plan/kinds.py)."""
     compiler = compiler_digest()
-    values = canonical(plan.values)
     out = {}
     for record in plan.records:
         h = hashlib.sha256(compiler.encode())
-        h.update(values)
-        h.update(canonical(record))
-        h.update(canonical(plan.stack_input(record.name)))
+        for part in plan.kind(record.name).fingerprint(plan.values, record, plan.stack_input(record.name)):
+            h.update(canonical(part))
         out[record.name] = h.hexdigest()
     return out
 

@@ -1,79 +1,22 @@
 """Each team account's stack record: the account, its peers across shares, its Studio users, its budget and
-settings. Pure Python, no cdktn; stacks.py puts these records into the plan."""
+settings. Pure Python, no cdktn; layout.py puts these records into the plan."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
-from . import libraries, naming
-from .registry.model import Registry, Team
-from .shares import KINDS, Share
+from ..base import naming
+from ..registry.derive import studio_entries
+from ..registry.model import Registry, Team
+from ..shares import KINDS, Share
+from .libraries import account_libraries
+from .records import Account, AccountStack, PeerAccount, StudioUser
+from .seed import seed_bucket
 
 # Decommissioned accounts keep what holds data (keys, buckets, home volumes), which costs a little every month:
 # their budget is organization.yaml's retired_budget_usd (default 10) rather than a zero-spend $0.01 that would
 # alert every month (docs/design.md, "Decommissioning").
 DEFAULT_RETIRED_BUDGET = Decimal("10")
-
-
-@dataclass(frozen=True)
-class Account:
-    key: str  # "<team>-<environment>": stable id, also the key in the account_ids output
-    team: str
-    environment: str
-    name: str
-    email: str
-    ou_path: str  # OU path under the root; "Suspended" for decommissioned teams
-    adopted_id: str | None  # set when the account exists already and is imported
-    decommissioned: bool
-    tags: dict[str, str]
-    access_role: str | None = None  # adopted: adoptable_accounts[id].access_role (None: ORGANIZATION_ACCESS_ROLE)
-
-
-@dataclass(frozen=True)
-class PeerAccount:
-    """An account as an account stack refers to it (itself, or the other side of a share)."""
-
-    key: str
-    adopted_id: str | None
-    role_name: str
-    bucket_name: str
-    kms_alias: str
-
-
-@dataclass(frozen=True)
-class StudioUser:
-    user_name: str
-    profile_name: str
-
-
-@dataclass(frozen=True)
-class AccountStack(libraries.AccountStackFields):  # + libraries, seed_bucket (keyword-only)
-    name: str
-    account: Account
-    region: str
-    budget_usd: Decimal
-    budget_emails: tuple[str, ...]
-    vpc_cidr: str
-    vpc_only: bool
-    role_name: str
-    bucket_name: str
-    log_bucket: str
-    domain_name: str
-    kms_alias: str
-    instance_types: tuple[str, ...]
-    idle_shutdown_minutes: int
-    studio_users: tuple[StudioUser, ...]
-    tags: dict[str, str]
-    shares_out: tuple[Share, ...] = ()  # shares this account produces
-    shares_in: tuple[Share, ...] = ()  # shares this account consumes
-    project_templates: tuple[str, ...] = ()  # catalog templates visible to this team
-    # Regions AWS Config records in: every region the SCPs allow (global resources only in the account's region).
-    config_regions: tuple[str, ...] = ()
-    peers: tuple[PeerAccount, ...] = ()  # itself and every account on the other side of its shares
-
-    def peer(self, key: str) -> PeerAccount:
-        return next(p for p in self.peers if p.key == key)
 
 
 def team_accounts(reg: Registry) -> list[Account]:
@@ -104,16 +47,9 @@ def _team_tags(team: Team, env_name: str) -> dict[str, str]:
 
 
 def studio_users(reg: Registry, team: Team, env_name: str) -> tuple[StudioUser, ...]:
-    """Members who get Studio in this environment: role has studio and maps a permission set here; and the people
-    granted such a role here (grants.yaml). One profile per person, whichever gives it: its address stays."""
-    if not team.active:
-        return ()
-    users = {m.person for m in team.members if reg.roles[m.role].studio and env_name in reg.roles[m.role].permission_sets}
-    users |= {
-        g.person
-        for g in reg.grants
-        if g.team == team.name and env_name in g.environments and reg.roles[g.role].studio and env_name in reg.roles[g.role].permission_sets
-    }
+    """Who gets Studio in this environment (registry/derive.py: the members and grants that give it). One profile per
+    person, whichever gives it: its address stays."""
+    users = {e.person for e in studio_entries(reg, team, env_name)}
     return tuple(StudioUser(u, naming.profile_name(u)) for u in sorted(users))
 
 
@@ -146,7 +82,9 @@ def _peer(reg: Registry, key: str, accounts: dict[str, Account]) -> PeerAccount:
     )
 
 
-def account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Share, ...], accounts: dict[str, Account]) -> AccountStack:
+def account_stack(
+    reg: Registry, team: Team, account: Account, shares: tuple[Share, ...], accounts: dict[str, Account], *, catalog_bucket: str
+) -> AccountStack:
     org = reg.organization
     mine = [s for s in shares if s.producer == account.key or account.key in s.consumers]
     keys = {account.key} | {k for s in mine for k in (s.producer, *s.consumers)}
@@ -177,5 +115,6 @@ def account_stack(reg: Registry, team: Team, account: Account, shares: tuple[Sha
         project_templates=tuple(sorted(set(team.sagemaker.project_templates))) if team.active else (),
         config_regions=tuple(sorted(set(org.allowed_regions))),
         peers=peers,
-        **libraries.account_fields(reg, team, account.environment),
+        libraries=account_libraries(reg, team, account.environment),
+        seed_bucket=seed_bucket(reg, team, catalog_bucket),
     )

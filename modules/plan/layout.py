@@ -1,0 +1,183 @@
+"""The stack layout: which stacks exist and what each holds. Pure Python, no cdktn.
+
+`plan(registry)` turns the validated model into plain frozen records (records.py), one planner per kind of stack
+(organization.py, identity.py, shared_services.py, access.py, account.py); the construct modules under modules/aws
+only translate those records into resources. Everything a reviewer might ask ("who gets what where") is decided
+here and tested without synthesizing.
+
+Where things live (docs/design.md, "Where team-scoped things live"): whatever only one team's file decides lives in
+that team's stacks, never in a central one. `<team>-access` (management account) holds the team's groups,
+memberships, every account assignment into its accounts (a dozen per state, so Identity Center's throttling of
+assignment calls, terraform-provider-aws #35646 and #24858, stays out of reach), its catalog associations and its
+instance-type SCP (access.py). `identity` keeps users, permission sets, the platform admins' group and its
+assignments to the central accounts.
+
+Each stack has a record (records.StackRecord): its kind (kinds.py), the states it reads, the stacks it must follow,
+the outputs it provides; remote state, Atlantis' `depends_on` and the apply order all come from it
+(tests/test_plan.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from ..base import naming
+from ..registry.derive import inputs_for
+from ..registry.model import Registry
+from ..shares import KINDS as SHARE_KINDS
+from ..shares import Share
+from .access import access_stack
+from .account import account_stack, planned_shares
+from .identity import identity_stack
+from .kinds import ACCESS, ACCOUNT, IDENTITY, KINDS, ORGANIZATION, SHARED_SERVICES, StackKind
+from .organization import organization_stack
+from .records import (
+    AccessStack,
+    Account,
+    AccountStack,
+    Backend,
+    IdentityStack,
+    OrganizationStack,
+    OrgValues,
+    Publisher,
+    SharedServicesStack,
+    StackInput,
+    StackRecord,
+)
+from .shared_services import shared_services_stack
+
+
+@dataclass(frozen=True)
+class Plan:
+    values: OrgValues  # the organization-wide values every stack may use
+    organization: OrganizationStack
+    identity: IdentityStack
+    shared_services: SharedServicesStack
+    accounts: tuple[AccountStack, ...]
+    access: tuple[AccessStack, ...] = ()
+    shares: tuple[Share, ...] = ()
+    records: tuple[StackRecord, ...] = ()  # one per stack, sorted by name
+
+    @property
+    def stack_names(self) -> tuple[str, ...]:
+        return tuple(r.name for r in self.records)
+
+    @property
+    def team_accounts(self) -> tuple[Account, ...]:
+        """Every team account the plan holds, whichever stack manages it: an onboarding team's too, though it has
+        no account stacks yet. What reviews and the output's facts read (never which stack holds the resource)."""
+        return self.organization.accounts
+
+    @property
+    def publishers(self) -> tuple[Publisher, ...]:
+        """Who publishes what, read back from the team accounts' records (review, access, graph)."""
+        by_team: dict[str, set[str]] = {}
+        for a in self.accounts:
+            if a.libraries and a.libraries.packages:
+                by_team.setdefault(a.account.team, set()).update(a.libraries.packages)
+        return tuple(Publisher(t, tuple(sorted(p))) for t, p in sorted(by_team.items()))
+
+    def account(self, key: str) -> AccountStack:
+        return next(a for a in self.accounts if a.account.key == key)
+
+    @cached_property
+    def _inputs(self) -> dict[str, StackInput]:
+        out: dict[str, StackInput] = {}
+        for kind in KINDS.values():
+            held = getattr(self, kind.field)
+            out.update({s.name: s for s in (held if isinstance(held, tuple) else (held,))})
+        return out
+
+    @cached_property
+    def _records(self) -> dict[str, StackRecord]:
+        return {r.name: r for r in self.records}
+
+    def record(self, name: str) -> StackRecord:
+        return self._records[name]
+
+    def kind(self, name: str) -> StackKind:
+        """The row of the stack-kind table a stack belongs to."""
+        return KINDS[self.record(name).kind]
+
+    def stack_input(self, name: str) -> StackInput:
+        """The one record a stack's construct module builds from (besides `values` and its StackRecord)."""
+        return self._inputs[name]
+
+
+def _records(
+    organization: OrganizationStack, shared: SharedServicesStack, access: tuple[AccessStack, ...], accounts: tuple[AccountStack, ...]
+) -> tuple[StackRecord, ...]:
+    """Which states each stack reads and which stacks it must follow (docs/design.md, "Stack records")."""
+    org, identity, shared_name = naming.ORGANIZATION_STACK, naming.IDENTITY_STACK, naming.SHARED_SERVICES_STACK
+    out = [
+        StackRecord(org, ORGANIZATION, provides=("account_ids", "organization_id", "ou_ids")),
+        # Identity Center works in an organization only once the organization trusts it (sso.amazonaws.com).
+        StackRecord(identity, IDENTITY, after=(org,), provides=("group_ids", "permission_set_arns", "user_ids")),
+        # reads ou_ids (portfolio shares), organization_id (CI policy)
+        StackRecord(shared_name, SHARED_SERVICES, reads=(org,), provides=("portfolio_ids",)),
+    ]
+    for a in access:
+        reads = [identity]  # permission_set_arns, the admins' group id, user ids
+        if any(t.adopted_id is None for t in a.accounts):
+            reads.append(org)  # account_ids
+        if a.catalog:
+            reads.append(shared_name)  # portfolio_ids
+        out.append(StackRecord(a.name, ACCESS, reads=tuple(sorted(reads))))
+    for acct in accounts:
+        reads = []
+        if any(p.adopted_id is None for p in acct.peers):
+            reads.append(org)  # account_ids of itself or a share's other side
+        if acct.studio_users:
+            reads.append(identity)  # user_ids: Studio's application assignments
+        # The deploy role trusts the CI role in shared services: IAM refuses a principal that does not exist yet.
+        after = [shared_name]
+        if any(SHARE_KINDS[s.kind].organization_sharing for s in acct.shares_out):
+            after.append(org)  # its RAM shares are organization-only: RAM's sharing with the organization comes first
+        out.append(StackRecord(acct.name, ACCOUNT, reads=tuple(sorted(reads)), after=tuple(sorted(after))))
+    return tuple(sorted(out, key=lambda r: r.name))
+
+
+def org_values(reg: Registry) -> OrgValues:
+    org = reg.organization
+    return OrgValues(
+        org.name,
+        org.home_region,
+        org.management_account_id,
+        Backend(org.state_backend.bucket, org.state_backend.region),
+        {**dict(sorted(org.tags.items()))},
+        org.identity_center.instance_arn,
+        org.identity_center.identity_store_id,
+        org.shared_services_account_id,
+        org.log_archive,
+        org.identity_center.region or org.home_region,
+    )
+
+
+def plan(reg: Registry) -> Plan:
+    """The whole stack layout for a registry. Deterministic: every collection is sorted."""
+    teams = {t.name: t for t in reg.teams}
+    shares = planned_shares(reg)
+    guards = inputs_for(reg)  # also the top-level OUs that hold team accounts (workload_roots)
+    organization = organization_stack(reg, guards)
+    by_key = {a.key: a for a in organization.accounts}
+    shared = shared_services_stack(reg, guards.workload_roots)
+    access = tuple(sorted((access_stack(reg, t) for t in reg.teams), key=lambda a: a.name))
+    # A new team is two pull requests (docs/design.md, "A new team is two pull requests"): while onboarding, only its
+    # accounts (organization) and its groups (its access stack) exist; its account stacks come with `status: active`,
+    # after that apply, so no stack ever reads an account id the organization state does not have yet.
+    account_stacks = tuple(
+        account_stack(reg, teams[a.team], a, shares, by_key, catalog_bucket=shared.catalog_bucket)
+        for a in organization.accounts
+        if teams[a.team].status != "onboarding"
+    )
+    return Plan(
+        values=org_values(reg),
+        organization=organization,
+        identity=identity_stack(reg),
+        shared_services=shared,
+        accounts=account_stacks,
+        access=access,
+        shares=shares,
+        records=_records(organization, shared, access, account_stacks),
+    )
