@@ -72,7 +72,8 @@ def show(value: object) -> str:
     if isinstance(value, str):
         text = value if len(value) <= 80 else value[:77] + "..."
         # a newline or other control character in a value must not break the one-error-per-line report
-        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+        if not text.isprintable():
+            text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
         return "'" + text + "'"
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -79,7 +79,20 @@ class Plan:
         return tuple(Publisher(t, tuple(sorted(p))) for t, p in sorted(by_team.items()))
 
     def account(self, key: str) -> AccountStack:
-        return next(a for a in self.accounts if a.account.key == key)
+        return self._account_stacks[key]
+
+    def team_account(self, key: str) -> Account | None:
+        """The team account of that key (team_accounts), if the plan holds one."""
+        return self._team_accounts.get(key)
+
+    # Indexes, built once: the manifests and reviews look accounts up per stack (a scan made them quadratic).
+    @cached_property
+    def _account_stacks(self) -> dict[str, AccountStack]:
+        return {a.account.key: a for a in self.accounts}
+
+    @cached_property
+    def _team_accounts(self) -> dict[str, Account]:
+        return {a.key: a for a in self.team_accounts}
 
     @cached_property
     def _inputs(self) -> dict[str, StackInput]:
@@ -166,8 +179,12 @@ def plan(reg: Registry) -> Plan:
     # A new team is two pull requests (docs/design.md, "A new team is two pull requests"): while onboarding, only its
     # accounts (organization) and its groups (its access stack) exist; its account stacks come with `status: active`,
     # after that apply, so no stack ever reads an account id the organization state does not have yet.
+    touching: dict[str, list[Share]] = {}  # each account's shares, in the plan's order: not a scan of all per account
+    for s in shares:
+        for key in dict.fromkeys((s.producer, *s.consumers)):
+            touching.setdefault(key, []).append(s)
     account_stacks = tuple(
-        account_stack(reg, teams[a.team], a, shares, by_key, catalog_bucket=shared.catalog_bucket)
+        account_stack(reg, teams[a.team], a, tuple(touching.get(a.key, ())), by_key, catalog_bucket=shared.catalog_bucket)
         for a in organization.accounts
         if teams[a.team].status != "onboarding"
     )

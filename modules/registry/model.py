@@ -398,6 +398,7 @@ class Registry(Base):
     # Seed folders packed as the compiler uploads them (modules/plan/seed.py), by the folder as catalog.yaml names it.
     seed_zips: dict[str, bytes] = Field(default_factory=dict)
     _origin: Origin | None = PrivateAttr(default=None)  # set by the loader
+    _indexes: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = PrivateAttr(default_factory=dict)  # _lookup's
 
     @property
     def origin(self) -> Origin:
@@ -407,10 +408,23 @@ class Registry(Base):
         return self._origin
 
     def environment(self, name: str) -> Environment:
-        return next(e for e in self.environments if e.name == name)
+        return self._lookup("environments", name)  # type: ignore[no-any-return]
 
     def person(self, user_name: str) -> Person:
-        return next(p for p in self.people if p.user_name == user_name)
+        return self._lookup("people", user_name)  # type: ignore[no-any-return]
 
     def team(self, name: str) -> Team:
-        return next(t for t in self.teams if t.name == name)
+        return self._lookup("teams", name)  # type: ignore[no-any-return]
+
+    def _lookup(self, field: str, key: str) -> Any:
+        """The item of a tuple field with that key (its first, as a search would find it), through an index built
+        once per tuple (the plan looks people and teams up per account: a search made it quadratic in the number of
+        teams). The index remembers its tuple, so a model_copy with another tuple gets its own. KeyError if none."""
+        items = getattr(self, field)
+        built = self._indexes.get(field)
+        if built is None or built[0] is not items:
+            index: dict[str, Any] = {}
+            for item in items:
+                index.setdefault(item.user_name if field == "people" else item.name, item)
+            built = self._indexes[field] = (items, index)
+        return built[1][key]
