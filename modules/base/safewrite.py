@@ -4,7 +4,7 @@ A pull request can commit a symlink as easily as a file. With `.atlantis.yaml.tm
 synth once wrote its temporary file outside the repository and then renamed the link over atlantis.yaml. So:
 
 - a target that is a symlink, or lies under one inside the project (`.github -> /elsewhere`), is refused, and so is
-  an output folder that is a symlink or holds one (its files are kept by hard link from one run to the next):
+  an output folder that is a symlink or holds one anywhere (engine/outdir.py finds them as it stats the folder):
   `UnsafeTarget`, before anything is written;
 - a new file is created with O_CREAT | O_EXCL | O_NOFOLLOW: never through a link, never over an existing file;
 - a file replaced in place is written to a temporary file of a fresh random name beside it, then renamed over it.
@@ -26,7 +26,7 @@ class UnsafeTarget(Exception):
     """A place the compiler would write is a symlink, or lies under one."""
 
 
-def _refuse(link: Path, target: Path) -> UnsafeTarget:
+def refusal(link: Path, target: Path) -> UnsafeTarget:
     shown = f"{target} (under {link})" if link != target else str(target)
     return UnsafeTarget(
         f"refusing to write {shown}: {link} is a symbolic link, and the compiler writes only plain files and folders; "
@@ -40,24 +40,14 @@ def refuse_links_under(base: Path, rel: str) -> None:
     for part in Path(rel).parts:
         path = path / part
         if path.is_symlink():
-            raise _refuse(path, base / rel)
-
-
-def refuse_linked_folder(folder: Path) -> None:
-    """The folder must not be a symlink, nor hold one anywhere inside (it is walked without following links)."""
-    if folder.is_symlink():
-        raise _refuse(folder, folder)
-    if not folder.is_dir():
-        return
-    for dirpath, dirnames, filenames in os.walk(folder):
-        for name in sorted(dirnames + filenames):
-            if (Path(dirpath) / name).is_symlink():
-                raise _refuse(Path(dirpath) / name, folder)
+            raise refusal(path, base / rel)
 
 
 def check_output(out: Path, root_files: Iterable[str] = ()) -> None:
-    """What synth writes: the output folder (as given, before any resolve) and the files beside it in the project."""
-    refuse_linked_folder(out)
+    """What synth writes: the output folder (as given, before any resolve) and the files beside it in the project.
+    What lies inside the output folder is checked as synth stats it (engine/outdir.py: a link anywhere is refused)."""
+    if out.is_symlink():
+        raise refusal(out, out)
     for rel in root_files:
         refuse_links_under(out.parent, rel)
 
@@ -73,7 +63,7 @@ def replace_file(path: Path, text: str) -> None:
     """path's new text, atomically: written to a fresh temporary file beside it, renamed over it. A symlinked
     path is refused (rename would replace the link, but its old target was read as the current content)."""
     if path.is_symlink():
-        raise _refuse(path, path)
+        raise refusal(path, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
     fd = os.open(tmp, _NEW_FILE, 0o666)

@@ -37,10 +37,10 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
         root = out_path.parent
         in_project = (root / "cdktf.json").is_file() or (root / ".git").exists()
         safewrite.check_output(Path(out), ROOT_FILES if in_project else ())  # the folder itself first
+        digest = fingerprint.registry_digest(Path(opts.registry))
+        note = None if opts.full else fingerprint.unchanged(out_path, digest, ROOT_FILES if in_project else ())
     except safewrite.UnsafeTarget as exc:
         raise Unusable(f"error: {exc}") from None
-    digest = fingerprint.registry_digest(Path(opts.registry))
-    note = None if opts.full else fingerprint.unchanged(out_path, digest, ROOT_FILES if in_project else ())
     if note is not None:  # the very registry and compiler of the last synth, its output intact: nothing to do
         print(
             f"{out}: {note} — registry and compiler as at the last synth, checked in "

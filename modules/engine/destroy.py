@@ -321,19 +321,26 @@ def dropped(out: Path, stacks: Iterable[str], shares: Iterable[str]) -> list[Fin
 def destroyed(before: Path, after: Path, *, written: Iterable[str] | None = None) -> list[Finding]:
     """What applying the output folder `after` destroys or replaces of what the output folder `before` manages, as the
     guard counts it (the findings that need an opt-in): removed stacks and shares, stateful resources removed or
-    replaced. A missing folder holds nothing (so a missing `after` removes every stack). A stack whose bytes did not
-    change destroys nothing, so only the others are parsed. `written`: the stacks written anew into `after`, when its
-    other stacks are known to hold `before`'s bytes (synth's kept stacks): only these and the removed ones are read
-    (a one-team edit at 100 teams parses a handful of documents instead of a thousand)."""
-    gone = stack_names(before) - stack_names(after)
-    old = stack_files(before / "stacks", None if written is None else {*written, *gone})
-    new = stack_files(after / "stacks", written)
+    replaced. A missing folder holds nothing (so a missing `after` removes every stack). `written`: the stacks of
+    `after` that may differ from `before`, when its other stacks are known to hold `before`'s bytes."""
+    return destroyed_by(before, stack_files(after / "stacks", written), stack_names(after), shares_in(after))
+
+
+def destroyed_by(
+    before: Path, new: dict[str, bytes], names: Set[str], shares: Set[str], *, before_names: Set[str] | None = None
+) -> list[Finding]:
+    """`destroyed` for an output given as the stacks it holds (`names`), the bytes of those that may differ from
+    `before` (`new`; the others hold before's bytes) and its shares: synth's, before it writes anything. A stack
+    whose bytes did not change destroys nothing, so only the others are parsed (a one-team edit parses a handful
+    of documents, not thousands). `before_names`: the stacks `before` holds, when the caller knows them."""
+    gone = (stack_names(before) if before_names is None else set(before_names)) - set(names)
+    old = stack_files(before / "stacks", {*new, *gone})
     differ = {n for n in old.keys() | new.keys() if old.get(n) != new.get(n)}
     return guarded(
         findings(
             {n: json.loads(old[n]) for n in sorted(differ & old.keys())},
             {n: json.loads(new[n]) for n in sorted(differ & new.keys() & old.keys())},  # a new stack destroys nothing
             shares_in(before),
-            shares_in(after),
+            shares,
         )
     )

@@ -9,9 +9,9 @@ other stacks' files byte-for-byte; `generated/fingerprints.json` stores the dige
 output file, so a hand-edited output is rebuilt, never trusted.
 
 Before any of that, `synth` compares a digest of the registry folder's bytes (and the compiler's) with the
-one stored by the last successful synth: when they match and every output file still has the bytes that
-synth wrote, nothing can have changed, and it stops without loading the registry (a no-op synth does not
-even import pydantic, let alone cdktn).
+one stored by the last successful synth: when they match and the output folder holds exactly the files that
+synth wrote, with their bytes (known by stat, like git's index, outdir.py), nothing can have changed, and it
+stops without loading the registry (a no-op synth does not even import pydantic, let alone cdktn).
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ import json
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from . import outdir
 
 if TYPE_CHECKING:
     from ..plan.layout import Plan
@@ -119,21 +121,31 @@ def registry_digest(registry: Path) -> str | None:
 
 def unchanged(out: Path, registry: str | None, root_files: tuple[str, ...]) -> str | None:
     """The last synth's summary line when it compiled this very registry, wrote the same files beside the output
-    folder (root_files: atlantis.yaml and CODEOWNERS when it sits in a project) and its output is intact."""
+    folder (root_files: atlantis.yaml and CODEOWNERS when it sits in a project) and its output is intact: exactly the
+    files it wrote, with their bytes (known by stat where the index vouches for them: outdir.py). Raises
+    safewrite.UnsafeTarget at a symbolic link inside the output."""
     doc = _doc(out)
     if registry is None or doc.get("registry") != registry or not isinstance(doc.get("stacks"), dict):
         return None
     files = doc.get("files") or {}
     if {rel for rel in files if rel.startswith("../")} != {f"../{rel}" for rel in root_files}:
         return None
+    if outdir.staging_folders(out):
+        return None  # an earlier run was interrupted: synth finishes or drops what it left
     expected = {f"stacks/{n}/cdk.tf.json": e.get("output") for n, e in doc["stacks"].items()}
-    expected.update(files)
-    present = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != FILE}
-    if present - set(expected):
+    expected.update({rel: sha for rel, sha in files.items() if not rel.startswith("../")})
+    found = outdir.scan(out)
+    if set(found.stats) != {*expected, FILE}:
+        return None
+    needed = {"/".join(rel.split("/")[:i]) for rel in expected for i in range(1, rel.count("/") + 1)}
+    if set(found.folders) - {""} != needed:
         return None
     for rel, sha in expected.items():
+        if found.sha(rel) != sha:
+            return None
+    for rel in root_files:
         try:
-            if output_digest((out / rel).read_bytes()) != sha:
+            if output_digest((out.parent / rel).read_bytes()) != files[f"../{rel}"]:
                 return None
         except OSError:
             return None

@@ -1,4 +1,5 @@
-"""Synthesize a Plan with CDK Terrain into <out>/stacks/<stack>/cdk.tf.json, atomically, behind a destroy guard."""
+"""Synthesize a Plan with CDK Terrain into <out>/stacks/<stack>/cdk.tf.json behind a destroy guard, writing only the
+files that change, each in place and atomically, under a journal (outdir.py)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from typing import Any, TextIO
 
 from ..base import gitbase, safewrite
 from ..plan.layout import Plan
-from . import fingerprint
+from . import fingerprint, outdir
 from .build import Workers, build
-from .destroy import DestroyRefused, destroyed, dropped, stack_files
+from .destroy import DestroyRefused, destroyed_by, dropped
 
 
 class NotAnOutputFolder(Exception):
@@ -34,6 +35,10 @@ class SynthResult:
     recovered: str | None = None  # what recover() did about an interrupted earlier run
 
 
+def stack_file(name: str) -> str:
+    return f"stacks/{name}/cdk.tf.json"
+
+
 def synthesize(
     plan: Plan,
     out: Path,
@@ -48,29 +53,30 @@ def synthesize(
     note: str = "",
     workers: Workers | None = None,
 ) -> SynthResult:
-    """Write the whole output to a staging folder beside out, then swap it in. A failure leaves out untouched.
-    `files`: what the output holds beside the stacks (path under out -> text: outputs.files_beside_stacks).
+    """Write what changed to a staging folder beside out, check it, then move each changed file into place (outdir.py).
+    A failure before the move leaves out untouched. `files`: what the output holds beside the stacks (path under out
+    -> text: outputs.files_beside_stacks); out ends up holding exactly these, the stacks and fingerprints.json.
 
-    Only stacks whose fingerprint (fingerprint.py) changed are built; the others' files are kept byte-for-byte
-    (`full` builds every stack). With nothing to build cdktn is not imported, and with nothing changed at all
-    nothing is written. root_files (atlantis.yaml, CODEOWNERS: paths relative to out's parent) are replaced one
-    by one after the swap. registry_digest and note (fingerprint.py) let the next synth of the same registry
-    stop before loading it. `workers` (build.early_workers) build the stacks instead of new ones."""
+    Only stacks whose fingerprint (fingerprint.py) changed are built; the others' files are not touched (`full` builds
+    every stack). With nothing to build cdktn is not imported, and with nothing changed nothing is written. root_files
+    (atlantis.yaml, CODEOWNERS: paths relative to out's parent) are replaced one by one after the output. registry_digest
+    and note (fingerprint.py) let the next synth of the same registry stop before loading it. `workers`
+    (build.early_workers) build the stacks instead of new ones."""
     safewrite.check_output(out, root_files or {})  # before resolve(): a symlinked output folder is refused, not followed
     out = out.resolve()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").is_file())):
         raise NotAnOutputFolder(
             f"refusing to replace {out}: it exists and is not a synthesized output (no manifest.json); choose an empty or new --out folder"
         )
-    recovered = recover(out)
-    safewrite.refuse_linked_folder(out)  # what recover() put back is judged like what was there
+    recovered = outdir.recover(out)
+    found = outdir.scan(out) if out.is_dir() else outdir.Scan(out)  # a link anywhere inside is refused, before any work
     committed = None if out.exists() or allow_destroy else committed_output(out)
-    previous_dir = committed or out  # a folder deleted by hand is compared with what git has (never with nothing)
     try:
         result = _synthesize(
             plan,
             out,
-            previous_dir,
+            found,
+            committed,
             files=files,
             allow_destroy=allow_destroy,
             root_files=root_files,
@@ -90,7 +96,8 @@ def synthesize(
 def _synthesize(
     plan: Plan,
     out: Path,
-    previous_dir: Path,
+    found: outdir.Scan,
+    committed: Path | None,
     *,
     files: dict[str, str],
     allow_destroy: bool,
@@ -102,65 +109,66 @@ def _synthesize(
     note: str,
     workers: Workers | None = None,
 ) -> SynthResult:
+    previous_dir = committed or out  # a folder deleted by hand is compared with what git has (never with nothing)
+    present = {rel.split("/")[1] for rel in found.stats if rel.count("/") == 2 and rel == stack_file(rel.split("/")[1])}
     # The early check, before anything is built: stacks and shares the registry no longer has.
     early = [] if allow_destroy else dropped(previous_dir, plan.stack_names, {s.name for s in plan.shares})
     names = list(plan.stack_names)
     digests = fingerprint.stack_digests(plan)
     previous = fingerprint.read(out)
-    before = stack_files(out / "stacks")
-    before_sha = {n: fingerprint.output_digest(b) for n, b in before.items()}
     keep = (
         {}
         if full
         else {
             n: previous[n]
             for n in names
-            if n in before and previous.get(n, {}).get("inputs") == digests[n] and previous[n].get("output") == before_sha[n]
+            if n in present and previous.get(n, {}).get("inputs") == digests[n] and previous[n].get("output") == found.sha(stack_file(n))
         }
     )
     todo = [n for n in names if n not in keep]
     written = {rel: fingerprint.output_digest(text.encode()) for rel, text in files.items()}
     written.update({f"../{rel}": fingerprint.output_digest(text.encode()) for rel, text in (root_files or {}).items()})
-
-    def record(entries: dict[str, dict[str, Any]]) -> str:
-        return fingerprint.text(entries, registry=registry_digest, files=written, note=note)
-
-    stage = None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
+    moves: dict[str, str] = {}  # path under out -> sha256 of its new bytes, staged
     peaks: list[int] = []
-    entries = dict(keep)
     try:
-        if todo or not _same_files(out, {**files, fingerprint.FILE: record(keep)}):
-            out.parent.mkdir(parents=True, exist_ok=True)
-            stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
 
-            def other_files() -> None:  # while the stacks are built: the post manifests, the kept stacks' links
-                for name in keep:
-                    _keep_file(out / "stacks" / name / "cdk.tf.json", stage / "stacks" / name / "cdk.tf.json")
-                _write_files(stage, files)
+        def other_files() -> None:  # while the stacks are built: the post manifests and the like that changed
+            for rel, text in sorted(files.items()):
+                if found.sha(rel) != written[rel]:
+                    _write_file(stage, rel, text)
+                    moves[rel] = written[rel]
 
-            if todo:
-                built, peaks = build(plan, todo, stage, jobs=jobs, progress=progress, workers=workers, meanwhile=other_files)
-            else:
-                built, peaks = {}, []
-                other_files()
-            entries.update({n: {"inputs": digests[n], "output": sha, "resources": count} for n, (sha, count) in built.items()})
-            _write_files(stage, {fingerprint.FILE: record(entries)})
-        changed = tuple(sorted(n for n in names if before_sha.get(n) != entries[n]["output"]))
-        removed = tuple(sorted(before.keys() - set(names)))
-        if stage is not None:
-            # The full check on the built output: stateful resources removed or replaced, resource by resource
-            # (stage's other stacks are hard links to out's files: only those written anew are read).
-            found = destroyed(previous_dir, stage, written=todo)
-            found = [*early, *(f for f in found if f not in set(early))]  # one refusal that lists everything
-            if found and not allow_destroy:
-                raise DestroyRefused(found)
-            _swap(stage, out)
-        elif early:
-            raise DestroyRefused(early)
-    except BaseException:
-        if stage is not None:
+        if todo:
+            built, peaks = build(plan, todo, stage, jobs=jobs, progress=progress, workers=workers, meanwhile=other_files)
+        else:
+            built = {}
+            other_files()
+        entries: dict[str, dict[str, Any]] = dict(keep)
+        entries.update({n: {"inputs": digests[n], "output": sha, "resources": count} for n, (sha, count) in built.items()})
+        changed = tuple(sorted(n for n in todo if found.sha(stack_file(n)) != entries[n]["output"]))
+        for n in changed:
+            moves[stack_file(n)] = entries[n]["output"]
+        record = fingerprint.text(entries, registry=registry_digest, files=written, note=note)
+        if found.sha(fingerprint.FILE) != fingerprint.output_digest(record.encode()):
+            _write_file(stage, fingerprint.FILE, record)
+            moves[fingerprint.FILE] = fingerprint.output_digest(record.encode())  # last: the cache follows the output
+        removes = _extra(found, {stack_file(n) for n in names} | set(files) | {fingerprint.FILE})
+        # The full check on the new output: stateful resources removed or replaced, resource by resource (only the
+        # stacks written anew are read; the others keep the previous bytes).
+        new = {n: (stage / stack_file(n)).read_bytes() for n in changed}
+        found_now = destroyed_by(previous_dir, new, set(names), {s.name for s in plan.shares}, before_names=None if committed else present)
+        found_now = [*early, *(f for f in found_now if f not in set(early))]  # one refusal that lists everything
+        if found_now and not allow_destroy:
+            raise DestroyRefused(found_now)
+        if moves or removes:
+            outdir.commit(found, stage, moves, removes)
+        elif found.read:
+            outdir.write_index(found)  # what this run read, so that the next one need not
+    finally:
+        if not (stage / outdir.JOURNAL).exists():  # with its journal, it is the next run's to finish (outdir.recover)
             shutil.rmtree(stage, ignore_errors=True)
-        raise
     for rel, text in sorted((root_files or {}).items()):
         path = out.parent / rel
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
@@ -169,10 +177,23 @@ def _synthesize(
         stacks=len(names),
         resources=sum(e["resources"] for e in entries.values()),
         changed=changed,
-        removed=removed,
+        removed=tuple(sorted(present - set(names))),
         built=tuple(todo),
         worker_peaks_kb=tuple(peaks),
     )
+
+
+def _extra(found: outdir.Scan, expected: set[str]) -> list[str]:
+    """What out holds that the new output does not: files, and folders with none of its files inside (the topmost)."""
+    needed = {"/".join(rel.split("/")[:i]) for rel in expected for i in range(1, rel.count("/") + 1)}
+    gone = {f for f in found.folders if f and f not in needed}
+
+    def under_gone(rel: str) -> bool:
+        parts = rel.split("/")
+        return any("/".join(parts[:i]) in gone for i in range(1, len(parts)))
+
+    top = sorted(f for f in gone if not under_gone(f))
+    return sorted(rel for rel in found.stats if rel not in expected and not under_gone(rel)) + top
 
 
 _COMMITTED_PREFIX = "registry-committed-output-"
@@ -198,74 +219,10 @@ def _temp_root(path: Path) -> Path:
     return next(p for p in [path, *path.parents] if p.name.startswith(_COMMITTED_PREFIX))
 
 
-def _same_files(out: Path, expected: dict[str, str]) -> bool:
-    """Whether out already holds exactly these files besides the stacks (the stacks are all kept)."""
-    for rel, text in expected.items():
-        try:
-            if (out / rel).read_text(encoding="utf-8") != text:
-                return False
-        except OSError:
-            return False
-    present = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name != "cdk.tf.json"}
-    return present == set(expected)
-
-
-def _write_files(stage: Path, files: dict[str, str]) -> None:
-    for rel, text in sorted(files.items()):
-        path = stage / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        safewrite.write_new(path, text.encode("utf-8"))
-
-
-def _keep_file(src: Path, dst: Path) -> None:
-    """A kept stack's file in the new output: a hard link (the old folder is removed after the swap), else a copy."""
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
-
-
-def _swap(stage: Path, out: Path) -> None:
-    """Replace out by stage with two renames; the old output is removed only once the new one is in place.
-    A kill between the renames leaves out missing and the old output at .<out>-old-*: recover() puts it back."""
-    old = None
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}-old-", dir=out.parent))
-        os.rmdir(old)
-        os.rename(out, old)
-    try:
-        os.rename(stage, out)
-    except OSError:
-        if old is not None:
-            os.rename(old, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _leftovers(out: Path, kind: str) -> list[Path]:
-    if not out.parent.is_dir():
-        return []
-    # a committed symlink of that name is none of ours: never renamed into place, never removed through
-    found = (p for p in out.parent.glob(f".{out.name}-{kind}-*") if p.is_dir() and not p.is_symlink())
-    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
-
-
-def recover(out: Path) -> str | None:
-    """Undo an interrupted run before anything compares with the previous output.
-
-    Killed between the two renames of _swap: out is missing and the previous output is at .<out>-old-*: it is
-    renamed back (the newest one with a manifest), so the destroy guard sees what the output manages again.
-    Killed after them: out is there and the old copy is only garbage. Staging folders of killed runs are removed."""
-    note = None
-    olds = [p for p in _leftovers(out, "old") if (p / "manifest.json").is_file()]
-    if not out.exists() and olds:
-        os.rename(olds[-1], out)
-        note = f"recovered {out} from {olds[-1].name} (an earlier run was interrupted while swapping the output)"
-    for p in _leftovers(out, "old") + _leftovers(out, "staging"):
-        shutil.rmtree(p, ignore_errors=True)
-    return note
+def _write_file(stage: Path, rel: str, text: str) -> None:
+    path = stage / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    safewrite.write_new(path, text.encode("utf-8"))
 
 
 def tty_progress(stream: TextIO = sys.stderr) -> Callable[[int, int], None]:

@@ -1,13 +1,11 @@
-"""Replacement is destruction: force-new attributes, their cascade, guarded removals, and a crash mid-swap."""
+"""Replacement is destruction: force-new attributes, their cascade, guarded removals (a crash while writing: test_output_writes.py)."""
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
-from modules.engine import synth as synth_module
 from modules.engine.destroy import DestroyRefused, Finding, destroyed, findings, guarded, shares_in, stack_findings, stack_names
 from modules.engine.forcenew import FORCE_NEW, GUARDED_REMOVAL, LOSES
 from tests.helpers import synthesize
@@ -181,51 +179,11 @@ def test_synth_and_check_destroy_decide_with_the_same_function(small_out):
     ], "a missing output removes every stack and share"
 
 
-class Killed(BaseException):
-    """Stands for SIGKILL: nothing after it runs, no except clause of the code under test catches it."""
-
-
-def test_a_kill_between_the_two_renames_is_recovered_and_the_guard_still_holds(small_out, run_cli, monkeypatch):
-    registry, out = small_out
-    before = _tree(out)
-    real_rename = os.rename
-    calls = []
-
-    def rename(src, dst):
-        calls.append((src, dst))
-        if len(calls) == 2:  # the output is already moved aside; the new one never arrives
-            raise Killed()
-        return real_rename(src, dst)
-
-    monkeypatch.setattr(synth_module.os, "rename", rename)
-    with pytest.raises(Killed):
-        synthesize(_plan(registry), out, full=True)  # full: a swap happens even with nothing changed
-    monkeypatch.setattr(synth_module.os, "rename", real_rename)
-    assert not out.exists(), "the crash left the output folder missing"
-    assert [p.name.startswith(".out-old-") for p in out.parent.iterdir() if p.name.startswith(".out-")].count(True) == 1
-
-    (registry / "teams" / "risk.yaml").unlink()  # the next run would destroy risk-dev and risk-prod
-    fraud = registry / "teams" / "fraud.yaml"
-    fraud.write_text(fraud.read_text().replace("{team: risk, environment: prod}", "{team: fraud, environment: dev}"))
-    code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
-    assert code == 1 and "  - risk-dev\n  - risk-prod\n" in err, "a missing folder does not fool the guard"
-    assert _tree(out) == before, "the previous output is back in place"
-    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".out-")] == [], "no leftovers"
-
-
 def _plan(registry):
     from modules.plan.layout import plan
     from modules.registry.validate import load_registry
 
     return plan(load_registry(registry))
-
-
-def test_a_kill_after_both_renames_leaves_only_garbage_that_the_next_run_removes(small_out):
-    registry, out = small_out
-    stale = out.parent / ".out-old-abc123"
-    shutil.copytree(out, stale)
-    assert synth_module.recover(out) is None
-    assert not stale.exists() and (out / "manifest.json").is_file()
 
 
 def test_for_each_instances_are_compared_one_by_one():

@@ -148,7 +148,7 @@ def test_a_failed_synth_leaves_the_previous_output_untouched(small_out, monkeypa
     with pytest.raises(RuntimeError):
         synthesize(plan(load_registry(registry)), out, full=True)
     assert _tree(out) == before
-    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".out-")] == [], "no staging folder left behind"
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".out-staging-")] == [], "no staging folder left behind"
 
 
 def test_an_invalid_registry_writes_nothing(small_out, run_cli):

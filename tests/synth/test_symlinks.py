@@ -1,6 +1,7 @@
 """Writes never follow a link: a symlink a pull request commits where synth writes (the output folder, a file in it,
 atlantis.yaml, .github/CODEOWNERS, a temporary file's name, registry/schema.json) is refused or never touched."""
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from modules.base import safewrite
-from modules.engine import synth as synth_module
+from modules.engine import outdir
 from tests.helpers import materialize
 
 
@@ -103,15 +104,30 @@ def test_a_symlinked_target_is_refused_and_nothing_is_written(planted, run_cli, 
     assert _snapshot(root) == before and _snapshot(outside) == before_outside
 
 
-def test_a_leftover_of_an_interrupted_run_that_is_a_link_is_neither_restored_nor_removed(planted):
+def test_a_leftover_of_an_interrupted_run_that_is_a_link_is_neither_followed_nor_removed(planted):
     root, outside = planted
-    (outside / "old").mkdir()
-    (outside / "old" / "manifest.json").write_text("{}")
-    shutil.rmtree(root / "generated")
-    (root / ".generated-old-x").symlink_to(outside / "old", target_is_directory=True)
-    assert synth_module.recover(root / "generated") is None
-    assert not (root / "generated").exists() and (root / ".generated-old-x").is_symlink()
-    assert (outside / "old" / "manifest.json").read_text() == "{}"
+    staged = outside / "staged"
+    (staged / "stacks" / "fraud-dev").mkdir(parents=True)
+    (staged / "stacks" / "fraud-dev" / "cdk.tf.json").write_text("{}")
+    (staged / "journal.json").write_text('{"moves": ["stacks/fraud-dev/cdk.tf.json"], "removes": ["stacks/fraud-prod"]}')
+    before, before_outside = _snapshot(root / "generated"), _snapshot(outside)
+    (root / ".generated-staging-x").symlink_to(staged, target_is_directory=True)
+    assert outdir.recover(root / "generated") is None
+    assert _snapshot(root / "generated") == before and _snapshot(outside) == before_outside
+    assert (root / ".generated-staging-x").is_symlink()
+
+
+def test_a_journal_that_points_outside_the_output_is_refused(planted):
+    root, outside = planted
+    stage = root / ".generated-staging-x"
+    stage.mkdir()
+    (stage / "victim").write_text("moved out\n")
+    before, before_outside = _snapshot(root / "generated"), _snapshot(outside)
+    for rel in ("../../outside/victim", "/etc/passwd", "stacks/../../x", ""):
+        (stage / "journal.json").write_text(json.dumps({"moves": ["stacks/a/cdk.tf.json"], "removes": [rel]}))
+        with pytest.raises(safewrite.UnsafeTarget, match="journal is not one synth writes"):
+            outdir.recover(root / "generated")
+    assert _snapshot(root / "generated") == before and _snapshot(outside) == before_outside
 
 
 def test_schema_is_not_written_through_a_link(planted, run_cli):
