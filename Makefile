@@ -86,8 +86,10 @@ scan: $(STAMP) $(SCAN_STAMP)
 tf-check: $(STAMP)
 	$(PY) -m tests.terraform.runner generated/stacks
 
-bench: $(RUNTIME)
-	$(PY) -m tests.bench
+# make bench [SIZES="100 500"] [USERS=managed] [BENCH_ARGS=--docs]: every size and both user modes by default
+# (long); the Terraform row needs the test install (the stand-in provider).
+bench: $(STAMP)
+	$(PY) -m tests.bench $(if $(SIZES),--teams $(SIZES)) $(if $(USERS),--users $(USERS)) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(SCAN_VENV) .pytest_cache .hypothesis

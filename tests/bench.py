@@ -1,11 +1,17 @@
-"""`make bench`: validate, full, incremental and no-op synth on generated registries. Prints numbers; asserts nothing.
+"""`make bench`: validate, full, incremental, no-op and onboarding synth on generated registries, each target
+printed with its margin. Prints numbers; asserts nothing (a missed target is a line saying so, not a failure).
 
-    python -m tests.bench [--teams 100 500] [--jobs N] [--keep DIR]
+    python -m tests.bench [--teams 100 500 1000] [--users managed external] [--jobs N] [--keep DIR] [--docs]
+    make bench                      # every size and both user modes (long: ~25 min on 2 cores)
+    make bench SIZES=100 USERS=managed
 
-For each size: a registry of N teams x 4 environments with 5 to 10 members each (seeded, so every
-run compiles the same registry), then `python main.py validate` and `python main.py synth` as
-child processes, timed from outside, with the peak memory of the whole process tree (Python and
-the Node process jsii runs) sampled from /proc.
+For each size and user mode: a registry of N teams x 4 environments with 5 to 10 members each (seeded, so every
+run compiles the same registry), then `python main.py validate` and `python main.py synth` as child processes,
+timed from outside, with the peak memory of the whole process tree (Python and the Node process jsii runs)
+sampled from /proc and each build process's own peak as synth reports it. Then: a one-team edit, a no-op, a new
+team onboarding (which stacks it changes), the states' sizes as Terraform counts them, and Terraform's own
+`validate` and `plan` of the largest stack against the stand-in provider (tests/terraform). `--docs` writes the
+tables into docs/performance.md between its bench markers.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import random
 import shutil
 import subprocess
@@ -20,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from modules.engine.destroy import instances
@@ -32,11 +40,17 @@ ROLES = ("lead", "ml-engineer", "data-scientist", "viewer")
 KINDS = tuple((name, kind.example) for name, kind in SHARE_KINDS.items())
 
 
-def generate(dest: Path, teams: int, seed: int = 7) -> Path:
-    """A registry of `teams` teams x 4 environments, built on the example's central files."""
+def generate(dest: Path, teams: int, seed: int = 7, users: str = "managed") -> Path:
+    """A registry of `teams` teams x 4 environments, built on the example's central files, with `users` (managed or
+    external) in identity_center."""
     rng = random.Random(seed)
     reg = dest / "registry"
     shutil.copytree(EXAMPLE, reg, ignore=shutil.ignore_patterns("teams", "grants.yaml"))
+    org = reg / "organization.yaml"
+    text = org.read_text()
+    if "  users: managed\n" not in text:
+        raise SystemExit("bench: the example's organization.yaml no longer says `users: managed` where the bench sets the mode")
+    org.write_text(text.replace("  users: managed\n", f"  users: {users}\n", 1))
     (reg / "teams").mkdir()
     people = [f"user{i:04d}" for i in range(teams * 8)]
     lines = ["people:"]
@@ -122,12 +136,13 @@ def run(args: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     return elapsed, peak // 1024, out
 
 
-def count(out: Path) -> tuple[int, int, str, int]:
-    """(stacks, resources, the largest state, its resource count): resources as Terraform counts them in state,
-    each instance of a `for_each` construct one."""
-    sizes = {p.parent.name: len(instances(json.loads(p.read_text()))) for p in (out / "stacks").glob("*/cdk.tf.json")}
-    largest = max(sizes, key=lambda k: sizes[k])
-    return len(sizes), sum(sizes.values()), largest, sizes[largest]
+CENTRAL = ("organization", "shared-services")  # the central states whose size must not grow with the teams
+NEW_TEAM = "newcomers"
+
+
+def sizes(out: Path) -> dict[str, int]:
+    """Resources per stack as Terraform counts them in state (each instance of a `for_each` construct one)."""
+    return {p.parent.name: len(instances(json.loads(p.read_text()))) for p in (out / "stacks").glob("*/cdk.tf.json")}
 
 
 def floor_seconds(out: Path) -> float:
@@ -144,63 +159,221 @@ def floor_seconds(out: Path) -> float:
         shutil.rmtree(dest, ignore_errors=True)
 
 
-def tree(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+def stack_bytes(out: Path) -> dict[str, bytes]:
+    return {p.parent.name: p.read_bytes() for p in (out / "stacks").glob("*/cdk.tf.json")}
 
 
-def worker_peaks(stdout: str) -> str:
+def worker_peaks_mb(stdout: str) -> list[int]:
     line = next((x for x in stdout.splitlines() if x.startswith("peak memory per build process:")), "")
-    return line.split(":", 1)[1].strip() if line else "-"
+    return [int(part.split()[0]) for part in line.split(":", 1)[1].split(",")] if line else []
+
+
+def onboard(reg: Path, people: list[str]) -> None:
+    """A new team's first pull request: status onboarding, two environments, a few members."""
+    members = "\n".join(f"  - {{person: {p}, role: {ROLES[i % len(ROLES)]}}}" for i, p in enumerate(people))
+    (reg / "teams" / f"{NEW_TEAM}.yaml").write_text(
+        f"name: {NEW_TEAM}\ndescription: A team joining\ncost_center: CC-9999\nowners: [{people[0]}]\nstatus: onboarding\n"
+        f"environments: {{dev: {{}}, prod: {{}}}}\nmembers:\n{members}\n"
+    )
+
+
+def terraform_seconds(out: Path, stack: str) -> str:
+    """`terraform validate` and `terraform plan` of one stack against the stand-in provider, timed apart."""
+    from tests.terraform import runner
+
+    why = runner.missing()
+    if why:
+        return f"skipped: {why}"
+    with tempfile.TemporaryDirectory(prefix="bench-tf-") as tmp:
+        dirs = {d.name: d for d in runner.prepare(out / "stacks", Path(tmp))}
+        with runner.StandIn() as env:
+            runner.announce_types([dirs[stack]], env)
+            v = runner.check(dirs[stack], env, plan=False)
+            p = runner.check(dirs[stack], env, validate=False)
+    errors = v.errors + p.errors
+    if errors:
+        return f"FAILED: {errors[0][:200]}"
+    return f"validate {v.seconds:.1f} s, plan {p.seconds:.1f} s"
+
+
+@dataclass
+class Target:
+    what: str
+    limit: float
+    unit: str
+    teams: int | None  # the size the target is for (None: every size)
+    users: str | None = None
+
+
+TARGETS = {
+    "validate": Target("validate", 3.0, "s", 1000),
+    "full": Target("full synth, 2 workers", 100.0, "s", 1000),
+    "worker": Target("peak memory per build process", 1536, "MB", 1000),
+    "edit": Target("one-team edit", 3.0, "s", 1000),
+    "noop": Target("no-op synth", 1.0, "s", 1000),
+    "largest": Target("largest state", 500, "resources", 1000, "external"),
+}
+
+
+def margin(target: Target, value: float) -> str:
+    ok = value <= target.limit
+    share = (target.limit - value) / target.limit * 100
+    verdict = "met" if ok else "MISSED"
+    return f"{verdict}: target <= {target.limit:g} {target.unit}, margin {share:+.0f} %"
+
+
+@dataclass
+class Measured:
+    teams: int
+    users: str
+    stacks: int = 0
+    resources: int = 0
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)  # step, value, peak / detail, target verdict
+    central: dict[str, int] = field(default_factory=dict)
+    identity: int = 0
+    largest: tuple[str, int] = ("", 0)
+    onboarding: list[str] = field(default_factory=list)
+
+    def add(self, step: str, value: str, detail: str = "", key: str | None = None, number: float | None = None) -> None:
+        target = TARGETS.get(key or "")
+        applies = target is not None and (target.teams in (None, self.teams)) and (target.users in (None, self.users))
+        verdict = margin(target, number) if applies and target is not None and number is not None else ""
+        self.rows.append((step, value, detail, verdict))
+
+
+def measure(n: int, users: str, jobs: int, keep: Path | None, env: dict[str, str], one_worker: bool) -> Measured:
+    py = sys.executable
+    work = Path(tempfile.mkdtemp(prefix=f"bench-{n}-{users}-")) if not keep else keep / f"teams-{n}-{users}"
+    work.mkdir(parents=True, exist_ok=True)
+    m = Measured(n, users)
+    try:
+        reg = generate(work, n, users=users)
+        validate_s, _, _ = run([py, "main.py", "validate", "--registry", str(reg)], env)
+        m.add("validate", f"{validate_s:.2f} s", key="validate", number=validate_s)
+        synth = [py, "main.py", "synth", "--quiet", "--registry", str(reg)]
+        many = work / "out"
+        if one_worker:
+            s1, m1, o1 = run([*synth, "--out", str(work / "one"), "--full", "--jobs", "1"], env)
+            m.add("full synth, 1 worker", f"{s1:.1f} s", f"tree {m1} MB")
+            shutil.rmtree(work / "one", ignore_errors=True)
+        sn, mn, on = run([*synth, "--out", str(many), "--full", "--jobs", str(jobs)], env)
+        m.add(f"full synth, {jobs} workers", f"{sn:.1f} s", f"tree {mn} MB", key="full" if jobs == 2 else None, number=sn)
+        peaks = worker_peaks_mb(on)
+        if peaks:
+            m.add("peak memory per build process", f"{max(peaks)} MB", ", ".join(f"{p} MB" for p in peaks), key="worker", number=max(peaks))
+        s0, m0, _ = run([*synth, "--out", str(many)], env)
+        m.add("no-op synth", f"{s0:.2f} s", f"tree {m0} MB", key="noop", number=s0)
+        team = reg / "teams" / "team001.yaml"
+        text = team.read_text()
+        everyone = [f"user{i:04d}" for i in range(n * 8)]
+        person = next(p for p in everyone if p not in text)
+        team.write_text(text.replace("members:\n", f"members:\n  - {{person: {person}, role: data-scientist}}\n", 1))
+        se, me, _ = run([*synth, "--out", str(many)], env)
+        m.add("one-team edit (a member added)", f"{se:.2f} s", f"tree {me} MB", key="edit", number=se)
+        counted = sizes(many)
+        m.stacks, m.resources = len(counted), sum(counted.values())
+        m.largest = max(counted.items(), key=lambda kv: (kv[1], kv[0]))
+        m.central = {name: counted.get(name, 0) for name in CENTRAL}
+        m.identity = counted.get("identity", 0)
+        m.add("largest state", f"{m.largest[1]} resources", m.largest[0], key="largest", number=m.largest[1])
+        before = stack_bytes(many)
+        onboard(reg, everyone[:6])
+        so, _, _ = run([*synth, "--out", str(many)], env)
+        after = stack_bytes(many)
+        m.onboarding = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        expected = [f"{NEW_TEAM}-access"]
+        verdict = "met: only the new team's stacks" if m.onboarding == expected else f"MISSED: expected {expected}"
+        m.rows.append(("team onboarding", f"{so:.2f} s", "changes " + (", ".join(m.onboarding) or "nothing"), verdict))
+        floor = floor_seconds(many)
+        m.rows.append(("json.dumps floor (same stacks)", f"{floor:.2f} s", "", ""))
+        m.rows.append(("terraform, largest stack", terraform_seconds(many, m.largest[0]), m.largest[0], ""))
+    finally:
+        if not keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return m
+
+
+def table(m: Measured) -> list[str]:
+    return [
+        f"#### {m.teams} teams, users: {m.users}",
+        "",
+        f"{m.stacks} stacks, {m.resources} resources; largest state `{m.largest[0]}` ({m.largest[1]}); "
+        + "; ".join(f"`{k}` {v}" for k, v in m.central.items())
+        + f"; `identity` {m.identity}",
+        "",
+        "| step | measured | detail | target |",
+        "|---|---:|---|---|",
+        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in m.rows),
+        "",
+    ]
+
+
+def summary(results: list[Measured]) -> list[str]:
+    """The central states across sizes, per user mode: constant, or not."""
+    lines = []
+    by_mode: dict[str, list[Measured]] = {}
+    for m in results:
+        by_mode.setdefault(m.users, []).append(m)
+    for users, ms in sorted(by_mode.items()):
+        if len(ms) < 2:
+            continue
+        for name in CENTRAL:
+            values = {m.teams: m.central[name] for m in ms}
+            same = len(set(values.values())) == 1
+            shown = ", ".join(f"{t} teams: {v}" for t, v in sorted(values.items()))
+            verdict = "met: constant" if same else "MISSED: it grows with the teams"
+            lines.append(f"- `{name}` (users: {users}): {shown} resources ({verdict})")
+        values = {m.teams: m.identity for m in ms}
+        lines.append(f"- `identity` (users: {users}): " + ", ".join(f"{t} teams: {v}" for t, v in sorted(values.items())) + " resources")
+    return lines
+
+
+def report(results: list[Measured], jobs: int) -> str:
+    lines = [line for m in results for line in table(m)] + summary(results)
+    lines += [
+        "",
+        f"Each step is a whole `python main.py` process timed from outside ({jobs} workers); tree: the process tree's "
+        "resident memory (Python, worker processes and their Node), sampled from /proc; per build process: as synth "
+        "reports it.",
+    ]
+    return "\n".join(lines)
+
+
+DOCS = ROOT / "docs" / "performance.md"
+BEGIN, END = "<!-- bench:begin (make bench ... --docs writes this block) -->", "<!-- bench:end -->"
+
+
+def write_docs(text: str) -> None:
+    doc = DOCS.read_text()
+    if BEGIN not in doc or END not in doc:
+        raise SystemExit(f"bench: {DOCS} has no bench markers ({BEGIN} ... {END})")
+    head, rest = doc.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    stamp = f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({platform.processor() or platform.machine()})."
+    DOCS.write_text(f"{head}{BEGIN}\n{stamp}\n\n{text}\n{END}{tail}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--teams", type=int, nargs="+", default=[100, 500])
+    parser.add_argument("--teams", type=int, nargs="+", default=[100, 500, 1000])
+    parser.add_argument("--users", nargs="+", choices=("managed", "external"), default=["managed", "external"])
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--one-worker", action="store_true", help="also time a full synth with one worker")
     parser.add_argument("--keep", type=Path, help="keep the generated registries and output here")
+    parser.add_argument("--docs", action="store_true", help="write the tables into docs/performance.md")
     args = parser.parse_args(argv)
     env = {**os.environ, "CDKTN_DISABLE_CREATION_STACK": "1"}
-    py = sys.executable
+    results = []
     for n in args.teams:
-        work = Path(tempfile.mkdtemp(prefix=f"bench-{n}-")) if not args.keep else args.keep / f"teams-{n}"
-        work.mkdir(parents=True, exist_ok=True)
-        try:
-            reg = generate(work, n)
-            rows = []
-            validate_s, _, _ = run([py, "main.py", "validate", "--registry", str(reg)], env)
-            rows.append(("validate", validate_s, "", ""))
-            synth = [py, "main.py", "synth", "--quiet", "--registry", str(reg)]
-            one = work / "one"
-            s1, m1, o1 = run([*synth, "--out", str(one), "--full", "--jobs", "1"], env)
-            rows.append(("full synth, 1 worker", s1, f"{m1} MB", worker_peaks(o1)))
-            many = work / "many"
-            sn, mn, on = run([*synth, "--out", str(many), "--full", "--jobs", str(args.jobs)], env)
-            rows.append((f"full synth, {args.jobs} workers", sn, f"{mn} MB", worker_peaks(on)))
-            identical = tree(one) == tree(many)
-            s0, m0, _ = run([*synth, "--out", str(many)], env)
-            rows.append(("no-op synth", s0, f"{m0} MB", ""))
-            team = reg / "teams" / "team001.yaml"
-            text = team.read_text()
-            person = next(f"user{i:04d}" for i in range(n * 8) if f"user{i:04d}" not in text)
-            team.write_text(text.replace("members:\n", f"members:\n  - {{person: {person}, role: data-scientist}}\n", 1))
-            se, me, oe = run([*synth, "--out", str(many)], env)
-            rows.append(("one-team edit (a member added)", se, f"{me} MB", worker_peaks(oe)))
-            stacks, resources, largest, largest_n = count(many)
-            floor = floor_seconds(many)
-            print(
-                f"\n## {n} teams: {stacks} stacks, {resources} resources; largest state {largest} ({largest_n} resources); "
-                f"json.dumps floor {floor:.2f} s; 1 and {args.jobs} workers byte-identical: {identical}"
-            )
-            print(f"{'step':<34} {'seconds':>8} {'x floor':>8} {'peak (tree)':>12}  per worker")
-            for name, sec, peak, workers in rows:
-                print(f"{name:<34} {sec:>8.2f} {sec / floor:>8.1f} {peak:>12}  {workers}", flush=True)
-        finally:
-            if not args.keep:
-                shutil.rmtree(work, ignore_errors=True)
-    print(
-        "\nEach step is a whole `python main.py` process timed from outside; peak (tree): the process tree's "
-        "resident memory (Python, worker processes and their Node), sampled from /proc."
-    )
+        for users in args.users:
+            print(f"bench: {n} teams, users: {users} ...", file=sys.stderr, flush=True)
+            results.append(measure(n, users, args.jobs, args.keep, env, args.one_worker))
+            print("\n".join(table(results[-1])), flush=True)
+    print("\n".join(summary(results)))
+    text = report(results, args.jobs)
+    if args.docs:
+        write_docs(text)
+        print(f"bench: wrote the tables into {DOCS.relative_to(ROOT)}", file=sys.stderr)
     return 0
 
 

@@ -149,4 +149,6 @@ def unchanged(out: Path, registry: str | None, root_files: tuple[str, ...]) -> s
                 return None
         except OSError:
             return None
+    if found.read:
+        outdir.write_index(found)  # the cache beside the output: what this check read, the next one need not
     return str(doc.get("note", ""))
