@@ -109,7 +109,7 @@ CAPS: dict[str, Cap] = {
         "https://docs.aws.amazon.com/servicecatalog/latest/dg/API_CreatePortfolio.html",
     ),
     "Team.description": Cap(700, "characters", "the team's groups' descriptions (1,024 characters)", SSO_QUOTAS),
-    "Team.cost_center": Cap(256, "characters", "the `cost_center` tag value", TAGGING),
+    "Team.cost_center": Cap(255, "characters", "the `cost_center` tag value (CodeBuild takes 255)", TAGGING),
     "Team.owners": Cap(
         10,
         "items",
