@@ -97,14 +97,24 @@ def build_users(stack: PlatformStack, *, store: str, identity: IdentityStack) ->
             {f"aws_identitystore_user.{ids.user(p.user_name)}": instance("aws_identitystore_user", "users", p.user_name) for p in people}
         )
         return {p.user_name: expression(f"{instance('aws_identitystore_user', 'users', p.user_name)}.user_id") for p in people}
+    return lookup_users(stack, store=store, user_names=[p.user_name for p in people])
+
+
+def lookup_users(stack: PlatformStack, *, store: str, user_names: Iterable[str], provider: AwsProvider | None = None) -> dict[str, str]:
+    """Users of an identity provider (`users: external`), looked up by user name where they are bound: one `for_each`
+    data source keyed by user name (none without names). Returns each user's id reference."""
+    names = sorted(set(user_names))
+    if not names:
+        return {}
     DataAwsIdentitystoreUser(
         stack,
         "users",
-        for_each=for_each({p.user_name: {"user_name": p.user_name} for p in people}),
+        for_each=for_each({n: {"user_name": n} for n in names}),
         identity_store_id=store,
         alternate_identifier={"unique_attribute": {"attribute_path": "UserName", "attribute_value": each()}},
+        provider=provider,
     )
-    return {p.user_name: expression(f"data.{instance('aws_identitystore_user', 'users', p.user_name)}.user_id") for p in people}
+    return {n: expression(f"data.{instance('aws_identitystore_user', 'users', n)}.user_id") for n in names}
 
 
 def _managed_user(person: Person) -> dict[str, str]:

@@ -88,13 +88,19 @@ def scp_attachment(name: str) -> str:
 
 
 def account(key: str) -> str:
-    """A team account in the organization stack."""
+    """A team account, in the organization stack or its team's access stack (the same id in both: a move)."""
     return f"account-{key}"
 
 
 def account_address(key: str) -> str:
     """Its Terraform address there (the review matches destroy findings to accounts by it)."""
     return f"aws_organizations_account.{account(key)}"
+
+
+# Construct ids of a team account's stack that read like an access stack's name (`<team>-access`): an account stack
+# reads its team's and its share peers' access stacks through remote states named after them, so no team's access
+# stack may take one of these names (registry/checks/stack_names.py; tests/synth/test_derived_claims.py lists them).
+ACCOUNT_STACK_ACCESS_IDS = ("data-bucket-public-access", "studio-access")
 
 
 def alarm_subscription(user_name: str) -> str:

@@ -31,9 +31,10 @@ from .stackshape import Expect, provider_problems, remote_state_problems, terraf
 from .strictjson import shown
 
 TOP_LEVEL = frozenset({"//", "terraform", "provider", "resource", "data", "output", "variable", "import", "moved", "removed"})
-# Every function an interpolation of the compiler's output calls (the mode variable's validation). A test derives
-# the set from what the compiler emits and fails when the two differ.
-FUNCTIONS = frozenset({"contains"})
+# Every function an interpolation of the compiler's output calls (the mode variable's validation; a moving account's
+# import id, its email looked up in the organization's account list). A test derives the set from what the compiler
+# emits and fails when the two differ.
+FUNCTIONS = frozenset({"contains", "lower", "one"})
 DATA_SOURCES = frozenset({"aws_identitystore_user", "aws_organizations_organization", "terraform_remote_state"})
 RESOURCE_TYPES = frozenset(
     {

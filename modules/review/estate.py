@@ -4,7 +4,7 @@ shares and templates. Read from the compiled plan (what the stacks will hold), n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from ..base import ids, naming
@@ -12,6 +12,7 @@ from ..plan.layout import Plan
 from ..plan.records import Account, AccountStack
 from ..registry.model import Registry
 from .model import Change
+from .moves import move_changes
 
 Compiled = tuple[Registry, Plan]
 
@@ -400,6 +401,8 @@ def _templates(base: Compiled | None, new: Compiled) -> list[Change]:
     return out
 
 
-def estate_changes(base: Compiled | None, new: Compiled) -> list[Change]:
+def estate_changes(base: Compiled | None, new: Compiled, steps_before: Mapping[str, str] | None = None) -> list[Change]:
+    """steps_before: where the previous output held each account (moves.py)."""
     base_plan = base[1] if base else None
-    return _accounts(base_plan, new[1]) + _capacity(base_plan, new[1]) + _shares(base, new) + _templates(base, new)
+    accounts = _accounts(base_plan, new[1]) + move_changes(base_plan, new[1], steps_before)
+    return accounts + _capacity(base_plan, new[1]) + _shares(base, new) + _templates(base, new)

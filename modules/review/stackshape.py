@@ -52,6 +52,7 @@ class Expect:
     account_id: Mapping[str, str] = field(default_factory=dict)
     ram_share_arns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # account stack -> share -> ARN expression
     created_accounts: tuple[str, ...] = ()  # keys of the organization stack's accounts (its account_ids output)
+    access_accounts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # access stack -> keys of its account_ids
     org: str = ""  # the organization's name (derived names: the seed-push project)
     kinds: Mapping[str, str] = field(default_factory=dict)  # stack -> its kind: a central stack's name, access, account
     lifecycle_scripts: Mapping[str, str] = field(default_factory=dict)  # account stack -> its Studio lifecycle script (base64)
@@ -95,7 +96,7 @@ def expect(plan: Plan, regions: tuple[str, ...]) -> Expect:
     account_id: dict[str, str] = {}
     for acct in plan.accounts:
         a = acct.account
-        created = written(expression(f"data.terraform_remote_state.{naming.ORGANIZATION_STACK}.outputs.account_ids{index(a.key)}"))
+        created = written(expression(f"data.terraform_remote_state.{a.held_by}.outputs.account_ids{index(a.key)}"))
         account_id[acct.name] = a.adopted_id or created
         roles[acct.name] = frozenset({arn(account_id[acct.name], a.access_role if a.adopted_id else None), shared})
     ram = {a.name: {s.name: written(arn_) for s in a.shares_out if (arn_ := KINDS[s.kind].ram_share_arn(s))} for a in plan.accounts}
@@ -109,6 +110,7 @@ def expect(plan: Plan, regions: tuple[str, ...]) -> Expect:
         account_id=account_id,
         ram_share_arns={name: arns for name, arns in ram.items() if arns},
         created_accounts=tuple(sorted(a.key for a in org.accounts)),
+        access_accounts={access.name: tuple(sorted(a.key for a in access.held)) for access in plan.access if access.held},
         org=plan.values.org,
         kinds={r.name: r.kind for r in plan.records},  # the plan's stack-kind table (plan/kinds.py)
         lifecycle_scripts={
