@@ -37,10 +37,15 @@ def build_access(stack: PlatformStack, values: OrgValues, access: AccessStack) -
     # The team's accounts (team_accounts.py): in their OUs, which the organization stack outputs; created ones that are
     # moving here from the organization stack are imported by their email in the organization's account list.
     held = {
-        acct.key: build_team_account(stack, acct, parent_id=remote_output(naming.ORGANIZATION_STACK, "ou_ids", acct.ou_path), lookup=True)
+        acct.key: build_team_account(
+            stack,
+            acct,
+            parent_id=remote_output(naming.ORGANIZATION_STACK, "ou_ids", acct.ou_path),
+            lookup=acct.key in access.lookup_imports,
+        )
         for acct in access.held
     }
-    if any(acct.lookup_import for acct in access.held):
+    if access.lookup_imports:
         build_organization_lookup(stack)
     if held:
         TerraformOutput(stack, "account_ids", value=held, description="Account id of each of the team's accounts, by <team>-<environment>")

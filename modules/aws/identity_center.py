@@ -70,7 +70,8 @@ def build_identity(stack: PlatformStack, values: OrgValues, identity: IdentitySt
             account_id=account_id,
         )
 
-    TerraformOutput(stack, "user_ids", value=user_ids, description="Identity store user id by user name")
+    if identity.managed_users:  # users of an identity provider are looked up by the stacks that bind them
+        TerraformOutput(stack, "user_ids", value=user_ids, description="Identity store user id by user name")
     TerraformOutput(stack, "group_ids", value=group_ids, description="Identity store group id by group name")
     TerraformOutput(stack, "permission_set_arns", value=ps_arns, description="Permission set ARN by name")
 

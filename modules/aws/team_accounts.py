@@ -27,8 +27,9 @@ ORGANIZATION_LOOKUP = "organization-lookup"
 
 
 def build_team_account(stack: PlatformStack, acct: Account, *, parent_id: str, lookup: bool) -> str:
-    """The account resource and its `import` block: an adopted account's id, or (lookup: in the access stack) a moving
-    created account's lookup. Returns a reference to its id."""
+    """The account resource and its `import` block: an adopted account's id, or with lookup (an access stack's record
+    says so: AccessStack.lookup_imports) its email looked up in the organization's account list. Returns a reference
+    to its id."""
     # Created accounts are never destroyed by Terraform; closing an account is a deliberate act outside this tool.
     # Adopted ones are imported; their existing name and email are kept.
     ignore = ["iam_user_access_to_billing", "role_name"] + (["email", "name"] if acct.adopted_id else [])
@@ -46,7 +47,7 @@ def build_team_account(stack: PlatformStack, acct: Account, *, parent_id: str, l
     )
     if acct.adopted_id:
         resource.import_from(acct.adopted_id)
-    elif lookup and acct.lookup_import:
+    elif lookup:
         resource.import_from(lookup_id(acct.email))
     return ref("aws_organizations_account", ids.account(acct.key), "id")
 

@@ -107,5 +107,6 @@ def access_stack(reg: Registry, team: Team, accounts_of_team: tuple[Account, ...
         catalog=catalog,
         scp=scp,
         held=held,
+        lookup_imports=tuple(a.key for a in held if a.lookup_import),
         lookups=tuple(sorted(bound)) if reg.organization.identity_center.users == "external" else (),
     )

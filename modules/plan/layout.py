@@ -126,9 +126,10 @@ def _records(
             states.add(shared_name)  # portfolio_ids
         out.append(StackRecord(a.name, ACCESS, reads=tuple(sorted(states)), provides=("account_ids",) if a.held else ()))
     for acct in accounts:
-        # account_ids of itself or a share's other side, from the stack that holds each (its team's access stack, or
-        # the organization while the account moves)
-        reads = sorted({p.id_stack for p in acct.peers if p.adopted_id is None})
+        # account_ids of itself and of each share's other side (a producer's consumers, a consumer's producer), from
+        # the stack that holds each (its team's access stack, or the organization while the account moves)
+        used = {acct.account.key} | {c for s in acct.shares_out for c in s.consumers} | {s.producer for s in acct.shares_in}
+        reads = sorted({p.id_stack for p in acct.peers if p.key in used and p.adopted_id is None})
         if acct.studio_users and not acct.lookup_users:
             reads.append(identity)  # user_ids: Studio's application assignments
         # The deploy role trusts the CI role in shared services: IAM refuses a principal that does not exist yet.

@@ -88,7 +88,10 @@ class Account:
     decommissioned: bool
     tags: dict[str, str]
     access_role: str | None = None  # adopted: adoptable_accounts[id].access_role (None: ORGANIZATION_ACCESS_ROLE)
-    move: str | None = None  # its team's step in account_moves (MOVE_STEPS); None: moved, or never central
+    # Its team's step in account_moves (MOVE_STEPS); None: moved, or never central. Kept out of the fingerprints
+    # (repr=False): what a stack's output takes from it is in that stack's own record (the accounts the organization
+    # declares and forgets, an access stack's lookup imports, a peer's id_stack), so a step rebuilds only those.
+    move: str | None = field(default=None, repr=False)
 
     @property
     def in_organization(self) -> bool:
@@ -234,6 +237,7 @@ class AccessStack:
     catalog: tuple[tuple[str, str], ...]  # (template name, execution role name) visible in Studio
     scp: InstanceTypesScp | None
     held: tuple[Account, ...] = ()  # the team accounts it declares (all but those still in the organization stack)
+    lookup_imports: tuple[str, ...] = ()  # keys of the held accounts it imports by their email (a move's two steps)
     # With `users: external`: the user names its memberships and grants bind, looked up here (not in identity).
     lookups: tuple[str, ...] = ()
 

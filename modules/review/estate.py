@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from ..base import ids, naming
+from ..base import ids
 from ..plan.layout import Plan
 from ..plan.records import Account, AccountStack
 from ..registry.model import Registry
@@ -160,15 +160,16 @@ def _accounts(base: Plan | None, new: Plan) -> list[Change]:
 
 
 def _identity(b: Account, a: Account) -> Change:
-    """An account whose adoption is dropped or points at another account: the organization stack's state holds
-    one account and the registry names another. Destructive, whichever way (modules/engine/destroy.py finds the same
-    change as the account resource's identity and the destroy guard refuses it without an opt-in)."""
+    """An account whose adoption is dropped or points at another account: the state that holds it (its team's access
+    stack, or the organization's while it moves) holds one account and the registry names another. Destructive,
+    whichever way (modules/engine/destroy.py finds the same change as the account resource's identity and the destroy
+    guard refuses it without an opt-in)."""
     key, old, new = a.key, b.adopted_id, a.adopted_id
     facts = {
         "account": key,
         "old_account_id": old,
         "new_account_id": new,
-        "stack": naming.ORGANIZATION_STACK,
+        "stack": a.held_by,
         "address": ids.account_address(key),
     }
     if new is None:
@@ -179,7 +180,7 @@ def _identity(b: Account, a: Account) -> Change:
         return Change("accounts", "account_adoption_dropped", text, facts, destructive=True)
     was = f"existing account {old}" if old else "the account the platform created"
     text = (
-        f"account {key} now names existing account {new} instead of {was}: the organization stack's state keeps the "
+        f"account {key} now names existing account {new} instead of {was}: the {a.held_by} stack's state keeps the "
         f"account it has (Terraform skips an import into an address it already manages) while the team's stacks turn to {new}"
     )
     return Change("accounts", "account_identity_changed", text, {**facts, "account_id": new}, destructive=True)

@@ -75,8 +75,8 @@ def _set(path, value):
 
 
 DEV = "pricing-dev"
-DEV_ID = '${data.terraform_remote_state.organization.outputs.account_ids["pricing-dev"]}'
-CHURN_PROD = '${data.terraform_remote_state.organization.outputs.account_ids["churn-prod"]}'
+DEV_ID = '${data.terraform_remote_state.pricing-access.outputs.account_ids["pricing-dev"]}'
+CHURN_PROD = '${data.terraform_remote_state.churn-access.outputs.account_ids["churn-prod"]}'
 PLANTED = [
     ("http data source", lambda d: d["data"].update({"http": {"x": {"url": "https://evil.example"}}}), 'data source "http" is not allowed'),
     (
@@ -325,7 +325,7 @@ def test_the_scan_reads_escapes_as_terraform_does_and_fails_closed():
     found = Found()
     scan_template('$${file(x)} %%{ if } ${contains(["a("], var.access_mode)} ${!contains([], "(")}', found)
     assert found.calls == {"contains"}, "escaped templates are text; a parenthesis inside a quoted string is not a call"
-    hidden = ['${"}" == file("x")}', '${x ? "a" : lower("B")}', "${{a = upper(b)}}", '${"${file("x")}"}']
+    hidden = ['${"}" == file("x")}', '${x ? "a" : base64encode("B")}', "${{a = upper(b)}}", '${"${file("x")}"}']
     # every `(` must directly follow an allowed name: a space, a digit, a colon, a dot or nothing before it is refused
     hidden += ["${ tolist (x)}", '${1:file("x")}', '${false?1:file("x")}', '${1-file("x")}', "${(1)}", "${x.contains(1)}"]
     hidden += ["${contains\n(x)}", "${contains/**/(x)}", '${"a"(x)}']

@@ -85,12 +85,13 @@ class StandIn:
     def __enter__(self) -> dict[str, str]:
         self.tmp = tempfile.TemporaryDirectory(prefix="tf-standin-types-")
         types = Path(self.tmp.name) / "types.json"
-        self.proc = subprocess.Popen(
-            [sys.executable, str(HERE / "provider.py"), str(self.schema_path), str(self.response), str(types)]
+        self.proc = subprocess.Popen(  # as a module of the repository: it reads the compiler's force-new table
+            [sys.executable, "-m", "tests.terraform.provider", str(self.schema_path), str(self.response), str(types)]
             + ([str(self.store)] if self.store else []),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
+            cwd=ROOT,
         )
         line = self.proc.stdout.readline()
         if not line:
@@ -157,8 +158,9 @@ def local_state(doc: dict) -> dict:
     return {"version": 4, "terraform_version": "1.11.0", "serial": 1, "lineage": "stand-in", "outputs": outputs, "resources": []}
 
 
-def prepare(stacks: Path, work: Path, real: bool = False) -> list[Path]:
-    """Copy every stack into work/<stack>: no backend, remote states read local files built from the outputs."""
+def prepare(stacks: Path, work: Path, real: bool = False, states: dict[str, Path] | None = None) -> list[Path]:
+    """Copy every stack into work/<stack>: no backend, remote states read local files built from the outputs, or the
+    state files `states` names by stack (states built for a test: real ids, a stack applied or not yet)."""
     docs = {p.parent.name: json.loads(p.read_text()) for p in sorted(stacks.glob("*/cdk.tf.json"))}
     by_key = {}
     (work / "states").mkdir(parents=True, exist_ok=True)
@@ -172,7 +174,7 @@ def prepare(stacks: Path, work: Path, real: bool = False) -> list[Path]:
         for ds_name, ds in doc.get("data", {}).get("terraform_remote_state", {}).items():
             producer = by_key.get(ds.get("config", {}).get("key"), f"unknown-stack-{ds_name}")
             ds["backend"] = "local"
-            ds["config"] = {"path": str(work / "states" / f"{producer}.tfstate")}
+            ds["config"] = {"path": str((states or {}).get(producer) or work / "states" / f"{producer}.tfstate")}
         if real:
             _offline_provider_config(doc)
         target = work / name
