@@ -157,7 +157,7 @@ def test_an_account_move_plans_one_side_at_a_time(tmp_path):
     for step in ("organization", "import", "forget", None):
         org.write_text(text + (f"account_moves: {{risk: {step}}}\n" if step else ""))
         seen.append(digests(registry))
-    changed = [sorted(n for n in a.keys() | b.keys() if a.get(n) != b.get(n)) for a, b in zip(seen, seen[1:])]
+    changed = [sorted(n for n in a.keys() | b.keys() if a.get(n) != b.get(n)) for a, b in zip(seen, seen[1:], strict=False)]
     assert changed == [
         ["risk-access"],
         ["fraud-prod", "organization", "risk-dev", "risk-prod"],

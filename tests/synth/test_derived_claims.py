@@ -86,8 +86,8 @@ def unclaimed(reg: Registry, out: Path) -> dict[str, list[str]]:
 def both_ways(reg: Registry, out: Path) -> None:
     out_ids, mine = emitted(out), claimed(reg)
     assert set(mine) <= set(out_ids), f"claims for stacks the output lacks: {sorted(set(mine) - set(out_ids))}"
-    for stack, ids in mine.items():
-        assert ids - out_ids[stack] == set(), f"{stack}: claimed, not in the output"
+    for stack, names in mine.items():
+        assert names - out_ids[stack] == set(), f"{stack}: claimed, not in the output"
     assert unclaimed(reg, out) == {}, "ids of the output derived from registry keys, not claimed"
 
 
