@@ -216,25 +216,25 @@ def test_adoption(scenario):
 
 
 def test_adoption_with_terraform_plans(scenario):
-    """The organization plan imports the existing account and moves it: the comment names both."""
+    """The team's access stack imports the existing account and moves it: the comment names both."""
     plans = read_plans(Path(__file__).parent / "plans-adoption")
     s = scenario(
         CONSENT,
         (RISK, "  dev: {}", '  dev: {}\n  sandbox: {account_id: "555555555555"}'),
-        stacks=["organization", "risk-sandbox"],
+        stacks=["risk-access", "risk-sandbox"],
         plans=plans,
     )
     text = markdown(s, "Registry change since main")
     assert "[!CAUTION]" not in text, "nothing is replaced or destroyed"
     assert text.endswith(
         "### Stacks that will plan (2)\n"
-        "`organization`, `risk-sandbox`\n\n"
+        "`risk-access`, `risk-sandbox`\n\n"
         "### Terraform plans\n"
         "| stack | add | change | replace | destroy | import |\n"
         "|---|---:|---:|---:|---:|---:|\n"
-        "| `organization` | 0 | 1 | 0 | 0 | 1 |\n"
+        "| `risk-access` | 0 | 1 | 0 | 0 | 1 |\n"
         "| `risk-sandbox` | 41 | 0 | 0 | 0 | 0 |\n\n"
-        "`organization` imports:\n"
+        "`risk-access` imports:\n"
         "- `aws_organizations_account.account-risk-sandbox` (existing id 555555555555; then parent_id: ou-ab12-legacy01 "
         "→ ou-ab12-sbx00001, tags)\n"
     )
