@@ -11,8 +11,6 @@ docs/design.md, "Where team-scoped things live").
 
 from __future__ import annotations
 
-import json
-
 from cdktn_provider_aws.data_aws_organizations_organization import DataAwsOrganizationsOrganization
 from cdktn_provider_aws.organizations_account import OrganizationsAccount
 
@@ -21,9 +19,6 @@ from ..base.tfexpr import expression
 from ..plan.records import Account
 from .base import PlatformStack
 from .refs import ref
-
-# The data source a lookup import reads the organization's account list from (management account).
-ORGANIZATION_LOOKUP = "organization-lookup"
 
 
 def build_team_account(stack: PlatformStack, acct: Account, *, parent_id: str, lookup: bool) -> str:
@@ -48,18 +43,10 @@ def build_team_account(stack: PlatformStack, acct: Account, *, parent_id: str, l
     if acct.adopted_id:
         resource.import_from(acct.adopted_id)
     elif lookup:
-        resource.import_from(lookup_id(acct.email))
+        resource.import_from(expression(ids.account_lookup(acct.email)))
     return ref("aws_organizations_account", ids.account(acct.key), "id")
-
-
-def lookup_id(email: str) -> str:
-    """The id of the organization's account with this email, at plan time: `one()` fails the plan when none (or two)
-    match, so a missing account is never created in its place. The email is literal text inside the expression's
-    quoted string (tfexpr.finalize escapes any `${` or `%{` in it)."""
-    accounts = f"data.aws_organizations_organization.{ORGANIZATION_LOOKUP}.accounts"
-    return expression(f"one([for a in {accounts} : a.id if lower(a.email) == lower({json.dumps(email)})])")
 
 
 def build_organization_lookup(stack: PlatformStack) -> None:
     """The organization's account list (management account), which lookup imports read."""
-    DataAwsOrganizationsOrganization(stack, ORGANIZATION_LOOKUP)
+    DataAwsOrganizationsOrganization(stack, ids.ORGANIZATION_LOOKUP)
