@@ -8,6 +8,7 @@ import json
 from cdktn import Testing as CdktnTesting
 from cdktn_provider_aws.sagemaker_domain import SagemakerDomain
 
+from modules.base.tfexpr import index
 from modules.plan.layout import plan
 from tests.synth.conftest import iam_items, policy, resources, stack
 
@@ -45,7 +46,7 @@ def test_one_account_per_team_environment_in_its_ou(example_out, example_registr
             assert acct["email"] == f"aws+{team.name}-{env_name}@northwind.example"
             assert acct["lifecycle"]["prevent_destroy"] is True and acct["close_on_deletion"] is False
             ou_path = example_registry.environment(env_name).organizational_unit if team.active else "Suspended"
-            assert acct["parent_id"] == f'${{data.terraform_remote_state.organization.outputs.ou_ids["{ou_path}"]}}'
+            assert acct["parent_id"] == f"${{data.terraform_remote_state.organization.outputs.ou_ids{index(ou_path)}}}"
             assert "ou-" + ou_path.replace("/", "_") in ous
         ids = {k: f"${{aws_organizations_account.account-{k}.id}}" for k in (f"{team.name}-{e}" for e in team.environments)}
         assert access["output"]["account_ids"]["value"] == ids
@@ -205,7 +206,7 @@ def test_decommissioned_team_keeps_account_but_loses_human_access(example_out):
     ]
     assert set(access["resource"]) == {"aws_ssoadmin_account_assignment", "aws_organizations_account"}, "no group, no SCP"
     assert {a["parent_id"] for a in resources(access, "aws_organizations_account").values()} == {
-        '${data.terraform_remote_state.organization.outputs.ou_ids["Suspended"]}'
+        "${data.terraform_remote_state.organization.outputs.ou_ids.Suspended}"
     }
     assert resources(churn, "aws_sagemaker_user_profile") == {}
     assert "domain" in resources(churn, "aws_sagemaker_domain"), "the domain and data are kept"

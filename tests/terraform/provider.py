@@ -10,8 +10,9 @@ ReadResource and ImportResourceState return, and what data sources read (a "data
 organization's account list that a moving account's import looks up). The tests mutate the file between runs: an attribute changed is an
 attribute changed outside Terraform, an object removed is an object deleted outside it, and an id (or a resource
 type) listed under "fail" answers with that error, as a provider that cannot reach an account does. The file is
-read on every call, so a test edits it while the server runs. Without a store, ReadResource returns the state as
-it is (nothing ever drifts).
+read on every call, so a test edits it while the server runs. Without a store, or with one that has no "objects"
+section (only data sources, as the Terraform tier's session uses it), ReadResource returns the state as it is
+(nothing ever drifts), and a replacement is judged only for objects the store holds.
 
     python -m tests.terraform.provider SCHEMA_JSON RESPONSE_BIN [TYPES_JSON [STORE_JSON]]   # prints TF_REATTACH_PROVIDERS
 
@@ -229,7 +230,7 @@ class StandIn:
 
     def ReadResource(self, req, ctx):
         remote = self.remote()
-        if remote is None:
+        if remote is None or "objects" not in remote:  # no objects known (at most data sources): nothing drifts
             return self.pb.ReadResource.Response(new_state=req.current_state, private=req.private)
         current = self.decode(req.current_state) or {}
         oid = current.get("id")
@@ -253,7 +254,9 @@ class StandIn:
         planned = walk(block, proposed, lambda t, n: self.unknown)
         prior = self.decode(req.prior_state)
         replace = []
-        if prior is not None and planned is not None:
+        known = ((self.remote() or {}).get("objects", {}).get(req.type_name)) or {}
+        # judged against an object the store holds (a built state); an import with no stored object is a placeholder
+        if prior is not None and planned is not None and prior.get("id") in known:
             for attr in FORCE_NEW.get(req.type_name, ()):
                 old, new = prior.get(attr), planned.get(attr)
                 if "." not in attr and self.unknown not in (old, new) and old != new:

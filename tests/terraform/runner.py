@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,8 @@ HERE = Path(__file__).resolve().parent
 TERRAFORM = "terraform"
 PLACEHOLDER_ACCOUNT = "123456789012"
 TYPES_VAR = "TF_STANDIN_TYPES_FILE"  # where the runner lists the types the stand-in serves (see provider.py)
+STORE_VAR = "TF_STANDIN_STORE_FILE"  # the session's store (provider.py), for what data sources answer
+_LOOKUP_EMAIL = re.compile(r'lower\(a\.email\) == lower\(("(?:[^"\\]|\\.)*")\)')
 _types_lock = threading.Lock()
 
 
@@ -199,6 +202,35 @@ def _offline_provider_config(doc: dict) -> None:
         cfg.pop("allowed_account_ids", None)
 
 
+def existing_accounts(dirs: list[Path]) -> list[dict]:
+    """The organization's accounts that the prepared stacks' import lookups name (a moving account is found by its
+    email in the organization's account list, modules/base/ids.py account_lookup): in the tier they exist, with a
+    made-up id each. What a move does with them is tested against built states (test_account_move.py)."""
+    emails = set()
+    for d in dirs:
+        for imp in json.loads((d / "cdk.tf.json").read_text()).get("import", []):
+            emails |= {json.loads(m) for m in _LOOKUP_EMAIL.findall(str(imp.get("id", "")))}
+    fields = ("arn", "email", "id", "joined_method", "joined_timestamp", "name", "state", "status")  # the list's object type
+    return [{k: None for k in fields} | {"email": email, "name": email.split("@")[0], "status": "ACTIVE"} for email in sorted(emails)]
+
+
+def answer_lookups(dirs: list[Path], env: dict[str, str]) -> None:
+    """Let the session's stand-in list the accounts these stacks look up (its store's data section)."""
+    if STORE_VAR not in env:
+        return
+    path = Path(env[STORE_VAR])
+    with _types_lock:
+        doc = json.loads(path.read_text()) if path.is_file() else {}
+        listed = doc.setdefault("data", {}).setdefault("aws_organizations_organization", {}).setdefault("accounts", [])
+        have = {a["email"] for a in listed}
+        new = [a for a in existing_accounts(dirs) if a["email"] not in have]
+        listed += [a | {"id": str(900000000000 + len(have) + i)} for i, a in enumerate(new)]
+        doc["data"]["aws_organizations_organization"]["non_master_accounts"] = listed
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(doc))
+        tmp.replace(path)
+
+
 def needs_aws_api(doc: dict) -> bool:
     """Data sources of the AWS provider and import blocks read AWS during plan: no plan without credentials."""
     return bool(doc.get("import")) or any(t.startswith("aws_") for t in doc.get("data", {}))
@@ -310,6 +342,7 @@ def check_sources(
     full = [k for k, d in jobs.items() if d.parent.name not in plan_only]
     light = [k for k in jobs if k not in full]
     announce_types(list(jobs.values()), env)
+    answer_lookups(list(jobs.values()), env)
     results = dict(zip(full, check_all([jobs[k] for k in full], env, workers=workers), strict=True))
     results.update(zip(light, check_all([jobs[k] for k in light], env, workers=workers, validate=False), strict=True))
     out = {}
