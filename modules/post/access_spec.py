@@ -71,7 +71,7 @@ class AccessDrift(_Model):
 
 
 def _ref(plan: Plan, key: str) -> AccountRef:
-    acct = next((a for a in plan.organization.accounts if a.key == key), None)
+    acct = next((a for a in plan.team_accounts if a.key == key), None)
     if acct is None:
         return AccountRef(key=key, id=None, name=None)
     return AccountRef(key=key, id=acct.adopted_id, name=None if acct.adopted_id else acct.name)

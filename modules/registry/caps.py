@@ -48,6 +48,9 @@ CAPS: dict[str, Cap] = {
     "Organization.adoptable_accounts": Cap(
         1000, "items", "accounts in an organization (a quota the platform raises)", ORG_QUOTAS, fill=False
     ),
+    "Organization.account_moves": Cap(
+        1000, "items", "one entry per team whose accounts are moving (an organization's accounts, a quota)", ORG_QUOTAS, fill=False
+    ),
     "Network.studio_allowed_cidrs": Cap(
         40,
         "items",
