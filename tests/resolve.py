@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+# An account's id as a stack reads it: the output of the stack that holds it (its team's access stack, or the
+# organization while it moves), or, in that access stack, its own resource.
 _ACCOUNT_REF = re.compile(
-    r'(?<!\$)\$\{data\.terraform_remote_state\.organization\.outputs\.account_ids(?:\["([^"]+)"\]|\.([A-Za-z0-9_]+))\}'
+    r"(?<!\$)\$\{(?:data\.terraform_remote_state\.[A-Za-z0-9_-]+\.outputs\.account_ids(?:\[\"([^\"]+)\"\]|\.([A-Za-z0-9_]+))"
+    r"|aws_organizations_account\.account-([A-Za-z0-9_-]+)\.id)\}"
 )
 _ORG_ID_REF = re.compile(
     r"(?<!\$)\$\{data\.(?:terraform_remote_state\.organization\.outputs\.organization_id|aws_organizations_organization\.organization\.id)\}"
@@ -25,7 +28,7 @@ def resolve(text: str, adopted: dict[str, str] | None = None) -> str:
     adopted = adopted or {}
 
     def account(m: re.Match) -> str:
-        key = m.group(1) or m.group(2)
+        key = m.group(1) or m.group(2) or m.group(3)
         return adopted.get(key, fake_account_id(key))
 
     text = _ACCOUNT_REF.sub(account, text)

@@ -73,11 +73,15 @@ def test_central_stacks_read_and_follow_only_the_organization(example):
 
 
 def test_a_team_account_reads_exactly_the_states_it_needs(example):
-    # decommissioned: no Studio users, so no identity; a created account's own id comes from the organization
-    assert example.record("churn-prod").reads == (ORG,)
-    assert example.record("pricing-dev").reads == (IDENTITY, ORG)  # Studio users: identity's user_ids
-    # adopted (its id is known) but sharing with created accounts, whose ids come from the organization
-    assert example.account("pricing-prod").account.adopted_id and example.record("pricing-prod").reads == (IDENTITY, ORG)
+    # decommissioned: no Studio users, so no identity; a created account's own id comes from its team's access stack
+    assert example.record("churn-prod").reads == ("churn-access",)
+    # Studio users: identity's user_ids; its own id from pricing-access, its shares' other sides' from theirs (it
+    # produces a pipeline for demand-forecast-dev, consumes recsys-dev's base image)
+    assert example.record("pricing-dev").reads == ("demand-forecast-access", IDENTITY, "pricing-access", "recsys-access")
+    # adopted (its id is known) and consuming shares of created accounts, whose ids come from their teams' access
+    # stacks; not pricing-preprod's, a consumer of the same share, which this stack never names
+    assert example.account("pricing-prod").account.adopted_id
+    assert example.record("pricing-prod").reads == ("demand-forecast-access", IDENTITY, "recsys-access")
     producers = set()
     for acct in example.accounts:  # the deploy role trusts the CI role that shared services' provider creates
         org_only = any(s.kind in ("feature_group", "pipeline") for s in acct.shares_out)
@@ -87,20 +91,38 @@ def test_a_team_account_reads_exactly_the_states_it_needs(example):
     assert producers == {"demand-forecast-prod", "pricing-dev"}
 
 
-def test_an_adopted_account_without_shares_reads_no_organization_state(tmp_path):
+def test_an_adopted_account_without_shares_reads_no_account_state(tmp_path):
     p = edited(tmp_path, "unquoted-leading-zero-account", "teams/fraud.yaml", lambda t: t[: t.index("shares:")])
     assert p.account("fraud-prod").account.adopted_id == "033333333333" and not p.account("fraud-prod").shares_out
     assert p.record("fraud-prod").reads == (IDENTITY,)
-    assert p.record("fraud-dev").reads == (IDENTITY, ORG)
+    assert p.record("fraud-dev").reads == ("fraud-access", IDENTITY)
 
 
 def test_access_stacks_read_identity_and_what_their_team_uses(example, tmp_path):
-    assert example.record("pricing-access").reads == (IDENTITY, ORG, SHARED)  # catalog associations: portfolio_ids
+    # the organization for the OUs of the accounts they hold; shared services for portfolio_ids (catalog associations)
+    assert example.record("pricing-access").reads == (IDENTITY, ORG, SHARED)
     assert example.record("churn-access").reads == (IDENTITY, ORG)  # decommissioned: no catalog
     assert all(example.record(a.name).after == () for a in example.access)
+    assert all(example.record(a.name).provides == ("account_ids",) for a in example.access)
+    assert example.record(ORG).provides == ("organization_id", "ou_ids"), "the organization holds no account"
     onboarding = plan(load_registry(materialize(FIXTURES / "valid" / "onboarding-team", tmp_path)))
-    # while onboarding nothing reads an account id the organization state does not have yet
-    assert onboarding.record("ledger-access").reads == (IDENTITY,)
+    # while onboarding its accounts are created here, in OUs the organization outputs; no assignment reads an id yet
+    assert onboarding.record("ledger-access").reads == (IDENTITY, ORG)
+
+
+def test_while_accounts_move_each_stack_reads_their_ids_where_they_are_held(tmp_path):
+    """account_moves: fraud at the import step (the organization still holds its accounts: readers read it there),
+    risk at the forget step (risk-access holds them: readers read it there, across teams too)."""
+    p = plan(load_registry(materialize(FIXTURES / "valid" / "account-moves", tmp_path)))
+    assert p.record(ORG).provides == ("account_ids", "organization_id", "ou_ids")
+    assert {a.key for a in p.organization.accounts} == {"fraud-dev", "fraud-prod", "fraud-sandbox"}
+    assert p.organization.forgotten == ("risk-dev", "risk-prod")
+    fraud, risk = (next(a for a in p.access if a.team == t) for t in ("fraud", "risk"))
+    assert {a.key: a.lookup_import for a in fraud.held} == {"fraud-dev": True, "fraud-prod": False, "fraud-sandbox": True}
+    assert all(t.held_here for t in fraud.accounts) and all(t.held_here for t in risk.accounts)
+    assert p.record("fraud-dev").reads == (IDENTITY, ORG)
+    assert p.record("risk-dev").reads == (IDENTITY, "risk-access")
+    assert p.record("risk-prod").reads == (IDENTITY, "risk-access")  # fraud-prod (adopted): its literal id
 
 
 def test_atlantis_depends_on_is_reads_and_after_and_every_name_is_a_stack(example):
@@ -122,7 +144,9 @@ def test_the_apply_order_is_a_topological_order(example):
     for r in example.records:
         for dep in r.depends_on:
             assert groups[dep] < groups[r.name] and position[dep] < position[r.name], f"{r.name} before {dep}"
-    assert groups[ORG] == 0 and groups[IDENTITY] == groups[SHARED] == 1 and max(groups.values()) == 2
+    assert groups[ORG] == 0 and groups[IDENTITY] == groups[SHARED] == 1
+    # the access stacks (their accounts) after identity, the account stacks (which read their ids) after them
+    assert {groups[a.name] for a in example.access} == {2} and {groups[a.name] for a in example.accounts} == {3}
 
 
 def test_decommissioned_accounts_are_suspended_and_keep_the_retired_budget(example, tmp_path):

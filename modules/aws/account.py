@@ -14,6 +14,7 @@ from .baseline import build_budget, build_data_bucket, build_key
 from .catalog import build_projects_in_account
 from .codeartifact import build_library_access, lifecycle_config_arns
 from .iam import iam
+from .identity_center import lookup_users
 from .network import LIBRARY_ENDPOINTS, build_network
 from .planrole import build_plan_role
 from .refs import ref, remote_output
@@ -73,12 +74,18 @@ def build_account(stack: PlatformStack, values: OrgValues, acct: AccountStack) -
         management = stack.provider(
             region=values.identity_center_region, tags=acct.tags, alias="management", allowed_account_ids=[values.management_account_id]
         )
+        # Users of an identity provider are looked up here, through the same provider (identity does not list them).
+        looked_up = (
+            lookup_users(stack, store=values.identity_store_id, user_names=[u.user_name for u in acct.studio_users], provider=management)
+            if acct.lookup_users
+            else {}
+        )
         build_profiles(
             stack,
             acct=acct,
             role_arn=role_arn,
             management=management,
-            user_ids=lambda user: remote_output(naming.IDENTITY_STACK, "user_ids", user),
+            user_ids=lambda user: looked_up.get(user) or remote_output(naming.IDENTITY_STACK, "user_ids", user),
         )
     build_producer_grants(stack, acct=acct, key_arn=key_arn)
     build_consumer_permissions(stack, acct=acct)

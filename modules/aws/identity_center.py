@@ -70,7 +70,8 @@ def build_identity(stack: PlatformStack, values: OrgValues, identity: IdentitySt
             account_id=account_id,
         )
 
-    TerraformOutput(stack, "user_ids", value=user_ids, description="Identity store user id by user name")
+    if identity.managed_users:  # users of an identity provider are looked up by the stacks that bind them
+        TerraformOutput(stack, "user_ids", value=user_ids, description="Identity store user id by user name")
     TerraformOutput(stack, "group_ids", value=group_ids, description="Identity store group id by group name")
     TerraformOutput(stack, "permission_set_arns", value=ps_arns, description="Permission set ARN by name")
 
@@ -97,14 +98,24 @@ def build_users(stack: PlatformStack, *, store: str, identity: IdentityStack) ->
             {f"aws_identitystore_user.{ids.user(p.user_name)}": instance("aws_identitystore_user", "users", p.user_name) for p in people}
         )
         return {p.user_name: expression(f"{instance('aws_identitystore_user', 'users', p.user_name)}.user_id") for p in people}
+    return lookup_users(stack, store=store, user_names=[p.user_name for p in people])
+
+
+def lookup_users(stack: PlatformStack, *, store: str, user_names: Iterable[str], provider: AwsProvider | None = None) -> dict[str, str]:
+    """Users of an identity provider (`users: external`), looked up by user name where they are bound: one `for_each`
+    data source keyed by user name (none without names). Returns each user's id reference."""
+    names = sorted(set(user_names))
+    if not names:
+        return {}
     DataAwsIdentitystoreUser(
         stack,
         "users",
-        for_each=for_each({p.user_name: {"user_name": p.user_name} for p in people}),
+        for_each=for_each({n: {"user_name": n} for n in names}),
         identity_store_id=store,
         alternate_identifier={"unique_attribute": {"attribute_path": "UserName", "attribute_value": each()}},
+        provider=provider,
     )
-    return {p.user_name: expression(f"data.{instance('aws_identitystore_user', 'users', p.user_name)}.user_id") for p in people}
+    return {n: expression(f"data.{instance('aws_identitystore_user', 'users', n)}.user_id") for n in names}
 
 
 def _managed_user(person: Person) -> dict[str, str]:

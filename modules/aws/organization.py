@@ -1,4 +1,5 @@
-"""The organization stack (management account): OU tree, team accounts (created or adopted), baseline SCPs."""
+"""The organization stack (management account): OU tree, baseline SCPs, the trail, and the team accounts not yet moved
+into their teams' access stacks."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ from typing import Any
 
 from cdktn import TerraformOutput
 from cdktn_provider_aws.data_aws_organizations_organization import DataAwsOrganizationsOrganization
-from cdktn_provider_aws.organizations_account import OrganizationsAccount
 from cdktn_provider_aws.organizations_delegated_administrator import OrganizationsDelegatedAdministrator
 from cdktn_provider_aws.organizations_organization import OrganizationsOrganization
 from cdktn_provider_aws.organizations_organizational_unit import OrganizationsOrganizationalUnit
@@ -14,7 +14,7 @@ from cdktn_provider_aws.organizations_policy import OrganizationsPolicy
 from cdktn_provider_aws.organizations_policy_attachment import OrganizationsPolicyAttachment
 from cdktn_provider_aws.ram_sharing_with_organization import RamSharingWithOrganization
 
-from ..base import ids, naming
+from ..base import ids
 from ..plan import trusted_access
 from ..plan.records import OrganizationStack, OrgValues
 from .audit import build_log_archive, build_organization_trail
@@ -23,6 +23,7 @@ from .iam import iam
 from .monitoring import build_trail_monitoring
 from .planrole import build_plan_role
 from .refs import data_ref, ref
+from .team_accounts import build_team_account
 
 
 def build_organization_resource(stack: PlatformStack, *, org: OrganizationStack) -> list[Any]:
@@ -79,26 +80,13 @@ def build_organization(stack: PlatformStack, values: OrgValues, org: Organizatio
         )
         ous[path] = ref("aws_organizations_organizational_unit", ids.ou(path), "id")
 
-    account_ids = {}
-    for acct in org.accounts:
-        # Created accounts are never destroyed by Terraform; closing an account is a deliberate act
-        # outside this tool. Adopted ones are imported; their existing name and email are kept.
-        ignore = ["iam_user_access_to_billing", "role_name"] + (["email", "name"] if acct.adopted_id else [])
-        resource = OrganizationsAccount(
-            stack,
-            ids.account(acct.key),
-            name=acct.name,
-            email=acct.email,
-            parent_id=ous[acct.ou_path],
-            role_name=naming.ORGANIZATION_ACCESS_ROLE,
-            iam_user_access_to_billing="DENY",
-            close_on_deletion=False,
-            tags=acct.tags,
-            lifecycle={"prevent_destroy": True, "ignore_changes": ignore},
+    # The team accounts not yet moved into their teams' access stacks (team_accounts.py), and a `removed` block
+    # (destroy = false: Terraform forgets, AWS keeps the account) for each one whose move's last step this is.
+    account_ids = {acct.key: build_team_account(stack, acct, parent_id=ous[acct.ou_path], lookup=False) for acct in org.accounts}
+    if org.forgotten:
+        stack.add_override(
+            "removed", [{"from": ids.account_address(key), "lifecycle": {"destroy": False}} for key in sorted(org.forgotten)]
         )
-        if acct.adopted_id:
-            resource.import_from(acct.adopted_id)
-        account_ids[acct.key] = ref("aws_organizations_account", ids.account(acct.key), "id")
 
     for scp in org.scps:
         OrganizationsPolicy(
@@ -162,6 +150,7 @@ def build_organization(stack: PlatformStack, values: OrgValues, org: Organizatio
             depends_on=after_org,
         )
 
-    TerraformOutput(stack, "account_ids", value=account_ids, description="Account id of every team account, by <team>-<environment>")
+    if account_ids:
+        TerraformOutput(stack, "account_ids", value=account_ids, description="Account id of every team account, by <team>-<environment>")
     TerraformOutput(stack, "organization_id", value=org_id, description="The organization's id (o-...)")
     TerraformOutput(stack, "ou_ids", value={path: ous[path] for path in org.ou_paths}, description="Organizational unit id by OU path")

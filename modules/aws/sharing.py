@@ -11,7 +11,6 @@ from typing import Any
 
 from constructs import Construct
 
-from ..base import naming
 from ..plan.records import AccountStack
 from ..shares import KINDS, Endpoint, Policy, ProducerStatements, Resource
 from .base import PlatformStack, policy_json
@@ -20,9 +19,10 @@ from .refs import remote_output
 
 
 def endpoint(acct: AccountStack, key: str) -> Endpoint:
-    """An account as this account's stack refers to it: adopted id, or the organization stack's output."""
+    """An account as this account's stack refers to it: adopted id, or the `account_ids` output of the stack that holds
+    it (its team's access stack; the organization stack while it moves)."""
     peer = acct.peer(key)
-    account_id = peer.adopted_id or remote_output(naming.ORGANIZATION_STACK, "account_ids", key)
+    account_id = peer.adopted_id or remote_output(peer.id_stack, "account_ids", key)
     return Endpoint(account_id, peer.role_name, peer.bucket_name, peer.kms_alias)
 
 

@@ -14,6 +14,7 @@ output that a registry key appears in is claimed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from .naming import safe_id
@@ -88,13 +89,32 @@ def scp_attachment(name: str) -> str:
 
 
 def account(key: str) -> str:
-    """A team account in the organization stack."""
+    """A team account, in the organization stack or its team's access stack (the same id in both: a move)."""
     return f"account-{key}"
 
 
 def account_address(key: str) -> str:
     """Its Terraform address there (the review matches destroy findings to accounts by it)."""
     return f"aws_organizations_account.{account(key)}"
+
+
+# The organization's account list in an access stack whose accounts are moving (a data source): their import ids.
+ORGANIZATION_LOOKUP = "organization-lookup"
+
+
+def account_lookup(email: str) -> str:
+    """The import id of a moving account, as a Terraform expression (without `${}`): the id of the organization's
+    account with this email, read at plan time. `one()` fails the plan when none (or two) match, so a missing account
+    is never created in its place (AWS keeps account emails unique). The email is a quoted string inside it: a `${` in
+    it is escaped with the rest of the literal text (tfexpr.finalize)."""
+    accounts = f"data.aws_organizations_organization.{ORGANIZATION_LOOKUP}.accounts"
+    return f"one([for a in {accounts} : a.id if lower(a.email) == lower({json.dumps(email)})])"
+
+
+# Construct ids of a team account's stack that read like an access stack's name (`<team>-access`): an account stack
+# reads its team's and its share peers' access stacks through remote states named after them, so no team's access
+# stack may take one of these names (registry/checks/stack_names.py; tests/synth/test_derived_claims.py lists them).
+ACCOUNT_STACK_ACCESS_IDS = ("data-bucket-public-access", "studio-access")
 
 
 def alarm_subscription(user_name: str) -> str:

@@ -16,6 +16,7 @@ from ..engine.destroy import findings, stack_files
 from ..engine.synth import synthesize
 from ..outputs import files_beside_stacks
 from ..outputs.facts import previous_facts, unready_teams
+from ..outputs.moves import move_refusals
 from ..plan.layout import Plan, plan
 from ..registry.model import Registry
 from ..registry.validate import load_registry
@@ -84,7 +85,9 @@ def change_summary(
         committed_out = gitbase.extract(ref, out_rel, root, tmp_path / "committed")
         committed = committed_out / "stacks" if committed_out is not None and (committed_out / "stacks").is_dir() else None
         # A new team may be `active` only once the output at the base creates its accounts (none: a bootstrap).
-        unready = unready_teams(new_reg, new[1], previous_facts(committed_out))
+        # ... and each team's accounts move into its access stack one step at a time (the committed output says where).
+        previous = previous_facts(committed_out)
+        unready = unready_teams(new_reg, new[1], previous) + move_refusals(new_reg, new[1], previous)
         if unready:
             raise RegistryInvalid(unready)
         if committed is not None:
@@ -94,8 +97,8 @@ def change_summary(
         else:
             before = {}
         after = stack_files(_synth(new[1], tmp_path / "now") if synth_now else out / "stacks")
-    destroyed = findings(_parsed(before), _parsed(after))
-    return summarize(base, new, changed(before, after), plans, destroyed)
+    destroyed = findings(_parsed(before), _parsed(after), accounts_before=previous.accounts or frozenset())
+    return summarize(base, new, changed(before, after), plans, destroyed, previous.steps if previous.accounts is not None else None)
 
 
 def _parsed(files: dict[str, bytes]) -> dict[str, Any]:

@@ -55,6 +55,7 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     from ..engine.synth import NotAnOutputFolder, synthesize, tty_progress
     from ..outputs import files_beside_stacks, root_files
     from ..outputs.facts import previous_facts, unready_teams
+    from ..outputs.moves import MOVES_OVERRIDE, move_refusals
     from ..plan.layout import plan
     from ..registry.unsynthesized import unsynthesized
     from ..review.guard import refusal
@@ -76,10 +77,15 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     if pending:
         raise Invalid("\n".join(str(e) for e in pending) + f"\n{len(pending)} field(s) not synthesized yet; nothing was written.")
     the_plan = plan(reg)
-    # A new team may be `active` only once the previous output creates its accounts (no output: a bootstrap).
-    unready = unready_teams(reg, the_plan, previous_facts(out_path if out_path.is_dir() else None))
+    # A new team may be `active` only once the previous output creates its accounts (no output: a bootstrap), and an
+    # account moves into its team's access stack one step at a time (--allow-destroy: the output as the registry says).
+    previous = previous_facts(out_path if out_path.is_dir() else None)
+    unready = unready_teams(reg, the_plan, previous)
     if unready:
         raise Invalid(RegistryInvalid(unready).report())
+    moves = [] if opts.allow_destroy else move_refusals(reg, the_plan, previous)
+    if moves:
+        raise Invalid(RegistryInvalid(moves).report() + "\n" + MOVES_OVERRIDE)
     extra = root_files(reg, the_plan, root=root, out=out_path, registry_dir=Path(opts.registry)) if in_project else {}
     try:
         result = synthesize(

@@ -13,12 +13,18 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Set
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Set
 from pathlib import Path
 from typing import Any
 
-from .forcenew import CASCADE_ONLY, FORCE_NEW, GUARDED_REMOVAL, LOSES
+from .forcenew import CASCADE_ONLY, FORCE_NEW, GUARDED_REMOVAL
+from .moves import account_findings, possible_takers, recorded_accounts
+
+# Finding, imports and instances are read here too by the review and the tests (explicit re-exports).
+from .stackdocs import IDENTITY
+from .stackdocs import Finding as Finding
+from .stackdocs import imports as imports
+from .stackdocs import instances as instances
 
 SHARES = "shares.json"  # the output's share list (outputs/shares.py): a share removed from it is revoked
 
@@ -49,75 +55,8 @@ def _referenced(value: Any, replaced: dict[str, Finding]) -> str | None:
     return None
 
 
-# The attribute a finding names when what changed is the resource's identity, its `import` id.
-IDENTITY = "import"
-
-
-def imports(doc: dict[str, Any]) -> dict[str, str]:
-    """Address -> the id of the existing object its `import` block takes over (an adopted account, the organization)."""
-    out = {}
-    for block in doc.get("import") or []:
-        if isinstance(block, dict) and isinstance(block.get("to"), str) and isinstance(block.get("id"), str):
-            out[block["to"]] = block["id"]
-    return out
-
-
 def _identity(value: str | None) -> str:
     return f"existing {value}" if value else "(none: created by Terraform)"
-
-
-@dataclass(frozen=True)
-class Finding:
-    kind: str  # "stack_removed" | "removed" | "replaced" | "share_removed"
-    stack: str  # the stack ("shares" for a share)
-    address: str = ""  # type.name (or the share's name)
-    attribute: str = ""  # the force-new attribute (replaced)
-    old: str = ""
-    new: str = ""
-    because: str = ""  # "aws_subnet.private-0 is replaced": the cascade that changes the attribute's value
-
-    @property
-    def key(self) -> str:
-        """What an opt-in names: `<stack>` for a whole stack, `<stack>:<address>` for a resource, `share:<name>`."""
-        if self.kind == "stack_removed":
-            return self.stack
-        if self.kind == "share_removed":
-            return f"share:{self.address}"
-        return f"{self.stack}:{self.address}"
-
-    @property
-    def resource_type(self) -> str:
-        return self.address.split(".", 1)[0]
-
-    def describe(self) -> str:
-        if self.kind == "stack_removed":
-            return f"stack {self.stack}: removed, so everything it manages is destroyed"
-        if self.kind == "share_removed":
-            return f"share '{self.address}': removed, revoking both halves"
-        loses = LOSES.get(self.resource_type, "")
-        tail = f" (loses {loses})" if loses else ""
-        if self.kind == "removed":
-            return f"stack {self.stack}: {self.address} is destroyed{tail}"
-        if self.attribute == IDENTITY:
-            return (
-                f"stack {self.stack}: {self.address} changes identity, {self.old} → {self.new}: the object Terraform "
-                f"manages there is not the one the registry now names, so it is replaced or left behind{tail}"
-            )
-        change = f"{self.attribute}: {self.old} → {self.new}" if self.old != self.new else f"{self.attribute}"
-        why = f", because {self.because}" if self.because else ""
-        return f"stack {self.stack}: {self.address} is replaced, forced by {change}{why}{tail}"
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "kind": self.kind,
-            "stack": self.stack,
-            "address": self.address,
-            "attribute": self.attribute,
-            "old": self.old,
-            "new": self.new,
-            "because": self.because,
-            "key": self.key,
-        }
 
 
 def _show(value: Any) -> str:
@@ -135,51 +74,6 @@ def _get(obj: Any, path: str) -> Any:
             return None
         obj = obj.get(step)
     return obj
-
-
-_EACH = re.compile(r"\$\{each\.(key|value)(?:\.([A-Za-z0-9_-]+)|\[\"([^\"]+)\"\])?\}")
-
-
-def _each(node: Any, key: str, value: Any) -> Any:
-    """A for_each instance's configuration: `${each.key}` and `${each.value[.attr]}` replaced by their values."""
-    if isinstance(node, dict):
-        return {k: _each(v, key, value) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_each(v, key, value) for v in node]
-    if not isinstance(node, str):
-        return node
-
-    def lookup(m: re.Match[str]) -> Any:
-        if m.group(1) == "key":
-            return key
-        attr = m.group(2) or m.group(3)
-        return value.get(attr) if attr and isinstance(value, dict) else value
-
-    whole = _EACH.fullmatch(node)
-    if whole:
-        return lookup(whole)
-    text = _EACH.sub(lambda m: str(lookup(m)), node)
-    if "each." in text:  # an expression of each.* this cannot evaluate, such as ${lower(each.value.name)}: it stands
-        # for the instance's whole value, so any change of that value counts as a change here (errs towards guarding)
-        text += " <each=" + json.dumps({"key": key, "value": value}, sort_keys=True) + ">"
-    return text
-
-
-def instances(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """`type.name` (`type.name["key"]` for each instance of a literal for_each map) -> its configuration.
-    A for_each over an expression cannot be expanded here: the resource is compared as a whole."""
-    out = {}
-    for tf_type, items in (doc.get("resource") or {}).items():
-        for name, body in items.items():
-            body = {k: v for k, v in body.items() if k != "//"}
-            instances = body.get("for_each")
-            if isinstance(instances, dict):
-                rest = {k: v for k, v in body.items() if k != "for_each"}
-                for key, value in instances.items():
-                    out[f'{tf_type}.{name}["{key}"]'] = _each(rest, key, value)
-            else:
-                out[f"{tf_type}.{name}"] = body
-    return out
 
 
 def _moves(doc: dict[str, Any], old: dict[str, Any], new: dict[str, Any]) -> dict[str, str]:
@@ -213,11 +107,15 @@ def stack_findings(stack: str, before: dict[str, Any], after: dict[str, Any]) ->
     # Terraform skips an import to an address its state already holds and goes on managing the old object
     # (https://github.com/hashicorp/terraform/blob/main/internal/terraform/node_resource_plan.go, "skipping
     # import address already in state"). Either way what the address stands for changes.
+    # An import dropped while the resource stays at its address with the same body is no change of identity: Terraform
+    # goes on managing the object its state holds (a moved account's lookup import, once the move is finished).
     old_ids, new_ids = imports(before), imports(after)
     replaced: dict[str, Finding] = {
         address: Finding("replaced", stack, address, IDENTITY, _identity(old_ids.get(renamed[address])), _identity(new_ids.get(address)))
         for address in sorted(new)
-        if renamed.get(address) in old and old_ids.get(renamed[address]) != new_ids.get(address)
+        if renamed.get(address) in old
+        and old_ids.get(renamed[address]) != new_ids.get(address)
+        and not (new_ids.get(address) is None and renamed[address] == address and old[address] == new[address])
     }
     changed = True
     while changed:  # to a fixed point: a replacement changes the ids of what points at it
@@ -258,11 +156,18 @@ def findings(
     after: dict[str, dict[str, Any]],
     before_shares: Set[str] = frozenset(),
     after_shares: Set[str] = frozenset(),
+    *,
+    accounts_before: Set[str] = frozenset(),
+    unchanged: dict[str, dict[str, Any]] | None = None,
 ) -> list[Finding]:
-    """Everything the new output (after) would destroy that the previous one (before) has: stack documents by name."""
+    """Everything the new output (after) would destroy that the previous one (before) has: stack documents by name.
+    An account that changes stacks is judged across them (moves.py): accounts_before, the keys of the accounts the
+    previous output records; unchanged, stacks the same in both that may take an account over."""
     out = [Finding("stack_removed", name) for name in sorted(before.keys() - after.keys())]
     for name in sorted(before.keys() & after.keys()):
         out += stack_findings(name, before[name], after[name])
+    same = unchanged or {}
+    out = account_findings(out, {**same, **before}, {**same, **after}, accounts_before)
     out += [Finding("share_removed", "shares", name) for name in sorted(set(before_shares) - set(after_shares))]
     return out
 
@@ -321,26 +226,35 @@ def dropped(out: Path, stacks: Iterable[str], shares: Iterable[str]) -> list[Fin
 def destroyed(before: Path, after: Path, *, written: Iterable[str] | None = None) -> list[Finding]:
     """What applying the output folder `after` destroys or replaces of what the output folder `before` manages, as the
     guard counts it (the findings that need an opt-in): removed stacks and shares, stateful resources removed or
-    replaced. A missing folder holds nothing (so a missing `after` removes every stack). `written`: the stacks of
-    `after` that may differ from `before`, when its other stacks are known to hold `before`'s bytes."""
-    return destroyed_by(before, stack_files(after / "stacks", written), stack_names(after), shares_in(after))
+    replaced, accounts forgotten with no taker or declared anew (moves.py). A missing folder holds nothing (so a
+    missing `after` removes every stack). `written`: the stacks of `after` that may differ from `before`, when its other
+    stacks are known to hold `before`'s bytes (synth's kept stacks)."""
+    return destroyed_by(
+        before, stack_files(after / "stacks", written), stack_names(after), shares_in(after), accounts_after=recorded_accounts(after)
+    )
 
 
 def destroyed_by(
-    before: Path, new: dict[str, bytes], names: Set[str], shares: Set[str], *, before_names: Set[str] | None = None
+    before: Path,
+    new: dict[str, bytes],
+    names: Set[str],
+    shares: Set[str],
+    *,
+    accounts_after: Mapping[str, Mapping[str, Any]],
+    before_names: Set[str] | None = None,
 ) -> list[Finding]:
     """`destroyed` for an output given as the stacks it holds (`names`), the bytes of those that may differ from
-    `before` (`new`; the others hold before's bytes) and its shares: synth's, before it writes anything. A stack
-    whose bytes did not change destroys nothing, so only the others are parsed (a one-team edit parses a handful
-    of documents, not thousands). `before_names`: the stacks `before` holds, when the caller knows them."""
+    `before` (`new`; the others hold before's bytes), its shares and the accounts its facts record: synth's, before it
+    writes anything. A stack whose bytes did not change destroys nothing, so only the others are parsed (and, when a
+    stack forgets an account, the stacks that may take it over): a one-team edit parses a handful of documents, not
+    thousands. `before_names`: the stacks `before` holds, when the caller knows them."""
     gone = (stack_names(before) if before_names is None else set(before_names)) - set(names)
     old = stack_files(before / "stacks", {*new, *gone})
     differ = {n for n in old.keys() | new.keys() if old.get(n) != new.get(n)}
-    return guarded(
-        findings(
-            {n: json.loads(old[n]) for n in sorted(differ & old.keys())},
-            {n: json.loads(new[n]) for n in sorted(differ & new.keys() & old.keys())},  # a new stack destroys nothing
-            shares_in(before),
-            shares,
-        )
-    )
+    accounts = recorded_accounts(before)
+    old_docs = {n: json.loads(old[n]) for n in sorted(differ & old.keys())}
+    # a new stack destroys nothing, but may declare an account the previous output has
+    new_docs = {n: json.loads(new[n]) for n in sorted(differ & new.keys()) if n in old or accounts}
+    takers = {s for doc in new_docs.values() for s in possible_takers(doc, accounts_after, names)}
+    same = {n: json.loads(b) for n, b in stack_files(before / "stacks", sorted(takers - differ)).items()}  # before's bytes = after's
+    return guarded(findings(old_docs, new_docs, shares_in(before), shares, accounts_before=set(accounts), unchanged=same))

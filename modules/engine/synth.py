@@ -18,6 +18,7 @@ from ..plan.layout import Plan
 from . import fingerprint, outdir
 from .build import Workers, build
 from .destroy import DestroyRefused, destroyed_by, dropped
+from .moves import MANIFEST, accounts_in
 
 
 class NotAnOutputFolder(Exception):
@@ -158,7 +159,14 @@ def _synthesize(
         # The full check on the new output: stateful resources removed or replaced, resource by resource (only the
         # stacks written anew are read; the others keep the previous bytes).
         new = {n: (stage / stack_file(n)).read_bytes() for n in changed}
-        found_now = destroyed_by(previous_dir, new, set(names), {s.name for s in plan.shares}, before_names=None if committed else present)
+        found_now = destroyed_by(
+            previous_dir,
+            new,
+            set(names),
+            {s.name for s in plan.shares},
+            accounts_after=accounts_in(files.get(MANIFEST, "")),
+            before_names=None if committed else present,
+        )
         found_now = [*early, *(f for f in found_now if f not in set(early))]  # one refusal that lists everything
         if found_now and not allow_destroy:
             raise DestroyRefused(found_now)

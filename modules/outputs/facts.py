@@ -9,11 +9,12 @@ requests")."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..base import naming
 from ..base.errors import RegistryError, show
 from ..registry.source import error
 
@@ -23,15 +24,22 @@ if TYPE_CHECKING:  # annotations only
 
 MANIFEST = "manifest.json"
 
+# An account's steps into its team's access stack, in order (organization.yaml account_moves, then none: "access").
+STEP_ORGANIZATION, STEP_IMPORT, STEP_FORGET, STEP_ACCESS = "organization", "import", "forget", "access"
+STEPS = (STEP_ORGANIZATION, STEP_IMPORT, STEP_FORGET, STEP_ACCESS)
+
 
 def account_facts(plan: Plan) -> dict[str, dict[str, str]]:
-    """Account key -> {team, environment, status (the team's), account_id (adopted accounts)}, from the plan's
+    """Account key -> {team, environment, status (the team's), stack (the one whose state holds it once this output is
+    applied), move (its team's step in account_moves, when listed), account_id (adopted accounts)}, from the plan's
     account records: an onboarding team's accounts are there, though it has no account stacks yet."""
     active = {a.team for a in plan.access if a.active}
     out: dict[str, dict[str, str]] = {}
     for acct in sorted(plan.team_accounts, key=lambda a: a.key):
         status = "decommissioned" if acct.decommissioned else "active" if acct.team in active else "onboarding"
-        facts = {"team": acct.team, "environment": acct.environment, "status": status}
+        facts = {"team": acct.team, "environment": acct.environment, "status": status, "stack": acct.held_by}
+        if acct.move:
+            facts["move"] = acct.move
         if acct.adopted_id:
             facts["account_id"] = acct.adopted_id
         out[acct.key] = facts
@@ -58,9 +66,12 @@ def manifest_text(plan: Plan) -> str:
 
 @dataclass(frozen=True)
 class Previous:
-    """What a previous output says exists. `accounts` is None for a bootstrap: no previous output at all."""
+    """What a previous output says exists. `accounts` is None for a bootstrap: no previous output at all. `steps`:
+    where each account was in its move into its team's access stack (moves.py: organization, import, forget, access);
+    an output written before accounts moved holds them all in the organization stack."""
 
     accounts: frozenset[str] | None
+    steps: dict[str, str] = field(default_factory=dict)
 
 
 def previous_facts(out: Path | None) -> Previous:
@@ -76,8 +87,18 @@ def previous_facts(out: Path | None) -> Previous:
     if not stacks and not (isinstance(doc, dict) and doc.get("accounts")):
         return Previous(None)
     if isinstance(doc, dict) and isinstance(doc.get("accounts"), dict):
-        return Previous(frozenset(str(k) for k in doc["accounts"]))
-    return Previous(frozenset(stacks))
+        return Previous(frozenset(str(k) for k in doc["accounts"]), {str(k): step_of(v) for k, v in doc["accounts"].items()})
+    return Previous(frozenset(stacks), {k: STEP_ORGANIZATION for k in stacks})
+
+
+def step_of(facts: object) -> str:
+    """An account's step as a previous output's facts record it: its move when listed, else where it is held (an
+    output written before the facts named the stack held every account in the organization stack)."""
+    move = facts.get("move") if isinstance(facts, dict) else None
+    if isinstance(move, str) and move in STEPS:
+        return move
+    stack = facts.get("stack") if isinstance(facts, dict) else None
+    return STEP_ORGANIZATION if stack in (None, naming.ORGANIZATION_STACK) else STEP_ACCESS
 
 
 def unready_teams(reg: Registry, plan: Plan, previous: Previous) -> list[RegistryError]:

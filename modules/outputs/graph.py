@@ -19,7 +19,7 @@ def mermaid(plan: Plan) -> str:
         parent = path.rpartition("/")[0]
         children.setdefault(parent, []).append(path)
     accounts_in: dict[str, list[Any]] = {}
-    for a in plan.organization.accounts:
+    for a in plan.team_accounts:
         accounts_in.setdefault(a.ou_path, []).append(a)
 
     def emit(path: str, depth: int) -> None:

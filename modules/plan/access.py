@@ -10,7 +10,7 @@ from __future__ import annotations
 from .. import guardrails
 from ..base import naming
 from ..registry.model import Grant, Registry, Team
-from .records import AccessStack, Assignment, Group, InstanceTypesScp, TeamAccount, UserAssignment
+from .records import AccessStack, Account, Assignment, Group, InstanceTypesScp, TeamAccount, UserAssignment
 
 
 def assignments(reg: Registry, team: Team, env_name: str) -> tuple[Assignment, ...]:
@@ -54,9 +54,12 @@ def team_groups(reg: Registry, team: Team) -> tuple[Group, ...]:
     return tuple(groups)
 
 
-def access_stack(reg: Registry, team: Team) -> AccessStack:
+def access_stack(reg: Registry, team: Team, accounts_of_team: tuple[Account, ...]) -> AccessStack:
+    """accounts_of_team: the team's account records (account.py), which say which stack declares each one."""
     org = reg.organization.name
-    # Onboarding: the accounts are being created in the same pull request, so nothing may target them yet.
+    held = tuple(a for a in accounts_of_team if a.in_access)
+    here = {a.key for a in held}
+    # Onboarding: the accounts are being created in the same pull request, so nothing targets them yet.
     accounts = (
         ()
         if team.status == "onboarding"
@@ -67,6 +70,7 @@ def access_stack(reg: Registry, team: Team) -> AccessStack:
                 assignments(reg, team, env),
                 team.active,
                 user_assignments(reg, team, env),
+                naming.account_key(team.name, env) in here,
             )
             for env, te in sorted(team.environments.items())
         )
@@ -90,13 +94,19 @@ def access_stack(reg: Registry, team: Team) -> AccessStack:
             rail.reason,
             guardrails.compact({"Version": "2012-10-17", "Statement": list(rail.statements)}),
         )
+    groups = team_groups(reg, team)
+    # With users from an identity provider, each stack looks up the users it binds: identity does not grow with people.
+    bound = {m for g in groups for m in g.members} | {u.user for a in accounts for u in a.user_assignments}
     return AccessStack(
         name=naming.access_stack(team.name),
         team=team.name,
         active=team.active,
         admins_group=naming.platform_admins_group(org),
-        groups=team_groups(reg, team),
+        groups=groups,
         accounts=accounts,
         catalog=catalog,
         scp=scp,
+        held=held,
+        lookup_imports=tuple(a.key for a in held if a.lookup_import),
+        lookups=tuple(sorted(bound)) if reg.organization.identity_center.users == "external" else (),
     )

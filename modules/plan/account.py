@@ -37,6 +37,7 @@ def team_accounts(reg: Registry) -> list[Account]:
                     decommissioned=team.status == "decommissioned",
                     tags=_team_tags(team, env_name),
                     access_role=naming.adopted_access_role(org, te.account_id),
+                    move=org.account_moves.get(team.name),
                 )
             )
     return out
@@ -79,6 +80,7 @@ def _peer(reg: Registry, key: str, accounts: dict[str, Account]) -> PeerAccount:
         naming.execution_role_name(org, a.team, a.environment),
         naming.data_bucket_name(org, a.team, a.environment, reg.organization.bucket_suffix),
         naming.kms_alias(org, a.team, a.environment),
+        a.held_by,
     )
 
 
@@ -117,4 +119,5 @@ def account_stack(
         peers=peers,
         libraries=account_libraries(reg, team, account.environment),
         seed_bucket=seed_bucket(reg, team, catalog_bucket),
+        lookup_users=org.identity_center.users == "external",
     )

@@ -54,7 +54,13 @@ def identity_stack(reg: Registry) -> IdentityStack:
         instance_arn=org.identity_center.instance_arn,
         identity_store_id=org.identity_center.identity_store_id,
         managed_users=org.identity_center.users == "managed",
-        people=tuple(Person(p.user_name, p.email, p.given_name, p.family_name) for p in reg.people),
+        # Managed users are created here from people.yaml. Users from an identity provider are looked up where they are
+        # bound (each team's stacks), so identity looks up only the platform admins its own group binds.
+        people=tuple(
+            Person(p.user_name, p.email, p.given_name, p.family_name)
+            for p in reg.people
+            if org.identity_center.users == "managed" or p.user_name in set(org.platform_admins)
+        ),
         groups=(admins_group(reg),),
         permission_sets=permission_sets(reg),
         central_assignments=tuple(central),

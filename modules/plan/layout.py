@@ -28,7 +28,7 @@ from ..registry.model import Registry
 from ..shares import KINDS as SHARE_KINDS
 from ..shares import Share
 from .access import access_stack
-from .account import account_stack, planned_shares
+from .account import account_stack, planned_shares, team_accounts
 from .identity import identity_stack
 from .kinds import ACCESS, ACCOUNT, IDENTITY, KINDS, ORGANIZATION, SHARED_SERVICES, StackKind
 from .organization import organization_stack
@@ -58,16 +58,13 @@ class Plan:
     access: tuple[AccessStack, ...] = ()
     shares: tuple[Share, ...] = ()
     records: tuple[StackRecord, ...] = ()  # one per stack, sorted by name
+    # Every team account, whichever stack declares it (Account.held_by): an onboarding team's too, though it has no
+    # account stacks yet. What reviews and the output's facts read.
+    team_accounts: tuple[Account, ...] = ()
 
     @property
     def stack_names(self) -> tuple[str, ...]:
         return tuple(r.name for r in self.records)
-
-    @property
-    def team_accounts(self) -> tuple[Account, ...]:
-        """Every team account the plan holds, whichever stack manages it: an onboarding team's too, though it has
-        no account stacks yet. What reviews and the output's facts read (never which stack holds the resource)."""
-        return self.organization.accounts
 
     @property
     def publishers(self) -> tuple[Publisher, ...]:
@@ -119,29 +116,34 @@ class Plan:
 
 
 def _records(
-    organization: OrganizationStack, shared: SharedServicesStack, access: tuple[AccessStack, ...], accounts: tuple[AccountStack, ...]
+    organization: OrganizationStack,
+    identity_stack: IdentityStack,
+    access: tuple[AccessStack, ...],
+    accounts: tuple[AccountStack, ...],
 ) -> tuple[StackRecord, ...]:
     """Which states each stack reads and which stacks it must follow (docs/design.md, "Stack records")."""
     org, identity, shared_name = naming.ORGANIZATION_STACK, naming.IDENTITY_STACK, naming.SHARED_SERVICES_STACK
+    users = ("user_ids",) if identity_stack.managed_users else ()  # external users: each stack looks up its own
     out = [
-        StackRecord(org, ORGANIZATION, provides=("account_ids", "organization_id", "ou_ids")),
+        StackRecord(org, ORGANIZATION, provides=(*(("account_ids",) if organization.accounts else ()), "organization_id", "ou_ids")),
         # Identity Center works in an organization only once the organization trusts it (sso.amazonaws.com).
-        StackRecord(identity, IDENTITY, after=(org,), provides=("group_ids", "permission_set_arns", "user_ids")),
+        StackRecord(identity, IDENTITY, after=(org,), provides=("group_ids", "permission_set_arns", *users)),
         # reads ou_ids (portfolio shares), organization_id (CI policy)
         StackRecord(shared_name, SHARED_SERVICES, reads=(org,), provides=("portfolio_ids",)),
     ]
     for a in access:
-        reads = [identity]  # permission_set_arns, the admins' group id, user ids
-        if any(t.adopted_id is None for t in a.accounts):
-            reads.append(org)  # account_ids
+        states = {identity}  # permission_set_arns, the admins' group id, managed users' ids
+        if a.held or any(t.adopted_id is None and not t.held_here for t in a.accounts):
+            states.add(org)  # ou_ids (its accounts' OUs), account_ids (accounts the organization still holds)
         if a.catalog:
-            reads.append(shared_name)  # portfolio_ids
-        out.append(StackRecord(a.name, ACCESS, reads=tuple(sorted(reads))))
+            states.add(shared_name)  # portfolio_ids
+        out.append(StackRecord(a.name, ACCESS, reads=tuple(sorted(states)), provides=("account_ids",) if a.held else ()))
     for acct in accounts:
-        reads = []
-        if any(p.adopted_id is None for p in acct.peers):
-            reads.append(org)  # account_ids of itself or a share's other side
-        if acct.studio_users:
+        # account_ids of itself and of each share's other side (a producer's consumers, a consumer's producer), from
+        # the stack that holds each (its team's access stack, or the organization while the account moves)
+        used = {acct.account.key} | {c for s in acct.shares_out for c in s.consumers} | {s.producer for s in acct.shares_in}
+        reads = sorted({p.id_stack for p in acct.peers if p.key in used and p.adopted_id is None})
+        if acct.studio_users and not acct.lookup_users:
             reads.append(identity)  # user_ids: Studio's application assignments
         # The deploy role trusts the CI role in shared services: IAM refuses a principal that does not exist yet.
         after = [shared_name]
@@ -172,29 +174,32 @@ def plan(reg: Registry) -> Plan:
     teams = {t.name: t for t in reg.teams}
     shares = planned_shares(reg)
     guards = inputs_for(reg)  # also the top-level OUs that hold team accounts (workload_roots)
-    organization = organization_stack(reg, guards)
-    by_key = {a.key: a for a in organization.accounts}
+    every = tuple(team_accounts(reg))
+    organization = organization_stack(reg, guards, every)
+    by_key = {a.key: a for a in every}
     shared = shared_services_stack(reg, guards.workload_roots)
-    access = tuple(sorted((access_stack(reg, t) for t in reg.teams), key=lambda a: a.name))
+    access = tuple(sorted((access_stack(reg, t, tuple(a for a in every if a.team == t.name)) for t in reg.teams), key=lambda a: a.name))
     # A new team is two pull requests (docs/design.md, "A new team is two pull requests"): while onboarding, only its
-    # accounts (organization) and its groups (its access stack) exist; its account stacks come with `status: active`,
-    # after that apply, so no stack ever reads an account id the organization state does not have yet.
+    # accounts and its groups (its access stack) exist; its account stacks come with `status: active`, after that
+    # apply, so no stack ever reads an account id that the state holding the account does not have yet.
     touching: dict[str, list[Share]] = {}  # each account's shares, in the plan's order: not a scan of all per account
     for s in shares:
         for key in dict.fromkeys((s.producer, *s.consumers)):
             touching.setdefault(key, []).append(s)
     account_stacks = tuple(
         account_stack(reg, teams[a.team], a, tuple(touching.get(a.key, ())), by_key, catalog_bucket=shared.catalog_bucket)
-        for a in organization.accounts
+        for a in every
         if teams[a.team].status != "onboarding"
     )
+    identity = identity_stack(reg)
     return Plan(
         values=org_values(reg),
         organization=organization,
-        identity=identity_stack(reg),
+        identity=identity,
         shared_services=shared,
         accounts=account_stacks,
         access=access,
         shares=shares,
-        records=_records(organization, shared, access, account_stacks),
+        records=_records(organization, identity, access, account_stacks),
+        team_accounts=every,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeAlias
 
+from ..base import naming
 from ..guardrails import Scp
 from ..shares import Share
 
@@ -69,9 +70,15 @@ class StackRecord:
 # ---------------------------------------------------------------- organization
 
 
+# The steps of an account's move from the organization stack into its team's access stack (organization.yaml
+# `account_moves`; docs/operations.md, "Moving accounts into team stacks"). None: the account lives in the access stack.
+MOVE_ORGANIZATION, MOVE_IMPORT, MOVE_FORGET = "organization", "import", "forget"
+MOVE_STEPS = (MOVE_ORGANIZATION, MOVE_IMPORT, MOVE_FORGET)
+
+
 @dataclass(frozen=True)
 class Account:
-    key: str  # "<team>-<environment>": stable id, also the key in the account_ids output
+    key: str  # "<team>-<environment>": stable id, also the key in the account_ids outputs
     team: str
     environment: str
     name: str
@@ -81,13 +88,39 @@ class Account:
     decommissioned: bool
     tags: dict[str, str]
     access_role: str | None = None  # adopted: adoptable_accounts[id].access_role (None: ORGANIZATION_ACCESS_ROLE)
+    # Its team's step in account_moves (MOVE_STEPS); None: moved, or never central. Kept out of the fingerprints
+    # (repr=False): what a stack's output takes from it is in that stack's own record (the accounts the organization
+    # declares and forgets, an access stack's lookup imports, a peer's id_stack), so a step rebuilds only those.
+    move: str | None = field(default=None, repr=False)
+
+    @property
+    def in_organization(self) -> bool:
+        """The organization stack declares it: not moving yet, or being imported by the access stack (step 1)."""
+        return self.move in (MOVE_ORGANIZATION, MOVE_IMPORT)
+
+    @property
+    def in_access(self) -> bool:
+        """Its team's access stack declares it: from the import step on, and for every account not moving."""
+        return self.move != MOVE_ORGANIZATION
+
+    @property
+    def lookup_import(self) -> bool:
+        """The access stack imports it by its email in the organization's account list (a created account, while it
+        moves); an adopted account keeps the import of its known id for good."""
+        return self.adopted_id is None and self.move in (MOVE_IMPORT, MOVE_FORGET)
+
+    @property
+    def held_by(self) -> str:
+        """The stack whose state holds it once this output is applied: the one whose `account_ids` output other
+        stacks read its id from (the organization stack until its forget step is applied)."""
+        return naming.ORGANIZATION_STACK if self.in_organization else naming.access_stack(self.team)
 
 
 @dataclass(frozen=True)
 class OrganizationStack:
     name: str
     ou_paths: tuple[str, ...]  # every OU path, parents before children
-    accounts: tuple[Account, ...]
+    accounts: tuple[Account, ...]  # the team accounts it still declares (organization and import steps of a move)
     workload_roots: tuple[str, ...]  # top-level OU paths that hold team accounts: baseline SCPs go here
     allowed_regions: tuple[str, ...]
     scps: tuple[Scp, ...]
@@ -98,6 +131,7 @@ class OrganizationStack:
     # Set when organization.yaml names the organization: it is imported and owns the trusted-access list.
     organization_id: str | None = None
     trusted_services: tuple[str, ...] = ()  # every service principal with trusted access (required + the org's own)
+    forgotten: tuple[str, ...] = ()  # keys of the accounts it forgets (`removed`, destroy = false): a move's last step
 
 
 # ---------------------------------------------------------------- identity and each team's access
@@ -169,11 +203,12 @@ class UserAssignment:
 class TeamAccount:
     """One of a team's accounts as its access stack targets it."""
 
-    key: str  # "<team>-<environment>": the key in the organization stack's account_ids output
-    adopted_id: str | None  # an adopted account's id is known; a created one's comes from the organization state
+    key: str  # "<team>-<environment>": the key in the account_ids outputs
+    adopted_id: str | None  # an adopted account's id is known; a created one's is its resource's here, or the organization's
     assignments: tuple[Assignment, ...]  # the team's groups and the platform admins' (always: break-glass)
     instance_types_scp: bool  # the team's instance-type SCP is attached (active teams)
     user_assignments: tuple[UserAssignment, ...] = ()  # grants.yaml: a person's own access, not through a group
+    held_here: bool = False  # the access stack declares the account itself (else: the organization stack's output)
 
 
 @dataclass(frozen=True)
@@ -185,12 +220,13 @@ class InstanceTypesScp:
 
 @dataclass(frozen=True)
 class AccessStack:
-    """`<team>-access` (management account): what only this team's file decides about who gets in and what runs.
+    """`<team>-access` (management account): the team's accounts and what only its file decides about who gets in
+    and what runs.
 
-    Its Identity Center groups and memberships, every assignment into its accounts, the Service Catalog
-    associations that make its templates visible in Studio (in the shared services account), and its
-    instance-type SCP. A decommissioned team's access stack stays, holding only the platform admins'
-    break-glass assignments."""
+    Its accounts (created, or adopted), its Identity Center groups and memberships, every assignment into its
+    accounts, the Service Catalog associations that make its templates visible in Studio (in the shared services
+    account), and its instance-type SCP. A decommissioned team's access stack stays, holding its accounts and only
+    the platform admins' break-glass assignments."""
 
     name: str
     team: str
@@ -200,6 +236,10 @@ class AccessStack:
     accounts: tuple[TeamAccount, ...]
     catalog: tuple[tuple[str, str], ...]  # (template name, execution role name) visible in Studio
     scp: InstanceTypesScp | None
+    held: tuple[Account, ...] = ()  # the team accounts it declares (all but those still in the organization stack)
+    lookup_imports: tuple[str, ...] = ()  # keys of the held accounts it imports by their email (a move's two steps)
+    # With `users: external`: the user names its memberships and grants bind, looked up here (not in identity).
+    lookups: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------- shared services: catalog, seed code, libraries
@@ -307,6 +347,7 @@ class PeerAccount:
     role_name: str
     bucket_name: str
     kms_alias: str
+    id_stack: str = naming.ORGANIZATION_STACK  # the stack whose `account_ids` output has a created account's id
 
 
 @dataclass(frozen=True)
@@ -353,6 +394,7 @@ class AccountStack:
     peers: tuple[PeerAccount, ...] = ()  # itself and every account on the other side of its shares
     libraries: AccountLibraries | None = None  # reads the internal repository (and publishes the team's packages)
     seed_bucket: str | None = None  # the catalog bucket, when a template the team sees has seed code (launch role)
+    lookup_users: bool = False  # `users: external`: its Studio users are looked up here (through the management provider)
 
     def peer(self, key: str) -> PeerAccount:
         return next(p for p in self.peers if p.key == key)

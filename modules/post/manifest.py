@@ -56,6 +56,14 @@ class OrganizationChecks(_Model):
     new_accounts: tuple[str, ...]  # names of the accounts the stack creates (those not there yet count against the quota)
 
 
+class TeamAccountChecks(_Model):
+    """The team accounts a team's access stack holds (docs/output.md): adopted ones must be members, ACTIVE; those
+    not there yet count against the account quota."""
+
+    adopted_accounts: tuple[str, ...]
+    new_accounts: tuple[str, ...]  # names of the accounts the stack creates
+
+
 class GitCheck(_Model):
     """catalog.yaml `git`: the provider seed code goes to, checked before shared services is planned."""
 
@@ -69,6 +77,7 @@ class Preflight(_Model):
     identity_center_region: str  # where the instance lives (identity_center.region, default home_region)
     external_users: tuple[str, ...]  # users that must already exist in the identity store
     organization: OrganizationChecks | None = None  # the organization stack only
+    accounts: TeamAccountChecks | None = None  # a team's access stack that holds its accounts
     access_role: str | None = None  # an adopted account: the role the stack's provider assumes there
     # Organization-only RAM shares the stack produces: RAM's sharing with the organization must be on.
     ram_shares: tuple[str, ...] = ()
@@ -138,6 +147,8 @@ class Manifest(_Model):
     def to_json(self) -> str:
         doc = self.model_dump(mode="json", by_alias=True)
         doc["jobs"] = {k: v for k, v in doc["jobs"].items() if v is not None}
+        if "preflight" in doc["jobs"] and doc["jobs"]["preflight"].get("accounts") is None:
+            del doc["jobs"]["preflight"]["accounts"]  # written where it applies only (an access stack holding accounts)
         return json.dumps(doc, indent=2, sort_keys=True) + "\n"
 
     @classmethod
@@ -245,8 +256,19 @@ def shared_services_manifest(plan: Plan, shared: SharedServicesStack) -> Manifes
 
 
 def access_manifest(plan: Plan, access: AccessStack) -> Manifest:
-    """Groups, assignments, SCP, catalog associations: nothing beside Terraform but the access-drift check."""
-    return _doc(access.name, plan.values.home_region, _management(plan), Jobs(access_drift=access_spec.access(plan, access)))
+    """Accounts, groups, assignments, SCP, catalog associations: beside Terraform, the preflight of the accounts it
+    adopts or creates and of the users it looks up (`users: external`), and the access-drift check."""
+    checks = (
+        TeamAccountChecks(
+            adopted_accounts=tuple(sorted(a.adopted_id for a in access.held if a.adopted_id)),
+            new_accounts=tuple(sorted(a.name for a in access.held if not a.adopted_id)),
+        )
+        if access.held
+        else None
+    )
+    preflight = _preflight(plan, list(access.lookups), accounts=checks) if checks or access.lookups else None
+    jobs = Jobs(preflight=preflight, access_drift=access_spec.access(plan, access))
+    return _doc(access.name, plan.values.home_region, _management(plan), jobs)
 
 
 def account_manifest(plan: Plan, acct: AccountStack) -> Manifest:

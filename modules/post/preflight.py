@@ -26,7 +26,7 @@ from .job_types import Action, Context, Note, Planned
 from .seed_code import connection_notes
 
 if TYPE_CHECKING:
-    from .manifest import GitCheck, OrganizationChecks, Preflight
+    from .manifest import GitCheck, OrganizationChecks, Preflight, TeamAccountChecks
 
 JOB = "preflight"
 DEFAULT_ACCOUNT_QUOTA = 10  # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
@@ -53,6 +53,8 @@ def preflight(ctx: Context) -> Planned:
     notes: list[Note] = []
     if spec.organization:
         notes += organization_notes(ctx, spec.organization)
+    if spec.accounts:
+        notes += account_notes(ctx, spec.accounts)
     notes += identity_center_notes(ctx, spec)
     if spec.access_role:
         notes += access_role_notes(ctx, spec.access_role)
@@ -230,11 +232,14 @@ def trusted_access_notes(ctx: Context, spec: OrganizationChecks) -> list[Note]:
     return notes
 
 
-def account_notes(ctx: Context, spec: OrganizationChecks) -> list[Note]:
+def account_notes(ctx: Context, spec: OrganizationChecks | TeamAccountChecks) -> list[Note]:
+    """The central accounts (organization stack) and the team accounts a stack adopts or creates (the organization
+    stack while accounts move, else each team's access stack): members and ACTIVE, and room in the account quota."""
     accounts = ctx.gateway.organization_accounts(ctx.region)
     by_id = {a["Id"]: a for a in accounts}
     notes = []
-    wanted = [(c.id, f"the {c.label} account", f"organization.yaml {c.label.replace('-', '_')}_account_id") for c in spec.central_accounts]
+    central = getattr(spec, "central_accounts", ())
+    wanted = [(c.id, f"the {c.label} account", f"organization.yaml {c.label.replace('-', '_')}_account_id") for c in central]
     wanted += [
         (i, "the adopted account", "the team file's account_id and organization.yaml adoptable_accounts") for i in spec.adopted_accounts
     ]
@@ -258,7 +263,7 @@ def account_notes(ctx: Context, spec: OrganizationChecks) -> list[Note]:
     creating = [n for n in spec.new_accounts if n not in names]
     total = len(accounts) + len(creating)
     quota = ctx.gateway.account_quota(ctx.region)
-    sizes = f"{total} accounts ({len(accounts)} now and {len(creating)} the organization stack creates)"
+    sizes = f"{total} accounts ({len(accounts)} now and {len(creating)} this stack creates)"
     increase = (
         f"request an increase to at least {total} (Service Quotas in us-east-1 > AWS Organizations > Default "
         f"maximum number of accounts: {QUOTA_CONSOLE}; or `aws service-quotas request-service-quota-increase "

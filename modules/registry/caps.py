@@ -48,6 +48,9 @@ CAPS: dict[str, Cap] = {
     "Organization.adoptable_accounts": Cap(
         1000, "items", "accounts in an organization (a quota the platform raises)", ORG_QUOTAS, fill=False
     ),
+    "Organization.account_moves": Cap(
+        1000, "items", "one entry per team whose accounts are moving (an organization's accounts, a quota)", ORG_QUOTAS, fill=False
+    ),
     "Network.studio_allowed_cidrs": Cap(
         40,
         "items",
@@ -109,7 +112,7 @@ CAPS: dict[str, Cap] = {
         "https://docs.aws.amazon.com/servicecatalog/latest/dg/API_CreatePortfolio.html",
     ),
     "Team.description": Cap(700, "characters", "the team's groups' descriptions (1,024 characters)", SSO_QUOTAS),
-    "Team.cost_center": Cap(256, "characters", "the `cost_center` tag value", TAGGING),
+    "Team.cost_center": Cap(255, "characters", "the `cost_center` tag value (CodeBuild takes 255)", TAGGING),
     "Team.owners": Cap(
         10,
         "items",

@@ -101,14 +101,25 @@ InstanceArn = Annotated[
     ),
 ]
 IdentityStoreId = Annotated[str, pattern(r"^d-[0-9a-f]{10}$", "an identity store id such as d-1234567890")]
-TagKey = Annotated[str, pattern(r"^[A-Za-z0-9 _.:/=+@-]{1,128}$", "1 to 128 letters, digits, spaces or _.:/=+@-")]
+# Tags reach every taggable resource, so they fit the strictest service the compiler tags: CodeBuild takes keys of
+# at most 127 characters and values of at most 255 (botocore's codebuild model, KeyInput and ValueInput;
+# https://docs.aws.amazon.com/codebuild/latest/APIReference/API_Tag.html), one less than most services.
+TAG_KEY_MAX, TAG_VALUE_MAX = 127, 255
+TagKey = Annotated[
+    str,
+    pattern(
+        rf"^[A-Za-z0-9 _.:/=+@-]{{1,{TAG_KEY_MAX}}}$",
+        f"1 to {TAG_KEY_MAX} letters, digits, spaces or _.:/=+@- (CodeBuild's limit, the strictest of the services tagged)",
+    ),
+]
 # An empty tag value is refused: CloudTrail's and Service Catalog's tags need at least one character
 # (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_Tag.html).
 TagValue = Annotated[
     str,
     pattern(
-        r"^[A-Za-z0-9 _.:/=+@-]{1,256}$",
-        "1 to 256 letters, digits, spaces or _.:/=+@- (CloudTrail and Service Catalog refuse an empty tag value)",
+        rf"^[A-Za-z0-9 _.:/=+@-]{{1,{TAG_VALUE_MAX}}}$",
+        f"1 to {TAG_VALUE_MAX} letters, digits, spaces or _.:/=+@- (CloudTrail and Service Catalog refuse an empty tag value, "
+        "CodeBuild a longer one)",
     ),
 ]
 OrganizationId = Annotated[str, pattern(r"^o-[a-z0-9]{10,32}$", "an organization id such as o-a1b2c3d4e5")]

@@ -116,6 +116,10 @@ class Libraries(Base):
     )
 
 
+# Where a team's accounts are during their move into its access stack (organization.yaml `account_moves`), in order.
+AccountMove = Literal["organization", "import", "forget"]
+
+
 class Organization(Base):
     name: Slug = Field(description="the organization's short name: it prefixes every generated name")
     management_account_id: AccountId = Field(description="the AWS Organizations management account (no permission set reaches it)")
@@ -150,6 +154,18 @@ class Organization(Base):
         default_factory=dict, **capped("Organization.adoptable_accounts", "existing accounts a team may adopt: the platform's consent")
     )
     libraries: Libraries | None = Field(None, description="internal libraries in CodeArtifact (shared services)")
+    account_moves: dict[Slug, AccountMove] = Field(
+        default_factory=dict,
+        **capped(
+            "Organization.account_moves",
+            "teams whose accounts are moving from the organization stack into their own <team>-access stack, one step "
+            "per pull request: organization (still there: how every team of an existing deployment starts), import (the "
+            "access stack imports each account; the organization stack keeps it for now), forget (the organization stack "
+            "forgets it, destroying nothing; the team's stacks read its id from the access stack); remove the entry once "
+            "forget is applied. A team not listed has its accounts in its access stack (new teams, finished moves); synth "
+            "refuses a skipped or backward step",
+        ),
+    )
 
     @property
     def log_archive(self) -> str:

@@ -12,9 +12,9 @@ in the default branch's code, before `terraform init`, and nothing is planned if
 - its top-level blocks, resource types and data sources are the compiler's (the lists below: a new type lands
   here in its own change first; tests/delivery/test_allowlist.py fails until it does), each in a kind of stack and
   through a provider the compiler puts it (placement.py);
-- `terraform`, `provider`, the one variable and every `terraform_remote_state` are exactly what the compiler
-  writes for this registry and this stack (stackshape.py), and so are its outputs (outputshape.py) and the
-  arguments that read a file or hold code AWS runs (bodies.py);
+- `terraform`, `provider`, the one variable, every `terraform_remote_state` and every `import` (the existing object it
+  takes over) are exactly what the compiler writes for this registry and this stack (stackshape.py), and so are its
+  outputs (outputshape.py) and the arguments that read a file or hold code AWS runs (bodies.py);
 - every interpolation calls only the functions the compiler itself writes (FUNCTIONS; hclscan.py).
 """
 
@@ -27,13 +27,14 @@ from .bodies import body_problems
 from .hclscan import Found, Unscannable, scan_document
 from .outputshape import output_problems
 from .placement import placement_problems
-from .stackshape import Expect, provider_problems, remote_state_problems, terraform_problems, variable_problems
+from .stackshape import Expect, import_problems, provider_problems, remote_state_problems, terraform_problems, variable_problems
 from .strictjson import shown
 
 TOP_LEVEL = frozenset({"//", "terraform", "provider", "resource", "data", "output", "variable", "import", "moved", "removed"})
-# Every function an interpolation of the compiler's output calls (the mode variable's validation). A test derives
-# the set from what the compiler emits and fails when the two differ.
-FUNCTIONS = frozenset({"contains"})
+# Every function an interpolation of the compiler's output calls (the mode variable's validation; a moving account's
+# import id, its email looked up in the organization's account list). A test derives the set from what the compiler
+# emits and fails when the two differ.
+FUNCTIONS = frozenset({"contains", "lower", "one"})
 DATA_SOURCES = frozenset({"aws_identitystore_user", "aws_organizations_organization", "terraform_remote_state"})
 RESOURCE_TYPES = frozenset(
     {
@@ -188,6 +189,8 @@ def _problems(stack: str, doc: object, e: Expect) -> list[str]:
     for kind, keys in LISTED.items():
         if kind in doc:
             out += _listed(kind, doc[kind], keys)
+    if "import" in doc:
+        out += import_problems(stack, doc["import"], e)
     found_calls = Found()
     try:
         scan_document(doc, found_calls)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import replace
 
-from ..engine.destroy import Finding
 from ..engine.forcenew import LOSES
+from ..engine.stackdocs import Finding
 from ..plan.layout import Plan
 from ..registry.model import Registry
 from .estate import estate_changes
@@ -35,6 +36,10 @@ def resource_changes(found: list[Finding], changes: list[Change]) -> list[Change
             changes[said] = replace(changes[said], details=(*changes[said].details, _forced(f)))
         elif f.kind == "replaced":
             replaced[f.stack].append(f)
+        elif f.kind in ("abandoned", "recreated"):  # an account that changes stacks out of step (engine/moves.py)
+            out.append(
+                Change("side_effects", f"account_{f.kind}", f.describe(), {"stack": f.stack, "address": f.address}, destructive=True)
+            )
         elif f.kind == "removed" and f.resource_type != "aws_sagemaker_user_profile":
             out.append(
                 Change(
@@ -74,8 +79,10 @@ def summarize(
     stacks_to_plan: list[str],
     plans: list[StackPlan] | None = None,
     destroyed: list[Finding] | None = None,
+    steps_before: Mapping[str, str] | None = None,
 ) -> Summary:
-    changes = people_changes(base, new) + estate_changes(base, new) + library_changes(base, new)
+    """steps_before: where the output committed at the base held each account (its facts), when there is one."""
+    changes = people_changes(base, new) + estate_changes(base, new, steps_before) + library_changes(base, new)
     changes += resource_changes(destroyed or [], changes)
     order = {s: i for i, s in enumerate(SECTIONS)}
     changes.sort(key=lambda c: order[c.section])  # stable: each area keeps its own order inside a section

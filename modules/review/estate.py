@@ -4,14 +4,15 @@ shares and templates. Read from the compiled plan (what the stacks will hold), n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from ..base import ids, naming
+from ..base import ids
 from ..plan.layout import Plan
 from ..plan.records import Account, AccountStack
 from ..registry.model import Registry
 from .model import Change
+from .moves import move_changes
 
 Compiled = tuple[Registry, Plan]
 
@@ -159,15 +160,16 @@ def _accounts(base: Plan | None, new: Plan) -> list[Change]:
 
 
 def _identity(b: Account, a: Account) -> Change:
-    """An account whose adoption is dropped or points at another account: the organization stack's state holds
-    one account and the registry names another. Destructive, whichever way (modules/engine/destroy.py finds the same
-    change as the account resource's identity and the destroy guard refuses it without an opt-in)."""
+    """An account whose adoption is dropped or points at another account: the state that holds it (its team's access
+    stack, or the organization's while it moves) holds one account and the registry names another. Destructive,
+    whichever way (modules/engine/destroy.py finds the same change as the account resource's identity and the destroy
+    guard refuses it without an opt-in)."""
     key, old, new = a.key, b.adopted_id, a.adopted_id
     facts = {
         "account": key,
         "old_account_id": old,
         "new_account_id": new,
-        "stack": naming.ORGANIZATION_STACK,
+        "stack": a.held_by,
         "address": ids.account_address(key),
     }
     if new is None:
@@ -178,7 +180,7 @@ def _identity(b: Account, a: Account) -> Change:
         return Change("accounts", "account_adoption_dropped", text, facts, destructive=True)
     was = f"existing account {old}" if old else "the account the platform created"
     text = (
-        f"account {key} now names existing account {new} instead of {was}: the organization stack's state keeps the "
+        f"account {key} now names existing account {new} instead of {was}: the {a.held_by} stack's state keeps the "
         f"account it has (Terraform skips an import into an address it already manages) while the team's stacks turn to {new}"
     )
     return Change("accounts", "account_identity_changed", text, {**facts, "account_id": new}, destructive=True)
@@ -400,6 +402,8 @@ def _templates(base: Compiled | None, new: Compiled) -> list[Change]:
     return out
 
 
-def estate_changes(base: Compiled | None, new: Compiled) -> list[Change]:
+def estate_changes(base: Compiled | None, new: Compiled, steps_before: Mapping[str, str] | None = None) -> list[Change]:
+    """steps_before: where the previous output held each account (moves.py)."""
     base_plan = base[1] if base else None
-    return _accounts(base_plan, new[1]) + _capacity(base_plan, new[1]) + _shares(base, new) + _templates(base, new)
+    accounts = _accounts(base_plan, new[1]) + move_changes(base_plan, new[1], steps_before)
+    return accounts + _capacity(base_plan, new[1]) + _shares(base, new) + _templates(base, new)

@@ -27,7 +27,8 @@ from pathlib import Path
 import yaml
 
 from ..base import gitbase
-from ..engine.destroy import Finding, destroyed
+from ..engine.destroy import destroyed
+from ..engine.stackdocs import Finding
 
 ALLOW_FILE = "allow-destroy.yaml"
 
@@ -60,7 +61,7 @@ def refusal(found: list[Finding], out: str) -> str:
     removed_stacks = [f.stack for f in found if f.kind == "stack_removed"]
     removed_shares = [f.address for f in found if f.kind == "share_removed"]
     lines = []
-    resources = [f for f in found if f.kind in ("removed", "replaced")]
+    resources = [f for f in found if f.kind in ("removed", "replaced", "abandoned", "recreated")]
     if removed_stacks:
         lines.append(
             f"refusing to synthesize: these stacks are in {out}/stacks but no longer in the registry, and "
@@ -88,6 +89,12 @@ def refusal(found: list[Finding], out: str) -> str:
         lines.append(
             "A member who leaves, a role without Studio and a decommissioned team delete Studio profiles: when that is the "
             "change you mean, approve them as below."
+        )
+    if any(f.resource_type == "aws_organizations_account" and f.kind != "replaced" for f in resources):
+        lines.append(
+            "An account changes stacks one step at a time, each applied before the next (organization.yaml account_moves: "
+            "organization, import, forget, then no entry): the new stack imports it, then the old one forgets it "
+            '(docs/operations.md, "Moving accounts into team stacks").'
         )
     if resources:
         lines.append(

@@ -84,12 +84,14 @@ def rules(stack: str, e: Expect) -> dict[str, Rule]:
         return {**CENTRAL[stack], **({"account_ids": Exact(accounts)} if accounts else {})}
     if stack in CENTRAL:
         return CENTRAL[stack]
+    if stack in e.access_accounts:  # a team's access stack that holds its accounts
+        return {"account_ids": Exact({key: written(expression(f"{ids.account_address(key)}.id")) for key in e.access_accounts[stack]})}
     if stack in e.account_id:  # a team account's stack
         out: dict[str, Rule] = {"account_id": Exact(e.account_id[stack]), "domain_id": Ref("aws_sagemaker_domain", "id")}
         if stack in e.ram_share_arns:
             out["ram_share_arns"] = Exact(dict(e.ram_share_arns[stack]))
         return out
-    return {}  # a team's access stack writes none
+    return {}  # an access stack that holds no account writes none
 
 
 def _blocks(doc: Mapping[str, object]) -> set[tuple[bool, str, str]]:

@@ -18,9 +18,12 @@ from .strictjson import shown
 PLACEMENT: dict[tuple[str, str], frozenset[str]] = {
     ("access", "default"): frozenset(
         {
+            "data:aws_identitystore_user",
+            "data:aws_organizations_organization",
             "data:terraform_remote_state",
             "resource:aws_identitystore_group",
             "resource:aws_identitystore_group_membership",
+            "resource:aws_organizations_account",
             "resource:aws_organizations_policy",
             "resource:aws_organizations_policy_attachment",
             "resource:aws_ssoadmin_account_assignment",
@@ -72,6 +75,7 @@ PLACEMENT: dict[tuple[str, str], frozenset[str]] = {
     ),
     ("account", "management"): frozenset(
         {
+            "data:aws_identitystore_user",
             "resource:aws_ssoadmin_application_assignment",
         }
     ),

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..base import naming
+from ..base import ids, naming
 from ..base.tfexpr import OPEN, expression, index
 from ..plan.layout import Plan
 from ..policies.libraries import pip_script
@@ -52,6 +52,10 @@ class Expect:
     account_id: Mapping[str, str] = field(default_factory=dict)
     ram_share_arns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # account stack -> share -> ARN expression
     created_accounts: tuple[str, ...] = ()  # keys of the organization stack's accounts (its account_ids output)
+    access_accounts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # access stack -> keys of its account_ids
+    # stack -> the `import` blocks the compiler writes there, address -> id as written (an existing account or the
+    # organization taken over: the id decides which object Terraform manages from then on)
+    imports: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     org: str = ""  # the organization's name (derived names: the seed-push project)
     kinds: Mapping[str, str] = field(default_factory=dict)  # stack -> its kind: a central stack's name, access, account
     lifecycle_scripts: Mapping[str, str] = field(default_factory=dict)  # account stack -> its Studio lifecycle script (base64)
@@ -68,6 +72,38 @@ class Expect:
 
     def remote_state(self, stack: str) -> dict[str, Any]:
         return {"backend": "s3", "config": {"bucket": self.bucket, "key": f"{stack}/terraform.tfstate", "region": self.region}}
+
+
+def _imports(plan: Plan) -> dict[str, dict[str, str]]:
+    org = plan.organization
+    out: dict[str, dict[str, str]] = {org.name: {ids.account_address(a.key): a.adopted_id for a in org.accounts if a.adopted_id}}
+    if org.organization_id:
+        out[org.name]["aws_organizations_organization.organization"] = org.organization_id
+    for access in plan.access:
+        out[access.name] = {
+            ids.account_address(a.key): a.adopted_id or written(expression(ids.account_lookup(a.email)))
+            for a in access.held
+            if a.adopted_id or a.key in access.lookup_imports
+        }
+    return out
+
+
+def import_problems(stack: str, blocks: object, e: Expect) -> list[str]:
+    """Each `import` block takes over exactly the existing object the compiler names there (an adopted account by its
+    id, a moving account by its email in the organization's account list, the organization by its id)."""
+    if not isinstance(blocks, list):
+        return []  # refused as a shape already (allowlist.LISTED)
+    want = e.imports.get(stack, {})
+    out = []
+    for n, block in enumerate(blocks):
+        if not isinstance(block, dict):
+            continue
+        to, got = block.get("to"), block.get("id")
+        if not isinstance(to, str) or to not in want:
+            out.append(f"import[{n}]: {shown(to)} is not an address the compiler imports in this stack")
+        elif got != want[to] or "provider" in block:
+            out.append(f"import[{n}].id: {shown(got)} where the compiler writes {shown(want[to])}")
+    return out
 
 
 def written(text: str) -> str:
@@ -95,7 +131,7 @@ def expect(plan: Plan, regions: tuple[str, ...]) -> Expect:
     account_id: dict[str, str] = {}
     for acct in plan.accounts:
         a = acct.account
-        created = written(expression(f"data.terraform_remote_state.{naming.ORGANIZATION_STACK}.outputs.account_ids{index(a.key)}"))
+        created = written(expression(f"data.terraform_remote_state.{a.held_by}.outputs.account_ids{index(a.key)}"))
         account_id[acct.name] = a.adopted_id or created
         roles[acct.name] = frozenset({arn(account_id[acct.name], a.access_role if a.adopted_id else None), shared})
     ram = {a.name: {s.name: written(arn_) for s in a.shares_out if (arn_ := KINDS[s.kind].ram_share_arn(s))} for a in plan.accounts}
@@ -109,6 +145,8 @@ def expect(plan: Plan, regions: tuple[str, ...]) -> Expect:
         account_id=account_id,
         ram_share_arns={name: arns for name, arns in ram.items() if arns},
         created_accounts=tuple(sorted(a.key for a in org.accounts)),
+        access_accounts={access.name: tuple(sorted(a.key for a in access.held)) for access in plan.access if access.held},
+        imports=_imports(plan),
         org=plan.values.org,
         kinds={r.name: r.kind for r in plan.records},  # the plan's stack-kind table (plan/kinds.py)
         lifecycle_scripts={

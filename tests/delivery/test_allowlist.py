@@ -75,8 +75,8 @@ def _set(path, value):
 
 
 DEV = "pricing-dev"
-DEV_ID = '${data.terraform_remote_state.organization.outputs.account_ids["pricing-dev"]}'
-CHURN_PROD = '${data.terraform_remote_state.organization.outputs.account_ids["churn-prod"]}'
+DEV_ID = '${data.terraform_remote_state.pricing-access.outputs.account_ids["pricing-dev"]}'
+CHURN_PROD = '${data.terraform_remote_state.churn-access.outputs.account_ids["churn-prod"]}'
 PLANTED = [
     ("http data source", lambda d: d["data"].update({"http": {"x": {"url": "https://evil.example"}}}), 'data source "http" is not allowed'),
     (
@@ -325,7 +325,7 @@ def test_the_scan_reads_escapes_as_terraform_does_and_fails_closed():
     found = Found()
     scan_template('$${file(x)} %%{ if } ${contains(["a("], var.access_mode)} ${!contains([], "(")}', found)
     assert found.calls == {"contains"}, "escaped templates are text; a parenthesis inside a quoted string is not a call"
-    hidden = ['${"}" == file("x")}', '${x ? "a" : lower("B")}', "${{a = upper(b)}}", '${"${file("x")}"}']
+    hidden = ['${"}" == file("x")}', '${x ? "a" : base64encode("B")}', "${{a = upper(b)}}", '${"${file("x")}"}']
     # every `(` must directly follow an allowed name: a space, a digit, a colon, a dot or nothing before it is refused
     hidden += ["${ tolist (x)}", '${1:file("x")}', '${false?1:file("x")}', '${1-file("x")}', "${(1)}", "${x.contains(1)}"]
     hidden += ["${contains\n(x)}", "${contains/**/(x)}", '${"a"(x)}']
@@ -457,3 +457,74 @@ def test_every_argument_that_could_name_a_local_file_is_known():
     found = {(t, ".".join(p)) for t in RESOURCE_TYPES for p in names(resources[t]) if FILE_LIKE.search(p[-1])}
     known = {(t, a) for t, attrs in READS_FILES.items() for a in attrs} | NOT_FILES
     assert found == known, f"decide for each: {sorted(found ^ known)}"
+
+
+ACCESS = "pricing-access"
+PLANTED_IN_ACCESS = [
+    (
+        "an account id output naming another account",
+        _set(["output", "account_ids", "value", "pricing-dev"], "100000000001"),
+        'output "account_ids".value: ',
+    ),
+    (
+        "an account id output of another team's account",
+        lambda d: d["output"]["account_ids"]["value"].update({"recsys-dev": "${aws_organizations_account.account-pricing-dev.id}"}),
+        'output "account_ids".value: ',
+    ),
+    (
+        "an import that takes over another account",
+        _set(["import", 0, "id"], "999999999999"),
+        'import[0].id: "999999999999" where the compiler writes "012345678901"',
+    ),
+    (
+        "an import of an account the stack does not hold",
+        lambda d: d["import"].append({"to": "aws_organizations_account.account-recsys-dev", "id": "222222222222"}),
+        'import[1]: "aws_organizations_account.account-recsys-dev" is not an address the compiler imports in this stack',
+    ),
+    (
+        "an account through the shared services provider",
+        _set(["resource", "aws_organizations_account", "account-pricing-dev", "provider"], "aws.shared-services"),
+        "the compiler writes no aws_organizations_account through the shared-services provider of access stacks",
+    ),
+]
+
+
+@pytest.mark.parametrize("what, plant, message", PLANTED_IN_ACCESS, ids=[p[0] for p in PLANTED_IN_ACCESS])
+def test_an_access_stack_holds_only_its_own_accounts(example_out, example_expect, what, plant, message):
+    """An access stack holds its team's accounts: which account its `account_ids` output and its imports name decides
+    which account every team stack's provider reaches and which account Terraform manages."""
+    doc = json.loads((example_out / "stacks" / ACCESS / "cdk.tf.json").read_text())
+    assert problems(ACCESS, doc, example_expect) == []
+    planted = copy.deepcopy(doc)
+    plant(planted)
+    found = problems(ACCESS, planted, example_expect)
+    assert any(message in line for line in found), found
+
+
+def test_an_account_in_a_team_accounts_stack_is_refused(example_out, example_expect):
+    doc = json.loads((example_out / "stacks" / DEV / "cdk.tf.json").read_text())
+    doc["resource"]["aws_organizations_account"] = {"x": {"name": "x", "email": "x@example.com"}}
+    assert any(
+        "the compiler writes no aws_organizations_account through the default provider of account stacks" in p
+        for p in problems(DEV, doc, example_expect)
+    )
+
+
+def test_a_moving_accounts_lookup_import_is_the_compilers(synthesized_fixture):
+    """At the import and forget steps an access stack imports each created account by its email: another email (or
+    expression) would take another account over."""
+    from tests.synth.test_safety import VALID
+
+    (case,) = [c for c in VALID if c.name == "account-moves"]
+    registry, out = synthesized_fixture(case)
+    reg = load_registry(registry)
+    e = expect(plan(reg), tuple(reg.organization.allowed_regions))
+    doc = json.loads((out / "stacks" / "risk-access" / "cdk.tf.json").read_text())
+    lookup = next(i for i in doc["import"] if i["to"].endswith("account-risk-dev"))
+    assert lookup["id"] == (
+        "${one([for a in data.aws_organizations_organization.organization-lookup.accounts : a.id if lower(a.email) == "
+        'lower("aws+risk-dev@acme.example")])}'
+    )
+    assert problems("risk-access", doc, e) == []
+    lookup["id"] = lookup["id"].replace("risk-dev@", "risk-prod@")
+    assert any("import[" in p and "where the compiler writes" in p for p in problems("risk-access", doc, e))

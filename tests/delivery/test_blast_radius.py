@@ -106,22 +106,63 @@ def test_share_added(radius):
     ) == ["fraud-prod", "risk-prod"]
 
 
-def test_team_added(radius):
-    team = (
-        "name: churn\ndescription: Churn\ncost_center: CC-3001\nowners: [carol]\nenvironments:\n  dev: {}\n"
-        "members:\n  - {person: carol, role: lead}\nsagemaker:\n  instance_types: [ml.t3.medium]\n"
-    )
-    # its account in the organization; its access and account stacks; no other central or team stack
-    assert radius(new_files={"teams/churn.yaml": team}) == ["churn-access", "churn-dev", "organization"]
+TEAM = (
+    "name: churn\ndescription: Churn\ncost_center: CC-3001\nowners: [carol]\n{status}environments:\n  dev: {{}}\n{more}"
+    "members:\n  - {{person: carol, role: lead}}\nsagemaker:\n  instance_types: [ml.t3.medium]\n"
+)
+ADOPTABLE = ("organization.yaml", "adoptable_accounts:\n", 'adoptable_accounts:\n  "444444444444": {team: risk, environment: sandbox}\n')
+CENTRAL = ("identity", "organization", "shared-services")
+
+
+def test_team_onboarding_plans_only_its_access_stack(radius):
+    # its accounts are created in its own access stack, beside its groups: no central stack changes
+    assert radius(new_files={"teams/churn.yaml": TEAM.format(status="status: onboarding\n", more="")}) == ["churn-access"]
+
+
+def test_team_added_active(radius):
+    # its accounts and access in its access stack, its account stack: no other central or team stack
+    assert radius(new_files={"teams/churn.yaml": TEAM.format(status="", more="")}) == ["churn-access", "churn-dev"]
+
+
+def test_environment_added(radius):
+    # the new account in the team's access stack (with its assignments), and its account stack
+    assert radius((RISK, "  dev: {}\n", "  dev: {}\n  sandbox: {}\n")) == ["risk-access", "risk-sandbox"]
+
+
+def test_account_adopted(radius):
+    # the platform's consent is the only central edit, and it changes no stack; the import is in the team's access stack
+    assert radius(ADOPTABLE, (RISK, "  dev: {}\n", '  dev: {}\n  sandbox: {account_id: "444444444444"}\n')) == [
+        "risk-access",
+        "risk-sandbox",
+    ]
 
 
 def test_team_decommissioned(radius):
-    # risk's accounts move to Suspended (organization), its access goes (access stack), its account stacks
-    # keep their data with a retirement budget; fraud's share moves from risk-prod to fraud-dev (both halves)
+    # risk's accounts move to Suspended and its access goes (access stack), its account stacks keep their data with a
+    # retirement budget; fraud's share moves from risk-prod to fraud-dev (both halves); no central stack
     assert radius(
         (RISK, "owners: [carol]", "owners: [carol]\nstatus: decommissioned"),
         (FRAUD, "{team: risk, environment: prod}", "{team: fraud, environment: dev}"),
-    ) == ["fraud-dev", "fraud-prod", "organization", "risk-access", "risk-dev", "risk-prod"]
+    ) == ["fraud-dev", "fraud-prod", "risk-access", "risk-dev", "risk-prod"]
+
+
+def test_an_account_move_plans_one_side_at_a_time(tmp_path):
+    """A team's move, step by step: the import changes only its access stack; the forget only the organization and
+    the stacks that read the ids (its account stacks, and fraud-prod, which reads risk-prod's across a share); removing
+    the entry only the organization (its removed blocks) and the access stack (its lookup imports)."""
+    registry = materialize(None, tmp_path)
+    org = registry / "organization.yaml"
+    text = org.read_text()
+    seen = []
+    for step in ("organization", "import", "forget", None):
+        org.write_text(text + (f"account_moves: {{risk: {step}}}\n" if step else ""))
+        seen.append(digests(registry))
+    changed = [sorted(n for n in a.keys() | b.keys() if a.get(n) != b.get(n)) for a, b in zip(seen, seen[1:], strict=False)]
+    assert changed == [
+        ["risk-access"],
+        ["fraud-prod", "organization", "risk-dev", "risk-prod"],
+        ["organization", "risk-access"],
+    ]
 
 
 def test_people_directory_change_plans_only_identity(radius):

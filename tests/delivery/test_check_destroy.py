@@ -206,14 +206,14 @@ def test_synth_compares_a_deleted_output_folder_with_what_git_has(pr, run_cli):
 
 def test_dropping_an_adoption_is_refused_in_ci_and_shown_as_destructive_in_diff(pr, run_cli):
     """It passed validate, synth, diff and check-destroy; the account then planned a replacement that only
-    prevent_destroy stopped, and that failed plan blocked every team's account changes in the organization stack."""
+    prevent_destroy stopped, and that failed plan blocked every account change in the stack that held it."""
     team = pr / "registry" / "teams" / "fraud.yaml"
     team.write_text(team.read_text().replace('  prod: {account_id: "333333333333"}', "  prod: {}"))
     synth(pr)  # with --allow-destroy, as a careless pull request would
     code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
     assert code == 1
     assert (
-        "  - stack organization: aws_organizations_account.account-fraud-prod changes identity, existing 333333333333 → "
+        "  - stack fraud-access: aws_organizations_account.account-fraud-prod changes identity, existing 333333333333 → "
         "(none: created by Terraform)"
     ) in out
     assert out.count("NOT APPROVED") == 1
@@ -233,7 +233,7 @@ def test_dropping_an_adoption_is_refused_in_ci_and_shown_as_destructive_in_diff(
         "333333333333",
     )
     (pr / "allow-destroy.yaml").write_text(
-        "allow:\n  - {stack: organization, address: aws_organizations_account.account-fraud-prod, reason: account closed (TICKET-9)}\n"
+        "allow:\n  - {stack: fraud-access, address: aws_organizations_account.account-fraud-prod, reason: account closed (TICKET-9)}\n"
     )
     code, out, _ = run_cli(["check-destroy", "--base", "main"], cwd=pr)
     assert code == 0 and "approved (account closed (TICKET-9))" in out

@@ -37,14 +37,24 @@ def test_atlantis_projects_order_and_dependencies(example_registry):
     # depends_on is each stack's record: the states it reads and the stacks it must follow, nothing guessed
     assert projects["pricing-access"]["depends_on"] == ["identity", "organization", "shared-services"]
     assert projects["churn-access"]["depends_on"] == ["identity", "organization"]  # decommissioned: no catalog
-    assert projects["churn-prod"]["depends_on"] == ["organization", "shared-services"]  # no Studio: no identity
-    assert projects["pricing-dev"]["depends_on"] == ["identity", "organization", "shared-services"]
+    # account stacks read their accounts' ids from the access stacks that hold them (their own, and their shares')
+    assert projects["churn-prod"]["depends_on"] == ["churn-access", "shared-services"]  # no Studio: no identity
+    assert projects["pricing-dev"]["depends_on"] == [  # and the organization: its RAM share needs RAM's sharing there
+        "demand-forecast-access",
+        "identity",
+        "organization",
+        "pricing-access",
+        "recsys-access",
+        "shared-services",
+    ]
     for name, p in projects.items():
         assert p["dir"] == f"generated/stacks/{name}"
         assert p["autoplan"] == {"enabled": True, "when_modified": ["cdk.tf.json"]}
         assert "workflow" not in p and "apply_requirements" not in p, "the server's repo config sets both (atlantis/repos.yaml)"
-        if name not in naming.CENTRAL_STACKS:
+        if name.endswith("-access"):
             assert p["execution_order_group"] == 2
+        elif name not in naming.CENTRAL_STACKS:
+            assert p["execution_order_group"] == 3, "after the access stacks holding the accounts"
         text = (ROOT / "generated" / "stacks" / name / "cdk.tf.json").read_text()
         reads = sorted(json.loads(text).get("data", {}).get("terraform_remote_state", {}))
         assert set(reads) <= set(p["depends_on"]), f"{name} reads a state it does not depend on"

@@ -245,7 +245,7 @@ def test_diff_refuses_what_is_not_a_plan(repo_with_plans, run_cli, tmp_path):
 
 def test_adoption_plan_fixtures_match_a_fresh_synth(tmp_path):
     """plans-adoption/ is what the adoption compiles to: every resource of the new stack created, the import
-    the organization stack declares."""
+    the team's access stack declares."""
     materialize(None, tmp_path)
     risk = tmp_path / "registry" / "teams" / "risk.yaml"
     risk.write_text(risk.read_text().replace("  dev: {}", '  dev: {}\n  sandbox: {account_id: "555555555555"}', 1))
@@ -263,8 +263,9 @@ def test_adoption_plan_fixtures_match_a_fresh_synth(tmp_path):
         if rc["change"]["actions"] == ["create"]
     }
     assert created == set(instances(team))
-    org = json.loads((stacks / "organization" / "cdk.tf.json").read_text())
-    imports = {(i["to"], i["id"]) for i in org["import"]}
-    for rc in json.loads((fixtures / "organization.json").read_text())["resource_changes"]:
+    access = json.loads((stacks / "risk-access" / "cdk.tf.json").read_text())
+    imports = {(i["to"], i["id"]) for i in access["import"]}
+    assert ("aws_organizations_account.account-risk-sandbox", "555555555555") in imports
+    for rc in json.loads((fixtures / "risk-access.json").read_text())["resource_changes"]:
         if rc["change"].get("importing"):
             assert (rc["address"], rc["change"]["importing"]["id"]) in imports

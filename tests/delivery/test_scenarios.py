@@ -216,25 +216,25 @@ def test_adoption(scenario):
 
 
 def test_adoption_with_terraform_plans(scenario):
-    """The organization plan imports the existing account and moves it: the comment names both."""
+    """The team's access stack imports the existing account and moves it: the comment names both."""
     plans = read_plans(Path(__file__).parent / "plans-adoption")
     s = scenario(
         CONSENT,
         (RISK, "  dev: {}", '  dev: {}\n  sandbox: {account_id: "555555555555"}'),
-        stacks=["organization", "risk-sandbox"],
+        stacks=["risk-access", "risk-sandbox"],
         plans=plans,
     )
     text = markdown(s, "Registry change since main")
     assert "[!CAUTION]" not in text, "nothing is replaced or destroyed"
     assert text.endswith(
         "### Stacks that will plan (2)\n"
-        "`organization`, `risk-sandbox`\n\n"
+        "`risk-access`, `risk-sandbox`\n\n"
         "### Terraform plans\n"
         "| stack | add | change | replace | destroy | import |\n"
         "|---|---:|---:|---:|---:|---:|\n"
-        "| `organization` | 0 | 1 | 0 | 0 | 1 |\n"
+        "| `risk-access` | 0 | 1 | 0 | 0 | 1 |\n"
         "| `risk-sandbox` | 41 | 0 | 0 | 0 | 0 |\n\n"
-        "`organization` imports:\n"
+        "`risk-access` imports:\n"
         "- `aws_organizations_account.account-risk-sandbox` (existing id 555555555555; then parent_id: ou-ab12-legacy01 "
         "→ ou-ab12-sbx00001, tags)\n"
     )
@@ -328,10 +328,68 @@ def test_an_adopted_account_changing_or_dropped_is_destructive_in_the_accounts_s
     assert changed.section == "accounts" and changed.destructive and s.destructive == [changed.text]
     assert changed.text == (
         "account fraud-prod now names existing account 444444444444 instead of existing account 333333333333: the "
-        "organization stack's state keeps the account it has (Terraform skips an import into an address it already "
+        "fraud-access stack's state keeps the account it has (Terraform skips an import into an address it already "
         "manages) while the team's stacks turn to 444444444444"
     )
     assert (changed.facts["old_account_id"], changed.facts["new_account_id"]) == ("333333333333", "444444444444")
     s = scenario((FRAUD, '  prod: {account_id: "444444444444"}', "  prod: {}"))
     assert [c.kind for c in s.changes if c.destructive] == ["account_adoption_dropped"]
     assert "[!WARNING]" in markdown(s, "Registry change since main")
+
+
+def test_an_accounts_move_into_its_teams_access_stack_is_said_step_by_step(tmp_path):
+    """Where each account was comes from the previous output's facts (its step), where it goes from the plan: each step
+    has its sentence, and none says an account is created."""
+    registry = materialize(None, tmp_path)
+    org = registry / "organization.yaml"
+    text = org.read_text()
+
+    def at(step):
+        org.write_text(text + (f"account_moves: {{fraud: {step}, risk: organization}}\n" if step else ""))
+        return compiled(registry)
+
+    def steps(p):
+        return {a.key: a.move or "access" for a in p.team_accounts}
+
+    def sentences(before, now):
+        s = summarize(before, now, [], None, None, steps(before[1]))
+        assert not s.of("account_created") and not s.destructive
+        return {c.facts["account"]: (c.kind, c.text) for c in s.changes if c.section == "accounts"}
+
+    first, imported, forgotten = at("organization"), at("import"), at("forget")
+    said = sentences(first, imported)
+    assert said["fraud-dev"] == (
+        "account_move_imported",
+        "account fraud-dev moves to fraud-access (step 1 of 2): fraud-access imports the existing account (found by its "
+        "email in the organization's account list); the organization stack keeps it until the next step, and nothing "
+        "changes in AWS",
+    )
+    assert said["fraud-prod"][1].endswith(
+        "imports the existing account (found by its id 333333333333); the organization "
+        "stack keeps it until the next step, and nothing changes in AWS"
+    )
+    assert set(said) == {"fraud-dev", "fraud-prod", "fraud-sandbox"}, "risk stays where it is: nothing said"
+    assert sentences(imported, forgotten)["fraud-dev"] == (
+        "account_move_forgotten",
+        "account fraud-dev moves to fraud-access (step 2 of 2): the organization stack forgets it (removed from its "
+        "state, not destroyed), and the stacks that use its id read it from fraud-access; nothing changes in AWS",
+    )
+    org.write_text(text + "account_moves: {risk: organization}\n")
+    done = sentences(forgotten, compiled(registry))
+    assert done["fraud-dev"] == ("account_moved", "account fraud-dev has moved to fraud-access: its import lookup is dropped")
+    assert done["fraud-prod"] == (
+        "account_moved",
+        "account fraud-prod has moved to fraud-access (the import of existing account 333333333333 stays)",
+    )
+
+
+def test_a_skipped_step_is_destructive_in_the_summary(tmp_path):
+    registry = materialize(None, tmp_path)
+    base = compiled(registry)
+    s = summarize(base, base, [], None, None, {a.key: "organization" for a in base[1].team_accounts})
+    unsafe = s.of("account_move_unsafe")
+    assert len(unsafe) == 5 and all(c.destructive for c in unsafe)
+    assert unsafe[0].text == (
+        "account fraud-dev: its move into fraud-access goes from step organization to access, not one step forward, so "
+        "one stack would destroy it or create it again (organization.yaml account_moves takes one step at a time)"
+    )

@@ -140,7 +140,7 @@ def test_a_teams_whole_journey(repo, run_cli):
     assert not (repo / "generated" / "stacks" / "ledger-access").exists()
     r.team.write_text(NEW_TEAM)
     synth_out, md = r.pull_request("onboard")
-    assert _stacks_line(synth_out) == "changed stacks: ledger-access, organization"
+    assert _stacks_line(synth_out) == "changed stacks: ledger-access"  # its accounts are created there: no central stack
     assert md == (
         "## Registry change since main\n\n"
         "### Accounts\n"
@@ -151,8 +151,8 @@ def test_a_teams_whole_journey(repo, run_cli):
         "### Side effects\n"
         "- group northwind-ledger-lead created for ivan\n"
         "- group northwind-ledger-viewer created for julia\n\n"
-        "### Stacks that will plan (2)\n"
-        "`ledger-access`, `organization`\n"
+        "### Stacks that will plan (1)\n"
+        "`ledger-access`\n"
     )
     created = _kinds(r.diffs["onboard"], "account_created")
     assert [c["facts"] for c in created] == [
@@ -160,7 +160,7 @@ def test_a_teams_whole_journey(repo, run_cli):
         {"account": "ledger-prod", "team": "ledger", "environment": "prod", "ou": "Workloads/Prod"},
     ]
     facts = json.loads((repo / "generated" / "manifest.json").read_text())["accounts"]
-    assert facts["ledger-dev"] == {"team": "ledger", "environment": "dev", "status": "onboarding"}
+    assert facts["ledger-dev"] == {"team": "ledger", "environment": "dev", "status": "onboarding", "stack": "ledger-access"}
     r.merge("ledger onboarding, applied")
 
     # 2. Onboarding, second pull request: active. The accounts exist: their stacks are added, none is created.
@@ -246,7 +246,7 @@ def test_a_teams_whole_journey(repo, run_cli):
     # CI's destroy guard refuses the output until a platform admin adds those entries, with a reason, in the same PR
     (repo / "allow-destroy.yaml").write_text(block.replace(REASON_PLACEHOLDER, "team ledger closed (TICKET-7); models exported"))
     synth_out, md = r.pull_request("decommission", synth_args=("--allow-destroy",))
-    assert _stacks_line(synth_out) == "changed stacks: ledger-access, ledger-dev, ledger-prod, organization, pricing-prod"
+    assert _stacks_line(synth_out) == "changed stacks: ledger-access, ledger-dev, ledger-prod, pricing-prod"
     code, out, _ = r.cli("check-destroy", "--base", "main")
     assert code == 0 and out.count(": approved (team ledger closed") == 5
     doc = r.diffs["decommission"]
@@ -265,7 +265,7 @@ def test_a_teams_whole_journey(repo, run_cli):
     assert "team ledger may no longer publish package northwind-ledger-features (published versions stay)" in md
     r.merge("ledger decommissioned")
     facts = json.loads((repo / "generated" / "manifest.json").read_text())["accounts"]
-    assert facts["ledger-prod"] == {"team": "ledger", "environment": "prod", "status": "decommissioned"}
+    assert facts["ledger-prod"] == {"team": "ledger", "environment": "prod", "status": "decommissioned", "stack": "ledger-access"}
 
     # Accounts created show in the pull request whose apply creates them, and in no other.
     created = {name: [c["facts"]["account"] for c in _kinds(doc, "account_created")] for name, doc in r.diffs.items()}
@@ -278,4 +278,4 @@ def test_a_teams_whole_journey(repo, run_cli):
         "library": [],
         "decommission": [],
     }
-    assert [name for name, doc in r.diffs.items() if "organization" in doc["stacks_to_plan"]] == ["onboard", "decommission"]
+    assert [name for name, doc in r.diffs.items() if "organization" in doc["stacks_to_plan"]] == [], "no team change plans it"

@@ -5,6 +5,8 @@ reads); names are as long as their patterns and the derived-name limits let them
 name `<org>-<team>-<env>-sagemaker-execution` holds 64 characters, so the longest organization and environment
 names leave the team name 12); the OU paths are as deep and long as allowed; one team consumes every other team's
 shares. Fields the table leaves unfilled (people, teams, templates: scale, which `make bench` measures) get a few.
+Fields whose length a pattern bounds are at that bound where they reach AWS: the package prefix, an adopted account's
+access role, the Git owner and connection of the seed code; end dates and grants are there too.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from modules.registry.caps import CAPS, CONSUMED_SHARES
 from modules.registry.checks.organization import known_regions
+from modules.registry.fields import TAG_KEY_MAX, TAG_VALUE_MAX
 from modules.shares import KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +30,9 @@ TEAMS = tuple(f"t{i}" + "x" * (TEAM_LEN - 3) + f"{i}" for i in range(5))
 ROLES = ("lead" + "r" * 27 + "1", "viewer" + "v" * 25 + "2")  # 32 characters: the RoleName maximum
 PERMISSION_SETS = ("W" * 31 + "1", "R" * 31 + "2")  # 32 characters
 REGION_SORT = sorted(known_regions(), key=lambda r: (-len(r), r))
+PREFIX = "p" + "k" * 48 + "-"  # libraries.package_prefix: 50 characters, the pattern's maximum
+ACCESS_ROLE = "LegacyAdmin" + "=,.@_-+" + "a" * (64 - 18)  # adoptable_accounts[].access_role: an IAM role name of 64
+GIT_OWNER = "/".join(f"g{i}" + "o" * 98 for i in range(5))  # 5 levels of 100 characters
 
 
 def n(key: str) -> int:
@@ -42,11 +48,11 @@ def _ou(root: str, i: int) -> str:
 
 
 def _tags() -> list[str]:
-    """Organization tags at the cap: 128-character keys, 256-character values."""
+    """Organization tags at the cap: keys and values as long as the tag patterns allow."""
     out = []
     for i in range(n("Organization.tags")):
-        key = f"k{i:02d}" + "K" * 125
-        value = f"v{i:02d}" + "V" * 253
+        key = f"k{i:02d}" + "K" * (TAG_KEY_MAX - 3)
+        value = f"v{i:02d}" + "V" * (TAG_VALUE_MAX - 3)
         out.append(f'  "{key}": "{value}"')
     return out
 
@@ -74,11 +80,12 @@ def _organization(home: str) -> str:
             "network:",
             f"  studio_allowed_cidrs: [{', '.join(cidrs)}]",
             "adoptable_accounts:",
-            f"  '012345678901': {{team: {TEAMS[1]}, environment: {ENVS[3]}}}",
+            f"  '012345678901': {{team: {TEAMS[1]}, environment: {ENVS[3]}, access_role: '{ACCESS_ROLE}'}}",
             "libraries:",
             "  domain: d" + "d" * 48 + "n",
             "  repository: r" + "r" * 48 + "y",
             "  upstreams: [pypi, npmjs, maven-central, nuget, crates-io, rubygems]",
+            f"  package_prefix: '{PREFIX}'",
             "platform_admins: [" + _person(0) + "]",
             "tags:",
             *_tags(),
@@ -145,8 +152,14 @@ def _people(count: int) -> str:
     return "\n".join(lines)
 
 
-def _catalog() -> str:
-    lines = ["templates:"]
+def _catalog(home: str) -> str:
+    lines = [
+        "git:",
+        "  provider: codeconnections",
+        f"  connection_arn: 'arn:aws:codeconnections:{home}:200000000002:connection/{'c' * 64}'",
+        f"  owner: '{GIT_OWNER}'",
+        "templates:",
+    ]
     for name, template, seed in (("t" * 19 + "1", "build-train-deploy", True), ("t" * 19 + "2", "batch-inference", False)):
         lines += [
             f"  - name: {name}",
@@ -175,7 +188,8 @@ def _share_resource(kind: str, team: int, i: int) -> str:
 def _team(t: int, people: int, consumed: dict[tuple[str, str], int]) -> str:
     name = TEAMS[t]
     count = n("Team.members") if t == 0 else min(people, n("Team.members"))  # team 0 at the cap, the others a few
-    members = [f"  - {{person: {_person(i)}, role: {ROLES[i % 2]}}}" for i in range(count)]
+    # every third member's access ends some day: the date changes no output, the review shows it
+    members = [f"  - {{person: {_person(i)}, role: {ROLES[i % 2]}" + (", until: 2099-12-31}" if i % 3 == 0 else "}") for i in range(count)]
     kinds = sorted(KINDS)
     shares = []
     if t > 0:  # every other team shares, team 0 first, as much as each account may consume
@@ -195,7 +209,7 @@ def _team(t: int, people: int, consumed: dict[tuple[str, str], int]) -> str:
                 f"    to: [{to}]",
                 "    access: read",
             ]
-    publish = [(f"{ORG}-t{t}-p{i:02d}-" + "q" * 100)[:100] for i in range(n("TeamLibraries.publish"))]
+    publish = [(f"{PREFIX}t{t}-p{i:02d}-" + "q" * 100)[:100] for i in range(n("TeamLibraries.publish"))]
     instance_types = [f"ml.i{i:02d}" + "x" * 13 + ".z" + "y" * 15 for i in range(n("SageMaker.instance_types"))]  # 16 + 16
     envs = ", ".join(f"{e}: {{account_id: '012345678901'}}" if (t == 1 and e == ENVS[3]) else f"{e}: {{}}" for e in ENVS)
     return "\n".join(
@@ -218,6 +232,23 @@ def _team(t: int, people: int, consumed: dict[tuple[str, str], int]) -> str:
     )
 
 
+def _grants(teams: int, people: int) -> str:
+    """A grant into every team but the first, each of a person who is not its member, with the longest reason."""
+    lines = ["grants:"]
+    for t in range(1, teams):
+        person = _person(max(people, n("Team.members")) - t)  # beyond the few members the other teams have
+        envs = ", ".join(e for e in ENVS if e != "production")  # the Studio role maps a write permission set there
+        lines += [
+            f"  - person: {person}",
+            f"    team: {TEAMS[t]}",
+            f"    role: {ROLES[0]}",
+            f"    environments: [{envs}]",
+            "    until: 2099-12-31",
+            f"    reason: '{'R' * 700}'",
+        ]
+    return "\n".join(lines)
+
+
 def generate(dest: Path, *, teams: int = 5, people: int = 12) -> Path:
     """Write the registry to dest/registry and return its path."""
     reg = dest / "registry"
@@ -230,7 +261,8 @@ def generate(dest: Path, *, teams: int = 5, people: int = 12) -> Path:
         "environments.yaml": _environments(),
         "access.yaml": _access(),
         "people.yaml": _people(max(people, n("Team.owners"), n("Team.members"))),
-        "catalog.yaml": _catalog(),
+        "catalog.yaml": _catalog(home),
+        "grants.yaml": _grants(teams, people),
     }
     (reg / "teams").mkdir()
     consumed: dict[tuple[str, str], int] = {}

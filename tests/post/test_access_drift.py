@@ -21,7 +21,7 @@ STACKS = ["identity", "pricing-access", "pricing-dev", "demand-forecast-prod", "
 
 def account_ids(example_plan) -> dict[str, str]:
     """name in Organizations -> id, for every created account of the example."""
-    return {a.name: f"{700000000000 + i}" for i, a in enumerate(example_plan.organization.accounts) if not a.adopted_id}
+    return {a.name: f"{700000000000 + i}" for i, a in enumerate(example_plan.team_accounts) if not a.adopted_id}
 
 
 def ps_arn(name: str) -> str:
@@ -37,7 +37,7 @@ def world(tmp_path, example_registry):
         (tmp_path / f"{name}.json").write_text(doc.to_json())
     g = FakeGateway()
     g.accounts = account_ids(p)
-    ids = {**{a.key: g.accounts.get(a.name) or a.adopted_id for a in p.organization.accounts}, "shared-services": "200000000002"}
+    ids = {**{a.key: g.accounts.get(a.name) or a.adopted_id for a in p.team_accounts}, "shared-services": "200000000002"}
     g.sso_sets = {ps_arn(n): n for n in docs["identity"].jobs.access_drift.permission_sets}
     g.names = {f"u-{person.user_name}": ("USER", person.user_name) for person in example_registry.people}
     for doc in docs.values():

@@ -118,10 +118,10 @@ CASES = {
         "888888888888",
         "the adopted account 888888888888 is not in the organization",
     ),
-    "account quota": (
-        lambda w: setattr(w.em, "account_quota", None),
+    "account quota": (  # the organization stack creates accounts while a deployment's teams have not moved them yet
+        lambda w: (setattr(w.em, "account_quota", None), edit(w, new_accounts=[f"northwind-team{i}-dev" for i in range(8)])),
         "account quota",
-        "will have 16 accounts (8 now and 8 the organization stack creates), but its quota is 10",
+        "will have 16 accounts (8 now and 8 this stack creates), but its quota is 10",
     ),
     "identity center region": (_identity_center_region, None, "does not exist in eu-central-1"),
 }
@@ -189,12 +189,23 @@ def test_an_unreadable_quota_is_a_warning(world):
     assert "the default quota is 10" in out and out.splitlines()[-1] == "post plan: 1 stack(s), 1 warning(s)"
 
 
-def test_an_applied_quota_of_16_is_enough_and_15_is_not(world):
-    world.em.account_quota = 16.0
-    assert world.post(*ORG)[0] == 0
-    world.em.account_quota = 15.0
-    code, out, _ = world.post(*ORG)
-    assert code == 1 and "request an increase to at least 16" in out and "--quota-code L-E619E033 --desired-value 16" in out
+ACCESS = ("plan", "--stack", "pricing-access", "--job", "preflight")  # creates pricing's accounts, adopts one
+
+
+def test_a_teams_access_stack_checks_the_accounts_it_creates_and_adopts(world):
+    """pricing-access creates northwind-pricing-preprod and -sandbox (-dev exists already) beside the 8 accounts there
+    are: an applied quota of 10 is enough, 9 is not; the account it adopts must be a member."""
+    world.em.account_quota = 10.0
+    assert world.post(*ACCESS)[0] == 0
+    world.em.account_quota = 9.0
+    code, out, _ = world.post(*ACCESS)
+    assert code == 1 and "will have 10 accounts (8 now and 2 this stack creates), but its quota is 9" in out
+    assert "request an increase to at least 10" in out and "--quota-code L-E619E033 --desired-value 10" in out
+    world.em.account_quota = 10.0
+    world.docs["pricing-access"]["jobs"]["preflight"]["accounts"]["adopted_accounts"] = ["888888888888"]
+    world.write()
+    code, out, _ = world.post(*ACCESS)
+    assert code == 1 and "the adopted account 888888888888 is not in the organization" in out
 
 
 RAM_PRODUCER = ("plan", "--stack", "pricing-dev", "--job", "preflight")  # produces an organization-only pipeline share
@@ -274,8 +285,11 @@ def test_the_operators_guide_says_what_preflight_checks_and_the_example_needs_16
 
     guide = (Path(__file__).resolve().parents[2] / "docs" / "operations.md").read_text()
     section = guide[guide.index("## Before the first apply") : guide.index("## Pull requests and Atlantis")]
-    org = manifests(plan(example_registry))["organization"].jobs.preflight.organization
-    needed = len(org.new_accounts) + len(org.adopted_accounts) + len(org.central_accounts) + 1  # + management
+    docs = manifests(plan(example_registry))
+    org = docs["organization"].jobs.preflight.organization
+    teams = [d.jobs.preflight.accounts for d in docs.values() if d.jobs.preflight and d.jobs.preflight.accounts]
+    created = sum(len(t.new_accounts) + len(t.adopted_accounts) for t in teams) + len(org.new_accounts) + len(org.adopted_accounts)
+    needed = created + len(org.central_accounts) + 1  # + management
     assert needed == 16 and f"the example needs {needed}" in section
     assert f"the default is {DEFAULT_ACCOUNT_QUOTA} accounts" in section and f"--quota-code {ACCOUNT_QUOTA[1]}" in section
     assert "python main.py post plan --stack organization --job preflight" in section

@@ -278,8 +278,14 @@ def test_manifests_name_what_each_stack_needs(example_registry):
         {"label": "shared-services", "id": "200000000002"},
         {"label": "log-archive", "id": "300000000003"},
     ]
-    assert checks["adopted_accounts"] == ["012345678901"] and "northwind-pricing-prod" not in checks["new_accounts"]
-    assert len(checks["new_accounts"]) == 12, "12 created + 1 adopted + management, shared services, log archive: 16"
+    assert checks["adopted_accounts"] == [] and checks["new_accounts"] == [], "team accounts live in their access stacks"
+    accounts = docs["pricing-access"]["jobs"]["preflight"]["accounts"]
+    assert accounts == {
+        "adopted_accounts": ["012345678901"],
+        "new_accounts": ["northwind-pricing-dev", "northwind-pricing-preprod", "northwind-pricing-sandbox"],
+    }
+    created = [n for d in docs.values() for n in (d["jobs"].get("preflight") or {}).get("accounts", {}).get("new_accounts", [])]
+    assert len(created) == 12, "12 created + 1 adopted + management, shared services, log archive: 16"
     assert (checks["state_bucket"], checks["state_region"], checks["organization_id"]) == ("northwind-terraform-state", "eu-west-1", None)
     assert docs["pricing-prod"]["jobs"]["preflight"]["access_role"] == "OrganizationAccountAccessRole"
     assert docs["pricing-dev"]["jobs"]["preflight"]["access_role"] is None, "created accounts have the role"
@@ -344,7 +350,7 @@ def test_the_last_line_says_what_failed(manifest_dir, aws):
 
 def test_a_stack_without_the_selected_job_makes_no_call(manifest_dir, aws):
     """The Atlantis plan step runs `post plan --job preflight` in every project: no preflight, no AWS call."""
-    results, code = go(manifest_dir, aws, ["pricing-access", "churn-prod"], only="preflight")
+    results, code = go(manifest_dir, aws, ["churn-prod", "churn-sandbox"], only="preflight")
     assert code == 0 and aws.list_accounts_calls == 0 and all(r.account == "" for r in results)
 
 
@@ -358,7 +364,11 @@ def test_preflight_runs_for_team_stacks_that_assign_users_adopt_or_share_through
         with_users
         and adopted
         and {n for n, d in docs.items() if d.jobs.preflight}
-        == with_users | adopted | {n for n, shares in ram.items() if shares} | {"identity", "organization", "shared-services"}
+        == with_users
+        | adopted
+        | {n for n, shares in ram.items() if shares}
+        | {"identity", "organization", "shared-services"}
+        | {a.name for a in plan(example_registry).access if a.held}  # the accounts they create or adopt
     ), "shared services: the catalog's Git provider"
     assert {n: list(d.jobs.preflight.ram_shares) for n, d in docs.items() if d.jobs.preflight and d.jobs.preflight.ram_shares} == {
         n: shares for n, shares in ram.items() if shares

@@ -54,6 +54,7 @@ class World:
         checks = self.docs["organization"]["jobs"]["preflight"]["organization"]
         checks["central_accounts"] = [{"label": label, "id": self.accounts[label]} for label in ("shared-services", "log-archive")]
         checks["adopted_accounts"] = [self.accounts["legacy-pricing"]]
+        self.docs["pricing-access"]["jobs"]["preflight"]["accounts"]["adopted_accounts"] = [self.accounts["legacy-pricing"]]
         self.docs["pricing-prod"]["account"]["id"] = self.accounts["legacy-pricing"]
         self.docs["shared-services"]["account"]["id"] = self.accounts["shared-services"]
         self.manifests = tmp / "post"

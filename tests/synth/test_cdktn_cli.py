@@ -42,18 +42,28 @@ def test_cdktn_synth_through_cdktf_json(tmp_path):
     assert json.loads((project / "cdktf.json").read_text())["app"] == "python main.py"
 
 
-def test_external_users_are_looked_up_not_created(tmp_path):
+def test_external_users_are_looked_up_where_they_are_bound(tmp_path):
+    """With users from an identity provider, identity looks up only the platform admins its own group binds; each
+    team's access stack looks up its members and grantees, each account stack its Studio users (through its
+    management provider): identity does not grow with people, and no user is created."""
     registry = materialize(TESTS / "fixtures" / "valid" / "external-users", tmp_path)
     out = synth_registry(registry, tmp_path / "out")
     identity = stack(out, "identity")
     assert resources(identity, "aws_identitystore_user") == {}
     lookup = identity["data"]["aws_identitystore_user"]["users"]
-    assert "bob" in lookup["for_each"]
+    assert sorted(lookup["for_each"]) == ["alice"]  # the platform admins, who are members of identity's group
     assert not [m for m in identity.get("moved", []) if "identitystore_user" in m["from"]], "a lookup holds no state to move"
     assert lookup["alternate_identifier"] == {"unique_attribute": {"attribute_path": "UserName", "attribute_value": "${each.key}"}}
-    assert identity["output"]["user_ids"]["value"]["alice"] == '${data.aws_identitystore_user.users["alice"].user_id}'
+    assert "user_ids" not in identity["output"]
     access = stack(out, "fraud-access")
+    assert sorted(access["data"]["aws_identitystore_user"]["users"]["for_each"]) == ["alice", "bob", "dave"]
     assert (
         resources(access, "aws_identitystore_group_membership")['members["acme-fraud-lead/alice"]']["member_id"]
-        == "${data.terraform_remote_state.identity.outputs.user_ids.alice}"
+        == '${data.aws_identitystore_user.users["alice"].user_id}'
     )
+    dev = stack(out, "fraud-dev")
+    users = dev["data"]["aws_identitystore_user"]["users"]
+    assert users["provider"] == "aws.management" and sorted(users["for_each"]) == ["alice", "bob"]
+    assignment = resources(dev, "aws_ssoadmin_application_assignment")['studio-access["bob"]']
+    assert assignment["principal_id"] == '${data.aws_identitystore_user.users["bob"].user_id}'
+    assert "identity" not in dev["data"]["terraform_remote_state"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from modules.base import naming
+from modules.base import ids, naming
 from modules.registry.checks import derived
 from modules.registry.checks.derived import claims
 from modules.registry.model import Registry
@@ -39,7 +39,13 @@ def emitted(out: Path) -> dict[str, set[str]]:
     by_stack = {}
     for path in sorted((out / "stacks").glob("*/cdk.tf.json")):
         doc = json.loads(path.read_text())
-        names = {name for block in ("resource", "data") for items in doc.get(block, {}).values() for name in items}
+        names = {
+            name
+            for block in ("resource", "data")
+            for tf_type, items in doc.get(block, {}).items()
+            if tf_type != "terraform_remote_state"  # named after the stack it reads: stack names (test_access_stack_names_...)
+            for name in items
+        }
         by_stack[path.parent.name] = names | {m["from"].split(".", 1)[1] for m in doc.get("moved", [])}
     return by_stack
 
@@ -80,8 +86,8 @@ def unclaimed(reg: Registry, out: Path) -> dict[str, list[str]]:
 def both_ways(reg: Registry, out: Path) -> None:
     out_ids, mine = emitted(out), claimed(reg)
     assert set(mine) <= set(out_ids), f"claims for stacks the output lacks: {sorted(set(mine) - set(out_ids))}"
-    for stack, ids in mine.items():
-        assert ids - out_ids[stack] == set(), f"{stack}: claimed, not in the output"
+    for stack, names in mine.items():
+        assert names - out_ids[stack] == set(), f"{stack}: claimed, not in the output"
     assert unclaimed(reg, out) == {}, "ids of the output derived from registry keys, not claimed"
 
 
@@ -98,11 +104,31 @@ def test_claims_and_each_valid_fixtures_output_are_equal_both_ways(case, synthes
 
 
 def test_an_unclaimed_construct_is_found(example_out, monkeypatch):
-    """The reverse direction can fail: without the claims of the organization stack (accounts, OUs, SCPs), its ids that
-    derive from registry keys are reported."""
+    """The reverse direction can fail: without the claims of the organization stack (OUs, SCPs) and of the accounts (in
+    their teams' access stacks), the ids that derive from registry keys are reported."""
     reg = load_registry(EXAMPLE)
     monkeypatch.setattr(derived, "CLAIMS", tuple(c for c in derived.CLAIMS if c is not derived._organization_claims))
     missing = unclaimed(reg, example_out)
-    assert set(missing) == {naming.ORGANIZATION_STACK}
-    assert any(m.startswith("account-recsys-dev ") for m in missing[naming.ORGANIZATION_STACK])
+    assert set(missing) == {naming.ORGANIZATION_STACK, *(naming.access_stack(t.name) for t in reg.teams)}
+    assert any(m.startswith("account-recsys-dev ") for m in missing["recsys-access"])
     assert derives_from("data-bucket", registry_keys(reg)) is None, "a constant id derives from no key"
+
+
+def test_access_stack_names_never_meet_an_account_stacks_own_ids(example_out, synthesized_fixture):
+    """An account stack reads access stacks through remote states named after them (`<team>-access`): the ids of its
+    own that end the same way are listed (base/ids.py), and the stack-name check refuses a team whose access stack
+    would take one (registry/checks/stack_names.py)."""
+    outs = [example_out] + [synthesized_fixture(case)[1] for case in VALID]
+    own = set()
+    for out in outs:
+        for path in (out / "stacks").glob("*/cdk.tf.json"):
+            doc = json.loads(path.read_text())
+            own |= {
+                name
+                for block in ("resource", "data")
+                for tf_type, items in doc.get(block, {}).items()
+                if tf_type != "terraform_remote_state"
+                for name in items
+                if name.endswith("-" + naming.ACCESS_SUFFIX)
+            }
+    assert own == set(ids.ACCOUNT_STACK_ACCESS_IDS) | {"log-archive-public-access"}  # the organization stack's: no team reads it

@@ -287,7 +287,7 @@ def test_dropping_or_changing_an_adopted_account_is_refused_by_synth(small_out, 
         )
         code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
         assert code == 1 and "Traceback" not in err
-        assert "  - stack organization: aws_organizations_account.account-fraud-prod changes identity, existing 333333333333 → " in err
+        assert "  - stack fraud-access: aws_organizations_account.account-fraud-prod changes identity, existing 333333333333 → " in err
         assert "an adopted account_id removed or changed" in err
         assert _tree(out) == before, "a refused run writes nothing"
         team.write_text(team.read_text().replace(now, adopted))

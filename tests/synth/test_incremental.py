@@ -62,6 +62,24 @@ MUTATIONS = {
 }
 
 
+def test_each_step_of_an_account_move_built_incrementally_equals_a_full_synth(base, tmp_path):
+    """A team's step in account_moves reaches the output only through the records that the fingerprints cover (the
+    accounts the organization declares or forgets, an access stack's lookup imports, where readers read an id), so
+    each step built on the previous one's output is the full synthesis."""
+    registry, full = base
+    moving = tmp_path / "registry"
+    shutil.copytree(registry, moving)
+    text = (moving / "organization.yaml").read_text()
+    incremental = tmp_path / "incremental"
+    shutil.copytree(full, incremental)
+    for step in ("organization", "import", "forget", None):
+        (moving / "organization.yaml").write_text(text + (f"account_moves: {{risk: {step}}}\n" if step else ""))
+        synthesize(compile_(moving), incremental, jobs=1, allow_destroy=True)
+        fresh = tmp_path / f"fresh-{step}"
+        synthesize(compile_(moving), fresh, full=True, jobs=1)
+        assert tree(incremental) == tree(fresh), step
+
+
 @pytest.mark.parametrize("name", sorted(MUTATIONS))
 def test_incremental_after_a_change_equals_a_full_synth(base, tmp_path, name):
     registry, full = base

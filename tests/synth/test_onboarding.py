@@ -20,10 +20,11 @@ def onboarding(tmp_path, status: str = "onboarding"):
 
 def test_an_onboarding_team_gets_accounts_and_groups_but_no_account_stacks(tmp_path):
     p = onboarding(tmp_path)
-    assert {a.key for a in p.organization.accounts if a.team == "ledger"} == {"ledger-dev", "ledger-prod"}
-    assert all(not a.decommissioned and a.ou_path != "Suspended" for a in p.organization.accounts if a.team == "ledger")
-    assert not [s for s in p.stack_names if s.startswith("ledger-") and s != "ledger-access"]
     access = next(a for a in p.access if a.team == "ledger")
+    assert {a.key for a in access.held} == {"ledger-dev", "ledger-prod"}  # in its own access stack
+    assert not [a for a in p.organization.accounts if a.team == "ledger"]
+    assert all(not a.decommissioned and a.ou_path != "Suspended" for a in access.held)
+    assert not [s for s in p.stack_names if s.startswith("ledger-") and s != "ledger-access"]
     assert {g.name for g in access.groups} == {"acme-ledger-lead", "acme-ledger-viewer"}
     assert access.accounts == () and access.scp is None and access.catalog == ()
 
@@ -35,10 +36,14 @@ def test_the_second_pull_request_adds_the_account_stacks_and_assignments(tmp_pat
     assert {t.key for t in access.accounts} == {"ledger-dev", "ledger-prod"} and access.scp is not None
 
 
-def test_an_onboarding_teams_access_stack_reads_no_account_id(synthesized_fixture):
+def test_an_onboarding_teams_access_stack_creates_its_accounts_and_reads_no_account_id(synthesized_fixture):
     _, out = synthesized_fixture(FIXTURES / "valid" / "onboarding-team")
     text = (out / "stacks" / "ledger-access" / "cdk.tf.json").read_text()
-    assert "outputs.account_ids" not in text and "aws_identitystore_group" in json.loads(text)["resource"]
+    doc = json.loads(text)
+    assert "outputs.account_ids" not in text and "aws_identitystore_group" in doc["resource"]
+    assert sorted(doc["resource"]["aws_organizations_account"]) == ["account-ledger-dev", "account-ledger-prod"]
+    assert "import" not in doc  # created, not imported
+    assert "ledger" not in (out / "stacks" / "organization" / "cdk.tf.json").read_text()
 
 
 def test_the_previous_outputs_facts(tmp_path):

@@ -75,7 +75,7 @@ def test_ram_shares_for_feature_groups_and_pipelines(example_out, example_plan):
     assert share["permission_arns"] == ["arn:aws:ram::aws:permission/AWSRAMPermissionSageMakerFeatureGroupReadOnly"]
     principals = {a["principal"] for a in resources(doc, "aws_ram_principal_association").values()}
     assert {p.replace('\\"', '"') for p in principals} == {
-        '${data.terraform_remote_state.organization.outputs.account_ids["pricing-preprod"]}',
+        '${data.terraform_remote_state.pricing-access.outputs.account_ids["pricing-preprod"]}',  # its team's access stack
         "012345678901",
     }
     pipeline = resources(stack(example_out, "pricing-dev"), "aws_ram_resource_share")["share-price-elasticity-pipeline"]

@@ -8,6 +8,7 @@ import json
 from cdktn import Testing as CdktnTesting
 from cdktn_provider_aws.sagemaker_domain import SagemakerDomain
 
+from modules.base.tfexpr import index
 from modules.plan.layout import plan
 from tests.synth.conftest import iam_items, policy, resources, stack
 
@@ -30,20 +31,25 @@ def test_every_stack_has_its_own_encrypted_locked_backend(example_out):
 
 
 def test_one_account_per_team_environment_in_its_ou(example_out, example_registry):
+    """Each account in its team's access stack (the organization holds none: it does not grow with teams), in the OU
+    the organization stack outputs, with the body the organization stack wrote for it before it moved."""
     org = stack(example_out, "organization")
-    accounts = resources(org, "aws_organizations_account")
     ous = resources(org, "aws_organizations_organizational_unit")
+    assert "aws_organizations_account" not in org["resource"] and "account_ids" not in org["output"]
     for team in example_registry.teams:
+        access = stack(example_out, f"{team.name}-access")
+        accounts = resources(access, "aws_organizations_account")
+        assert len(accounts) == len(team.environments)
         for env_name in team.environments:
             acct = accounts[f"account-{team.name}-{env_name}"]
             assert acct["name"] == f"northwind-{team.name}-{env_name}"
             assert acct["email"] == f"aws+{team.name}-{env_name}@northwind.example"
-            assert acct["lifecycle"]["prevent_destroy"] is True
+            assert acct["lifecycle"]["prevent_destroy"] is True and acct["close_on_deletion"] is False
             ou_path = example_registry.environment(env_name).organizational_unit if team.active else "Suspended"
-            ou_id = "ou-" + ou_path.replace("/", "_")
-            assert acct["parent_id"] == f"${{aws_organizations_organizational_unit.{ou_id}.id}}"
-            assert ou_id in ous
-    assert len(accounts) == sum(len(t.environments) for t in example_registry.teams)
+            assert acct["parent_id"] == f"${{data.terraform_remote_state.organization.outputs.ou_ids{index(ou_path)}}}"
+            assert "ou-" + ou_path.replace("/", "_") in ous
+        ids = {k: f"${{aws_organizations_account.account-{k}.id}}" for k in (f"{team.name}-{e}" for e in team.environments)}
+        assert access["output"]["account_ids"]["value"] == ids
 
 
 def test_ou_tree_nests_paths(example_out):
@@ -54,9 +60,10 @@ def test_ou_tree_nests_paths(example_out):
 
 
 def test_adopted_account_is_imported_not_created(example_out):
-    org = stack(example_out, "organization")
-    assert org["import"] == [{"id": "012345678901", "to": "aws_organizations_account.account-pricing-prod"}]
-    adopted = resources(org, "aws_organizations_account")["account-pricing-prod"]
+    pricing = stack(example_out, "pricing-access")
+    assert pricing["import"] == [{"id": "012345678901", "to": "aws_organizations_account.account-pricing-prod"}]
+    assert "import" not in stack(example_out, "organization")
+    adopted = resources(pricing, "aws_organizations_account")["account-pricing-prod"]
     assert {"email", "name"} <= set(adopted["lifecycle"]["ignore_changes"])
     # the adopted account's stack uses the literal id; created ones read the organization's output
     prod = stack(example_out, "pricing-prod")
@@ -67,7 +74,8 @@ def test_adopted_account_is_imported_not_created(example_out):
     access = resources(stack(example_out, "pricing-access"), "aws_ssoadmin_account_assignment")
     assert all(a["target_id"] == "012345678901" for k, a in access.items() if k.startswith('assignments["pricing-prod/'))
     dev = stack(example_out, "pricing-dev")
-    assert "account_ids" in dev["provider"]["aws"][0]["assume_role"][0]["role_arn"]
+    assert "pricing-access.outputs.account_ids" in dev["provider"]["aws"][0]["assume_role"][0]["role_arn"]
+    assert all(a["target_id"] == "${aws_organizations_account.account-pricing-dev.id}" for k, a in access.items() if "pricing-dev/" in k)
 
 
 def test_guardrails_attached_where_they_must_cover(example_out):
@@ -196,7 +204,10 @@ def test_decommissioned_team_keeps_account_but_loses_human_access(example_out):
         'assignments["churn-prod/northwind-platform-admins/PlatformAdmin"]',
         'assignments["churn-sandbox/northwind-platform-admins/PlatformAdmin"]',
     ]
-    assert set(access["resource"]) == {"aws_ssoadmin_account_assignment"}, "no group, no team assignment, no SCP"
+    assert set(access["resource"]) == {"aws_ssoadmin_account_assignment", "aws_organizations_account"}, "no group, no SCP"
+    assert {a["parent_id"] for a in resources(access, "aws_organizations_account").values()} == {
+        "${data.terraform_remote_state.organization.outputs.ou_ids.Suspended}"
+    }
     assert resources(churn, "aws_sagemaker_user_profile") == {}
     assert "domain" in resources(churn, "aws_sagemaker_domain"), "the domain and data are kept"
     assert resources(churn, "aws_budgets_budget")["budget"]["limit_amount"] == "10"  # retained data costs a little

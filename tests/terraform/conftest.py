@@ -1,5 +1,8 @@
 """The Terraform tier's session: one stand-in provider, skipped in one line where Terraform cannot run."""
 
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from tests.terraform import runner
@@ -14,8 +17,10 @@ def terraform_env():
     if why:
         SKIPPED.append(why)
         pytest.skip(f"terraform tier skipped: {why}")
-    with runner.StandIn() as env:
-        yield env
+    with tempfile.TemporaryDirectory(prefix="tf-standin-store-") as tmp:
+        store = Path(tmp) / "store.json"  # data sources only (runner.answer_lookups); no objects: nothing drifts
+        with runner.StandIn(store=store) as env:
+            yield {**env, runner.STORE_VAR: str(store)}
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -6,13 +6,15 @@ marking unset computed attributes unknown. It never talks to AWS.
 
 With a store (STORE_JSON), it also answers for remote objects, as AWS would for drift: the store holds objects by
 resource type and id (seeded by the tests from state files they build, `tests/terraform/drift_state.py`), which
-ReadResource and ImportResourceState return. The tests mutate the file between runs: an attribute changed is an
+ReadResource and ImportResourceState return, and what data sources read (a "data" section by type: the
+organization's account list that a moving account's import looks up). The tests mutate the file between runs: an attribute changed is an
 attribute changed outside Terraform, an object removed is an object deleted outside it, and an id (or a resource
 type) listed under "fail" answers with that error, as a provider that cannot reach an account does. The file is
-read on every call, so a test edits it while the server runs. Without a store, ReadResource returns the state as
-it is (nothing ever drifts).
+read on every call, so a test edits it while the server runs. Without a store, or with one that has no "objects"
+section (only data sources, as the Terraform tier's session uses it), ReadResource returns the state as it is
+(nothing ever drifts), and a replacement is judged only for objects the store holds.
 
-    python tests/terraform/provider.py SCHEMA_JSON RESPONSE_BIN [TYPES_JSON [STORE_JSON]]   # prints TF_REATTACH_PROVIDERS
+    python -m tests.terraform.provider SCHEMA_JSON RESPONSE_BIN [TYPES_JSON [STORE_JSON]]   # prints TF_REATTACH_PROVIDERS
 
 Protocol: gRPC over a unix socket, tfplugin6, attached through TF_REATTACH_PROVIDERS. The protobuf stubs
 come from PyPI `tf` (its own schema API cannot express list and map nesting, so the schema messages are built here).
@@ -34,6 +36,8 @@ import tempfile
 import threading
 from concurrent import futures
 from pathlib import Path
+
+from modules.engine.forcenew import FORCE_NEW
 
 UNKNOWN_CODE = 0
 
@@ -221,12 +225,12 @@ class StandIn:
     def UpgradeResourceState(self, req, ctx):
         block = self.schema["resources"][req.type_name]
         raw = json.loads(req.raw_state.json) if req.raw_state.json else {}
-        state = empty_object(block, **{k: v for k, v in raw.items() if k in block["attrs"]})
+        state = empty_object(block, **{k: v for k, v in raw.items() if k in block["attrs"] or k in block["blocks"]})
         return self.pb.UpgradeResourceState.Response(upgraded_state=self.encode(state))
 
     def ReadResource(self, req, ctx):
         remote = self.remote()
-        if remote is None:
+        if remote is None or "objects" not in remote:  # no objects known (at most data sources): nothing drifts
             return self.pb.ReadResource.Response(new_state=req.current_state, private=req.private)
         current = self.decode(req.current_state) or {}
         oid = current.get("id")
@@ -242,10 +246,24 @@ class StandIn:
         return self.pb.ReadResource.Response(new_state=self.encode(now), private=req.private)
 
     def PlanResourceChange(self, req, ctx):
+        """Unset computed attributes become unknown; a changed attribute that the real provider marks ForceNew (the
+        compiler's own table, modules/engine/forcenew.py) requires a replacement, so Terraform applies prevent_destroy
+        to it as it would with AWS."""
         block = self.schema["resources"][req.type_name]
         proposed = self.decode(req.proposed_new_state)
         planned = walk(block, proposed, lambda t, n: self.unknown)
-        return self.pb.PlanResourceChange.Response(planned_state=self.encode(planned), planned_private=req.prior_private)
+        prior = self.decode(req.prior_state)
+        replace = []
+        known = ((self.remote() or {}).get("objects", {}).get(req.type_name)) or {}
+        # judged against an object the store holds (a built state); an import with no stored object is a placeholder
+        if prior is not None and planned is not None and prior.get("id") in known:
+            for attr in FORCE_NEW.get(req.type_name, ()):
+                old, new = prior.get(attr), planned.get(attr)
+                if "." not in attr and self.unknown not in (old, new) and old != new:
+                    replace.append(self.pb.AttributePath(steps=[self.pb.AttributePath.Step(attribute_name=attr)]))
+        return self.pb.PlanResourceChange.Response(
+            planned_state=self.encode(planned), planned_private=req.prior_private, requires_replace=replace
+        )
 
     def ApplyResourceChange(self, req, ctx):
         diag = self.pb.Diagnostic(severity=self.pb.Diagnostic.ERROR, summary="the stand-in provider cannot apply")
@@ -261,8 +279,18 @@ class StandIn:
         )
 
     def ReadDataSource(self, req, ctx):
+        """With a store, what a data source computes comes from its "data" section ({type: attributes}), as AWS would
+        answer (the organization's account list), and a type listed under "fail" answers with that error; what the
+        section does not name gets placeholders."""
         block = self.schema["data_sources"][req.type_name]
-        state = walk(block, self.decode(req.config), default_value)
+        remote = self.remote() or {}
+        failure = remote.get("fail", {}).get(req.type_name)
+        if failure:
+            return self.pb.ReadDataSource.Response(diagnostics=[self.error(f"reading {req.type_name}", failure)])
+        config = self.decode(req.config) or {}
+        answer = remote.get("data", {}).get(req.type_name) or {}
+        known = {k: v for k, v in answer.items() if k in block["attrs"] and config.get(k) is None}
+        state = walk(block, {**config, **known}, default_value)
         return self.pb.ReadDataSource.Response(state=self.encode(state))
 
     def GetFunctions(self, req, ctx):
@@ -327,6 +355,5 @@ def serve(schema_path: Path, response_path: Path, types_file: Path | None = None
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     os.environ.setdefault("GRPC_VERBOSITY", "NONE")
     serve(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]) if sys.argv[3:] else None, Path(sys.argv[4]) if sys.argv[4:] else None)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,6 +31,8 @@ HERE = Path(__file__).resolve().parent
 TERRAFORM = "terraform"
 PLACEHOLDER_ACCOUNT = "123456789012"
 TYPES_VAR = "TF_STANDIN_TYPES_FILE"  # where the runner lists the types the stand-in serves (see provider.py)
+STORE_VAR = "TF_STANDIN_STORE_FILE"  # the session's store (provider.py), for what data sources answer
+_LOOKUP_EMAIL = re.compile(r'lower\(a\.email\) == lower\(("(?:[^"\\]|\\.)*")\)')
 _types_lock = threading.Lock()
 
 
@@ -85,12 +88,13 @@ class StandIn:
     def __enter__(self) -> dict[str, str]:
         self.tmp = tempfile.TemporaryDirectory(prefix="tf-standin-types-")
         types = Path(self.tmp.name) / "types.json"
-        self.proc = subprocess.Popen(
-            [sys.executable, str(HERE / "provider.py"), str(self.schema_path), str(self.response), str(types)]
+        self.proc = subprocess.Popen(  # as a module of the repository: it reads the compiler's force-new table
+            [sys.executable, "-m", "tests.terraform.provider", str(self.schema_path), str(self.response), str(types)]
             + ([str(self.store)] if self.store else []),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
+            cwd=ROOT,
         )
         line = self.proc.stdout.readline()
         if not line:
@@ -157,8 +161,9 @@ def local_state(doc: dict) -> dict:
     return {"version": 4, "terraform_version": "1.11.0", "serial": 1, "lineage": "stand-in", "outputs": outputs, "resources": []}
 
 
-def prepare(stacks: Path, work: Path, real: bool = False) -> list[Path]:
-    """Copy every stack into work/<stack>: no backend, remote states read local files built from the outputs."""
+def prepare(stacks: Path, work: Path, real: bool = False, states: dict[str, Path] | None = None) -> list[Path]:
+    """Copy every stack into work/<stack>: no backend, remote states read local files built from the outputs, or the
+    state files `states` names by stack (states built for a test: real ids, a stack applied or not yet)."""
     docs = {p.parent.name: json.loads(p.read_text()) for p in sorted(stacks.glob("*/cdk.tf.json"))}
     by_key = {}
     (work / "states").mkdir(parents=True, exist_ok=True)
@@ -172,7 +177,7 @@ def prepare(stacks: Path, work: Path, real: bool = False) -> list[Path]:
         for ds_name, ds in doc.get("data", {}).get("terraform_remote_state", {}).items():
             producer = by_key.get(ds.get("config", {}).get("key"), f"unknown-stack-{ds_name}")
             ds["backend"] = "local"
-            ds["config"] = {"path": str(work / "states" / f"{producer}.tfstate")}
+            ds["config"] = {"path": str((states or {}).get(producer) or work / "states" / f"{producer}.tfstate")}
         if real:
             _offline_provider_config(doc)
         target = work / name
@@ -195,6 +200,35 @@ def _offline_provider_config(doc: dict) -> None:
             skip_metadata_api_check="true",
         )
         cfg.pop("allowed_account_ids", None)
+
+
+def existing_accounts(dirs: list[Path]) -> list[dict]:
+    """The organization's accounts that the prepared stacks' import lookups name (a moving account is found by its
+    email in the organization's account list, modules/base/ids.py account_lookup): in the tier they exist, with a
+    made-up id each. What a move does with them is tested against built states (test_account_move.py)."""
+    emails = set()
+    for d in dirs:
+        for imp in json.loads((d / "cdk.tf.json").read_text()).get("import", []):
+            emails |= {json.loads(m) for m in _LOOKUP_EMAIL.findall(str(imp.get("id", "")))}
+    fields = ("arn", "email", "id", "joined_method", "joined_timestamp", "name", "state", "status")  # the list's object type
+    return [{k: None for k in fields} | {"email": email, "name": email.split("@")[0], "status": "ACTIVE"} for email in sorted(emails)]
+
+
+def answer_lookups(dirs: list[Path], env: dict[str, str]) -> None:
+    """Let the session's stand-in list the accounts these stacks look up (its store's data section)."""
+    if STORE_VAR not in env:
+        return
+    path = Path(env[STORE_VAR])
+    with _types_lock:
+        doc = json.loads(path.read_text()) if path.is_file() else {}
+        listed = doc.setdefault("data", {}).setdefault("aws_organizations_organization", {}).setdefault("accounts", [])
+        have = {a["email"] for a in listed}
+        new = [a for a in existing_accounts(dirs) if a["email"] not in have]
+        listed += [a | {"id": str(900000000000 + len(have) + i)} for i, a in enumerate(new)]
+        doc["data"]["aws_organizations_organization"]["non_master_accounts"] = listed
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(doc))
+        tmp.replace(path)
 
 
 def needs_aws_api(doc: dict) -> bool:
@@ -308,6 +342,7 @@ def check_sources(
     full = [k for k, d in jobs.items() if d.parent.name not in plan_only]
     light = [k for k in jobs if k not in full]
     announce_types(list(jobs.values()), env)
+    answer_lookups(list(jobs.values()), env)
     results = dict(zip(full, check_all([jobs[k] for k in full], env, workers=workers), strict=True))
     results.update(zip(light, check_all([jobs[k] for k in light], env, workers=workers, validate=False), strict=True))
     out = {}

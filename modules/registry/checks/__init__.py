@@ -18,6 +18,7 @@ from .contract import check_bucket_names, check_catalog_versions, check_identity
 from .derived import check_derived_unique
 from .grants import check_grants
 from .organization import (
+    check_account_moves,
     check_environment_ous,
     check_environments,
     check_guardrails_fit,
@@ -48,6 +49,7 @@ CHECKS: tuple[Check, ...] = (
     check_regions,
     check_organization_accounts,
     check_platform_admins,
+    check_account_moves,
     check_tags,
     check_environments,
     check_environment_ous,

@@ -143,11 +143,16 @@ def _organization_claims(reg: Registry) -> Iterator[Claim]:
         # https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreatePolicy.html : names are unique
         yield Claim("SCP names", scp.name, scp.name, f"the guardrails of OU {show(scp.target)}", origin)
     for team in reg.teams:
+        # the stacks that declare the team's accounts: the organization until they move, the access stack from the
+        # import on (both at that step; plan/records.py, Account.in_organization and in_access)
+        move = org.account_moves.get(team.name)
+        spaces = [space] if move in ("organization", "import") else []
+        spaces += [_stack(naming.access_stack(team.name))] if move != "organization" else []
         for env_name in team.environments:
             cid = ids.account(naming.account_key(team.name, env_name))
-            yield Claim(
-                space, cid, cid, f"the account of team {show(team.name)} in {show(env_name)}", Origin(team, ("environments", env_name))
-            )
+            what = f"the account of team {show(team.name)} in {show(env_name)}"
+            for where_ in spaces:
+                yield Claim(where_, cid, cid, what, Origin(team, ("environments", env_name)))
     admins = set(org.platform_admins)
     for p in reg.people:
         if p.user_name in admins and p.email:  # the security alarms mail each platform admin

@@ -151,3 +151,11 @@ def check_guardrails_fit(reg: Registry) -> list[RegistryError]:
                 at = ("network", "studio_allowed_cidrs") if inputs.studio_allowed_cidrs else "allowed_regions"
                 errors.append(error(reg.organization, at, f"{exc}; shorten this list"))
     return errors
+
+
+def check_account_moves(reg: Registry) -> list[RegistryError]:
+    """Each team account_moves names is a team of the registry (its steps are checked against the previous output by
+    synth and diff, outputs/facts.py: validate reads only the registry)."""
+    org = reg.organization
+    teams = {t.name for t in reg.teams}
+    return [error(org, ("account_moves", team), unknown("team", team, teams)) for team in org.account_moves if team not in teams]
