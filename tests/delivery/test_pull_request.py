@@ -27,10 +27,12 @@ def synth(root: Path) -> None:
 
 
 def tree(root: Path) -> dict[str, bytes]:
+    """The repository's files a pull request could carry: not git's, not the registry, not synth's stat index beside
+    the output (`.generated-index.json`, a local cache that .gitignore leaves out)."""
     return {
         str(p.relative_to(root)): p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file() and ".git" not in p.parts and "registry" not in p.parts
+        if p.is_file() and ".git" not in p.parts and "registry" not in p.parts and not p.name.startswith(".generated-")
     }
 
 
