@@ -50,10 +50,11 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     # lazy: past the no-op check, only now the registry model (pydantic) and the compiler are imported; before
     # early_workers forks, so that the workers inherit them rather than import them again, each
     from ..base.errors import RegistryInvalid
+    from ..engine.aside import Later
     from ..engine.build import default_jobs, early_workers, prefetch
     from ..engine.destroy import DestroyRefused
     from ..engine.synth import NotAnOutputFolder, synthesize, tty_progress
-    from ..outputs import files_beside_stacks, root_files
+    from ..outputs import files_beside_stacks, preload_outputs, root_files
     from ..outputs.facts import previous_facts, unready_teams
     from ..outputs.moves import MOVES_OVERRIDE, move_refusals
     from ..plan.layout import plan
@@ -86,14 +87,24 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     moves = [] if opts.allow_destroy else move_refusals(reg, the_plan, previous)
     if moves:
         raise Invalid(RegistryInvalid(moves).report() + "\n" + MOVES_OVERRIDE)
-    extra = root_files(reg, the_plan, root=root, out=out_path, registry_dir=Path(opts.registry)) if in_project else {}
+    # The files beside the stacks and at the root come from the plan alone: a child computes them on the other core
+    # while this process builds (engine/aside.py); with workers building, this process computes them meanwhile.
+    preload_outputs()  # what the child runs is imported before it forks
+    beside = Later(
+        lambda: (
+            files_beside_stacks(the_plan),
+            root_files(reg, the_plan, root=root, out=out_path, registry_dir=Path(opts.registry)) if in_project else {},
+        ),
+        fork=workers is None,
+    )
     try:
         result = synthesize(
             the_plan,
             Path(out),
-            files=files_beside_stacks(the_plan),
+            files=beside.item(0),  # type: ignore[arg-type]
             allow_destroy=opts.allow_destroy,
-            root_files=extra,
+            root_files=beside.item(1),  # type: ignore[arg-type]
+            root_paths=ROOT_FILES if in_project else (),
             progress=None if opts.quiet else tty_progress(),
             full=opts.full,
             jobs=jobs,
@@ -105,6 +116,8 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
         raise Invalid(refusal(exc.findings, out)) from None
     except (NotAnOutputFolder, safewrite.UnsafeTarget) as exc:
         raise Unusable(f"error: {exc}") from None
+    finally:
+        beside.cancel()  # its result was read on success; after an error, the child is stopped
     if result.recovered:
         print(f"note: {result.recovered}", file=sys.stderr)
     took = time.perf_counter() - started

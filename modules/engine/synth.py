@@ -8,7 +8,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -36,6 +36,9 @@ class SynthResult:
     recovered: str | None = None  # what recover() did about an interrupted earlier run
 
 
+Files = Mapping[str, str] | Callable[[], dict[str, str]]  # path -> text, or a function that returns them (aside.Later)
+
+
 def stack_file(name: str) -> str:
     return f"stacks/{name}/cdk.tf.json"
 
@@ -44,9 +47,10 @@ def synthesize(
     plan: Plan,
     out: Path,
     *,
-    files: dict[str, str],
+    files: Files,
     allow_destroy: bool = False,
-    root_files: dict[str, str] | None = None,
+    root_files: Files | None = None,
+    root_paths: Iterable[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     full: bool = False,
     jobs: int = 1,
@@ -62,8 +66,12 @@ def synthesize(
     every stack). With nothing to build cdktn is not imported, and with nothing changed nothing is written. root_files
     (atlantis.yaml, CODEOWNERS: paths relative to out's parent) are replaced one by one after the output. registry_digest
     and note (fingerprint.py) let the next synth of the same registry stop before loading it. `workers`
-    (build.early_workers) build the stacks instead of new ones."""
-    safewrite.check_output(out, root_files or {})  # before resolve(): a symlinked output folder is refused, not followed
+    (build.early_workers) build the stacks instead of new ones. `files` and `root_files` may be given as functions that
+    return them (aside.Later: computed beside the build), called once the stacks are being built; then `root_paths`
+    names the root files beforehand."""
+    get_files, get_root = _later(files), _later(root_files or {})
+    paths = root_paths if root_paths is not None else (root_files if isinstance(root_files, Mapping) else ())
+    safewrite.check_output(out, paths or ())  # before resolve(): a symlinked output folder is refused, not followed
     out = out.resolve()
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "manifest.json").is_file())):
         raise NotAnOutputFolder(
@@ -78,9 +86,9 @@ def synthesize(
             out,
             found,
             committed,
-            files=files,
+            files=get_files,
             allow_destroy=allow_destroy,
-            root_files=root_files,
+            root_files=get_root,
             progress=progress,
             full=full,
             jobs=jobs,
@@ -94,15 +102,22 @@ def synthesize(
     return dataclasses.replace(result, recovered=recovered)
 
 
+def _later(given: Files) -> Callable[[], dict[str, str]]:
+    if isinstance(given, Mapping):
+        value = dict(given)
+        return lambda: value
+    return given
+
+
 def _synthesize(
     plan: Plan,
     out: Path,
     found: outdir.Scan,
     committed: Path | None,
     *,
-    files: dict[str, str],
+    files: Callable[[], dict[str, str]],
     allow_destroy: bool,
-    root_files: dict[str, str] | None,
+    root_files: Callable[[], dict[str, str]],
     progress: Callable[[int, int], None] | None,
     full: bool,
     jobs: int,
@@ -127,8 +142,7 @@ def _synthesize(
         }
     )
     todo = [n for n in names if n not in keep]
-    written = {rel: fingerprint.output_digest(text.encode()) for rel, text in files.items()}
-    written.update({f"../{rel}": fingerprint.output_digest(text.encode()) for rel, text in (root_files or {}).items()})
+    written: dict[str, str] = {}  # path under out (root files: ../<path>) -> sha256, once the files are known
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}-staging-", dir=out.parent))
     moves: dict[str, str] = {}  # path under out -> sha256 of its new bytes, staged
@@ -136,7 +150,9 @@ def _synthesize(
     try:
 
         def other_files() -> None:  # while the stacks are built: the post manifests and the like that changed
-            for rel, text in sorted(files.items()):
+            written.update({rel: fingerprint.output_digest(text.encode()) for rel, text in files().items()})
+            written.update({f"../{rel}": fingerprint.output_digest(text.encode()) for rel, text in root_files().items()})
+            for rel, text in sorted(files().items()):
                 if found.sha(rel) != written[rel]:
                     _write_file(stage, rel, text)
                     moves[rel] = written[rel]
@@ -155,7 +171,7 @@ def _synthesize(
         if found.sha(fingerprint.FILE) != fingerprint.output_digest(record.encode()):
             _write_file(stage, fingerprint.FILE, record)
             moves[fingerprint.FILE] = fingerprint.output_digest(record.encode())  # last: the cache follows the output
-        removes = _extra(found, {stack_file(n) for n in names} | set(files) | {fingerprint.FILE})
+        removes = _extra(found, {stack_file(n) for n in names} | set(files()) | {fingerprint.FILE})
         # The full check on the new output: stateful resources removed or replaced, resource by resource (only the
         # stacks written anew are read; the others keep the previous bytes).
         new = {n: (stage / stack_file(n)).read_bytes() for n in changed}
@@ -164,7 +180,7 @@ def _synthesize(
             new,
             set(names),
             {s.name for s in plan.shares},
-            accounts_after=accounts_in(files.get(MANIFEST, "")),
+            accounts_after=accounts_in(files().get(MANIFEST, "")),
             before_names=None if committed else present,
         )
         found_now = [*early, *(f for f in found_now if f not in set(early))]  # one refusal that lists everything
@@ -177,7 +193,7 @@ def _synthesize(
     finally:
         if not (stage / outdir.JOURNAL).exists():  # with its journal, it is the next run's to finish (outdir.recover)
             shutil.rmtree(stage, ignore_errors=True)
-    for rel, text in sorted((root_files or {}).items()):
+    for rel, text in sorted(root_files().items()):
         path = out.parent / rel
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             safewrite.replace_file(path, text)

@@ -24,6 +24,13 @@ def files_beside_stacks(plan: Plan) -> dict[str, str]:
     return {MANIFEST: manifest_text(plan), "shares.json": shares_json(plan), **manifest_files(plan)}
 
 
+def preload_outputs() -> None:
+    """Import what files_beside_stacks and root_files import lazily: before a child is forked to run them (a child
+    must not import what another thread of its parent may have been importing at the fork)."""
+    from ..post import manifest  # noqa: F401
+    from . import atlantis, codeowners, facts, shares  # noqa: F401
+
+
 def root_files(reg: Registry, plan: Plan, *, root: Path, out: Path, registry_dir: Path) -> dict[str, str]:
     """Path under the repository root (the output folder's parent) -> text: atlantis.yaml and CODEOWNERS."""
     # lazy: these load the registry model (pydantic); synth's no-op check imports this package for ROOT_FILES

@@ -178,7 +178,10 @@ def plan(reg: Registry) -> Plan:
     organization = organization_stack(reg, guards, every)
     by_key = {a.key: a for a in every}
     shared = shared_services_stack(reg, guards.workload_roots)
-    access = tuple(sorted((access_stack(reg, t, tuple(a for a in every if a.team == t.name)) for t in reg.teams), key=lambda a: a.name))
+    held: dict[str, list[Account]] = {}  # each team's accounts, in the plan's order: not a scan of all per team
+    for a in every:
+        held.setdefault(a.team, []).append(a)
+    access = tuple(sorted((access_stack(reg, t, tuple(held.get(t.name, ()))) for t in reg.teams), key=lambda a: a.name))
     # A new team is two pull requests (docs/design.md, "A new team is two pull requests"): while onboarding, only its
     # accounts and its groups (its access stack) exist; its account stacks come with `status: active`, after that
     # apply, so no stack ever reads an account id that the state holding the account does not have yet.
