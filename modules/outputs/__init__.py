@@ -27,6 +27,7 @@ def files_beside_stacks(plan: Plan) -> dict[str, str]:
 def preload_outputs() -> None:
     """Import what files_beside_stacks and root_files import lazily: before a child is forked to run them (a child
     must not import what another thread of its parent may have been importing at the fork)."""
+    # lazy: what the functions above keep off synth's no-op check, imported now on purpose
     from ..post import manifest  # noqa: F401
     from . import atlantis, codeowners, facts, shares  # noqa: F401
 
