@@ -84,20 +84,26 @@ def build_users(stack: PlatformStack, *, store: str, identity: IdentityStack) ->
     if not people:
         return {}
     if identity.managed_users:
-        IdentitystoreUser(
-            stack,
-            "users",
-            for_each=for_each({p.user_name: _managed_user(p) for p in people}),
-            identity_store_id=store,
-            user_name=each(),
-            display_name=each("display_name"),
-            name={"given_name": each("given_name"), "family_name": each("family_name")},
-            emails={"value": each("email"), "primary": True, "type": "work"},
-        )
-        stack.moved(
-            {f"aws_identitystore_user.{ids.user(p.user_name)}": instance("aws_identitystore_user", "users", p.user_name) for p in people}
-        )
-        return {p.user_name: expression(f"{instance('aws_identitystore_user', 'users', p.user_name)}.user_id") for p in people}
+        buckets: dict[str, list[Person]] = {}
+        for p in people:
+            buckets.setdefault(ids.user_bucket(p.user_name), []).append(p)
+        for bucket, members in sorted(buckets.items()):
+            IdentitystoreUser(
+                stack,
+                bucket,
+                for_each=for_each({p.user_name: _managed_user(p) for p in members}),
+                identity_store_id=store,
+                user_name=each(),
+                display_name=each("display_name"),
+                name={"given_name": each("given_name"), "family_name": each("family_name")},
+                emails={"value": each("email"), "primary": True, "type": "work"},
+            )
+        where = {p.user_name: instance("aws_identitystore_user", ids.user_bucket(p.user_name), p.user_name) for p in people}
+        # a chain, as Terraform allows: one construct per user -> one `for_each` of all users -> the user's bucket
+        earlier = {p.user_name: instance("aws_identitystore_user", ids.USERS_BEFORE_BUCKETS, p.user_name) for p in people}
+        stack.moved({f"aws_identitystore_user.{ids.user(n)}": earlier[n] for n in where})
+        stack.moved({earlier[n]: where[n] for n in where})
+        return {n: expression(f"{address}.user_id") for n, address in where.items()}
     return lookup_users(stack, store=store, user_names=[p.user_name for p in people])
 
 

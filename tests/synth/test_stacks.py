@@ -8,6 +8,7 @@ import json
 from cdktn import Testing as CdktnTesting
 from cdktn_provider_aws.sagemaker_domain import SagemakerDomain
 
+from modules.base.ids import user_bucket
 from modules.base.tfexpr import index
 from modules.plan.layout import plan
 from tests.synth.conftest import iam_items, policy, resources, stack
@@ -160,8 +161,14 @@ def test_identity_groups_memberships_and_permission_sets(example_out):
     assert "northwind-recsys-ml-engineer" in {g["display_name"] for g in resources(recsys, "aws_identitystore_group").values()}
     assert resources(stack(example_out, "churn-access"), "aws_identitystore_group") == {}, "nothing for decommissioned teams"
     users = resources(ident, "aws_identitystore_user")
-    assert users['users["amara"]']["user_name"] == "amara"
-    assert users['users["amara"]']["emails"] == {"value": "amara.okafor@northwind.example", "primary": True, "type": "work"}
+    amara = f'{user_bucket("amara")}["amara"]'  # one of 256 `for_each` constructs, by a hash of the user name
+    assert users[amara]["user_name"] == "amara"
+    assert users[amara]["emails"] == {"value": "amara.okafor@northwind.example", "primary": True, "type": "work"}
+    assert len(users) == 10 and all(k.split("[")[0] == user_bucket(json.loads(k[k.index("[") + 1 : -1])) for k in users)
+    # the chain from the earlier addresses: one construct per user, then one `for_each` of all users
+    moved = {m["from"]: m["to"] for m in ident["moved"]}
+    assert moved["aws_identitystore_user.user-amara"] == 'aws_identitystore_user.users["amara"]'
+    assert moved['aws_identitystore_user.users["amara"]'] == f"aws_identitystore_user.{amara}"
     members = resources(recsys, "aws_identitystore_group_membership")
     assert (
         members['members["northwind-recsys-ml-engineer/chen"]']["member_id"]
