@@ -189,7 +189,10 @@ def terraform_seconds(out: Path, stack: str) -> str:
         with runner.StandIn() as env:
             runner.announce_types([dirs[stack]], env)
             v = runner.check(dirs[stack], env, plan=False)
-            p = runner.check(dirs[stack], env, validate=False)
+            try:
+                p = runner.check(dirs[stack], env, validate=False)
+            except subprocess.TimeoutExpired:
+                return f"validate {v.seconds:.1f} s, plan over 600 s (stopped)"
     errors = v.errors + p.errors
     if errors:
         return f"FAILED: {errors[0][:200]}"
