@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
+import signal
 import sys
+import time
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+DEADLINE = 120.0  # seconds: the work takes ~1 s at 1,000 teams; a child past this is stopped and the work done here
 DISABLE = "REGISTRY_NO_ASIDE"  # set (any value) to compute in this process, as on a system without fork
 
 
@@ -27,37 +31,71 @@ class Later(Generic[T]):
         self._fn = fn
         self._done = False
         self._value: T | None = None
-        self._child: tuple[int, int] | None = None  # pid, read end of its pipe
+        self._pid: int | None = None  # the child until it is reaped
+        self._fd: int | None = None  # the read end of its pipe until it is closed
         if fork and sys.platform == "linux" and hasattr(os, "fork") and not os.environ.get(DISABLE):
-            self._child = _start(fn)
+            started = _start(fn)
+            if started:
+                self._pid, self._fd = started
 
     def __call__(self) -> T:
         if not self._done:
-            value = _collect(*self._child) if self._child else None
-            self._child = None
+            value = self._collect() if self._pid is not None else None
             self._value = value[0] if value is not None else self._fn()  # type: ignore[assignment]
             self._done = True
         return self._value  # type: ignore[return-value]
+
+    def _collect(self) -> tuple[object] | None:
+        """The child's result, or None when it failed or took longer than DEADLINE (the caller computes it then)."""
+        assert self._pid is not None and self._fd is not None
+        chunks: list[bytes] = []
+        deadline = time.monotonic() + DEADLINE
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._fd], [], [], left)[0]:
+                self.cancel()  # a child stuck (a lock held at the fork by another thread): stopped, computed here
+                return None
+            chunk = os.read(self._fd, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        self._close()
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        if status != 0 or not chunks:
+            return None
+        return (pickle.loads(b"".join(chunks)),)  # our own child's bytes, written by the code of this very process
+
+    def _close(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
 
     def item(self, i: int) -> Callable[[], object]:
         """A function returning one item of the value (a tuple)."""
         return lambda: self()[i]  # type: ignore[index]
 
     def cancel(self) -> None:
-        """Stop the child if its result will not be asked for (an error before it was)."""
-        if self._child:
-            pid, fd = self._child
-            self._child = None
-            os.close(fd)
+        """Stop the child if its result will not be asked for (an error, an interrupt, a deadline): idempotent."""
+        self._close()
+        if self._pid is not None:
+            pid, self._pid = self._pid, None
             try:
-                os.kill(pid, 9)
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
                 os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
+            except ChildProcessError:
                 pass
 
 
 def _start(fn: Callable[[], object]) -> tuple[int, int] | None:
-    read, write = os.pipe()
+    """(pid, read end) of a child computing fn(), or None when no child could be started (computed here then)."""
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return None
     try:
         pid = os.fork()
     except OSError:
@@ -77,13 +115,3 @@ def _start(fn: Callable[[], object]) -> tuple[int, int] | None:
             os._exit(code)
     os.close(write)
     return pid, read
-
-
-def _collect(pid: int, fd: int) -> tuple[object] | None:
-    """The child's result, or None when it failed (the caller computes it then)."""
-    with os.fdopen(fd, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if status != 0 or not data:
-        return None
-    return (pickle.loads(data),)  # our own child's bytes, written by the code of this very process

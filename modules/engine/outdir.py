@@ -107,6 +107,11 @@ def _load_index(out: Path) -> tuple[dict[str, list[Any]], dict[str, list[Any]], 
     files, folders = doc.get("files"), doc.get("folders")
     if not isinstance(files, dict) or not isinstance(folders, dict):
         return {}, {}, 0
+    try:  # paths inside the output only: a folder's children are taken from here while its stat is unchanged
+        for rel in (*files, *folders):
+            _checked(rel)
+    except ValueError:
+        return {}, {}, 0
     return files, folders, st.st_ctime_ns
 
 
@@ -183,8 +188,12 @@ def _apply(out: Path, stage: Path, moves: Iterable[str], removes: Iterable[str])
     touched = {""}
     for rel in moves:
         source = stage / rel
-        if not os.path.lexists(source):
-            continue
+        try:
+            st = os.lstat(source)
+        except FileNotFoundError:
+            continue  # moved already
+        if not stat.S_ISREG(st.st_mode):  # synth stages plain files only: anything else is not one of its journals
+            raise safewrite.UnsafeTarget(f"refusing to move {source} into {out}: not a plain file; remove {stage} and run again")
         parent = PurePosixPath(rel).parent
         if parent.parts:
             safewrite.refuse_links_under(out, str(parent))

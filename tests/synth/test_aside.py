@@ -40,10 +40,27 @@ def test_a_failing_child_is_computed_again_here_and_its_error_raised_here():
 @linux_only
 def test_a_child_whose_result_is_not_wanted_is_stopped():
     later = Later(lambda: "y" * 10_000_000)  # blocks on its full pipe until read
-    pid = later._child[0]
+    pid = later._pid
     later.cancel()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reaped: no such child any more
+    later.cancel()  # again (an error path after an interrupted read): nothing left to close or kill, no error
+
+
+@linux_only
+def test_a_child_past_the_deadline_is_stopped_and_the_work_done_here(monkeypatch):
+    """A child that never answers (a lock another thread held at the fork) cannot hang synth."""
+    import time
+
+    from modules.engine import aside
+
+    monkeypatch.setattr(aside, "DEADLINE", 0.5)
+    parent = os.getpid()
+    later = Later(lambda: time.sleep(60) if os.getpid() != parent else "here")
+    pid = later._pid
+    assert later() == "here"
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
 
 
 def test_disabled_or_unforked_it_is_computed_here_when_asked(monkeypatch):

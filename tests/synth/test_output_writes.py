@@ -1,6 +1,7 @@
 """How synth writes the output: only the files that change, each atomically, under a journal that the next run finishes
 after a crash; and how it knows the output is intact without reading it (the stat index, engine/outdir.py)."""
 
+import json
 import os
 import shutil
 import time
@@ -200,3 +201,29 @@ def test_a_symlink_that_replaced_a_file_the_index_vouches_for_is_refused(made, o
     target.symlink_to(moved)
     with pytest.raises(outdir.safewrite.UnsafeTarget, match="fraud-dev.json is a symbolic link"):
         fingerprint.unchanged(out, digest, ())
+
+
+def test_a_journal_that_moves_anything_but_a_plain_file_is_refused(out, run_cli, made):
+    """A staging folder is synth's own, but it sits beside the output in a repository: a journal whose staged entry is
+    a link (or a folder) is not one synth wrote, and nothing is moved through it."""
+    registry = made[0]
+    stage = out.parent / f".{out.name}-staging-planted"
+    (stage / "stacks" / "fraud-dev").mkdir(parents=True)
+    (stage / "stacks" / "fraud-dev" / "cdk.tf.json").symlink_to("/etc/passwd")
+    (stage / outdir.JOURNAL).write_text('{"moves": ["stacks/fraud-dev/cdk.tf.json"], "removes": []}')
+    before = _tree(out)
+    code, _, err = run_cli(["synth", "--registry", str(registry), "--out", str(out), "--quiet"])
+    assert code == 2 and "not a plain file" in err
+    assert _tree(out) == before
+
+
+def test_an_index_that_names_paths_outside_the_output_is_ignored(out):
+    """The index says which entries a folder holds while its stat is unchanged: one naming `..` is not synth's."""
+    found = outdir.scan(out)
+    outdir.write_index(found)
+    doc = json.loads(outdir.index_path(out).read_text())
+    doc["files"]["stacks/../../escape"] = [0, 0, 0, 0, None]
+    outdir.index_path(out).write_text(json.dumps(doc))
+    again = outdir.scan(out)
+    assert "stacks/../../escape" not in again.stats and again.stats.keys() == found.stats.keys()
+    assert not again.vouched, "an index that is not synth's vouches for nothing"
