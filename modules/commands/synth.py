@@ -65,39 +65,44 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     if opts.jobs is not None and opts.jobs < 1:
         raise Unusable("error: --jobs must be at least 1")
     jobs = opts.jobs or default_jobs()
-    # A registry edit under the same compiler rebuilds a few stacks, in this process: import cdktn meanwhile.
-    # Rebuilding everything (--full, or a changed compiler), the workers start now and import it meanwhile.
+    # The build workers start now and import cdktn while this process loads and plans the registry. A registry edit
+    # under the same compiler rebuilds a few stacks: one worker, on the other core (build() starts more if the edit
+    # turns out to rebuild many), while this process computes the files beside the stacks in a forked child.
+    # Rebuilding everything (--full, or a changed compiler): `jobs` workers. Where workers cannot be forked, a
+    # thread imports cdktn here instead (prefetch).
+    edit = not opts.full and fingerprint.same_compiler(out_path)
     workers = None
-    if not opts.full and fingerprint.same_compiler(out_path):
-        prefetch()
-    elif started_early := early_workers(jobs):
+    if started_early := early_workers(1 if edit else jobs):
         workers = running.enter_context(started_early)
+    elif edit:
+        prefetch()
 
     reg = load(opts.registry)
     pending = unsynthesized(reg)
     if pending:
         raise Invalid("\n".join(str(e) for e in pending) + f"\n{len(pending)} field(s) not synthesized yet; nothing was written.")
     the_plan = plan(reg)
-    # A new team may be `active` only once the previous output creates its accounts (no output: a bootstrap), and an
-    # account moves into its team's access stack one step at a time (--allow-destroy: the output as the registry says).
-    previous = previous_facts(out_path if out_path.is_dir() else None)
-    unready = unready_teams(reg, the_plan, previous)
-    if unready:
-        raise Invalid(RegistryInvalid(unready).report())
-    moves = [] if opts.allow_destroy else move_refusals(reg, the_plan, previous)
-    if moves:
-        raise Invalid(RegistryInvalid(moves).report() + "\n" + MOVES_OVERRIDE)
     # The files beside the stacks and at the root come from the plan alone: a child computes them on the other core
-    # while this process builds (engine/aside.py); with workers building, this process computes them meanwhile.
+    # while this process checks the output and builds (engine/aside.py); with a full build's workers on every core,
+    # this process computes them meanwhile.
     preload_outputs()  # what the child runs is imported before it forks
     beside = Later(
         lambda: (
             files_beside_stacks(the_plan),
             root_files(reg, the_plan, root=root, out=out_path, registry_dir=Path(opts.registry)) if in_project else {},
         ),
-        fork=workers is None,
+        fork=edit or workers is None,
     )
     try:
+        # A new team may be `active` only once the previous output creates its accounts (no output: a bootstrap), and an
+        # account moves into its team's access stack one step at a time (--allow-destroy: the output as the registry says).
+        previous = previous_facts(out_path if out_path.is_dir() else None)
+        unready = unready_teams(reg, the_plan, previous)
+        if unready:
+            raise Invalid(RegistryInvalid(unready).report())
+        moves = [] if opts.allow_destroy else move_refusals(reg, the_plan, previous)
+        if moves:
+            raise Invalid(RegistryInvalid(moves).report() + "\n" + MOVES_OVERRIDE)
         result = synthesize(
             the_plan,
             Path(out),

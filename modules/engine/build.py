@@ -370,12 +370,18 @@ def build(
     meanwhile: Callable[[], None] | None = None,
 ) -> tuple[Built, list[int]]:
     """Build these stacks into stage/stacks; returns what was written and each worker's peak memory (kB).
-    With `workers` (early_workers) the stacks are built by them, whatever their number. `meanwhile` (file work
+    With `workers` (early_workers) the stacks are built by them, unless they are fewer than this many stacks would
+    get (one worker started for an edit that rebuilds hundreds): stopped then, and a pool started. They get the plan
+    cut down to these stacks (Plan.only). `meanwhile` (file work
     of the caller's, in stage but not in stage/stacks/<these stacks>) runs while the stacks are built."""
     out: Built = {}
     total = len(names)
+    wanted = max(1, min(jobs, total // MIN_PER_WORKER or 1))
+    if workers is not None and workers.jobs < wanted:  # started for an edit, which turned out to rebuild many stacks
+        workers.stop(failed=False)
+        workers = None
     if workers is None:
-        jobs = max(1, min(jobs, total // MIN_PER_WORKER or 1))
+        jobs = wanted
         if jobs == 1 and total <= BATCH * BATCHES_PER_WORKER:  # this process builds: it has started importing cdktn
             # in a thread: its file system calls overlap the build's waits for Node (jsii calls stay in this one)
             with _beside(meanwhile):
@@ -399,7 +405,7 @@ def build(
             fd, plan_file = tempfile.mkstemp(prefix=".plan-", suffix=".pickle", dir=stage)
             cleanup.callback(os.unlink, plan_file)
             with os.fdopen(fd, "wb") as f:
-                pickle.dump(plan, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(plan.only(names), f, protocol=pickle.HIGHEST_PROTOCOL)
         tasks: list[Task] = [(batch, str(stage), plan_file) for batch in batches(names, size, tail=jobs * size)]
         results = own.pool.imap(_worker_task, tasks)  # the workers start on the first batches now
         if meanwhile:

@@ -19,6 +19,7 @@ the outputs it provides; remote state, Atlantis' `depends_on` and the apply orde
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -74,6 +75,19 @@ class Plan:
             if a.libraries and a.libraries.packages:
                 by_team.setdefault(a.account.team, set()).update(a.libraries.packages)
         return tuple(Publisher(t, tuple(sorted(p))) for t, p in sorted(by_team.items()))
+
+    def only(self, names: list[str]) -> Plan:
+        """This plan cut down to what building these stacks reads (values, their inputs and records): what a build
+        worker started before the plan gets, instead of the whole plan of every team."""
+        keep = set(names)
+        return dataclasses.replace(
+            self,
+            accounts=tuple(a for a in self.accounts if a.name in keep),
+            access=tuple(a for a in self.access if a.name in keep),
+            shares=(),
+            records=tuple(r for r in self.records if r.name in keep),
+            team_accounts=(),
+        )
 
     def account(self, key: str) -> AccountStack:
         return self._account_stacks[key]

@@ -1,5 +1,6 @@
 """Incremental and parallel synthesis give exactly the bytes of a full synthesis in one process."""
 
+import json
 import multiprocessing
 import os
 import shutil
@@ -210,6 +211,44 @@ def test_workers_started_before_the_registry_is_loaded_build_the_same_bytes(base
     assert tree(out) == tree(full)
     assert not list(out.rglob("*.pickle")), "the plan sent to the workers stays out of the output"
     # every worker stopped its jsii, which removed the runtime it had written; the process removed its own
+    assert list(temp.iterdir()) == []
+
+
+def test_an_edit_is_built_by_one_early_worker_that_gets_only_its_stacks(base, tmp_path):
+    """A registry edit under the same compiler forks one worker before the registry loads; it receives the plan cut
+    down to the stacks it builds (Plan.only), and builds the bytes a full synth writes."""
+    registry, full = base
+    out = tmp_path / "edit"
+    shutil.copytree(full, out)
+    prints = json.loads((out / "fingerprints.json").read_text())
+    for name in ("risk-dev", "fraud-access"):
+        prints["stacks"][name]["inputs"] = "0" * 64  # as after an edit of their inputs: these two are rebuilt
+    (out / "fingerprints.json").write_text(json.dumps(prints))
+    code = (
+        "import pickle; dumped = []; dump = b.pickle.dump\n"
+        "b.pickle.dump = lambda obj, f, **kw: (dumped.append(obj), dump(obj, f, **kw))[1]\n"
+        "w = b.early_workers(1); check(w is not None and used == ['fork'], used)\n"
+        "with w: r = synthesize(the_plan(), out, jobs=2, workers=w)\n"
+        "check(sorted(r.built) == ['fraud-access', 'risk-dev'] and len(r.worker_peaks_kb) == 1, r)\n"
+        "check('jsii' not in sys.modules, 'built here, not in the worker')\n"
+        "sent = dumped[0]; check(sorted(sent.stack_names) == ['fraud-access', 'risk-dev'], sent.stack_names)\n"
+        "check(len(sent.accounts) == 1 and len(sent.access) == 1 and not sent.shares and not sent.team_accounts, sent)\n"
+    )
+    run_optimized(code, registry, out, tmp_path)
+    assert tree(out) == tree(full)
+
+
+def test_one_early_worker_gives_way_to_a_pool_when_the_edit_rebuilds_many_stacks(base, tmp_path):
+    registry, full = base
+    out = tmp_path / "many"
+    code = (
+        "b.MIN_PER_WORKER = 1; b.BATCH = 3; w = b.early_workers(1); check(w is not None, 'forked')\n"
+        "with w: r = synthesize(the_plan(), out, full=True, jobs=2, workers=w)\n"
+        "check(w.stopped and len(r.worker_peaks_kb) == 2, (w.stopped, r.worker_peaks_kb))\n"
+        "check(used.count('fork') == 2, used)\n"
+    )
+    temp = run_optimized(code, registry, out, tmp_path)
+    assert tree(out) == tree(full)
     assert list(temp.iterdir()) == []
 
 
