@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from modules.base import naming
+from modules.outputs import atlantis, yamltext
 from modules.outputs.access import grants
 from modules.outputs.atlantis import atlantis_yaml, order_groups
 from modules.plan.account import DEFAULT_RETIRED_BUDGET
@@ -134,6 +135,21 @@ def test_atlantis_depends_on_is_reads_and_after_and_every_name_is_a_stack(exampl
         assert set(r.depends_on) <= names - {r.name}
         for read in r.reads:  # a state is read for its outputs: the stack read must provide some
             assert example.record(read).provides, f"{r.name} reads {read}, which provides nothing"
+
+
+def test_atlantis_yaml_written_line_by_line_is_the_emitters_text(example):
+    """The fast writer's text is libyaml's and the pure-Python emitter's, and a name YAML would read as another type
+    (a date, a number, a boolean) hands the whole file to the emitter, which quotes it."""
+    text = atlantis_yaml(example, "generated/stacks")
+    header, _, body = text.partition("version:")
+    doc = yaml.safe_load(text)
+    assert atlantis._projects_text(doc) == "version:" + body == yamltext.dump(doc) == yamltext.dump(doc, pure=True)
+    for tricky in ("2024-01-01", "1.5", "true", "null", "on", "0x1f", "12", "---x", "a b", "é"):
+        odd = {**doc, "projects": [{**doc["projects"][0], "depends_on": [tricky]}, *doc["projects"][1:]]}
+        assert atlantis._projects_text(odd) is None, tricky
+        assert yaml.safe_load(yamltext.dump(odd))["projects"][0]["depends_on"] == [tricky]
+    fine = {**doc, "projects": [{**doc["projects"][0], "depends_on": ["1e3", "a.b/c_d-e", "x" * 200]}, *doc["projects"][1:]]}
+    assert atlantis._projects_text(fine) == yamltext.dump(fine) == yamltext.dump(fine, pure=True)
 
 
 def test_the_apply_order_is_a_topological_order(example):

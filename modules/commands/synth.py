@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..base import safewrite
+from ..base import gcpause, safewrite
 from ..engine import fingerprint, shortcuts
 from ..outputs import ROOT_FILES
 from . import EXIT_OK, Invalid, Unusable
@@ -77,11 +77,12 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     elif edit:
         prefetch()
 
-    reg = load(opts.registry)
-    pending = unsynthesized(reg)
-    if pending:
-        raise Invalid("\n".join(str(e) for e in pending) + f"\n{len(pending)} field(s) not synthesized yet; nothing was written.")
-    the_plan = plan(reg)
+    with gcpause.paused():  # (base/gcpause.py) the workers forked above collect as usual
+        reg = load(opts.registry)
+        pending = unsynthesized(reg)
+        if pending:
+            raise Invalid("\n".join(str(e) for e in pending) + f"\n{len(pending)} field(s) not synthesized yet; nothing was written.")
+        the_plan = plan(reg)
     # The files beside the stacks and at the root come from the plan alone: a child computes them on the other core
     # while this process checks the output and builds (engine/aside.py); with a full build's workers on every core,
     # this process computes them meanwhile.

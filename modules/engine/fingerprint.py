@@ -23,6 +23,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..base import jsontext
 from . import outdir
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def text(entries: dict[str, dict[str, Any]], *, registry: str | None = None, fil
         "files": dict(sorted((files or {}).items())),
         "note": note,
     }
-    return json.dumps(doc, indent=1, sort_keys=True) + "\n"
+    return jsontext.dumps(doc, indent=1, sort_keys=True) + "\n"
 
 
 def same_compiler(out: Path) -> bool:

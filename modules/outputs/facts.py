@@ -14,7 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..base import naming
+from ..base import jsontext, naming
 from ..base.errors import RegistryError, show
 from ..registry.source import error
 
@@ -61,7 +61,7 @@ def manifest_text(plan: Plan) -> str:
         }
         for n in sorted(plan.stack_names)
     }
-    return json.dumps({"accounts": account_facts(plan), "stacks": stacks, "version": version("cdktn")}, indent=2, sort_keys=True)
+    return jsontext.dumps({"accounts": account_facts(plan), "stacks": stacks, "version": version("cdktn")}, indent=2, sort_keys=True)
 
 
 @dataclass(frozen=True)

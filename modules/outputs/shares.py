@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from ..base import jsontext
 from ..plan.layout import Plan
 
 
@@ -16,7 +16,7 @@ def share_records(plan: Plan) -> list[dict[str, Any]]:
 
 
 def shares_json(plan: Plan) -> str:
-    return json.dumps({"shares": share_records(plan)}, indent=2, sort_keys=True) + "\n"
+    return jsontext.dumps({"shares": share_records(plan)}, indent=2, sort_keys=True) + "\n"
 
 
 def shares_table(plan: Plan) -> str:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..base import naming, seed_push
+from ..base import jsontext, naming, seed_push
 from ..plan import trusted_access
 from ..plan.kinds import entry
 from ..plan.layout import Plan
@@ -149,7 +149,7 @@ class Manifest(_Model):
         doc["jobs"] = {k: v for k, v in doc["jobs"].items() if v is not None}
         if "preflight" in doc["jobs"] and doc["jobs"]["preflight"].get("accounts") is None:
             del doc["jobs"]["preflight"]["accounts"]  # written where it applies only (an access stack holding accounts)
-        return json.dumps(doc, indent=2, sort_keys=True) + "\n"
+        return jsontext.dumps(doc, indent=2, sort_keys=True) + "\n"
 
     @classmethod
     def parse(cls, text: str, source: str) -> Manifest:
