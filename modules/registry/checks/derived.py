@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ... import guardrails, shares
 from ...base import ids, naming
@@ -36,9 +35,11 @@ _show = functools.lru_cache(maxsize=4096)(show)
 _NOBODY = shares.Endpoint("", "", "", "")
 
 
-@dataclass(frozen=True, eq=False)  # compared by key: the place, whatever the objects' values
-class Origin:
-    """Where a claim's key is written: field `at` of obj; the error names obj itself when whole."""
+# Origin and Claim are named tuples: a registry of 1,000 teams makes ~100,000 claims, and a tuple is built several
+# times faster than a frozen dataclass (whose __init__ sets each field through object.__setattr__).
+class Origin(NamedTuple):
+    """Where a claim's key is written: field `at` of obj; the error names obj itself when whole. Two origins are told
+    apart by `key` (the place), never by comparing them (their objects' values)."""
 
     obj: Base
     at: Field = None
@@ -50,8 +51,7 @@ class Origin:
         return (*position(self.obj, self.at), self.whole)
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     space: str  # where the name must be unique, in words
     key: str  # the name as compared (lower-cased where the namespace ignores case)
     name: str  # the name as derived
@@ -280,7 +280,7 @@ def check_derived_unique(reg: Registry) -> list[RegistryError]:
     errors = []
     for claim in claims(reg):
         other = first.setdefault((claim.space, claim.key), claim)
-        if other.identity == claim.identity:
+        if other is claim or (other.same_as or other.source) == (claim.same_as or claim.source):  # Claim.identity, inlined
             continue
         here, there = (claim, other) if claim.origin is not None else (other, claim)
         if here.origin is None:
