@@ -126,6 +126,9 @@ def parse(text: str, file: str) -> tuple[Document | None, list[RegistryError]]:
     """Parse one YAML document. Returns (document, errors); document is None on a syntax error.
 
     Problems inside a well-formed document (duplicate keys, tags, merge keys) are in document.problems."""
+    fast = _from_events(text, file)
+    if fast is not None:
+        return fast, []
     deep = _too_deep(text, file)
     if deep is not None:
         return None, [deep]
@@ -190,3 +193,96 @@ def _too_deep(text: str, file: str) -> RegistryError | None:
     except yaml.YAMLError:
         return None
     return None
+
+
+_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent, yaml.MappingEndEvent, yaml.SequenceEndEvent)
+_NODE_OF = {yaml.ScalarEvent: ScalarNode, yaml.MappingStartEvent: MappingNode, yaml.SequenceStartEvent: SequenceNode}
+
+
+class _Unusual(Exception):
+    """Something the event reader leaves to the composer path: an alias or anchor, a problem to report, a file too deep."""
+
+
+def _from_events(text: str, file: str) -> Document | None:
+    """The Document parse() makes of a plain, well-formed file, read in one pass over libyaml's events; None for
+    anything else (an error or problem to report, aliases, deep nesting, no libyaml), which the composer path reads.
+
+    Composing first builds every node, and the depth check reads every event before that: two passes of which this
+    is one, without the nodes (registry files are plain data, and most of validate's time at 1,000 teams was here).
+    tests/registry/test_yaml_events.py holds it to the composer path's result wherever it gives one."""
+    if _FAST is None:
+        return None
+    loader = _FAST(text)
+    try:
+        return _read_events(loader, file)
+    except (_Unusual, yaml.YAMLError, RecursionError):
+        return None
+    finally:
+        loader.dispose()
+
+
+def _read_events(loader: Any, file: str) -> Document:
+    get, resolve = loader.get_event, loader.resolve
+    lines: dict[Path, int] = {}
+    if not isinstance(get(), yaml.StreamStartEvent):
+        raise _Unusual
+    event = get()
+    if isinstance(event, yaml.StreamEndEvent):
+        return Document(file, None, {(): 1})
+    if not isinstance(event, yaml.DocumentStartEvent):
+        raise _Unusual
+    # Open collections: [the dict or list, its path, the key waiting for its value (mappings), the keys seen].
+    stack: list[list[Any]] = []
+    root: Any = None
+    values = 0
+    while True:
+        event = get()
+        kind = type(event)
+        if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            stack.pop()
+            continue
+        if kind is yaml.DocumentEndEvent:
+            break
+        if kind not in _NODE_OF or event.anchor is not None:  # an alias, an anchor: the composer path expands them
+            raise _Unusual
+        line = event.start_mark.line + 1
+        top = stack[-1] if stack else None
+        if top is not None and type(top[0]) is dict and top[2] is None:  # a key
+            key = event.value if kind is yaml.ScalarEvent else None
+            if key is None or key in top[3] or (key == "<<" and not event.style):
+                raise _Unusual  # a collection as a key, a duplicate key, a merge key: reported by the composer path
+            if event.tag == "tag:yaml.org,2002:merge":
+                raise _Unusual
+            top[3].add(key)
+            top[2] = key
+            lines[top[1] + (key,)] = line
+            continue
+        values += 1
+        if values > MAX_VALUES or len(stack) >= MAX_DEPTH - 1:
+            raise _Unusual
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = resolve(_NODE_OF[kind], event.value if kind is yaml.ScalarEvent else None, event.implicit)
+        if tag not in _STANDARD_TAGS:
+            raise _Unusual
+        if kind is yaml.ScalarEvent:
+            value: Any = None if not event.style and event.value in _NULLS else event.value
+        else:
+            value = {} if kind is yaml.MappingStartEvent else []
+        if top is None:
+            path: Path = ()
+            lines[()] = line
+            root = value
+        elif type(top[0]) is dict:
+            path = top[1] + (top[2],)
+            top[0][top[2]] = value
+            top[2] = None
+        else:
+            path = top[1] + (len(top[0]),)
+            lines[path] = line
+            top[0].append(value)
+        if kind is not yaml.ScalarEvent:
+            stack.append([value, path, None, set()])
+    if not isinstance(get(), yaml.StreamEndEvent):
+        raise _Unusual  # a second document: the composer path says so
+    return Document(file, root, lines)
