@@ -58,7 +58,7 @@ def atlantis_yaml(plan: Plan, stacks_dir: str) -> str:
 def _projects_text(doc: dict[str, Any]) -> str | None:
     """dump(doc)'s text, written line by line when every string in it is a plain YAML scalar that reads back as that
     string (plain_string); None otherwise, and dump writes it. A project per stack: at 1,000 teams libyaml's emitter
-    took 0.5 s of a one-team edit for what this writes in a twentieth of that (tests/test_atlantis.py holds the two equal)."""
+    took 0.5 s of a one-team edit for what this writes in a twentieth of that (tests/test_plan.py holds the two equal)."""
     names = [v for p in doc["projects"] for v in (p["name"], p["dir"], *p["depends_on"], *p["autoplan"]["when_modified"])]
     if not all(plain_string(v) for v in set(names)):
         return None
