@@ -269,15 +269,15 @@ def measure(n: int, users: str, jobs: int, keep: Path | None, env: dict[str, str
         team = reg / "teams" / "team001.yaml"
         text = team.read_text()
         everyone = [f"user{i:04d}" for i in range(n * 8)]
-        person = next(p for p in everyone if p not in text)
-        added = text.replace("members:\n", f"members:\n  - {{person: {person}, role: data-scientist}}\n", 1)
-        edits = []  # a member added, removed, added again: the median of three one-team edits, each a whole synth
-        for version in (added, text, added):
-            team.write_text(version)
+        newcomers = [p for p in everyone if p not in text][:3]
+        edits = []  # three one-team edits, each a whole synth: a member added, then another, then a third
+        for person in newcomers:
+            text = text.replace("members:\n", f"members:\n  - {{person: {person}, role: data-scientist}}\n", 1)
+            team.write_text(text)
             edits.append(run([*synth, "--out", str(many)], env))
-        se, low, high = sorted(e[0] for e in edits)[1], min(e[0] for e in edits), max(e[0] for e in edits)
-        detail = f"median of 3 ({low:.2f}-{high:.2f} s), tree {max(e[1] for e in edits)} MB"
-        m.add("one-team edit (a member added or removed)", f"{se:.2f} s", detail, key="edit", number=se)
+        times = sorted(e[0] for e in edits)
+        detail = f"median of 3 ({times[0]:.2f}-{times[-1]:.2f} s), tree {max(e[1] for e in edits)} MB"
+        m.add("one-team edit (a member added)", f"{times[1]:.2f} s", detail, key="edit", number=times[1])
         counted = sizes(many)
         m.stacks, m.resources = len(counted), sum(counted.values())
         m.largest = max(counted.items(), key=lambda kv: (kv[1], kv[0]))

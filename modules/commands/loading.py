@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 
 from ..base import gcpause
 from ..base.errors import RegistryInvalid
+from ..engine.aside import Later
+from ..registry.checks import run_checks
+from ..registry.load import read_registry
 from ..registry.model import Registry
 from ..registry.validate import load_registry
 from . import Invalid, Unusable
@@ -20,6 +25,50 @@ def load(registry: str) -> Registry:
             return load_registry(registry, shown_root=registry.rstrip("/") or "/")
     except RegistryInvalid as exc:
         raise Invalid(exc.report()) from None
+
+
+class Checked:
+    """A registry read, and its cross-file checks running beside what comes next (aside.Later: a forked child, or
+    here when asked): synth plans and builds while they run, and nothing is written before `verify()` says they passed.
+    A registry whose files already have mistakes is refused at once, with the checks' findings too (load_unchecked)."""
+
+    def __init__(self, reg: Registry) -> None:
+        self.registry = reg
+        self._checks = Later(lambda: run_checks(reg))
+
+    def verify(self) -> None:
+        """Return when the checks found nothing; else raise Invalid with every mistake (nothing was written)."""
+        found = self._checks()
+        if found:
+            raise Invalid(RegistryInvalid(found).report()) from None
+
+    @contextlib.contextmanager
+    def first(self) -> Iterator[None]:
+        """The registry's own mistakes are reported before whatever went wrong after them (a plan of a registry with
+        an unknown reference may fail in its own way, a refusal may follow from the mistake): on an error in the block
+        the checks' verdict comes first. The child is stopped however the block ends."""
+        try:
+            yield
+        except Exception:
+            self.verify()
+            raise
+        finally:
+            self._checks.cancel()
+
+
+def load_unchecked(registry: str) -> Checked:
+    """The registry as read, its cross-file checks started beside (Checked); Invalid at once when reading found
+    mistakes, with the checks' too (as load reports them), or Unusable when the folder is not there."""
+    if not os.path.isdir(registry):
+        raise Unusable(f"error: registry folder '{registry}' not found (use --registry DIR)")
+    try:
+        with gcpause.paused():
+            reg, errors = read_registry(registry, shown_root=registry.rstrip("/") or "/")
+            if errors:
+                raise RegistryInvalid(errors + run_checks(reg))
+    except RegistryInvalid as exc:
+        raise Invalid(exc.report()) from None
+    return Checked(reg)
 
 
 def summary(reg: Registry) -> str:

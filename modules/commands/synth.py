@@ -60,7 +60,7 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     from ..plan.layout import plan
     from ..registry.unsynthesized import unsynthesized
     from ..review.guard import refusal
-    from .loading import load, summary
+    from .loading import load_unchecked, summary
 
     if opts.jobs is not None and opts.jobs < 1:
         raise Unusable("error: --jobs must be at least 1")
@@ -77,53 +77,59 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     elif edit:
         prefetch()
 
+    # The registry's cross-file checks run in a forked child while this process plans and builds: nothing is written
+    # before they pass, and on any error their findings are reported first (loading.Checked).
     with gcpause.paused():  # (base/gcpause.py) the workers forked above collect as usual
-        reg = load(opts.registry)
-        pending = unsynthesized(reg)
-        if pending:
-            raise Invalid("\n".join(str(e) for e in pending) + f"\n{len(pending)} field(s) not synthesized yet; nothing was written.")
-        the_plan = plan(reg)
-    # The files beside the stacks and at the root come from the plan alone: a child computes them on the other core
-    # while this process checks the output and builds (engine/aside.py); with a full build's workers on every core,
-    # this process computes them meanwhile.
-    preload_outputs()  # what the child runs is imported before it forks
-    beside = Later(
-        lambda: (
-            files_beside_stacks(the_plan),
-            root_files(reg, the_plan, root=root, out=out_path, registry_dir=Path(opts.registry)) if in_project else {},
-        ),
-        fork=edit or workers is None,
-    )
-    try:
-        # A new team may be `active` only once the previous output creates its accounts (no output: a bootstrap), and an
-        # account moves into its team's access stack one step at a time (--allow-destroy: the output as the registry says).
-        previous = previous_facts(out_path if out_path.is_dir() else None)
-        unready = unready_teams(reg, the_plan, previous)
-        if unready:
-            raise Invalid(RegistryInvalid(unready).report())
-        moves = [] if opts.allow_destroy else move_refusals(reg, the_plan, previous)
-        if moves:
-            raise Invalid(RegistryInvalid(moves).report() + "\n" + MOVES_OVERRIDE)
-        result = synthesize(
-            the_plan,
-            Path(out),
-            files=beside.item(0),  # type: ignore[arg-type]
-            allow_destroy=opts.allow_destroy,
-            root_files=beside.item(1),  # type: ignore[arg-type]
-            root_paths=ROOT_FILES if in_project else (),
-            progress=None if opts.quiet else tty_progress(),
-            full=opts.full,
-            jobs=jobs,
-            registry_digest=digest,
-            note=f"{len(the_plan.stack_names)} stacks — {summary(reg)}",
-            workers=workers,
+        checked = load_unchecked(opts.registry)
+    reg = checked.registry
+    with checked.first():
+        with gcpause.paused():
+            pending = unsynthesized(reg)
+            if pending:
+                raise Invalid("\n".join(str(e) for e in pending) + f"\n{len(pending)} field(s) not synthesized yet; nothing was written.")
+            the_plan = plan(reg)
+        # The files beside the stacks and at the root come from the plan alone: a child computes them on the other core
+        # while this process checks the output and builds (engine/aside.py); with a full build's workers on every core,
+        # this process computes them meanwhile.
+        preload_outputs()  # what the child runs is imported before it forks
+        beside = Later(
+            lambda: (
+                files_beside_stacks(the_plan),
+                root_files(reg, the_plan, root=root, out=out_path, registry_dir=Path(opts.registry)) if in_project else {},
+            ),
+            fork=edit or workers is None,
         )
-    except DestroyRefused as exc:
-        raise Invalid(refusal(exc.findings, out)) from None
-    except (NotAnOutputFolder, safewrite.UnsafeTarget) as exc:
-        raise Unusable(f"error: {exc}") from None
-    finally:
-        beside.cancel()  # its result was read on success; after an error, the child is stopped
+        try:
+            # A new team may be `active` only once the previous output creates its accounts (no output: a bootstrap), and an
+            # account moves into its team's access stack one step at a time (--allow-destroy: the output as the registry says).
+            previous = previous_facts(out_path if out_path.is_dir() else None)
+            unready = unready_teams(reg, the_plan, previous)
+            if unready:
+                raise Invalid(RegistryInvalid(unready).report())
+            moves = [] if opts.allow_destroy else move_refusals(reg, the_plan, previous)
+            if moves:
+                raise Invalid(RegistryInvalid(moves).report() + "\n" + MOVES_OVERRIDE)
+            result = synthesize(
+                the_plan,
+                Path(out),
+                files=beside.item(0),  # type: ignore[arg-type]
+                allow_destroy=opts.allow_destroy,
+                root_files=beside.item(1),  # type: ignore[arg-type]
+                root_paths=ROOT_FILES if in_project else (),
+                progress=None if opts.quiet else tty_progress(),
+                full=opts.full,
+                jobs=jobs,
+                registry_digest=digest,
+                note=f"{len(the_plan.stack_names)} stacks — {summary(reg)}",
+                workers=workers,
+                verify=checked.verify,
+            )
+        except DestroyRefused as exc:
+            raise Invalid(refusal(exc.findings, out)) from None
+        except (NotAnOutputFolder, safewrite.UnsafeTarget) as exc:
+            raise Unusable(f"error: {exc}") from None
+        finally:
+            beside.cancel()  # its result was read on success; after an error, the child is stopped
     if result.recovered:
         print(f"note: {result.recovered}", file=sys.stderr)
     took = time.perf_counter() - started

@@ -10,6 +10,7 @@ with `os._exit`, so neither jsii's Node nor this process's exit handlers see it.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import select
@@ -104,6 +105,7 @@ def _start(fn: Callable[[], object]) -> tuple[int, int] | None:
         return None
     if pid == 0:  # the child: compute, hand the result over, leave without running anything of the parent's
         code = 0
+        gc.disable()  # short-lived: what it allocates is freed when it leaves (and no collection copies shared pages)
         try:
             os.close(read)
             data = pickle.dumps(fn(), protocol=pickle.HIGHEST_PROTOCOL)

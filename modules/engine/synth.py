@@ -39,6 +39,10 @@ class SynthResult:
 Files = Mapping[str, str] | Callable[[], dict[str, str]]  # path -> text, or a function that returns them (aside.Later)
 
 
+# Above this many stacks to build, synthesize waits for `verify` before building; below, it builds while the checks run.
+VERIFY_FIRST = 40
+
+
 def stack_file(name: str) -> str:
     return f"stacks/{name}/cdk.tf.json"
 
@@ -57,6 +61,7 @@ def synthesize(
     registry_digest: str | None = None,
     note: str = "",
     workers: Workers | None = None,
+    verify: Callable[[], None] | None = None,
 ) -> SynthResult:
     """Write what changed to a staging folder beside out, check it, then move each changed file into place (outdir.py).
     A failure before the move leaves out untouched. `files`: what the output holds beside the stacks (path under out
@@ -68,7 +73,8 @@ def synthesize(
     and note (fingerprint.py) let the next synth of the same registry stop before loading it. `workers`
     (build.early_workers) build the stacks instead of new ones. `files` and `root_files` may be given as functions that
     return them (aside.Later: computed beside the build), called once the stacks are being built; then `root_paths`
-    names the root files beforehand."""
+    names the root files beforehand. `verify` (the registry's checks, run beside: commands/loading.py) is called once
+    the stacks are built, before anything is refused or written: what it raises stops the synth, out untouched."""
     get_files, get_root = _later(files), _later(root_files or {})
     paths = root_paths if root_paths is not None else (root_files if isinstance(root_files, Mapping) else ())
     safewrite.check_output(out, paths or ())  # before resolve(): a symlinked output folder is refused, not followed
@@ -95,6 +101,7 @@ def synthesize(
             registry_digest=registry_digest,
             note=note,
             workers=workers,
+            verify=verify,
         )
     finally:
         if committed is not None:
@@ -124,6 +131,7 @@ def _synthesize(
     registry_digest: str | None,
     note: str,
     workers: Workers | None = None,
+    verify: Callable[[], None] | None = None,
 ) -> SynthResult:
     previous_dir = committed or out  # a folder deleted by hand is compared with what git has (never with nothing)
     present = {rel.split("/")[1] for rel in found.stats if rel.count("/") == 2 and rel == stack_file(rel.split("/")[1])}
@@ -157,11 +165,15 @@ def _synthesize(
                     _write_file(stage, rel, text)
                     moves[rel] = written[rel]
 
+        if verify is not None and len(todo) > VERIFY_FIRST:
+            verify()  # a long build waits for the checks (short beside it) rather than risk being thrown away
         if todo:
             built, peaks = build(plan, todo, stage, jobs=jobs, progress=progress, workers=workers, meanwhile=other_files)
         else:
             built = {}
             other_files()
+        if verify is not None:
+            verify()
         entries: dict[str, dict[str, Any]] = dict(keep)
         entries.update({n: {"inputs": digests[n], "output": sha, "resources": count} for n, (sha, count) in built.items()})
         changed = tuple(sorted(n for n in todo if found.sha(stack_file(n)) != entries[n]["output"]))
