@@ -32,9 +32,9 @@ class Checked:
     here when asked): synth plans and builds while they run, and nothing is written before `verify()` says they passed.
     A registry whose files already have mistakes is refused at once, with the checks' findings too (load_unchecked)."""
 
-    def __init__(self, reg: Registry) -> None:
+    def __init__(self, reg: Registry, *, beside: bool = True) -> None:
         self.registry = reg
-        self._checks = Later(lambda: run_checks(reg))
+        self._checks = Later(lambda: run_checks(reg), fork=beside)  # not beside: run here, when verify() asks
 
     def verify(self) -> None:
         """Return when the checks found nothing; else raise Invalid with every mistake (nothing was written)."""
@@ -56,7 +56,7 @@ class Checked:
             self._checks.cancel()
 
 
-def load_unchecked(registry: str) -> Checked:
+def load_unchecked(registry: str, *, beside: bool = True) -> Checked:
     """The registry as read, its cross-file checks started beside (Checked); Invalid at once when reading found
     mistakes, with the checks' too (as load reports them), or Unusable when the folder is not there."""
     if not os.path.isdir(registry):
@@ -68,7 +68,7 @@ def load_unchecked(registry: str) -> Checked:
                 raise RegistryInvalid(errors + run_checks(reg))
     except RegistryInvalid as exc:
         raise Invalid(exc.report()) from None
-    return Checked(reg)
+    return Checked(reg, beside=beside)
 
 
 def summary(reg: Registry) -> str:

@@ -72,7 +72,11 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     # thread imports cdktn here instead (prefetch).
     edit = not opts.full and fingerprint.same_compiler(out_path)
     workers = None
-    if started_early := early_workers(1 if edit else jobs):
+    try:
+        started_early = early_workers(1 if edit else jobs)
+    except OSError:  # no process or temporary folder to be had now: the build starts its own, or builds here
+        started_early = None
+    if started_early:
         workers = running.enter_context(started_early)
     elif edit:
         prefetch()
@@ -80,7 +84,8 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
     # The registry's cross-file checks run in a forked child while this process plans and builds: nothing is written
     # before they pass, and on any error their findings are reported first (loading.Checked).
     with gcpause.paused():  # (base/gcpause.py) the workers forked above collect as usual
-        checked = load_unchecked(opts.registry)
+        # beside forked workers only: with cdktn importing in a thread (prefetch), a fork could inherit its held locks
+        checked = load_unchecked(opts.registry, beside=workers is not None)
     reg = checked.registry
     with checked.first():
         with gcpause.paused():

@@ -301,6 +301,7 @@ class Workers:
     temp: Path
     env: contextlib.ExitStack  # PYTHONOPTIMIZE for the pool's lifetime: it also starts replacement workers
     stopped: bool = False
+    used: bool = False  # given work: stopped by closing (they finish it); never used, terminated (an import is all they do)
 
     def __enter__(self) -> Workers:
         return self
@@ -312,7 +313,7 @@ class Workers:
         if self.stopped:
             return
         self.stopped = True
-        if failed:
+        if failed or not self.used:
             self.pool.terminate()  # at once: nothing they would still write is wanted
         else:
             self.pool.close()  # the workers leave through their exit path (_init_worker)
@@ -406,7 +407,9 @@ def build(
             cleanup.callback(os.unlink, plan_file)
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(plan.only(names), f, protocol=pickle.HIGHEST_PROTOCOL)
-        tasks: list[Task] = [(batch, str(stage), plan_file) for batch in batches(names, size, tail=jobs * size)]
+        # the small last batches let several workers finish together; one worker builds its stacks in full batches
+        tasks: list[Task] = [(batch, str(stage), plan_file) for batch in batches(names, size, tail=jobs * size if jobs > 1 else 0)]
+        own.used = True
         results = own.pool.imap(_worker_task, tasks)  # the workers start on the first batches now
         if meanwhile:
             meanwhile()

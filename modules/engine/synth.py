@@ -39,10 +39,6 @@ class SynthResult:
 Files = Mapping[str, str] | Callable[[], dict[str, str]]  # path -> text, or a function that returns them (aside.Later)
 
 
-# Above this many stacks to build, synthesize waits for `verify` before building; below, it builds while the checks run.
-VERIFY_FIRST = 40
-
-
 def stack_file(name: str) -> str:
     return f"stacks/{name}/cdk.tf.json"
 
@@ -73,8 +69,9 @@ def synthesize(
     and note (fingerprint.py) let the next synth of the same registry stop before loading it. `workers`
     (build.early_workers) build the stacks instead of new ones. `files` and `root_files` may be given as functions that
     return them (aside.Later: computed beside the build), called once the stacks are being built; then `root_paths`
-    names the root files beforehand. `verify` (the registry's checks, run beside: commands/loading.py) is called once
-    the stacks are built, before anything is refused or written: what it raises stops the synth, out untouched."""
+    names the root files beforehand. `verify` (the registry's checks, run beside: commands/loading.py) is called before
+    anything is built, refused or written (before an interrupted run is finished, too): what it raises stops the
+    synth, out untouched. What runs before it (the scan of out, the fingerprints) only reads."""
     get_files, get_root = _later(files), _later(root_files or {})
     paths = root_paths if root_paths is not None else (root_files if isinstance(root_files, Mapping) else ())
     safewrite.check_output(out, paths or ())  # before resolve(): a symlinked output folder is refused, not followed
@@ -83,6 +80,8 @@ def synthesize(
         raise NotAnOutputFolder(
             f"refusing to replace {out}: it exists and is not a synthesized output (no manifest.json); choose an empty or new --out folder"
         )
+    if verify is not None and (outdir.staging_folders(out) or not out.parent.is_dir()):
+        verify()  # finishing an interrupted run, or making out's parent folders, waits for the registry's verdict
     recovered = outdir.recover(out)
     found = outdir.scan(out) if out.is_dir() else outdir.Scan(out)  # a link anywhere inside is refused, before any work
     committed = None if out.exists() or allow_destroy else committed_output(out)
@@ -165,15 +164,13 @@ def _synthesize(
                     _write_file(stage, rel, text)
                     moves[rel] = written[rel]
 
-        if verify is not None and len(todo) > VERIFY_FIRST:
-            verify()  # a long build waits for the checks (short beside it) rather than risk being thrown away
+        if verify is not None:
+            verify()  # nothing is built from a registry that has not passed its checks (they ran beside the above)
         if todo:
             built, peaks = build(plan, todo, stage, jobs=jobs, progress=progress, workers=workers, meanwhile=other_files)
         else:
             built = {}
             other_files()
-        if verify is not None:
-            verify()
         entries: dict[str, dict[str, Any]] = dict(keep)
         entries.update({n: {"inputs": digests[n], "output": sha, "resources": count} for n, (sha, count) in built.items()})
         changed = tuple(sorted(n for n in todo if found.sha(stack_file(n)) != entries[n]["output"]))
