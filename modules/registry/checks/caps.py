@@ -2,27 +2,42 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import Any
 
 from ...base.errors import RegistryError
-from ..caps import CAPS, CONSUMED_SHARES
+from ..caps import CAPS, CONSUMED_SHARES, Cap
 from ..model import Base, Registry
 from ..source import error
 
+_LEAVES = (str, int, float, bool, type(None))
 
-def _objects(node: Any) -> Iterator[Base]:
-    """Every model object in the registry, the Registry's own lists included."""
-    if isinstance(node, Base):
-        yield node
-        for name in type(node).model_fields:
-            yield from _objects(getattr(node, name))
-    elif isinstance(node, dict):
-        for v in node.values():
-            yield from _objects(v)
-    elif isinstance(node, list | tuple):
-        for v in node:
-            yield from _objects(v)
+
+@functools.cache
+def _fields(model: type[Base]) -> tuple[str, ...]:
+    return tuple(model.model_fields)
+
+
+def _objects(root: Any) -> Iterator[Base]:
+    """Every model object in the registry, the Registry's own lists included, depth first in field order (a loop,
+    not nested generators: ~25,000 objects and ten times as many values at 1,000 teams)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Base):
+            yield node
+            stack.extend(v for v in reversed([getattr(node, n) for n in _fields(type(node))]) if not isinstance(v, _LEAVES))
+        elif isinstance(node, dict):
+            stack.extend(reversed(list(node.values())))
+        elif isinstance(node, list | tuple):
+            stack.extend(reversed(node))
+
+
+@functools.cache
+def _capped(model: type[Base]) -> tuple[tuple[str, Cap], ...]:
+    """The fields of this model that have a cap, with it."""
+    return tuple((name, CAPS[f"{model.__name__}.{name}"]) for name in model.model_fields if f"{model.__name__}.{name}" in CAPS)
 
 
 def check_caps(reg: Registry) -> list[RegistryError]:
@@ -39,11 +54,9 @@ def check_caps(reg: Registry) -> list[RegistryError]:
         if len(value) > c.max:
             errors.append(error(value[0], None, f"{len(value)} {key.split('.')[1].replace('_', ' ')}; {c.text} ({c.source})"))
     for obj in _objects(reg):
-        model = type(obj).__name__
-        for name in type(obj).model_fields:
-            found = CAPS.get(f"{model}.{name}")
+        for name, found in _capped(type(obj)):
             value = getattr(obj, name)
-            if found is None or value is None:
+            if value is None:
                 continue
             size = len(value)
             if size > found.max:
