@@ -36,3 +36,10 @@ def test_a_collector_off_before_stays_off():
     with gcpause.paused():
         pass
     assert not gc.isenabled()
+
+
+def test_without_freeze_nothing_is_moved_out_of_the_collectors_sight():
+    gc.unfreeze()
+    with gcpause.paused(freeze=False):
+        kept = [object() for _ in range(10)]
+    assert gc.isenabled() and gc.get_freeze_count() == 0 and kept

@@ -17,12 +17,16 @@ from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def paused() -> Iterator[None]:
+def paused(*, freeze: bool = True) -> Iterator[None]:
+    """The collector off in the block, on again after. `freeze`: what is alive then (and any garbage cycle made in
+    the block) is moved out of its sight for good, which is for a one-shot process that forks after (synth); a
+    caller that may load again and again in one process (the other commands, a test session) leaves it out."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         if was:
             gc.enable()

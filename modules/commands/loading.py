@@ -21,7 +21,7 @@ def load(registry: str) -> Registry:
     if not os.path.isdir(registry):
         raise Unusable(f"error: registry folder '{registry}' not found (use --registry DIR)")
     try:
-        with gcpause.paused():  # ~30 % of reading a large registry is the collector's (base/gcpause.py)
+        with gcpause.paused(freeze=False):  # ~30 % of reading a large registry is the collector's (base/gcpause.py)
             return load_registry(registry, shown_root=registry.rstrip("/") or "/")
     except RegistryInvalid as exc:
         raise Invalid(exc.report()) from None
