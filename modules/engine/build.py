@@ -49,6 +49,13 @@ MIN_PER_WORKER = 30  # below this many stacks per worker, a worker's own cdktn i
 BATCHES_PER_WORKER = 12
 
 Built = dict[str, tuple[str, int]]  # stack -> (sha256 of its cdk.tf.json, resource count)
+# A worker killed in a batch (the out-of-memory killer, a crash of its Node) loses that batch without a word to the
+# pool, which would wait for it forever: past this long without a finished batch (one takes 10-30 s), synth stops.
+BATCH_DEADLINE = 900.0
+
+
+class BuildStalled(RuntimeError):
+    """No batch finished within BATCH_DEADLINE: a worker died or hangs."""
 
 
 def write_stack(stage: Path, name: str, raw: str) -> tuple[str, int]:
@@ -413,7 +420,14 @@ def build(
         results = own.pool.imap(_worker_task, tasks)  # the workers start on the first batches now
         if meanwhile:
             meanwhile()
-        for built, pid, peak in results:
+        for _ in tasks:
+            try:
+                built, pid, peak = results.next(timeout=BATCH_DEADLINE)
+            except multiprocessing.TimeoutError:
+                raise BuildStalled(
+                    f"no batch of stacks finished in {BATCH_DEADLINE:.0f} s: a build worker was stopped or is stuck "
+                    "(out of memory?); nothing was written"
+                ) from None
             out.update(built)
             peaks[pid] = max(peak, peaks.get(pid, 0))
             if progress:

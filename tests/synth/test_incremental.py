@@ -179,6 +179,25 @@ def test_forked_workers_build_the_same_bytes(base, tmp_path):
     assert list(temp.iterdir()) == [], "workers and their jsii leave nothing in the temporary folder"
 
 
+def test_a_worker_killed_in_its_batch_stops_the_synth_instead_of_hanging_it(base, tmp_path):
+    """The pool never hears of a batch whose worker died (the out-of-memory killer): past BATCH_DEADLINE synth stops."""
+    registry, _ = base
+    out = tmp_path / "killed"
+    code = (
+        "import os, signal; b.BATCH_DEADLINE = 5; build_stack = b.build_stack\n"
+        "def dying(app, plan, name):\n"
+        "    if name == 'fraud-dev': os.kill(os.getpid(), signal.SIGKILL)\n"
+        "    build_stack(app, plan, name)\n"
+        "b.build_stack = dying; w = b.early_workers(1); check(w is not None, 'forked')\n"
+        "with w:\n"
+        "    try: synthesize(the_plan(), out, full=True, workers=w)\n"
+        "    except b.BuildStalled as e: check('no batch of stacks finished' in str(e) and w.stopped, e)\n"
+        "    else: check(False, 'the lost batch went unnoticed')\n"
+    )
+    run_optimized(code, registry, out, tmp_path)
+    assert not out.exists() and not list(tmp_path.glob(".killed-*")), "nothing written, no staging folder left"
+
+
 def test_a_failed_batch_stops_the_early_workers_before_the_staging_folder_goes(base, tmp_path):
     registry, _ = base
     out = tmp_path / "failed"
