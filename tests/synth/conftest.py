@@ -1,10 +1,12 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from modules.engine.destroy import instances
 from modules.plan.layout import plan
 from modules.registry.validate import load_registry
-from tests.helpers import synthesize
+from tests.helpers import materialize, synthesize
 from tests.resolve import fake_account_id, resolve  # noqa: F401 - re-exported for the tests
 
 
@@ -32,3 +34,14 @@ def iam_items(doc: dict, rtype: str) -> dict:
     """IAM roles, inline policies or attachments by the key each has in its stack (modules/aws/iam.py writes them
     as instances of one for_each resource per provider: `aws_iam_role.roles["execution-role"]` is "execution-role")."""
     return {name.split('["', 1)[1][:-2]: body for name, body in resources(doc, rtype).items()}
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    """The base registry and its full synthesis in one process: what incremental, parallel and checked synths are
+    compared with (test_incremental.py, test_checked_beside.py)."""
+    root = tmp_path_factory.mktemp("incremental")
+    registry = materialize(None, root)
+    out = root / "full"
+    synth_registry(registry, out, full=True, jobs=1)
+    return registry, out

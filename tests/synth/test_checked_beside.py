@@ -17,15 +17,6 @@ from tests.helpers import FIXTURES, TESTS, materialize, synthesize
 from tests.synth.test_incremental import compile_, tree
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    root = tmp_path_factory.mktemp("checked")
-    registry = materialize(None, root)
-    out = root / "out"
-    synthesize(compile_(registry), out, full=True, jobs=1)
-    return out
-
-
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "main.py", *args], cwd=TESTS.parent, capture_output=True, text=True, timeout=300)
 
@@ -37,7 +28,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_a_registry_failing_its_checks_is_refused_as_validate_refuses_it(base, tmp_path, case):
     registry = materialize(FIXTURES / "invalid" / case, tmp_path)
     out = tmp_path / "out"
-    shutil.copytree(base, out)
+    shutil.copytree(base[1], out)
     before = tree(out)
     validate = cli("validate", "--registry", str(registry))
     assert validate.returncode == 1
@@ -54,7 +45,7 @@ def test_the_checks_verdict_comes_before_anything_is_written(base, tmp_path, mon
     registry = materialize(None, tmp_path)
     (registry / "teams" / "fraud.yaml").write_text((registry / "teams" / "fraud.yaml").read_text() + "\n# an edit\n")
     out = tmp_path / "out"
-    shutil.copytree(base, out)
+    shutil.copytree(base[1], out)
     (out / "stacks" / "fraud-dev" / "cdk.tf.json").write_text("{}")  # hand-edited: rebuilt by this synth
     before = tree(out)
     monkeypatch.setattr(loading, "run_checks", failing_checks)
@@ -92,7 +83,7 @@ def test_a_failing_registry_neither_finishes_an_interrupted_run_nor_makes_folder
 
     registry = materialize(None, tmp_path)
     out = tmp_path / "out"
-    shutil.copytree(base, out)
+    shutil.copytree(base[1], out)
     stage = tmp_path / ".out-staging-interrupted"
     (stage / "stacks" / "risk-dev").mkdir(parents=True)
     (stage / "stacks" / "risk-dev" / "cdk.tf.json").write_text("{}")

@@ -31,15 +31,6 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory):
-    root = tmp_path_factory.mktemp("incremental")
-    registry = materialize(None, root)
-    out = root / "full"
-    synthesize(compile_(registry), out, full=True, jobs=1)
-    return registry, out
-
-
 MUTATIONS = {
     "member": [
         (
