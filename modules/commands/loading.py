@@ -16,13 +16,19 @@ from ..registry.validate import load_registry
 from . import Invalid, Unusable
 
 
-def load(registry: str) -> Registry:
-    """The validated registry; every mistake at once (Invalid), or Unusable when the folder is not there."""
+def _shown(registry: str) -> str:
+    """The folder as messages show it; Unusable when it is not there."""
     if not os.path.isdir(registry):
         raise Unusable(f"error: registry folder '{registry}' not found (use --registry DIR)")
+    return registry.rstrip("/") or "/"
+
+
+def load(registry: str) -> Registry:
+    """The validated registry; every mistake at once (Invalid), or Unusable when the folder is not there."""
+    shown = _shown(registry)
     try:
         with gcpause.paused(freeze=False):  # ~30 % of reading a large registry is the collector's (base/gcpause.py)
-            return load_registry(registry, shown_root=registry.rstrip("/") or "/")
+            return load_registry(registry, shown_root=shown)
     except RegistryInvalid as exc:
         raise Invalid(exc.report()) from None
 
@@ -59,11 +65,10 @@ class Checked:
 def load_unchecked(registry: str, *, beside: bool = True) -> Checked:
     """The registry as read, its cross-file checks started beside (Checked); Invalid at once when reading found
     mistakes, with the checks' too (as load reports them), or Unusable when the folder is not there."""
-    if not os.path.isdir(registry):
-        raise Unusable(f"error: registry folder '{registry}' not found (use --registry DIR)")
+    shown = _shown(registry)
     try:
-        with gcpause.paused():
-            reg, errors = read_registry(registry, shown_root=registry.rstrip("/") or "/")
+        with gcpause.paused():  # frozen after: synth forks the checks, the files' child and more workers from here on
+            reg, errors = read_registry(registry, shown_root=shown)
             if errors:
                 raise RegistryInvalid(errors + run_checks(reg))
     except RegistryInvalid as exc:

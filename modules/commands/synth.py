@@ -83,12 +83,11 @@ def _synth(opts: SynthOptions, running: contextlib.ExitStack) -> int:
 
     # The registry's cross-file checks run in a forked child while this process plans and builds: nothing is written
     # before they pass, and on any error their findings are reported first (loading.Checked).
-    with gcpause.paused():  # (base/gcpause.py) the workers forked above collect as usual
-        # beside forked workers only: with cdktn importing in a thread (prefetch), a fork could inherit its held locks
-        checked = load_unchecked(opts.registry, beside=workers is not None)
+    # Beside forked workers only: with cdktn importing in a thread (prefetch), a fork could inherit its held locks.
+    checked = load_unchecked(opts.registry, beside=workers is not None)
     reg = checked.registry
     with checked.first():
-        with gcpause.paused():
+        with gcpause.paused():  # (base/gcpause.py) the workers forked above collect as usual
             pending = unsynthesized(reg)
             if pending:
                 raise Invalid("\n".join(str(e) for e in pending) + f"\n{len(pending)} field(s) not synthesized yet; nothing was written.")
